@@ -1,0 +1,192 @@
+import { availableParallelism } from 'node:os'
+import { isAbsolute, join } from 'node:path'
+
+/** One address a listener binds; `ssl` makes it an HTTPS listener. */
+export interface ListenAddress {
+  readonly host: string
+  readonly port: number
+  readonly ssl: boolean
+}
+
+/** Which router flavor routes are compiled for (Kong's `router_flavor`). */
+export type RouterFlavor = 'expressions' | 'traditional_compatible'
+
+/** The validated settings of one gateway process. Every field has a Kong-named setting. */
+export interface Config {
+  readonly proxyListen: readonly ListenAddress[]
+  readonly adminListen: readonly ListenAddress[]
+  /** `sqlite` keeps entities in `<prefix>/switchyard.db`; `off` is DB-less (declarative config). */
+  readonly database: 'sqlite' | 'off'
+  /** The data folder: SQLite file and logs. */
+  readonly prefix: string
+  readonly declarativeConfig: string | undefined
+  readonly routerFlavor: RouterFlavor
+  /** Proxy processes; 1 runs everything in one process. */
+  readonly workers: number
+  /** Bearer token the Admin API requires; mandatory when it listens on a non-loopback address. */
+  readonly adminToken: string | undefined
+  readonly sslCert: string | undefined
+  readonly sslCertKey: string | undefined
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
+  /** `off`, `stdout`, or a file path (relative paths are under `prefix`). */
+  readonly proxyAccessLog: string
+  /** Idle keep-alive connections kept per upstream (Kong's `upstream_keepalive_pool_size`). */
+  readonly upstreamKeepalivePoolSize: number
+  /** Seconds an idle upstream connection is kept (Kong's `upstream_keepalive_idle_timeout`). */
+  readonly upstreamKeepaliveIdleTimeout: number
+}
+
+/** One documented setting: its Kong-style name, flag, default and meaning (shown by `--help`). */
+export interface SettingSpec {
+  readonly name: string
+  readonly flag: string
+  readonly default: string
+  readonly help: string
+}
+
+/** Every setting, in `--help` order. Environment variable = `SWITCHYARD_` + name upper-cased. */
+export const SETTINGS: readonly SettingSpec[] = [
+  { name: 'proxy_listen', flag: '--proxy-listen', default: '0.0.0.0:8000', help: 'Proxy addresses, comma-separated; add `ssl` for HTTPS (e.g. "0.0.0.0:8000, 0.0.0.0:8443 ssl"), or `off`.' },
+  { name: 'admin_listen', flag: '--admin-listen', default: '127.0.0.1:8001', help: 'Admin API addresses, comma-separated, or `off`. A non-loopback address requires admin_token.' },
+  { name: 'database', flag: '--database', default: 'sqlite', help: '`sqlite` (embedded, in the prefix folder) or `off` (DB-less: declarative_config, POST /config).' },
+  { name: 'prefix', flag: '--prefix', default: './data', help: 'Data folder: switchyard.db and logs/.' },
+  { name: 'declarative_config', flag: '--declarative-config', default: '', help: 'Kong-format kong.yml loaded at start when database is off.' },
+  { name: 'router_flavor', flag: '--router-flavor', default: 'expressions', help: '`expressions` (expression + priority and traditional routes) or `traditional_compatible`.' },
+  { name: 'workers', flag: '--workers', default: 'auto', help: 'Proxy processes (node:cluster); `auto` = number of CPUs.' },
+  { name: 'admin_token', flag: '--admin-token', default: '', help: 'Token the Admin API requires (Authorization: Bearer, or Kong-Admin-Token header).' },
+  { name: 'ssl_cert', flag: '--ssl-cert', default: '', help: 'PEM certificate file for `ssl` proxy listeners.' },
+  { name: 'ssl_cert_key', flag: '--ssl-cert-key', default: '', help: 'PEM private key file for `ssl` proxy listeners.' },
+  { name: 'log_level', flag: '--log-level', default: 'info', help: 'debug, info, warn, error or silent.' },
+  { name: 'proxy_access_log', flag: '--proxy-access-log', default: 'logs/access.log', help: 'Access log: `off`, `stdout`, or a file (relative to prefix).' },
+  { name: 'upstream_keepalive_pool_size', flag: '--upstream-keepalive-pool-size', default: '512', help: 'Connections kept per upstream.' },
+  { name: 'upstream_keepalive_idle_timeout', flag: '--upstream-keepalive-idle-timeout', default: '60', help: 'Seconds an idle upstream connection is kept.' },
+]
+
+/** Where settings come from, in rising precedence: file < environment < flags. */
+export interface ConfigSources {
+  /** Contents of a kong.conf-style file (`name = value`, `#` comments). */
+  readonly file?: string
+  readonly env?: Readonly<Record<string, string | undefined>>
+  /** Setting name → value, from command-line flags. */
+  readonly flags?: Readonly<Record<string, string>>
+}
+
+/** A validated config, or every problem found. */
+export type ConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly errors: readonly string[] }
+
+/** Parses a kong.conf-style file into name → value; unknown names are reported. */
+export function parseConfFile(text: string, errors: string[]): Record<string, string> {
+  const known = new Set(SETTINGS.map((s) => s.name))
+  const out: Record<string, string> = {}
+  text.split('\n').forEach((raw, index) => {
+    // kong.conf allows `#` comments; `\#` keeps a literal hash.
+    const line = raw.replace(/(?<!\\)#.*$/, '').replace(/\\#/g, '#').trim()
+    if (line === '') return
+    const eq = line.indexOf('=')
+    if (eq < 0) return void errors.push(`config file line ${index + 1}: expected "name = value"`)
+    const name = line.slice(0, eq).trim().toLowerCase()
+    if (!known.has(name)) return void errors.push(`config file line ${index + 1}: unknown setting "${name}"`)
+    out[name] = line.slice(eq + 1).trim()
+  })
+  return out
+}
+
+/** Parses a listen setting such as `0.0.0.0:8000, [::1]:8443 ssl reuseport`; `off` gives none. */
+export function parseListen(name: string, text: string, errors: string[]): ListenAddress[] {
+  if (text.trim() === 'off') return []
+  const out: ListenAddress[] = []
+  for (const part of text.split(',')) {
+    const [address = '', ...flags] = part.trim().split(/\s+/)
+    const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(address)
+    const port = m === null ? NaN : Number(m[3])
+    if (m === null || !(port >= 0 && port <= 65535)) {
+      errors.push(`${name}: invalid address "${address}" (expected host:port)`)
+      continue
+    }
+    // Kong's nginx flags (http2, reuseport, backlog=…) are accepted and ignored; only `ssl` matters here.
+    out.push({ host: m[1] ?? m[2] ?? '', port, ssl: flags.includes('ssl') })
+  }
+  return out
+}
+
+function integer(name: string, text: string, min: number, errors: string[]): number {
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < min) errors.push(`${name}: expected an integer ≥ ${min}, got "${text}"`)
+  return value
+}
+
+function oneOf<T extends string>(name: string, text: string, allowed: readonly T[], errors: string[]): T {
+  if (!(allowed as readonly string[]).includes(text)) errors.push(`${name}: expected one of ${allowed.join(', ')}, got "${text}"`)
+  return text as T
+}
+
+/** True for addresses only this machine can reach, where the Admin API needs no token. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host)
+}
+
+/** Merges defaults, file, environment and flags, and validates the result as a whole. */
+export function loadConfig(sources: ConfigSources): ConfigResult {
+  const errors: string[] = []
+  const values: Record<string, string> = Object.fromEntries(SETTINGS.map((s) => [s.name, s.default]))
+  if (sources.file !== undefined) Object.assign(values, parseConfFile(sources.file, errors))
+  for (const s of SETTINGS) {
+    const fromEnv = sources.env?.[`SWITCHYARD_${s.name.toUpperCase()}`]
+    if (fromEnv !== undefined && fromEnv !== '') values[s.name] = fromEnv
+  }
+  Object.assign(values, sources.flags ?? {})
+  const get = (name: string): string => (values[name] ?? '').trim()
+  const optional = (name: string): string | undefined => (get(name) === '' ? undefined : get(name))
+
+  const prefix = get('prefix')
+  const workersText = get('workers')
+  const config: Config = {
+    proxyListen: parseListen('proxy_listen', get('proxy_listen'), errors),
+    adminListen: parseListen('admin_listen', get('admin_listen'), errors),
+    database: oneOf('database', get('database'), ['sqlite', 'off'] as const, errors),
+    prefix,
+    declarativeConfig: optional('declarative_config'),
+    routerFlavor: oneOf('router_flavor', get('router_flavor'), ['expressions', 'traditional_compatible'] as const, errors),
+    workers: workersText === 'auto' ? availableParallelism() : integer('workers', workersText, 1, errors),
+    adminToken: optional('admin_token'),
+    sslCert: optional('ssl_cert'),
+    sslCertKey: optional('ssl_cert_key'),
+    logLevel: oneOf('log_level', get('log_level'), ['debug', 'info', 'warn', 'error', 'silent'] as const, errors),
+    proxyAccessLog: get('proxy_access_log'),
+    upstreamKeepalivePoolSize: integer('upstream_keepalive_pool_size', get('upstream_keepalive_pool_size'), 1, errors),
+    upstreamKeepaliveIdleTimeout: integer('upstream_keepalive_idle_timeout', get('upstream_keepalive_idle_timeout'), 0, errors),
+  }
+  if (prefix === '') errors.push('prefix: must not be empty')
+  if (config.proxyListen.some((l) => l.ssl) && (config.sslCert === undefined || config.sslCertKey === undefined)) {
+    errors.push('proxy_listen: an `ssl` listener needs ssl_cert and ssl_cert_key')
+  }
+  // An Admin API reachable from other machines can reroute all traffic; never expose it unauthenticated.
+  if (config.adminToken === undefined && config.adminListen.some((l) => !isLoopback(l.host))) {
+    errors.push('admin_listen: a non-loopback address requires admin_token (SWITCHYARD_ADMIN_TOKEN)')
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, config }
+}
+
+/** Resolves a path setting against the prefix folder, as Kong does for its log paths. */
+export function inPrefix(config: Config, path: string): string {
+  return isAbsolute(path) ? path : join(config.prefix, path)
+}
+
+/** The `--help` text: usage, commands and one entry per setting with flag, variable and default. */
+export function helpText(): string {
+  const lines = [
+    'Usage: switchyard [start] [flags]            start the gateway',
+    '       switchyard check EXPRESSION [--schema http|stream]',
+    '       switchyard match --config FILE --request JSON [--explain]',
+    '       switchyard config validate FILE',
+    '       switchyard convert ...                 traditional routes → expressions',
+    '',
+    'Settings (flag, environment variable, default). Precedence: flag > environment > config file > default.',
+    '  -c, --conf FILE   kong.conf-style file of `name = value` lines',
+  ]
+  for (const s of SETTINGS) {
+    lines.push(`  ${s.flag} VALUE   (SWITCHYARD_${s.name.toUpperCase()}, default: ${s.default === '' ? 'unset' : s.default})`)
+    lines.push(`      ${s.help}`)
+  }
+  return lines.join('\n')
+}

@@ -1,0 +1,126 @@
+import type { RouterFlavor } from '../config.ts'
+import { applySchema, checkName, type EntitySchema, type FieldErrors, type JsonObject } from './schema.ts'
+
+/** A source or destination of a stream route. */
+export interface Endpoint {
+  readonly ip?: string
+  readonly port?: number
+}
+
+/** A Kong Route: how requests are matched (expression + priority, or traditional fields) and rewritten. */
+export interface Route {
+  readonly id: string
+  readonly name: string | null
+  readonly created_at: number
+  readonly updated_at: number
+  readonly protocols: readonly string[]
+  readonly methods: readonly string[] | null
+  readonly hosts: readonly string[] | null
+  readonly paths: readonly string[] | null
+  readonly headers: Readonly<Record<string, readonly string[]>> | null
+  readonly snis: readonly string[] | null
+  readonly sources: readonly Endpoint[] | null
+  readonly destinations: readonly Endpoint[] | null
+  readonly https_redirect_status_code: number
+  readonly regex_priority: number
+  readonly strip_path: boolean
+  readonly path_handling: 'v0' | 'v1'
+  readonly preserve_host: boolean
+  readonly request_buffering: boolean
+  readonly response_buffering: boolean
+  readonly tags: readonly string[] | null
+  readonly service: { readonly id: string } | null
+  /** Only in the `expressions` flavor. */
+  readonly expression?: string | null
+  /** Only in the `expressions` flavor: 0 to 2^46 − 1. */
+  readonly priority?: number
+}
+
+/** The traditional matching fields, in the order Kong names them in its errors. */
+export const MATCHING_FIELDS = ['methods', 'hosts', 'paths', 'headers', 'snis', 'sources', 'destinations'] as const
+
+/** Largest route priority Kong accepts (language.md §8.1). */
+export const MAX_ROUTE_PRIORITY = 2 ** 46 - 1
+
+const PROTOCOLS = ['http', 'https', 'grpc', 'grpcs', 'tcp', 'tls', 'udp', 'tls_passthrough', 'ws', 'wss'] as const
+const EXCLUSIVE_SETS: readonly (readonly string[])[] = [['http', 'https'], ['tcp', 'tls', 'udp'], ['tls_passthrough'], ['grpc', 'grpcs'], ['ws', 'wss']]
+
+/** The Route schema for a flavor; `expression` and `priority` exist only in `expressions`. */
+export function routeSchema(flavor: RouterFlavor): EntitySchema {
+  const base: EntitySchema = {
+    id: { type: 'uuid' },
+    name: { type: 'string', check: checkName },
+    created_at: { type: 'timestamp' },
+    updated_at: { type: 'timestamp' },
+    protocols: { type: 'array', set: true, oneOf: PROTOCOLS, default: ['http', 'https'] },
+    methods: { type: 'array', set: true, check: (v) => (/^[A-Z]+$/.test(v) ? undefined : 'invalid value: ' + v) },
+    hosts: { type: 'array' },
+    paths: { type: 'array' },
+    headers: { type: 'headers' },
+    snis: { type: 'array', set: true },
+    sources: { type: 'endpoints' },
+    destinations: { type: 'endpoints' },
+    https_redirect_status_code: { type: 'integer', default: 426, min: 301, max: 426 },
+    regex_priority: { type: 'integer', default: 0 },
+    strip_path: { type: 'boolean', default: true },
+    path_handling: { type: 'string', default: 'v0', oneOf: ['v0', 'v1'] },
+    preserve_host: { type: 'boolean', default: false },
+    request_buffering: { type: 'boolean', default: true },
+    response_buffering: { type: 'boolean', default: true },
+    tags: { type: 'array', set: true },
+    service: { type: 'foreign' },
+  }
+  if (flavor !== 'expressions') return base
+  return { ...base, expression: { type: 'string' }, priority: { type: 'integer', default: 0, min: 0, max: MAX_ROUTE_PRIORITY } }
+}
+
+function quoteList(names: readonly string[]): string {
+  return names.map((n) => `'${n}'`).join(', ')
+}
+
+/**
+ * Kong's entity checks that need no expression engine (language.md §8.5 steps 1–4 and the
+ * protocol rules of traditional-routes.md §1.4). Returns the `@entity` errors.
+ */
+export function checkRouteShape(route: Route, flavor: RouterFlavor): string[] {
+  const errors: string[] = []
+  const protocols = route.protocols
+  const groups = EXCLUSIVE_SETS.filter((set) => protocols.some((p) => set.includes(p)))
+  if (groups.length > 1) errors.push(`these sets are mutually exclusive: ${groups.map((g) => `('${g.join("', '")}')`).join(', ')}`)
+  const present = MATCHING_FIELDS.filter((f) => route[f] !== null)
+  const hasExpression = flavor === 'expressions' && typeof route.expression === 'string'
+  if (hasExpression) {
+    if (present.length > 0) errors.push("Router Expression failed validation: cannot set 'expression' with 'methods', 'hosts', 'paths', 'headers', 'snis', 'sources' or 'destinations' simultaneously")
+    if (route.regex_priority !== 0) errors.push("Router Expression failed validation: cannot set 'regex_priority' with 'expression' simultaneously")
+    return errors
+  }
+  if (flavor === 'expressions' && (route.priority ?? 0) !== 0 && present.length > 0) {
+    errors.push("Router Expression failed validation: cannot set 'priority' with 'methods', 'hosts', 'paths', 'headers', 'snis', 'sources' or 'destinations' simultaneously")
+  }
+  const first = protocols[0] ?? 'http'
+  const stream = ['tcp', 'tls', 'udp', 'tls_passthrough'].includes(first)
+  let required: string[]
+  if (first === 'tls_passthrough') required = ['snis']
+  else if (stream) required = ['sources', 'destinations', 'snis']
+  else if (first === 'grpc' || first === 'grpcs') required = protocols.includes('grpcs') ? ['hosts', 'headers', 'paths', 'snis'] : ['hosts', 'headers', 'paths']
+  else required = protocols.includes('https') || protocols.includes('wss') ? ['methods', 'hosts', 'headers', 'paths', 'snis'] : ['methods', 'hosts', 'headers', 'paths']
+  if (!required.some((f) => route[f as (typeof MATCHING_FIELDS)[number]] !== null)) {
+    const names = flavor === 'expressions' ? [...required, 'expression'] : required
+    errors.push(`must set one of ${quoteList(names)} when 'protocols' is '${protocols.join("', '")}'`)
+  }
+  if (route.snis !== null && !protocols.some((p) => ['https', 'grpcs', 'tls', 'tls_passthrough', 'wss'].includes(p))) {
+    errors.push("'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls' or 'tls_passthrough'")
+  }
+  return errors
+}
+
+/** Builds a complete Route from input (merged with the stored one for PATCH); or field errors. */
+export function buildRoute(input: JsonObject, id: string, now: number, createdAt: number, flavor: RouterFlavor): { ok: true; route: Route } | { ok: false; fields: FieldErrors } {
+  const result = applySchema(routeSchema(flavor), { ...input, id, created_at: createdAt, updated_at: now })
+  if (!result.ok) return result
+  const route = result.entity as unknown as Route
+  if (route.headers !== null && Object.keys(route.headers).some((h) => h.toLowerCase() === 'host')) {
+    return { ok: false, fields: { headers: "cannot contain 'host' header, which must be specified in the 'hosts' attribute" } }
+  }
+  return { ok: true, route }
+}

@@ -1,0 +1,167 @@
+/**
+ * A small declarative schema for Kong's entities: field types, defaults and per-field checks, with
+ * Kong's error texts ("expected a string", "required field missing", …) so Admin API clients see the
+ * same `fields` object Kong returns.
+ */
+
+/** A JSON value as it arrives in a request body. */
+export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json }
+
+/** A JSON object. */
+export type JsonObject = { readonly [key: string]: Json }
+
+/** Field name → error text, or a nested object of them (for `service.id`). */
+export type FieldErrors = { [field: string]: string | FieldErrors }
+
+/** How one field is typed and checked. */
+export type FieldSpec =
+  | { readonly type: 'string'; readonly default?: string | null; readonly required?: boolean; readonly oneOf?: readonly string[]; readonly check?: (v: string) => string | undefined }
+  | { readonly type: 'integer'; readonly default?: number | null; readonly required?: boolean; readonly min?: number; readonly max?: number }
+  | { readonly type: 'boolean'; readonly default?: boolean | null }
+  | { readonly type: 'uuid'; readonly default?: null }
+  | { readonly type: 'array'; readonly set?: boolean; readonly oneOf?: readonly string[]; readonly default?: readonly string[] | null; readonly check?: (v: string) => string | undefined }
+  | { readonly type: 'headers'; readonly default?: null }
+  | { readonly type: 'endpoints'; readonly default?: null }
+  | { readonly type: 'foreign'; readonly default?: null; readonly required?: boolean }
+  | { readonly type: 'timestamp' }
+
+/** An entity schema: field name → spec. */
+export type EntitySchema = Readonly<Record<string, FieldSpec>>
+
+/** Matches an RFC 4122 UUID in any version, as Kong's `uuid` type does. */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** Kong's `name` rule: ASCII letters, digits, `. - _ ~`, or any non-ASCII character. */
+export function checkName(value: string): string | undefined {
+  return /^(?:[A-Za-z0-9.\-_~]|[^\x00-\x7f])+$/.test(value) ? undefined : 'invalid value: ' + value
+}
+
+function isObject(value: Json | undefined): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function checkString(spec: { oneOf?: readonly string[]; check?: (v: string) => string | undefined }, value: Json): string | undefined {
+  if (typeof value !== 'string') return 'expected a string'
+  if (value.length === 0) return 'length must be at least 1'
+  if (spec.oneOf !== undefined && !spec.oneOf.includes(value)) return `expected one of: ${spec.oneOf.join(', ')}`
+  return spec.check?.(value)
+}
+
+/** Checks one present, non-null value against its spec; returns the normalized value or an error. */
+function checkValue(spec: FieldSpec, value: Json): { value: Json } | { error: string | FieldErrors } {
+  switch (spec.type) {
+    case 'string': {
+      const error = checkString(spec, value)
+      return error === undefined ? { value } : { error }
+    }
+    case 'integer': {
+      if (typeof value !== 'number' || !Number.isInteger(value)) return { error: 'expected an integer' }
+      if ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max)) {
+        return { error: `value should be between ${spec.min ?? '-inf'} and ${spec.max ?? 'inf'}` }
+      }
+      return { value }
+    }
+    case 'boolean':
+      return typeof value === 'boolean' ? { value } : { error: 'expected a boolean' }
+    case 'uuid':
+      return typeof value === 'string' && UUID_PATTERN.test(value) ? { value: value.toLowerCase() } : { error: 'expected a valid UUID' }
+    case 'timestamp':
+      return typeof value === 'number' ? { value } : { error: 'expected a number' }
+    case 'array': {
+      if (!Array.isArray(value)) return { error: spec.set === true ? 'expected a set' : 'expected an array' }
+      const out: string[] = []
+      for (const [index, item] of (value as Json[]).entries()) {
+        const error = checkString(spec, item)
+        if (error !== undefined) return { error: `item ${index + 1}: ${error}` }
+        // Sets drop duplicates and keep first-seen order (Kong's `set` type).
+        if (spec.set !== true || !out.includes(item as string)) out.push(item as string)
+      }
+      return { value: out }
+    }
+    case 'headers': {
+      if (!isObject(value)) return { error: 'expected a map' }
+      const out: Record<string, string[]> = {}
+      for (const [name, values] of Object.entries(value)) {
+        const list = typeof values === 'string' ? [values] : values
+        if (!Array.isArray(list) || list.some((v) => typeof v !== 'string' || v === '')) return { error: `${name}: expected an array of non-empty strings` }
+        out[name] = list as string[]
+      }
+      return { value: out }
+    }
+    case 'endpoints': {
+      if (!Array.isArray(value)) return { error: 'expected a set' }
+      for (const item of value as Json[]) {
+        if (!isObject(item)) return { error: 'expected a record' }
+        if (item['ip'] === undefined && item['port'] === undefined) return { error: "at least one of these fields must be non-empty: 'ip', 'port'" }
+        if (item['ip'] !== undefined && typeof item['ip'] !== 'string') return { error: 'ip: expected a string' }
+        const port = item['port']
+        if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535)) return { error: 'port: value should be between 0 and 65535' }
+      }
+      return { value }
+    }
+    case 'foreign': {
+      if (!isObject(value)) return { error: 'expected a record' }
+      const id = value['id']
+      if (typeof id !== 'string' || !UUID_PATTERN.test(id)) return { error: { id: 'expected a valid UUID' } }
+      return { value: { id: id.toLowerCase() } }
+    }
+  }
+}
+
+/**
+ * Applies a schema to a complete input object: unknown fields, types, checks, defaults. Returns the
+ * normalized entity (every schema field present, `null` when unset) or every field error.
+ */
+export function applySchema(schema: EntitySchema, input: JsonObject): { ok: true; entity: Record<string, Json> } | { ok: false; fields: FieldErrors } {
+  const fields: FieldErrors = {}
+  const entity: Record<string, Json> = {}
+  for (const key of Object.keys(input)) if (!(key in schema)) fields[key] = 'unknown field'
+  for (const [name, spec] of Object.entries(schema)) {
+    const value = input[name]
+    if (value === undefined || value === null) {
+      const fallback = 'default' in spec ? spec.default : null
+      if (fallback === undefined || fallback === null) {
+        if ('required' in spec && spec.required === true) fields[name] = 'required field missing'
+        entity[name] = null
+      } else entity[name] = fallback as Json
+      continue
+    }
+    const result = checkValue(spec, value)
+    if ('error' in result) fields[name] = result.error
+    else entity[name] = result.value
+  }
+  return Object.keys(fields).length > 0 ? { ok: false, fields } : { ok: true, entity }
+}
+
+/**
+ * Converts form values (always strings) to the types the schema expects, as Kong does for
+ * urlencoded and multipart bodies: "true" → true, "5" → 5, one string → a one-element array.
+ */
+export function coerceForm(schema: EntitySchema, input: JsonObject): JsonObject {
+  const out: Record<string, Json> = { ...input }
+  for (const [name, value] of Object.entries(input)) {
+    const spec = schema[name]
+    if (spec === undefined || typeof value !== 'string') {
+      if (spec?.type === 'endpoints' && Array.isArray(value)) out[name] = (value as Json[]).map((e) => (isObject(e) && typeof e['port'] === 'string' ? { ...e, port: Number(e['port']) } : e))
+      continue
+    }
+    if (spec.type === 'integer' && /^-?\d+$/.test(value)) out[name] = Number(value)
+    else if (spec.type === 'boolean' && (value === 'true' || value === 'false')) out[name] = value === 'true'
+    else if (spec.type === 'array') out[name] = [value]
+  }
+  return out
+}
+
+/** Formats field errors as Kong's message: `schema violation (a: x)` or `2 schema violations (a: x; b: y)`. */
+export function violationMessage(fields: FieldErrors, entityErrors: readonly string[] = []): string {
+  const parts: string[] = []
+  const walk = (prefix: string, errors: FieldErrors): void => {
+    for (const [name, error] of Object.entries(errors)) {
+      if (typeof error === 'string') parts.push(`${prefix}${name}: ${error}`)
+      else walk(`${prefix}${name}.`, error)
+    }
+  }
+  walk('', fields)
+  parts.push(...entityErrors)
+  return parts.length === 1 ? `schema violation (${parts[0]})` : `${parts.length} schema violations (${parts.join('; ')})`
+}
