@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest'
+import { splitHost } from './host.ts'
+
+describe('splitHost', () => {
+  it.each([
+    ['example.com', 'example.com', undefined],
+    ['example.com:8000', 'example.com', 8000],
+    ['www.example.com:80', 'www.example.com', 80],
+    ['Example.COM:443', 'Example.COM', 443],
+    ['example.com:', 'example.com:', undefined],
+    ['example.com:x', 'example.com:x', undefined],
+    ['example.com:80x', 'example.com:80x', undefined],
+    ['a:1:2', 'a:1:2', undefined],
+    ['[::1]:8000', '[::1]:8000', undefined],
+    ['[::1]', '[::1]', undefined],
+    ['::1', '::1', undefined],
+    ['h:0080', 'h', 80],
+    ['h:99999999999999999999', 'h', undefined],
+  ])('%j → host %j, port %j', (value, host, port) => {
+    expect(splitHost(value)).toEqual({ host, port })
+  })
+})

@@ -1,0 +1,18 @@
+// The public API of @switchyard/http, chosen export by export. Whatever is not exported here is private.
+
+export { httpSchema, streamSchema, schemaForProtocols, subsystemForProtocols } from './schemas.ts'
+export type { Subsystem } from './schemas.ts'
+
+export type { RequestLike, ExtractionResult, ExtractorOptions, FieldExtractor } from './request.ts'
+export { createFieldExtractor, extractFields } from './request.ts'
+export type { JsonFieldValue, FieldsResult } from './fields-record.ts'
+export { contextFromFields } from './fields-record.ts'
+
+export { normalizePath, stripQuery } from './path.ts'
+export type { Utf8Result } from './bytes.ts'
+export type { SegmentSelector } from './segments.ts'
+export { parseSegmentSelector, splitSegments } from './segments.ts'
+export { splitHost } from './host.ts'
+export type { HostParts } from './host.ts'
+export { MAX_HEADERS } from './headers.ts'
+export { MAX_QUERY_ARGS } from './query.ts'
