@@ -1,0 +1,125 @@
+import type { IncomingMessage } from 'node:http'
+import type { Json, JsonObject } from '../entities/schema.ts'
+
+/** Largest Admin API body read (a big declarative config fits; a runaway upload does not). */
+export const MAX_ADMIN_BODY_BYTES = 64 * 1024 * 1024
+
+/** A parsed request body: its fields, and whether they came from a form (strings to coerce). */
+export type ParsedBody = { readonly ok: true; readonly value: JsonObject; readonly form: boolean; readonly raw: string; readonly type: string } | { readonly ok: false; readonly message: string }
+
+type Segment = string | number | typeof APPEND
+const APPEND = Symbol('append')
+
+/** Splits a form key into Kong's path: `a.b` → a, b; `a[]` → a, append; `a[2].ip` → a, 1, ip (1-based). */
+function keyPath(key: string): Segment[] {
+  const path: Segment[] = []
+  for (const part of key.split('.')) {
+    const m = /^([^[\]]*)((?:\[[^\]]*\])*)$/.exec(part)
+    if (m === null) {
+      path.push(part)
+      continue
+    }
+    if (m[1] !== '') path.push(m[1] ?? '')
+    for (const index of (m[2] ?? '').matchAll(/\[([^\]]*)\]/g)) {
+      const text = index[1] ?? ''
+      path.push(text === '' ? APPEND : /^\d+$/.test(text) ? Math.max(0, Number(text) - 1) : text)
+    }
+  }
+  return path
+}
+
+type Mutable = { [key: string]: unknown } | unknown[]
+
+/**
+ * Decodes form pairs with Kong's conventions (kong/api/arguments.lua): `paths[]=/a`,
+ * `methods=GET&methods=POST` (a repeated key is an array), `headers.x-foo=bar`, `service.id=…`,
+ * `sources[1].ip=…`.
+ */
+export function decodeForm(pairs: Iterable<readonly [string, string]>): JsonObject {
+  const root: { [key: string]: unknown } = {}
+  for (const [key, value] of pairs) {
+    const path = keyPath(key)
+    let node: Mutable = root
+    for (let i = 0; i < path.length; i++) {
+      const segment = path[i] as Segment
+      const last = i === path.length - 1
+      const next = path[i + 1]
+      if (Array.isArray(node) && segment === APPEND) {
+        if (last) node.push(value)
+        else node.push((node = typeof next === 'number' || next === APPEND ? [] : {}))
+        continue
+      }
+      const container = node as { [key: string | number]: unknown }
+      const slot = segment === APPEND ? 0 : segment
+      if (last) {
+        const existing = container[slot]
+        // A repeated plain key collects its values into an array.
+        if (existing === undefined) container[slot] = value
+        else if (Array.isArray(existing)) existing.push(value)
+        else container[slot] = [existing, value]
+      } else {
+        let child = container[slot]
+        if (typeof child !== 'object' || child === null) {
+          child = typeof next === 'number' || next === APPEND ? [] : {}
+          container[slot] = child
+        }
+        node = child as Mutable
+      }
+    }
+  }
+  return compact(root) as JsonObject
+}
+
+/** Removes the holes `a[3]` alone leaves in an array. */
+function compact(value: unknown): Json {
+  if (Array.isArray(value)) return value.filter((v) => v !== undefined).map(compact)
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, compact(v)]))
+  return value as Json
+}
+
+/** Reads a whole Admin API body (bounded); the proxy never does this. */
+export async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > MAX_ADMIN_BODY_BYTES) return undefined
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks)
+}
+
+/** Parses a JSON, urlencoded or multipart body into fields; an empty body is `{}`. */
+export async function parseBody(request: IncomingMessage): Promise<ParsedBody> {
+  const buffer = await readBody(request)
+  if (buffer === undefined) return { ok: false, message: 'request body too large' }
+  const contentType = request.headers['content-type'] ?? ''
+  const type = contentType.split(';')[0]?.trim().toLowerCase() ?? ''
+  const raw = buffer.toString('utf8')
+  if (buffer.length === 0) return { ok: true, value: {}, form: false, raw, type }
+  if (type === 'application/x-www-form-urlencoded') {
+    return { ok: true, value: decodeForm(new URLSearchParams(raw)), form: true, raw, type }
+  }
+  if (type === 'multipart/form-data') {
+    try {
+      // Node's fetch Response parses multipart bodies, so no extra dependency is needed.
+      const data = await new Response(buffer, { headers: { 'content-type': contentType } }).formData()
+      const pairs: [string, string][] = []
+      for (const [key, value] of data.entries()) pairs.push([key, typeof value === 'string' ? value : await value.text()])
+      return { ok: true, value: decodeForm(pairs), form: true, raw, type }
+    } catch {
+      return { ok: false, message: 'invalid multipart body' }
+    }
+  }
+  if (type === 'application/json' || type === '' || type.endsWith('+json')) {
+    try {
+      const value: unknown = JSON.parse(raw)
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, message: 'expected a JSON object' }
+      return { ok: true, value: value as JsonObject, form: false, raw, type }
+    } catch {
+      return { ok: false, message: 'Cannot parse JSON body' }
+    }
+  }
+  // Other types (YAML for POST /config) are left to the endpoint.
+  return { ok: true, value: {}, form: false, raw, type }
+}

@@ -1,0 +1,67 @@
+import type { RouterFlavor } from '../config.ts'
+import { buildRoute, checkRouteShape, routeSchema, type Route } from './route.ts'
+import { coerceForm, type FieldErrors, type JsonObject } from './schema.ts'
+import { buildService, SERVICE_SCHEMA, type Service } from './service.ts'
+
+/** A diagnostic as the Admin API returns it: core's shape plus line and column for people. */
+export interface ExpressionDiagnostic {
+  readonly code: string
+  readonly kind: string
+  readonly severity: string
+  readonly message: string
+  readonly span: { readonly start: number; readonly end: number }
+  readonly line: number
+  readonly column: number
+  readonly hint?: string
+}
+
+/** The outcome of checking a route's matching rules (expression or traditional fields) with the engine. */
+export interface MatchingCheck {
+  /** Entity-level errors, Kong's text (`Router Expression failed validation: …`). */
+  readonly errors: readonly string[]
+  /** Field-level errors (a bad host, path or header). */
+  readonly fields?: FieldErrors
+  readonly diagnostics: readonly ExpressionDiagnostic[]
+}
+
+/** Checks a route's expression or traditional fields against the router's rules (engine-backed). */
+export type RouteChecker = (route: Route) => MatchingCheck
+
+/** A refused entity: field errors, entity errors and, for expressions, diagnostics with spans. */
+export interface Violation {
+  readonly fields: FieldErrors
+  readonly entityErrors: readonly string[]
+  readonly diagnostics: readonly ExpressionDiagnostic[]
+}
+
+/** Inputs shared by every prepare call. */
+export interface PrepareContext {
+  readonly flavor: RouterFlavor
+  readonly checkRoute: RouteChecker
+  /** Seconds since the epoch. */
+  readonly now: number
+  /** True when the input came from a form body (values are strings to coerce). */
+  readonly form: boolean
+}
+
+/** Builds and validates a service from input; `createdAt` of the stored one when replacing. */
+export function prepareService(input: JsonObject, id: string, createdAt: number | undefined, context: PrepareContext): { ok: true; service: Service } | { ok: false; violation: Violation } {
+  const body = context.form ? coerceForm(SERVICE_SCHEMA, input) : input
+  const built = buildService(body, id, context.now, createdAt ?? context.now)
+  if (!built.ok) return { ok: false, violation: { fields: built.fields, entityErrors: [], diagnostics: [] } }
+  return built
+}
+
+/** Builds and validates a route: schema, Kong's entity checks, then the engine's checks. */
+export function prepareRoute(input: JsonObject, id: string, createdAt: number | undefined, context: PrepareContext): { ok: true; route: Route } | { ok: false; violation: Violation } {
+  const body = context.form ? coerceForm(routeSchema(context.flavor), input) : input
+  const built = buildRoute(body, id, context.now, createdAt ?? context.now, context.flavor)
+  if (!built.ok) return { ok: false, violation: { fields: built.fields, entityErrors: [], diagnostics: [] } }
+  const shape = checkRouteShape(built.route, context.flavor)
+  if (shape.length > 0) return { ok: false, violation: { fields: {}, entityErrors: shape, diagnostics: [] } }
+  const matching = context.checkRoute(built.route)
+  if (matching.errors.length > 0 || Object.keys(matching.fields ?? {}).length > 0) {
+    return { ok: false, violation: { fields: matching.fields ?? {}, entityErrors: matching.errors, diagnostics: matching.diagnostics } }
+  }
+  return { ok: true, route: built.route }
+}
