@@ -16,3 +16,6 @@ export { splitHost } from './host.ts'
 export type { HostParts } from './host.ts'
 export { MAX_HEADERS } from './headers.ts'
 export { MAX_QUERY_ARGS } from './query.ts'
+
+export * from './traditional/index.ts'
+export * from './upstream.ts'

@@ -1,0 +1,51 @@
+/**
+ * The route checks that need the expression engine or Kong's path normalizer
+ * (traditional-routes.md §1.3, §1.5 item 5).
+ */
+import { validate, type Diagnostic } from '@switchyard/core'
+import { bytesToText } from '../bytes.ts'
+import { normalizePathBytes } from '../path.ts'
+import { schemaForProtocols } from '../schemas.ts'
+import { traditionalExpression } from './expression.ts'
+import { rewriteNetPort } from './flavor.ts'
+import { pathPredicate } from './paths.ts'
+import type { TraditionalRoute } from './route.ts'
+
+function firstError(diagnostics: readonly Diagnostic[]): Diagnostic | undefined {
+  return diagnostics.find((diagnostic) => diagnostic.severity === 'error')
+}
+
+/**
+ * A regex path's error text, or `undefined`: the pattern must compile for the engine (Rust `regex`
+ * syntax after the `?<` rewrite), which in ATC flavors is the binding constraint.
+ */
+export function checkRegexPath(path: string): string | undefined {
+  const result = validate(pathPredicate(path), schemaForProtocols(['http']))
+  if (result.ok) return undefined
+  const error = firstError(result.diagnostics)
+  return `invalid regex: '${path.slice(1)}' (${error?.message ?? 'rejected by the engine'})`
+}
+
+/**
+ * A prefix path's error text when it is not in Kong's normalized form (or not UTF-8), else
+ * `undefined`. The hint repeats Kong's message, suggesting the normalized spelling.
+ */
+export function checkPathNormalized(path: string): string | undefined {
+  const normalized = bytesToText(normalizePathBytes(path))
+  if (!normalized.ok) return `invalid utf-8 path: ${normalized.error}`
+  if (normalized.text !== path) return `non-normalized path, consider use '${normalized.text}' instead`
+  return undefined
+}
+
+/**
+ * The engine's verdict on the route's generated expression (with the `net.port` rewrite, without the
+ * protocol predicate) for the schema of its first protocol: Kong's entity error text, or `undefined`.
+ */
+export function checkEngine(route: TraditionalRoute): string | undefined {
+  const expression = rewriteNetPort(traditionalExpression(route))
+  if (expression === '') return undefined
+  const result = validate(expression, schemaForProtocols(route.protocols ?? []))
+  if (result.ok) return undefined
+  const error = firstError(result.diagnostics)
+  return `Router Expression failed validation: ${error?.message ?? 'invalid expression'}`
+}

@@ -1,0 +1,108 @@
+/**
+ * The `hosts` field: splitting `host:port`, the expression Kong generates, and the schema's checks
+ * (traditional-routes.md §1.2, §2.6).
+ */
+import { parseIpAddr } from '@switchyard/core'
+import { rawLiteral, orGroup } from './literals.ts'
+import { luaToNumber } from './lua-number.ts'
+
+/** A route host split as Kong's `split_host_port` splits it. */
+export interface HostAndPort {
+  readonly host: string
+  readonly port: number | undefined
+}
+
+/**
+ * Splits at the first `:` when the rest is a Lua number; otherwise the whole text is the host
+ * (so `[::1]:80` stays whole, because `:1]:80` is not a number).
+ */
+export function splitHostPort(text: string): HostAndPort {
+  const colon = text.indexOf(':')
+  if (colon < 0) return { host: text, port: undefined }
+  const port = luaToNumber(text.slice(colon + 1))
+  if (port === undefined) return { host: text, port: undefined }
+  return { host: text.slice(0, colon), port }
+}
+
+/** The predicate for one host: `*.x` → `=^ ".x"`, `x.*` → `^= "x."`, else `==`, and `&& net.dst.port == P` with a port. */
+export function hostPredicate(text: string): string {
+  const { host, port } = splitHostPort(text)
+  let predicate: string
+  if (host.startsWith('*')) predicate = `http.host =^ ${rawLiteral(host.slice(1))}`
+  else if (host.endsWith('*')) predicate = `http.host ^= ${rawLiteral(host.slice(0, -1))}`
+  else predicate = `http.host == ${rawLiteral(host)}`
+  return port === undefined ? predicate : `(${predicate} && net.dst.port == ${port})`
+}
+
+/** The OR-group for a route's hosts, in route order. */
+export function hostsExpression(hosts: readonly string[]): string {
+  return orGroup(hosts.map(hostPredicate))
+}
+
+/** True when a host uses a wildcard (it clears the "plain hosts only" priority bit). */
+export function isWildcardHost(host: string): boolean {
+  return host.includes('*')
+}
+
+/**
+ * Kong's check of one `hosts` element (typedefs `wildcard_host`): the error text, or `undefined`
+ * when the value is accepted.
+ */
+export function checkHost(host: string): string | undefined {
+  if (host.length === 0) return 'length must be at least 1'
+  const stars = host.split('*').length - 1
+  if (stars > 1) return 'invalid wildcard: must have at most one wildcard'
+  if (stars === 1 && !host.startsWith('*.') && !host.endsWith('.*'))
+    return 'invalid wildcard: must be placed at leftmost or rightmost label'
+  return checkHostWithOptionalPort(host.replace('*', 'abc'))
+}
+
+/** Kong's `host_with_optional_port`: a hostname, IPv4 or `[IPv6]`, each with an optional `:port`. */
+export function checkHostWithOptionalPort(address: string): string | undefined {
+  const colons = address.split(':').length - 1
+  if (colons > 1) return checkIpv6(address)
+  if (/^[0-9.]+$/.test(address.replace(':', ''))) return checkIpv4(address)
+  return checkHostname(address)
+}
+
+function checkPort(text: string): string | undefined {
+  return Number(text) > 65535 ? 'invalid port number' : undefined
+}
+
+function checkIpv4(address: string): string | undefined {
+  const match = /^(\d+)\.(\d+)\.(\d+)\.(\d+):?(\d*)$/.exec(address)
+  if (match === null) return `invalid ipv4 address: ${address}`
+  for (let i = 1; i <= 4; i++) if (Number(match[i]) > 255) return `invalid ipv4 address: ${address}`
+  return match[5] === '' || match[5] === undefined ? undefined : checkPort(match[5])
+}
+
+function checkIpv6(address: string): string | undefined {
+  let body = address
+  let port: string | undefined
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(address)
+  if (bracketed !== null) {
+    body = bracketed[1]!
+    port = bracketed[2]
+  }
+  const ip = parseIpAddr(body)
+  if (ip === undefined || ip.family !== 6) return `invalid ipv6 address: ${address}`
+  return port === undefined ? undefined : checkPort(port)
+}
+
+function checkHostname(address: string): string | undefined {
+  let name = address
+  const port = /:(\d+)$/.exec(address)
+  if (port !== null) {
+    name = address.slice(0, -(port[1]!.length + 1))
+    const portError = checkPort(port[1]!)
+    if (portError !== undefined) return portError
+  }
+  if (!/^[0-9A-Za-z\-._]+$/.test(name)) return `invalid hostname: ${address}`
+  const labels = name.split('.')
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i]!
+    // A trailing dot (empty last label) is an FQDN and accepted; any other empty label is not.
+    if (label.endsWith('-') || (label === '' && i !== labels.length - 1)) return `invalid hostname: ${address}`
+  }
+  return undefined
+}

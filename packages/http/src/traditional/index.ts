@@ -1,0 +1,27 @@
+// Traditional routes beside expressions: the public part of this folder.
+
+export type { AddressMatch, Flavor, PriorityLayout, Protocol, TraditionalRoute } from './route.ts'
+export { PROTOCOLS, isStreamRoute, isRegexPath } from './route.ts'
+export type { FieldError, SchemaViolation, KongErrorFields } from './errors.ts'
+export { schemaViolation } from './errors.ts'
+export type { NormalizeOptions, NormalizeResult, RouteDefaults } from './validate.ts'
+export { normalizeRoute, withEntityDefaults } from './validate.ts'
+export { traditionalExpression } from './expression.ts'
+export { flavorExpression, protocolPredicate, rewriteNetPort, usesNetPort } from './flavor.ts'
+export type { PriorityParts } from './priority.ts'
+export {
+  EXPRESSION_ONLY_BITS,
+  MAX_EXPRESSION_PRIORITY,
+  documentedPriority,
+  effectivePriority,
+  expressionPriority,
+  priorityParts,
+  routePriority,
+  streamPriority,
+} from './priority.ts'
+export type { RoutePart } from './split.ts'
+export { splitByPath, splitRouteId } from './split.ts'
+export { SPLIT_ROUTE_NAMESPACE, uuidV5 } from './uuid.ts'
+export { needsRegexRewrite, regexPathPattern } from './paths.ts'
+export type { TraditionalMatcher, TraditionalMatcherOptions, TraditionalMatchersResult } from './matchers.ts'
+export { matchersOf, traditionalMatchers } from './matchers.ts'

@@ -1,0 +1,22 @@
+/**
+ * Lua's `tonumber` for the one place Kong applies it to route text: the port after a host's first
+ * `:`. It accepts surrounding whitespace, decimal integers and fractions, exponents and `0x` hex, so
+ * `:0x50`, `:8e1` and `: 80` all read as 80 (traditional-routes.md §2.11).
+ */
+
+/** The number Lua's `tonumber(text)` returns, or `undefined` where it returns nil. */
+export function luaToNumber(text: string): number | undefined {
+  const trimmed = text.replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, '')
+  if (/^-?0[xX][0-9a-fA-F]+$/.test(trimmed)) {
+    const negative = trimmed.startsWith('-')
+    const value = parseInt(trimmed.replace(/^-?0[xX]/, ''), 16)
+    return negative ? -value : value
+  }
+  if (/^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/.test(trimmed)) return Number(trimmed)
+  return undefined
+}
+
+/** Formats a number as Lua's `..` concatenation does for integral values (`80`, not `80.0`). */
+export function luaNumberText(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(value)
+}

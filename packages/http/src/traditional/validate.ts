@@ -1,0 +1,302 @@
+/**
+ * Kong's route entity for traditional routes (traditional-routes.md §1): field types, defaults,
+ * per-field rules, protocol-dependent requirements and the ATC entity checks. Every problem names
+ * its field; the result carries Kong's error body.
+ */
+import { checkAddress } from './addresses.ts'
+import { checkEngine, checkRegexPath, checkPathNormalized } from './engine-check.ts'
+import { schemaViolation, type FieldError, type SchemaViolation } from './errors.ts'
+import { checkHeaderName } from './headers.ts'
+import { checkHost } from './hosts.ts'
+import { checkPathShape } from './paths.ts'
+import { MAX_EXPRESSION_PRIORITY } from './priority.ts'
+import { PROTOCOLS, STREAM_PROTOCOLS, isRegexPath, type AddressMatch, type Flavor, type TraditionalRoute } from './route.ts'
+import { checkSni } from './snis.ts'
+
+/**
+ * Which defaults fill unset fields: `entity` = the Admin API's (protocols http+https, strip_path
+ * true, …); `router` = none, as Kong's router sees a bare route table (unset protocols add no
+ * protocol predicate, unset strip_path means false).
+ */
+export type RouteDefaults = 'entity' | 'router'
+
+/** Options of `normalizeRoute`. */
+export interface NormalizeOptions {
+  readonly flavor: Flavor
+  /** Default `entity`. */
+  readonly defaults?: RouteDefaults
+}
+
+/** A checked route, or Kong's error body with the list it was built from. */
+export type NormalizeResult =
+  | { readonly ok: true; readonly route: TraditionalRoute }
+  | { readonly ok: false; readonly errors: readonly FieldError[]; readonly violation: SchemaViolation }
+
+const MATCHING_FIELDS = ['methods', 'hosts', 'paths', 'headers', 'snis', 'sources', 'destinations'] as const
+const REDIRECT_CODES = [426, 301, 302, 307, 308]
+const EXCLUSIVE_GROUPS: readonly (readonly string[])[] = [['http', 'https'], ['tcp', 'tls', 'udp'], ['tls_passthrough'], ['grpc', 'grpcs']]
+
+/**
+ * Checks an Admin-API-shaped route and returns it typed, with sets de-duplicated (first-seen order)
+ * and the chosen defaults applied. Fields other than the routing ones (`name`, `service`, `tags`, …)
+ * are kept as they are.
+ */
+export function normalizeRoute(input: unknown, options: NormalizeOptions): NormalizeResult {
+  const errors: FieldError[] = []
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    return fail([{ field: '@entity', message: 'expected a record' }])
+  const raw = input as Record<string, unknown>
+  const route: Record<string, unknown> = { ...raw }
+
+  if (options.flavor === 'traditional_compatible')
+    for (const field of ['expression', 'priority'])
+      if (raw[field] !== undefined) errors.push({ field, message: 'unknown field' })
+
+  checkName(raw['name'], errors)
+  route['protocols'] = checkStringSet('protocols', raw['protocols'], errors, (value) =>
+    (PROTOCOLS as readonly string[]).includes(value) ? undefined : `expected one of: ${PROTOCOLS.join(', ')}`,
+  )
+  if (Array.isArray(route['protocols']) && (route['protocols'] as unknown[]).length === 0)
+    errors.push({ field: 'protocols', message: 'length must be at least 1' })
+  route['methods'] = checkStringSet('methods', raw['methods'], errors, (value) =>
+    /^[A-Z]+$/.test(value) ? undefined : 'invalid value: ' + value,
+  )
+  route['hosts'] = checkStringArray('hosts', raw['hosts'], errors, checkHost, false)
+  route['paths'] = checkStringArray('paths', raw['paths'], errors, checkPathShape, false)
+  route['snis'] = checkStringSet('snis', raw['snis'], errors, checkSni)
+  route['headers'] = checkHeaders(raw['headers'], errors)
+  route['sources'] = checkAddresses('sources', raw['sources'], errors)
+  route['destinations'] = checkAddresses('destinations', raw['destinations'], errors)
+  checkType('regex_priority', raw['regex_priority'], 'integer', errors)
+  for (const field of ['strip_path', 'preserve_host', 'request_buffering', 'response_buffering'])
+    checkType(field, raw[field], 'boolean', errors)
+  if (raw['path_handling'] !== undefined && raw['path_handling'] !== null && raw['path_handling'] !== 'v0' && raw['path_handling'] !== 'v1')
+    errors.push({ field: 'path_handling', message: 'expected one of: v0, v1' })
+  const redirect = raw['https_redirect_status_code']
+  if (redirect !== undefined && redirect !== null && !REDIRECT_CODES.includes(redirect as number))
+    errors.push({ field: 'https_redirect_status_code', message: `value must be one of: ${REDIRECT_CODES.join(', ')}` })
+  if (options.flavor === 'expressions') checkExpressionFields(raw, errors)
+  if (errors.length > 0) return fail(errors)
+
+  const typed = route as TraditionalRoute
+  checkPathsDeeply(typed, errors)
+  if (errors.length > 0) return fail(errors)
+  checkEntity(typed, options.flavor, errors)
+  if (errors.length > 0) return fail(errors)
+  const engineError = checkEngine(typed)
+  if (engineError !== undefined) return fail([{ field: '@entity', message: engineError }])
+  return { ok: true, route: (options.defaults ?? 'entity') === 'entity' ? withEntityDefaults(typed) : typed }
+}
+
+function fail(errors: readonly FieldError[]): NormalizeResult {
+  return { ok: false, errors, violation: schemaViolation(errors) }
+}
+
+/** The Admin API's defaults for unset fields (§1.1); grpc routes default to `strip_path = false`. */
+export function withEntityDefaults(route: TraditionalRoute): TraditionalRoute {
+  const protocols = route.protocols ?? ['http', 'https']
+  const grpc = protocols.some((protocol) => protocol === 'grpc' || protocol === 'grpcs')
+  return {
+    ...route,
+    protocols,
+    regex_priority: route.regex_priority ?? 0,
+    strip_path: route.strip_path ?? !grpc,
+    preserve_host: route.preserve_host ?? false,
+    path_handling: route.path_handling ?? 'v0',
+    https_redirect_status_code: route.https_redirect_status_code ?? 426,
+  }
+}
+
+function checkName(name: unknown, errors: FieldError[]): void {
+  if (name === undefined || name === null) return
+  if (typeof name !== 'string') errors.push({ field: 'name', message: 'expected a string' })
+  else if (name.length === 0) errors.push({ field: 'name', message: 'length must be at least 1' })
+  else if (!/^(?:[A-Za-z0-9.\-_~]|[^\x00-\x7f])+$/.test(name))
+    errors.push({ field: 'name', message: 'invalid value: ' + name + ': it must only contain alphanumeric and ., -, _, ~ characters' })
+}
+
+function checkType(field: string, value: unknown, type: 'integer' | 'boolean', errors: FieldError[]): void {
+  if (value === undefined || value === null) return
+  if (type === 'boolean' && typeof value !== 'boolean') errors.push({ field, message: 'expected a boolean' })
+  if (type === 'integer' && !(typeof value === 'number' && Number.isInteger(value)))
+    errors.push({ field, message: 'expected an integer' })
+}
+
+function checkStringArray(
+  field: string,
+  value: unknown,
+  errors: FieldError[],
+  check: (value: string) => string | undefined,
+  isSet: boolean,
+): readonly string[] | null | undefined {
+  if (value === undefined || value === null) return value
+  if (!Array.isArray(value)) {
+    errors.push({ field, message: isSet ? 'expected a set' : 'expected an array' })
+    return undefined
+  }
+  const out: string[] = []
+  value.forEach((element: unknown, index) => {
+    const at = `${field}.${index + 1}`
+    if (typeof element !== 'string') errors.push({ field: at, message: 'expected a string' })
+    else if (element.length === 0) errors.push({ field: at, message: 'length must be at least 1' })
+    else {
+      const message = check(element)
+      if (message !== undefined) errors.push({ field: at, message })
+      if (!isSet || !out.includes(element)) out.push(element)
+    }
+  })
+  return out
+}
+
+function checkStringSet(
+  field: string,
+  value: unknown,
+  errors: FieldError[],
+  check: (value: string) => string | undefined,
+): readonly string[] | null | undefined {
+  return checkStringArray(field, value, errors, check, true)
+}
+
+function checkHeaders(value: unknown, errors: FieldError[]): TraditionalRoute['headers'] {
+  if (value === undefined || value === null) return value
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    // Kong's cjson decodes `[]` as an empty table, which is an empty map.
+    if (Array.isArray(value) && value.length === 0) return {}
+    errors.push({ field: 'headers', message: 'expected a map' })
+    return undefined
+  }
+  const out: Record<string, readonly string[]> = {}
+  for (const [name, values] of Object.entries(value as Record<string, unknown>)) {
+    const nameError = checkHeaderName(name)
+    if (nameError !== undefined) {
+      errors.push({ field: 'headers', message: nameError })
+      continue
+    }
+    const checked = checkStringArray(`headers.${name}`, values, errors, () => undefined, false)
+    if (checked === null || checked === undefined) errors.push({ field: `headers.${name}`, message: 'required field missing' })
+    else if (checked.length === 0) errors.push({ field: `headers.${name}`, message: 'length must be at least 1' })
+    else out[name] = checked
+  }
+  return out
+}
+
+function checkAddresses(field: string, value: unknown, errors: FieldError[]): readonly AddressMatch[] | null | undefined {
+  if (value === undefined || value === null) return value
+  if (!Array.isArray(value)) {
+    errors.push({ field, message: 'expected a set' })
+    return undefined
+  }
+  const out: AddressMatch[] = []
+  value.forEach((element: unknown, index) => {
+    const problem = checkAddress(element)
+    if (problem !== undefined) {
+      errors.push({ field: `${field}.${index + 1}${problem.field === undefined ? '' : '.' + problem.field}`, message: problem.message })
+      return
+    }
+    const record = element as AddressMatch
+    if (!out.some((seen) => (seen.ip ?? null) === (record.ip ?? null) && (seen.port ?? null) === (record.port ?? null))) out.push(record)
+  })
+  return out
+}
+
+function checkExpressionFields(raw: Record<string, unknown>, errors: FieldError[]): void {
+  const expression = raw['expression']
+  if (expression !== undefined && expression !== null && (typeof expression !== 'string' || expression.length === 0))
+    errors.push({ field: 'expression', message: typeof expression === 'string' ? 'length must be at least 1' : 'expected a string' })
+  const priority = raw['priority']
+  if (priority === undefined || priority === null) return
+  if (typeof priority !== 'number' || !Number.isInteger(priority)) errors.push({ field: 'priority', message: 'expected an integer' })
+  else if (priority < 0 || BigInt(priority) > MAX_EXPRESSION_PRIORITY)
+    errors.push({ field: 'priority', message: `value should be between 0 and ${MAX_EXPRESSION_PRIORITY}` })
+}
+
+function checkPathsDeeply(route: TraditionalRoute, errors: FieldError[]): void {
+  route.paths?.forEach((path, index) => {
+    const message = isRegexPath(path) ? checkRegexPath(path) : checkPathNormalized(path)
+    if (message !== undefined) errors.push({ field: `paths.${index + 1}`, message })
+  })
+}
+
+function isSet(value: unknown): boolean {
+  if (value === undefined || value === null) return false
+  if (Array.isArray(value)) return value.length > 0
+  return typeof value === 'object' && Object.keys(value).length > 0
+}
+
+function quoteList(fields: readonly string[]): string {
+  return fields.map((field) => `'${field}'`).join(', ')
+}
+
+/** The protocol subschema (§1.4) and the ATC entity checks (§1.5 items 2–4). */
+function checkEntity(route: TraditionalRoute, flavor: Flavor, errors: FieldError[]): void {
+  const protocols = route.protocols ?? ['http', 'https']
+  const groups = EXCLUSIVE_GROUPS.filter((group) => protocols.some((protocol) => group.includes(protocol)))
+  if (groups.length > 1) {
+    errors.push({
+      field: 'protocols',
+      message: `these sets are mutually exclusive: ${EXCLUSIVE_GROUPS.map((group) => `(${group.map((p) => `'${p}'`).join(', ')})`).join(', ')}`,
+    })
+    return
+  }
+  const raw = route as Readonly<Record<string, unknown>>
+  const hasExpression = flavor === 'expressions' && route.expression !== undefined && route.expression !== null
+  const matching = MATCHING_FIELDS.filter((field) => isSet(raw[field]))
+  if (hasExpression && matching.length > 0)
+    errors.push({
+      field: '@entity',
+      message: "Router Expression failed validation: cannot set 'expression' with 'methods', 'hosts', 'paths', 'headers', 'snis', 'sources' or 'destinations' simultaneously",
+    })
+  if (hasExpression && (route.regex_priority ?? 0) !== 0)
+    errors.push({ field: '@entity', message: "Router Expression failed validation: cannot set 'regex_priority' with 'expression' simultaneously" })
+  if (flavor === 'expressions' && (route.priority ?? 0) !== 0 && matching.length > 0)
+    errors.push({
+      field: '@entity',
+      message: "Router Expression failed validation: cannot set 'priority' with 'methods', 'hosts', 'paths', 'headers', 'snis', 'sources' or 'destinations' simultaneously",
+    })
+  if (errors.length > 0) return
+
+  const has = (field: string): boolean => isSet(raw[field])
+  const reject = (field: string, when: string): void => {
+    if (has(field)) errors.push({ field, message: `cannot set '${field}' when 'protocols' is ${when}` })
+  }
+  const atLeastOne = (fields: readonly string[], when: string): void => {
+    if (hasExpression || fields.some(has)) return
+    const listed = flavor === 'expressions' ? [...fields, 'expression'] : fields
+    errors.push({ field: '@entity', message: `must set one of ${quoteList(listed)} when 'protocols' is ${when}` })
+  }
+  const first = protocols[0]!
+  const allowAddresses = flavor === 'expressions'
+  if (protocols.includes('grpc') || protocols.includes('grpcs')) {
+    const when = "'grpc' or 'grpcs'"
+    reject('methods', when)
+    if (route.strip_path === true) errors.push({ field: 'strip_path', message: `cannot set 'strip_path' when 'protocols' is ${when}` })
+    if (!allowAddresses) {
+      reject('sources', when)
+      reject('destinations', when)
+    }
+    if (protocols.includes('grpcs')) atLeastOne(['hosts', 'headers', 'paths', 'snis'], "'grpcs'")
+    else {
+      if (has('snis')) errors.push({ field: 'snis', message: "'snis' can only be set when 'protocols' is 'grpcs', 'tls', 'https' or 'tls_passthrough'" })
+      atLeastOne(['hosts', 'headers', 'paths'], "'grpc'")
+    }
+  } else if (STREAM_PROTOCOLS.has(first)) {
+    for (const field of ['methods', 'hosts', 'paths', 'headers'])
+      reject(field, "'tcp', 'tls', 'tls_passthrough' or 'udp'")
+    if (first === 'tls_passthrough') atLeastOne(['snis'], "'tls_passthrough'")
+    else {
+      if (!protocols.includes('tls') && has('snis'))
+        errors.push({ field: 'snis', message: "'snis' can only be set when 'protocols' is 'grpcs', 'tls', 'https' or 'tls_passthrough'" })
+      atLeastOne(['sources', 'destinations', 'snis'], "'tcp', 'tls' or 'udp'")
+    }
+  } else {
+    if (!allowAddresses) {
+      reject('sources', "'http' or 'https'")
+      reject('destinations', "'http' or 'https'")
+    }
+    if (protocols.includes('https')) atLeastOne(['methods', 'hosts', 'headers', 'paths', 'snis'], "'https'")
+    else {
+      if (has('snis')) errors.push({ field: 'snis', message: "'snis' can only be set when 'protocols' is 'grpcs', 'tls', 'https' or 'tls_passthrough'" })
+      atLeastOne(['methods', 'hosts', 'headers', 'paths'], "'http'")
+    }
+  }
+}
