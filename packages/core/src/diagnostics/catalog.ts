@@ -34,9 +34,9 @@ export const catalog = {
   'regex-needs-string': 'syntax',
   'invalid-set': 'syntax',
   'limit-exceeded': 'syntax',
+  'empty-set': 'syntax',
   // schema and types
   'unknown-field': 'unknown-field',
-  'operand-type-mismatch': 'type',
   'operator-type-mismatch': 'type',
   'lower-needs-string': 'type',
   // route validation (Kong's entity checks)

@@ -1,0 +1,189 @@
+// Runs conformance groups through @switchyard/http and @switchyard/core. Runtime-neutral (no Node
+// built-ins), so the same runner works in Node and, bundled, in a browser.
+import {
+  FieldContext,
+  LinearRouter,
+  Router,
+  Schema,
+  formatIpAddr,
+  formatIpCidr,
+  isValueType,
+  validate,
+  type Context,
+  type DiagnosticKind,
+  type FieldValue,
+  type Match,
+  type RouteInput,
+  type RouterApi,
+  type ValueType,
+} from '@switchyard/core'
+import { contextFromFields, createFieldExtractor, httpSchema, streamSchema, type RequestLike } from '@switchyard/http'
+import type { CaseResult, Group, GroupCase, GroupRoute, InvalidEntry, JsonValue } from './group.ts'
+import { expressionRoute, invalidExpressionKind } from './expression-routes.ts'
+import { traditionalSupport } from './traditional.ts'
+
+/** Runs every case and invalid entry of one group. */
+export function runGroup(file: string, group: Group): CaseResult[] {
+  const results: CaseResult[] = []
+  const schemaResult = groupSchema(group)
+  const builtin = typeof group.schema === 'string'
+  const subsystem = group.schema === 'stream' ? 'stream' : 'http'
+  const result = (name: string, status: CaseResult['status'], detail: Partial<CaseResult> = {}): void => {
+    results.push({ file, name, status, ...detail })
+  }
+  if (typeof schemaResult === 'string') {
+    for (const c of group.cases ?? []) result(c.name, 'failed', { expected: 'a usable schema', got: schemaResult })
+    return results
+  }
+  const schema = schemaResult
+  const routers: RouterApi[] = [new Router(schema), new LinearRouter(schema)]
+  const routesById = new Map<string, GroupRoute>()
+  let setupProblem: { status: 'failed' | 'skipped'; reason: string } | undefined
+  for (const route of group.routes ?? []) {
+    routesById.set(route.id, route)
+    const entries = routeEntries(route, group, builtin)
+    if (!entries.ok) {
+      setupProblem ??= { status: entries.skip ? 'skipped' : 'failed', reason: entries.error }
+      continue
+    }
+    for (const entry of entries.entries) {
+      for (const router of routers) {
+        const added = router.add(entry)
+        if (!added.ok) setupProblem ??= { status: 'failed', reason: `route ${route.id} rejected: ${added.diagnostics.map((d) => d.message).join('; ')}` }
+      }
+    }
+  }
+  for (const c of group.cases ?? []) {
+    if (setupProblem !== undefined) {
+      result(c.name, setupProblem.status, setupProblem.status === 'skipped' ? { reason: setupProblem.reason } : { expected: 'all routes accepted', got: setupProblem.reason })
+      continue
+    }
+    result(c.name, ...runCase(c, group, schema, subsystem, routers, routesById))
+  }
+  for (const [index, entry] of (group.invalid ?? []).entries()) {
+    const name = `invalid #${index + 1}: ${entry.expression ?? JSON.stringify(entry.traditional)}`.slice(0, 120)
+    const kind = invalidKind(entry, group, schema, builtin)
+    if (kind === 'skip') result(name, 'skipped', { reason: 'traditional route validation arrives with the traditional-routes work' })
+    else if (kind === entry.error) result(name, 'passed')
+    else result(name, 'failed', { expected: `error of kind ${entry.error}`, got: kind === undefined ? 'accepted' : `error of kind ${kind}` })
+  }
+  return results
+}
+
+type Entries = { ok: true; entries: RouteInput[] } | { ok: false; skip: boolean; error: string }
+
+function routeEntries(route: GroupRoute, group: Group, builtin: boolean): Entries {
+  if (route.expression !== undefined) {
+    const priority = route.priority ?? 0
+    if (!builtin) return { ok: true, entries: [{ id: route.id, priority, expression: route.expression }] }
+    const built = expressionRoute(route, group)
+    return built.ok ? { ok: true, entries: [built.entry] } : { ok: false, skip: false, error: built.error }
+  }
+  if (route.traditional === undefined) return { ok: false, skip: false, error: `route ${route.id} has neither expression nor traditional fields` }
+  if (traditionalSupport === undefined) return { ok: false, skip: true, error: 'traditional routes arrive with the traditional-routes work' }
+  return traditionalSupport.matchers(route, group)
+}
+
+function runCase(
+  c: GroupCase,
+  group: Group,
+  schema: Schema,
+  subsystem: 'http' | 'stream',
+  routers: readonly RouterApi[],
+  routesById: ReadonlyMap<string, GroupRoute>,
+): [CaseResult['status'], Partial<CaseResult>] {
+  const [router, reference] = routers as [RouterApi, RouterApi]
+  const context = caseContext(c, schema, subsystem, router.fields)
+  if (typeof context === 'string') return ['failed', { expected: 'a valid case', got: context }]
+  const match = context === null ? undefined : router.match(context)
+  const referenceMatch = context === null ? undefined : reference.match(context)
+  if (JSON.stringify(describeMatch(match)) !== JSON.stringify(describeMatch(referenceMatch))) {
+    return ['failed', { expected: `the reference router's ${JSON.stringify(describeMatch(referenceMatch))}`, got: JSON.stringify(describeMatch(match)) }]
+  }
+  const problems: string[] = []
+  const got = match === undefined ? null : originalRouteId(match.id, routesById)
+  if (got !== c.expect.route) problems.push(`route ${JSON.stringify(c.expect.route)} ≠ ${JSON.stringify(got)}`)
+  if (match !== undefined && c.expect.matches !== undefined) {
+    for (const [field, expected] of Object.entries(c.expect.matches)) {
+      const value = match.matches[field] ?? match.matches[field === 'net.port' ? 'net.dst.port' : field]
+      const actual = value === undefined ? null : plain(value)
+      if (JSON.stringify(actual) !== JSON.stringify(expected)) problems.push(`matches[${field}] ${JSON.stringify(expected)} ≠ ${JSON.stringify(actual)}`)
+    }
+  }
+  if (match !== undefined && c.expect.captures !== undefined) {
+    const captures = Object.keys(match.captures).length === 0 ? null : match.captures
+    if (!sameRecord(captures, c.expect.captures)) problems.push(`captures ${JSON.stringify(c.expect.captures)} ≠ ${JSON.stringify(captures)}`)
+  }
+  if (c.expect.upstream_path !== undefined || c.expect.upstream_host !== undefined) {
+    if (traditionalSupport === undefined || c.request === undefined) {
+      if (problems.length === 0) return ['skipped', { reason: 'upstream paths arrive with the traditional-routes work' }]
+    } else if (match !== undefined) {
+      const route = routesById.get(originalRouteId(match.id, routesById) ?? '')
+      const upstream = route === undefined ? undefined : traditionalSupport.upstream(route, group, match, c.request)
+      if (c.expect.upstream_path !== undefined && upstream?.path !== c.expect.upstream_path) {
+        problems.push(`upstream_path ${JSON.stringify(c.expect.upstream_path)} ≠ ${JSON.stringify(upstream?.path)}`)
+      }
+      if (c.expect.upstream_host !== undefined && upstream?.host !== c.expect.upstream_host) {
+        problems.push(`upstream_host ${JSON.stringify(c.expect.upstream_host)} ≠ ${JSON.stringify(upstream?.host)}`)
+      }
+    }
+  }
+  return problems.length === 0 ? ['passed', {}] : ['failed', { expected: JSON.stringify(c.expect), got: problems.join('; ') }]
+}
+
+/** The context for a case; `null` when Kong's router would fail on the request (answered with 404). */
+function caseContext(c: GroupCase, schema: Schema, subsystem: 'http' | 'stream', fields: ReadonlySet<string>): Context | null | string {
+  if (c.fields !== undefined) {
+    const built = contextFromFields(schema, c.fields, new FieldContext())
+    return built.ok ? built.context : built.error
+  }
+  if (c.request === undefined) return 'the case has neither fields nor request'
+  const request = { path: '/', ...c.request } as unknown as RequestLike
+  const extracted = createFieldExtractor(fields, { subsystem })(request)
+  return extracted.ok ? extracted.context : null
+}
+
+function invalidKind(entry: InvalidEntry, group: Group, schema: Schema, builtin: boolean): DiagnosticKind | undefined | 'skip' {
+  if (entry.traditional !== undefined) {
+    if (traditionalSupport === undefined) return 'skip'
+    return traditionalSupport.validate(entry, group)
+  }
+  if (entry.expression === undefined) return undefined
+  if (builtin) return invalidExpressionKind(entry, group)
+  return validate(entry.expression, schema).diagnostics.find((d) => d.severity === 'error')?.kind
+}
+
+function groupSchema(group: Group): Schema | string {
+  if (group.schema === 'http') return httpSchema
+  if (group.schema === 'stream') return streamSchema
+  const entries: [string, ValueType][] = []
+  for (const [field, type] of Object.entries(group.schema)) {
+    if (!isValueType(type)) return `field ${field} has unknown type ${type}`
+    entries.push([field, type])
+  }
+  return new Schema(entries)
+}
+
+/** Split traditional routes get derived ids; the adapter maps them back to the route's own id. */
+function originalRouteId(id: string, routesById: ReadonlyMap<string, GroupRoute>): string | null {
+  if (routesById.has(id)) return id
+  return traditionalSupport?.originalId(id) ?? id
+}
+
+function describeMatch(match: Match | undefined): unknown {
+  if (match === undefined) return null
+  return { id: match.id, matches: Object.fromEntries(Object.entries(match.matches).map(([k, v]) => [k, plain(v)])), captures: match.captures }
+}
+
+function plain(value: FieldValue): JsonValue {
+  if (typeof value === 'string') return value
+  if (typeof value === 'number') return value
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString()
+  return 'value' in value ? formatIpAddr(value) : formatIpCidr(value)
+}
+
+function sameRecord(a: Readonly<Record<string, string>> | null, b: Readonly<Record<string, string>> | null): boolean {
+  if (a === null || b === null) return a === b
+  const keys = Object.keys(a)
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k])
+}

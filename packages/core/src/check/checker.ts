@@ -1,0 +1,141 @@
+import { diagnostic, type Diagnostic, type Result } from '../diagnostics/diagnostic.ts'
+import type { Expr, Literal, Predicate } from '../syntax/ast.ts'
+import { forEachPredicate } from '../syntax/ast.ts'
+import { operators, type LiteralType } from '../syntax/operators.ts'
+import type { Schema } from '../schema/schema.ts'
+import type { ValueType } from '../values/types.ts'
+
+/** An expression that passed the checker, with the distinct fields it reads (first-use order). */
+export interface CheckedExpression {
+  readonly expr: Expr
+  readonly fields: readonly string[]
+  /** The schema type of every field read. */
+  readonly fieldTypes: ReadonlyMap<string, ValueType>
+}
+
+/**
+ * Checks an expression against a schema with atc-router's rules (spec §4.2), but reports every
+ * problem rather than the first: unknown fields at the field name, type mismatches at the operator,
+ * `lower()` on a non-String field at the transformation.
+ */
+export function check(expr: Expr, schema: Schema): Result<CheckedExpression> {
+  const diagnostics: Diagnostic[] = []
+  const fieldTypes = new Map<string, ValueType>()
+  forEachPredicate(expr, (predicate) => {
+    const type = checkPredicate(predicate, schema, diagnostics)
+    if (type !== undefined) fieldTypes.set(predicate.field.name, type)
+  })
+  if (diagnostics.length > 0) return { ok: false, diagnostics }
+  return { ok: true, value: { expr, fields: [...fieldTypes.keys()], fieldTypes }, diagnostics: [] }
+}
+
+/** The type of a right-hand literal as the checker sees it. */
+export function literalType(literal: Literal): LiteralType {
+  if (literal.kind !== 'Set') return literal.kind
+  return literal.elements[0]?.kind === 'Int' ? 'IntSet' : 'StringSet'
+}
+
+function checkPredicate(predicate: Predicate, schema: Schema, out: Diagnostic[]): ValueType | undefined {
+  const { field, op, value } = predicate
+  const fieldType = schema.typeOf(field.name)
+  if (fieldType === undefined) {
+    out.push(diagnostic('unknown-field', field.nameSpan, `\`${field.name}\` is not a field of this schema.`, suggestField(field.name, schema)))
+    return undefined
+  }
+  const rhs = literalType(value)
+  const spec = operators[op]
+  const symbol = spec.symbol
+  // Kong checks "same type on both sides" first, except for the operators whose sides differ by design.
+  const sidesMayDiffer = op === 'regex' || op === 'in' || op === 'notIn'
+  if (!sidesMayDiffer && rhs !== fieldType) {
+    out.push(
+      diagnostic(
+        'operator-type-mismatch',
+        predicate.opSpan,
+        `\`${field.name}\` is ${article(fieldType)} but the value is ${article(rhs)}, and \`${symbol}\` compares values of the same type.`,
+        hintForMismatch(fieldType),
+      ),
+    )
+  } else if (!spec.operands.some(([l, r]) => l === fieldType && (r === rhs || (r === 'Regex' && rhs === 'String')))) {
+    const accepted = acceptedBy(op)
+    out.push(
+      diagnostic(
+        'operator-type-mismatch',
+        predicate.opSpan,
+        `\`${symbol}\` does not apply to ${article(fieldType)} field with ${article(rhs)} value; it takes ${accepted}.`,
+        operatorsFor(fieldType),
+      ),
+    )
+  }
+  if (field.transforms.includes('lower') && fieldType !== 'String') {
+    out.push(diagnostic('lower-needs-string', field.span, `\`lower()\` applies only to String fields, and \`${field.name}\` is ${article(fieldType)}.`))
+  }
+  return fieldType
+}
+
+function acceptedBy(op: keyof typeof operators): string {
+  return operators[op].operands.map(([l, r]) => `${l} ${operators[op].symbol} ${r}`).join(', ')
+}
+
+/** Lists the operators a field type accepts, for hints and completion. */
+export function operatorsFor(type: ValueType): string {
+  const symbols = Object.values(operators)
+    .filter((spec) => spec.operands.some(([l]) => l === type))
+    .map((spec) => spec.symbol)
+  return `${type} fields take ${symbols.join(' ')}`
+}
+
+function hintForMismatch(fieldType: ValueType): string {
+  switch (fieldType) {
+    case 'String':
+      return 'write the value as a string: "..."'
+    case 'Int':
+      return 'write the value as an integer, without quotes'
+    case 'IpAddr':
+      return 'write an address without quotes, or use `in` with a CIDR'
+    default:
+      return operatorsFor(fieldType)
+  }
+}
+
+function article(type: string): string {
+  const names: Record<string, string> = {
+    String: 'a String',
+    Int: 'an Int',
+    IpAddr: 'an IpAddr',
+    IpCidr: 'an IpCidr',
+    Regex: 'a Regex',
+    StringSet: 'a list of strings',
+    IntSet: 'a list of integers',
+  }
+  return names[type] ?? type
+}
+
+function suggestField(name: string, schema: Schema): string | undefined {
+  let best: string | undefined
+  let bestDistance = Infinity
+  for (const [known] of schema.entries()) {
+    const candidate = known.endsWith('.*') ? known.slice(0, -2) : known
+    const distance = editDistance(name, candidate)
+    if (distance < bestDistance) {
+      bestDistance = distance
+      best = known
+    }
+  }
+  if (best === undefined || bestDistance > Math.max(2, name.length / 3)) return undefined
+  return best.endsWith('.*') ? `did you mean ${best.slice(0, -1)}<name>?` : `did you mean ${best}?`
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0] as number
+    row[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j] as number
+      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1))
+      previous = current
+    }
+  }
+  return row[b.length] as number
+}

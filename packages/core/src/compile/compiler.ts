@@ -1,0 +1,68 @@
+import type { CheckedExpression } from '../check/checker.ts'
+import type { Expr } from '../syntax/ast.ts'
+import { compilePredicate, type CompileOptions, type Matcher } from './predicate.ts'
+
+/**
+ * Compiles a checked expression into one closure. Regexes are compiled (and shared through the
+ * cache) here, once; nothing is parsed or allocated per request. `&&` and `||` short-circuit left to
+ * right, which is observable through what the match records (Kong never rolls recordings back).
+ */
+export function compile(checked: CheckedExpression, options: CompileOptions): Matcher {
+  return compileExpr(checked.expr, options)
+}
+
+/** Compiles any tree (the caller guarantees it passed the checker). */
+export function compileExpr(expr: Expr, options: CompileOptions): Matcher {
+  switch (expr.kind) {
+    case 'Predicate':
+      return compilePredicate(expr, options)
+    case 'Not': {
+      const operand = compileExpr(expr.operand, options)
+      return (context, record) => !operand(context, record)
+    }
+    case 'And': {
+      const terms = flatten(expr, 'And').map((e) => compileExpr(e, options))
+      return every(terms)
+    }
+    case 'Or': {
+      const terms = flatten(expr, 'Or').map((e) => compileExpr(e, options))
+      return some(terms)
+    }
+  }
+}
+
+/** Left-deep chains (`a && b && c`) become one list, so long chains do not nest closures deeply. */
+function flatten(expr: Expr, kind: 'And' | 'Or'): Expr[] {
+  const out: Expr[] = []
+  let node: Expr = expr
+  const rights: Expr[] = []
+  while (node.kind === kind) {
+    rights.push(node.right)
+    node = node.left
+  }
+  out.push(node)
+  for (let i = rights.length - 1; i >= 0; i--) out.push(rights[i] as Expr)
+  return out
+}
+
+function every(terms: readonly Matcher[]): Matcher {
+  if (terms.length === 2) {
+    const [a, b] = terms as [Matcher, Matcher]
+    return (context, record) => a(context, record) && b(context, record)
+  }
+  return (context, record) => {
+    for (let i = 0; i < terms.length; i++) if (!(terms[i] as Matcher)(context, record)) return false
+    return true
+  }
+}
+
+function some(terms: readonly Matcher[]): Matcher {
+  if (terms.length === 2) {
+    const [a, b] = terms as [Matcher, Matcher]
+    return (context, record) => a(context, record) || b(context, record)
+  }
+  return (context, record) => {
+    for (let i = 0; i < terms.length; i++) if ((terms[i] as Matcher)(context, record)) return true
+    return false
+  }
+}

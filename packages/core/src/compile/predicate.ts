@@ -1,0 +1,235 @@
+import type { Context } from '../context/context.ts'
+import type { MatchRecord } from '../context/match.ts'
+import type { Literal, Predicate } from '../syntax/ast.ts'
+import { cidrContains, cidrEquals, ipEquals } from '../values/ip.ts'
+import type { CompiledRegex, RegexCache } from '../values/regex/index.ts'
+import type { FieldValue, IpAddr, IpCidr } from '../values/types.ts'
+
+/** A compiled expression or predicate: true when the request matches; may record into `record`. */
+export type Matcher = (context: Context, record: MatchRecord) => boolean
+
+/** Tests one value of a field; `record` is written only when the value passes (Kong's rule). */
+type ValueTest = (value: FieldValue, record: MatchRecord) => boolean
+
+/** What the compiler needs besides the tree. */
+export interface CompileOptions {
+  /** Compiled regexes shared between routes with the same pattern. */
+  readonly regexes: RegexCache
+}
+
+/**
+ * Compiles one predicate into a closure over the field's values. Shared semantics live here once:
+ * an absent field is false for every operator; all values must pass unless `any()` is used.
+ */
+export function compilePredicate(predicate: Predicate, options: CompileOptions): Matcher {
+  const { field } = predicate
+  const name = field.name
+  const anyMode = field.transforms.includes('any')
+  const lower = field.transforms.includes('lower')
+  const test = valueTest(predicate, lower, options)
+  if (anyMode) {
+    return (context, record) => {
+      const values = context.values(name)
+      if (values === undefined) return false
+      for (let i = 0; i < values.length; i++) if (test(values[i] as FieldValue, record)) return true
+      return false
+    }
+  }
+  return (context, record) => {
+    const values = context.values(name)
+    if (values === undefined || values.length === 0) return false
+    for (let i = 0; i < values.length; i++) if (!test(values[i] as FieldValue, record)) return false
+    return true
+  }
+}
+
+function valueTest(predicate: Predicate, lower: boolean, options: CompileOptions): ValueTest {
+  const { op, value: literal } = predicate
+  const name = predicate.field.name
+  switch (literal.kind) {
+    case 'String':
+      return stringTest(op, literal.value, name, lower, options)
+    case 'Int':
+      return intTest(op, literal.value, name)
+    case 'IpAddr':
+      return ipTest(op, literal.value, name)
+    case 'IpCidr':
+      return cidrTest(op, literal.value, name)
+    case 'Set':
+      return setTest(op, literal, name, lower)
+  }
+}
+
+// Hot path: the string tests run for every candidate route on every request; no allocation besides
+// lower-casing (which JS strings require) and regex results when a regex matches.
+function stringTest(op: Predicate['op'], literal: string, field: string, lower: boolean, options: CompileOptions): ValueTest {
+  const text = (value: FieldValue): string | undefined => {
+    if (typeof value !== 'string') return undefined
+    return lower ? value.toLowerCase() : value
+  }
+  switch (op) {
+    case 'equals':
+      return (value, record) => {
+        if (text(value) !== literal) return false
+        record.matches.set(field, literal)
+        return true
+      }
+    case 'notEquals':
+      return (value) => {
+        const v = text(value)
+        return v !== undefined && v !== literal
+      }
+    case 'prefix':
+      return (value, record) => {
+        const v = text(value)
+        if (v === undefined || !v.startsWith(literal)) return false
+        record.matches.set(field, literal)
+        return true
+      }
+    case 'suffix':
+      return (value, record) => {
+        const v = text(value)
+        if (v === undefined || !v.endsWith(literal)) return false
+        record.matches.set(field, literal)
+        return true
+      }
+    case 'contains':
+      return (value) => {
+        const v = text(value)
+        return v !== undefined && v.includes(literal)
+      }
+    case 'regex': {
+      const compiled = options.regexes.get(literal)
+      if (!compiled.ok) throw new Error(`compile: the parser accepted an invalid regex ${JSON.stringify(literal)}`)
+      return regexTest(compiled.regex, field, lower)
+    }
+    default:
+      return () => false
+  }
+}
+
+function regexTest(regex: CompiledRegex, field: string, lower: boolean): ValueTest {
+  const names = regex.groupNames
+  return (value, record) => {
+    if (typeof value !== 'string') return false
+    const groups = regex.exec(lower ? value.toLowerCase() : value)
+    if (groups === null) return false
+    record.matches.set(field, groups[0] as string)
+    // Every participating group is recorded by number, and named groups also by name; groups that
+    // did not participate leave earlier recordings alone (Kong never clears stale keys).
+    for (let i = 0; i < groups.length; i++) {
+      const group = groups[i]
+      if (group === undefined) continue
+      record.captures.set(String(i), group)
+      const groupName = names[i]
+      if (groupName !== undefined) record.captures.set(groupName, group)
+    }
+    return true
+  }
+}
+
+/** Compares a request Int (number or bigint) with a literal exactly; non-integers never compare. */
+function intCompare(literal: bigint): (value: FieldValue) => number | undefined {
+  const small = literal >= BigInt(Number.MIN_SAFE_INTEGER) && literal <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(literal) : undefined
+  return (value) => {
+    if (typeof value === 'number') {
+      if (!Number.isInteger(value)) return undefined
+      if (small !== undefined && Number.isSafeInteger(value)) return value - small
+      const big = BigInt(value)
+      return big < literal ? -1 : big > literal ? 1 : 0
+    }
+    if (typeof value === 'bigint') return value < literal ? -1 : value > literal ? 1 : 0
+    return undefined
+  }
+}
+
+function intTest(op: Predicate['op'], literal: bigint, field: string): ValueTest {
+  const compare = intCompare(literal)
+  const sign = (value: FieldValue): number => {
+    const c = compare(value)
+    return c === undefined ? NaN : c
+  }
+  switch (op) {
+    case 'equals':
+      return (value, record) => {
+        if (sign(value) !== 0) return false
+        record.matches.set(field, literal)
+        return true
+      }
+    case 'notEquals':
+      return (value) => {
+        const c = sign(value)
+        return c === c && c !== 0
+      }
+    case 'greater':
+      return (value) => sign(value) > 0
+    case 'greaterOrEqual':
+      return (value) => sign(value) >= 0
+    case 'less':
+      return (value) => sign(value) < 0
+    case 'lessOrEqual':
+      return (value) => sign(value) <= 0
+    default:
+      return () => false
+  }
+}
+
+function isIpAddr(value: FieldValue): value is IpAddr {
+  return typeof value === 'object' && 'value' in value
+}
+
+function isIpCidr(value: FieldValue): value is IpCidr {
+  return typeof value === 'object' && 'network' in value
+}
+
+function ipTest(op: Predicate['op'], literal: IpAddr, field: string): ValueTest {
+  if (op === 'equals') {
+    return (value, record) => {
+      if (!isIpAddr(value) || !ipEquals(value, literal)) return false
+      record.matches.set(field, literal)
+      return true
+    }
+  }
+  // Different families never compare equal, so `!=` across families is true.
+  if (op === 'notEquals') return (value) => isIpAddr(value) && !ipEquals(value, literal)
+  return () => false
+}
+
+function cidrTest(op: Predicate['op'], literal: IpCidr, field: string): ValueTest {
+  switch (op) {
+    case 'in':
+      return (value) => isIpAddr(value) && cidrContains(literal, value)
+    case 'notIn':
+      return (value) => isIpAddr(value) && !cidrContains(literal, value)
+    case 'equals':
+      return (value, record) => {
+        if (!isIpCidr(value) || !cidrEquals(value, literal)) return false
+        record.matches.set(field, literal)
+        return true
+      }
+    case 'notEquals':
+      return (value) => isIpCidr(value) && !cidrEquals(value, literal)
+    default:
+      return () => false
+  }
+}
+
+function setTest(op: Predicate['op'], literal: Extract<Literal, { kind: 'Set' }>, field: string, lower: boolean): ValueTest {
+  const inside = op === 'in'
+  if (literal.elements[0]?.kind === 'Int') {
+    const members = new Set(literal.elements.map((e) => String(e.value)))
+    return (value) => {
+      const key = typeof value === 'number' && Number.isInteger(value) ? String(value) : typeof value === 'bigint' ? String(value) : undefined
+      return key !== undefined && members.has(key) === inside
+    }
+  }
+  const members = new Set(literal.elements.map((e) => String(e.value)))
+  return (value, record) => {
+    if (typeof value !== 'string') return false
+    const v = lower ? value.toLowerCase() : value
+    const found = members.has(v)
+    // Set membership behaves like `==` against the member that matched, so it records that member.
+    if (found && inside) record.matches.set(field, v)
+    return found === inside
+  }
+}

@@ -1,0 +1,4 @@
+import { LinearRouter } from './linear-router.ts'
+import { runRouterContract } from './router-contract.ts'
+
+runRouterContract('LinearRouter', (schema) => new LinearRouter(schema))

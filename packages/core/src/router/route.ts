@@ -1,0 +1,86 @@
+import { check } from '../check/checker.ts'
+import { compileExpr } from '../compile/compiler.ts'
+import type { Matcher } from '../compile/predicate.ts'
+import type { Result } from '../diagnostics/diagnostic.ts'
+import type { Schema } from '../schema/schema.ts'
+import type { Expr } from '../syntax/ast.ts'
+import { parse } from '../syntax/parser.ts'
+import type { RegexCache } from '../values/regex/index.ts'
+
+/** A route as callers hand it to a router. */
+export interface RouteInput {
+  /** Usually a UUID (normalised to lowercase hyphenated form); any non-empty string is accepted. */
+  readonly id: string
+  /** 0 to 2^64−1; numbers above 2^53 must be passed as bigint or decimal string to stay exact. */
+  readonly priority: bigint | number | string
+  /** Source text, or a tree built by a caller (e.g. Kong's `net.protocol` amendment). */
+  readonly expression: string | Expr
+}
+
+/** A route that parsed, checked and compiled. */
+export interface PreparedRoute {
+  readonly id: string
+  readonly priority: bigint
+  readonly expr: Expr
+  readonly source: string | undefined
+  readonly fields: readonly string[]
+  readonly matcher: Matcher
+}
+
+/** Thrown for broken caller contracts: a duplicate (priority, id), a bad id or priority. */
+export class RouterError extends Error {
+  override readonly name = 'RouterError'
+}
+
+const MAX_PRIORITY = 2n ** 64n - 1n
+const UUID = /^(?:urn:uuid:)?\{?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})\}?$/i
+
+/** Normalises a priority to a bigint in 0..2^64−1, or throws. */
+export function normalizePriority(priority: bigint | number | string): bigint {
+  let value: bigint
+  try {
+    value = BigInt(priority)
+  } catch {
+    throw new RouterError(`priority ${String(priority)} is not an integer`)
+  }
+  if (typeof priority === 'number' && !Number.isSafeInteger(priority)) {
+    throw new RouterError(`priority ${priority} is not exact as a number; pass a bigint or a decimal string`)
+  }
+  if (value < 0n || value > MAX_PRIORITY) throw new RouterError(`priority ${value} is outside 0..2^64-1`)
+  return value
+}
+
+/** Normalises a UUID in any accepted form to lowercase hyphenated; other ids are kept as they are. */
+export function normalizeId(id: string): string {
+  if (id.length === 0) throw new RouterError('a route id must not be empty')
+  const m = UUID.exec(id)
+  if (m === null) return id
+  return `${m[1]}-${m[2]}-${m[3]}-${m[4]}-${m[5]}`.toLowerCase()
+}
+
+/**
+ * Evaluation order: descending priority, then descending id (atc-router iterates its
+ * `(priority, uuid)` map in reverse). Negative when `a` is tried before `b`.
+ */
+export function compareRoutes(a: { priority: bigint; id: string }, b: { priority: bigint; id: string }): number {
+  if (a.priority !== b.priority) return a.priority > b.priority ? -1 : 1
+  return a.id === b.id ? 0 : a.id > b.id ? -1 : 1
+}
+
+/** Parses, checks and compiles a route; bad input comes back as diagnostics. */
+export function prepareRoute(input: RouteInput, schema: Schema, regexes: RegexCache): Result<PreparedRoute> {
+  const id = normalizeId(input.id)
+  const priority = normalizePriority(input.priority)
+  let expr: Expr
+  let source: string | undefined
+  if (typeof input.expression === 'string') {
+    source = input.expression
+    const parsed = parse(source)
+    if (!parsed.ok) return parsed
+    expr = parsed.value
+  } else expr = input.expression
+  const checked = check(expr, schema)
+  if (!checked.ok) return checked
+  const matcher = compileExpr(expr, { regexes })
+  return { ok: true, value: { id, priority, expr, source, fields: checked.value.fields, matcher }, diagnostics: [] }
+}

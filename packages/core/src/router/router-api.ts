@@ -1,0 +1,41 @@
+import type { ExpressionTrace } from '../compile/explain.ts'
+import type { Context } from '../context/context.ts'
+import type { Match } from '../context/match.ts'
+import type { Result } from '../diagnostics/diagnostic.ts'
+import type { RouteInput } from './route.ts'
+
+/** One route's part in an explanation. */
+export interface RouteExplanation {
+  readonly id: string
+  readonly priority: bigint
+  readonly source: string | undefined
+  readonly matched: boolean
+  readonly trace: ExpressionTrace
+}
+
+/** Why a request matched the route it did: every route tried before the winner, and the winner. */
+export interface Explanation {
+  readonly match: Match | undefined
+  /** Routes in evaluation order, up to and including the winner. */
+  readonly routes: readonly RouteExplanation[]
+}
+
+/** What every router offers; the linear reference and the indexed router both implement it. */
+export interface RouterApi {
+  /** Adds a route; a bad expression comes back as diagnostics and changes nothing. Throws on a duplicate (priority, id). */
+  add(route: RouteInput): Result<void>
+  /** Removes the route with this id (only the entry with this priority when given); false if absent. */
+  remove(id: string, priority?: bigint | number | string): boolean
+  /** Replaces every entry of the route's id with the new one, or changes nothing when it does not compile. */
+  replace(route: RouteInput): Result<void>
+  /** The highest-priority matching route, or undefined. */
+  match(context: Context): Match | undefined
+  /** Explains the evaluation of a request route by route. */
+  explain(context: Context): Explanation
+  /** The fields the routes read: compute only these per request. */
+  readonly fields: ReadonlySet<string>
+  /** The number of route entries. */
+  readonly size: number
+  /** True when a route with this id is present. */
+  has(id: string): boolean
+}
