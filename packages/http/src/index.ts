@@ -19,3 +19,16 @@ export { MAX_QUERY_ARGS } from './query.ts'
 
 export * from './traditional/index.ts'
 export * from './upstream.ts'
+
+export type { ExpressionRouteInput, ExpressionRouteValidation, ExpressionRouteMatcher } from './expression-route.ts'
+export {
+  validateExpressionRoute,
+  expressionRouteMatcher,
+  expressionRoutePriority,
+  amendProtocols,
+  rewriteNetPort,
+  routeProtocols,
+  isWellFormedSegmentSuffix,
+  MAX_EXPRESSION_PRIORITY,
+  EXPRESSION_ONLY_BITS,
+} from './expression-route.ts'

@@ -1,0 +1,214 @@
+import {
+  and,
+  anyOf,
+  catalog,
+  check,
+  operators,
+  parse,
+  predicate,
+  stringLiteral,
+  forEachPredicate,
+  type Diagnostic,
+  type DiagnosticCode,
+  type Expr,
+  type Predicate,
+  type Result,
+  type Span,
+} from '@switchyard/core'
+import { schemaForProtocols } from './schemas.ts'
+import { SEGMENTS_PREFIX } from './segments.ts'
+
+/** The route fields that matter for an expressions-flavor route (Kong's route entity, spec §8.1). */
+export interface ExpressionRouteInput {
+  /** The route's expression as written, `net.port` included. */
+  readonly expression: string
+  /** 0 to 2^46 − 1; default 0. Numbers must be integers. */
+  readonly priority?: number | bigint
+  /** The route's protocols in order; default (and when empty) `["http", "https"]`. */
+  readonly protocols?: readonly string[]
+}
+
+/** The largest priority Kong accepts on an expression route: 2^46 − 1 (schema `between`). */
+export const MAX_EXPRESSION_PRIORITY = 2n ** 46n - 1n
+
+/** The bits Kong sets above an expression route's priority so it outranks traditional routes (`0xFF << 56`). */
+export const EXPRESSION_ONLY_BITS = 0xffn << 56n
+
+const DEFAULT_PROTOCOLS: readonly string[] = ['http', 'https']
+
+const NOWHERE: Span = { start: 0, end: 0 }
+
+// kong `db/schema/entities/routes.lua`: a segment suffix is `len`, `N` or `A_B` (no leading zeros but 0).
+const SEGMENT_SUFFIX = /^(0|[1-9]\d*)(?:_([1-9]\d*))?$/
+
+function error(code: DiagnosticCode, span: Span, message: string, hint?: string): Diagnostic {
+  const base = { code, kind: catalog[code], severity: 'error' as const, message, span }
+  return hint === undefined ? base : { ...base, hint }
+}
+
+/** What route validation reports: every problem found, and the fields the expression reads. */
+export interface ExpressionRouteValidation {
+  /** True when no diagnostic is an error. */
+  readonly ok: boolean
+  /** `invalid-priority` first, then the expression's diagnostics in source order. */
+  readonly diagnostics: readonly Diagnostic[]
+  /** The distinct fields read after the `net.port` rewrite; empty when the expression does not parse. */
+  readonly fields: readonly string[]
+}
+
+/**
+ * The protocols a route effectively has: its own list, or Kong's default `["http", "https"]` when
+ * absent or empty.
+ */
+export function routeProtocols(protocols: readonly string[] | undefined): readonly string[] {
+  return protocols === undefined || protocols.length === 0 ? DEFAULT_PROTOCOLS : protocols
+}
+
+/**
+ * Validates an expression route as Kong's route entity does (spec §8.5 items 5–6, §8.1), reporting
+ * every problem rather than Kong's first:
+ * - `invalid-priority` [validation] when the priority is not an integer in 0..2^46 − 1 (Kong:
+ *   "value should be between 0 and 70368744177663"); its span is empty, at offset 0;
+ * - core's parse and check diagnostics for the expression after the `net.port` rewrite, against
+ *   the schema of the **first** protocol (not protocol-amended);
+ * - `illformed-segments-field` [validation] at each `http.path.segments.*` field whose suffix is not
+ *   `len`, `N` or `A_B` with A < B and no leading zeros (Kong: "Router Expression failed validation:
+ *   illformed http.path.segments.* field").
+ */
+export function validateExpressionRoute(route: ExpressionRouteInput): ExpressionRouteValidation {
+  const diagnostics: Diagnostic[] = []
+  const priority = priorityDiagnostic(route.priority)
+  if (priority !== undefined) diagnostics.push(priority)
+  const parsed = parse(route.expression)
+  if (!parsed.ok) {
+    return { ok: false, diagnostics: [...diagnostics, ...parsed.diagnostics], fields: [] }
+  }
+  const expr = rewriteNetPort(parsed.value)
+  const checked = check(expr, schemaForProtocols(routeProtocols(route.protocols)))
+  const found = [...parsed.diagnostics, ...checked.diagnostics, ...segmentDiagnostics(expr)]
+  found.sort((a, b) => a.span.start - b.span.start)
+  diagnostics.push(...found)
+  const ok = !diagnostics.some((d) => d.severity === 'error')
+  return { ok, diagnostics, fields: checked.ok ? checked.value.fields : [] }
+}
+
+function priorityDiagnostic(priority: number | bigint | undefined): Diagnostic | undefined {
+  if (priority === undefined) return undefined
+  const exact = typeof priority === 'bigint' || Number.isSafeInteger(priority)
+  if (exact && BigInt(priority) >= 0n && BigInt(priority) <= MAX_EXPRESSION_PRIORITY) return undefined
+  return error(
+    'invalid-priority',
+    NOWHERE,
+    `value should be between 0 and ${MAX_EXPRESSION_PRIORITY}`,
+    'An expression route priority is an integer from 0 to 2^46 - 1.',
+  )
+}
+
+/** True when the suffix after `http.path.segments.` passes Kong's route validation (spec §8.5 item 6). */
+export function isWellFormedSegmentSuffix(suffix: string): boolean {
+  if (suffix === 'len') return true
+  const match = SEGMENT_SUFFIX.exec(suffix)
+  if (match === null) return false
+  const last = match[2]
+  return last === undefined || Number(match[1]) < Number(last)
+}
+
+function segmentDiagnostics(expr: Expr): Diagnostic[] {
+  const found: Diagnostic[] = []
+  forEachPredicate(expr, (p) => {
+    const name = p.field.name
+    if (!name.startsWith(SEGMENTS_PREFIX) || isWellFormedSegmentSuffix(name.slice(SEGMENTS_PREFIX.length))) return
+    found.push(
+      error(
+        'illformed-segments-field',
+        p.field.nameSpan,
+        'Router Expression failed validation: illformed http.path.segments.* field',
+        'Use http.path.segments.len, .N or .A_B with A < B and no leading zeros.',
+      ),
+    )
+  })
+  return found
+}
+
+/**
+ * Renames the deprecated `net.port` to `net.dst.port` wherever Kong's textual rewrite
+ * (`(net\.port)(\s*)([=><!])`, spec §8.4) would touch a field: a bare `net.port` directly followed by
+ * an operator starting with `=`, `>`, `<` or `!`. Unlike Kong it never touches string literals
+ * (§8.4 Decision). `any(net.port)` and `net.port in …` stay as written, so they remain unknown
+ * fields, as in Kong. Returns the same tree when nothing changes.
+ */
+export function rewriteNetPort(expr: Expr): Expr {
+  switch (expr.kind) {
+    case 'Predicate':
+      return rewritePredicate(expr)
+    case 'Not': {
+      const operand = rewriteNetPort(expr.operand)
+      return operand === expr.operand ? expr : { ...expr, operand }
+    }
+    default: {
+      const left = rewriteNetPort(expr.left)
+      const right = rewriteNetPort(expr.right)
+      return left === expr.left && right === expr.right ? expr : { ...expr, left, right }
+    }
+  }
+}
+
+function rewritePredicate(p: Predicate): Predicate {
+  if (p.field.name !== 'net.port' || p.field.transforms.length > 0) return p
+  if (!'=><!'.includes(operators[p.op].symbol.charAt(0))) return p
+  return { ...p, field: { ...p.field, name: 'net.dst.port' } }
+}
+
+/** The protocol value a route protocol stands for in `net.protocol` (grpc → http, grpcs → https, tls_passthrough → tcp). */
+function protocolValue(protocol: string): string {
+  switch (protocol) {
+    case 'grpc':
+      return 'http'
+    case 'grpcs':
+      return 'https'
+    case 'tls_passthrough':
+      return 'tcp'
+    default:
+      return protocol
+  }
+}
+
+/**
+ * Adds Kong's `net.protocol` condition (spec §8.3) as an `And` node: `expr && (net.protocol ==
+ * r#"P1"# || …)`, one alternative per protocol in route order (grpc → http, grpcs → https,
+ * tls_passthrough → tcp). A route whose only protocol is https, tls or tls_passthrough keeps its
+ * expression unchanged (so an https-only route also matches plain http, and Kong answers 426).
+ */
+export function amendProtocols(expr: Expr, protocols: readonly string[]): Expr {
+  const list = routeProtocols(protocols)
+  if (list.length === 1 && (list[0] === 'https' || list[0] === 'tls' || list[0] === 'tls_passthrough')) return expr
+  return and(expr, anyOf(list.map((protocol) => predicate('net.protocol', 'equals', stringLiteral(protocolValue(protocol))))))
+}
+
+/** The router priority of an expression route: `0xFF << 56 | priority` (kong `router/transform.lua`). */
+export function expressionRoutePriority(priority: number | bigint = 0): bigint {
+  return EXPRESSION_ONLY_BITS | BigInt(priority)
+}
+
+/** What the router receives for an expression route. */
+export interface ExpressionRouteMatcher {
+  /** The expression after the `net.port` rewrite and the `net.protocol` amendment. */
+  readonly expr: Expr
+  /** `0xFF << 56 | priority`, so expression routes outrank traditional ones. */
+  readonly priority: bigint
+}
+
+/**
+ * Turns an expression route into what Kong adds to its router (spec §8.2–8.4): the parsed
+ * expression with `net.port` rewritten and the `net.protocol` amendment, at priority
+ * `0xFF << 56 | priority`. Fails with the parser's diagnostics, or `invalid-priority`; schema
+ * checking is left to the router (Kong skips a route that fails to load and keeps the rest).
+ */
+export function expressionRouteMatcher(route: ExpressionRouteInput): Result<ExpressionRouteMatcher> {
+  const invalid = priorityDiagnostic(route.priority)
+  if (invalid !== undefined) return { ok: false, diagnostics: [invalid] }
+  const parsed = parse(route.expression)
+  if (!parsed.ok) return parsed
+  const expr = amendProtocols(rewriteNetPort(parsed.value), routeProtocols(route.protocols))
+  return { ok: true, value: { expr, priority: expressionRoutePriority(route.priority) }, diagnostics: parsed.diagnostics }
+}
