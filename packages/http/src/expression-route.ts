@@ -83,7 +83,7 @@ export function validateExpressionRoute(route: ExpressionRouteInput): Expression
   if (!parsed.ok) {
     return { ok: false, diagnostics: [...diagnostics, ...parsed.diagnostics], fields: [] }
   }
-  const expr = rewriteNetPort(parsed.value)
+  const expr = rewriteNetPortFields(parsed.value)
   const checked = check(expr, schemaForProtocols(routeProtocols(route.protocols)))
   const found = [...parsed.diagnostics, ...checked.diagnostics, ...segmentDiagnostics(expr)]
   found.sort((a, b) => a.span.start - b.span.start)
@@ -137,17 +137,17 @@ function segmentDiagnostics(expr: Expr): Diagnostic[] {
  * (§8.4 Decision). `any(net.port)` and `net.port in …` stay as written, so they remain unknown
  * fields, as in Kong. Returns the same tree when nothing changes.
  */
-export function rewriteNetPort(expr: Expr): Expr {
+export function rewriteNetPortFields(expr: Expr): Expr {
   switch (expr.kind) {
     case 'Predicate':
       return rewritePredicate(expr)
     case 'Not': {
-      const operand = rewriteNetPort(expr.operand)
+      const operand = rewriteNetPortFields(expr.operand)
       return operand === expr.operand ? expr : { ...expr, operand }
     }
     default: {
-      const left = rewriteNetPort(expr.left)
-      const right = rewriteNetPort(expr.right)
+      const left = rewriteNetPortFields(expr.left)
+      const right = rewriteNetPortFields(expr.right)
       return left === expr.left && right === expr.right ? expr : { ...expr, left, right }
     }
   }
@@ -209,6 +209,6 @@ export function expressionRouteMatcher(route: ExpressionRouteInput): Result<Expr
   if (invalid !== undefined) return { ok: false, diagnostics: [invalid] }
   const parsed = parse(route.expression)
   if (!parsed.ok) return parsed
-  const expr = amendProtocols(rewriteNetPort(parsed.value), routeProtocols(route.protocols))
+  const expr = amendProtocols(rewriteNetPortFields(parsed.value), routeProtocols(route.protocols))
   return { ok: true, value: { expr, priority: expressionRoutePriority(route.priority) }, diagnostics: parsed.diagnostics }
 }

@@ -26,7 +26,7 @@ export {
   expressionRouteMatcher,
   expressionRoutePriority,
   amendProtocols,
-  rewriteNetPort,
+  rewriteNetPortFields,
   routeProtocols,
   isWellFormedSegmentSuffix,
   MAX_EXPRESSION_PRIORITY,
