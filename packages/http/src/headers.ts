@@ -16,6 +16,14 @@ export interface HeaderLookup {
   collect(headers: HeaderRecord): Map<string, string[]>
 }
 
+function push(into: Map<string, string[]>, names: readonly string[], value: string): void {
+  for (const name of names) {
+    const list = into.get(name)
+    if (list === undefined) into.set(name, [value])
+    else list.push(value)
+  }
+}
+
 /**
  * Builds the lookup Kong's header table performs (OpenResty `ngx.req.get_headers`): a header line
  * whose lower-cased name equals NAME exactly wins (possible only for names with `_`, when nginx
@@ -40,13 +48,6 @@ export function createHeaderLookup(names: Iterable<string>): HeaderLookup {
     collect(headers) {
       const exactValues = new Map<string, string[]>()
       const mappedValues = new Map<string, string[]>()
-      const push = (into: Map<string, string[]>, names: readonly string[], value: string): void => {
-        for (const name of names) {
-          const list = into.get(name)
-          if (list === undefined) into.set(name, [value])
-          else list.push(value)
-        }
-      }
       let lines = 0
       for (const rawName in headers) {
         if (lines >= MAX_HEADERS) break
