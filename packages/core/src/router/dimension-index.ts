@@ -1,0 +1,336 @@
+import { ipv4Mask, ipv6Mask } from '../values/ip.ts'
+import type { FieldValue } from '../values/types.ts'
+import type { Atom } from './index-plan.ts'
+
+/**
+ * A lookup structure over one dimension (one kind of atom on one field): maps atoms to slots, and
+ * finds every slot whose atom holds for a request value.
+ */
+export interface DimensionIndex<T> {
+  /** The slot of an atom, created with `create` when missing. */
+  slot(atom: Atom, create: () => T): T
+  /** The slot of an atom, or undefined. */
+  get(atom: Atom): T | undefined
+  /** Forgets an atom's slot. */
+  delete(atom: Atom): void
+  /** Visits every slot. */
+  forEach(visit: (slot: T) => void): void
+  /** Calls `visit` for every slot whose atom holds for `value` (the value is already lower-cased when the dimension is). */
+  query(value: FieldValue, visit: (slot: T) => void): void
+  /** Number of slots. */
+  readonly size: number
+}
+
+/** Creates the index for an atom's dimension. */
+export function createDimensionIndex<T>(atom: Atom): DimensionIndex<T> {
+  switch (atom.kind) {
+    case 'exact':
+    case 'int':
+      return new ExactIndex<T>()
+    case 'prefix':
+      return new RadixIndex<T>(false)
+    case 'suffix':
+      return new RadixIndex<T>(true)
+    case 'ip':
+      return new IpIndex<T>()
+    case 'cidr':
+      return new CidrIndex<T>()
+  }
+}
+
+function atomText(atom: Atom): string {
+  return 'text' in atom ? atom.text : ''
+}
+
+/** Exact String and Int values (Ints keyed by their decimal text, so number and bigint agree). */
+class ExactIndex<T> implements DimensionIndex<T> {
+  readonly #map = new Map<string, T>()
+
+  slot(atom: Atom, create: () => T): T {
+    const key = atomText(atom)
+    let slot = this.#map.get(key)
+    if (slot === undefined) this.#map.set(key, (slot = create()))
+    return slot
+  }
+
+  get(atom: Atom): T | undefined {
+    return this.#map.get(atomText(atom))
+  }
+
+  delete(atom: Atom): void {
+    this.#map.delete(atomText(atom))
+  }
+
+  forEach(visit: (slot: T) => void): void {
+    for (const slot of this.#map.values()) visit(slot)
+  }
+
+  query(value: FieldValue, visit: (slot: T) => void): void {
+    const key = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'bigint' ? String(value) : undefined
+    if (key === undefined) return
+    const slot = this.#map.get(key)
+    if (slot !== undefined) visit(slot)
+  }
+
+  get size(): number {
+    return this.#map.size
+  }
+}
+
+interface RadixNode<T> {
+  /** The edge text leading to this node (reversed in a suffix tree). */
+  label: string
+  slot: T | undefined
+  children: Map<number, RadixNode<T>> | undefined
+}
+
+/**
+ * A radix tree for prefixes (or, reading values from the end, suffixes). A query walks the value once
+ * and visits every stored prefix of it, shortest first.
+ */
+class RadixIndex<T> implements DimensionIndex<T> {
+  readonly #root: RadixNode<T> = { label: '', slot: undefined, children: undefined }
+  readonly #reverse: boolean
+  #size = 0
+
+  constructor(reverse: boolean) {
+    this.#reverse = reverse
+  }
+
+  slot(atom: Atom, create: () => T): T {
+    const node = this.#insert(this.#key(atomText(atom)))
+    if (node.slot === undefined) {
+      node.slot = create()
+      this.#size++
+    }
+    return node.slot
+  }
+
+  get(atom: Atom): T | undefined {
+    return this.#find(this.#key(atomText(atom)))?.slot
+  }
+
+  forEach(visit: (slot: T) => void): void {
+    const stack = [this.#root]
+    for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+      if (node.slot !== undefined) visit(node.slot)
+      if (node.children !== undefined) stack.push(...node.children.values())
+    }
+  }
+
+  #find(key: string): RadixNode<T> | undefined {
+    let node = this.#root
+    let offset = 0
+    while (offset < key.length) {
+      const child = node.children?.get(key.charCodeAt(offset))
+      if (child === undefined || !key.startsWith(child.label, offset)) return undefined
+      offset += child.label.length
+      node = child
+    }
+    return node
+  }
+
+  delete(atom: Atom): void {
+    const key = this.#key(atomText(atom))
+    const path: RadixNode<T>[] = [this.#root]
+    let node = this.#root
+    let offset = 0
+    while (offset < key.length) {
+      const child = node.children?.get(key.charCodeAt(offset))
+      if (child === undefined || !key.startsWith(child.label, offset)) return
+      offset += child.label.length
+      node = child
+      path.push(node)
+    }
+    if (node.slot === undefined) return
+    node.slot = undefined
+    this.#size--
+    // Drop leaves that hold nothing, so churn on distinct keys does not grow the tree.
+    for (let i = path.length - 1; i > 0; i--) {
+      const current = path[i] as RadixNode<T>
+      if (current.slot !== undefined || (current.children !== undefined && current.children.size > 0)) break
+      const parent = path[i - 1] as RadixNode<T>
+      parent.children?.delete(current.label.charCodeAt(0))
+    }
+  }
+
+  // Hot path: one pass over the value, comparing edge labels in place without slicing.
+  query(value: FieldValue, visit: (slot: T) => void): void {
+    if (typeof value !== 'string') return
+    const length = value.length
+    const reverse = this.#reverse
+    let node = this.#root
+    let offset = 0
+    for (;;) {
+      const children = node.children
+      if (children === undefined || offset >= length) return
+      const child = children.get(value.charCodeAt(reverse ? length - 1 - offset : offset))
+      if (child === undefined) return
+      const label = child.label
+      if (offset + label.length > length) return
+      if (reverse) {
+        for (let i = 1; i < label.length; i++) if (value.charCodeAt(length - 1 - offset - i) !== label.charCodeAt(i)) return
+      } else if (!value.startsWith(label, offset)) return
+      offset += label.length
+      node = child
+      if (node.slot !== undefined) visit(node.slot)
+    }
+  }
+
+  get size(): number {
+    return this.#size
+  }
+
+  #key(text: string): string {
+    return this.#reverse ? reverseUnits(text) : text
+  }
+
+  #insert(key: string): RadixNode<T> {
+    let node = this.#root
+    let offset = 0
+    while (offset < key.length) {
+      node.children ??= new Map()
+      const first = key.charCodeAt(offset)
+      const child = node.children.get(first)
+      if (child === undefined) {
+        const leaf: RadixNode<T> = { label: key.slice(offset), slot: undefined, children: undefined }
+        node.children.set(first, leaf)
+        return leaf
+      }
+      const label = child.label
+      let common = 0
+      while (common < label.length && offset + common < key.length && label.charCodeAt(common) === key.charCodeAt(offset + common)) common++
+      if (common < label.length) {
+        // Split the edge: the shared part becomes a new inner node.
+        const inner: RadixNode<T> = { label: label.slice(0, common), slot: undefined, children: new Map() }
+        child.label = label.slice(common)
+        inner.children?.set(child.label.charCodeAt(0), child)
+        node.children.set(first, inner)
+        node = inner
+      } else node = child
+      offset += common
+    }
+    return node
+  }
+}
+
+/** Reverses UTF-16 code units, matching how suffix queries read values from the end. */
+function reverseUnits(text: string): string {
+  let out = ''
+  for (let i = text.length - 1; i >= 0; i--) out += text[i]
+  return out
+}
+
+/** Exact IP addresses, IPv4 keyed by number and IPv6 by bigint. */
+class IpIndex<T> implements DimensionIndex<T> {
+  readonly #v4 = new Map<number, T>()
+  readonly #v6 = new Map<bigint, T>()
+
+  slot(atom: Atom, create: () => T): T {
+    if (atom.kind !== 'ip') throw new Error('IpIndex holds ip atoms only')
+    const ip = atom.ip
+    if (ip.family === 4) {
+      let slot = this.#v4.get(ip.value)
+      if (slot === undefined) this.#v4.set(ip.value, (slot = create()))
+      return slot
+    }
+    let slot = this.#v6.get(ip.value)
+    if (slot === undefined) this.#v6.set(ip.value, (slot = create()))
+    return slot
+  }
+
+  get(atom: Atom): T | undefined {
+    if (atom.kind !== 'ip') return undefined
+    return atom.ip.family === 4 ? this.#v4.get(atom.ip.value) : this.#v6.get(atom.ip.value)
+  }
+
+  forEach(visit: (slot: T) => void): void {
+    for (const slot of this.#v4.values()) visit(slot)
+    for (const slot of this.#v6.values()) visit(slot)
+  }
+
+  delete(atom: Atom): void {
+    if (atom.kind !== 'ip') return
+    if (atom.ip.family === 4) this.#v4.delete(atom.ip.value)
+    else this.#v6.delete(atom.ip.value)
+  }
+
+  query(value: FieldValue, visit: (slot: T) => void): void {
+    if (typeof value !== 'object' || !('value' in value)) return
+    const slot = value.family === 4 ? this.#v4.get(value.value) : this.#v6.get(value.value)
+    if (slot !== undefined) visit(slot)
+  }
+
+  get size(): number {
+    return this.#v4.size + this.#v6.size
+  }
+}
+
+/** Networks grouped by family and prefix length: a query masks the address once per length present. */
+class CidrIndex<T> implements DimensionIndex<T> {
+  readonly #v4 = new Map<number, Map<number, T>>()
+  readonly #v6 = new Map<number, Map<bigint, T>>()
+  #size = 0
+
+  slot(atom: Atom, create: () => T): T {
+    if (atom.kind !== 'cidr') throw new Error('CidrIndex holds cidr atoms only')
+    const { cidr } = atom
+    if (cidr.family === 4) {
+      let byNetwork = this.#v4.get(cidr.prefix)
+      if (byNetwork === undefined) this.#v4.set(cidr.prefix, (byNetwork = new Map()))
+      let slot = byNetwork.get(cidr.network)
+      if (slot === undefined) {
+        byNetwork.set(cidr.network, (slot = create()))
+        this.#size++
+      }
+      return slot
+    }
+    let byNetwork = this.#v6.get(cidr.prefix)
+    if (byNetwork === undefined) this.#v6.set(cidr.prefix, (byNetwork = new Map()))
+    let slot = byNetwork.get(cidr.network)
+    if (slot === undefined) {
+      byNetwork.set(cidr.network, (slot = create()))
+      this.#size++
+    }
+    return slot
+  }
+
+  get(atom: Atom): T | undefined {
+    if (atom.kind !== 'cidr') return undefined
+    const { cidr } = atom
+    return cidr.family === 4 ? this.#v4.get(cidr.prefix)?.get(cidr.network) : this.#v6.get(cidr.prefix)?.get(cidr.network)
+  }
+
+  forEach(visit: (slot: T) => void): void {
+    for (const byNetwork of this.#v4.values()) for (const slot of byNetwork.values()) visit(slot)
+    for (const byNetwork of this.#v6.values()) for (const slot of byNetwork.values()) visit(slot)
+  }
+
+  delete(atom: Atom): void {
+    if (atom.kind !== 'cidr') return
+    const { cidr } = atom
+    const byNetwork = cidr.family === 4 ? this.#v4.get(cidr.prefix) : this.#v6.get(cidr.prefix)
+    if (byNetwork === undefined) return
+    if ((byNetwork as Map<number | bigint, T>).delete(cidr.network)) this.#size--
+    if (byNetwork.size === 0) (cidr.family === 4 ? this.#v4 : this.#v6).delete(cidr.prefix)
+  }
+
+  query(value: FieldValue, visit: (slot: T) => void): void {
+    if (typeof value !== 'object' || !('value' in value)) return
+    if (value.family === 4) {
+      for (const [prefix, byNetwork] of this.#v4) {
+        const slot = byNetwork.get((value.value & ipv4Mask(prefix)) >>> 0)
+        if (slot !== undefined) visit(slot)
+      }
+      return
+    }
+    for (const [prefix, byNetwork] of this.#v6) {
+      const slot = byNetwork.get(value.value & ipv6Mask(prefix))
+      if (slot !== undefined) visit(slot)
+    }
+  }
+
+  get size(): number {
+    return this.#size
+  }
+}

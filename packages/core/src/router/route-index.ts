@@ -1,0 +1,174 @@
+import type { Context } from '../context/context.ts'
+import type { FieldValue } from '../values/types.ts'
+import { createDimensionIndex, type DimensionIndex } from './dimension-index.ts'
+import { dimensionOf, type Atom, type Placement } from './index-plan.ts'
+import { SortedRoutes, type IndexedRoute } from './sorted-routes.ts'
+
+/** The routes filed under one primary atom: those with no second atom, and the rest by their second atom. */
+interface Bucket<R extends IndexedRoute> {
+  readonly rest: SortedRoutes<R>
+  readonly sub: Map<string, Dimension<SortedRoutes<R>>>
+}
+
+/** One dimension: the field it reads, whether values are lower-cased first, and its lookup structure. */
+interface Dimension<T> {
+  readonly field: string
+  readonly lower: boolean
+  readonly index: DimensionIndex<T>
+}
+
+/** A summary of one dimension for `describe()`. */
+export interface DimensionSummary {
+  readonly dimension: string
+  readonly keys: number
+  readonly routes: number
+}
+
+/**
+ * Files route entries under the atoms of their placements, two levels deep (e.g. exact host, then
+ * path prefix), plus a residual list for routes without any. `collect` returns, for a request, every
+ * list that can hold a matching route; each list is in evaluation order.
+ */
+export class RouteIndex<R extends IndexedRoute> {
+  readonly #primary = new Map<string, Dimension<Bucket<R>>>()
+  readonly residual = new SortedRoutes<R>()
+  readonly #touched = new Set<SortedRoutes<R>>()
+  // Scratch state for one `collect` call: reused so that lookups allocate nothing per request.
+  #context: Context | undefined
+  #lists: SortedRoutes<R>[] = []
+  readonly #visitBucket = (bucket: Bucket<R>): void => this.#collectBucket(bucket)
+  readonly #visitList = (list: SortedRoutes<R>): void => {
+    if (list.size > 0) this.#lists.push(list)
+  }
+
+  /** Files a route under each placement; with `deferSort`, lists are sorted on `finish()`. */
+  insert(route: R, placements: readonly Placement[] | undefined, deferSort = false): void {
+    if (placements === undefined) {
+      this.#insertInto(this.residual, route, deferSort)
+      return
+    }
+    for (const placement of placements) this.#insertInto(this.#listFor(placement, true) as SortedRoutes<R>, route, deferSort)
+  }
+
+  /** Removes a route from every list it was filed in, dropping containers that become empty. */
+  remove(route: R, placements: readonly Placement[] | undefined): void {
+    if (placements === undefined) {
+      this.residual.remove(route)
+      return
+    }
+    for (const placement of placements) {
+      const list = this.#listFor(placement, false)
+      if (list === undefined || !list.remove(route) || list.size > 0) continue
+      this.#prune(placement)
+    }
+  }
+
+  /** Sorts every list filled by deferred inserts. */
+  finish(): void {
+    for (const list of this.#touched) list.finish()
+    this.#touched.clear()
+  }
+
+  /**
+   * The lists that may hold a match for this request, residual list included. The returned array is
+   * reused by the next call.
+   */
+  // Hot path: one lookup per value of each indexed field; callbacks are preallocated.
+  collect(context: Context): readonly SortedRoutes<R>[] {
+    const lists = this.#lists
+    lists.length = 0
+    this.#context = context
+    if (this.residual.size > 0) lists.push(this.residual)
+    for (const dimension of this.#primary.values()) this.#query(dimension, context, this.#visitBucket)
+    this.#context = undefined
+    return lists
+  }
+
+  /** Dimensions with their number of keys and filed routes, for tuning large configurations. */
+  summary(): DimensionSummary[] {
+    const out = new Map<string, { keys: number; routes: number }>()
+    const add = (name: string, keys: number, routes: number): void => {
+      const entry = out.get(name) ?? { keys: 0, routes: 0 }
+      entry.keys += keys
+      entry.routes += routes
+      out.set(name, entry)
+    }
+    for (const [name, dimension] of this.#primary) {
+      add(name, dimension.index.size, 0)
+      this.#forEachBucket(dimension, (bucket) => {
+        add(name, 0, bucket.rest.size)
+        for (const [subName, sub] of bucket.sub) {
+          let routes = 0
+          sub.index.forEach((list) => (routes += list.size))
+          add(`${name} → ${subName}`, sub.index.size, routes)
+        }
+      })
+    }
+    return [...out].map(([dimension, { keys, routes }]) => ({ dimension, keys, routes }))
+  }
+
+  #collectBucket(bucket: Bucket<R>): void {
+    if (bucket.rest.size > 0) this.#lists.push(bucket.rest)
+    if (bucket.sub.size === 0) return
+    const context = this.#context as Context
+    for (const dimension of bucket.sub.values()) this.#query(dimension, context, this.#visitList)
+  }
+
+  #query<T>(dimension: Dimension<T>, context: Context, visit: (slot: T) => void): void {
+    const values = context.values(dimension.field)
+    if (values === undefined) return
+    const { index, lower } = dimension
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i] as FieldValue
+      index.query(lower && typeof value === 'string' ? value.toLowerCase() : value, visit)
+    }
+  }
+
+  #insertInto(list: SortedRoutes<R>, route: R, deferSort: boolean): void {
+    list.insert(route, deferSort)
+    if (deferSort) this.#touched.add(list)
+  }
+
+  #listFor(placement: Placement, create: boolean): SortedRoutes<R> | undefined {
+    const [first, second] = placement
+    const bucket = this.#slot(this.#primary, first, create, (): Bucket<R> => ({ rest: new SortedRoutes<R>(), sub: new Map() }))
+    if (bucket === undefined) return undefined
+    if (second === undefined) return bucket.rest
+    return this.#slot(bucket.sub, second, create, () => new SortedRoutes<R>())
+  }
+
+  #slot<T>(dimensions: Map<string, Dimension<T>>, atom: Atom, create: boolean, make: () => T): T | undefined {
+    const name = dimensionOf(atom)
+    let dimension = dimensions.get(name)
+    if (dimension === undefined) {
+      if (!create) return undefined
+      dimension = { field: atom.field, lower: atom.lower, index: createDimensionIndex<T>(atom) }
+      dimensions.set(name, dimension)
+    }
+    return create ? dimension.index.slot(atom, make) : dimension.index.get(atom)
+  }
+
+  #prune(placement: Placement): void {
+    const [first, second] = placement
+    const primary = this.#primary.get(dimensionOf(first))
+    if (primary === undefined) return
+    const bucket = this.#slot(this.#primary, first, false, (): Bucket<R> => ({ rest: new SortedRoutes<R>(), sub: new Map() }))
+    if (bucket === undefined) return
+    if (second !== undefined) {
+      const name = dimensionOf(second)
+      const sub = bucket.sub.get(name)
+      if (sub !== undefined) {
+        sub.index.delete(second)
+        if (sub.index.size === 0) bucket.sub.delete(name)
+      }
+    }
+    if (bucket.rest.size === 0 && bucket.sub.size === 0) {
+      primary.index.delete(first)
+      if (primary.index.size === 0) this.#primary.delete(dimensionOf(first))
+    }
+  }
+
+  #forEachBucket(dimension: Dimension<Bucket<R>>, visit: (bucket: Bucket<R>) => void): void {
+    dimension.index.forEach(visit)
+  }
+}

@@ -1,0 +1,231 @@
+import { explainExpr } from '../compile/explain.ts'
+import type { Matcher } from '../compile/predicate.ts'
+import type { Context } from '../context/context.ts'
+import { MatchRecord, type Match } from '../context/match.ts'
+import type { Diagnostic, Result } from '../diagnostics/diagnostic.ts'
+import type { Schema } from '../schema/schema.ts'
+import type { Expr } from '../syntax/ast.ts'
+import { RegexCache } from '../values/regex/index.ts'
+import { FieldCounter } from './field-counter.ts'
+import { planIndex, type Placement } from './index-plan.ts'
+import { RouteIndex, type DimensionSummary } from './route-index.ts'
+import { compareRoutes, normalizeId, normalizePriority, prepareRoute, RouterError, type PreparedRoute, type RouteInput } from './route.ts'
+import type { Explanation, RouteExplanation, RouterApi } from './router-api.ts'
+import type { SortedRoutes } from './sorted-routes.ts'
+
+/** A route entry as the indexed router keeps it: compiled matcher, placements, and a visit stamp. */
+interface Entry {
+  readonly id: string
+  readonly priority: bigint
+  readonly matcher: Matcher
+  readonly expr: Expr
+  readonly source: string | undefined
+  readonly fields: readonly string[]
+  readonly placements: readonly Placement[] | undefined
+  readonly reason: string | undefined
+  seen: number
+}
+
+/** How the router filed its routes, for users tuning large configurations. */
+export interface RouterDescription {
+  readonly routes: number
+  readonly indexed: number
+  readonly dimensions: readonly DimensionSummary[]
+  /** Routes that every request must try, with the reason they could not be indexed. */
+  readonly residual: readonly { readonly id: string; readonly priority: bigint; readonly reason: string }[]
+}
+
+/**
+ * The production router: routes are filed in an index by conditions every match must meet (exact and
+ * prefix paths, hosts, methods, headers, CIDRs, ...), and a request only tries the routes whose
+ * conditions it meets, still in exact evaluation order (descending priority, then descending id).
+ * It returns exactly what `LinearRouter` returns; updates touch only the changed route's entries.
+ */
+export class Router implements RouterApi {
+  readonly #schema: Schema
+  readonly #regexes: RegexCache
+  readonly #index = new RouteIndex<Entry>()
+  readonly #byId = new Map<string, Entry[]>()
+  readonly #fields = new FieldCounter()
+  readonly #record = new MatchRecord()
+  #size = 0
+  #query = 0
+  // Scratch for the k-way merge of candidate lists; reused across requests.
+  #positions: number[] = []
+
+  /** Creates an empty router for a schema; pass a shared regex cache to share compiled regexes. */
+  constructor(schema: Schema, options: { regexes?: RegexCache } = {}) {
+    this.#schema = schema
+    this.#regexes = options.regexes ?? new RegexCache()
+  }
+
+  add(route: RouteInput): Result<void> {
+    const prepared = prepareRoute(route, this.#schema, this.#regexes)
+    if (!prepared.ok) return prepared
+    this.#assertNew(prepared.value)
+    this.#insert(this.#entry(prepared.value), false)
+    return { ok: true, value: undefined, diagnostics: prepared.diagnostics }
+  }
+
+  /**
+   * Adds many routes at once (a bulk load): lists are sorted once at the end instead of on every
+   * insert. All-or-nothing: when any route fails, nothing is added and every failure is returned.
+   */
+  addAll(routes: Iterable<RouteInput>): { ok: true } | { ok: false; failures: { id: string; diagnostics: readonly Diagnostic[] }[] } {
+    const entries: Entry[] = []
+    const failures: { id: string; diagnostics: readonly Diagnostic[] }[] = []
+    const keys = new Set<string>()
+    for (const route of routes) {
+      const prepared = prepareRoute(route, this.#schema, this.#regexes)
+      if (!prepared.ok) {
+        failures.push({ id: route.id, diagnostics: prepared.diagnostics })
+        continue
+      }
+      const key = `${prepared.value.priority}/${prepared.value.id}`
+      if (keys.has(key)) throw new RouterError(`a route with id ${prepared.value.id} and priority ${prepared.value.priority} is listed twice`)
+      keys.add(key)
+      this.#assertNew(prepared.value)
+      entries.push(this.#entry(prepared.value))
+    }
+    if (failures.length > 0) return { ok: false, failures }
+    for (const entry of entries) this.#insert(entry, true)
+    this.#index.finish()
+    return { ok: true }
+  }
+
+  remove(id: string, priority?: bigint | number | string): boolean {
+    const key = normalizeId(id)
+    const exact = priority === undefined ? undefined : normalizePriority(priority)
+    const entries = this.#byId.get(key)
+    if (entries === undefined) return false
+    const keep = entries.filter((e) => exact !== undefined && e.priority !== exact)
+    for (const entry of entries) {
+      if (keep.includes(entry)) continue
+      this.#index.remove(entry, entry.placements)
+      this.#fields.remove(entry.fields)
+      this.#size--
+    }
+    if (keep.length === 0) this.#byId.delete(key)
+    else this.#byId.set(key, keep)
+    return keep.length < entries.length
+  }
+
+  replace(route: RouteInput): Result<void> {
+    const prepared = prepareRoute(route, this.#schema, this.#regexes)
+    if (!prepared.ok) return prepared
+    this.remove(prepared.value.id)
+    this.#insert(this.#entry(prepared.value), false)
+    return { ok: true, value: undefined, diagnostics: prepared.diagnostics }
+  }
+
+  // Hot path: gathers candidate lists from the index, then merges them in evaluation order and stops
+  // at the first route that matches. Allocates only the returned Match.
+  match(context: Context): Match | undefined {
+    const lists = this.#index.collect(context)
+    const query = ++this.#query
+    const record = this.#record
+    if (lists.length === 1) {
+      const items = (lists[0] as SortedRoutes<Entry>).items
+      for (let i = 0; i < items.length; i++) {
+        const entry = items[i] as Entry
+        record.clear()
+        if (entry.matcher(context, record)) return this.#found(entry)
+      }
+      return undefined
+    }
+    const positions = this.#positions
+    positions.length = lists.length
+    positions.fill(0)
+    for (;;) {
+      let best: Entry | undefined
+      let bestList = -1
+      for (let l = 0; l < lists.length; l++) {
+        const items = (lists[l] as SortedRoutes<Entry>).items
+        let at = positions[l] as number
+        while (at < items.length && (items[at] as Entry).seen === query) at++
+        positions[l] = at
+        const head = items[at]
+        if (head !== undefined && (best === undefined || compareRoutes(head, best) < 0)) {
+          best = head
+          bestList = l
+        }
+      }
+      if (best === undefined) return undefined
+      positions[bestList] = (positions[bestList] as number) + 1
+      best.seen = query
+      record.clear()
+      if (best.matcher(context, record)) return this.#found(best)
+    }
+  }
+
+  explain(context: Context): Explanation {
+    const routes: RouteExplanation[] = []
+    for (const entry of this.#ordered()) {
+      const trace = explainExpr(entry.expr, context, { regexes: this.#regexes })
+      routes.push({ id: entry.id, priority: entry.priority, source: entry.source, matched: trace.result, trace })
+      if (trace.result) break
+    }
+    return { match: this.match(context), routes }
+  }
+
+  /** How routes were filed: dimensions with key and route counts, and the residual routes with reasons. */
+  describe(): RouterDescription {
+    const residual: { id: string; priority: bigint; reason: string }[] = []
+    for (const entry of this.#ordered()) {
+      if (entry.placements === undefined) residual.push({ id: entry.id, priority: entry.priority, reason: entry.reason ?? 'no indexable condition' })
+    }
+    return { routes: this.#size, indexed: this.#size - residual.length, dimensions: this.#index.summary(), residual }
+  }
+
+  get fields(): ReadonlySet<string> {
+    return this.#fields.fields
+  }
+
+  get size(): number {
+    return this.#size
+  }
+
+  has(id: string): boolean {
+    return this.#byId.has(normalizeId(id))
+  }
+
+  #found(entry: Entry): Match {
+    const match = this.#record.toMatch(entry.id, entry.priority)
+    this.#record.clear()
+    return match
+  }
+
+  #ordered(): Entry[] {
+    return [...this.#byId.values()].flat().sort(compareRoutes)
+  }
+
+  #entry(route: PreparedRoute): Entry {
+    const plan = planIndex(route.expr)
+    return {
+      id: route.id,
+      priority: route.priority,
+      matcher: route.matcher,
+      expr: route.expr,
+      source: route.source,
+      fields: route.fields,
+      placements: plan.placements,
+      reason: plan.reason,
+      seen: 0,
+    }
+  }
+
+  #assertNew(route: PreparedRoute): void {
+    if (this.#byId.get(route.id)?.some((e) => e.priority === route.priority)) {
+      throw new RouterError(`a route with id ${route.id} and priority ${route.priority} already exists`)
+    }
+  }
+
+  #insert(entry: Entry, deferSort: boolean): void {
+    this.#index.insert(entry, entry.placements, deferSort)
+    const list = this.#byId.get(entry.id)
+    if (list === undefined) this.#byId.set(entry.id, [entry])
+    else list.push(entry)
+    this.#fields.add(entry.fields)
+    this.#size++
+  }
+}

@@ -1,0 +1,57 @@
+import { compareRoutes } from './route.ts'
+
+/** What the index keeps per route entry. */
+export interface IndexedRoute {
+  readonly id: string
+  readonly priority: bigint
+  /** Set to the router's query number when the route was last queued, to visit each route once per query. */
+  seen: number
+}
+
+/** Routes kept in evaluation order (descending priority, then descending id). */
+export class SortedRoutes<R extends IndexedRoute = IndexedRoute> {
+  items: R[] = []
+  #sorted = true
+
+  /** Inserts in order (binary search); with `deferSort`, appends and sorts on `finish()` (bulk loads). */
+  insert(route: R, deferSort = false): void {
+    if (deferSort) {
+      this.items.push(route)
+      this.#sorted = false
+      return
+    }
+    this.items.splice(this.#position(route), 0, route)
+  }
+
+  /** Removes a route entry; true when it was present. */
+  remove(route: R): boolean {
+    this.finish()
+    const at = this.#position(route)
+    if (this.items[at] !== route) return false
+    this.items.splice(at, 1)
+    return true
+  }
+
+  /** Sorts after deferred inserts. */
+  finish(): void {
+    if (this.#sorted) return
+    this.items.sort(compareRoutes)
+    this.#sorted = true
+  }
+
+  get size(): number {
+    return this.items.length
+  }
+
+  #position(route: R): number {
+    const items = this.items
+    let low = 0
+    let high = items.length
+    while (low < high) {
+      const mid = (low + high) >>> 1
+      if (compareRoutes(items[mid] as R, route) < 0) low = mid + 1
+      else high = mid
+    }
+    return low
+  }
+}
