@@ -32,3 +32,4 @@ export {
   MAX_EXPRESSION_PRIORITY,
   EXPRESSION_ONLY_BITS,
 } from './expression-route.ts'
+export * from './migrate/index.ts'

@@ -7,14 +7,11 @@ export { schemaViolation } from './errors.ts'
 export type { NormalizeOptions, NormalizeResult, RouteDefaults } from './validate.ts'
 export { normalizeRoute, withEntityDefaults } from './validate.ts'
 export { traditionalExpression } from './expression.ts'
-export { flavorExpression, protocolPredicate, rewriteNetPort, usesNetPort } from './flavor.ts'
+export { flavorExpression, protocolPredicate, rewriteNetPort as rewriteNetPortText, usesNetPort } from './flavor.ts'
 export type { PriorityParts } from './priority.ts'
 export {
-  EXPRESSION_ONLY_BITS,
-  MAX_EXPRESSION_PRIORITY,
   documentedPriority,
   effectivePriority,
-  expressionPriority,
   priorityParts,
   routePriority,
   streamPriority,

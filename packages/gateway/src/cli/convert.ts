@@ -1,0 +1,116 @@
+/**
+ * `switchyard convert FILE [--check] [--priority documented] [--flavor F] [-o OUT]`: turns every
+ * traditional route of a Kong declarative configuration (YAML or JSON, `_format_version: "3.0"`)
+ * into an expression route, prints a summary, and with `--check` proves that the original and the
+ * converted configuration route sample requests identically.
+ */
+import { checkConversion, convertConfig, formatCheck, formatSummary, type Flavor, type Json, type PriorityLayout } from '@switchyard/http'
+import { parse, stringify } from 'yaml'
+
+/** The CLI's access to the outside world, injected so the command is testable. */
+export interface ConvertIo {
+  stdout(text: string): void
+  stderr(text: string): void
+  readFile(path: string): string
+  writeFile(path: string, text: string): void
+}
+
+const USAGE = `usage: switchyard convert FILE [--check] [--priority effective|documented] [--flavor expressions|traditional_compatible] [-o OUT]
+
+  Converts every traditional route of a Kong declarative configuration into an expression route.
+  --check        route sample requests through both configurations and list every difference
+                 (exit status 1 when there is one, except with --priority documented, whose
+                 differences are the report)
+  --priority     effective (default): keep Kong 3.10's actual order; documented: the documented layout
+  --flavor       the router flavor the original runs under (default expressions)
+  -o OUT         write the converted configuration to OUT (default: standard output)
+`
+
+interface Arguments {
+  readonly file: string
+  readonly check: boolean
+  readonly priority: PriorityLayout
+  readonly flavor: Flavor
+  readonly output: string | undefined
+}
+
+function parseArguments(argv: readonly string[]): Arguments | string {
+  let file: string | undefined
+  let check = false
+  let priority: PriorityLayout = 'effective'
+  let flavor: Flavor = 'expressions'
+  let output: string | undefined
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    const value = (): string | undefined => {
+      const eq = arg.indexOf('=')
+      if (arg.startsWith('--') && eq > 0) return arg.slice(eq + 1)
+      i++
+      return argv[i]
+    }
+    const name = arg.startsWith('--') && arg.includes('=') ? arg.slice(0, arg.indexOf('=')) : arg
+    if (name === '--check') check = true
+    else if (name === '--priority') {
+      const layout = value()
+      if (layout !== 'effective' && layout !== 'documented') return `--priority must be effective or documented`
+      priority = layout
+    } else if (name === '--flavor') {
+      const given = value()
+      if (given !== 'expressions' && given !== 'traditional_compatible') return `--flavor must be expressions or traditional_compatible`
+      flavor = given
+    } else if (name === '-o' || name === '--output') {
+      output = value()
+      if (output === undefined) return '-o needs a file name'
+    } else if (name === '-h' || name === '--help') return ''
+    else if (arg.startsWith('-')) return `unknown option ${arg}`
+    else if (file === undefined) file = arg
+    else return `unexpected argument ${arg}`
+  }
+  if (file === undefined) return 'missing FILE'
+  return { file, check, priority, flavor, output }
+}
+
+function isJson(text: string, path: string): boolean {
+  return path.endsWith('.json') || text.trimStart().startsWith('{')
+}
+
+/** Runs the command; returns the exit status (0 ok, 1 differences or invalid routes, 2 usage or I/O errors). */
+export async function runConvert(argv: string[], io: ConvertIo): Promise<number> {
+  const args = parseArguments(argv)
+  if (typeof args === 'string') {
+    if (args === '') {
+      io.stdout(USAGE)
+      return 0
+    }
+    io.stderr(`switchyard convert: ${args}\n${USAGE}`)
+    return 2
+  }
+  let text: string
+  let input: Json
+  try {
+    text = io.readFile(args.file)
+    input = (isJson(text, args.file) ? JSON.parse(text) : parse(text)) as Json
+  } catch (error) {
+    io.stderr(`switchyard convert: cannot read ${args.file}: ${error instanceof Error ? error.message : String(error)}\n`)
+    return 2
+  }
+  const conversion = convertConfig(input, { flavor: args.flavor, priority: args.priority })
+  const report = args.output === undefined ? io.stderr.bind(io) : io.stdout.bind(io)
+  if (conversion.config === undefined) {
+    io.stderr(formatSummary(conversion))
+    return 1
+  }
+  const written = isJson(text, args.file) ? `${JSON.stringify(conversion.config, null, 2)}\n` : stringify(conversion.config)
+  try {
+    if (args.output === undefined) io.stdout(written)
+    else io.writeFile(args.output, written)
+  } catch (error) {
+    io.stderr(`switchyard convert: cannot write ${args.output}: ${error instanceof Error ? error.message : String(error)}\n`)
+    return 2
+  }
+  report(formatSummary(conversion))
+  if (!args.check) return 0
+  const checked = checkConversion(input, conversion.config, { flavor: args.flavor, sourceOf: conversion.sourceOf })
+  report(formatCheck(checked))
+  return checked.differences.length > 0 && args.priority === 'effective' ? 1 : 0
+}

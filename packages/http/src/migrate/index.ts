@@ -1,0 +1,15 @@
+// The conversion tool's logic (`switchyard convert`): runtime-neutral, files and YAML are the CLI's job.
+
+export type { Json, JsonObject, ConfigRoute } from './kong-config.ts'
+export { collectRoutes, checkFormatVersion } from './kong-config.ts'
+export type { LoadedConfig, LoadedEntry, LoadError, LoadOptions } from './load.ts'
+export { loadConfig } from './load.ts'
+export type { PriorityEntry, PriorityMapping } from './priority-map.ts'
+export { mapPriorities } from './priority-map.ts'
+export type { Conversion, ConvertOptions, RegexRewrite } from './convert.ts'
+export { convertConfig } from './convert.ts'
+export type { Sample } from './samples.ts'
+export { sampleRequests } from './samples.ts'
+export type { CheckOptions, CheckReport, Difference, Outcome } from './check.ts'
+export { checkConversion } from './check.ts'
+export { formatCheck, formatSummary } from './summary.ts'

@@ -1,0 +1,44 @@
+/**
+ * The text the conversion tool prints: what was converted, what Kong would order differently
+ * under the documented layout, regex rewrites, warnings, and the check's differences.
+ */
+import type { CheckReport, Outcome } from './check.ts'
+import type { Conversion } from './convert.ts'
+
+/** The conversion summary, one fact per line. */
+export function formatSummary(conversion: Conversion): string {
+  if (conversion.errors.length > 0)
+    return [`conversion failed: ${conversion.errors.length} route(s) are invalid`, ...conversion.errors.map((e) => `  ${e.location || 'config'} (${e.id || '-'}): ${e.message}`)].join('\n') + '\n'
+  const lines = [
+    `routes converted: ${conversion.routesConverted}`,
+    `expression routes written: ${conversion.routesCreated} (${conversion.routesSplit} route(s) split by path)`,
+    `expression routes kept: ${conversion.expressionRoutes}${conversion.shiftedExpressionRoutes ? ' (priorities shifted up to stay above the converted routes)' : ''}`,
+    `routes whose effective priority orders them differently from the documented layout: ${conversion.orderDiffers.length}`,
+    `regex paths rewritten (?< → ?P<): ${conversion.regexRewrites.length}`,
+  ]
+  if (conversion.assignedIds > 0) lines.push(`routes without id given a derived id: ${conversion.assignedIds}`)
+  for (const rewrite of conversion.regexRewrites) lines.push(`  ${rewrite.routeId}: ${rewrite.path}`)
+  for (const warning of conversion.warnings) lines.push(`warning: ${warning}`)
+  return lines.join('\n') + '\n'
+}
+
+function describe(outcome: Outcome): string {
+  if (outcome.route === null) return outcome.error === undefined ? 'no route' : `error (${outcome.error})`
+  const parts = [`route ${outcome.route}`]
+  if (outcome.status !== undefined) parts.push(`answers ${outcome.status}`)
+  if (outcome.upstreamPath !== undefined) parts.push(`upstream ${outcome.upstreamPath}`)
+  if (outcome.upstreamHost !== undefined) parts.push(`host ${outcome.upstreamHost}`)
+  return parts.join(', ')
+}
+
+/** The check's report: the count, then each difference with the request and both outcomes. */
+export function formatCheck(report: CheckReport): string {
+  const lines = [`check: ${report.requests} requests, ${report.differences.length} difference(s)`]
+  for (const skipped of report.skipped) lines.push(`  skipped by the engine: ${skipped}`)
+  for (const difference of report.differences) {
+    const request = difference.request
+    const target = request.method === undefined ? `${request.scheme ?? 'tcp'} ${request.src_ip ?? ''}` : `${request.scheme ?? 'http'} ${request.method} ${request.host ?? ''}${request.path}`
+    lines.push(`  ${target} [${difference.label} of ${difference.sampleOf}]: before ${describe(difference.before)}; after ${describe(difference.after)}`)
+  }
+  return lines.join('\n') + '\n'
+}
