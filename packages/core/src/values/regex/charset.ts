@@ -1,0 +1,174 @@
+/**
+ * Sets of Unicode scalar values as sorted, disjoint, non-adjacent inclusive ranges.
+ *
+ * Both engines read the same sets: the Pike VM tests membership with a binary search (plus an
+ * ASCII bitmap), the RegExp translation prints them as class ranges. Keeping one representation
+ * is what makes the two engines agree on every class, including case folding and `&&`/`--`/`~~`.
+ */
+
+/** The largest Unicode scalar value. */
+export const MAX_CODE_POINT = 0x10ffff
+
+/**
+ * A set of code points: `ranges` holds `[lo0, hi0, lo1, hi1, ...]`, sorted, disjoint and never
+ * adjacent. `js` optionally holds the body of a JS `v`-mode class denoting exactly this set
+ * (for example `\p{Nd}`), so the translation can print a property escape instead of hundreds of
+ * ranges; any operation that cannot keep it exact drops it.
+ */
+export interface CharSet {
+  readonly ranges: readonly number[]
+  readonly js?: string
+}
+
+/** The empty set. */
+export const EMPTY_SET: CharSet = { ranges: [] }
+
+/** Builds a set from arbitrary (possibly overlapping, unsorted) inclusive ranges. */
+export function setFromRanges(pairs: readonly number[], js?: string): CharSet {
+  const items: [number, number][] = []
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    const lo = pairs[i] as number
+    const hi = pairs[i + 1] as number
+    if (lo <= hi) items.push([lo, hi])
+  }
+  items.sort((a, b) => a[0] - b[0])
+  const out: number[] = []
+  for (const [lo, hi] of items) {
+    const n = out.length
+    if (n > 0 && lo <= (out[n - 1] as number) + 1) {
+      if (hi > (out[n - 1] as number)) out[n - 1] = hi
+    } else {
+      out.push(lo, hi)
+    }
+  }
+  return js === undefined ? { ranges: out } : { ranges: out, js }
+}
+
+/** The set holding one code point. */
+export function setOf(cp: number): CharSet {
+  return { ranges: [cp, cp] }
+}
+
+/** Union of two sets. */
+export function union(a: CharSet, b: CharSet): CharSet {
+  if (a.ranges.length === 0) return b
+  if (b.ranges.length === 0) return a
+  const js = a.js !== undefined && b.js !== undefined ? a.js + b.js : undefined
+  return setFromRanges([...a.ranges, ...b.ranges], js)
+}
+
+/**
+ * Complement within the Unicode scalar values. Surrogates are never members: Rust matches `&str`,
+ * which cannot hold them, so `[^a]` and `.` must not match a lone surrogate in a JS string either.
+ */
+export function negate(a: CharSet): CharSet {
+  const out: number[] = []
+  let next = 0
+  const r = a.ranges
+  for (let i = 0; i < r.length; i += 2) {
+    const lo = r[i] as number
+    const hi = r[i + 1] as number
+    if (lo > next) out.push(next, lo - 1)
+    next = hi + 1
+  }
+  if (next <= MAX_CODE_POINT) out.push(next, MAX_CODE_POINT)
+  const body = subtractSurrogates(out)
+  return a.js !== undefined ? { ranges: body, js: `[^${a.js}\u{D800}-\u{DFFF}]` } : { ranges: body }
+}
+
+function subtractSurrogates(r: readonly number[]): number[] {
+  const out: number[] = []
+  for (let i = 0; i < r.length; i += 2) {
+    const lo = r[i] as number
+    const hi = r[i + 1] as number
+    if (hi < 0xd800 || lo > 0xdfff) {
+      out.push(lo, hi)
+      continue
+    }
+    if (lo < 0xd800) out.push(lo, 0xd7ff)
+    if (hi > 0xdfff) out.push(0xe000, hi)
+  }
+  return out
+}
+
+/** Intersection of two sets. */
+export function intersect(a: CharSet, b: CharSet): CharSet {
+  const out: number[] = []
+  const x = a.ranges
+  const y = b.ranges
+  let i = 0
+  let j = 0
+  while (i < x.length && j < y.length) {
+    const lo = Math.max(x[i] as number, y[j] as number)
+    const hi = Math.min(x[i + 1] as number, y[j + 1] as number)
+    if (lo <= hi) out.push(lo, hi)
+    if ((x[i + 1] as number) < (y[j + 1] as number)) i += 2
+    else j += 2
+  }
+  const js = a.js !== undefined && b.js !== undefined ? `[${a.js}]&&[${b.js}]` : undefined
+  return js === undefined ? { ranges: out } : { ranges: out, js: `[${js}]` }
+}
+
+/** Members of `a` that are not in `b`. */
+export function difference(a: CharSet, b: CharSet): CharSet {
+  const inter = intersect(a, negateRaw(b))
+  const js = a.js !== undefined && b.js !== undefined ? `[[${a.js}]--[${b.js}]]` : undefined
+  return js === undefined ? { ranges: inter.ranges } : { ranges: inter.ranges, js }
+}
+
+/** Members of exactly one of the two sets. */
+export function symmetricDifference(a: CharSet, b: CharSet): CharSet {
+  const u = union({ ranges: a.ranges }, { ranges: b.ranges })
+  const i = intersect({ ranges: a.ranges }, { ranges: b.ranges })
+  return { ranges: difference(u, i).ranges }
+}
+
+/** Complement over all code points including surrogates (used only for set algebra). */
+function negateRaw(a: CharSet): CharSet {
+  const out: number[] = []
+  let next = 0
+  const r = a.ranges
+  for (let i = 0; i < r.length; i += 2) {
+    if ((r[i] as number) > next) out.push(next, (r[i] as number) - 1)
+    next = (r[i + 1] as number) + 1
+  }
+  if (next <= MAX_CODE_POINT) out.push(next, MAX_CODE_POINT)
+  return { ranges: out }
+}
+
+/** True when `cp` is in the set (binary search). */
+export function contains(set: CharSet, cp: number): boolean {
+  const r = set.ranges
+  let lo = 0
+  let hi = (r.length >> 1) - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    if (cp < (r[2 * mid] as number)) hi = mid - 1
+    else if (cp > (r[2 * mid + 1] as number)) lo = mid + 1
+    else return true
+  }
+  return false
+}
+
+/** True when the two sets share a member. */
+export function overlaps(a: CharSet, b: CharSet): boolean {
+  return intersect({ ranges: a.ranges }, { ranges: b.ranges }).ranges.length > 0
+}
+
+/** True when the sets have the same members. */
+export function sameSet(a: CharSet, b: CharSet): boolean {
+  if (a.ranges.length !== b.ranges.length) return false
+  for (let i = 0; i < a.ranges.length; i++) if (a.ranges[i] !== b.ranges[i]) return false
+  return true
+}
+
+/** The single member of a one-element set, or undefined. */
+export function singleMember(set: CharSet): number | undefined {
+  return set.ranges.length === 2 && set.ranges[0] === set.ranges[1] ? set.ranges[0] : undefined
+}
+
+/** True when every member is ASCII. */
+export function isAscii(set: CharSet): boolean {
+  const n = set.ranges.length
+  return n === 0 || (set.ranges[n - 1] as number) <= 0x7f
+}

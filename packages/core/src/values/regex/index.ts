@@ -1,0 +1,239 @@
+/**
+ * Rust `regex` 1.11 dialect for `~` predicates: Rust's syntax and errors, Rust's matches, and
+ * linear time for every pattern and input.
+ *
+ * Engine choice per pattern: when the safety analysis (safety.ts) proves that a backtracking
+ * engine has no choice to undo beyond one character, the pattern runs as a translated V8
+ * `RegExp` (fast); otherwise it runs on the Pike VM (pike-vm.ts, linear, slower by a constant).
+ * Both read the same resolved sets, so they agree; the tests check this with random patterns.
+ */
+import type { ReError } from './ast.ts'
+import { singleMember } from './charset.ts'
+import type { Hir } from './hir.ts'
+import { lowerAst } from './lower.ts'
+import { parsePattern } from './parse.ts'
+import { PikeVM } from './pike-vm.ts'
+import { isBacktrackSafe } from './safety.ts'
+import { toRegExp } from './translate.ts'
+
+/** A pattern Rust would reject: one sentence, the UTF-16 range in the pattern, maybe a hint. */
+export interface RegexError {
+  readonly message: string
+  readonly start: number
+  readonly end: number
+  readonly hint?: string
+}
+
+/** A compiled Rust regex. */
+export interface CompiledRegex {
+  /** The Rust pattern as written. */
+  readonly source: string
+  /** Number of groups, including group 0 (the whole match). */
+  readonly groupCount: number
+  /** Name of group i, or undefined for unnamed groups (and group 0). */
+  readonly groupNames: readonly (string | undefined)[]
+  /** Which engine runs this pattern: a translated V8 RegExp or the Pike VM. */
+  readonly engine: 'regexp' | 'pike-vm'
+  /** True when the regex matches anywhere in `input` (unanchored search). Allocates nothing. */
+  test(input: string): boolean
+  /** Groups 0..n of the leftmost-first match; undefined for groups that did not participate. */
+  exec(input: string): (string | undefined)[] | null
+}
+
+/** The result of compiling a pattern. */
+export type CompileResult = { ok: true; regex: CompiledRegex } | { ok: false; error: RegexError }
+
+/** Which engine to use; `auto` is the production choice, the others exist for tests and benchmarks. */
+export type EngineChoice = 'auto' | 'regexp' | 'pike-vm'
+
+class VmRegex implements CompiledRegex {
+  readonly engine = 'pike-vm'
+  private readonly vm: PikeVM
+  constructor(
+    readonly source: string,
+    readonly groupCount: number,
+    readonly groupNames: readonly (string | undefined)[],
+    hir: Hir,
+  ) {
+    this.vm = new PikeVM(hir, groupCount)
+  }
+  test(input: string): boolean {
+    return this.vm.run(input, false) === true
+  }
+  exec(input: string): (string | undefined)[] | null {
+    const slots = this.vm.run(input, true)
+    if (typeof slots === 'boolean') return null
+    const out: (string | undefined)[] = []
+    for (let g = 0; g < this.groupCount; g++) {
+      const s = slots[2 * g] as number
+      const e = slots[2 * g + 1] as number
+      out.push(s < 0 || e < 0 ? undefined : input.slice(s, e))
+    }
+    return out
+  }
+}
+
+class JsRegex implements CompiledRegex {
+  readonly engine = 'regexp'
+  constructor(
+    readonly source: string,
+    readonly groupCount: number,
+    readonly groupNames: readonly (string | undefined)[],
+    private readonly re: RegExp,
+  ) {}
+  test(input: string): boolean {
+    return this.re.test(input)
+  }
+  exec(input: string): (string | undefined)[] | null {
+    const m = this.re.exec(input)
+    if (m === null) return null
+    const out: (string | undefined)[] = []
+    for (let g = 0; g < this.groupCount; g++) out.push(m[g])
+    return out
+  }
+}
+
+/** Compiles with a chosen engine; `regexp` falls back to the VM when translation is impossible. */
+export function compileRegexWith(pattern: string, engine: EngineChoice): CompileResult {
+  const parsed = parsePattern(pattern)
+  if (!parsed.ok) return { ok: false, error: toRegexError(parsed.error) }
+  const lowered = lowerAst(parsed.parsed.ast, pattern)
+  if (!lowered.ok) return { ok: false, error: toRegexError(lowered.error) }
+  const { captureCount, names } = parsed.parsed
+  const hir: Hir = { k: 'cap', index: 0, sub: lowered.hir }
+  const groupNames = Array.from({ length: captureCount }, (_, i) => names[i])
+  const useJs = engine === 'regexp' || (engine === 'auto' && isBacktrackSafe(lowered.hir))
+  if (useJs) {
+    const re = toRegExp(hir)
+    if (re !== undefined) return { ok: true, regex: new JsRegex(pattern, captureCount, groupNames, re) }
+  }
+  return { ok: true, regex: new VmRegex(pattern, captureCount, groupNames, hir) }
+}
+
+function toRegexError(e: ReError): RegexError {
+  return e.hint === undefined
+    ? { message: e.message, start: e.start, end: e.end }
+    : { message: e.message, start: e.start, end: e.end, hint: e.hint }
+}
+
+/** Compiles a Rust regex, choosing the faster engine that is proven linear for it. */
+export function compileRegex(pattern: string): CompileResult {
+  return compileRegexWith(pattern, 'auto')
+}
+
+/** Shares compiled regexes between routes: the same pattern text compiles once. */
+export class RegexCache {
+  private readonly entries = new Map<string, CompileResult>()
+
+  /** `maxEntries` bounds memory; the oldest entry is dropped first. */
+  constructor(private readonly maxEntries = 10_000) {}
+
+  /** The compiled form of `pattern` (or its error), compiled on first request. */
+  get(pattern: string): CompileResult {
+    let r = this.entries.get(pattern)
+    if (r === undefined) {
+      r = compileRegex(pattern)
+      if (this.entries.size >= this.maxEntries) {
+        const oldest = this.entries.keys().next()
+        if (oldest.done !== true) this.entries.delete(oldest.value)
+      }
+      this.entries.set(pattern, r)
+    }
+    return r
+  }
+
+  /** Number of cached patterns. */
+  get size(): number {
+    return this.entries.size
+  }
+}
+
+interface Prefix {
+  readonly text: string
+  readonly complete: boolean // the node always matches exactly `text`
+}
+
+function prefixOf(h: Hir): Prefix {
+  switch (h.k) {
+    case 'empty':
+    case 'look':
+      return { text: '', complete: true }
+    case 'set': {
+      const cp = singleMember(h.set)
+      return cp === undefined ? { text: '', complete: false } : { text: String.fromCodePoint(cp), complete: true }
+    }
+    case 'cap':
+      return prefixOf(h.sub)
+    case 'cat': {
+      let text = ''
+      for (const s of h.subs) {
+        const p = prefixOf(s)
+        text += p.text
+        if (!p.complete) return { text, complete: false }
+      }
+      return { text, complete: true }
+    }
+    case 'alt': {
+      const ps = h.subs.map(prefixOf)
+      const common = commonPrefix(ps.map((p) => p.text))
+      const complete = ps.every((p) => p.complete && p.text === common)
+      return { text: common, complete }
+    }
+    case 'rep': {
+      const p = prefixOf(h.sub)
+      if (h.min === 0) return { text: '', complete: false }
+      if (h.min === h.max && p.complete) return h.min <= 64 ? { text: p.text.repeat(h.min), complete: true } : { text: p.text, complete: false }
+      return { text: p.text, complete: false }
+    }
+  }
+}
+
+function commonPrefix(texts: readonly string[]): string {
+  if (texts.length === 0) return ''
+  let p = texts[0] as string
+  for (const t of texts) {
+    let i = 0
+    while (i < p.length && i < t.length && p.charCodeAt(i) === t.charCodeAt(i)) i++
+    p = p.slice(0, i)
+  }
+  // Never split a surrogate pair.
+  const last = p.charCodeAt(p.length - 1)
+  return last >= 0xd800 && last <= 0xdbff ? p.slice(0, -1) : p
+}
+
+function anchoredPrefix(h: Hir): string | undefined {
+  switch (h.k) {
+    case 'look':
+      return h.look === 'start' ? '' : undefined
+    case 'cap':
+      return anchoredPrefix(h.sub)
+    case 'alt': {
+      const ps = h.subs.map(anchoredPrefix)
+      if (ps.length === 0 || ps.some((p) => p === undefined)) return undefined
+      return commonPrefix(ps as string[])
+    }
+    case 'cat': {
+      const [head, ...rest] = h.subs
+      if (head === undefined) return undefined
+      if (head.k === 'look' && head.look === 'start') return prefixOf({ k: 'cat', subs: rest }).text
+      if (head.k === 'cap' || head.k === 'alt') return anchoredPrefix(head)
+      return undefined
+    }
+    default:
+      return undefined
+  }
+}
+
+/**
+ * For a regex anchored at the start of the text (`^/foo/...` without `(?m)`), the literal text
+ * every match starts with, for the route index; undefined when not anchored, invalid, or unsure.
+ * Case-insensitive letters and classes end the prefix; a top-level alternation yields the part
+ * common to all branches.
+ */
+export function literalPrefix(pattern: string): string | undefined {
+  const parsed = parsePattern(pattern)
+  if (!parsed.ok) return undefined
+  const lowered = lowerAst(parsed.parsed.ast, pattern)
+  if (!lowered.ok) return undefined
+  return anchoredPrefix(lowered.hir)
+}

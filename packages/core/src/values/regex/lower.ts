@@ -1,0 +1,265 @@
+/**
+ * Applies flags and resolves classes: AST → HIR, following regex-syntax's translator. Flags set
+ * with `(?i)` last until the end of the enclosing group and, as in Rust, carry over into later
+ * alternation branches (`a(?i)b|c` matches `C`).
+ */
+import type { Ast, AssertionKind, Bracketed, ClassItem, ClassSet, FlagItem, Literal, PerlKind, ReError, ReSpan, UnicodeQuery } from './ast.ts'
+import { type CharSet, difference, intersect, isAscii, negate, setFromRanges, setOf, symmetricDifference, union } from './charset.ts'
+import type { Hir, Look } from './hir.ts'
+import { HINTS, MESSAGES } from './messages.ts'
+import { caseFoldAscii, caseFoldSimple, perlDigit, perlSpace, perlWord, resolveName, resolveNameValue } from './unicode.ts'
+
+interface Flags {
+  i: boolean
+  m: boolean
+  s: boolean
+  R: boolean
+  U: boolean
+  u: boolean
+}
+
+class Fail {
+  constructor(readonly error: ReError) {}
+}
+
+function fail(message: string, span: ReSpan, hint?: string): never {
+  throw new Fail(hint === undefined ? { message, start: span.start, end: span.end } : { message, start: span.start, end: span.end, hint })
+}
+
+const ASCII_CLASS_RANGES: Record<string, readonly number[]> = {
+  alnum: [0x30, 0x39, 0x41, 0x5a, 0x61, 0x7a],
+  alpha: [0x41, 0x5a, 0x61, 0x7a],
+  ascii: [0, 0x7f],
+  blank: [0x09, 0x09, 0x20, 0x20],
+  cntrl: [0, 0x1f, 0x7f, 0x7f],
+  digit: [0x30, 0x39],
+  graph: [0x21, 0x7e],
+  lower: [0x61, 0x7a],
+  print: [0x20, 0x7e],
+  punct: [0x21, 0x2f, 0x3a, 0x40, 0x5b, 0x60, 0x7b, 0x7e],
+  space: [0x09, 0x0d, 0x20, 0x20],
+  upper: [0x41, 0x5a],
+  word: [0x30, 0x39, 0x41, 0x5a, 0x5f, 0x5f, 0x61, 0x7a],
+  xdigit: [0x30, 0x39, 0x41, 0x46, 0x61, 0x66],
+}
+
+const ASCII_PERL: Record<PerlKind, readonly number[]> = {
+  digit: [0x30, 0x39],
+  space: [0x09, 0x0d, 0x20, 0x20],
+  word: [0x30, 0x39, 0x41, 0x5a, 0x5f, 0x5f, 0x61, 0x7a],
+}
+
+class Lowerer {
+  private flags: Flags = { i: false, m: false, s: false, R: false, U: false, u: true }
+
+  private apply(items: readonly FlagItem[]): void {
+    let on = true
+    for (const item of items) {
+      if (item.flag === '-') on = false
+      else if (item.flag !== 'x') this.flags[item.flag] = on
+    }
+  }
+
+  lower(ast: Ast): Hir {
+    switch (ast.kind) {
+      case 'empty':
+        return { k: 'empty' }
+      case 'flags':
+        this.apply(ast.items)
+        return { k: 'empty' }
+      case 'literal':
+        return { k: 'set', set: this.literal(ast) }
+      case 'dot':
+        return { k: 'set', set: this.dot(ast.span) }
+      case 'assertion':
+        return this.assertion(ast.assertion)
+      case 'perl':
+        return { k: 'set', set: this.perl(ast.perl, ast.negated, ast.span) }
+      case 'unicode':
+        return { k: 'set', set: this.unicode(ast.query, ast.negated, ast.span) }
+      case 'bracketed':
+        return { k: 'set', set: this.bracketed(ast, true) }
+      case 'repetition': {
+        const sub = this.lower(ast.sub)
+        return { k: 'rep', min: ast.min, max: ast.max, greedy: this.flags.U ? !ast.greedy : ast.greedy, sub }
+      }
+      case 'group': {
+        const saved = { ...this.flags }
+        if (ast.flags !== undefined) this.apply(ast.flags)
+        const sub = this.lower(ast.sub)
+        this.flags = saved
+        return ast.capture === undefined ? sub : { k: 'cap', index: ast.capture.index, sub }
+      }
+      case 'concat': {
+        const subs = ast.subs.map((s) => this.lower(s)).filter((h) => h.k !== 'empty')
+        return subs.length === 0 ? { k: 'empty' } : subs.length === 1 ? (subs[0] as Hir) : { k: 'cat', subs }
+      }
+      case 'alternation':
+        return { k: 'alt', subs: ast.subs.map((s) => this.lower(s)) }
+    }
+  }
+
+  private literal(lit: Literal): CharSet {
+    let cp = lit.cp
+    if (!this.flags.u && lit.hexByte && cp > 0x7f) fail(MESSAGES.invalidUtf8, lit.span)
+    const set = setOf(cp)
+    if (!this.flags.i) return set
+    return this.flags.u ? caseFoldSimple(set) : caseFoldAscii(set)
+  }
+
+  private dot(span: ReSpan): CharSet {
+    if (!this.flags.u) fail(MESSAGES.invalidUtf8, span)
+    if (this.flags.s) return setFromRanges([0, 0xd7ff, 0xe000, 0x10ffff])
+    return negate(this.flags.R ? setFromRanges([0x0a, 0x0a, 0x0d, 0x0d]) : setOf(0x0a))
+  }
+
+  private assertion(kind: AssertionKind): Hir {
+    const ascii = !this.flags.u
+    let look: Look
+    switch (kind) {
+      case 'startLine':
+        look = this.flags.m ? (this.flags.R ? 'startCRLF' : 'startLF') : 'start'
+        break
+      case 'endLine':
+        look = this.flags.m ? (this.flags.R ? 'endCRLF' : 'endLF') : 'end'
+        break
+      case 'startText':
+        look = 'start'
+        break
+      case 'endText':
+        look = 'end'
+        break
+      case 'wordBoundary':
+        look = 'word'
+        break
+      case 'notWordBoundary':
+        look = 'notWord'
+        break
+      default:
+        look = kind
+    }
+    return { k: 'look', look, ascii }
+  }
+
+  private perl(kind: PerlKind, negated: boolean, span: ReSpan): CharSet {
+    if (!this.flags.u) {
+      if (negated) fail(MESSAGES.invalidUtf8, span)
+      return setFromRanges(ASCII_PERL[kind])
+    }
+    const set = kind === 'digit' ? perlDigit() : kind === 'space' ? perlSpace() : perlWord()
+    return negated ? negate(set) : set
+  }
+
+  private unicode(query: UnicodeQuery, negated: boolean, span: ReSpan): CharSet {
+    if (!this.flags.u) fail(MESSAGES.unicodeNotAllowed, span)
+    const r = query.kind === 'name' ? resolveName(query.name) : resolveNameValue(query.name, query.value)
+    if (!r.ok) {
+      if (r.reason === 'unsupported') fail(MESSAGES.propertyUnsupported, span, HINTS.propertyUnsupported)
+      fail(r.reason === 'value' ? MESSAGES.propertyValueNotFound : MESSAGES.propertyNotFound, span)
+    }
+    const neg = negated !== (query.kind === 'value' && query.notEqual)
+    return this.foldAndNegate(r.set, neg)
+  }
+
+  private fold(set: CharSet): CharSet {
+    if (!this.flags.i) return set
+    return this.flags.u ? caseFoldSimple(set) : caseFoldAscii(set)
+  }
+
+  private foldAndNegate(set: CharSet, negated: boolean): CharSet {
+    const folded = this.fold(set)
+    return negated ? negate(folded) : folded
+  }
+
+  private bracketed(b: Bracketed, top: boolean): CharSet {
+    const set = this.foldAndNegate(this.classSet(b.set), b.negated)
+    if (top && !this.flags.u && !isAscii(set)) fail(MESSAGES.invalidUtf8, b.span)
+    return set
+  }
+
+  private classSet(s: ClassSet): CharSet {
+    if (s.kind === 'item') return this.classItem(s.item)
+    const lhs = this.fold(this.classSet(s.lhs))
+    const rhs = this.fold(this.classSet(s.rhs))
+    if (s.op === '&&') return intersect(lhs, rhs)
+    if (s.op === '--') return difference(lhs, rhs)
+    return symmetricDifference(lhs, rhs)
+  }
+
+  private classLiteral(lit: Literal): number {
+    if (!this.flags.u) {
+      if (lit.hexByte && lit.cp > 0x7f) return lit.cp // a raw byte: reported as invalid UTF-8 by the class
+      if (lit.cp > 0x7f) fail(MESSAGES.unicodeNotAllowed, lit.span)
+    }
+    return lit.cp
+  }
+
+  private classItem(item: ClassItem): CharSet {
+    switch (item.kind) {
+      case 'literal':
+        return setOf(this.classLiteral(item))
+      case 'range':
+        return setFromRanges([this.classLiteral(item.from), this.classLiteral(item.to)])
+      case 'ascii':
+        return this.foldAndNegate(setFromRanges(ASCII_CLASS_RANGES[item.name] ?? []), item.negated)
+      case 'perl':
+        return this.perl(item.perl, item.negated, item.span)
+      case 'unicode':
+        return this.unicode(item.query, item.negated, item.span)
+      case 'bracketed':
+        return this.bracketed(item, false)
+      case 'union': {
+        let acc: CharSet = { ranges: [] }
+        for (const x of item.items) acc = union(acc, this.classItem(x))
+        return acc
+      }
+    }
+  }
+}
+
+/** Estimated compiled size in bytes, modelled on the regex crate's Thompson NFA. */
+export function estimateSize(h: Hir): number {
+  const STATE = 24
+  switch (h.k) {
+    case 'empty':
+      return STATE
+    case 'look':
+      return STATE
+    case 'set': {
+      let bytes = 0
+      const r = h.set.ranges
+      for (let i = 0; i < r.length; i += 2) {
+        const hi = r[i + 1] as number
+        bytes += hi < 0x80 ? 1 : hi < 0x800 ? 2 : hi < 0x10000 ? 3 : 4
+      }
+      return STATE + 8 * bytes
+    }
+    case 'cap':
+      return 2 * STATE + estimateSize(h.sub)
+    case 'cat':
+      return h.subs.reduce((n, s) => n + estimateSize(s), 0)
+    case 'alt':
+      return STATE + h.subs.reduce((n, s) => n + estimateSize(s) + 8, 0)
+    case 'rep': {
+      const copies = h.max === Infinity ? Math.max(h.min, 1) : Math.max(h.max, 1)
+      return STATE * (copies + 1) + copies * estimateSize(h.sub)
+    }
+  }
+}
+
+/** The regex crate's default `size_limit`. */
+export const SIZE_LIMIT = 10 * 1024 * 1024
+
+/** Applies flags and resolves classes; returns Rust's translation error when there is one. */
+export function lowerAst(ast: Ast, source: string): { ok: true; hir: Hir } | { ok: false; error: ReError } {
+  try {
+    const hir = new Lowerer().lower(ast)
+    if (estimateSize(hir) > SIZE_LIMIT) {
+      return { ok: false, error: { message: MESSAGES.sizeLimit, start: 0, end: source.length, hint: HINTS.sizeLimit } }
+    }
+    return { ok: true, hir }
+  } catch (e) {
+    if (e instanceof Fail) return { ok: false, error: e.error }
+    throw e
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * Decides whether a backtracking engine (V8's RegExp) runs `hir` in linear time and with Rust's
+ * results. The proof is syntactic and conservative: anything it cannot show safe goes to the Pike
+ * VM. Backtracking is only expensive when the engine has a choice it may have to undo; the rules
+ * below remove every such choice except ones a single character decides.
+ *
+ * 1. A repetition's body never matches empty (JS refuses empty iterations, Rust does not, so
+ *    their captures differ; and empty loops are where backtracking hides).
+ * 2. A repetition that can loop (max > 1) contains no other variable repetition: `(a+)+`.
+ * 3. Alternation branches never match empty and start with disjoint characters, so the first
+ *    character picks the branch: `(a|ab)`, `(a|a)*` go to the VM.
+ * 4. What may follow a variable repetition cannot start with a character the repetition's body
+ *    uses: `a*a*`, `\d+\d`, `.*` then a slash go to the VM (these are polynomial when the match fails).
+ * 5. Unanchored search: a loop that can be entered at many start positions (at the pattern start,
+ *    or right after a character it also matches) and can fail after it would cost O(n²) over all
+ *    start positions: `\d+x` unanchored goes to the VM.
+ * 6. A loop whose body holds both an alternation and a capture group goes to the VM: JS resets
+ *    captures at each iteration, Rust keeps the last value.
+ */
+import { type CharSet, EMPTY_SET, overlaps, union } from './charset.ts'
+import { type Hir, nullable } from './hir.ts'
+
+function first(h: Hir): CharSet {
+  switch (h.k) {
+    case 'empty':
+    case 'look':
+      return EMPTY_SET
+    case 'set':
+      return h.set
+    case 'cap':
+    case 'rep':
+      return first(h.sub)
+    case 'alt':
+      return h.subs.reduce((acc, s) => union(acc, first(s)), EMPTY_SET)
+    case 'cat': {
+      let acc = EMPTY_SET
+      for (const s of h.subs) {
+        acc = union(acc, first(s))
+        if (!nullable(s)) break
+      }
+      return acc
+    }
+  }
+}
+
+function last(h: Hir): CharSet {
+  switch (h.k) {
+    case 'empty':
+    case 'look':
+      return EMPTY_SET
+    case 'set':
+      return h.set
+    case 'cap':
+    case 'rep':
+      return last(h.sub)
+    case 'alt':
+      return h.subs.reduce((acc, s) => union(acc, last(s)), EMPTY_SET)
+    case 'cat': {
+      let acc = EMPTY_SET
+      for (let i = h.subs.length - 1; i >= 0; i--) {
+        const s = h.subs[i] as Hir
+        acc = union(acc, last(s))
+        if (!nullable(s)) break
+      }
+      return acc
+    }
+  }
+}
+
+function chars(h: Hir): CharSet {
+  switch (h.k) {
+    case 'empty':
+    case 'look':
+      return EMPTY_SET
+    case 'set':
+      return h.set
+    case 'cap':
+    case 'rep':
+      return chars(h.sub)
+    case 'alt':
+    case 'cat':
+      return h.subs.reduce((acc, s) => union(acc, chars(s)), EMPTY_SET)
+  }
+}
+
+/** Matches empty at any position, so nothing after a loop can make it backtrack. */
+function alwaysEmpty(h: Hir): boolean {
+  switch (h.k) {
+    case 'empty':
+      return true
+    case 'look':
+    case 'set':
+      return false
+    case 'rep':
+      return h.min === 0 || alwaysEmpty(h.sub)
+    case 'cap':
+      return alwaysEmpty(h.sub)
+    case 'cat':
+      return h.subs.every(alwaysEmpty)
+    case 'alt':
+      return h.subs.some(alwaysEmpty)
+  }
+}
+
+function contains(h: Hir, pred: (x: Hir) => boolean): boolean {
+  if (pred(h)) return true
+  switch (h.k) {
+    case 'cap':
+    case 'rep':
+      return contains(h.sub, pred)
+    case 'cat':
+    case 'alt':
+      return h.subs.some((s) => contains(s, pred))
+    default:
+      return false
+  }
+}
+
+/** What may come right after a node: its first characters and whether it can fail. */
+interface Cont {
+  readonly first: CharSet
+  readonly canFail: boolean
+}
+
+/** What may come right before a node: its last characters, or the search start. */
+interface Prev {
+  readonly last: CharSet
+  readonly start: boolean
+}
+
+const isVariableRep = (x: Hir): boolean => x.k === 'rep' && x.min !== x.max
+const isFixedSingle = (h: Hir & { k: 'rep' }): boolean => h.min === h.max && h.sub.k === 'set'
+
+function check(h: Hir, cont: Cont, prev: Prev, anchored: boolean): boolean {
+  switch (h.k) {
+    case 'empty':
+    case 'set':
+    case 'look':
+      return true
+    case 'cap':
+      return check(h.sub, cont, prev, anchored)
+    case 'alt': {
+      const firsts: CharSet[] = []
+      for (const s of h.subs) {
+        if (nullable(s)) return false
+        const f = first(s)
+        if (firsts.some((g) => overlaps(f, g))) return false
+        firsts.push(f)
+        if (!check(s, cont, prev, anchored)) return false
+      }
+      return true
+    }
+    case 'cat': {
+      for (let i = 0; i < h.subs.length; i++) {
+        let f = EMPTY_SET
+        let canFail = false
+        let reachedEnd = true
+        for (let k = i + 1; k < h.subs.length; k++) {
+          const s = h.subs[k] as Hir
+          f = union(f, first(s))
+          if (!alwaysEmpty(s)) canFail = true
+          if (!nullable(s)) {
+            reachedEnd = false
+            break
+          }
+        }
+        if (reachedEnd) {
+          f = union(f, cont.first)
+          canFail = canFail || cont.canFail
+        }
+        let l = EMPTY_SET
+        let start = false
+        let reachedBegin = true
+        for (let k = i - 1; k >= 0; k--) {
+          const s = h.subs[k] as Hir
+          l = union(l, last(s))
+          if (!nullable(s)) {
+            reachedBegin = false
+            break
+          }
+        }
+        if (reachedBegin) {
+          l = union(l, prev.last)
+          start = prev.start
+        }
+        if (!check(h.subs[i] as Hir, { first: f, canFail }, { last: l, start }, anchored)) return false
+      }
+      return true
+    }
+    case 'rep': {
+      if (nullable(h.sub)) return false
+      if (isFixedSingle(h)) return true
+      const body = chars(h.sub)
+      const loops = h.max > 1
+      if (loops) {
+        if (contains(h.sub, isVariableRep)) return false
+        if (contains(h.sub, (x) => x.k === 'alt') && contains(h.sub, (x) => x.k === 'cap')) return false
+      }
+      if (h.min !== h.max && overlaps(body, cont.first)) return false
+      if (!anchored && loops && h.min !== h.max && (prev.start || overlaps(prev.last, body)) && cont.canFail) return false
+      const innerCont: Cont = loops ? { first: union(first(h.sub), cont.first), canFail: true } : cont
+      const innerPrev: Prev = loops ? { last: union(last(h.sub), prev.last), start: prev.start } : prev
+      return check(h.sub, innerCont, innerPrev, anchored)
+    }
+  }
+}
+
+function anchoredStart(h: Hir): boolean {
+  switch (h.k) {
+    case 'look':
+      return h.look === 'start'
+    case 'cap':
+      return anchoredStart(h.sub)
+    case 'cat':
+      for (const s of h.subs) {
+        if (anchoredStart(s)) return true
+        if (s.k !== 'look' && s.k !== 'empty') return false
+      }
+      return false
+    case 'alt':
+      return h.subs.length > 0 && h.subs.every(anchoredStart)
+    default:
+      return false
+  }
+}
+
+/** True when a backtracking engine is proven to run `hir` in linear time with Rust's results. */
+export function isBacktrackSafe(hir: Hir): boolean {
+  const anchored = anchoredStart(hir)
+  return check(hir, { first: EMPTY_SET, canFail: false }, { last: EMPTY_SET, start: !anchored }, anchored)
+}

@@ -1,0 +1,305 @@
+/**
+ * Unicode data for the Rust dialect, read from the platform's own tables through `RegExp`
+ * property escapes, so that `core` bundles no Unicode data and both engines use identical sets.
+ * Sets are computed once per property on first use and cached.
+ */
+import { type CharSet, setFromRanges, union, contains } from './charset.ts'
+import { BINARY_PROPERTIES, GENERAL_CATEGORIES, SCRIPTS, UNSUPPORTED_PROPERTIES, normalizeName } from './unicode-names.ts'
+
+/**
+ * Code point segments that are scanned one by one. Planes 4-13 are unassigned and planes 15-16
+ * private use: every property is uniform there except at the noncharacters, so one sample per
+ * plane stands for the whole plane (see `scan`), which keeps a first scan around 10 ms.
+ */
+const SEGMENTS: readonly (readonly [number, number])[] = [
+  [0, 0xd7ff],
+  [0xe000, 0xffff],
+  [0x10000, 0x3ffff],
+  [0xe0000, 0xeffff],
+]
+const UNIFORM_PLANES: readonly (readonly [number, number])[] = [
+  [0x40000, 0xdffff],
+  [0xf0000, 0x10ffff],
+]
+
+let haystacks: string[] | undefined
+
+function segmentText(lo: number, hi: number): string {
+  const parts: string[] = []
+  const chunk: number[] = []
+  for (let c = lo; c <= hi; c++) {
+    chunk.push(c)
+    if (chunk.length === 4096) {
+      parts.push(String.fromCodePoint(...chunk))
+      chunk.length = 0
+    }
+  }
+  if (chunk.length > 0) parts.push(String.fromCodePoint(...chunk))
+  return parts.join('')
+}
+
+function getHaystacks(): string[] {
+  if (haystacks === undefined) haystacks = SEGMENTS.map(([lo, hi]) => segmentText(lo, hi))
+  return haystacks
+}
+
+/** Code points matched by a JS class expression (`\p{Nd}`, `[\p{L}\p{M}]`), as ranges. */
+function scan(jsClass: string): number[] {
+  const out: number[] = []
+  const texts = getHaystacks()
+  const re = new RegExp(`(?:${jsClass})+`, 'gu')
+  for (let s = 0; s < SEGMENTS.length; s++) {
+    const text = texts[s] as string
+    re.lastIndex = 0
+    let m: RegExpExecArray | null
+    while ((m = re.exec(text)) !== null) {
+      const end = m.index + m[0].length
+      const last = text.charCodeAt(end - 1)
+      const first = text.codePointAt(m.index) as number
+      const lastCp = last >= 0xdc00 && last <= 0xdfff ? (text.codePointAt(end - 2) as number) : last
+      out.push(first, lastCp)
+    }
+  }
+  const single = new RegExp(`^(?:${jsClass})$`, 'u')
+  const drop: number[] = []
+  for (const [lo, hi] of UNIFORM_PLANES) {
+    const inside = single.test(String.fromCodePoint(lo))
+    if (inside) out.push(lo, hi)
+    for (let plane = lo >> 16; plane <= hi >> 16; plane++) {
+      for (const low of [0xfffe, 0xffff]) {
+        const cp = (plane << 16) | low
+        const actual = single.test(String.fromCodePoint(cp))
+        if (actual && !inside) out.push(cp, cp)
+        if (!actual && inside) drop.push(cp)
+      }
+    }
+  }
+  const set = setFromRanges(out)
+  if (drop.length === 0) return [...set.ranges]
+  const kept: number[] = []
+  const r = set.ranges
+  for (let i = 0; i < r.length; i += 2) {
+    let lo = r[i] as number
+    const hi = r[i + 1] as number
+    for (const d of drop) {
+      if (d >= lo && d <= hi) {
+        if (d > lo) kept.push(lo, d - 1)
+        lo = d + 1
+      }
+    }
+    if (lo <= hi) kept.push(lo, hi)
+  }
+  return kept
+}
+
+const cache = new Map<string, CharSet>()
+
+/** The set of a JS property expression, cached; `js` is kept so the translation can reuse it. */
+export function propertySet(jsClass: string): CharSet {
+  let set = cache.get(jsClass)
+  if (set === undefined) {
+    set = setFromRanges(scan(jsClass), jsClass)
+    cache.set(jsClass, set)
+  }
+  return set
+}
+
+/** Rust `\d` with Unicode: the Decimal_Number category. */
+export function perlDigit(): CharSet {
+  return propertySet('\\p{Nd}')
+}
+
+/** Rust `\s` with Unicode: the White_Space property. */
+export function perlSpace(): CharSet {
+  return propertySet('\\p{White_Space}')
+}
+
+/** Rust `\w` with Unicode (also the word characters of `\b`): Alphabetic, M, Nd, Pc, Join_Control. */
+export function perlWord(): CharSet {
+  return propertySet('[\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}]')
+}
+
+/** What a `\p{...}` query resolved to: a set, or the reason it did not resolve. */
+export type PropertyResult =
+  | { readonly ok: true; readonly set: CharSet }
+  | { readonly ok: false; readonly reason: 'property' | 'value' | 'unsupported' }
+
+type Table = ReadonlyMap<string, string>
+
+function table(rows: readonly (readonly string[])[], jsOf: (row: readonly string[]) => string): Table {
+  const map = new Map<string, string>()
+  for (const row of rows) {
+    const js = jsOf(row)
+    for (const name of row) map.set(normalizeName(name), js)
+  }
+  return map
+}
+
+let tables: { gc: Table; script: Table; scx: Table; binary: Table; props: Map<string, string> } | undefined
+
+function getTables(): NonNullable<typeof tables> {
+  if (tables !== undefined) return tables
+  const gc = table(GENERAL_CATEGORIES, (row) => `\\p{General_Category=${row[1] as string}}`)
+  const script = table(SCRIPTS, (row) => `\\p{Script=${row[0] as string}}`)
+  const scx = table(SCRIPTS, (row) => `\\p{Script_Extensions=${row[0] as string}}`)
+  const binary = table(BINARY_PROPERTIES, (row) => `\\p{${row[0] as string}}`)
+  const props = new Map<string, string>()
+  for (const n of ['General_Category', 'gc']) props.set(normalizeName(n), 'gc')
+  for (const n of ['Script', 'sc']) props.set(normalizeName(n), 'sc')
+  for (const n of ['Script_Extensions', 'scx']) props.set(normalizeName(n), 'scx')
+  for (const row of BINARY_PROPERTIES) for (const n of row) props.set(normalizeName(n), 'binary')
+  for (const n of UNSUPPORTED_PROPERTIES) props.set(normalizeName(n), 'unsupported')
+  tables = { gc, script, scx, binary, props }
+  return tables
+}
+
+function specialGc(norm: string): CharSet | undefined {
+  if (norm === 'any') return setFromRanges([0, 0xd7ff, 0xe000, 0x10ffff])
+  if (norm === 'ascii') return setFromRanges([0, 0x7f])
+  if (norm === 'assigned') return propertySet('\\P{General_Category=Cn}')
+  return undefined
+}
+
+function fromJs(js: string | undefined): PropertyResult | undefined {
+  if (js === undefined) return undefined
+  try {
+    return { ok: true, set: propertySet(js) }
+  } catch {
+    // The platform's Unicode version lacks this value: treat it as unsupported, not as Rust's error.
+    return { ok: false, reason: 'unsupported' }
+  }
+}
+
+/** Resolves `\pX`/`\p{name}` the way regex-syntax does: binary property, then category, then script. */
+export function resolveName(name: string): PropertyResult {
+  const t = getTables()
+  const norm = normalizeName(name)
+  // `cf`, `sc` and `lc` are both property and category abbreviations; Rust reads them as categories.
+  if (norm !== 'cf' && norm !== 'sc' && norm !== 'lc') {
+    const kind = t.props.get(norm)
+    if (kind === 'binary') return fromJs(t.binary.get(norm)) ?? { ok: false, reason: 'property' }
+    if (kind === 'unsupported') return { ok: false, reason: 'unsupported' }
+    if (kind !== undefined) return { ok: false, reason: 'property' }
+  }
+  const special = specialGc(norm)
+  if (special !== undefined) return { ok: true, set: special }
+  return fromJs(t.gc.get(norm)) ?? fromJs(t.script.get(norm)) ?? { ok: false, reason: 'property' }
+}
+
+/** Resolves `\p{name=value}` (also `name:value`). */
+export function resolveNameValue(name: string, value: string): PropertyResult {
+  const t = getTables()
+  const kind = t.props.get(normalizeName(name))
+  const v = normalizeName(value)
+  if (kind === undefined) return { ok: false, reason: 'property' }
+  if (kind === 'unsupported') return { ok: false, reason: 'unsupported' }
+  if (kind === 'gc') {
+    const special = specialGc(v)
+    if (special !== undefined) return { ok: true, set: special }
+    return fromJs(t.gc.get(v)) ?? { ok: false, reason: 'value' }
+  }
+  if (kind === 'sc') return fromJs(t.script.get(v)) ?? { ok: false, reason: 'value' }
+  if (kind === 'scx') return fromJs(t.scx.get(v)) ?? { ok: false, reason: 'value' }
+  return { ok: false, reason: 'value' }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Simple case folding
+
+let orbits: Map<number, readonly number[]> | undefined
+let foldable: CharSet | undefined
+
+/**
+ * Pairs that simple case folding joins but `toLowerCase`/`toUpperCase` cannot reveal (their full
+ * mappings are several code points). Each is still checked against the platform below.
+ */
+const EXTRA_PAIRS: readonly (readonly [number, number])[] = [
+  [0x1fd3, 0x0390],
+  [0x1fe3, 0x03b0],
+  [0xfb05, 0xfb06],
+]
+
+function buildOrbits(): Map<number, readonly number[]> {
+  const parent = new Map<number, number>()
+  const find = (x: number): number => {
+    let r = x
+    while (parent.has(r) && parent.get(r) !== r) r = parent.get(r) as number
+    return r
+  }
+  const join = (a: number, b: number): void => {
+    const ra = find(a)
+    const rb = find(b)
+    if (!parent.has(ra)) parent.set(ra, ra)
+    if (!parent.has(rb)) parent.set(rb, rb)
+    if (ra !== rb) parent.set(ra, rb)
+  }
+  // JS `u`+`i` canonicalizes with simple case folding, exactly the relation Rust uses.
+  const sameFold = (a: number, b: number): boolean =>
+    new RegExp(`^\\u{${a.toString(16)}}$`, 'ui').test(String.fromCodePoint(b))
+  const candidates = union(propertySet('\\p{Changes_When_Casemapped}'), propertySet('\\p{Changes_When_Casefolded}'))
+  const r = candidates.ranges
+  for (let i = 0; i < r.length; i += 2) {
+    for (let c = r[i] as number; c <= (r[i + 1] as number); c++) {
+      const s = String.fromCodePoint(c)
+      for (const m of [s.toLowerCase(), s.toUpperCase()]) {
+        const d = m.codePointAt(0) as number
+        if (m.length === String.fromCodePoint(d).length && d !== c && sameFold(c, d)) join(c, d)
+      }
+    }
+  }
+  for (const [a, b] of EXTRA_PAIRS) if (sameFold(a, b)) join(a, b)
+  const groups = new Map<number, number[]>()
+  for (const c of parent.keys()) {
+    const root = find(c)
+    let g = groups.get(root)
+    if (g === undefined) groups.set(root, (g = []))
+    g.push(c)
+  }
+  const result = new Map<number, readonly number[]>()
+  for (const g of groups.values()) {
+    g.sort((a, b) => a - b)
+    for (const c of g) result.set(c, g)
+  }
+  return result
+}
+
+function getOrbits(): Map<number, readonly number[]> {
+  if (orbits === undefined) {
+    orbits = buildOrbits()
+    foldable = setFromRanges([...orbits.keys()].flatMap((c) => [c, c]))
+  }
+  return orbits
+}
+
+/** Rust's `case_fold_simple`: adds every simple case variant of every member. */
+export function caseFoldSimple(set: CharSet): CharSet {
+  const map = getOrbits()
+  const f = foldable as CharSet
+  const extra: number[] = []
+  const fr = f.ranges
+  // Walk the (small) foldable set rather than the (possibly huge) input set.
+  for (let i = 0; i < fr.length; i += 2) {
+    for (let c = fr[i] as number; c <= (fr[i + 1] as number); c++) {
+      if (contains(set, c)) for (const o of map.get(c) ?? []) extra.push(o, o)
+    }
+  }
+  if (extra.length === 0) return set
+  const folded = setFromRanges([...set.ranges, ...extra])
+  return folded.ranges.length === set.ranges.length && folded.ranges.every((v, i) => v === set.ranges[i])
+    ? set
+    : folded
+}
+
+/** ASCII-only case folding, for `(?i-u)`. */
+export function caseFoldAscii(set: CharSet): CharSet {
+  const extra: number[] = []
+  for (let c = 0x41; c <= 0x5a; c++) {
+    if (contains(set, c)) extra.push(c + 32, c + 32)
+    if (contains(set, c + 32)) extra.push(c, c)
+  }
+  if (extra.length === 0) return set
+  const folded = setFromRanges([...set.ranges, ...extra])
+  return folded.ranges.length === set.ranges.length && folded.ranges.every((v, i) => v === set.ranges[i])
+    ? set
+    : folded
+}
