@@ -1,4 +1,4 @@
-import { FieldContext, parseIpAddr, parseIpCidr, type FieldValue, type Schema, type ValueType } from '@switchyard/core'
+import { FieldContext, INT_MAX, INT_MIN, parseIpAddr, parseIpCidr, type FieldValue, type Schema, type ValueType } from '@switchyard/core'
 
 /** A JSON value as conformance `fields` objects give it: one value or a list, Int as number, IpAddr as text. */
 export type JsonFieldValue = string | number | boolean | null | readonly JsonFieldValue[] | { readonly [key: string]: JsonFieldValue }
@@ -17,8 +17,11 @@ function convert(type: ValueType, value: JsonFieldValue): Converted {
       return typeof value === 'string' ? { value } : { error: `expected a String (JSON string), got ${describe(value)}` }
     case 'Int':
       if (typeof value === 'number' && Number.isSafeInteger(value)) return { value }
-      // Above 2^53 JSON numbers lose precision; accept exact decimal text for such values.
-      if (typeof value === 'string' && /^-?\d+$/.test(value)) return { value: BigInt(value) }
+      // JSON numbers lose precision above 2^53, so only such values may come as exact decimal text.
+      if (typeof value === 'string' && /^-?\d{16,20}$/.test(value)) {
+        const big = BigInt(value)
+        if (big >= INT_MIN && big <= INT_MAX && !Number.isSafeInteger(Number(big))) return { value: big }
+      }
       return { error: `expected an Int (JSON integer), got ${describe(value)}` }
     case 'IpAddr': {
       if (typeof value !== 'string') return { error: `expected an IpAddr (JSON string), got ${describe(value)}` }
@@ -45,7 +48,7 @@ function describe(value: JsonFieldValue): string {
 
 /**
  * Builds a context from a conformance `fields` object (field name → value or list of values):
- * String as JSON strings, Int as JSON integers (or decimal text beyond 2^53), IpAddr and IpCidr as
+ * String as JSON strings, Int as JSON integers (or, beyond 2^53, exact decimal text), IpAddr and IpCidr as
  * text. `null` values are skipped, as Kong ignores `nil`; an empty list leaves the field absent. The
  * deprecated `net.port` is stored as `net.dst.port` when the schema knows only the latter. Fails with
  * a sentence naming the field on an unknown field or a value of the wrong type.
