@@ -1,0 +1,121 @@
+import { httpSchema, streamSchema } from '@switchyard/http'
+import { CompletionContext, type CompletionResult } from '@codemirror/autocomplete'
+import { EditorState } from '@codemirror/state'
+import { describe, expect, it } from 'vitest'
+import { completionSituation, expressionCompletions } from './complete.ts'
+import { routeExpression } from './route-expression.ts'
+
+// `¦` marks the cursor.
+function complete(text: string, explicit = false, schema = httpSchema): CompletionResult | null {
+  const position = text.indexOf('¦')
+  const doc = text.slice(0, position) + text.slice(position + 1)
+  const state = EditorState.create({ doc, extensions: [routeExpression({ schema })] })
+  return expressionCompletions(new CompletionContext(state, position, explicit), schema)
+}
+
+function labels(text: string, explicit = false, schema = httpSchema): string[] {
+  return complete(text, explicit, schema)?.options.map((o) => o.label) ?? []
+}
+
+describe('field completion', () => {
+  it('offers every field, wildcard families with a placeholder, and lower()/any() at the start', () => {
+    const result = complete('¦')
+    expect(result?.from).toBe(0)
+    expect(labels('¦')).toEqual(
+      expect.arrayContaining([
+        'http.path',
+        'http.method',
+        'net.src.ip',
+        'http.path.segments.len',
+        'http.headers.<name>',
+        'http.queries.<name>',
+        'http.path.segments.<n>',
+        'lower()',
+        'any()',
+      ]),
+    )
+    expect(labels('¦')).not.toContain('http.headers.*')
+  })
+
+  it('replaces the partly typed field from its first character', () => {
+    expect(complete('http.pa¦')?.from).toBe(0)
+    expect(complete('http.path == "/" && net.s¦')?.from).toBe(20)
+  })
+
+  it('offers fields after &&, ||, !( and inside a transformation', () => {
+    for (const text of ['http.path == "/" && ¦', 'http.path == "/" || ¦', '!(¦', 'lower(¦', 'any(lower(ht¦']) {
+      expect(labels(text), text).toContain('http.host')
+    }
+  })
+
+  it('offers concrete members once a family prefix is typed', () => {
+    expect(labels('http.headers.¦')).toEqual(expect.arrayContaining(['http.headers.user_agent', 'http.headers.<name>']))
+    expect(labels('http.path.segments.¦')).toEqual(expect.arrayContaining(['http.path.segments.0', 'http.path.segments.0_1']))
+  })
+
+  it('inserts a wildcard family as a snippet whose placeholder is the free part', () => {
+    const family = complete('¦')?.options.find((o) => o.label === 'http.headers.<name>')
+    expect(typeof family?.apply).toBe('function')
+  })
+
+  it('offers only the schema of the route: no http fields for stream routes', () => {
+    const stream = labels('¦', false, streamSchema)
+    expect(stream).toContain('tls.sni')
+    expect(stream).not.toContain('http.path')
+  })
+})
+
+describe('operator completion', () => {
+  it.each([
+    ['http.path ¦', ['==', '!=', '~', '^=', '=^', 'contains', 'in', 'not in'], ['>', '<=']],
+    ['net.dst.port ¦', ['==', '!=', '>', '>=', '<', '<='], ['~', '^=', 'contains']],
+    ['net.src.ip ¦', ['==', '!=', 'in', 'not in'], ['~', '>', '^=']],
+    ['http.headers.x_foo ¦', ['==', '~'], ['>']],
+    ['lower(http.host) ¦', ['==', '^='], ['>']],
+    ['any(lower(http.headers.accept)) ¦', ['contains'], ['<']],
+  ])('%s offers the operators its type accepts', (text, present, absent) => {
+    const offered = labels(text)
+    expect(offered).toEqual(expect.arrayContaining(present))
+    for (const symbol of absent) expect(offered).not.toContain(symbol)
+    expect(offered).not.toContain('http.path')
+  })
+
+  it('replaces a partly typed operator', () => {
+    const result = complete('http.path ^¦')
+    expect(result?.from).toBe(10)
+    expect(result?.options.map((o) => o.label)).toContain('^=')
+  })
+
+  it('offers operators after a field, not after a parenthesised group', () => {
+    expect(completionSituation(EditorState.create({ doc: '(http.path == "/") ' }), 19)).toEqual({ kind: 'logical', from: 19 })
+  })
+})
+
+describe('value completion', () => {
+  it('offers known methods after http.method ==', () => {
+    const result = complete('http.method == ¦')
+    expect(result?.from).toBe(15)
+    expect(result?.options.map((o) => o.label)).toEqual(expect.arrayContaining(['"GET"', '"POST"', '"DELETE"']))
+  })
+
+  it('replaces a partly typed quoted value', () => {
+    expect(complete('http.method == "PO¦')?.from).toBe(15)
+  })
+
+  it('offers net.protocol values of the schema: http/https for HTTP, tcp/tls/udp for streams', () => {
+    expect(labels('net.protocol == ¦')).toEqual(['"http"', '"https"'])
+    expect(labels('net.protocol == ¦', false, streamSchema)).toEqual(['"tcp"', '"tls"', '"udp"'])
+  })
+
+  it('offers nothing for fields without known values', () => {
+    expect(complete('http.path == ¦')).toBeNull()
+  })
+})
+
+describe('logical operators', () => {
+  it('are offered after a complete predicate when asked, not on a typed space', () => {
+    expect(complete('http.path == "/" ¦')).toBeNull()
+    expect(labels('http.path == "/" ¦', true)).toEqual(['&&', '||'])
+    expect(labels('http.path == "/" &¦')).toEqual(['&&', '||'])
+  })
+})
