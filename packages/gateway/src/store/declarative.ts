@@ -12,6 +12,8 @@ export interface ConfigProblem {
   readonly location: string
   readonly message: string
   readonly diagnostics?: readonly ExpressionDiagnostic[]
+  /** The expression the diagnostics point into. */
+  readonly source?: string
 }
 
 /** A whole validated config, or every problem in it. */
@@ -37,7 +39,7 @@ function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-function violationProblems(location: string, violation: Violation): ConfigProblem[] {
+function violationProblems(location: string, violation: Violation, source?: Json): ConfigProblem[] {
   const out: ConfigProblem[] = []
   const walk = (prefix: string, fields: Violation['fields']): void => {
     for (const [name, error] of Object.entries(fields)) {
@@ -47,7 +49,7 @@ function violationProblems(location: string, violation: Violation): ConfigProble
   }
   walk(location, violation.fields)
   for (const message of violation.entityErrors) {
-    out.push(violation.diagnostics.length > 0 ? { location, message, diagnostics: violation.diagnostics } : { location, message })
+    out.push(violation.diagnostics.length > 0 && typeof source === 'string' ? { location, message, diagnostics: violation.diagnostics, source } : { location, message })
   }
   return out
 }
@@ -128,7 +130,7 @@ export function loadDeclarative(value: unknown, options: DeclarativeOptions): De
     }
     const id = typeof input['id'] === 'string' ? input['id'] : stableId(`routes:${typeof input['name'] === 'string' ? input['name'] : pending.location}`)
     const prepared = prepareRoute({ ...input, service: serviceId === null ? null : { id: serviceId } }, id, undefined, context)
-    if (!prepared.ok) problems.push(...violationProblems(pending.location, prepared.violation))
+    if (!prepared.ok) problems.push(...violationProblems(pending.location, prepared.violation, input['expression']))
     else routes.push(prepared.route)
   }
 

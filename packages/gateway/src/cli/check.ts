@@ -1,0 +1,37 @@
+import { renderDiagnostics, validate } from '@switchyard/core'
+import { httpSchema, streamSchema } from '@switchyard/http'
+
+/** Output streams, passed in so the command is testable without a process. */
+export interface CliOutput {
+  out(text: string): void
+  err(text: string): void
+}
+
+/**
+ * `switchyard check EXPRESSION [--schema http|stream]`: prints each diagnostic with a caret under
+ * the problem; exit code 1 when any is an error, else 0 (warnings still print).
+ */
+export function check(args: readonly string[], io: CliOutput): number {
+  let schemaName = 'http'
+  const rest: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string
+    if (arg === '--schema') schemaName = args[++i] ?? ''
+    else if (arg.startsWith('--schema=')) schemaName = arg.slice(9)
+    else rest.push(arg)
+  }
+  if (schemaName !== 'http' && schemaName !== 'stream') {
+    io.err(`switchyard check: --schema must be http or stream, got "${schemaName}"\n`)
+    return 2
+  }
+  if (rest.length !== 1) {
+    io.err('usage: switchyard check EXPRESSION [--schema http|stream]\n')
+    return 2
+  }
+  const source = rest[0] as string
+  const result = validate(source, schemaName === 'http' ? httpSchema : streamSchema)
+  if (result.diagnostics.length > 0) io.err(renderDiagnostics(source, result.diagnostics) + '\n')
+  if (!result.ok) return 1
+  io.out(`ok: valid ${schemaName} expression; fields: ${result.fields.join(', ') || '(none)'}\n`)
+  return 0
+}

@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { helpText } from '../config.ts'
+import { check, type CliOutput } from './check.ts'
+import { validateConfigFile } from './config-validate.ts'
+import { match } from './match.ts'
+import { start } from './start.ts'
+
+/** The console, as the CLI writes to it. */
+export const CONSOLE: CliOutput = {
+  out: (text) => void process.stdout.write(text),
+  err: (text) => void process.stderr.write(text),
+}
+
+type ConvertModule = Record<string, unknown>
+
+/** Runs `switchyard convert …` from cli/convert.ts (the traditional-routes work), when present. */
+async function convert(args: readonly string[], io: CliOutput): Promise<number> {
+  const path = fileURLToPath(new URL('./convert.ts', import.meta.url))
+  if (!existsSync(path)) return io.err('switchyard convert is not available in this build\n'), 2
+  const module = (await import(path)) as ConvertModule
+  const run = ['runConvert', 'convert', 'main', 'run'].map((name) => module[name]).find((f): f is (args: readonly string[], io?: CliOutput) => number | Promise<number> => typeof f === 'function')
+  if (run === undefined) return io.err('switchyard convert: cli/convert.ts exports no entry point\n'), 2
+  return run(args, io)
+}
+
+/**
+ * The `switchyard` command line: `start` (the default), `check`, `match`, `config validate`,
+ * `convert`, `--help`. Returns the exit code; -1 means "keep running" (a cluster worker).
+ */
+export async function runCli(args: readonly string[], io: CliOutput = CONSOLE): Promise<number> {
+  const [command, ...rest] = args
+  switch (command) {
+    case undefined:
+      return start([])
+    case 'start':
+      return start(rest)
+    case 'check':
+      return check(rest, io)
+    case 'match':
+      return match(rest, io)
+    case 'config':
+      if (rest[0] === 'validate') return validateConfigFile(rest.slice(1), io)
+      return io.err('usage: switchyard config validate FILE\n'), 2
+    case 'convert':
+      return convert(rest, io)
+    case '--help':
+    case '-h':
+    case 'help':
+      return io.out(helpText() + '\n'), 0
+    default:
+      // Flags without a command mean `start` (so `switchyard --workers 2` works).
+      if (command.startsWith('-')) return start(args)
+      return io.err(`switchyard: unknown command "${command}"\n${helpText()}\n`), 2
+  }
+}

@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs'
+import pino from 'pino'
+import { helpText, loadConfig, SETTINGS, type Config } from '../config.ts'
+import { isWorker, runPrimary, runWorker } from '../cluster.ts'
+import { DeclarativeConfigError, startGateway } from '../gateway.ts'
+
+/** Parses `--name value` / `--name=value` flags into setting name → value; `-c FILE` reads a conf file. */
+export function parseStartFlags(args: readonly string[]): { settings: Record<string, string>; conf: string | undefined; errors: string[]; help: boolean } {
+  const byFlag = new Map(SETTINGS.map((s) => [s.flag, s.name]))
+  const settings: Record<string, string> = {}
+  const errors: string[] = []
+  let conf: string | undefined
+  let help = false
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string
+    if (arg === '--help' || arg === '-h') {
+      help = true
+      continue
+    }
+    const [flag = '', inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined]
+    const value = inline ?? args[++i]
+    if (value === undefined) {
+      errors.push(`${flag}: missing value`)
+      continue
+    }
+    if (flag === '-c' || flag === '--conf') conf = value
+    else if (byFlag.has(flag)) settings[byFlag.get(flag) as string] = value
+    else errors.push(`unknown flag ${flag}`)
+  }
+  return { settings, conf, errors, help }
+}
+
+/** Loads the config for `start` from flags, environment and the optional conf file. */
+export function configFromArgs(args: readonly string[], env: Readonly<Record<string, string | undefined>>): { ok: true; config: Config } | { ok: false; errors: readonly string[]; help: boolean } {
+  const parsed = parseStartFlags(args)
+  if (parsed.help) return { ok: false, errors: [], help: true }
+  if (parsed.errors.length > 0) return { ok: false, errors: parsed.errors, help: false }
+  const confPath = parsed.conf ?? env['SWITCHYARD_CONF']
+  const file = confPath === undefined ? undefined : readFileSync(confPath, 'utf8')
+  const result = loadConfig({ ...(file === undefined ? {} : { file }), env, flags: parsed.settings })
+  return result.ok ? result : { ok: false, errors: result.errors, help: false }
+}
+
+/**
+ * `switchyard start`: runs the gateway until SIGTERM or SIGINT, then stops accepting, lets in-flight
+ * requests finish and exits 0. Logs go to stderr as JSON lines; the `switchyard started` line gives
+ * the bound ports.
+ */
+export async function start(args: readonly string[]): Promise<number> {
+  const log = pino({ level: process.env['SWITCHYARD_LOG_LEVEL'] ?? 'info', base: { pid: process.pid } }, pino.destination(2))
+  if (isWorker()) {
+    await runWorker(log)
+    return -1
+  }
+  const loaded = configFromArgs(args, process.env)
+  if (!loaded.ok) {
+    if (loaded.help) {
+      process.stdout.write(helpText() + '\n')
+      return 0
+    }
+    process.stderr.write(`switchyard: invalid configuration:\n${loaded.errors.map((e) => `  ${e}`).join('\n')}\n`)
+    return 1
+  }
+  const config = loaded.config
+  log.level = config.logLevel
+  let running: { close(): Promise<void> }
+  try {
+    if (config.workers > 1) {
+      const primary = await runPrimary(config, log)
+      running = primary
+      log.info({ proxy: primary.proxyPorts, admin: primary.adminPorts, workers: config.workers, database: config.database }, 'switchyard started')
+    } else {
+      const gateway = await startGateway(config, log)
+      running = gateway
+      log.info({ proxy: gateway.proxy.addresses.map((a) => a.port), admin: gateway.adminAddresses.map((a) => a.port), workers: 1, database: config.database }, 'switchyard started')
+    }
+  } catch (error) {
+    process.stderr.write(`switchyard: ${error instanceof DeclarativeConfigError || error instanceof Error ? error.message : String(error)}\n`)
+    return 1
+  }
+  return new Promise<number>((resolve) => {
+    let stopping = false
+    const stop = (signal: string): void => {
+      if (stopping) return
+      stopping = true
+      log.info({ signal }, 'shutting down: finishing in-flight requests')
+      running.close().then(
+        () => resolve(0),
+        () => resolve(1),
+      )
+    }
+    process.once('SIGTERM', () => stop('SIGTERM'))
+    process.once('SIGINT', () => stop('SIGINT'))
+  })
+}

@@ -1,0 +1,153 @@
+import cluster, { type Worker } from 'node:cluster'
+import type { Logger } from 'pino'
+import type { Config } from './config.ts'
+import { openStore, startAdmin, startProxy, SHUTDOWN_GRACE_MS } from './gateway.ts'
+import { closeGracefully } from './listen.ts'
+import { emptyMetrics, mergeMetrics, type MetricsData } from './observability/metrics.ts'
+import { MemoryStore } from './store/memory-store.ts'
+import type { Snapshot, StoreChange } from './store/store.ts'
+
+/** Messages from the primary to a worker. */
+type ToWorker =
+  | { readonly type: 'snapshot'; readonly snapshot: Snapshot }
+  | { readonly type: 'change'; readonly change: StoreChange }
+  | { readonly type: 'metrics'; readonly id: number }
+  | { readonly type: 'shutdown' }
+
+/** Messages from a worker to the primary. */
+type FromWorker =
+  | { readonly type: 'listening'; readonly ports: readonly number[] }
+  | { readonly type: 'metrics'; readonly id: number; readonly data: MetricsData; readonly routerSize: number; readonly updatedAt: number; readonly connections: number }
+
+/** Environment variable carrying the validated config to workers. */
+const CONFIG_ENV = 'SWITCHYARD_WORKER_CONFIG'
+
+/**
+ * Runs the primary of a multi-process gateway: it owns the store and the Admin API, forks
+ * `config.workers` proxy processes sharing the proxy listeners, sends each the full snapshot at
+ * start and then every committed change over IPC (applied incrementally there, typically within a
+ * millisecond), and aggregates their metrics for `/metrics`.
+ */
+export async function runPrimary(config: Config, log: Logger): Promise<{ close(): Promise<void>; adminPorts: number[]; proxyPorts: readonly number[] }> {
+  const store = openStore(config)
+  const workers = new Set<Worker>()
+  let stopping = false
+  let requestId = 0
+  const pending = new Map<number, { left: number; data: MetricsData; resolve: (data: MetricsData) => void }>()
+  let figures = { routerSize: 0, updatedAt: Date.now(), connections: 0, total: 0 }
+  let listening = 0
+  let proxyPorts: readonly number[] = []
+  let allListening: () => void = () => {}
+  const ready = new Promise<void>((resolve) => (allListening = resolve))
+
+  // Workers accept connections themselves (the kernel spreads them) instead of the primary handing them out.
+  cluster.schedulingPolicy = cluster.SCHED_NONE
+  cluster.setupPrimary({ env: { ...process.env, [CONFIG_ENV]: JSON.stringify(config) } } as Parameters<typeof cluster.setupPrimary>[0])
+
+  const fork = (): Worker => {
+    const worker = cluster.fork({ [CONFIG_ENV]: JSON.stringify(config) })
+    workers.add(worker)
+    // Queued until the worker is ready; changes sent later arrive after it, in commit order.
+    worker.send({ type: 'snapshot', snapshot: store.snapshot() } satisfies ToWorker)
+    worker.on('message', (message: FromWorker) => {
+      if (message.type === 'listening') {
+        log.debug({ worker: worker.id, ports: message.ports }, 'worker listening')
+        proxyPorts = message.ports
+        if (++listening === config.workers) allListening()
+      }
+      if (message.type === 'metrics') {
+        const entry = pending.get(message.id)
+        figures = { routerSize: message.routerSize, updatedAt: message.updatedAt, connections: message.connections, total: figures.total }
+        if (entry === undefined) return
+        mergeMetrics(entry.data, message.data)
+        if (--entry.left === 0) {
+          pending.delete(message.id)
+          figures.total = entry.data.total
+          entry.resolve(entry.data)
+        }
+      }
+    })
+    worker.on('exit', (code) => {
+      workers.delete(worker)
+      if (!stopping) {
+        log.error({ worker: worker.id, code }, 'worker exited; restarting')
+        fork()
+      }
+    })
+    return worker
+  }
+  for (let i = 0; i < config.workers; i++) fork()
+  const unsubscribe = store.subscribe((change) => {
+    for (const worker of workers) worker.send({ type: 'change', change } satisfies ToWorker)
+  })
+
+  const collect = (): Promise<MetricsData> =>
+    new Promise((resolve) => {
+      const id = ++requestId
+      const live = [...workers].filter((w) => w.isConnected())
+      if (live.length === 0) return resolve(emptyMetrics())
+      pending.set(id, { left: live.length, data: emptyMetrics(), resolve })
+      for (const worker of live) worker.send({ type: 'metrics', id } satisfies ToWorker)
+      // A worker that dies mid-request must not hang /metrics.
+      setTimeout(() => {
+        const entry = pending.get(id)
+        if (entry !== undefined) pending.delete(id), resolve(entry.data)
+      }, 1000).unref()
+    })
+
+  const admin = await startAdmin(config, store, {
+    routerSize: () => figures.routerSize,
+    routerUpdatedAt: () => figures.updatedAt,
+    metrics: collect,
+    activeConnections: () => figures.connections,
+    totalRequests: () => figures.total,
+  })
+  await ready
+  return {
+    proxyPorts,
+    adminPorts: admin.addresses.map((a) => a.port),
+    async close() {
+      stopping = true
+      unsubscribe()
+      await Promise.all(admin.servers.map((s) => closeGracefully(s, 1000)))
+      await Promise.all(
+        [...workers].map(
+          (worker) =>
+            new Promise<void>((resolve) => {
+              worker.once('exit', () => resolve())
+              worker.send({ type: 'shutdown' } satisfies ToWorker)
+              setTimeout(() => worker.kill('SIGKILL'), SHUTDOWN_GRACE_MS + 1000).unref()
+            }),
+        ),
+      )
+      store.close()
+    },
+  }
+}
+
+/** True in a forked proxy worker. */
+export function isWorker(): boolean {
+  return cluster.isWorker && process.env[CONFIG_ENV] !== undefined
+}
+
+/** Runs a proxy worker: a memory copy of the primary's store, kept current by IPC messages. */
+export async function runWorker(log: Logger): Promise<void> {
+  const config = JSON.parse(process.env[CONFIG_ENV] ?? '{}') as Config
+  const store = new MemoryStore()
+  let proxy: Awaited<ReturnType<typeof startProxy>> | undefined
+  // Store changes apply at once, in arrival order; the routing table subscribes when the proxy starts.
+  const handle = (message: ToWorker): void => {
+    switch (message.type) {
+      case 'snapshot': return store.apply({ type: 'reset', snapshot: message.snapshot })
+      case 'change': return store.apply(message.change)
+      case 'metrics':
+        if (proxy === undefined) return
+        return void process.send?.({ type: 'metrics', id: message.id, data: proxy.metrics, routerSize: proxy.table.size, updatedAt: proxy.table.updatedAt, connections: proxy.activeConnections() } satisfies FromWorker)
+      case 'shutdown':
+        void (proxy?.close() ?? Promise.resolve()).then(() => process.exit(0))
+    }
+  }
+  process.on('message', handle)
+  proxy = await startProxy(config, store, log)
+  process.send?.({ type: 'listening', ports: proxy.addresses.map((a) => a.port) } satisfies FromWorker)
+}

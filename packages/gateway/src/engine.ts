@@ -1,0 +1,110 @@
+import { FieldContext, lineColumn, Router, type Diagnostic, type Expr, type Match } from '@switchyard/core'
+import { createFieldExtractor, expressionRouteMatcher, httpSchema, isStreamRoute, traditionalMatchers, upstreamRequest, validateExpressionRoute, type FieldExtractor } from '@switchyard/http'
+import type { RouterFlavor } from './config.ts'
+import type { ExpressionDiagnostic, MatchingCheck, RouteChecker } from './entities/prepare.ts'
+import type { Route } from './entities/route.ts'
+import type { FieldErrors } from './entities/schema.ts'
+import type { Resolver } from './proxy/resolve.ts'
+import { RoutingTable, type RouteCompiler } from './routing-table.ts'
+
+/** The live routing table type the gateway uses: core's router over the HTTP schema. */
+export type GatewayRoutingTable = RoutingTable<string | Expr, FieldContext, Match>
+
+const KONG_PREFIX = 'Router Expression failed validation: '
+
+/** True when a route is routed by its expression (expressions flavor, expression set). */
+function isExpressionRoute(route: Route, flavor: RouterFlavor): route is Route & { expression: string } {
+  return flavor === 'expressions' && typeof route.expression === 'string'
+}
+
+/** Adds line and column to a core diagnostic, for people reading Admin API errors. */
+export function withPosition(source: string, d: Diagnostic): ExpressionDiagnostic {
+  const { line, column } = lineColumn(source, d.span.start)
+  return { code: d.code, kind: d.kind, severity: d.severity, message: d.message, span: { start: d.span.start, end: d.span.end }, line, column, ...(d.hint === undefined ? {} : { hint: d.hint }) }
+}
+
+/** Turns stored routes into router entries: expression routes via §8.2–8.4, traditional ones via their conversion. */
+export function createRouteCompiler(flavor: RouterFlavor): RouteCompiler<string | Expr> {
+  return (route) => {
+    // Stream routes belong to the L4 router, which this gateway does not run; they are stored only.
+    if (isStreamRoute(route)) return { ok: true, entries: [] }
+    if (isExpressionRoute(route, flavor)) {
+      const matcher = expressionRouteMatcher({ expression: route.expression, priority: route.priority ?? 0, protocols: route.protocols })
+      if (!matcher.ok) return { ok: false, message: matcher.diagnostics.map((d) => d.message).join('; ') }
+      return { ok: true, entries: [{ id: route.id, priority: matcher.value.priority, expression: matcher.value.expr }] }
+    }
+    const converted = traditionalMatchers(route, { flavor })
+    if (!converted.ok) return { ok: false, message: converted.violation.message }
+    return { ok: true, entries: converted.matchers.map((m) => ({ id: m.id, priority: m.priority, expression: m.expression })) }
+  }
+}
+
+/** Checks a route's matching rules with the engine: expression diagnostics, or traditional field errors. */
+export function createRouteChecker(flavor: RouterFlavor): RouteChecker {
+  return (route): MatchingCheck => {
+    if (isExpressionRoute(route, flavor)) {
+      const result = validateExpressionRoute({ expression: route.expression, priority: route.priority ?? 0, protocols: route.protocols })
+      const diagnostics = result.diagnostics.map((d) => withPosition(route.expression, d))
+      const errors = diagnostics
+        .filter((d) => d.severity === 'error')
+        .map((d) => (d.message.startsWith(KONG_PREFIX) ? d.message : `${KONG_PREFIX}${d.message} (at ${d.line}:${d.column})`))
+      return { errors, diagnostics }
+    }
+    const converted = traditionalMatchers(route, { flavor })
+    if (converted.ok) return { errors: [], diagnostics: [] }
+    const fields: FieldErrors = {}
+    const errors: string[] = []
+    for (const e of converted.errors) {
+      if (e.field === '@entity') errors.push(e.message)
+      else fields[e.field] = e.message
+    }
+    return { errors, fields, diagnostics: [] }
+  }
+}
+
+/** Options of the routing table wiring. */
+export interface EngineOptions {
+  readonly flavor: RouterFlavor
+  readonly onRouteError?: (route: Route, message: string) => void
+}
+
+/** Creates the live routing table over core's router and the HTTP schema. */
+export function createRoutingTable(options: EngineOptions): GatewayRoutingTable {
+  return new RoutingTable<string | Expr, FieldContext, Match>({
+    createRouter: () => new Router(httpSchema),
+    compile: createRouteCompiler(options.flavor),
+    ...(options.onRouteError === undefined ? {} : { onRouteError: options.onRouteError }),
+  })
+}
+
+/**
+ * The proxy's routing step: extracts only the fields the routes read (the extractor is rebuilt when
+ * the table changes), matches, then lets packages/http compute the upstream path and Host.
+ */
+export function createResolver(table: GatewayRoutingTable): Resolver {
+  let version = -1
+  let extractor: FieldExtractor = createFieldExtractor([])
+  // Reused across requests: matching is synchronous, so no two requests share it at once.
+  const context = new FieldContext()
+  return (request) => {
+    if (table.version !== version) {
+      extractor = createFieldExtractor(table.fields)
+      version = table.version
+    }
+    context.clear()
+    const extracted = extractor(request, context)
+    if (!extracted.ok) return { kind: 'bad-field', field: extracted.field, error: extracted.error }
+    const routed = table.match(context)
+    if (routed === undefined) return { kind: 'no-route' }
+    const recorded = routed.match.matches['http.path']
+    const result = upstreamRequest(
+      routed.route,
+      routed.service ?? undefined,
+      { target: request.path, host: request.host, scheme: request.scheme },
+      { path: typeof recorded === 'string' ? recorded : undefined, captures: routed.match.captures },
+    )
+    if (result.kind === 'invalid-path') return { kind: 'bad-field', field: 'http.path', error: result.error }
+    if (result.kind === 'respond') return { kind: 'respond', route: routed.route, status: result.status, headers: result.headers, message: result.message }
+    return { kind: 'routed', resolution: { route: routed.route, service: routed.service, path: result.path, host: result.host ?? '', prefix: result.forwardedPrefix } }
+  }
+}

@@ -1,0 +1,169 @@
+import { readFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import type { Logger } from 'pino'
+import { AdminApi } from './admin/server.ts'
+import { inPrefix, type Config } from './config.ts'
+import { createResolver, createRouteChecker, createRoutingTable, type GatewayRoutingTable } from './engine.ts'
+import { closeGracefully, listen } from './listen.ts'
+import { createAccessLog, type AccessLog } from './observability/access-log.ts'
+import { emptyMetrics, recordRequest, renderMetrics, type MetricsData } from './observability/metrics.ts'
+import { Upstreams } from './proxy/forward.ts'
+import { createProxyServer, type TlsMaterial } from './proxy/server.ts'
+import { loadDeclarative, parseConfigText, type ConfigProblem } from './store/declarative.ts'
+import { MemoryStore } from './store/memory-store.ts'
+import { SqliteStore } from './store/sqlite-store.ts'
+import type { Store } from './store/store.ts'
+
+/** How long in-flight requests get to finish on shutdown, in milliseconds. */
+export const SHUTDOWN_GRACE_MS = 30_000
+
+/** A declarative file that failed to load: every problem with its location. */
+export class DeclarativeConfigError extends Error {
+  /** Wraps the problems found in the file. */
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(`declarative config is invalid:\n${problems.map((p) => `  ${p.location}: ${p.message}`).join('\n')}`)
+    this.name = 'DeclarativeConfigError'
+  }
+}
+
+/** Opens the configured store: SQLite in the prefix folder, or memory loaded from the declarative file. */
+export function openStore(config: Config): Store {
+  if (config.database === 'sqlite') return new SqliteStore(join(config.prefix, 'switchyard.db'))
+  const store = new MemoryStore()
+  if (config.declarativeConfig !== undefined) {
+    const parsed = parseConfigText(readFileSync(config.declarativeConfig, 'utf8'))
+    if (!parsed.ok) throw new DeclarativeConfigError(parsed.problems)
+    const loaded = loadDeclarative(parsed.value, { flavor: config.routerFlavor, checkRoute: createRouteChecker(config.routerFlavor) })
+    if (!loaded.ok) throw new DeclarativeConfigError(loaded.problems)
+    store.replaceAll(loaded.snapshot)
+  }
+  return store
+}
+
+/** The proxy side of a process: routing table, upstream pools, listeners, access log and metrics. */
+export interface ProxyNode {
+  readonly table: GatewayRoutingTable
+  readonly servers: readonly Server[]
+  readonly addresses: readonly AddressInfo[]
+  readonly metrics: MetricsData
+  readonly activeConnections: () => number
+  close(): Promise<void>
+}
+
+function tlsMaterial(config: Config): TlsMaterial | undefined {
+  if (config.sslCert === undefined || config.sslCertKey === undefined) return undefined
+  return { cert: readFileSync(config.sslCert), key: readFileSync(config.sslCertKey) }
+}
+
+/** Starts the proxy listeners over a store whose changes feed the routing table. */
+export async function startProxy(config: Config, store: Store, log: Logger): Promise<ProxyNode> {
+  const table = createRoutingTable({ flavor: config.routerFlavor, onRouteError: (route, message) => log.error({ route: route.id, message }, 'route not loaded') })
+  table.load(store.snapshot())
+  const unsubscribe = store.subscribe((change) => table.apply(change))
+  const upstreams = new Upstreams({ keepaliveIdleTimeoutMs: config.upstreamKeepaliveIdleTimeout * 1000, keepalivePoolSize: config.upstreamKeepalivePoolSize })
+  const metrics = emptyMetrics()
+  const accessLog: AccessLog = createAccessLog(config.proxyAccessLog === 'off' || config.proxyAccessLog === 'stdout' ? config.proxyAccessLog : inPrefix(config, config.proxyAccessLog))
+  const resolve = createResolver(table)
+  const options = {
+    resolve,
+    upstreams,
+    observe: (record: Parameters<typeof recordRequest>[1]) => {
+      recordRequest(metrics, record)
+      accessLog.write(record)
+    },
+  }
+  const tls = tlsMaterial(config)
+  const servers: Server[] = []
+  const addresses: AddressInfo[] = []
+  for (const address of config.proxyListen) {
+    const server = createProxyServer(options, address.ssl ? tls : undefined)
+    servers.push(server)
+    addresses.push(await listen(server, address))
+  }
+  let connections = 0
+  for (const server of servers) {
+    server.on('connection', (socket) => {
+      connections++
+      socket.once('close', () => connections--)
+    })
+  }
+  return {
+    table,
+    servers,
+    addresses,
+    metrics,
+    activeConnections: () => connections,
+    async close() {
+      await Promise.all(servers.map((s) => closeGracefully(s, SHUTDOWN_GRACE_MS)))
+      unsubscribe()
+      await upstreams.close()
+      accessLog.flush()
+    },
+  }
+}
+
+/** Providers of the live figures the Admin API reports. */
+export interface AdminFigures {
+  readonly routerSize: () => number
+  readonly routerUpdatedAt: () => number
+  readonly metrics: () => Promise<MetricsData>
+  readonly activeConnections: () => number
+  readonly totalRequests: () => number
+}
+
+/** Starts the Admin API listeners. */
+export async function startAdmin(config: Config, store: Store, figures: AdminFigures): Promise<{ servers: Server[]; addresses: AddressInfo[] }> {
+  const admin = new AdminApi({
+    config,
+    store,
+    flavor: config.routerFlavor,
+    checkRoute: createRouteChecker(config.routerFlavor),
+    status: {
+      routerSize: figures.routerSize,
+      routerUpdatedAt: figures.routerUpdatedAt,
+      metrics: async () => renderMetrics(await figures.metrics(), { size: figures.routerSize(), updatedAt: figures.routerUpdatedAt() }),
+      totalRequests: figures.totalRequests,
+      activeConnections: figures.activeConnections,
+    },
+  })
+  const servers: Server[] = []
+  const addresses: AddressInfo[] = []
+  for (const address of config.adminListen) {
+    const server = createServer({ requireHostHeader: false }, admin.handle)
+    servers.push(server)
+    addresses.push(await listen(server, address))
+  }
+  return { servers, addresses }
+}
+
+/** A running single-process gateway. */
+export interface RunningGateway {
+  readonly store: Store
+  readonly proxy: ProxyNode
+  readonly adminAddresses: readonly AddressInfo[]
+  close(): Promise<void>
+}
+
+/** Starts everything in this process: store, routing table, proxy and Admin API. */
+export async function startGateway(config: Config, log: Logger): Promise<RunningGateway> {
+  const store = openStore(config)
+  const proxy = await startProxy(config, store, log)
+  const admin = await startAdmin(config, store, {
+    routerSize: () => proxy.table.size,
+    routerUpdatedAt: () => proxy.table.updatedAt,
+    metrics: async () => proxy.metrics,
+    activeConnections: proxy.activeConnections,
+    totalRequests: () => proxy.metrics.total,
+  })
+  return {
+    store,
+    proxy,
+    adminAddresses: admin.addresses,
+    async close() {
+      await Promise.all([proxy.close(), ...admin.servers.map((s) => closeGracefully(s, 1000))])
+      store.close()
+    },
+  }
+}

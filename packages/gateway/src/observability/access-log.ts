@@ -1,0 +1,46 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import pino, { type Logger } from 'pino'
+import type { RequestRecord } from '../proxy/server.ts'
+
+/** Writes one access-log line. */
+export interface AccessLog {
+  write(record: RequestRecord): void
+  flush(): void
+}
+
+/**
+ * Creates the access log: one JSON line per request (pino), with route, service, status and both
+ * latencies. `off` writes nothing; `stdout` or a file path writes asynchronously, so logging never
+ * blocks the proxy's event loop on disk.
+ */
+export function createAccessLog(target: string): AccessLog {
+  if (target === 'off') return { write: () => {}, flush: () => {} }
+  if (target !== 'stdout') mkdirSync(dirname(target), { recursive: true })
+  const destination = pino.destination({ dest: target === 'stdout' ? 1 : target, sync: false, minLength: 4096 })
+  const logger: Logger = pino({ base: null, messageKey: 'msg', timestamp: pino.stdTimeFunctions.isoTime }, destination)
+  return {
+    write(record) {
+      logger.info({
+        request_id: record.requestId,
+        method: record.method,
+        path: record.path,
+        status: record.status,
+        route: record.routeId ?? null,
+        route_name: record.routeName ?? null,
+        service: record.serviceId ?? null,
+        service_name: record.serviceName ?? null,
+        client_ip: record.clientIp,
+        latency_ms: Math.round(record.totalLatency * 1000) / 1000,
+        upstream_latency_ms: record.upstreamLatency === undefined ? null : Math.round(record.upstreamLatency * 1000) / 1000,
+      })
+    },
+    flush() {
+      try {
+        destination.flushSync()
+      } catch {
+        // Not open yet, or already closed: nothing buffered to lose.
+      }
+    },
+  }
+}

@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto'
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import type { Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
+import type { TLSSocket } from 'node:tls'
+import type { RequestLike } from '@switchyard/http'
+import { VERSION } from '../admin/server.ts'
+import { errorBody, GATEWAY_ERRORS, GatewayError, type GatewayErrorCode } from '../errors.ts'
+import type { Upstreams } from './forward.ts'
+import { upstreamHeaders } from './headers.ts'
+import type { Resolution, Resolver } from './resolve.ts'
+import type { Route } from '../entities/route.ts'
+import type { Service } from '../entities/service.ts'
+
+/** Header carrying the id of each proxied request, to the client and to the upstream. */
+export const REQUEST_ID_HEADER = 'x-switchyard-request-id'
+const VIA = `1.1 switchyard/${VERSION}`
+const SERVER = `switchyard/${VERSION}`
+
+/** One finished proxied request, for the access log and metrics. */
+export interface RequestRecord {
+  readonly requestId: string
+  readonly method: string
+  readonly path: string
+  readonly status: number
+  readonly routeId: string | undefined
+  readonly routeName: string | null | undefined
+  readonly serviceId: string | undefined
+  readonly serviceName: string | null | undefined
+  /** Milliseconds, or undefined when no upstream was called. */
+  readonly upstreamLatency: number | undefined
+  readonly totalLatency: number
+  readonly clientIp: string
+}
+
+/** What a proxy listener needs. */
+export interface ProxyOptions {
+  readonly resolve: Resolver
+  readonly upstreams: Upstreams
+  /** Called once per request after the response ends. */
+  readonly observe: (record: RequestRecord) => void
+}
+
+/** A client address without the IPv4-mapped IPv6 prefix. */
+function clientAddress(socket: Socket): string {
+  const address = socket.remoteAddress ?? ''
+  return address.startsWith('::ffff:') ? address.slice(7) : address
+}
+
+function isTls(socket: Socket): socket is TLSSocket {
+  return (socket as Partial<TLSSocket>).encrypted === true
+}
+
+/** The request as packages/http reads it; headers are materialized only if a route reads them. */
+function requestLike(request: IncomingMessage, scheme: string): RequestLike {
+  const socket = request.socket
+  const local = socket.localAddress ?? ''
+  const sni = isTls(socket) && typeof socket.servername === 'string' ? socket.servername : undefined
+  const base = {
+    method: request.method ?? 'GET',
+    path: request.url ?? '/',
+    scheme,
+    src_ip: clientAddress(socket),
+    dst_ip: local.startsWith('::ffff:') ? local.slice(7) : local,
+    ...(request.headers.host === undefined ? {} : { host: request.headers.host }),
+    ...(socket.remotePort === undefined ? {} : { src_port: socket.remotePort }),
+    ...(socket.localPort === undefined ? {} : { dst_port: socket.localPort }),
+    ...(sni === undefined ? {} : { sni }),
+  }
+  // One value per header line, in order (language.md §7.4): headersDistinct keeps repeated lines apart.
+  return Object.defineProperty(base, 'headers', { get: () => request.headersDistinct, enumerable: true }) as RequestLike
+}
+
+/** nginx refuses a `%` not followed by two hex digits in the path with 400. */
+function hasBadPercent(target: string): boolean {
+  const query = target.indexOf('?')
+  const path = query < 0 ? target : target.slice(0, query)
+  return /%(?![0-9A-Fa-f]{2})/.test(path)
+}
+
+function sendError(response: ServerResponse, code: GatewayErrorCode, requestId: string): number {
+  const status = GATEWAY_ERRORS[code].status
+  if (response.headersSent) {
+    response.destroy()
+    return status
+  }
+  const body = errorBody(code, requestId)
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), server: SERVER, [REQUEST_ID_HEADER]: requestId })
+  response.end(body)
+  return status
+}
+
+function rawError(socket: Duplex, code: GatewayErrorCode, requestId: string): void {
+  const status = GATEWAY_ERRORS[code].status
+  const body = errorBody(code, requestId)
+  const reason = code === 'bad-request' ? 'Bad Request' : code === 'no-route' ? 'Not Found' : 'Error'
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\nServer: ${SERVER}\r\n${REQUEST_ID_HEADER}: ${requestId}\r\n\r\n${body}`)
+}
+
+/** The Host port the client addressed, else the listener port (Kong's X-Forwarded-Port). */
+function forwardedHostPort(request: IncomingMessage): { host: string; port: number } {
+  const host = request.headers.host ?? request.socket.localAddress ?? ''
+  const m = /^(.*?)(?::(\d+))?$/.exec(host.startsWith('[') ? host.replace(/^(\[[^\]]*\])/, '$1') : host)
+  const port = m?.[2] === undefined ? (request.socket.localPort ?? 0) : Number(m[2])
+  return { host: m?.[1] ?? host, port }
+}
+
+type Decision =
+  | { kind: 'forward'; resolution: Resolution & { service: Service } }
+  | { kind: 'error'; code: GatewayErrorCode; resolution?: Resolution }
+  | { kind: 'respond'; status: number; headers: Readonly<Record<string, string>>; message: string; route: Route }
+
+/** Routes a request; Kong's own answers (404, 503, 426, redirects) come back as decisions. */
+function decide(resolve: Resolver, request: IncomingMessage, scheme: string): Decision {
+  if (hasBadPercent(request.url ?? '/')) return { kind: 'error', code: 'bad-request' }
+  const result = resolve(requestLike(request, scheme))
+  if (result.kind === 'respond') return result
+  if (result.kind !== 'routed') return { kind: 'error', code: 'no-route' }
+  const resolution = result.resolution
+  if (resolution.service === null) return { kind: 'error', code: 'no-service', resolution }
+  return { kind: 'forward', resolution: resolution as Resolution & { service: Service } }
+}
+
+function sendRespond(response: ServerResponse, decision: Decision & { kind: 'respond' }, requestId: string): number {
+  const body = decision.status >= 300 && decision.status < 400 ? '' : JSON.stringify({ message: decision.message, request_id: requestId })
+  response.writeHead(decision.status, { ...decision.headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), server: SERVER, [REQUEST_ID_HEADER]: requestId })
+  response.end(body)
+  return decision.status
+}
+
+/** Builds the request handler and upgrade handler shared by the HTTP and HTTPS listeners. */
+export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'https') {
+  const handleRequest = (request: IncomingMessage, response: ServerResponse): void => {
+    const started = performance.now()
+    const requestId = randomUUID()
+    const decision = decide(options.resolve, request, scheme)
+    const finish = (status: number, resolution: Resolution | undefined, upstreamLatency: number | undefined): void => {
+      options.observe({
+        requestId,
+        method: request.method ?? '',
+        path: request.url ?? '',
+        status,
+        routeId: resolution?.route.id,
+        routeName: resolution?.route.name,
+        serviceId: resolution?.service?.id,
+        serviceName: resolution?.service?.name,
+        upstreamLatency,
+        totalLatency: performance.now() - started,
+        clientIp: clientAddress(request.socket),
+      })
+    }
+    if (decision.kind === 'error') {
+      // Drain an unread body so the connection stays usable for the next request.
+      request.resume()
+      return finish(sendError(response, decision.code, requestId), decision.resolution, undefined)
+    }
+    if (decision.kind === 'respond') {
+      request.resume()
+      return finish(sendRespond(response, decision, requestId), { route: decision.route, service: null, path: '', host: '', prefix: undefined }, undefined)
+    }
+    const { resolution } = decision
+    const service = resolution.service
+    const { host, port } = forwardedHostPort(request)
+    const headers = upstreamHeaders(request.headers, request.rawHeaders, resolution.host, { clientIp: clientAddress(request.socket), proto: scheme, host, port, path: (request.url ?? '/').split('?')[0] ?? '/', prefix: resolution.prefix, via: VIA }, undefined)
+    headers.push([REQUEST_ID_HEADER, requestId])
+    options.upstreams
+      .forward(request, response, { service, method: request.method ?? 'GET', path: resolution.path, headers }, { via: VIA, [REQUEST_ID_HEADER]: requestId })
+      .then((outcome) => finish(outcome.status, resolution, outcome.upstreamLatency))
+      .catch((error: unknown) => {
+        const code = error instanceof GatewayError ? error.code : 'internal'
+        finish(sendError(response, code, requestId), resolution, undefined)
+      })
+  }
+
+  const handleUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const requestId = randomUUID()
+    socket.on('error', () => socket.destroy())
+    const decision = decide(options.resolve, request, scheme)
+    if (decision.kind !== 'forward') return rawError(socket, decision.kind === 'error' ? decision.code : 'https-required', requestId)
+    const { resolution } = decision
+    const service = decision.resolution.service
+    const { host, port } = forwardedHostPort(request)
+    const upgrade = request.headers.upgrade ?? 'websocket'
+    const headers = upstreamHeaders(request.headers, request.rawHeaders, resolution.host, { clientIp: clientAddress(request.socket), proto: scheme, host, port, path: (request.url ?? '/').split('?')[0] ?? '/', prefix: resolution.prefix, via: VIA }, upgrade)
+    headers.push([REQUEST_ID_HEADER, requestId])
+    options.upstreams.upgrade(socket, head, { service, method: request.method ?? 'GET', path: resolution.path, headers }, (error) => rawError(socket, error.code, requestId))
+  }
+
+  return { handleRequest, handleUpgrade }
+}
+
+/** Answers unparsable requests (bad request line or header) with Kong's 400, and keeps serving others. */
+function onClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy()
+  rawError(socket, 'bad-request', randomUUID())
+}
+
+/** TLS material for HTTPS listeners. */
+export interface TlsMaterial {
+  readonly cert: string | Buffer
+  readonly key: string | Buffer
+}
+
+/** Creates (does not start) one proxy listener, HTTP or HTTPS. */
+export function createProxyServer(options: ProxyOptions, tls: TlsMaterial | undefined): Server {
+  const scheme = tls === undefined ? 'http' : 'https'
+  const handlers = createProxyHandlers(options, scheme)
+  const serverOptions = { requireHostHeader: false, keepAliveTimeout: 60_000, headersTimeout: 60_000, requestTimeout: 0 }
+  const server: Server = tls === undefined ? createHttpServer(serverOptions, handlers.handleRequest) : createHttpsServer({ ...serverOptions, cert: tls.cert, key: tls.key }, handlers.handleRequest)
+  server.on('upgrade', handlers.handleUpgrade)
+  server.on('clientError', onClientError)
+  return server
+}

@@ -1,0 +1,302 @@
+import { randomUUID } from 'node:crypto'
+import pg from 'pg'
+import type { Route } from '../../entities/route.ts'
+import type { Service } from '../../entities/service.ts'
+import type { ListOptions, Page, Snapshot, Store, StoreChange, UniqueConflict } from '../store.ts'
+import { APPEND_CHANGE_SQL, CHANGES_AFTER_SQL, NEXT_VERSION_SQL, type ChangeKind, type ChangeRow } from './change-log.ts'
+import { ChangeFollower, type PgLog } from './follower.ts'
+import { checkSchema } from './migrations.ts'
+import { DEFAULT_PRUNE, type PruneOptions } from './prune.ts'
+import { Replica } from './replica.ts'
+import { clientConfig, describeTarget, type PgSettings } from './settings.ts'
+import { SyncPgClient, SyncQueryError } from './sync-client.ts'
+import { DatabaseUnavailableError } from './unavailable.ts'
+
+/** Tuning of a PostgreSQL store; everything but `settings` has a production default. */
+export interface PostgresStoreOptions {
+  readonly settings: PgSettings
+  /** Identifies this node in `cluster_nodes` and the change log; random per process by default. */
+  readonly nodeId?: string
+  /** Longest an Admin API write may block before it fails with 503 (default 2,000 ms). */
+  readonly writeTimeoutMs?: number
+  /** Version poll and liveness beat (default 1,000 ms). */
+  readonly heartbeatMs?: number
+  /** Reconnect backoff (default 100 ms doubling to 5,000 ms). */
+  readonly backoff?: { readonly minMs: number; readonly maxMs: number }
+  readonly prune?: Partial<PruneOptions>
+  readonly log?: PgLog
+}
+
+/** What `/status` reports about the database and this node's place in the change log. */
+export interface PgHealth {
+  readonly reachable: boolean
+  readonly target: string
+  readonly downSince: number | undefined
+  readonly lastError: string | undefined
+  readonly reconnects: number
+  /** Last change-log version applied by this node. */
+  readonly version: number
+  readonly changesApplied: number
+  readonly rebuilds: number
+}
+
+type Table = 'services' | 'routes'
+
+/** A write body's outcome: commit with this change-log entry, or roll back and return `value`. */
+type WriteOutcome<T> = { readonly commit: true; readonly value: T; readonly reset?: Snapshot } | { readonly commit: false; readonly value: T }
+
+const UPSERT_SQL: Record<Table, string> = {
+  services: 'INSERT INTO services (id, name, tags, data) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET name = excluded.name, tags = excluded.tags, data = excluded.data',
+  routes: 'INSERT INTO routes (id, name, tags, data, service_id) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET name = excluded.name, tags = excluded.tags, data = excluded.data, service_id = excluded.service_id',
+}
+
+/**
+ * The clustered store: entities live in PostgreSQL, shared by every node. Each write is one
+ * transaction that also appends to the change log under a new version; reads are served from this
+ * node's replica (kept current by the follower and by this node's own writes, in version order),
+ * so the proxy and Admin API reads keep working while the database is away.
+ */
+export class PostgresStore implements Store {
+  readonly kind = 'postgres'
+  readonly nodeId: string
+  readonly #replica = new Replica()
+  readonly #db: SyncPgClient
+  readonly #follower: ChangeFollower
+  readonly #target: string
+  readonly #log: PgLog
+
+  private constructor(options: PostgresStoreOptions, nodeId: string) {
+    this.nodeId = nodeId
+    this.#target = describeTarget(options.settings)
+    this.#log = options.log ?? (() => undefined)
+    const config = clientConfig(options.settings, `switchyard ${nodeId}`)
+    const writeTimeoutMs = options.writeTimeoutMs ?? 2_000
+    // The worker gives up a little before the caller stops waiting, so failures usually come back as errors, not timeouts.
+    const timeout = Math.max(100, writeTimeoutMs - 250)
+    this.#db = new SyncPgClient({ ...config, connectionTimeoutMillis: timeout, query_timeout: timeout, statement_timeout: timeout, lock_timeout: timeout }, writeTimeoutMs)
+    this.#follower = new ChangeFollower({
+      config,
+      replica: this.#replica,
+      nodeId,
+      heartbeatMs: options.heartbeatMs ?? 1_000,
+      backoff: options.backoff ?? { minMs: 100, maxMs: 5_000 },
+      queryTimeoutMs: Math.max(writeTimeoutMs, 5_000),
+      prune: { ...DEFAULT_PRUNE, ...options.prune },
+      log: this.#log,
+    })
+  }
+
+  /**
+   * Connects, refuses a database whose schema is not exactly this node's (SchemaMismatchError),
+   * loads every entity and starts following the change log.
+   */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const nodeId = options.nodeId ?? randomUUID()
+    const client = new pg.Client({ ...clientConfig(options.settings, `switchyard ${nodeId}`), connectionTimeoutMillis: 5_000 })
+    try {
+      await client.connect()
+    } catch (error) {
+      await client.end().catch(() => undefined)
+      throw new DatabaseUnavailableError(`cannot connect to PostgreSQL at ${describeTarget(options.settings)}: ${error instanceof Error ? error.message : String(error)}`)
+    }
+    try {
+      await checkSchema(client)
+    } finally {
+      await client.end().catch(() => undefined)
+    }
+    const store = new PostgresStore(options, nodeId)
+    try {
+      await store.#follower.start()
+    } catch (error) {
+      await store.closeAsync()
+      throw error
+    }
+    return store
+  }
+
+  /** Database reachability and replication counters. */
+  get health(): PgHealth {
+    const f = this.#follower.health
+    const r = this.#replica.counters
+    return { reachable: f.connected, target: this.#target, downSince: f.downSince, lastError: f.lastError, reconnects: f.reconnects, version: r.version, changesApplied: r.applied, rebuilds: r.rebuilds }
+  }
+
+  /** The health as Prometheus text, appended to `/metrics`. */
+  metrics(): string {
+    const h = this.health
+    const line = (name: string, type: string, help: string, value: number): string => `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name} ${value}\n`
+    return (
+      line('switchyard_datastore_reachable', 'gauge', 'Whether the database is reachable (1) or not (0).', h.reachable ? 1 : 0) +
+      line('switchyard_config_version', 'gauge', 'Last change-log version applied by this node.', h.version) +
+      line('switchyard_config_changes_applied_total', 'counter', 'Changes applied incrementally from the change log.', h.changesApplied) +
+      line('switchyard_router_rebuilds_total', 'counter', 'Full router rebuilds from the database.', h.rebuilds) +
+      line('switchyard_datastore_reconnects_total', 'counter', 'Reconnection attempts to the database.', h.reconnects)
+    )
+  }
+
+  /** Resolves when the follower has nothing queued; after a `poke` it has read the log up to now. */
+  async settled(): Promise<void> {
+    await this.#follower.settled()
+  }
+
+  /** Asks the follower to read the log now instead of waiting for a notification or the heartbeat. */
+  poke(): void {
+    this.#follower.poke()
+  }
+
+  getService(idOrName: string): Service | undefined {
+    return this.#replica.mirror.getService(idOrName)
+  }
+
+  getRoute(idOrName: string): Route | undefined {
+    return this.#replica.mirror.getRoute(idOrName)
+  }
+
+  listServices(options: ListOptions): Page<Service> {
+    return this.#replica.mirror.listServices(options)
+  }
+
+  listRoutes(options: ListOptions): Page<Route> {
+    return this.#replica.mirror.listRoutes(options)
+  }
+
+  countRoutes(serviceId: string): number {
+    return this.#replica.mirror.countRoutes(serviceId)
+  }
+
+  putService(service: Service): UniqueConflict | undefined {
+    return this.#upsert('services', service, 'service-upsert', [])
+  }
+
+  putRoute(route: Route): UniqueConflict | undefined {
+    return this.#upsert('routes', route, 'route-upsert', [route.service?.id ?? null])
+  }
+
+  deleteService(id: string): boolean {
+    return this.#delete('services', id, 'service-delete')
+  }
+
+  deleteRoute(id: string): boolean {
+    return this.#delete('routes', id, 'route-delete')
+  }
+
+  replaceAll(snapshot: Snapshot): void {
+    const rows = (entities: readonly (Service | Route)[]): string =>
+      JSON.stringify(entities.map((e) => ({ id: e.id, name: e.name, tags: JSON.stringify(e.tags ?? []), data: JSON.stringify(e), service_id: 'service' in e ? (e.service?.id ?? null) : null })))
+    this.#write((version) => {
+      this.#db.query('DELETE FROM routes')
+      this.#db.query('DELETE FROM services')
+      this.#db.query('INSERT INTO services (id, name, tags, data) SELECT id, name, tags, data FROM json_to_recordset($1::json) AS x(id text, name text, tags text, data text)', [rows(snapshot.services)])
+      this.#db.query('INSERT INTO routes (id, name, tags, data, service_id) SELECT id, name, tags, data, service_id FROM json_to_recordset($1::json) AS x(id text, name text, tags text, data text, service_id text)', [rows(snapshot.routes)])
+      this.#db.query(APPEND_CHANGE_SQL, [version, 'reset', null, null, this.nodeId])
+      return { commit: true, value: undefined, reset: snapshot }
+    })
+  }
+
+  snapshot(): Snapshot {
+    return this.#replica.mirror.snapshot()
+  }
+
+  subscribe(listener: (change: StoreChange) => void): () => void {
+    return this.#replica.mirror.subscribe(listener)
+  }
+
+  #upsert(table: Table, entity: Service | Route, kind: ChangeKind, extra: readonly unknown[]): UniqueConflict | undefined {
+    return this.#write((version): WriteOutcome<UniqueConflict | undefined> => {
+      // Writers are serialised by the version row lock, so this check cannot race another node's insert.
+      if (entity.name !== null && this.#db.query(`SELECT 1 FROM ${table} WHERE name = $1 AND id <> $2`, [entity.name, entity.id]).rowCount > 0) {
+        return { commit: false, value: { field: 'name', value: entity.name } }
+      }
+      this.#db.query(UPSERT_SQL[table], [entity.id, entity.name, JSON.stringify(entity.tags ?? []), JSON.stringify(entity), ...extra])
+      this.#db.query(APPEND_CHANGE_SQL, [version, kind, entity.id, JSON.stringify(entity), this.nodeId])
+      return { commit: true, value: undefined }
+    })
+  }
+
+  #delete(table: Table, id: string, kind: ChangeKind): boolean {
+    return this.#write((version): WriteOutcome<boolean> => {
+      let deleted: { data: string } | undefined
+      try {
+        deleted = this.#db.query<{ data: string }>(`DELETE FROM ${table} WHERE id = $1 RETURNING data`, [id]).rows[0]
+      } catch (error) {
+        // Another node added a route to this service after our replica said it had none.
+        if (error instanceof SyncQueryError && error.code === '23503') throw new Error('an existing route still references this service (added by another node); retry')
+        throw error
+      }
+      if (deleted === undefined) return { commit: false, value: false }
+      this.#db.query(APPEND_CHANGE_SQL, [version, kind, id, deleted.data, this.nodeId])
+      return { commit: true, value: true }
+    })
+  }
+
+  /**
+   * Runs one write transaction: take the next version, run the body, commit, then bring the replica
+   * up to that version (applying other nodes' earlier changes first) so the caller reads its write.
+   */
+  #write<T>(body: (version: number) => WriteOutcome<T>): T {
+    const down = this.#follower.health
+    // Fail fast while the database is known to be away: blocking here would stall proxying too.
+    if (!down.connected) throw new DatabaseUnavailableError(`PostgreSQL at ${this.#target} is unreachable${down.lastError === undefined ? '' : ` (${down.lastError})`}; retry later`)
+    this.#begin()
+    let version: number
+    let outcome: WriteOutcome<T>
+    try {
+      version = Number(this.#db.query<{ version: string }>(NEXT_VERSION_SQL).rows[0]?.version)
+      outcome = body(version)
+      this.#db.query(outcome.commit ? 'COMMIT' : 'ROLLBACK')
+    } catch (error) {
+      this.#abort(error)
+      throw error
+    }
+    if (outcome.commit) this.#advanceTo(version, outcome.reset)
+    return outcome.value
+  }
+
+  #begin(): void {
+    try {
+      this.#db.query('BEGIN')
+    } catch (error) {
+      if (!(error instanceof DatabaseUnavailableError)) throw error
+      // The pooled connection was cut (idle timeout, pg_terminate_backend): nothing ran yet, so one retry on a fresh one is safe.
+      this.#db.reset()
+      this.#db.query('BEGIN')
+    }
+  }
+
+  #abort(error: unknown): void {
+    if (error instanceof DatabaseUnavailableError) return this.#db.reset()
+    try {
+      this.#db.query('ROLLBACK')
+    } catch {
+      this.#db.reset()
+    }
+  }
+
+  #advanceTo(version: number, reset: Snapshot | undefined): void {
+    const replica = this.#replica
+    // Far behind (after an outage): leave the backlog to the follower instead of blocking on it here.
+    if (version - replica.version > 1_000) return this.#follower.poke()
+    try {
+      const rows = this.#db.query<ChangeRow>(CHANGES_AFTER_SQL, [replica.version, version, Math.max(1, version - replica.version)]).rows
+      if (replica.applyRows(rows) === 'ok' && replica.version === version) return
+      if (reset !== undefined && replica.version === version - 1) {
+        replica.install(version, reset)
+        return
+      }
+    } catch (error) {
+      // The write is committed; only reading it back failed. The follower will apply it.
+      this.#log('warn', 'committed write not yet applied locally', { version, error: error instanceof Error ? error.message : String(error) })
+    }
+    this.#follower.poke()
+  }
+
+  /** Stops following and closes both connections. */
+  async closeAsync(): Promise<void> {
+    this.#db.close()
+    await this.#follower.stop()
+  }
+
+  close(): void {
+    void this.closeAsync()
+  }
+}
