@@ -1,0 +1,161 @@
+// The route entity (traditional-routes.md §1): each rule names its field, errors have Kong's shape.
+import { describe, expect, it } from 'vitest'
+import { schemaViolation } from './errors.ts'
+import type { Flavor } from './route.ts'
+import { normalizeRoute } from './validate.ts'
+
+const http = (fields: object): object => ({ protocols: ['http'], ...fields })
+
+function errorsOf(route: object, flavor: Flavor = 'traditional_compatible'): string[] {
+  const result = normalizeRoute(route, { flavor })
+  return result.ok ? [] : result.errors.map((error) => `${error.field}: ${error.message}`)
+}
+
+describe('accepted routes', () => {
+  it.each<[string, object, Flavor?]>([
+    ['host with port', http({ hosts: ['example.com:8080'] })],
+    ['single-label host', http({ hosts: ['localhost'] })],
+    ['underscore, numeric label, trailing dot, mixed case', http({ hosts: ['example_api.com', 'example.123', 'a.b.', 'Example.COM'] })],
+    ['wildcards with port', http({ hosts: ['*.example.org:321', 'example.*'] })],
+    ['IPv4 and IPv6 hosts', http({ hosts: ['10.0.0.1:80', '[::1]', '[::1]:8080'] })],
+    ['apex, unreserved, trailing slash, encoded reserved', http({ paths: ['/', '/abcd~user~2', '/ovo/', '/endel%2Fst'] })],
+    ['regex paths valid for the engine', http({ paths: ['~/\\/*/user$', '~/users/(?<id>\\d+)'] })],
+    ['custom method', http({ methods: ['CUSTOM'] })],
+    ['headers', http({ headers: { 'x-version': ['v1', '~*^b'] } })],
+    ['snis with wildcards on https', { snis: ['*.example.com', 'example.*', 'a.test.'] }],
+    ['stream sources', { protocols: ['tcp'], sources: [{ ip: '10.0.0.0/8' }, { port: 1 }, { ip: '::1', port: 2 }, { ip: '0.0.0.0/0' }] }],
+    ['tls_passthrough by sni', { protocols: ['tls_passthrough'], snis: ['a.test'] }],
+    ['grpc without strip_path', { protocols: ['grpc'], hosts: ['g.test'] }],
+    ['http sources in the expressions flavor', http({ sources: [{ ip: '10.0.0.1' }], paths: ['/'] }), 'expressions'],
+    ['expression route', { expression: 'http.path == "/a"', priority: 5 }, 'expressions'],
+    ['regex_priority on a prefix route', http({ paths: ['/'], regex_priority: -7 })],
+  ])('%s', (_name, route, flavor) => expect(errorsOf(route, flavor)).toEqual([]))
+})
+
+describe('rejected routes, by field', () => {
+  it.each<[object, string, Flavor?]>([
+    [http({ hosts: [''] }), 'hosts.1: length must be at least 1'],
+    [http({ hosts: ['/example'] }), 'hosts.1: invalid hostname: /example'],
+    [http({ hosts: ['ok.com', '.example'] }), 'hosts.2: invalid hostname: .example'],
+    [http({ hosts: ['example:'] }), 'hosts.1: invalid hostname: example:'],
+    [http({ hosts: ['example-.org'] }), 'hosts.1: invalid hostname: example-.org'],
+    [http({ hosts: ['hello..example.com'] }), 'hosts.1: invalid hostname: hello..example.com'],
+    [http({ hosts: ['example.com:1000000'] }), 'hosts.1: invalid port number'],
+    [http({ hosts: ['*example.com'] }), 'hosts.1: invalid wildcard: must be placed at leftmost or rightmost label'],
+    [http({ hosts: ['example.*:80'] }), 'hosts.1: invalid wildcard: must be placed at leftmost or rightmost label'],
+    [http({ hosts: ['*.example.*'] }), 'hosts.1: invalid wildcard: must have at most one wildcard'],
+    [http({ paths: ['foo'] }), 'paths.1: should start with: / (fixed path) or ~/ (regex path)'],
+    [http({ paths: ['/foo//bar'] }), 'paths.1: must not have empty segments'],
+    [http({ paths: ['/some%2words'] }), "paths.1: invalid url-encoded value: '%2w'"],
+    [http({ paths: ['/some%20words%'] }), "paths.1: invalid url-encoded value: '%'"],
+    [http({ paths: ['/a/../b'] }), "paths.1: non-normalized path, consider use '/b' instead"],
+    [http({ paths: ['/%7Efoo'] }), "paths.1: non-normalized path, consider use '/~foo' instead"],
+    [http({ methods: ['get'] }), 'methods.1: invalid value: get'],
+    [http({ methods: [' GET'] }), 'methods.1: invalid value:  GET'],
+    [http({ methods: [''] }), 'methods.1: length must be at least 1'],
+    [http({ headers: { HoSt: ['a'] } }), "headers: cannot contain 'host' header, which must be specified in the 'hosts' attribute"],
+    [http({ headers: { location: [''] } }), 'headers.location.1: length must be at least 1'],
+    [http({ headers: { 'a.b': ['1'] } }), 'headers: invalid header name: a.b'],
+    [{ snis: ['1.2.3.4'] }, 'snis.1: must not be an IP'],
+    [{ snis: ['a.test:443'] }, 'snis.1: must not have a port'],
+    [{ snis: ['a.*.test'] }, 'snis.1: wildcard must be leftmost or rightmost character'],
+    [{ protocols: ['tcp'], sources: [{}] }, "sources.1: at least one of these fields must be non-empty: 'ip', 'port'"],
+    [{ protocols: ['tcp'], sources: [{ ip: '0.0.0.0/33' }] }, "sources.1.ip: invalid ip or cidr range: '0.0.0.0/33'"],
+    [{ protocols: ['tcp'], sources: [{ ip: '1/0' }] }, "sources.1.ip: invalid ip or cidr range: '1/0'"],
+    [{ protocols: ['tcp'], destinations: [{ port: 65536 }] }, 'destinations.1.port: value should be between 0 and 65535'],
+    [http({ paths: ['/'], https_redirect_status_code: 200 }), 'https_redirect_status_code: value must be one of: 426, 301, 302, 307, 308'],
+    [http({ paths: ['/'], path_handling: 'v2' }), 'path_handling: expected one of: v0, v1'],
+    [http({ paths: ['/'], strip_path: 'yes' }), 'strip_path: expected a boolean'],
+    [http({ paths: ['/'], regex_priority: 1.5 }), 'regex_priority: expected an integer'],
+    [http({ paths: ['/'], name: 'a b' }), 'name: invalid value: a b: it must only contain alphanumeric and ., -, _, ~ characters'],
+    [http({ paths: ['/'], expression: 'http.path == "/"' }), 'expression: unknown field'],
+    [{ expression: 'http.path == "/"', priority: 2 ** 46 }, 'priority: value should be between 0 and 70368744177663', 'expressions'],
+  ])('%j → %s', (route, error, flavor) => expect(errorsOf(route, flavor)).toContain(error))
+})
+
+describe('regex paths the engine refuses', () => {
+  it.each([['~/users/(foo/profile'], ['~/[abc/*/user$'], ['~/(?=x)'], ['~/(a)\\1']])('%s', (path) => {
+    expect(errorsOf(http({ paths: [path] }))[0]).toMatch(/^paths\.1: invalid regex: /)
+  })
+})
+
+describe('protocol rules (§1.4) and entity checks (§1.5)', () => {
+  it.each<[object, string, Flavor?]>([
+    [{ protocols: ['http'] }, "@entity: must set one of 'methods', 'hosts', 'headers', 'paths' when 'protocols' is 'http'"],
+    [{}, "@entity: must set one of 'methods', 'hosts', 'headers', 'paths', 'snis' when 'protocols' is 'https'"],
+    [{}, "@entity: must set one of 'methods', 'hosts', 'headers', 'paths', 'snis', 'expression' when 'protocols' is 'https'", 'expressions'],
+    [{ protocols: ['grpc'] }, "@entity: must set one of 'hosts', 'headers', 'paths' when 'protocols' is 'grpc'"],
+    [{ protocols: ['grpcs'] }, "@entity: must set one of 'hosts', 'headers', 'paths', 'snis' when 'protocols' is 'grpcs'"],
+    [{ protocols: ['grpc'], methods: ['GET'], paths: ['/foo'] }, "methods: cannot set 'methods' when 'protocols' is 'grpc' or 'grpcs'"],
+    [{ protocols: ['grpcs'], hosts: ['g.test'], strip_path: true }, "strip_path: cannot set 'strip_path' when 'protocols' is 'grpc' or 'grpcs'"],
+    [{ protocols: ['tcp'] }, "@entity: must set one of 'sources', 'destinations', 'snis' when 'protocols' is 'tcp', 'tls' or 'udp'"],
+    [{ protocols: ['tls_passthrough'] }, "@entity: must set one of 'snis' when 'protocols' is 'tls_passthrough'"],
+    [{ protocols: ['tcp'], paths: ['/'], sources: [{ port: 1 }] }, "paths: cannot set 'paths' when 'protocols' is 'tcp', 'tls', 'tls_passthrough' or 'udp'"],
+    [{ protocols: ['tcp'], snis: ['a.test'] }, "snis: 'snis' can only be set when 'protocols' is 'grpcs', 'tls', 'https' or 'tls_passthrough'"],
+    [http({ snis: ['a.test'], paths: ['/'] }), "snis: 'snis' can only be set when 'protocols' is 'grpcs', 'tls', 'https' or 'tls_passthrough'"],
+    [http({ sources: [{ ip: '10.0.0.1' }], paths: ['/'] }), "sources: cannot set 'sources' when 'protocols' is 'http' or 'https'"],
+    [{ protocols: [], paths: ['/'] }, 'protocols: length must be at least 1'],
+    [{ protocols: ['ftp'], paths: ['/'] }, 'protocols.1: expected one of: http, https, grpc, grpcs, tcp, tls, udp, tls_passthrough'],
+    [{ protocols: ['http', 'tcp'], paths: ['/'] }, "protocols: these sets are mutually exclusive: ('http', 'https'), ('tcp', 'tls', 'udp'), ('tls_passthrough'), ('grpc', 'grpcs')"],
+    [
+      { expression: 'http.path == "/"', paths: ['/'] },
+      "@entity: Router Expression failed validation: cannot set 'expression' with 'methods', 'hosts', 'paths', 'headers', 'snis', 'sources' or 'destinations' simultaneously",
+      'expressions',
+    ],
+    [{ expression: 'http.path == "/"', regex_priority: 1 }, "@entity: Router Expression failed validation: cannot set 'regex_priority' with 'expression' simultaneously", 'expressions'],
+    [
+      { paths: ['/'], priority: 1 },
+      "@entity: Router Expression failed validation: cannot set 'priority' with 'methods', 'hosts', 'paths', 'headers', 'snis', 'sources' or 'destinations' simultaneously",
+      'expressions',
+    ],
+  ])('%j → %s', (route, error, flavor) => expect(errorsOf(route, flavor)).toContain(error))
+
+  it('validates the generated expression with the engine (§1.5 item 5)', () => {
+    expect(errorsOf(http({ headers: { x: ['~*([a'] } }))[0]).toMatch(/^@entity: Router Expression failed validation: /)
+    expect(errorsOf({ protocols: ['tcp'], sources: [{ ip: '10.1.2.3/0' }] })[0]).toMatch(/^@entity: Router Expression failed validation: /)
+  })
+})
+
+describe('defaults and sets', () => {
+  it('fills the Admin API defaults and de-duplicates sets in first-seen order', () => {
+    const result = normalizeRoute({ methods: ['GET', 'POST', 'GET'], paths: ['/'] }, { flavor: 'traditional_compatible' })
+    expect(result).toMatchObject({
+      ok: true,
+      route: { protocols: ['http', 'https'], methods: ['GET', 'POST'], strip_path: true, preserve_host: false, regex_priority: 0, path_handling: 'v0', https_redirect_status_code: 426 },
+    })
+  })
+
+  it('defaults strip_path to false for gRPC', () => {
+    expect(normalizeRoute({ protocols: ['grpc'], hosts: ['g'] }, { flavor: 'expressions' })).toMatchObject({ route: { strip_path: false } })
+  })
+
+  it('leaves unset fields unset with router defaults', () => {
+    const result = normalizeRoute({ paths: ['/'] }, { flavor: 'expressions', defaults: 'router' })
+    expect(result.ok && result.route.protocols).toBeUndefined()
+  })
+})
+
+describe("Kong's error body", () => {
+  it('has one message per problem and nests fields by position', () => {
+    expect(schemaViolation([{ field: 'paths.2', message: 'must not have empty segments' }])).toEqual({
+      code: 2,
+      name: 'schema violation',
+      message: 'schema violation (paths.2: must not have empty segments)',
+      fields: { paths: [null, 'must not have empty segments'] },
+    })
+    expect(schemaViolation([{ field: '@entity', message: 'x' }, { field: 'sources.1.ip', message: 'y' }])).toEqual({
+      code: 2,
+      name: 'schema violation',
+      message: '2 schema violations (x; sources.1.ip: y)',
+      fields: { '@entity': ['x'], sources: [{ ip: 'y' }] },
+    })
+  })
+
+  it('comes back from normalizeRoute', () => {
+    const result = normalizeRoute({ protocols: ['http'], hosts: ['*example.com'] }, { flavor: 'expressions' })
+    expect(result).toMatchObject({
+      ok: false,
+      violation: { code: 2, name: 'schema violation', fields: { hosts: ['invalid wildcard: must be placed at leftmost or rightmost label'] } },
+    })
+  })
+})
