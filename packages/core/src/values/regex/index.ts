@@ -104,7 +104,7 @@ export function compileRegexWith(pattern: string, engine: EngineChoice): Compile
   const groupNames = Array.from({ length: captureCount }, (_, i) => names[i])
   const useJs = engine === 'regexp' || (engine === 'auto' && isBacktrackSafe(lowered.hir))
   if (useJs) {
-    const re = toRegExp(hir)
+    const re = toRegExp(lowered.hir)
     if (re !== undefined) return { ok: true, regex: new JsRegex(pattern, captureCount, groupNames, re) }
   }
   return { ok: true, regex: new VmRegex(pattern, captureCount, groupNames, hir) }

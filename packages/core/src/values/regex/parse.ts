@@ -82,7 +82,7 @@ interface Union {
 }
 
 type ClassState =
-  | { kind: 'open'; union: Union; start: number; negated: boolean }
+  | { kind: 'open'; union: Union; start: number; headerEnd: number; negated: boolean }
   | { kind: 'op'; op: '&&' | '--' | '~~'; lhs: ClassSet }
 
 type Primitive =
@@ -561,7 +561,7 @@ class Parser {
   private unclosedClass(): never {
     for (let i = this.classes.length - 1; i >= 0; i--) {
       const s = this.classes[i] as ClassState
-      if (s.kind === 'open') fail(MESSAGES.classUnclosed, { start: s.start, end: s.start + 1 }, HINTS.classUnclosed)
+      if (s.kind === 'open') fail(MESSAGES.classUnclosed, { start: s.start, end: s.headerEnd }, HINTS.classUnclosed)
     }
     fail(MESSAGES.classUnclosed, this.here())
   }
@@ -598,7 +598,7 @@ class Parser {
 
   private pushClassOpen(parent: Union): Union {
     const start = this.pos
-    const unclosed = (): never => fail(MESSAGES.classUnclosed, { start, end: start + 1 }, HINTS.classUnclosed)
+    const unclosed = (): never => fail(MESSAGES.classUnclosed, { start, end: this.pos }, HINTS.classUnclosed)
     if (!this.bumpAndBumpSpace()) unclosed()
     let negated = false
     if (this.is('^')) {
@@ -615,7 +615,7 @@ class Parser {
       if (!this.bumpAndBumpSpace()) unclosed()
     }
     union.end = this.pos
-    this.classes.push({ kind: 'open', union: parent, start, negated })
+    this.classes.push({ kind: 'open', union: parent, start, headerEnd: this.pos, negated })
     return union
   }
 
