@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { parseSegmentSelector, selectSegments, splitSegments } from './segments.ts'
 
@@ -12,6 +13,16 @@ describe('splitSegments', () => {
     ['a/b', ['', 'b']],
   ])('%j → %j', (path, segments) => {
     expect(splitSegments(path)).toEqual(segments)
+  })
+
+  it('equals the definition: drop the first character, split on `/`, drop trailing empties', () => {
+    const reference = (path: string): string[] => {
+      const parts = path.slice(1).split('/')
+      while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop()
+      return parts
+    }
+    const path = fc.array(fc.constantFrom('/', 'a', 'b'), { maxLength: 10 }).map((parts) => parts.join(''))
+    fc.assert(fc.property(fc.oneof(path, fc.string()), (p) => expect(splitSegments(p)).toEqual(reference(p))))
   })
 })
 

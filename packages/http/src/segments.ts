@@ -48,12 +48,21 @@ export function parseSegmentSelector(suffix: string): SegmentSelector {
  * trailing empty strings (`/foo/` → `["foo"]`, `/` → `[]`). Works on text or byte strings alike.
  */
 export function splitSegments(path: string): string[] {
-  if (path.length <= 1) return []
-  const segments = path.slice(1).split('/')
-  let length = segments.length
-  while (length > 0 && segments[length - 1] === '') length--
-  segments.length = length
-  return segments
+  // Hot path: one pass with indexOf, no intermediate copy of the path.
+  const segments: string[] = []
+  let end = path.length
+  while (end > 1 && path.charCodeAt(end - 1) === 0x2f) end--
+  if (end <= 1) return segments
+  let start = 1
+  for (;;) {
+    const slash = path.indexOf('/', start)
+    if (slash < 0 || slash >= end) {
+      segments.push(path.slice(start, end))
+      return segments
+    }
+    segments.push(path.slice(start, slash))
+    start = slash + 1
+  }
 }
 
 /**
