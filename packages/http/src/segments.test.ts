@@ -22,7 +22,11 @@ describe('splitSegments', () => {
       return parts
     }
     const path = fc.array(fc.constantFrom('/', 'a', 'b'), { maxLength: 10 }).map((parts) => parts.join(''))
-    fc.assert(fc.property(fc.oneof(path, fc.string()), (p) => expect(splitSegments(p)).toEqual(reference(p))))
+    fc.assert(
+      fc.property(fc.oneof(path, fc.string()), (p) => {
+        expect(splitSegments(p)).toEqual(reference(p))
+      }),
+    )
   })
 })
 
