@@ -3,7 +3,7 @@ import pg from 'pg'
 import type { Route } from '../../entities/route.ts'
 import type { Service } from '../../entities/service.ts'
 import type { ListOptions, Page, Snapshot, Store, StoreChange, UniqueConflict } from '../store.ts'
-import { APPEND_CHANGE_SQL, CHANGES_AFTER_SQL, NEXT_VERSION_SQL, type ChangeKind, type ChangeRow } from './change-log.ts'
+import { APPEND_CHANGE_SQL, CHANGES_AFTER_SQL, DELETE_SQL, NEXT_VERSION_SQL, UPSERT_SQL, type ChangeRow } from './change-log.ts'
 import { ChangeFollower, type PgLog } from './follower.ts'
 import { checkSchema } from './migrations.ts'
 import { DEFAULT_PRUNE, type PruneOptions } from './prune.ts'
@@ -41,14 +41,6 @@ export interface PgHealth {
 }
 
 type Table = 'services' | 'routes'
-
-/** A write body's outcome: commit with this change-log entry, or roll back and return `value`. */
-type WriteOutcome<T> = { readonly commit: true; readonly value: T; readonly reset?: Snapshot } | { readonly commit: false; readonly value: T }
-
-const UPSERT_SQL: Record<Table, string> = {
-  services: 'INSERT INTO services (id, name, tags, data) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET name = excluded.name, tags = excluded.tags, data = excluded.data',
-  routes: 'INSERT INTO routes (id, name, tags, data, service_id) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET name = excluded.name, tags = excluded.tags, data = excluded.data, service_id = excluded.service_id',
-}
 
 /**
  * The clustered store: entities live in PostgreSQL, shared by every node. Each write is one
@@ -107,6 +99,8 @@ export class PostgresStore implements Store {
     const store = new PostgresStore(options, nodeId)
     try {
       await store.#follower.start()
+      // Start the write connection now, so the first Admin API write does not pay for it.
+      store.#db.query('SELECT 1')
     } catch (error) {
       await store.closeAsync()
       throw error
@@ -165,32 +159,34 @@ export class PostgresStore implements Store {
   }
 
   putService(service: Service): UniqueConflict | undefined {
-    return this.#upsert('services', service, 'service-upsert', [])
+    return this.#upsert('services', service, [])
   }
 
   putRoute(route: Route): UniqueConflict | undefined {
-    return this.#upsert('routes', route, 'route-upsert', [route.service?.id ?? null])
+    return this.#upsert('routes', route, [route.service?.id ?? null])
   }
 
   deleteService(id: string): boolean {
-    return this.#delete('services', id, 'service-delete')
+    return this.#delete('services', id)
   }
 
   deleteRoute(id: string): boolean {
-    return this.#delete('routes', id, 'route-delete')
+    return this.#delete('routes', id)
   }
 
   replaceAll(snapshot: Snapshot): void {
     const rows = (entities: readonly (Service | Route)[]): string =>
       JSON.stringify(entities.map((e) => ({ id: e.id, name: e.name, tags: JSON.stringify(e.tags ?? []), data: JSON.stringify(e), service_id: 'service' in e ? (e.service?.id ?? null) : null })))
-    this.#write((version) => {
+    const version = this.#transaction(() => {
+      const next = Number(this.#db.query<{ version: string }>(NEXT_VERSION_SQL).rows[0]?.version)
       this.#db.query('DELETE FROM routes')
       this.#db.query('DELETE FROM services')
       this.#db.query('INSERT INTO services (id, name, tags, data) SELECT id, name, tags, data FROM json_to_recordset($1::json) AS x(id text, name text, tags text, data text)', [rows(snapshot.services)])
       this.#db.query('INSERT INTO routes (id, name, tags, data, service_id) SELECT id, name, tags, data, service_id FROM json_to_recordset($1::json) AS x(id text, name text, tags text, data text, service_id text)', [rows(snapshot.routes)])
-      this.#db.query(APPEND_CHANGE_SQL, [version, 'reset', null, null, this.nodeId])
-      return { commit: true, value: undefined, reset: snapshot }
+      this.#db.query(APPEND_CHANGE_SQL, [next, 'reset', null, null, this.nodeId])
+      return next
     })
+    if (version !== undefined) this.#advanceTo(version, snapshot)
   }
 
   snapshot(): Snapshot {
@@ -201,65 +197,70 @@ export class PostgresStore implements Store {
     return this.#replica.mirror.subscribe(listener)
   }
 
-  #upsert(table: Table, entity: Service | Route, kind: ChangeKind, extra: readonly unknown[]): UniqueConflict | undefined {
-    return this.#write((version): WriteOutcome<UniqueConflict | undefined> => {
-      // Writers are serialised by the version row lock, so this check cannot race another node's insert.
-      if (entity.name !== null && this.#db.query(`SELECT 1 FROM ${table} WHERE name = $1 AND id <> $2`, [entity.name, entity.id]).rowCount > 0) {
-        return { commit: false, value: { field: 'name', value: entity.name } }
-      }
-      this.#db.query(UPSERT_SQL[table], [entity.id, entity.name, JSON.stringify(entity.tags ?? []), JSON.stringify(entity), ...extra])
-      this.#db.query(APPEND_CHANGE_SQL, [version, kind, entity.id, JSON.stringify(entity), this.nodeId])
-      return { commit: true, value: undefined }
-    })
+  #upsert(table: Table, entity: Service | Route, extra: readonly unknown[]): UniqueConflict | undefined {
+    this.#ensureReachable()
+    let version: number
+    try {
+      // One statement, one transaction (see UPSERT_SQL): two round trips per write with the read-back.
+      const params = [entity.id, entity.name, JSON.stringify(entity.tags ?? []), JSON.stringify(entity), this.nodeId, ...extra]
+      version = Number(this.#retryOnce(() => this.#db.query<{ version: string }>(UPSERT_SQL[table], params)).rows[0]?.version)
+    } catch (error) {
+      if (error instanceof SyncQueryError && error.code === '23505' && entity.name !== null) return { field: 'name', value: entity.name }
+      throw error
+    }
+    this.#advanceTo(version, undefined)
+    return undefined
   }
 
-  #delete(table: Table, id: string, kind: ChangeKind): boolean {
-    return this.#write((version): WriteOutcome<boolean> => {
-      let deleted: { data: string } | undefined
+  #delete(table: Table, id: string): boolean {
+    const version = this.#transaction((): number | undefined => {
       try {
-        deleted = this.#db.query<{ data: string }>(`DELETE FROM ${table} WHERE id = $1 RETURNING data`, [id]).rows[0]
+        return numberOrUndefined(this.#db.query<{ version: string }>(DELETE_SQL[table], [id, this.nodeId]).rows[0]?.version)
       } catch (error) {
         // Another node added a route to this service after our replica said it had none.
-        if (error instanceof SyncQueryError && error.code === '23503') throw new Error('an existing route still references this service (added by another node); retry')
+        if (error instanceof SyncQueryError && error.code === '23503') throw new Error('a route still references this service (added through another node); retry')
         throw error
       }
-      if (deleted === undefined) return { commit: false, value: false }
-      this.#db.query(APPEND_CHANGE_SQL, [version, kind, id, deleted.data, this.nodeId])
-      return { commit: true, value: true }
     })
+    if (version === undefined) return false
+    this.#advanceTo(version, undefined)
+    return true
+  }
+
+  /** Fails fast while the database is known to be away: blocking here would stall proxying too. */
+  #ensureReachable(): void {
+    const h = this.#follower.health
+    if (!h.connected) throw new DatabaseUnavailableError(`PostgreSQL at ${this.#target} is unreachable${h.lastError === undefined ? '' : ` (${h.lastError})`}; retry later`)
   }
 
   /**
-   * Runs one write transaction: take the next version, run the body, commit, then bring the replica
-   * up to that version (applying other nodes' earlier changes first) so the caller reads its write.
+   * Runs `body` in an explicit transaction; it returns the committed version, or undefined to
+   * roll back (which also returns the version it took).
    */
-  #write<T>(body: (version: number) => WriteOutcome<T>): T {
-    const down = this.#follower.health
-    // Fail fast while the database is known to be away: blocking here would stall proxying too.
-    if (!down.connected) throw new DatabaseUnavailableError(`PostgreSQL at ${this.#target} is unreachable${down.lastError === undefined ? '' : ` (${down.lastError})`}; retry later`)
-    this.#begin()
-    let version: number
-    let outcome: WriteOutcome<T>
+  #transaction(body: () => number | undefined): number | undefined {
+    this.#ensureReachable()
+    this.#retryOnce(() => this.#db.query('BEGIN'))
     try {
-      version = Number(this.#db.query<{ version: string }>(NEXT_VERSION_SQL).rows[0]?.version)
-      outcome = body(version)
-      this.#db.query(outcome.commit ? 'COMMIT' : 'ROLLBACK')
+      const version = body()
+      this.#db.query(version === undefined ? 'ROLLBACK' : 'COMMIT')
+      return version
     } catch (error) {
       this.#abort(error)
       throw error
     }
-    if (outcome.commit) this.#advanceTo(version, outcome.reset)
-    return outcome.value
   }
 
-  #begin(): void {
+  /**
+   * Runs a first statement, retrying once on a fresh connection when the old one turns out to be
+   * cut (idle timeout, pg_terminate_backend). Safe because a failed statement on a dead connection
+   * changed nothing.
+   */
+  #retryOnce<R>(run: () => R): R {
     try {
-      this.#db.query('BEGIN')
+      return run()
     } catch (error) {
-      if (!(error instanceof DatabaseUnavailableError)) throw error
-      // The pooled connection was cut (idle timeout, pg_terminate_backend): nothing ran yet, so one retry on a fresh one is safe.
-      this.#db.reset()
-      this.#db.query('BEGIN')
+      if (!(error instanceof DatabaseUnavailableError) || /within \d+ ms/.test(error.detail)) throw error
+      return run()
     }
   }
 
@@ -299,4 +300,8 @@ export class PostgresStore implements Store {
   close(): void {
     void this.closeAsync()
   }
+}
+
+function numberOrUndefined(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : Number(text)
 }
