@@ -28,6 +28,7 @@ describe('normalizePath', () => {
     ['/%41%62%2D%5f', '/Ab-_'],
     ['/%zz/%4', '/%zz/%4'],
     ['/%', '/%'],
+    ['/%%41', '/%A'],
     ['/h%65llo', '/hello'],
     ['/users/%6aohn%20doe/profile', '/users/john doe/profile'],
     ['/route%2E%2E/req', '/route../req'],
