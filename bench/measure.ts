@@ -1,0 +1,175 @@
+// Measures one workload at one size in this process (so heap and RSS figures do not mix) and prints
+// one JSON line. Spawned by bench/run.ts; the method is ../shared/bench/README.md "Measuring".
+import { readFileSync } from 'node:fs'
+import { LinearRouter, Router, Schema, isValueType, type Context, type RouterApi, type ValueType } from '@switchyard/core'
+import { contextFromFields, type JsonFieldValue } from '@switchyard/http'
+import findMyWay from 'find-my-way'
+
+interface RouteLine {
+  id: string
+  priority: number
+  expression: string
+}
+interface RequestLine {
+  fields: Record<string, JsonFieldValue>
+  expect: string | null
+  kind: 'hi' | 'lo' | 'miss'
+}
+const KINDS = ['hi', 'lo', 'miss'] as const
+
+const [routesPath, requestsPath, withLinear] = process.argv.slice(2) as [string, string, string]
+const routesFile = JSON.parse(readFileSync(routesPath, 'utf8')) as { schema: Record<string, string>; routes: RouteLine[] }
+const requests = (JSON.parse(readFileSync(requestsPath, 'utf8')) as { requests: RequestLine[] }).requests
+const schema = new Schema(Object.entries(routesFile.schema).map(([field, type]): [string, ValueType] => {
+  if (!isValueType(type)) throw new Error(`unknown type ${type}`)
+  return [field, type]
+}))
+const routes = routesFile.routes
+const size = routes.length
+const large = size >= 100_000
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor((sorted.length - 1) / 2)] as number
+}
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number
+}
+function gc(): void {
+  ;(globalThis as { gc?: () => void }).gc?.()
+}
+
+const contexts = requests.map((r) => {
+  const built = contextFromFields(schema, r.fields)
+  if (!built.ok) throw new Error(built.error)
+  return { context: built.context as Context, request: r }
+})
+const byKind = Object.fromEntries(KINDS.map((k) => [k, contexts.filter((c) => c.request.kind === k)]))
+
+/** Nanoseconds per match for one kind: all requests of the kind, repeated until ≥ 20 ms; median of passes. */
+function matchTimes(router: RouterApi, passes: number, sample?: number): Record<string, number | null> {
+  const out: Record<string, number | null> = {}
+  const times: Record<string, number[]> = { hi: [], lo: [], miss: [] }
+  for (let pass = 0; pass < passes; pass++) {
+    for (const kind of KINDS) {
+      const group = (byKind[kind] ?? []).slice(0, sample)
+      if (group.length === 0) continue
+      let rounds = 0
+      const start = process.hrtime.bigint()
+      let elapsed = 0n
+      do {
+        for (const { context } of group) router.match(context)
+        rounds++
+        elapsed = process.hrtime.bigint() - start
+      } while (elapsed < 20_000_000n)
+      times[kind]?.push(Number(elapsed) / (rounds * group.length))
+    }
+  }
+  for (const kind of KINDS) out[kind] = times[kind]?.length ? Math.round(median(times[kind] as number[])) : null
+  return out
+}
+
+function mismatches(router: RouterApi, sample?: number): number {
+  let wrong = 0
+  for (const { context, request } of contexts.slice(0, sample)) {
+    const got = router.match(context)?.id ?? null
+    if (request.expect !== undefined && got !== request.expect) wrong++
+  }
+  return wrong
+}
+
+// Build: create the router and add every route in file order; median of up to 5 builds.
+const rssBefore = process.memoryUsage().rss
+gc()
+const heapBefore = process.memoryUsage().heapUsed
+const buildTimes: number[] = []
+let router: Router | undefined
+for (let i = 0; i < (large ? 3 : 5); i++) {
+  router = undefined
+  gc()
+  const start = performance.now()
+  const candidate = new Router(schema)
+  for (const route of routes) {
+    const added = candidate.add(route)
+    if (!added.ok) throw new Error(`route ${route.id}: ${added.diagnostics.map((d) => d.message).join('; ')}`)
+  }
+  buildTimes.push(performance.now() - start)
+  router = candidate
+}
+const built = router as Router
+gc()
+const heapMB = (process.memoryUsage().heapUsed - heapBefore) / 1048576
+const rssGrowthMB = (process.memoryUsage().rss - rssBefore) / 1048576
+
+// Bulk load, the faster path for whole configurations.
+const bulkStart = performance.now()
+const bulk = new Router(schema)
+bulk.addAll(routes)
+const bulkMs = performance.now() - bulkStart
+
+const wrong = mismatches(built)
+const matchNs = matchTimes(built, large ? 3 : 7)
+
+// Update: remove one route and add it again; 100 samples spread over the route list.
+const updates: number[] = []
+for (let j = 0; j < 100; j++) {
+  const route = routes[(j * 7919 + 13) % size] as RouteLine
+  const start = process.hrtime.bigint()
+  built.remove(route.id, route.priority)
+  built.add(route)
+  updates.push(Number(process.hrtime.bigint() - start) / 1000)
+}
+const peakRssMB = process.resourceUsage().maxRSS / 1024
+const description = built.describe()
+
+// The linear reference on the same data: at 10k routes and more, a sample of each kind keeps the run short.
+let linear: { matchNs: Record<string, number | null>; mismatches: number; sample: number | null } | undefined
+if (withLinear === 'linear') {
+  const reference = new LinearRouter(schema)
+  for (const route of routes) reference.add(route)
+  const sample = size >= 10_000 ? (size >= 100_000 ? 20 : 100) : undefined
+  linear = { matchNs: matchTimes(reference, 3, sample), mismatches: mismatches(reference, sample), sample: sample ?? null }
+}
+
+// find-my-way on the same paths (path-static only: every route is one exact path).
+let findMyWayNs: Record<string, number | null> | undefined
+if (routes.every((r) => /^http\.path == "[^"]*"$/.test(r.expression))) {
+  const fmw = findMyWay()
+  for (const route of routes) fmw.on('GET', (JSON.parse(route.expression.slice('http.path == '.length)) as string), () => {})
+  const times: Record<string, number[]> = { hi: [], lo: [], miss: [] }
+  for (let pass = 0; pass < (large ? 3 : 7); pass++) {
+    for (const kind of KINDS) {
+      const paths = (byKind[kind] ?? []).map((c) => c.request.fields['http.path'] as string)
+      if (paths.length === 0) continue
+      let rounds = 0
+      const start = process.hrtime.bigint()
+      let elapsed = 0n
+      do {
+        for (const path of paths) fmw.find('GET', path)
+        rounds++
+        elapsed = process.hrtime.bigint() - start
+      } while (elapsed < 20_000_000n)
+      times[kind]?.push(Number(elapsed) / (rounds * paths.length))
+    }
+  }
+  findMyWayNs = Object.fromEntries(KINDS.map((k) => [k, times[k]?.length ? Math.round(median(times[k] as number[])) : null]))
+}
+
+console.log(
+  JSON.stringify({
+    routes: size,
+    buildMs: Math.round(median(buildTimes) * 10) / 10,
+    bulkMs: Math.round(bulkMs * 10) / 10,
+    matchNs,
+    updateUs: { median: Math.round(median(updates) * 10) / 10, p99: Math.round(percentile(updates, 99) * 10) / 10 },
+    heapMB: Math.round(heapMB * 10) / 10,
+    heapBytesPerRoute: Math.round((heapMB * 1048576) / size),
+    rssGrowthMB: Math.round(rssGrowthMB * 10) / 10,
+    peakRssMB: Math.round(peakRssMB * 10) / 10,
+    residual: description.residual.length,
+    mismatches: wrong,
+    linear,
+    findMyWayNs,
+  }),
+)

@@ -1,0 +1,115 @@
+// `npm run bench -- [--workloads DIR] [--sizes 1k,10k,100k] [--only a,b] [--json FILE] [--no-linear]`
+// Runs every workload of ../shared/bench in a fresh process per (workload, size), prints a table with
+// the indexed router beside the linear reference (ratios from the same run), checks every match
+// against the expected route from atc-router, and exits 1 on any mismatch.
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+const args = process.argv.slice(2).filter((a) => a !== '--')
+const option = (name: string): string | undefined => {
+  const at = args.indexOf(name)
+  return at >= 0 ? args[at + 1] : undefined
+}
+const sizes = (option('--sizes') ?? '1k,10k,100k').split(',')
+const names = (option('--only') ?? 'gateway-mix,path-static,path-prefix,regex-heavy,atc-match-mix').split(',')
+const jsonOut = option('--json')
+const withLinear = !args.includes('--no-linear')
+let dir = option('--workloads')
+if (dir === undefined) {
+  dir = resolve(here, '../.bench-workloads')
+  const missing = names.some((n) => sizes.some((s) => !existsSync(join(dir as string, `${n}-${s}.routes.json`))))
+  if (missing) {
+    mkdirSync(dir, { recursive: true })
+    console.log(`generating workloads into ${dir} ...`)
+    execFileSync(process.execPath, [resolve(here, '../../shared/bench/gen-workloads.mjs'), dir, '--sizes', sizes.join(','), '--only', names.join(',')], { stdio: 'inherit' })
+  }
+}
+
+interface Row {
+  workload: string
+  size: string
+  buildMs: number
+  bulkMs: number
+  matchNs: Record<string, number | null>
+  updateUs: { median: number; p99: number }
+  heapMB: number
+  heapBytesPerRoute: number
+  peakRssMB: number
+  rssGrowthMB: number
+  residual: number
+  mismatches: number
+  linear?: { matchNs: Record<string, number | null>; mismatches: number; sample: number | null }
+  findMyWayNs?: Record<string, number | null>
+}
+
+const rows: Row[] = []
+let headerPrinted = false
+for (const size of sizes) {
+  for (const name of names) {
+    const routes = join(dir, `${name}-${size}.routes.json`)
+    const requests = join(dir, `${name}-${size}.requests.json`)
+    if (!existsSync(routes)) {
+      console.log(`skipping ${name}-${size}: no workload file`)
+      continue
+    }
+    const output = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', resolve(here, 'measure.ts'), routes, requests, withLinear ? 'linear' : ''], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    })
+    const row = { workload: name, size, ...(JSON.parse(output.trim().split('\n').pop() as string) as Omit<Row, 'workload' | 'size'>) }
+    rows.push(row)
+    printRow(row)
+  }
+}
+
+function fmt(ns: number | null | undefined): string {
+  if (ns === null || ns === undefined) return '–'
+  return ns >= 1_000_000 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1000 ? `${(ns / 1000).toFixed(2)} µs` : `${ns} ns`
+}
+function ratio(a: number | null | undefined, b: number | null | undefined): string {
+  return a && b ? `${(b / a).toFixed(b / a >= 100 ? 0 : 1)}×` : '–'
+}
+
+function printRow(r: Row): void {
+  if (!headerPrinted) {
+    console.log('| workload | size | build ms | bulk ms | hi | lo | miss | update µs (median / p99) | heap MB (B/route) | peak RSS MB | residual | linear hi / lo / miss | speedup hi / lo / miss | find-my-way hi / lo / miss | mismatches |')
+    console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---:|')
+    headerPrinted = true
+  }
+  const l = r.linear?.matchNs
+  const f = r.findMyWayNs
+  console.log(
+    `| ${r.workload} | ${r.size} | ${r.buildMs} | ${r.bulkMs} | ${fmt(r.matchNs['hi'])} | ${fmt(r.matchNs['lo'])} | ${fmt(r.matchNs['miss'])} | ${r.updateUs.median} / ${r.updateUs.p99} | ${r.heapMB} (${r.heapBytesPerRoute}) | ${r.peakRssMB} | ${r.residual} | ` +
+      `${l ? `${fmt(l['hi'])} / ${fmt(l['lo'])} / ${fmt(l['miss'])}` : '–'} | ${l ? `${ratio(r.matchNs['hi'], l['hi'])} / ${ratio(r.matchNs['lo'], l['lo'])} / ${ratio(r.matchNs['miss'], l['miss'])}` : '–'} | ` +
+      `${f ? `${fmt(f['hi'])} / ${fmt(f['lo'])} / ${fmt(f['miss'])}` : '–'} | ${r.mismatches + (r.linear?.mismatches ?? 0)} |`,
+  )
+}
+
+if (jsonOut !== undefined) {
+  writeFileSync(
+    jsonOut,
+    `${JSON.stringify(
+      rows.map((r) => ({
+        workload: r.workload,
+        size: r.size,
+        buildMs: r.buildMs,
+        matchNs: r.matchNs,
+        updateUs: r.updateUs,
+        heapMB: r.heapMB,
+        peakRssMB: r.peakRssMB,
+        linearMatchNs: r.linear?.matchNs ?? null,
+        mismatches: r.mismatches + (r.linear?.mismatches ?? 0),
+      })),
+      null,
+      2,
+    )}\n`,
+  )
+}
+const failed = rows.reduce((n, r) => n + r.mismatches + (r.linear?.mismatches ?? 0), 0)
+if (failed > 0) {
+  console.error(`${failed} mismatches against the expected routes`)
+  process.exitCode = 1
+}
