@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os'
 import { isAbsolute, join } from 'node:path'
+import { parsePgSettings, type PgSettings } from './store/postgres/settings.ts'
 
 /** One address a listener binds; `ssl` makes it an HTTPS listener. */
 export interface ListenAddress {
@@ -16,7 +17,9 @@ export interface Config {
   readonly proxyListen: readonly ListenAddress[]
   readonly adminListen: readonly ListenAddress[]
   /** `sqlite` keeps entities in `<prefix>/switchyard.db`; `off` is DB-less (declarative config). */
-  readonly database: 'sqlite' | 'off'
+  readonly database: 'sqlite' | 'off' | 'postgres'
+  /** PostgreSQL connection (`database = postgres`): Kong's `pg_*` settings or `pg_url`. */
+  readonly postgres: PgSettings
   /** The data folder: SQLite file and logs. */
   readonly prefix: string
   readonly declarativeConfig: string | undefined
@@ -48,7 +51,14 @@ export interface SettingSpec {
 export const SETTINGS: readonly SettingSpec[] = [
   { name: 'proxy_listen', flag: '--proxy-listen', default: '0.0.0.0:8000', help: 'Proxy addresses, comma-separated; add `ssl` for HTTPS (e.g. "0.0.0.0:8000, 0.0.0.0:8443 ssl"), or `off`.' },
   { name: 'admin_listen', flag: '--admin-listen', default: '127.0.0.1:8001', help: 'Admin API addresses, comma-separated, or `off`. A non-loopback address requires admin_token.' },
-  { name: 'database', flag: '--database', default: 'sqlite', help: '`sqlite` (embedded, in the prefix folder) or `off` (DB-less: declarative_config, POST /config).' },
+  { name: 'database', flag: '--database', default: 'sqlite', help: '`sqlite` (embedded, in the prefix folder), `postgres` (shared by many nodes) or `off` (DB-less: declarative_config, POST /config).' },
+  { name: 'pg_host', flag: '--pg-host', default: '127.0.0.1', help: 'PostgreSQL host (database = postgres).' },
+  { name: 'pg_port', flag: '--pg-port', default: '5432', help: 'PostgreSQL port.' },
+  { name: 'pg_user', flag: '--pg-user', default: 'kong', help: 'PostgreSQL user.' },
+  { name: 'pg_password', flag: '--pg-password', default: '', help: 'PostgreSQL password.' },
+  { name: 'pg_database', flag: '--pg-database', default: 'kong', help: 'PostgreSQL database.' },
+  { name: 'pg_ssl', flag: '--pg-ssl', default: 'off', help: 'TLS to PostgreSQL: on or off.' },
+  { name: 'pg_url', flag: '--pg-url', default: '', help: 'postgres://user:password@host:port/database; overrides the other pg_* settings.' },
   { name: 'prefix', flag: '--prefix', default: './data', help: 'Data folder: switchyard.db and logs/.' },
   { name: 'declarative_config', flag: '--declarative-config', default: '', help: 'Kong-format kong.yml loaded at start when database is off.' },
   { name: 'router_flavor', flag: '--router-flavor', default: 'expressions', help: '`expressions` (expression + priority and traditional routes) or `traditional_compatible`.' },
@@ -143,7 +153,8 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
   const config: Config = {
     proxyListen: parseListen('proxy_listen', get('proxy_listen'), errors),
     adminListen: parseListen('admin_listen', get('admin_listen'), errors),
-    database: oneOf('database', get('database'), ['sqlite', 'off'] as const, errors),
+    database: oneOf('database', get('database'), ['sqlite', 'off', 'postgres'] as const, errors),
+    postgres: parsePgSettings(get, errors),
     prefix,
     declarativeConfig: optional('declarative_config'),
     routerFlavor: oneOf('router_flavor', get('router_flavor'), ['expressions', 'traditional_compatible'] as const, errors),

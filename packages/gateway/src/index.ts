@@ -1,0 +1,17 @@
+// The public API of @switchyard/gateway, for embedding and tests. The `switchyard` command is main.ts.
+
+export type { Config, ListenAddress, RouterFlavor, ConfigSources, ConfigResult } from './config.ts'
+export { loadConfig, helpText, SETTINGS } from './config.ts'
+export type { Store, StoreChange, Snapshot, ListOptions, Page } from './store/store.ts'
+export { MemoryStore } from './store/memory-store.ts'
+export { SqliteStore, MIGRATIONS } from './store/sqlite-store.ts'
+export type { ConfigProblem, DeclarativeResult } from './store/declarative.ts'
+export { loadDeclarative, parseConfigText } from './store/declarative.ts'
+export type { Route } from './entities/route.ts'
+export type { Service } from './entities/service.ts'
+export { RoutingTable } from './routing-table.ts'
+export { createRoutingTable, createRouteChecker, createRouteCompiler, createResolver } from './engine.ts'
+export type { RunningGateway } from './gateway.ts'
+export { startGateway, openStore } from './gateway.ts'
+export { GatewayError, GATEWAY_ERRORS } from './errors.ts'
+export { runCli } from './cli/index.ts'
