@@ -84,7 +84,8 @@ describe('properties', () => {
         const js = compileRegexWith(p, 'regexp')
         const vm = compileRegexWith(p, 'pike-vm')
         if (!js.ok || !vm.ok || js.regex.engine !== 'regexp') return
-        for (const s of inputs) expect([p, s, js.regex.test(s)]).toEqual([p, s, vm.regex.test(s)])
+        // Astral characters are left out: V8 may match empty between surrogate halves (rule 7).
+        for (const s of inputs.map((x) => x.replaceAll('😀', 'x'))) expect([p, s, js.regex.test(s)]).toEqual([p, s, vm.regex.test(s)])
       }),
       { numRuns: 800 },
     )

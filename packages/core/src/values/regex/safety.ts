@@ -16,6 +16,8 @@
  *    start positions: `\d+x` unanchored goes to the VM.
  * 6. A loop whose body holds both an alternation and a capture group goes to the VM: JS resets
  *    captures at each iteration, Rust keeps the last value.
+ * 7. An unanchored pattern that can match empty goes to the VM: V8 may report an empty match
+ *    between the two halves of a surrogate pair, which Rust (matching code points) never does.
  */
 import { type CharSet, EMPTY_SET, overlaps, union } from './charset.ts'
 import { type Hir, nullable } from './hir.ts'
@@ -227,5 +229,6 @@ function anchoredStart(h: Hir): boolean {
 /** True when a backtracking engine is proven to run `hir` in linear time with Rust's results. */
 export function isBacktrackSafe(hir: Hir): boolean {
   const anchored = anchoredStart(hir)
+  if (!anchored && nullable(hir)) return false
   return check(hir, { first: EMPTY_SET, canFail: false }, { last: EMPTY_SET, start: !anchored }, anchored)
 }

@@ -1,5 +1,5 @@
 /**
- * HIR → JS `RegExp` source (flag `v`). Nothing is left to JS's own reading of `\d \w \s \b .`,
+ * HIR → JS `RegExp` source (flag `u`). Nothing is left to JS's own reading of `\d \w \s \b .`,
  * `^ $` or case folding, which all differ from Rust: every class is printed as explicit code point
  * ranges (or as the exact property expression it was read from), case folding is already in the
  * sets, and line anchors and word boundaries become look-arounds over Rust's definitions.
@@ -25,7 +25,12 @@ function char(cp: number): string {
 /** A class for `set`: short sets as ranges, large ones as their property expression when known. */
 export function classSource(set: CharSet): string {
   const r = set.ranges
-  if (r.length > 16 && set.js !== undefined) return `[${set.js}]`
+  const js = set.js
+  if (r.length > 16 && js !== undefined) {
+    // Only `u`-mode syntax: a union of property escapes, or one negated union.
+    if (!js.includes('[')) return `[${js}]`
+    if (js.startsWith('[^') && js.indexOf('[', 1) === -1) return js
+  }
   let body = ''
   for (let i = 0; i < r.length; i += 2) {
     const lo = r[i] as number
@@ -104,10 +109,13 @@ export function toJsSource(h: Hir): string {
   }
 }
 
-/** Builds the RegExp, or undefined if the platform rejects it (older engines without `v`). */
+/**
+ * Builds the RegExp, or undefined if the platform rejects it. Flag `u`, not `v`: V8 11 (Node 20)
+ * mis-evaluates `(?:(?<![^\n])a-)+` under `v`, and the sets never need `v`-only syntax.
+ */
 export function toRegExp(h: Hir): RegExp | undefined {
   try {
-    return new RegExp(toJsSource(h), 'v')
+    return new RegExp(toJsSource(h), 'u')
   } catch {
     return undefined
   }
