@@ -4,7 +4,7 @@
  * mapped onto 0..2^46−1 in Kong's order; everything else is kept.
  */
 import { traditionalExpression } from '../traditional/expression.ts'
-import { usesNetPort } from '../traditional/flavor.ts'
+import { rewriteNetPort, usesNetPort } from '../traditional/flavor.ts'
 import { needsRegexRewrite } from '../traditional/paths.ts'
 import { documentedPriority, effectivePriority, priorityParts } from '../traditional/priority.ts'
 import { isStreamRoute, type Flavor, type PriorityLayout } from '../traditional/route.ts'
@@ -96,8 +96,10 @@ export function convertConfig(input: Json, options: ConvertOptions = {}): Conver
     return routeEntries.map((entry, index) => {
       routesCreated++
       sourceOf.set(entry.id, source.id)
-      const expression = traditionalExpression(entry.route)
-      if (usesNetPort(expression)) warnings.push(`route ${source.id}: a value contains 'net.port', which Kong rewrites to 'net.dst.port'`)
+      // Written as the expressions flavor reads it: Kong's textual net.port rewrite already applied.
+      const generated = traditionalExpression(entry.route)
+      const expression = rewriteNetPort(generated)
+      if (usesNetPort(generated)) warnings.push(`route ${source.id}: a value contains 'net.port', which Kong rewrites to 'net.dst.port'`)
       if (lowercasedRegexHeader(entry)) warnings.push(`route ${source.id}: a header regex is lower-cased as Kong does (escapes such as \\D change meaning)`)
       const name = typeof raw['name'] === 'string' && routeEntries.length > 1 ? { name: `${raw['name']}-${index + 1}` } : {}
       return withFields(raw, { id: entry.id, ...name }, { expression, priority: Number(mapping.priorities.get(entry.id)!) })

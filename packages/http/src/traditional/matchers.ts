@@ -2,13 +2,13 @@
  * The single entry point that turns a traditional route into router entries: validation, path
  * splitting, expression, flavor additions and priority.
  */
-import type { FieldError, SchemaViolation } from './errors.ts'
+import { schemaViolation, type FieldError, type SchemaViolation } from './errors.ts'
 import { traditionalExpression } from './expression.ts'
 import { flavorExpression } from './flavor.ts'
 import { routePriority } from './priority.ts'
 import type { Flavor, PriorityLayout, TraditionalRoute } from './route.ts'
 import { splitByPath } from './split.ts'
-import { normalizeRoute, type RouteDefaults } from './validate.ts'
+import { normalizeRoute, withEntityDefaults, type RouteDefaults } from './validate.ts'
 
 /** One entry for the router: `Router.add` takes it as is. */
 export interface TraditionalMatcher {
@@ -33,6 +33,12 @@ export interface TraditionalMatcherOptions {
    * and the conformance cases (unset protocols → no protocol predicate).
    */
   readonly defaults?: RouteDefaults
+  /**
+   * `true` (default): Kong's entity validation first. `false`: convert the route as given, as Kong's
+   * router does with route tables that never passed the schema (its unit tests use hosts such as
+   * `route.*:80`, which the schema rejects); the engine still refuses expressions it cannot load.
+   */
+  readonly check?: boolean
 }
 
 /** The matchers of a valid route, or every problem found with Kong's error body. */
@@ -46,6 +52,15 @@ export type TraditionalMatchersResult =
  * flavor (§2) and its 64-bit priority (§3). A route without `id` gets the id `""`.
  */
 export function traditionalMatchers(route: unknown, options: TraditionalMatcherOptions): TraditionalMatchersResult {
+  if (options.check === false) {
+    if (typeof route !== 'object' || route === null || Array.isArray(route)) {
+      const errors = [{ field: '@entity', message: 'expected a record' }]
+      return { ok: false, matchers: [], errors, violation: schemaViolation(errors) }
+    }
+    const given = route as TraditionalRoute
+    const typed = (options.defaults ?? 'entity') === 'entity' ? withEntityDefaults(given) : given
+    return { ok: true, matchers: matchersOf(typed, options), errors: [] }
+  }
   const checked = normalizeRoute(route, { flavor: options.flavor, defaults: options.defaults ?? 'entity' })
   if (!checked.ok) return { ok: false, matchers: [], errors: checked.errors, violation: checked.violation }
   return { ok: true, matchers: matchersOf(checked.route, options), errors: [] }
