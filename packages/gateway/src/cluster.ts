@@ -29,7 +29,7 @@ const CONFIG_ENV = 'SWITCHYARD_WORKER_CONFIG'
  * millisecond), and aggregates their metrics for `/metrics`.
  */
 export async function runPrimary(config: Config, log: Logger): Promise<{ close(): Promise<void>; adminPorts: number[]; proxyPorts: readonly number[] }> {
-  const store = openStore(config)
+  const store = await openStore(config, log)
   const workers = new Set<Worker>()
   let stopping = false
   let requestId = 0

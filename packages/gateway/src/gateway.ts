@@ -14,6 +14,7 @@ import { createProxyServer, type TlsMaterial } from './proxy/server.ts'
 import { loadDeclarative, parseConfigText, type ConfigProblem } from './store/declarative.ts'
 import { MemoryStore } from './store/memory-store.ts'
 import { SqliteStore } from './store/sqlite-store.ts'
+import { databaseMetrics, openPostgresStore } from './store/postgres/wiring.ts'
 import type { Store } from './store/store.ts'
 
 /** How long in-flight requests get to finish on shutdown, in milliseconds. */
@@ -29,7 +30,8 @@ export class DeclarativeConfigError extends Error {
 }
 
 /** Opens the configured store: SQLite in the prefix folder, or memory loaded from the declarative file. */
-export function openStore(config: Config): Store {
+export async function openStore(config: Config, log?: Logger): Promise<Store> {
+  if (config.database === 'postgres') return openPostgresStore(config, log)
   if (config.database === 'sqlite') return new SqliteStore(join(config.prefix, 'switchyard.db'))
   const store = new MemoryStore()
   if (config.declarativeConfig !== undefined) {
@@ -123,7 +125,7 @@ export async function startAdmin(config: Config, store: Store, figures: AdminFig
     status: {
       routerSize: figures.routerSize,
       routerUpdatedAt: figures.routerUpdatedAt,
-      metrics: async () => renderMetrics(await figures.metrics(), { size: figures.routerSize(), updatedAt: figures.routerUpdatedAt() }),
+      metrics: async () => renderMetrics(await figures.metrics(), { size: figures.routerSize(), updatedAt: figures.routerUpdatedAt() }) + databaseMetrics(store),
       totalRequests: figures.totalRequests,
       activeConnections: figures.activeConnections,
     },
@@ -148,7 +150,7 @@ export interface RunningGateway {
 
 /** Starts everything in this process: store, routing table, proxy and Admin API. */
 export async function startGateway(config: Config, log: Logger): Promise<RunningGateway> {
-  const store = openStore(config)
+  const store = await openStore(config, log)
   const proxy = await startProxy(config, store, log)
   const admin = await startAdmin(config, store, {
     routerSize: () => proxy.table.size,

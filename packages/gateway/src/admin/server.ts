@@ -4,6 +4,7 @@ import { hostname } from 'node:os'
 import type { Config } from '../config.ts'
 import { prepareRoute } from '../entities/prepare.ts'
 import { loadDeclarative, parseConfigText, type ConfigProblem } from '../store/declarative.ts'
+import { databaseStatus, unavailableResponse } from '../store/postgres/wiring.ts'
 import { parseBody } from './body.ts'
 import { EntityEndpoints, type EntityContext, type WriteBody } from './entities.ts'
 import { fieldViolation, KONG_ERROR_CODES, METHOD_NOT_ALLOWED, NOT_FOUND, schemaViolation, type AdminResponse } from './problem.ts'
@@ -72,7 +73,7 @@ export class AdminApi {
   readonly handle = (request: IncomingMessage, response: ServerResponse): void => {
     this.#requests++
     this.#respond(request)
-      .catch((error: unknown): AdminResponse => ({ status: 500, body: { message: 'An unexpected error occurred', detail: String(error) } }))
+      .catch((error: unknown): AdminResponse => unavailableResponse(error) ?? { status: 500, body: { message: 'An unexpected error occurred', detail: String(error) } })
       .then((answer) => {
         if (typeof answer.body === 'string') {
           response.writeHead(answer.status, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(answer.body)
@@ -181,7 +182,7 @@ export class AdminApi {
     return {
       status: 200,
       body: {
-        database: { reachable: true },
+        database: databaseStatus(this.options.store),
         server: { total_requests: s.totalRequests(), connections_active: s.activeConnections(), admin_requests: this.#requests },
         router: { size: s.routerSize(), updated_at: new Date(s.routerUpdatedAt()).toISOString() },
       },
