@@ -1,0 +1,137 @@
+import type { Diagnostic } from '@switchyard/core'
+
+/** A Kong Admin API service (the fields the GUI reads). */
+export interface AdminService {
+  readonly id: string
+  readonly name: string | null
+  readonly protocol: string
+  readonly host: string
+  readonly port: number
+  readonly path: string | null
+}
+
+/** A Kong Admin API route: the Kong entity, expression fields included in the expressions flavor. */
+export interface AdminRoute {
+  readonly id: string
+  readonly name: string | null
+  readonly protocols: readonly string[]
+  readonly methods: readonly string[] | null
+  readonly hosts: readonly string[] | null
+  readonly paths: readonly string[] | null
+  readonly headers: Readonly<Record<string, readonly string[]>> | null
+  readonly snis: readonly string[] | null
+  readonly regex_priority: number
+  readonly strip_path: boolean
+  readonly preserve_host: boolean
+  readonly path_handling: string
+  readonly https_redirect_status_code: number
+  readonly service: { readonly id: string } | null
+  readonly expression?: string | null
+  readonly priority?: number
+}
+
+/** A failed Admin API call: Kong's error body, plus `diagnostics` with spans for bad expressions. */
+export class AdminError extends Error {
+  /** Creates the error from a status and Kong's body. */
+  constructor(
+    readonly status: number,
+    readonly body: { readonly message?: string; readonly fields?: Readonly<Record<string, unknown>>; readonly diagnostics?: readonly Diagnostic[] },
+  ) {
+    super(body.message ?? `HTTP ${status}`)
+  }
+}
+
+/** The Admin API could not be reached at all (gateway down, wrong URL, CORS). */
+export class AdminUnreachable extends Error {}
+
+/** What `GET /` tells the GUI about the gateway. */
+export interface AdminInfo {
+  readonly version: string
+  readonly routerFlavor: string
+}
+
+/** A small Kong Admin API client over `fetch`; `base` is e.g. `/api` or `http://127.0.0.1:8001`. */
+export class AdminClient {
+  readonly #base: string
+  readonly #token: string
+
+  /** A client for one base URL, with an optional admin token. */
+  constructor(base: string, token = '') {
+    this.#base = base.replace(/\/+$/, '')
+    this.#token = token
+  }
+
+  async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' }
+    if (body !== undefined) headers['content-type'] = 'application/json'
+    if (this.#token !== '') headers['authorization'] = `Bearer ${this.#token}`
+    let response: Response
+    try {
+      response = await fetch(this.#base + path, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
+    } catch (error) {
+      throw new AdminUnreachable(`The Admin API at ${this.#base} cannot be reached (${String(error)}).`)
+    }
+    const text = await response.text()
+    let data: unknown = undefined
+    try {
+      data = text === '' ? undefined : JSON.parse(text)
+    } catch {
+      throw new AdminUnreachable(`${this.#base} did not answer like an Admin API (HTTP ${response.status}).`)
+    }
+    if (!response.ok) throw new AdminError(response.status, (data ?? {}) as AdminError['body'])
+    return data as T
+  }
+
+  async #list<T>(path: string): Promise<T[]> {
+    const all: T[] = []
+    let offset: string | undefined
+    do {
+      const query: string = offset === undefined ? '' : `&offset=${encodeURIComponent(offset)}`
+      const page: { data: T[]; offset?: string } = await this.#call('GET', `${path}?size=1000${query}`)
+      all.push(...page.data)
+      offset = page.offset
+    } while (offset !== undefined)
+    return all
+  }
+
+  /** `GET /`: version and router flavor. */
+  async info(): Promise<AdminInfo> {
+    const root = await this.#call<{ version?: string; configuration?: { router_flavor?: string } }>('GET', '/')
+    return { version: root.version ?? '', routerFlavor: root.configuration?.router_flavor ?? 'expressions' }
+  }
+
+  /** Every service. */
+  services(): Promise<AdminService[]> {
+    return this.#list('/services')
+  }
+
+  /** Every route. */
+  routes(): Promise<AdminRoute[]> {
+    return this.#list('/routes')
+  }
+
+  /** Creates a service from a name and URL. */
+  createService(body: { readonly name?: string; readonly url: string }): Promise<AdminService> {
+    return this.#call('POST', '/services', body)
+  }
+
+  /** Creates a route. */
+  createRoute(body: Readonly<Record<string, unknown>>): Promise<AdminRoute> {
+    return this.#call('POST', '/routes', body)
+  }
+
+  /** Updates a route's given fields. */
+  updateRoute(id: string, body: Readonly<Record<string, unknown>>): Promise<AdminRoute> {
+    return this.#call('PATCH', `/routes/${encodeURIComponent(id)}`, body)
+  }
+
+  /** Deletes a route. */
+  async deleteRoute(id: string): Promise<void> {
+    await this.#call('DELETE', `/routes/${encodeURIComponent(id)}`)
+  }
+}
+
+/** A service's URL as people write it, e.g. `http://backend:8080/api`. */
+export function serviceUrl(service: AdminService): string {
+  return `${service.protocol}://${service.host}:${service.port}${service.path ?? ''}`
+}

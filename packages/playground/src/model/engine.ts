@@ -1,0 +1,172 @@
+import { Router, formatIpAddr, normalizeId, formatIpCidr, type FieldValue, type PredicateTrace, type Trace } from '@switchyard/core'
+import {
+  createFieldExtractor,
+  httpSchema,
+  streamSchema,
+  subsystemForProtocols,
+  traditionalMatchers,
+  upstreamRequest,
+  type UpstreamInputError,
+  type UpstreamResult,
+} from '@switchyard/http'
+import type { RequestDraft } from './request.ts'
+import { requestSubsystem, toRequestLike, toUpstreamInput } from './request.ts'
+import type { PlaygroundRoute } from './route.ts'
+
+/** A route the router could not load, and why (Kong skips such a route and keeps the rest). */
+export interface RouteProblem {
+  readonly route: PlaygroundRoute
+  readonly message: string
+}
+
+/** One predicate of a trace, flattened, with its outcome. */
+export interface PredicateOutcome {
+  readonly start: number
+  readonly end: number
+  readonly text: string
+  readonly result: boolean | undefined
+  readonly values: readonly string[]
+  readonly reason: string
+}
+
+/** One router entry evaluated for the request, in evaluation (priority) order. */
+export interface EvaluatedEntry {
+  readonly route: PlaygroundRoute
+  readonly entryId: string
+  readonly priority: bigint
+  /** The text the router received: Kong's expression for the flavor (protocol condition included). */
+  readonly source: string
+  readonly matched: boolean
+  readonly predicates: readonly PredicateOutcome[]
+  /** The predicate that decided the outcome, when there is one. */
+  readonly decidedBy: PredicateOutcome | undefined
+}
+
+/** The winner, with what it recorded and where Kong sends the request. */
+export interface EvaluatedMatch {
+  readonly route: PlaygroundRoute
+  readonly entryId: string
+  readonly priority: bigint
+  readonly matches: Readonly<Record<string, string>>
+  readonly captures: Readonly<Record<string, string>>
+  readonly upstream: UpstreamResult | UpstreamInputError
+}
+
+/** Everything the playground shows for one request. */
+export type Evaluation =
+  | {
+      readonly ok: true
+      readonly subsystem: 'http' | 'stream'
+      readonly match: EvaluatedMatch | undefined
+      readonly entries: readonly EvaluatedEntry[]
+      readonly problems: readonly RouteProblem[]
+    }
+  /** A field value the router cannot accept (e.g. a path that is not UTF-8): Kong answers 404. */
+  | { readonly ok: false; readonly field: string; readonly error: string; readonly problems: readonly RouteProblem[] }
+
+/** Renders a field value as people write it (IPs in text form, Ints as decimals). */
+export function formatValue(value: FieldValue): string {
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value)
+  return 'value' in value ? formatIpAddr(value) : formatIpCidr(value)
+}
+
+function predicates(trace: Trace, out: PredicateOutcome[]): PredicateOutcome[] {
+  if (trace.kind === 'Predicate') out.push(outcome(trace))
+  else for (const child of trace.children) predicates(child, out)
+  return out
+}
+
+function outcome(p: PredicateTrace): PredicateOutcome {
+  return { start: p.span.start, end: p.span.end, text: p.text, result: p.result, values: p.values.map(formatValue), reason: p.reason }
+}
+
+interface LoadedRouter {
+  readonly router: Router
+  readonly owners: Map<string, PlaygroundRoute>
+}
+
+/**
+ * Builds the router Kong would build (expressions flavor) for one subsystem: each route becomes its
+ * router entries through the http package's conversion, so expression and traditional routes get
+ * Kong's exact expression text and priority.
+ */
+function loadRouter(routes: readonly PlaygroundRoute[], subsystem: 'http' | 'stream', problems: RouteProblem[]): LoadedRouter {
+  const router = new Router(subsystem === 'http' ? httpSchema : streamSchema)
+  const owners = new Map<string, PlaygroundRoute>()
+  for (const route of routes) {
+    if (subsystemForProtocols(route.protocols ?? []) !== subsystem) continue
+    if (route.id === '') {
+      problems.push({ route, message: 'A route needs an id.' })
+      continue
+    }
+    const converted = traditionalMatchers(route, { flavor: 'expressions' })
+    if (!converted.ok) {
+      problems.push({ route, message: converted.violation.message })
+      continue
+    }
+    for (const matcher of converted.matchers) {
+      const id = normalizeId(matcher.id)
+      // Two typed-in routes may share an id; core treats a duplicate as a caller error, so check first.
+      if (owners.has(id)) {
+        problems.push({ route, message: `Another route already uses the id ${matcher.id}.` })
+        continue
+      }
+      const added = router.add({ id: matcher.id, priority: matcher.priority, expression: matcher.expression })
+      if (!added.ok) problems.push({ route, message: added.diagnostics.map((d) => d.message).join(' ') })
+      else owners.set(id, route)
+    }
+  }
+  return { router, owners }
+}
+
+function ownerOf(owners: ReadonlyMap<string, PlaygroundRoute>, id: string): PlaygroundRoute {
+  const route = owners.get(normalizeId(id))
+  if (route === undefined) throw new Error(`no route owns router entry ${id}`)
+  return route
+}
+
+/** Routes a request through the routes, in the browser, with the gateway's engine. */
+export function evaluate(routes: readonly PlaygroundRoute[], draft: RequestDraft): Evaluation {
+  const problems: RouteProblem[] = []
+  const subsystem = requestSubsystem(draft)
+  const { router, owners } = loadRouter(routes, subsystem, problems)
+  const extracted = createFieldExtractor(router.fields, { subsystem })(toRequestLike(draft))
+  if (!extracted.ok) return { ok: false, field: extracted.field, error: extracted.error, problems }
+  const explanation = router.explain(extracted.context)
+  const entries = explanation.routes.map((entry): EvaluatedEntry => {
+    const list = predicates(entry.trace.root, [])
+    const decided = entry.trace.decidedBy
+    return {
+      route: ownerOf(owners, entry.id),
+      entryId: entry.id,
+      priority: entry.priority,
+      source: entry.source ?? '',
+      matched: entry.matched,
+      predicates: list,
+      decidedBy: decided === undefined ? undefined : list.find((p) => p.start === decided.span.start && p.end === decided.span.end),
+    }
+  })
+  const found = explanation.match
+  if (found === undefined) return { ok: true, subsystem, match: undefined, entries, problems }
+  const route = ownerOf(owners, found.id)
+  const matches = Object.fromEntries(Object.entries(found.matches).map(([field, value]) => [field, formatValue(value)]))
+  const upstream = upstreamRequest(route, route.service ?? undefined, toUpstreamInput(draft), {
+    path: matches['http.path'],
+    captures: found.captures,
+  })
+  return {
+    ok: true,
+    subsystem,
+    match: { route, entryId: found.id, priority: found.priority, matches, captures: found.captures, upstream },
+    entries,
+    problems,
+  }
+}
+
+/** The upstream URL of a proxied request, e.g. `http://backend:8080/api/users?x=1`. */
+export function upstreamUrl(result: UpstreamResult): string | undefined {
+  if (result.kind !== 'proxy' || result.service === undefined) return undefined
+  const { protocol, host, port } = result.service
+  return `${protocol}://${host}:${port}${result.path}`
+}

@@ -1,0 +1,93 @@
+import type { RequestLike, UpstreamRequestInput } from '@switchyard/http'
+
+/** The request builder's fields, as typed (all text, so a half-typed port is kept as is). */
+export interface RequestDraft {
+  readonly method: string
+  /** The request target: path and query, as sent (`/a/b?x=1`). */
+  readonly url: string
+  /** The Host header, port included; empty for none. */
+  readonly host: string
+  /** One header per line, `Name: value`; repeated names give several values. */
+  readonly headers: string
+  /** `http` or `https`, or `tcp`/`tls`/`udp` for stream routes. */
+  readonly scheme: string
+  readonly srcIp: string
+  readonly srcPort: string
+  readonly dstIp: string
+  readonly dstPort: string
+  readonly sni: string
+}
+
+/** A sensible first request: a GET from a private client to a local listener. */
+export const DEFAULT_REQUEST: RequestDraft = {
+  method: 'GET',
+  url: '/',
+  host: 'example.com',
+  headers: '',
+  scheme: 'http',
+  srcIp: '192.168.1.10',
+  srcPort: '51234',
+  dstIp: '10.0.0.1',
+  dstPort: '8000',
+  sni: '',
+}
+
+/** Schemes of Kong's stream (L4) subsystem. */
+const STREAM_SCHEMES: ReadonlySet<string> = new Set(['tcp', 'tls', 'udp'])
+
+/** Which router a request goes to: HTTP for http/https, stream for tcp/tls/udp. */
+export function requestSubsystem(draft: RequestDraft): 'http' | 'stream' {
+  return STREAM_SCHEMES.has(draft.scheme) ? 'stream' : 'http'
+}
+
+/** Parses `Name: value` lines; blank and colon-less lines are skipped, repeated names keep every value. */
+export function parseHeaderLines(text: string): Record<string, string[]> {
+  const headers: Record<string, string[]> = {}
+  for (const line of text.split('\n')) {
+    const colon = line.indexOf(':')
+    if (colon <= 0) continue
+    const name = line.slice(0, colon).trim()
+    if (name === '') continue
+    ;(headers[name] ??= []).push(line.slice(colon + 1).trim())
+  }
+  return headers
+}
+
+function port(text: string): number | undefined {
+  return /^\d+$/.test(text.trim()) ? Number(text.trim()) : undefined
+}
+
+function text(value: string): string | undefined {
+  return value.trim() === '' ? undefined : value.trim()
+}
+
+/** The request as the field extractor reads it (conformance names). Empty fields are absent. */
+export function toRequestLike(draft: RequestDraft): RequestLike {
+  const headers = parseHeaderLines(draft.headers)
+  const host = text(draft.host)
+  const entries: [string, unknown][] = [
+    ['method', text(draft.method)],
+    ['path', draft.url === '' ? '/' : draft.url],
+    ['host', host],
+    ['headers', host === undefined ? headers : { ...headers, Host: [host] }],
+    ['scheme', text(draft.scheme)],
+    ['src_ip', text(draft.srcIp)],
+    ['src_port', port(draft.srcPort)],
+    ['dst_ip', text(draft.dstIp)],
+    ['dst_port', port(draft.dstPort)],
+    ['sni', text(draft.sni)],
+  ]
+  return Object.fromEntries(entries.filter(([, value]) => value !== undefined)) as unknown as RequestLike
+}
+
+/** The request as the upstream computation reads it: target, Host, scheme and content type. */
+export function toUpstreamInput(draft: RequestDraft): UpstreamRequestInput {
+  const contentType = Object.entries(parseHeaderLines(draft.headers)).find(([name]) => name.toLowerCase() === 'content-type')?.[1][0]
+  return {
+    target: draft.url === '' ? '/' : draft.url,
+    host: text(draft.host),
+    scheme: text(draft.scheme),
+    contentType,
+    httpVersion: 2,
+  }
+}

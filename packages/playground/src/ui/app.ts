@@ -1,0 +1,135 @@
+import { AdminClient, serviceUrl, type AdminRoute, type AdminService } from '../admin/client.ts'
+import type { PlaygroundRoute } from '../model/route.ts'
+import { decodeState, SHARE_PREFIX } from '../model/share.ts'
+import { h, replaceChildren, uniqueId } from './dom.ts'
+import { EXAMPLE_STATE, PlaygroundView } from './playground-view.ts'
+import { RoutesView } from './routes-view.ts'
+
+/** Where the Admin API is looked for unless configured: the GUI listener's `/api` proxy. */
+export const DEFAULT_ADMIN_URL = '/api'
+
+const ADMIN_URL_KEY = 'switchyard.adminUrl'
+
+/** An Admin API route with its service's URL, as the playground holds routes. */
+export function toPlaygroundRoute(route: AdminRoute, services: readonly AdminService[]): PlaygroundRoute {
+  const service = services.find((s) => s.id === route.service?.id)
+  const { service: _service, ...rest } = route
+  return { ...rest, service: service === undefined ? null : { url: serviceUrl(service) } }
+}
+
+/** Reads the configured Admin API URL: `?admin=` in the page URL, else the saved one, else `/api`. */
+function initialAdminUrl(): string {
+  const fromQuery = new URLSearchParams(location.search).get('admin')
+  if (fromQuery !== null && fromQuery !== '') return fromQuery
+  try {
+    return localStorage.getItem(ADMIN_URL_KEY) ?? DEFAULT_ADMIN_URL
+  } catch {
+    return DEFAULT_ADMIN_URL
+  }
+}
+
+type ViewName = 'routes' | 'playground'
+
+/** The whole GUI: header with navigation and Admin API setting, and the two views. */
+export class App {
+  readonly element: HTMLElement
+  #adminUrl = initialAdminUrl()
+  readonly #routes: RoutesView
+  readonly #playground: PlaygroundView
+  readonly #main = h('main', { id: 'main', tabindex: '-1' })
+  readonly #tabs: Record<ViewName, HTMLAnchorElement>
+  readonly #share = h('input', { type: 'text', readonly: true, id: uniqueId('share'), 'aria-label': 'Share link', class: 'share-link' })
+  #view: ViewName = 'playground'
+
+  /** Builds the app; call `start` once it is in the document. */
+  constructor() {
+    const client = () => new AdminClient(this.#adminUrl)
+    this.#routes = new RoutesView(client)
+    const shared = decodeState(location.hash)
+    this.#playground = new PlaygroundView(shared ?? EXAMPLE_STATE, {
+      loadFromGateway: async () => {
+        const [services, routes] = await Promise.all([client().services(), client().routes()])
+        return routes.map((r) => toPlaygroundRoute(r, services))
+      },
+      onStateChange: (hash) => {
+        this.#share.value = location.href.split('#')[0] + hash
+        if (this.#view === 'playground' && location.hash !== hash) history.replaceState(null, '', hash)
+      },
+    })
+    this.#tabs = {
+      playground: h('a', { href: '#playground', onclick: (e) => this.#navigate(e, 'playground') }, 'Playground'),
+      routes: h('a', { href: '#routes', onclick: (e) => this.#navigate(e, 'routes') }, 'Routes'),
+    }
+    const adminId = uniqueId('admin')
+    const adminInput = h('input', { id: adminId, type: 'url', value: this.#adminUrl, spellcheck: 'false' })
+    const adminForm = h('form', { class: 'admin-url' }, h('label', { for: adminId }, 'Admin API'), adminInput, h('button', { type: 'submit' }, 'Connect'))
+    adminForm.addEventListener('submit', (event) => {
+      event.preventDefault()
+      this.#adminUrl = adminInput.value.trim() === '' ? DEFAULT_ADMIN_URL : adminInput.value.trim()
+      try {
+        localStorage.setItem(ADMIN_URL_KEY, this.#adminUrl)
+      } catch {
+        // Storage may be disabled (private mode, file://); the setting then lasts for this page only.
+      }
+      void this.#routes.refresh()
+    })
+    const copy = h('button', { type: 'button', onclick: () => void this.#copyShare() }, 'Copy share link')
+    this.element = h(
+      'div',
+      { class: 'app' },
+      h('a', { href: '#main', class: 'skip' }, 'Skip to content'),
+      h(
+        'header',
+        {},
+        h('h1', {}, 'Switchyard'),
+        h('nav', { 'aria-label': 'Views' }, this.#tabs.playground, this.#tabs.routes),
+        adminForm,
+      ),
+      this.#main,
+      h('footer', { class: 'share' }, this.#share, copy),
+    )
+    window.addEventListener('hashchange', () => this.#fromHash())
+  }
+
+  /** Shows the view the URL asks for. */
+  start(): void {
+    this.#fromHash()
+  }
+
+  #fromHash(): void {
+    const hash = location.hash
+    if (hash.startsWith(SHARE_PREFIX)) {
+      const state = decodeState(hash)
+      // Our own replaceState does not fire hashchange; a pasted link does, so load it.
+      if (state !== undefined && JSON.stringify(state) !== JSON.stringify(this.#playground.state)) this.#playground.setState(state)
+      this.#show('playground')
+    } else this.#show(hash === '#routes' ? 'routes' : 'playground')
+  }
+
+  #navigate(event: Event, view: ViewName): void {
+    event.preventDefault()
+    history.pushState(null, '', view === 'routes' ? '#routes' : '#playground')
+    this.#show(view)
+    this.#main.focus()
+  }
+
+  #show(view: ViewName): void {
+    this.#view = view
+    for (const [name, tab] of Object.entries(this.#tabs)) {
+      if (name === view) tab.setAttribute('aria-current', 'page')
+      else tab.removeAttribute('aria-current')
+    }
+    replaceChildren(this.#main, view === 'routes' ? this.#routes.element : this.#playground.element)
+    if (view === 'routes') void this.#routes.refresh()
+    else this.#playground.refresh()
+  }
+
+  async #copyShare(): Promise<void> {
+    this.#share.select()
+    try {
+      await navigator.clipboard.writeText(this.#share.value)
+    } catch {
+      // Without clipboard permission the selected field still lets people copy by hand.
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import type { EvaluatedEntry, Evaluation, PredicateOutcome } from '../model/engine.ts'
+import { upstreamUrl } from '../model/engine.ts'
+import { routeLabel } from '../model/route.ts'
+import { h, type Child } from './dom.ts'
+
+function table(caption: string, record: Readonly<Record<string, string>>, empty: string): HTMLElement {
+  const rows = Object.entries(record)
+  if (rows.length === 0) return h('p', { class: 'muted' }, empty)
+  return h(
+    'table',
+    { class: 'kv' },
+    h('caption', {}, caption),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Value'))),
+    h('tbody', {}, ...rows.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, h('code', {}, k)), h('td', {}, h('code', {}, JSON.stringify(v)))))),
+  )
+}
+
+/**
+ * The router's expression with each predicate marked by outcome, and the deciding one highlighted:
+ * the text is cut at predicate spans (leaves never overlap), so what is marked is exactly what ran.
+ */
+export function markedExpression(entry: EvaluatedEntry): HTMLElement {
+  const code = h('code', { class: 'expr' })
+  let at = 0
+  for (const p of [...entry.predicates].sort((a, b) => a.start - b.start)) {
+    if (p.end <= p.start || p.start < at) continue
+    code.append(entry.source.slice(at, p.start))
+    const state = p.result === undefined ? 'skipped' : p.result ? 'pass' : 'fail'
+    const decisive = p === entry.decidedBy
+    const title = `${p.text}: ${p.reason}`
+    code.append(decisive ? h('mark', { class: `pred ${state} decisive`, title }, entry.source.slice(p.start, p.end)) : h('span', { class: `pred ${state}`, title }, entry.source.slice(p.start, p.end)))
+    at = p.end
+  }
+  code.append(entry.source.slice(at))
+  return code
+}
+
+function values(p: PredicateOutcome): string {
+  return p.values.length === 0 ? 'absent' : p.values.map((v) => JSON.stringify(v)).join(', ')
+}
+
+function traceItem(entry: EvaluatedEntry): HTMLElement {
+  const decided = entry.decidedBy
+  return h(
+    'li',
+    { class: entry.matched ? 'trace matched' : 'trace skipped', 'data-route': entry.route.id },
+    h(
+      'div',
+      { class: 'trace-head' },
+      h('strong', {}, routeLabel(entry.route)),
+      h('span', { class: entry.matched ? 'badge ok' : 'badge no' }, entry.matched ? 'matched' : 'did not match'),
+      h('span', { class: 'muted' }, `priority ${entry.priority.toString()}`),
+    ),
+    h('pre', { class: 'expr-box' }, markedExpression(entry)),
+    decided === undefined
+      ? null
+      : h('p', { class: 'reason' }, 'Decided by ', h('code', {}, decided.text), `: ${decided.reason} (value: ${values(decided)}).`),
+  )
+}
+
+function upstreamSection(evaluation: Extract<Evaluation, { ok: true }>): Child {
+  const match = evaluation.match
+  if (match === undefined) return null
+  const upstream = match.upstream
+  if (upstream.kind === 'invalid-path') return h('p', { role: 'status' }, `The path is not valid UTF-8 (${upstream.error}); Kong answers 404.`)
+  if (upstream.kind === 'respond') {
+    return h('p', { class: 'upstream' }, `Kong answers itself: ${upstream.status} ${upstream.message}`, ...Object.entries(upstream.headers).map(([k, v]) => h('span', { class: 'muted' }, ` ${k}: ${v}`)))
+  }
+  const url = upstreamUrl(upstream)
+  return h(
+    'dl',
+    { class: 'upstream' },
+    h('dt', {}, 'Upstream URL'),
+    h('dd', {}, url === undefined ? 'none: the route has no service, Kong answers 503' : h('code', { 'data-testid': 'upstream-url' }, url)),
+    h('dt', {}, 'Host header'),
+    h('dd', {}, h('code', {}, upstream.host ?? '(none)')),
+    upstream.prefix === undefined ? null : h('dt', {}, 'Stripped prefix'),
+    upstream.prefix === undefined ? null : h('dd', {}, h('code', {}, upstream.prefix)),
+  )
+}
+
+/** Renders an evaluation: the winner, its records and upstream, then the explain trace. */
+export function resultView(evaluation: Evaluation): HTMLElement {
+  const problems =
+    evaluation.problems.length === 0
+      ? null
+      : h(
+          'div',
+          { class: 'problems' },
+          h('h3', {}, 'Routes not loaded'),
+          h('ul', {}, ...evaluation.problems.map((p) => h('li', {}, h('strong', {}, routeLabel(p.route)), `: ${p.message}`))),
+        )
+  if (!evaluation.ok) {
+    return h('section', { class: 'result', 'aria-labelledby': 'result-title' }, h('h2', { id: 'result-title' }, 'Result'), h('p', { class: 'verdict no', role: 'status' }, `The router cannot read ${evaluation.field}: ${evaluation.error}. Kong answers 404.`), problems)
+  }
+  const match = evaluation.match
+  const verdict =
+    match === undefined
+      ? h('p', { class: 'verdict no', role: 'status', 'data-testid': 'verdict' }, 'No route matched: Kong answers 404 "no Route matched with those values".')
+      : h('p', { class: 'verdict ok', role: 'status', 'data-testid': 'verdict' }, 'Matched route ', h('strong', {}, routeLabel(match.route)), ` (router priority ${match.priority.toString()}).`)
+  return h(
+    'section',
+    { class: 'result', 'aria-labelledby': 'result-title' },
+    h('h2', { id: 'result-title' }, 'Result'),
+    verdict,
+    upstreamSection(evaluation),
+    match === undefined ? null : table('Matched values', match.matches, 'No values recorded.'),
+    match === undefined || Object.keys(match.captures).length === 0 ? null : table('Captures', match.captures, ''),
+    h('h3', {}, 'Explain'),
+    evaluation.entries.length === 0
+      ? h('p', { class: 'muted' }, 'No route was evaluated.')
+      : h('ol', { class: 'explain', 'aria-label': 'Routes in evaluation order' }, ...evaluation.entries.map(traceItem)),
+    problems,
+  )
+}
