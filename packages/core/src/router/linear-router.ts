@@ -1,12 +1,12 @@
-import { explainExpr } from '../compile/explain.ts'
 import type { Context } from '../context/context.ts'
 import { MatchRecord, type Match } from '../context/match.ts'
 import type { Result } from '../diagnostics/diagnostic.ts'
 import type { Schema } from '../schema/schema.ts'
 import { RegexCache } from '../values/regex/index.ts'
 import { FieldCounter } from './field-counter.ts'
-import { compareRoutes, normalizeId, normalizePriority, prepareRoute, RouterError, type PreparedRoute, type RouteInput } from './route.ts'
-import type { Explanation, RouteExplanation, RouterApi } from './router-api.ts'
+import { normalizeId, normalizePriority, prepareRoute, RouterError, type PreparedRoute, type RouteInput } from './route.ts'
+import { explainRoutes, type Explanation, type RouterApi } from './router-api.ts'
+import { SortedRoutes } from './sorted-routes.ts'
 
 /**
  * The reference router: routes in one array in evaluation order (descending priority, then descending
@@ -15,7 +15,7 @@ import type { Explanation, RouteExplanation, RouterApi } from './router-api.ts'
 export class LinearRouter implements RouterApi {
   readonly #schema: Schema
   readonly #regexes: RegexCache
-  readonly #routes: PreparedRoute[] = []
+  readonly #routes = new SortedRoutes<PreparedRoute & { seen: number }>()
   readonly #fields = new FieldCounter()
   readonly #record = new MatchRecord()
 
@@ -36,10 +36,8 @@ export class LinearRouter implements RouterApi {
     const key = normalizeId(id)
     const exact = priority === undefined ? undefined : normalizePriority(priority)
     let removed = false
-    for (let i = this.#routes.length - 1; i >= 0; i--) {
-      const route = this.#routes[i] as PreparedRoute
-      if (route.id !== key || (exact !== undefined && route.priority !== exact)) continue
-      this.#routes.splice(i, 1)
+    for (const route of this.#routes.items.filter((r) => r.id === key && (exact === undefined || r.priority === exact))) {
+      this.#routes.remove(route)
       this.#fields.remove(route.fields)
       removed = true
     }
@@ -56,7 +54,7 @@ export class LinearRouter implements RouterApi {
 
   match(context: Context): Match | undefined {
     const record = this.#record
-    for (const route of this.#routes) {
+    for (const route of this.#routes.items) {
       record.clear()
       if (route.matcher(context, record)) {
         const match = record.toMatch(route.id, route.priority)
@@ -69,13 +67,7 @@ export class LinearRouter implements RouterApi {
   }
 
   explain(context: Context): Explanation {
-    const routes: RouteExplanation[] = []
-    for (const route of this.#routes) {
-      const trace = explainExpr(route.expr, context, { regexes: this.#regexes })
-      routes.push({ id: route.id, priority: route.priority, source: route.source, matched: trace.result, trace })
-      if (trace.result) break
-    }
-    return { match: this.match(context), routes }
+    return explainRoutes(this.#routes.items, context, this.#regexes, this.match(context))
   }
 
   get fields(): ReadonlySet<string> {
@@ -83,33 +75,24 @@ export class LinearRouter implements RouterApi {
   }
 
   get size(): number {
-    return this.#routes.length
+    return this.#routes.size
   }
 
   has(id: string): boolean {
     const key = normalizeId(id)
-    return this.#routes.some((r) => r.id === key)
+    return this.#routes.items.some((r) => r.id === key)
   }
 
   /** The routes in evaluation order. */
   routes(): readonly PreparedRoute[] {
-    return this.#routes
+    return this.#routes.items
   }
 
   #insert(route: PreparedRoute): void {
-    const routes = this.#routes
-    let low = 0
-    let high = routes.length
-    while (low < high) {
-      const mid = (low + high) >>> 1
-      if (compareRoutes(routes[mid] as PreparedRoute, route) < 0) low = mid + 1
-      else high = mid
-    }
-    const existing = routes[low]
-    if (existing !== undefined && compareRoutes(existing, route) === 0) {
+    if (this.#routes.hasKey(route)) {
       throw new RouterError(`a route with id ${route.id} and priority ${route.priority} already exists`)
     }
-    routes.splice(low, 0, route)
+    this.#routes.insert({ ...route, seen: 0 })
     this.#fields.add(route.fields)
   }
 }

@@ -1,4 +1,6 @@
-import type { ExpressionTrace } from '../compile/explain.ts'
+import { explainExpr, type ExpressionTrace } from '../compile/explain.ts'
+import type { Expr } from '../syntax/ast.ts'
+import type { RegexCache } from '../values/regex/index.ts'
 import type { Context } from '../context/context.ts'
 import type { Match } from '../context/match.ts'
 import type { Result } from '../diagnostics/diagnostic.ts'
@@ -38,4 +40,20 @@ export interface RouterApi {
   readonly size: number
   /** True when a route with this id is present. */
   has(id: string): boolean
+}
+
+/** Explains routes given in evaluation order, stopping after the first that matches. */
+export function explainRoutes(
+  ordered: readonly { readonly id: string; readonly priority: bigint; readonly source: string | undefined; readonly expr: Expr }[],
+  context: Context,
+  regexes: RegexCache,
+  match: Match | undefined,
+): Explanation {
+  const routes: RouteExplanation[] = []
+  for (const route of ordered) {
+    const trace = explainExpr(route.expr, context, { regexes })
+    routes.push({ id: route.id, priority: route.priority, source: route.source, matched: trace.result, trace })
+    if (trace.result) break
+  }
+  return { match, routes }
 }

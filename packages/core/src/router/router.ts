@@ -1,4 +1,3 @@
-import { explainExpr } from '../compile/explain.ts'
 import type { Matcher } from '../compile/predicate.ts'
 import type { Context } from '../context/context.ts'
 import { MatchRecord, type Match } from '../context/match.ts'
@@ -10,7 +9,7 @@ import { FieldCounter } from './field-counter.ts'
 import { planIndex, type Placement } from './index-plan.ts'
 import { RouteIndex, type DimensionSummary } from './route-index.ts'
 import { compareRoutes, normalizeId, normalizePriority, prepareRoute, RouterError, type PreparedRoute, type RouteInput } from './route.ts'
-import type { Explanation, RouteExplanation, RouterApi } from './router-api.ts'
+import { explainRoutes, type Explanation, type RouterApi } from './router-api.ts'
 import type { SortedRoutes } from './sorted-routes.ts'
 
 /** A route entry as the indexed router keeps it: compiled matcher, placements, and a visit stamp. */
@@ -159,13 +158,7 @@ export class Router implements RouterApi {
   }
 
   explain(context: Context): Explanation {
-    const routes: RouteExplanation[] = []
-    for (const entry of this.#ordered()) {
-      const trace = explainExpr(entry.expr, context, { regexes: this.#regexes })
-      routes.push({ id: entry.id, priority: entry.priority, source: entry.source, matched: trace.result, trace })
-      if (trace.result) break
-    }
-    return { match: this.match(context), routes }
+    return explainRoutes(this.#ordered(), context, this.#regexes, this.match(context))
   }
 
   /** How routes were filed: dimensions with key and route counts, and the residual routes with reasons. */

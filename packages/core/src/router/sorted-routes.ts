@@ -32,6 +32,13 @@ export class SortedRoutes<R extends IndexedRoute = IndexedRoute> {
     return true
   }
 
+  /** True when an entry with the same priority and id is present. */
+  hasKey(route: { readonly priority: bigint; readonly id: string }): boolean {
+    this.finish()
+    const found = this.items[this.#position(route)]
+    return found !== undefined && compareRoutes(found, route) === 0
+  }
+
   /** Sorts after deferred inserts. */
   finish(): void {
     if (this.#sorted) return
@@ -43,7 +50,7 @@ export class SortedRoutes<R extends IndexedRoute = IndexedRoute> {
     return this.items.length
   }
 
-  #position(route: R): number {
+  #position(route: { readonly priority: bigint; readonly id: string }): number {
     const items = this.items
     let low = 0
     let high = items.length
