@@ -190,6 +190,7 @@ export function helpText(): string {
     '       switchyard check EXPRESSION [--schema http|stream]',
     '       switchyard match --config FILE --request JSON [--explain]',
     '       switchyard config validate FILE',
+    '       switchyard migrations bootstrap|up|status   (database = postgres)',
     '       switchyard convert ...                 traditional routes → expressions',
     '',
     'Settings (flag, environment variable, default). Precedence: flag > environment > config file > default.',

@@ -5,6 +5,7 @@ import { check, type CliOutput } from './check.ts'
 import { validateConfigFile } from './config-validate.ts'
 import { match } from './match.ts'
 import { start } from './start.ts'
+import { runMigrations } from '../store/postgres/migrations-cli.ts'
 
 /** The console, as the CLI writes to it. */
 export const CONSOLE: CliOutput = {
@@ -42,6 +43,8 @@ export async function runCli(args: readonly string[], io: CliOutput = CONSOLE): 
     case 'config':
       if (rest[0] === 'validate') return validateConfigFile(rest.slice(1), io)
       return io.err('usage: switchyard config validate FILE\n'), 2
+    case 'migrations':
+      return runMigrations(rest, io)
     case 'convert':
       return convert(rest, io)
     case '--help':
