@@ -1,0 +1,132 @@
+// End-to-end tests of the built GUI in real headless Chromium, without a gateway.
+import { validate } from '@switchyard/core'
+import { httpSchema } from '@switchyard/http'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildPlayground, DIST_DIR, HAS_CHROMIUM, launchChromium } from './browser.ts'
+import { serveStatic, type StaticServer } from './static-server.ts'
+
+describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
+  let browser: Browser
+  let server: StaticServer
+  let page: Page
+  const errors: string[] = []
+
+  beforeAll(async () => {
+    await buildPlayground()
+    server = await serveStatic(DIST_DIR)
+    browser = await launchChromium()
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  async function open(url = server.url): Promise<Page> {
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    page.on('pageerror', (error) => errors.push(error.message))
+    await page.goto(url)
+    await page.locator('[data-testid=verdict]').waitFor()
+    return page
+  }
+
+  /** The first route card's expression editor. */
+  function firstEditor() {
+    return page.locator('.route-card').first().locator('.cm-content')
+  }
+
+  async function replaceExpression(text: string): Promise<void> {
+    const editor = firstEditor()
+    await editor.click()
+    await page.keyboard.press('Control+A')
+    await page.keyboard.press('Delete')
+    // Typed character by character, as a person would, so completion and lint react to input events.
+    await editor.pressSequentially(text, { delay: 5 })
+  }
+
+  it('shows the lint mark under exactly the characters of core’s span', async () => {
+    await open()
+    const source = 'http.path == "/" && http.method == 1'
+    await replaceExpression(source)
+    await page.keyboard.press('Escape')
+    const mismatch = validate(source, httpSchema).diagnostics.find((d) => d.code === 'operator-type-mismatch')
+    expect(mismatch).toBeDefined()
+    const mark = page.locator('.cm-route-diagnostic-operator-type-mismatch')
+    await mark.first().waitFor()
+    const marked = (await mark.allTextContents()).join('')
+    expect(marked).toBe(source.slice(mismatch!.span.start, mismatch!.span.end))
+    expect(await page.locator('.cm-lintRange-error').count()).toBeGreaterThan(0)
+    await page.close()
+  })
+
+  it('accepts a field completion, then offers only the operators of its type', async () => {
+    await open()
+    await replaceExpression('http.me')
+    const list = page.locator('.cm-tooltip-autocomplete')
+    await list.waitFor()
+    await expect.poll(() => list.locator('li').first().textContent()).toContain('http.method')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => firstEditor().textContent()).toBe('http.method')
+    await page.keyboard.type(' ')
+    await list.waitFor()
+    const labels = await list.locator('.cm-completionLabel').allTextContents()
+    expect(labels).toEqual(expect.arrayContaining(['==', '~', '^=', 'contains']))
+    expect(labels).not.toContain('>')
+    expect(labels).not.toContain('http.path')
+    await page.close()
+  })
+
+  it('evaluates a request in the browser and shows the explain trace with the deciding predicate', async () => {
+    await open()
+    await page.getByLabel('Method').selectOption('POST')
+    await page.getByLabel('URL (path and query)').fill('/api/users/7?x=1')
+    await page.getByRole('button', { name: 'Evaluate' }).click()
+    await expect.poll(() => page.locator('[data-testid=verdict]').textContent()).toContain('catch-all')
+    const skipped = page.locator('.trace.skipped').first()
+    expect(await skipped.locator('.trace-head strong').textContent()).toBe('users-api')
+    expect(await skipped.locator('mark.decisive').textContent()).toBe('http.method == "GET"')
+    expect(await skipped.locator('.reason').textContent()).toContain('"POST"')
+
+    await page.getByLabel('Method').selectOption('GET')
+    await page.getByRole('button', { name: 'Evaluate' }).click()
+    await expect.poll(() => page.locator('[data-testid=verdict]').textContent()).toContain('users-api')
+    // strip_path removes the matched prefix; the service path is prepended.
+    expect(await page.locator('[data-testid=upstream-url]').textContent()).toBe('http://users.internal:8080/v1/7?x=1')
+    await page.close()
+  })
+
+  it('reproduces the whole state from a share link', async () => {
+    await open()
+    await replaceExpression('http.path ^= "/shop" && http.headers.x_tenant == "acme"')
+    await page.getByLabel('URL (path and query)').fill('/shop/cart')
+    await page.getByLabel('Headers (one "Name: value" per line)').fill('X-Tenant: acme')
+    await page.getByRole('button', { name: 'Evaluate' }).click()
+    await expect.poll(() => page.locator('[data-testid=verdict]').textContent()).toContain('users-api')
+    const link = await page.getByLabel('Share link').inputValue()
+    const verdict = await page.locator('[data-testid=verdict]').textContent()
+    const trace = await page.locator('.explain').textContent()
+    await page.close()
+
+    await open(link)
+    expect(await firstEditor().textContent()).toBe('http.path ^= "/shop" && http.headers.x_tenant == "acme"')
+    expect(await page.getByLabel('URL (path and query)').inputValue()).toBe('/shop/cart')
+    expect(await page.getByLabel('Headers (one "Name: value" per line)').inputValue()).toBe('X-Tenant: acme')
+    expect(await page.locator('[data-testid=verdict]').textContent()).toBe(verdict)
+    expect(await page.locator('.explain').textContent()).toBe(trace)
+    await page.close()
+  })
+
+  it('works without a gateway: the Routes view says the Admin API is unreachable', async () => {
+    await open()
+    await page.getByRole('link', { name: 'Routes' }).click()
+    await expect.poll(() => page.locator('.routes-view [role=status]').textContent()).toMatch(/Admin API|answer|HTTP/)
+    await page.getByRole('link', { name: 'Playground' }).click()
+    await page.locator('[data-testid=verdict]').waitFor()
+    await page.close()
+  })
+
+  it('raised no page errors', () => {
+    expect(errors).toEqual([])
+  })
+})
