@@ -75,7 +75,7 @@ export function prepareRoute(input: RouteInput, schema: Schema, regexes: RegexCa
   let source: string | undefined
   if (typeof input.expression === 'string') {
     source = input.expression
-    const parsed = parse(source)
+    const parsed = parse(source, { regexes })
     if (!parsed.ok) return parsed
     expr = parsed.value
   } else expr = input.expression

@@ -1,7 +1,7 @@
 import { diagnostic, warning, type Diagnostic, type Result } from '../diagnostics/diagnostic.ts'
 import { cover, span, type Span } from '../diagnostics/span.ts'
 import { formatIpCidr, parseIpCidr, parseIpv4, parseIpv6, ipv4Mask, ipv6Mask } from '../values/ip.ts'
-import { compileRegex } from '../values/regex/index.ts'
+import { compileRegex, type RegexCache } from '../values/regex/index.ts'
 import { INT_MAX } from '../values/types.ts'
 import type { Expr, FieldRef, IntLiteral, Literal, StringLiteral } from './ast.ts'
 import { MAX_EXPRESSION_LENGTH, MAX_NESTING_DEPTH, MAX_PREDICATES } from './limits.ts'
@@ -23,15 +23,21 @@ export interface ParseOutcome {
  * Parses an expression with atc-router's grammar and precedence (`||` binds tighter than `&&`).
  * Reports every syntax error it can recover from, plus a warning where `&&` and `||` mix unparenthesised.
  */
-export function parse(source: string): Result<Expr> {
-  const outcome = parseDetailed(source)
+export function parse(source: string, options: ParseOptions = {}): Result<Expr> {
+  const outcome = parseDetailed(source, options)
   return outcome.expr === undefined
     ? { ok: false, diagnostics: outcome.diagnostics }
     : { ok: true, value: outcome.expr, diagnostics: outcome.diagnostics }
 }
 
+/** Options for parsing. */
+export interface ParseOptions {
+  /** Regexes are compiled to validate them; a shared cache lets the compiler reuse them. */
+  readonly regexes?: RegexCache
+}
+
 /** Like `parse`, but also returns the tokens and never drops what it learned on failure. */
-export function parseDetailed(source: string): ParseOutcome {
+export function parseDetailed(source: string, options: ParseOptions = {}): ParseOutcome {
   if (source.length > MAX_EXPRESSION_LENGTH) {
     return {
       expr: undefined,
@@ -46,7 +52,7 @@ export function parseDetailed(source: string): ParseOutcome {
       ],
     }
   }
-  return new Parser(source).run()
+  return new Parser(source, options.regexes).run()
 }
 
 /** Marks a term that failed to parse; the error has already been reported. */
@@ -76,8 +82,11 @@ class Parser {
   readonly #diagnostics: Diagnostic[] = []
   readonly #tokens: Token[] = []
 
-  constructor(source: string) {
+  readonly #regexes: RegexCache | undefined
+
+  constructor(source: string, regexes: RegexCache | undefined) {
     this.#source = source
+    this.#regexes = regexes
   }
 
   // matcher = expression , END
@@ -352,7 +361,7 @@ class Parser {
   }
 
   #checkRegex(literal: StringLiteral): boolean {
-    const compiled = compileRegex(literal.value)
+    const compiled = this.#regexes?.get(literal.value) ?? compileRegex(literal.value)
     if (compiled.ok) return true
     const { error } = compiled
     const from = valueOffsetToSource(this.#source, literal.span.start, literal.raw, error.start)
