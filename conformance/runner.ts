@@ -17,7 +17,7 @@ import {
   type RouterApi,
   type ValueType,
 } from '@switchyard/core'
-import { contextFromFields, createFieldExtractor, httpSchema, streamSchema, type RequestLike } from '@switchyard/http'
+import { contextFromFields, createFieldExtractor, httpSchema, streamSchema, uriCaptures, type RequestLike } from '@switchyard/http'
 import type { CaseResult, Group, GroupCase, GroupRoute, InvalidEntry, JsonValue } from './group.ts'
 import { expressionRoute, invalidExpressionKind } from './expression-routes.ts'
 import { traditionalSupport } from './traditional.ts'
@@ -111,7 +111,9 @@ function runCase(
     }
   }
   if (match !== undefined && c.expect.captures !== undefined) {
-    const captures = Object.keys(match.captures).length === 0 ? null : match.captures
+    // Traditional routes report Kong's uri_captures: only when a group exists besides 0 (spec §5.7).
+    const traditional = routesById.get(originalRouteId(match.id, routesById) ?? '')?.traditional !== undefined
+    const captures = Object.keys(match.captures).length === 0 || (traditional && uriCaptures(match.captures) === undefined) ? null : match.captures
     if (!sameRecord(captures, c.expect.captures)) problems.push(`captures ${JSON.stringify(c.expect.captures)} ≠ ${JSON.stringify(captures)}`)
   }
   if (c.expect.upstream_path !== undefined || c.expect.upstream_host !== undefined) {

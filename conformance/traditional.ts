@@ -1,5 +1,6 @@
 // The conformance runner's view of traditional routes and upstream requests (issue: traditional routes).
 import type { DiagnosticKind, Match, RouteInput } from '@switchyard/core'
+import { normalizeRoute, traditionalMatchers, upstreamRequest, type ServiceLike } from '@switchyard/http'
 import type { Group, GroupRoute, InvalidEntry, JsonValue } from './group.ts'
 
 /** What the runner needs from the traditional-routes implementation. */
@@ -14,5 +15,50 @@ export interface TraditionalSupport {
   originalId(id: string): string | null
 }
 
-/** Wired by the traditional-routes implementation; undefined until it lands (its cases are skipped). */
-export const traditionalSupport: TraditionalSupport | undefined = undefined
+// Derived (split) matcher id → the route's own id, filled as groups are loaded.
+const owners = new Map<string, string>()
+
+const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' ? value : undefined)
+
+/**
+ * Wired to packages/http: routes use Kong's router defaults (FORMAT.md: unset strip_path,
+ * preserve_host and protocols mean false / no protocol condition) and are converted as given, as
+ * Kong's router unit tests do; invalid entries go through the route entity's validation.
+ */
+export const traditionalSupport: TraditionalSupport | undefined = {
+  matchers(route, group) {
+    const result = traditionalMatchers({ ...route.traditional, id: route.id }, {
+      flavor: group.flavor ?? 'expressions',
+      priority: 'effective',
+      defaults: 'router',
+      check: false,
+    })
+    if (!result.ok) return { ok: false, skip: false, error: result.violation.message }
+    for (const matcher of result.matchers) owners.set(matcher.id, route.id)
+    return { ok: true, entries: result.matchers.map(({ id, priority, expression }) => ({ id, priority, expression })) }
+  },
+  validate(entry, group) {
+    const route = {
+      ...entry.traditional,
+      ...(entry.expression === undefined ? {} : { expression: entry.expression }),
+      ...(entry.priority === undefined ? {} : { priority: Number(entry.priority) }),
+    }
+    return normalizeRoute(route, { flavor: group.flavor ?? 'expressions', defaults: 'router' }).ok ? undefined : 'validation'
+  },
+  upstream(route, _group, match, request) {
+    const recorded = match.matches['http.path']
+    const host = text(request['host'])
+    const scheme = text(request['scheme'])
+    const result = upstreamRequest(
+      route.traditional ?? {},
+      route.service as ServiceLike | undefined,
+      { target: text(request['path']) ?? '/', ...(host === undefined ? {} : { host }), ...(scheme === undefined ? {} : { scheme }) },
+      { ...(typeof recorded === 'string' ? { path: recorded } : {}), captures: match.captures },
+    )
+    if (result.kind !== 'proxy') return undefined
+    return { path: result.path, host: result.host ?? '' }
+  },
+  originalId(id) {
+    return owners.get(id) ?? null
+  },
+}
