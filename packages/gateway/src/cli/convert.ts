@@ -5,6 +5,7 @@
  * converted configuration route sample requests identically.
  */
 import { checkConversion, convertConfig, formatCheck, formatSummary, type Flavor, type Json, type PriorityLayout } from '@switchyard/http'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { parse, stringify } from 'yaml'
 
 /** The CLI's access to the outside world, injected so the command is testable. */
@@ -13,6 +14,20 @@ export interface ConvertIo {
   stderr(text: string): void
   readFile(path: string): string
   writeFile(path: string, text: string): void
+}
+
+/** The gateway CLI's console shape (`out`/`err`), also accepted; files then go through `node:fs`. */
+export interface ConsoleIo {
+  out(text: string): void
+  err(text: string): void
+}
+
+/** Adapts whatever I/O the caller passes: full `ConvertIo`, the CLI console, or nothing (process streams and disk). */
+function resolveIo(io: ConvertIo | ConsoleIo | undefined): ConvertIo {
+  if (io !== undefined && 'stdout' in io) return io
+  const files = { readFile: (path: string) => readFileSync(path, 'utf8'), writeFile: (path: string, text: string) => writeFileSync(path, text) }
+  if (io !== undefined) return { stdout: (text) => io.out(text), stderr: (text) => io.err(text), ...files }
+  return { stdout: (text) => void process.stdout.write(text), stderr: (text) => void process.stderr.write(text), ...files }
 }
 
 const USAGE = `usage: switchyard convert FILE [--check] [--priority effective|documented] [--flavor expressions|traditional_compatible] [-o OUT]
@@ -75,7 +90,8 @@ function isJson(text: string, path: string): boolean {
 }
 
 /** Runs the command; returns the exit status (0 ok, 1 differences or invalid routes, 2 usage or I/O errors). */
-export async function runConvert(argv: string[], io: ConvertIo): Promise<number> {
+export async function runConvert(argv: readonly string[], given?: ConvertIo | ConsoleIo): Promise<number> {
+  const io = resolveIo(given)
   const args = parseArguments(argv)
   if (typeof args === 'string') {
     if (args === '') {
