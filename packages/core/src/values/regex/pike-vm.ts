@@ -8,6 +8,7 @@
  */
 import { type CharSet, contains } from './charset.ts'
 import { type Hir, type Look, nullable } from './hir.ts'
+import { anchoredPrefix, prefixOf } from './prefix.ts'
 import { perlWord } from './unicode.ts'
 
 const SET = 0
@@ -204,6 +205,7 @@ export class PikeVM {
   private readonly anchored: boolean
   private readonly slotCount: number
   private readonly word: CharSet
+  private readonly prefix: string
   // scratch
   private readonly dense: [Int32Array, Int32Array]
   private readonly sparse: [Int32Array, Int32Array]
@@ -230,6 +232,8 @@ export class PikeVM {
     })
     this.start = body.start
     this.anchored = anchoredAtStart(hir)
+    // Every match starts with this literal, so the search can jump between its occurrences.
+    this.prefix = this.anchored ? (anchoredPrefix(hir) ?? '') : prefixOf(hir).text
     this.slotCount = groupCount * 2
     this.word = b.kind.some((k, i) => k === LOOK && (b.arg[i] as number) >= 6 && (b.arg[i] as number) < 16) ? perlWord() : { ranges: [] }
     this.dense = [new Int32Array(n), new Int32Array(n)]
@@ -396,6 +400,15 @@ export class PikeVM {
     let at = 0
     for (;;) {
       if (this.size[cur] === 0 && (matched || (this.anchored && at > 0))) break
+      if (this.size[cur] === 0 && this.prefix.length > 0) {
+        if (this.anchored) {
+          if (!s.startsWith(this.prefix)) break
+        } else {
+          const next = s.indexOf(this.prefix, at)
+          if (next < 0) break
+          at = next
+        }
+      }
       if (!matched && (!this.anchored || at === 0)) {
         if (slots !== undefined) slots.fill(-1)
         this.closure(cur, this.start, s, at, slots, tables?.[cur])

@@ -1,0 +1,116 @@
+/**
+ * Micro-benchmark of the Rust-dialect regex engines against plain V8 RegExp.
+ *
+ *   npx tsx packages/core/bench/regex.bench.ts
+ *
+ * For each pattern it reports the median ns per `test()` call over 15 batches: the engine chosen
+ * in production (`auto`), the Pike VM forced, the translated RegExp forced (only where the safety
+ * analysis allows it), and a hand-written V8 RegExp as the baseline. Catastrophic patterns run the
+ * V8 baseline on a short input only (it is exponential); ours run on the long one.
+ */
+import { compileRegexWith, type CompiledRegex } from '../src/values/regex/index.ts'
+
+interface Row {
+  readonly name: string
+  readonly pattern: string
+  readonly v8: RegExp
+  readonly inputs: readonly string[]
+  readonly v8Inputs?: readonly string[]
+}
+
+const ROUTES: readonly Row[] = [
+  {
+    name: 'exact path',
+    pattern: '^/base/users/\\d+/orders$',
+    v8: /^\/base\/users\/\d+\/orders$/,
+    inputs: ['/base/users/12345/orders', '/base/users/12345/orderz', '/other/path/that/is/longer'],
+  },
+  {
+    name: 'case-insensitive, named group',
+    pattern: '(?i)^/api/v[0-9]+/items/(?P<id>[a-z0-9-]+)$',
+    v8: /^\/api\/v[0-9]+\/items\/(?<id>[a-z0-9-]+)$/i,
+    inputs: ['/API/v2/items/abc-123', '/api/v2/items/abc_123', '/api/v2/other'],
+  },
+  {
+    name: 'prefix and capture',
+    pattern: '^/users/(?P<id>\\d+)(/.*)?$',
+    v8: /^\/users\/(?<id>\d+)(\/.*)?$/,
+    inputs: ['/users/42/profile/settings', '/users/x'],
+  },
+  {
+    name: 'unanchored suffix',
+    pattern: '\\.(css|js|png)$',
+    v8: /\.(css|js|png)$/,
+    inputs: ['/static/app/main.bundle.js', '/static/app/readme.txt'],
+  },
+  {
+    name: 'K9 (unanchored, optional group)',
+    pattern: '/(\\d+)/(?P<name>[a-z]+)(x)?',
+    v8: /\/(\d+)\/(?<name>[a-z]+)(x)?/,
+    inputs: ['/foo/123/abc/z', '/foo/bar/baz/qux'],
+  },
+]
+
+const N = 20_000
+const CATASTROPHIC: readonly Row[] = [
+  { name: 'nested plus', pattern: '^(a+)+$', v8: /^(a+)+$/, inputs: ['a'.repeat(N) + '!'], v8Inputs: ['a'.repeat(20) + '!'] },
+  { name: 'overlapping alternation', pattern: '(a|a)*b', v8: /(a|a)*b/, inputs: ['a'.repeat(N)], v8Inputs: ['a'.repeat(20)] },
+  { name: 'nested star', pattern: '(a*)*b', v8: /(a*)*b/, inputs: ['a'.repeat(N)], v8Inputs: ['a'.repeat(20)] },
+  { name: 'x+x+', pattern: '(x+x+)+y', v8: /(x+x+)+y/, inputs: ['x'.repeat(N)], v8Inputs: ['x'.repeat(20)] },
+  { name: 'six stars', pattern: 'a*a*a*a*a*a*b', v8: /a*a*a*a*a*a*b/, inputs: ['a'.repeat(N)], v8Inputs: ['a'.repeat(40)] },
+]
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[s.length >> 1] as number
+}
+
+/** Median ns per call of `fn` over all inputs, sizing batches to about 5 ms. */
+function measure(fn: (s: string) => boolean, inputs: readonly string[]): number {
+  let iterations = 1
+  for (;;) {
+    const t = performance.now()
+    for (let i = 0; i < iterations; i++) fn(inputs[i % inputs.length] as string)
+    if (performance.now() - t > 5 || iterations > 1 << 22) break
+    iterations *= 2
+  }
+  const samples: number[] = []
+  for (let b = 0; b < 15; b++) {
+    const t = performance.now()
+    for (let i = 0; i < iterations; i++) fn(inputs[i % inputs.length] as string)
+    samples.push(((performance.now() - t) * 1e6) / iterations)
+  }
+  return median(samples)
+}
+
+function compiled(pattern: string, engine: 'auto' | 'regexp' | 'pike-vm'): CompiledRegex {
+  const r = compileRegexWith(pattern, engine)
+  if (!r.ok) throw new Error(`${pattern}: ${r.error.message}`)
+  return r.regex
+}
+
+function fmt(ns: number | undefined): string {
+  if (ns === undefined) return '—'
+  return ns >= 1e6 ? `${(ns / 1e6).toFixed(1)} ms` : ns >= 1e4 ? `${(ns / 1e3).toFixed(1)} µs` : `${ns.toFixed(0)} ns`
+}
+
+function run(title: string, rows: readonly Row[], longInputs: boolean): void {
+  console.log(`\n### ${title}\n`)
+  console.log('| pattern | engine chosen | auto | Pike VM | translated RegExp | plain V8 RegExp |')
+  console.log('|---|---|---|---|---|---|')
+  for (const row of rows) {
+    const auto = compiled(row.pattern, 'auto')
+    const vm = compiled(row.pattern, 'pike-vm')
+    const js = auto.engine === 'regexp' ? compiled(row.pattern, 'regexp') : undefined
+    const a = measure((s) => auto.test(s), row.inputs)
+    const v = measure((s) => vm.test(s), row.inputs)
+    const j = js === undefined ? undefined : measure((s) => js.test(s), row.inputs)
+    const v8Inputs = row.v8Inputs ?? row.inputs
+    const b = measure((s) => row.v8.test(s), v8Inputs)
+    const note = longInputs ? ` (input ${(row.v8Inputs?.[0] ?? '').length} chars)` : ''
+    console.log(`| \`${row.pattern}\` | ${auto.engine} | ${fmt(a)} | ${fmt(v)} | ${fmt(j)} | ${fmt(b)}${note} |`)
+  }
+}
+
+run('Typical route regexes (median ns per test(), inputs cycled)', ROUTES, false)
+run(`Catastrophic patterns (ours on ${N}-char inputs)`, CATASTROPHIC, true)
