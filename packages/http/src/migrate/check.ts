@@ -10,7 +10,7 @@ import type { Flavor } from '../traditional/route.ts'
 import { upstreamRequest, type ServiceLike } from '../upstream.ts'
 import { isObject, type Json, type JsonObject } from './kong-config.ts'
 import { loadConfig, type LoadedEntry } from './load.ts'
-import { sampleRequests, type Sample } from './samples.ts'
+import { crossSamples, sampleRequests, type Sample } from './samples.ts'
 
 /** What one configuration does with one request. */
 export interface Outcome {
@@ -118,8 +118,9 @@ function same(a: Outcome, b: Outcome): boolean {
 }
 
 /**
- * Samples every traditional route of the original configuration (hits and near-misses) and routes
- * each request through both configurations; the converted one runs in the `expressions` flavor.
+ * Samples every traditional route of the original configuration (hits and near-misses, plus hosts ×
+ * paths across routes) and routes each request through both configurations; the converted one runs
+ * in the `expressions` flavor.
  */
 export function checkConversion(original: Json, converted: JsonObject, options: CheckOptions): CheckReport {
   if (!isObject(original)) return { requests: 0, differences: [], skipped: ['the original configuration is not a mapping'] }
@@ -132,6 +133,8 @@ export function checkConversion(original: Json, converted: JsonObject, options: 
     sampled.add(entry.source.id)
     for (const sample of sampleRequests(routeWithAllPaths(entry))) samples.push({ of: entry.source.id, sample })
   }
+  const traditional = [...before.entries.values()].filter((entry) => entry.kind === 'traditional').map(routeWithAllPaths)
+  for (const sample of crossSamples(traditional)) samples.push({ of: 'all routes', sample })
   const differences: Difference[] = []
   for (const { of, sample } of samples) {
     const old = outcome(before, sample, (entry) => entry.source.id)

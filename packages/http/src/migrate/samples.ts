@@ -144,3 +144,30 @@ function streamSamples(route: TraditionalRoute): Sample[] {
   add('near-miss: plain tcp', { scheme: 'tcp' })
   return samples
 }
+
+/** The most cross samples made; beyond it, host/path pairs are taken at an even stride. */
+export const MAX_CROSS_SAMPLES = 6000
+
+/**
+ * Requests that combine one route's host with another route's path, so overlaps between routes
+ * (a host-only route against a wildcard host + path route, say) are exercised: every distinct host
+ * sample × every distinct path sample, thinned to `MAX_CROSS_SAMPLES` at an even stride.
+ */
+export function crossSamples(routes: readonly TraditionalRoute[]): Sample[] {
+  const hosts = new Set<string>()
+  const paths = new Set<string>(['/'])
+  for (const route of routes) {
+    if (isStreamRoute(route)) continue
+    for (const host of route.hosts ?? []) hosts.add(hostSample(host))
+    for (const path of route.paths ?? []) paths.add(pathSample(path))
+  }
+  const pairs: [string, string][] = []
+  for (const host of hosts) for (const path of paths) pairs.push([host, path])
+  const stride = Math.max(1, Math.ceil(pairs.length / MAX_CROSS_SAMPLES))
+  const samples: Sample[] = []
+  for (let i = 0; i < pairs.length; i += stride) {
+    const [host, path] = pairs[i]!
+    samples.push({ label: 'cross host × path', subsystem: 'http', request: { method: 'GET', path, host, scheme: 'http' } })
+  }
+  return samples
+}
