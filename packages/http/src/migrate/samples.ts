@@ -57,6 +57,7 @@ function httpSamples(route: TraditionalRoute): Sample[] {
     headers,
     scheme,
     ...(isPresent(route.snis) ? { sni: sniSample(route.snis[0]!), scheme: 'https' } : {}),
+    ...addressFields(route),
   }
   const samples: Sample[] = []
   const add = (label: string, change: Partial<RequestLike>): void => {
@@ -86,6 +87,8 @@ function httpSamples(route: TraditionalRoute): Sample[] {
   for (const method of route.methods ?? []) add(`hit method ${method}`, { method })
   const other = OTHER_METHODS.find((method) => !(route.methods ?? []).includes(method))
   if (isPresent(route.methods) && other !== undefined) add(`near-miss method ${other}`, { method: other })
+  // Routes without methods also take requests that method-specific routes do not.
+  if (!isPresent(route.methods)) for (const method of ['POST', 'PUT']) add(`hit method ${method}`, { method })
   for (const [name, values] of Object.entries(route.headers ?? {})) {
     for (const value of values) add(`hit header ${name}: ${value}`, { headers: { ...headers, [name]: headerSample(value) } })
     add(`hit header ${name} upper case`, { headers: { ...headers, [name.toUpperCase()]: (headers[name] ?? '').toUpperCase() } })
@@ -100,6 +103,17 @@ function httpSamples(route: TraditionalRoute): Sample[] {
     add(`hit sni ${sni} over http (ignored)`, { scheme: 'http' })
   }
   return samples
+}
+
+function addressFields(route: TraditionalRoute): Partial<RequestLike> {
+  const source = isPresent(route.sources) ? addressSample(route.sources[0]!) : {}
+  const destination = isPresent(route.destinations) ? addressSample(route.destinations[0]!) : {}
+  return {
+    ...(source.ip === undefined ? {} : { src_ip: source.ip }),
+    ...(source.port === undefined ? {} : { src_port: source.port }),
+    ...(destination.ip === undefined ? {} : { dst_ip: destination.ip }),
+    ...(destination.port === undefined ? {} : { dst_port: destination.port }),
+  }
 }
 
 function addressSample(element: AddressMatch): { ip?: string; port?: number } {
