@@ -103,9 +103,11 @@ export async function parseBody(request: IncomingMessage): Promise<ParsedBody> {
   if (type === 'multipart/form-data') {
     try {
       // Node's fetch Response parses multipart bodies, so no extra dependency is needed.
-      const data = await new Response(buffer, { headers: { 'content-type': contentType } }).formData()
+      const data = await new Response(new Uint8Array(buffer), { headers: { 'content-type': contentType } }).formData()
+      const parts: [string, string | Blob][] = []
+      data.forEach((value, key) => parts.push([key, value]))
       const pairs: [string, string][] = []
-      for (const [key, value] of data.entries()) pairs.push([key, typeof value === 'string' ? value : await value.text()])
+      for (const [key, value] of parts) pairs.push([key, typeof value === 'string' ? value : await value.text()])
       return { ok: true, value: decodeForm(pairs), form: true, raw, type }
     } catch {
       return { ok: false, message: 'invalid multipart body' }

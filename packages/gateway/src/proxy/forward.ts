@@ -151,9 +151,16 @@ export class Upstreams {
       if (!connected) onError(upstreamError(error))
       else client.destroy()
     })
-    client.once('error', () => socket.destroy())
-    client.once('close', () => socket.destroy())
-    socket.once('close', () => client.destroy())
+    // A tunnel has no half-open state worth keeping: when either side ends, both are closed.
+    const closeBoth = (): void => {
+      socket.destroy()
+      client.destroy()
+    }
+    for (const side of [client, socket]) {
+      side.once('end', closeBoth)
+      side.once('close', closeBoth)
+    }
+    client.once('error', closeBoth)
   }
 
   /** Closes every pool (waiting for in-flight requests). */

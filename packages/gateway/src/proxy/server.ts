@@ -134,6 +134,8 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
   const handleRequest = (request: IncomingMessage, response: ServerResponse): void => {
     const started = performance.now()
     const requestId = randomUUID()
+    // Read now: the socket is detached from the request once the response ends.
+    const clientIp = clientAddress(request.socket)
     const decision = decide(options.resolve, request, scheme)
     const finish = (status: number, resolution: Resolution | undefined, upstreamLatency: number | undefined): void => {
       options.observe({
@@ -147,7 +149,7 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
         serviceName: resolution?.service?.name,
         upstreamLatency,
         totalLatency: performance.now() - started,
-        clientIp: clientAddress(request.socket),
+        clientIp,
       })
     }
     if (decision.kind === 'error') {
@@ -162,7 +164,7 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
     const { resolution } = decision
     const service = resolution.service
     const { host, port } = forwardedHostPort(request)
-    const headers = upstreamHeaders(request.headers, request.rawHeaders, resolution.host, { clientIp: clientAddress(request.socket), proto: scheme, host, port, path: (request.url ?? '/').split('?')[0] ?? '/', prefix: resolution.prefix, via: VIA }, undefined)
+    const headers = upstreamHeaders(request.headers, request.rawHeaders, resolution.host, { clientIp, proto: scheme, host, port, path: (request.url ?? '/').split('?')[0] ?? '/', prefix: resolution.prefix, via: VIA }, undefined)
     headers.push([REQUEST_ID_HEADER, requestId])
     options.upstreams
       .forward(request, response, { service, method: request.method ?? 'GET', path: resolution.path, headers }, { via: VIA, [REQUEST_ID_HEADER]: requestId })

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -39,12 +39,18 @@ export async function startUpstream(name = 'upstream', handler?: (request: Incom
         })
       }),
   )
+  // Upgraded sockets are not closed by closeAllConnections, so track every socket.
+  const sockets = new Set<Socket>()
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+  })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return {
     port: (server.address() as AddressInfo).port,
     server,
     close: () => new Promise((resolve) => {
-      server.closeAllConnections()
+      for (const socket of sockets) socket.destroy()
       server.close(() => resolve())
     }),
   }
@@ -139,6 +145,19 @@ export function spawnGateway(args: readonly string[], env: Record<string, string
       clearTimeout(timer)
       reject(new Error(`gateway exited with ${String(code)} before starting:\n${stderr}`))
     })
+  })
+}
+
+/** A plain HTTP GET with full control of headers (fetch forbids Host and Connection). */
+export function httpGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { headers }, (response) => {
+      let body = ''
+      response.on('data', (c: Buffer) => (body += c.toString('utf8')))
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }))
+    })
+    request.on('error', reject)
+    request.end()
   })
 }
 

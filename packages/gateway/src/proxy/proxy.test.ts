@@ -1,0 +1,210 @@
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { request as httpsRequest } from 'node:https'
+import { connect, type Socket } from 'node:net'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { adminCall, httpGet, startInProcess, startUpstream, tempDir, type Echo, type InProcessGateway, type TestServer } from '../testing/harness.ts'
+
+let gw: InProcessGateway
+let alpha: TestServer
+let beta: TestServer
+let slow: TestServer
+let streaming: TestServer
+let certs: { path: string; cleanup: () => void }
+const call = (method: string, path: string, body?: unknown) => adminCall(gw.admin, method, path, body)
+
+/** Sends raw bytes on a new connection and returns everything the gateway answers. */
+function raw(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1')
+    let out = ''
+    socket.on('data', (c: Buffer) => (out += c.toString('latin1')))
+    socket.on('end', () => resolve(out))
+    socket.on('error', reject)
+    socket.write(text, 'latin1')
+    setTimeout(() => socket.end(), 500)
+  })
+}
+
+beforeAll(async () => {
+  certs = tempDir()
+  // A self-signed certificate made at test time: nothing secret is committed.
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=a.test', '-addext', 'subjectAltName=DNS:a.test,DNS:b.test', '-keyout', join(certs.path, 'key.pem'), '-out', join(certs.path, 'cert.pem')], { stdio: 'ignore' })
+  gw = await startInProcess({ proxy_listen: '127.0.0.1:0, 127.0.0.1:0 ssl', ssl_cert: join(certs.path, 'cert.pem'), ssl_cert_key: join(certs.path, 'key.pem') })
+  alpha = await startUpstream('alpha')
+  beta = await startUpstream('beta')
+  slow = await startUpstream('slow', () => {})
+  streaming = await startUpstream('streaming', (request, response) => {
+    if (request.url === '/body') {
+      const hash = createHash('sha256')
+      let size = 0
+      request.on('data', (c: Buffer) => (hash.update(c), (size += c.length)))
+      request.on('end', () => response.end(JSON.stringify({ size, sha: hash.digest('hex') })))
+      return
+    }
+    response.writeHead(200, { 'content-type': 'text/plain', connection: 'x-secret', 'x-secret': 'drop me', 'keep-alive': 'timeout=5' })
+    response.write('first;')
+    // The second chunk is sent only when the test has seen the first: proof of streaming.
+    streaming.server.once('release', () => response.end('second'))
+  })
+  streaming.server.on('upgrade', (request, socket: Socket) => {
+    socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n')
+    socket.write(`hello ${request.url ?? ''}`)
+    socket.on('data', (c: Buffer) => socket.write(c))
+  })
+  await call('POST', '/services', { name: 'alpha', url: `http://127.0.0.1:${alpha.port}/base` })
+  await call('POST', '/services', { name: 'beta', url: `http://127.0.0.1:${beta.port}` })
+  await call('POST', '/services', { name: 'down', url: 'http://127.0.0.1:1', retries: 0 })
+  await call('POST', '/services', { name: 'slow', url: `http://127.0.0.1:${slow.port}`, read_timeout: 300, retries: 0 })
+  await call('POST', '/services', { name: 'streaming', url: `http://127.0.0.1:${streaming.port}` })
+  await call('POST', '/services/alpha/routes', { name: 'alpha-prefix', expression: 'http.path ^= "/alpha"' })
+  await call('POST', '/services/beta/routes', { name: 'beta-trad', paths: ['/beta'], strip_path: false, preserve_host: true })
+  await call('POST', '/services/beta/routes', { name: 'beta-header', expression: 'http.headers.x_pick == "beta"', priority: 10 })
+  await call('POST', '/services/down/routes', { expression: 'http.path == "/down"' })
+  await call('POST', '/services/slow/routes', { expression: 'http.path == "/slow"' })
+  await call('POST', '/services/streaming/routes', { expression: 'http.path ^= "/stream" || http.path == "/body" || http.path == "/ws"', strip_path: false })
+  await call('POST', '/services/alpha/routes', { expression: 'http.path == "/secure"', protocols: ['https'] })
+  await call('POST', '/services/alpha/routes', { name: 'sni-a', expression: 'tls.sni == "a.test" && http.path == "/sni"' })
+  await call('POST', '/services/beta/routes', { name: 'sni-b', expression: 'tls.sni == "b.test" && http.path == "/sni"' })
+  await call('POST', '/routes', { expression: 'http.path == "/serviceless"' })
+})
+
+afterAll(async () => {
+  await gw.close()
+  await Promise.all([alpha, beta, slow, streaming].map((s) => s.close()))
+  certs.cleanup()
+})
+
+async function echo(path: string, init?: RequestInit): Promise<{ status: number; echo: Echo; headers: Headers }> {
+  const response = await fetch(gw.proxy + path, init)
+  return { status: response.status, echo: (await response.json()) as Echo, headers: response.headers }
+}
+
+describe('routing and upstream requests', () => {
+  it('strips the recorded prefix and joins the service path (expression route)', async () => {
+    const { status, echo: seen, headers } = await echo('/alpha/x?q=1')
+    expect(status).toBe(200)
+    expect(seen).toMatchObject({ name: 'alpha', url: '/base/x?q=1' })
+    expect(seen.headers['host']).toBe(`127.0.0.1:${alpha.port}`)
+    expect(headers.get('via')).toMatch(/switchyard/)
+    expect(headers.get('x-switchyard-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
+  it('keeps the path and the client Host with strip_path false and preserve_host (traditional route)', async () => {
+    const seen = JSON.parse((await httpGet(`${gw.proxy}/beta/y`, { host: 'client.example:8000' })).body) as Echo
+    expect(seen).toMatchObject({ name: 'beta', url: '/beta/y' })
+    expect(seen.headers['host']).toBe('client.example:8000')
+  })
+
+  it('sets X-Forwarded-* and Via, and strips hop-by-hop headers both ways', async () => {
+    const seen = JSON.parse((await httpGet(`${gw.proxy}/alpha`, { 'x-forwarded-for': '10.0.0.1', connection: 'x-drop', 'x-drop': 'gone', 'x-keep': 'kept' })).body) as Echo
+    expect(seen.headers).toMatchObject({ 'x-forwarded-for': '10.0.0.1, 127.0.0.1', 'x-forwarded-proto': 'http', 'x-forwarded-host': '127.0.0.1', 'x-forwarded-path': '/alpha', 'x-forwarded-prefix': '/alpha', 'x-real-ip': '127.0.0.1', 'x-keep': 'kept' })
+    expect(seen.headers['x-forwarded-port']).toBe(new URL(gw.proxy).port)
+    expect(seen.headers['via']).toMatch(/^1\.1 switchyard\//)
+    expect(seen.headers['x-drop']).toBeUndefined()
+  })
+
+  it('routes on a header with a higher-priority expression route', async () => {
+    expect((await echo('/beta/z', { headers: { 'x-pick': 'beta' } })).echo.name).toBe('beta')
+    expect((await echo('/alpha', { headers: { 'x-pick': 'beta' } })).echo.name).toBe('beta')
+  })
+
+  it('streams response bodies and strips the response hop-by-hop headers', async () => {
+    const response = await fetch(`${gw.proxy}/stream`)
+    expect(response.headers.get('x-secret')).toBeNull()
+    expect(response.headers.get('keep-alive')).not.toBe('timeout=5')
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader()
+    const first = await reader.read()
+    expect(new TextDecoder().decode(first.value)).toBe('first;')
+    streaming.server.emit('release')
+    let rest = ''
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value)
+    expect(rest).toBe('second')
+  })
+
+  it('streams a large request body intact', async () => {
+    const body = Buffer.alloc(8 * 1024 * 1024, 'abcdefgh')
+    const response = await fetch(`${gw.proxy}/body`, { method: 'POST', body })
+    expect(await response.json()).toEqual({ size: body.length, sha: createHash('sha256').update(body).digest('hex') })
+  })
+
+  it('passes WebSocket upgrades through', async () => {
+    const port = Number(new URL(gw.proxy).port)
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1')
+      let out = ''
+      socket.on('data', (c: Buffer) => {
+        out += c.toString()
+        if (out.includes('hello /ws') && !out.includes('ping')) socket.write('ping')
+        if (out.includes('ping')) socket.end(), resolve(out)
+      })
+      socket.on('error', reject)
+      socket.write('GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n')
+    })
+    expect(answer).toMatch(/^HTTP\/1\.1 101/)
+    expect(answer).toContain('hello /ws')
+    expect(answer).toContain('ping')
+  })
+})
+
+describe('errors', () => {
+  it('answers 404 with Kong body and a request id', async () => {
+    const response = await fetch(`${gw.proxy}/nothing-here`)
+    expect(response.status).toBe(404)
+    const body = (await response.json()) as { message: string; request_id: string }
+    expect(body.message).toBe('no Route matched with those values')
+    expect(response.headers.get('x-switchyard-request-id')).toBe(body.request_id)
+  })
+
+  it('answers 502 when the upstream is down and 504 when it is too slow', async () => {
+    const down = await fetch(`${gw.proxy}/down`)
+    expect(down.status).toBe(502)
+    expect(((await down.json()) as { message: string }).message).toBe('An invalid response was received from the upstream server')
+    const started = Date.now()
+    const timeout = await fetch(`${gw.proxy}/slow`)
+    expect(timeout.status).toBe(504)
+    expect(((await timeout.json()) as { message: string }).message).toBe('The upstream server is timing out')
+    expect(Date.now() - started).toBeLessThan(5000)
+  })
+
+  it('answers 426 for an https-only route reached over http, and 503 without a service', async () => {
+    const response = await fetch(`${gw.proxy}/secure`)
+    expect(response.status).toBe(426)
+    expect(((await response.json()) as { message: string }).message).toBe('Please use HTTPS protocol')
+    expect((await fetch(`${gw.proxy}/serviceless`)).status).toBe(503)
+  })
+
+  it.each([
+    ['a bad percent-encoding', 'GET /alpha/%zz HTTP/1.1\r\nHost: x\r\n\r\n'],
+    ['a malformed request line', 'THIS IS NOT HTTP\r\n\r\n'],
+    ['a malformed header', 'GET /alpha HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n'],
+  ])('answers 400 to %s and keeps serving', async (_name, text) => {
+    const port = Number(new URL(gw.proxy).port)
+    expect(await raw(port, text)).toMatch(/^HTTP\/1\.1 400/)
+    expect((await echo('/alpha')).status).toBe(200)
+  })
+})
+
+describe('https', () => {
+  function get(servername: string, path: string): Promise<{ status: number; body: string }> {
+    const port = gw.gateway.proxy.addresses[1]?.port
+    return new Promise((resolve, reject) => {
+      const request = httpsRequest({ host: '127.0.0.1', port, path, servername, rejectUnauthorized: false }, (response) => {
+        let body = ''
+        response.on('data', (c: Buffer) => (body += c.toString()))
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }))
+      })
+      request.on('error', reject)
+      request.end()
+    })
+  }
+
+  it('routes on the client SNI and serves https-only routes', async () => {
+    expect((JSON.parse((await get('a.test', '/sni')).body) as Echo).name).toBe('alpha')
+    expect((JSON.parse((await get('b.test', '/sni')).body) as Echo).name).toBe('beta')
+    const secure = await get('a.test', '/secure')
+    expect(secure.status).toBe(200)
+    expect((JSON.parse(secure.body) as Echo).headers['x-forwarded-proto']).toBe('https')
+  })
+})
