@@ -757,7 +757,8 @@ function checkNesting(root: Ast): void {
         children.push(node.set)
         break
       case 'union':
-        span = node.span
+        // Rust's empty union is an `Empty` item, which does not count as a level.
+        if (node.items.length >= 2) span = node.span
         children.push(...node.items)
         break
       case 'op':

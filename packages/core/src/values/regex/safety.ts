@@ -10,7 +10,8 @@
  * 3. Alternation branches never match empty and start with disjoint characters, so the first
  *    character picks the branch: `(a|ab)`, `(a|a)*` go to the VM.
  * 4. What may follow a variable repetition cannot start with a character the repetition's body
- *    uses: `a*a*`, `\d+\d`, `.*` then a slash go to the VM (these are polynomial when the match fails).
+ *    uses, unless what follows can never fail (`[a-z]+(x)?` at the end is fine: the first try
+ *    succeeds): `a*a*b`, `\d+\d`, `.*` then a slash go to the VM (polynomial when a match fails).
  * 5. Unanchored search: a loop that can be entered at many start positions (at the pattern start,
  *    or right after a character it also matches) and can fail after it would cost O(n²) over all
  *    start positions: `\d+x` unanchored goes to the VM.
@@ -198,7 +199,7 @@ function check(h: Hir, cont: Cont, prev: Prev, anchored: boolean): boolean {
         if (contains(h.sub, isVariableRep)) return false
         if (contains(h.sub, (x) => x.k === 'alt') && contains(h.sub, (x) => x.k === 'cap')) return false
       }
-      if (h.min !== h.max && overlaps(body, cont.first)) return false
+      if (h.min !== h.max && cont.canFail && overlaps(body, cont.first)) return false
       if (!anchored && loops && h.min !== h.max && (prev.start || overlaps(prev.last, body)) && cont.canFail) return false
       const innerCont: Cont = loops ? { first: union(first(h.sub), cont.first), canFail: true } : cont
       const innerPrev: Prev = loops ? { last: union(last(h.sub), prev.last), start: prev.start } : prev
