@@ -15,8 +15,3 @@ export function luaToNumber(text: string): number | undefined {
   if (/^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/.test(trimmed)) return Number(trimmed)
   return undefined
 }
-
-/** Formats a number as Lua's `..` concatenation does for integral values (`80`, not `80.0`). */
-export function luaNumberText(value: number): string {
-  return Number.isInteger(value) ? String(value) : String(value)
-}
