@@ -88,6 +88,8 @@ export function loadDeclarative(value: unknown, options: DeclarativeOptions): De
   const services: Service[] = []
   const routes: Route[] = []
   const pendingRoutes: { location: string; input: JsonObject; serviceRef: Json | undefined }[] = []
+  // Every declared service, valid or not: its routes are still checked, and its own errors reported once.
+  const serviceIds = new Map<string, string>()
 
   const list = (key: string, where: string, source: JsonObject): JsonObject[] => {
     const items = source[key]
@@ -100,6 +102,8 @@ export function loadDeclarative(value: unknown, options: DeclarativeOptions): De
     const location = `services[${index}]`
     const { routes: _nested, ...input } = raw
     const id = typeof input['id'] === 'string' ? input['id'] : stableId(`services:${typeof input['name'] === 'string' ? input['name'] : index}`)
+    serviceIds.set(id, id)
+    if (typeof input['name'] === 'string') serviceIds.set(input['name'], id)
     const prepared = prepareService(input, id, undefined, context)
     if (!prepared.ok) problems.push(...violationProblems(location, prepared.violation))
     else services.push(prepared.service)
@@ -109,11 +113,6 @@ export function loadDeclarative(value: unknown, options: DeclarativeOptions): De
   })
   list('routes', 'routes', value).forEach((route, index) => pendingRoutes.push({ location: `routes[${index}]`, input: route, serviceRef: route['service'] }))
 
-  const serviceIds = new Map<string, string>()
-  for (const s of services) {
-    serviceIds.set(s.id, s.id)
-    if (s.name !== null) serviceIds.set(s.name, s.id)
-  }
   for (const pending of pendingRoutes) {
     const { service: _ignored, ...input } = pending.input
     let serviceId: string | null = null

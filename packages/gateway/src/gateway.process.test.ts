@@ -1,0 +1,168 @@
+import { execFile } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { request as httpRequest } from 'node:http'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { adminCall, httpGet, spawnGateway, startUpstream, tempDir, type Echo, type TestServer } from './testing/harness.ts'
+
+const run = promisify(execFile)
+let upstream: TestServer
+let slow: TestServer
+const dirs: { cleanup: () => void }[] = []
+
+function dir(): string {
+  const d = tempDir()
+  dirs.push(d)
+  return d.path
+}
+
+beforeAll(async () => {
+  upstream = await startUpstream('mock')
+  slow = await startUpstream('slow', (_request, response) => {
+    setTimeout(() => response.end('finished'), 700)
+  })
+})
+afterAll(async () => {
+  await upstream.close()
+  await slow.close()
+  for (const d of dirs) d.cleanup()
+})
+
+describe('switchyard start (real processes)', () => {
+  it('runs the curl flow from Kong’s expressions announcement, with a real multipart body', async () => {
+    const gw = await spawnGateway(['--prefix', dir()])
+    try {
+      const admin = `http://localhost:${gw.adminPort}`
+      await run('curl', ['-sf', '-X', 'POST', `${admin}/services`, '--data', 'name=example-service', '--data', `url=http://127.0.0.1:${upstream.port}`])
+      const route = await run('curl', ['-sf', '--request', 'POST', '--url', `${admin}/services/example-service/routes`, '--header', 'Content-Type: multipart/form-data', '--form-string', 'expression=(http.path == "/mock" || net.protocol == "https")'])
+      expect(JSON.parse(route.stdout)).toMatchObject({ expression: '(http.path == "/mock" || net.protocol == "https")' })
+      const proxied = await run('curl', ['-si', `http://localhost:${gw.proxyPorts[0] ?? 0}/mock`])
+      expect(proxied.stdout).toMatch(/^HTTP\/1\.1 200/)
+      expect(proxied.stdout).toContain('"name":"mock"')
+    } finally {
+      expect(await gw.stop()).toBe(0)
+    }
+  })
+
+  it('keeps everything across a restart (SQLite in the prefix folder)', async () => {
+    const prefix = dir()
+    const first = await spawnGateway(['--prefix', prefix])
+    await adminCall(first.admin, 'POST', '/services', { name: 'kept', url: `http://127.0.0.1:${upstream.port}` })
+    await adminCall(first.admin, 'POST', '/services/kept/routes', { name: 'kept-route', paths: ['/kept'], tags: ['x'] })
+    expect(await first.stop()).toBe(0)
+    const second = await spawnGateway(['--prefix', prefix])
+    try {
+      expect((await adminCall(second.admin, 'GET', '/routes/kept-route')).body).toMatchObject({ paths: ['/kept'], tags: ['x'] })
+      expect(((await (await fetch(`${second.proxy}/kept`)).json()) as Echo).name).toBe('mock')
+    } finally {
+      await second.stop()
+    }
+  })
+
+  it('finishes in-flight requests on SIGTERM, then exits 0', async () => {
+    const gw = await spawnGateway(['--prefix', dir()])
+    await adminCall(gw.admin, 'POST', '/services', { name: 'slow', url: `http://127.0.0.1:${slow.port}` })
+    await adminCall(gw.admin, 'POST', '/services/slow/routes', { paths: ['/slow'] })
+    const inFlight = httpGet(`${gw.proxy}/slow`)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    const exited = gw.stop('SIGTERM')
+    const answer = await inFlight
+    expect(answer).toMatchObject({ status: 200, body: 'finished' })
+    expect(await exited).toBe(0)
+    await expect(fetch(`${gw.proxy}/slow`)).rejects.toThrow()
+  })
+
+  it('refuses a non-loopback Admin API without a token, and checks the token when set', async () => {
+    await expect(spawnGateway(['--prefix', dir(), '--admin-listen', '0.0.0.0:0'])).rejects.toThrow(/requires admin_token/)
+    const gw = await spawnGateway(['--prefix', dir(), '--admin-listen', '0.0.0.0:0'], { SWITCHYARD_ADMIN_TOKEN: 's3cret' })
+    try {
+      expect((await fetch(`${gw.admin}/services`)).status).toBe(401)
+      expect((await fetch(`${gw.admin}/services`, { headers: { authorization: 'Bearer s3cret' } })).status).toBe(200)
+      expect((await fetch(`${gw.admin}/services`, { headers: { 'kong-admin-token': 's3cret' } })).status).toBe(200)
+    } finally {
+      await gw.stop()
+    }
+  })
+})
+
+describe('DB-less mode', () => {
+  const config = (port: number, path: string) => `_format_version: "3.0"
+services:
+  - name: mock
+    url: http://127.0.0.1:${port}
+    routes:
+      - name: r1
+        expression: http.path == "${path}"
+`
+
+  it('loads kong.yml, replaces it live with POST /config, and rejects a bad config listing every problem', async () => {
+    const d = dir()
+    const file = join(d, 'kong.yml')
+    writeFileSync(file, config(upstream.port, '/one'))
+    const gw = await spawnGateway(['--prefix', d, '--database', 'off', '--declarative-config', file])
+    try {
+      expect((await fetch(`${gw.proxy}/one`)).status).toBe(200)
+      const replaced = await fetch(`${gw.admin}/config`, { method: 'POST', body: config(upstream.port, '/two'), headers: { 'content-type': 'application/x-yaml' } })
+      expect(replaced.status).toBe(201)
+      expect((await fetch(`${gw.proxy}/two`)).status).toBe(200)
+      expect((await fetch(`${gw.proxy}/one`)).status).toBe(404)
+      const bad = `_format_version: "3.0"
+services:
+  - name: broken
+    port: 99999
+    routes:
+      - expression: http.path == 1
+routes:
+  - paths: [/x]
+    service: missing
+`
+      const rejected = await fetch(`${gw.admin}/config`, { method: 'POST', body: bad, headers: { 'content-type': 'application/x-yaml' } })
+      expect(rejected.status).toBe(400)
+      const body = (await rejected.json()) as { code: number; name: string; flattened_errors: { location: string }[] }
+      expect(body).toMatchObject({ code: 14, name: 'invalid declarative configuration' })
+      expect(body.flattened_errors.map((e) => e.location)).toEqual(expect.arrayContaining(['services[0].host', 'services[0].port', 'services[0].routes[0]', 'routes[0].service']))
+      expect((await fetch(`${gw.proxy}/two`)).status).toBe(200)
+    } finally {
+      await gw.stop()
+    }
+  })
+
+  it('refuses to start on an invalid declarative file', async () => {
+    const d = dir()
+    const file = join(d, 'kong.yml')
+    writeFileSync(file, '_format_version: "3.0"\nservices:\n  - name: x\n')
+    await expect(spawnGateway(['--prefix', d, '--database', 'off', '--declarative-config', file])).rejects.toThrow(/services\[0\]\.host/)
+  })
+})
+
+describe('workers', () => {
+  it('runs N proxy workers and gets every Admin API change to all of them within 100 ms', async () => {
+    const gw = await spawnGateway(['--prefix', dir(), '--workers', '2'])
+    try {
+      await adminCall(gw.admin, 'POST', '/services', { name: 'w', url: `http://127.0.0.1:${upstream.port}` })
+      for (let round = 0; round < 3; round++) {
+        await adminCall(gw.admin, 'POST', '/services/w/routes', { name: `w${round}`, expression: `http.path == "/w${round}"` })
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        // Fresh connections spread over the workers; every one must know the new route.
+        const statuses = await Promise.all(
+          Array.from({ length: 16 }, () =>
+            new Promise<number>((resolve, reject) => {
+              const request = httpRequest(`${gw.proxy}/w${round}`, { agent: false }, (response) => {
+                response.resume()
+                resolve(response.statusCode ?? 0)
+              })
+              request.on('error', reject)
+              request.end()
+            }),
+          ),
+        )
+        expect(statuses.every((s) => s === 200)).toBe(true)
+      }
+      const metrics = await (await fetch(`${gw.admin}/metrics`)).text()
+      expect(metrics).toContain('switchyard_http_requests_total{route="w2",service="w",status_class="2xx"} 16')
+    } finally {
+      expect(await gw.stop()).toBe(0)
+    }
+  })
+})
