@@ -28,7 +28,7 @@ export { MAX_EXPRESSION_LENGTH, MAX_NESTING_DEPTH, MAX_PREDICATES } from './synt
 export { Schema } from './schema/schema.ts'
 
 export type { CheckedExpression } from './check/checker.ts'
-export { check, literalType, operatorsFor } from './check/checker.ts'
+export { check, checkPredicates, literalType, operatorsFor } from './check/checker.ts'
 export type { Validation } from './check/validate.ts'
 export { validate } from './check/validate.ts'
 

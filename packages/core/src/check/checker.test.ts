@@ -75,6 +75,14 @@ describe('type rules (spec §4.2)', () => {
     ])
   })
 
+  it('still checks the predicates that parsed when another part has a syntax error', () => {
+    expect(validate('foo == "x" && http.path = "/" && lower(i) == 2', schema).diagnostics.map((d) => d.code)).toEqual([
+      'unknown-field',
+      'expected-operator',
+      'lower-needs-string',
+    ])
+  })
+
   it('lists the fields an expression reads', () => {
     expect(validate('http.headers.foo == "1" || (a == "x" && http.headers.foo == "2")', schema).fields).toEqual(['http.headers.foo', 'a'])
   })

@@ -19,14 +19,22 @@ export interface CheckedExpression {
  * `lower()` on a non-String field at the transformation.
  */
 export function check(expr: Expr, schema: Schema): Result<CheckedExpression> {
-  const diagnostics: Diagnostic[] = []
-  const fieldTypes = new Map<string, ValueType>()
-  forEachPredicate(expr, (predicate) => {
-    const type = checkPredicate(predicate, schema, diagnostics)
-    if (type !== undefined) fieldTypes.set(predicate.field.name, type)
-  })
+  const predicates: Predicate[] = []
+  forEachPredicate(expr, (predicate) => predicates.push(predicate))
+  const { diagnostics, fieldTypes } = checkPredicates(predicates, schema)
   if (diagnostics.length > 0) return { ok: false, diagnostics }
   return { ok: true, value: { expr, fields: [...fieldTypes.keys()], fieldTypes }, diagnostics: [] }
+}
+
+/** Checks predicates one by one; used on the predicates of an expression that did not fully parse too. */
+export function checkPredicates(predicates: readonly Predicate[], schema: Schema): { diagnostics: Diagnostic[]; fieldTypes: Map<string, ValueType> } {
+  const diagnostics: Diagnostic[] = []
+  const fieldTypes = new Map<string, ValueType>()
+  for (const predicate of predicates) {
+    const type = checkPredicate(predicate, schema, diagnostics)
+    if (type !== undefined) fieldTypes.set(predicate.field.name, type)
+  }
+  return { diagnostics, fieldTypes }
 }
 
 /** The type of a right-hand literal as the checker sees it. */

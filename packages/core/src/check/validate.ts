@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts'
 import type { Schema } from '../schema/schema.ts'
-import { parse } from '../syntax/parser.ts'
-import { check } from './checker.ts'
+import { parseDetailed } from '../syntax/parser.ts'
+import { check, checkPredicates } from './checker.ts'
 
 /** What an editor or the Admin API shows for an expression. */
 export interface Validation {
@@ -13,11 +13,17 @@ export interface Validation {
   readonly fields: readonly string[]
 }
 
-/** Parses and checks an expression against a schema, reporting every problem found. */
+/**
+ * Parses and checks an expression against a schema, reporting every problem found: when the
+ * expression does not parse, the predicates that did parse are still checked.
+ */
 export function validate(source: string, schema: Schema): Validation {
-  const parsed = parse(source)
-  if (!parsed.ok) return { ok: false, diagnostics: parsed.diagnostics, fields: [] }
-  const checked = check(parsed.value, schema)
+  const parsed = parseDetailed(source)
+  if (parsed.expr === undefined) {
+    const checked = checkPredicates(parsed.predicates, schema).diagnostics
+    return { ok: false, diagnostics: [...parsed.diagnostics, ...checked].sort((a, b) => a.span.start - b.span.start), fields: [] }
+  }
+  const checked = check(parsed.expr, schema)
   const diagnostics = [...parsed.diagnostics, ...checked.diagnostics].sort((a, b) => a.span.start - b.span.start)
   return checked.ok
     ? { ok: true, diagnostics, fields: checked.value.fields }

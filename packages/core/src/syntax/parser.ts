@@ -3,7 +3,7 @@ import { cover, span, type Span } from '../diagnostics/span.ts'
 import { formatIpCidr, parseIpCidr, parseIpv4, parseIpv6, ipv4Mask, ipv6Mask } from '../values/ip.ts'
 import { compileRegex, type RegexCache } from '../values/regex/index.ts'
 import { INT_MAX } from '../values/types.ts'
-import type { Expr, FieldRef, IntLiteral, Literal, StringLiteral } from './ast.ts'
+import type { Expr, FieldRef, IntLiteral, Literal, Predicate, StringLiteral } from './ast.ts'
 import { MAX_EXPRESSION_LENGTH, MAX_NESTING_DEPTH, MAX_PREDICATES } from './limits.ts'
 import { STRING_ESCAPES, valueOffsetToSource } from './literal-text.ts'
 import { OPERATOR_NAMES, isTransform, operators, type OperatorName, type Transform } from './operators.ts'
@@ -17,6 +17,8 @@ export interface ParseOutcome {
   readonly diagnostics: readonly Diagnostic[]
   /** Classified source stretches in source order, for highlighting. */
   readonly tokens: readonly Token[]
+  /** Every predicate that parsed, also when the whole did not: the checker can still report on them. */
+  readonly predicates: readonly Predicate[]
 }
 
 /**
@@ -42,6 +44,7 @@ export function parseDetailed(source: string, options: ParseOptions = {}): Parse
     return {
       expr: undefined,
       tokens: [],
+      predicates: [],
       diagnostics: [
         diagnostic(
           'limit-exceeded',
@@ -81,6 +84,7 @@ class Parser {
   #limitReported = false
   readonly #diagnostics: Diagnostic[] = []
   readonly #tokens: Token[] = []
+  readonly #parsedPredicates: Predicate[] = []
 
   readonly #regexes: RegexCache | undefined
 
@@ -103,7 +107,7 @@ class Parser {
     const failed = this.#diagnostics.some((d) => d.severity === 'error')
     const diagnostics = [...this.#diagnostics].sort((a, b) => a.span.start - b.span.start)
     const tokens = [...this.#tokens].sort((a, b) => a.span.start - b.span.start)
-    return { expr: failed || expr === BROKEN ? undefined : expr, diagnostics, tokens }
+    return { expr: failed || expr === BROKEN ? undefined : expr, diagnostics, tokens, predicates: this.#parsedPredicates }
   }
 
   // expression = or_chain , { "&&" , or_chain }     (&& is the loosest operator)
@@ -241,7 +245,9 @@ class Parser {
     this.#skipWhitespace()
     const value = this.#parseRhs(op.name)
     if (value === undefined) return this.#recover()
-    return { kind: 'Predicate', field, op: op.name, opSpan: op.span, value, span: span(start, this.#position) }
+    const predicate: Predicate = { kind: 'Predicate', field, op: op.name, opSpan: op.span, value, span: span(start, this.#position) }
+    this.#parsedPredicates.push(predicate)
+    return predicate
   }
 
   // lhs = transform | IDENT ;  transform = IDENT , "(" , lhs , ")"
