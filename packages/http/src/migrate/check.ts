@@ -18,6 +18,8 @@ export interface Outcome {
   readonly route: string | null
   readonly upstreamPath?: string
   readonly upstreamHost?: string
+  /** `uri_captures` exposed to plugins. */
+  readonly captures?: Readonly<Record<string, string>>
   /** Kong's own answer instead of proxying (426, redirect, …). */
   readonly status?: number
   readonly error?: string
@@ -110,7 +112,12 @@ function outcome(loaded: LoadedRouter, sample: Sample, routeOf: (entry: LoadedEn
   )
   if (upstream.kind === 'respond') return { route, status: upstream.status }
   if (upstream.kind === 'invalid-path') return { route, error: upstream.error }
-  return { route, upstreamPath: upstream.path, ...(upstream.host === undefined ? {} : { upstreamHost: upstream.host }) }
+  return {
+    route,
+    upstreamPath: upstream.path,
+    ...(upstream.host === undefined ? {} : { upstreamHost: upstream.host }),
+    ...(upstream.uriCaptures === undefined ? {} : { captures: upstream.uriCaptures }),
+  }
 }
 
 function same(a: Outcome, b: Outcome): boolean {

@@ -5,19 +5,25 @@
 import type { CheckReport, Outcome } from './check.ts'
 import type { Conversion } from './convert.ts'
 
+// Long lists are cut in the summary; the full list is in `Conversion.orderDiffers`.
+const MAX_LISTED = 12
+
 /** The conversion summary, one fact per line. */
 export function formatSummary(conversion: Conversion): string {
   if (conversion.errors.length > 0)
     return [`conversion failed: ${conversion.errors.length} route(s) are invalid`, ...conversion.errors.map((e) => `  ${e.location || 'config'} (${e.id || '-'}): ${e.message}`)].join('\n') + '\n'
+  const shown = conversion.orderDiffers.slice(0, MAX_LISTED)
+  const more = conversion.orderDiffers.length - shown.length
   const lines = [
     `routes converted: ${conversion.routesConverted}`,
     `expression routes written: ${conversion.routesCreated} (${conversion.routesSplit} route(s) split by path)`,
     `expression routes kept: ${conversion.expressionRoutes}${conversion.shiftedExpressionRoutes ? ' (priorities shifted up to stay above the converted routes)' : ''}`,
     `routes whose effective priority orders them differently from the documented layout: ${conversion.orderDiffers.length}`,
-    `regex paths rewritten (?< → ?P<): ${conversion.regexRewrites.length}`,
   ]
-  if (conversion.assignedIds > 0) lines.push(`routes without id given a derived id: ${conversion.assignedIds}`)
+  if (shown.length > 0) lines.push(`  ${shown.join(', ')}${more > 0 ? `, … (${more} more)` : ''}`)
+  lines.push(`regex paths rewritten (?< → ?P<): ${conversion.regexRewrites.length}`)
   for (const rewrite of conversion.regexRewrites) lines.push(`  ${rewrite.routeId}: ${rewrite.path}`)
+  if (conversion.assignedIds > 0) lines.push(`routes without id given a derived id: ${conversion.assignedIds}`)
   for (const warning of conversion.warnings) lines.push(`warning: ${warning}`)
   return lines.join('\n') + '\n'
 }
@@ -28,6 +34,7 @@ function describe(outcome: Outcome): string {
   if (outcome.status !== undefined) parts.push(`answers ${outcome.status}`)
   if (outcome.upstreamPath !== undefined) parts.push(`upstream ${outcome.upstreamPath}`)
   if (outcome.upstreamHost !== undefined) parts.push(`host ${outcome.upstreamHost}`)
+  if (outcome.captures !== undefined) parts.push(`captures ${JSON.stringify(outcome.captures)}`)
   return parts.join(', ')
 }
 
