@@ -276,11 +276,21 @@ export function caseFoldSimple(set: CharSet): CharSet {
   const map = getOrbits()
   const f = foldable as CharSet
   const extra: number[] = []
-  const fr = f.ranges
-  // Walk the (small) foldable set rather than the (possibly huge) input set.
-  for (let i = 0; i < fr.length; i += 2) {
-    for (let c = fr[i] as number; c <= (fr[i + 1] as number); c++) {
-      if (contains(set, c)) for (const o of map.get(c) ?? []) extra.push(o, o)
+  const r = set.ranges
+  let size = 0
+  for (let i = 0; i < r.length; i += 2) size += (r[i + 1] as number) - (r[i] as number) + 1
+  if (size <= 512) {
+    // Small sets (literals, short ranges): look each member up.
+    for (let i = 0; i < r.length; i += 2) {
+      for (let c = r[i] as number; c <= (r[i + 1] as number); c++) for (const o of map.get(c) ?? []) extra.push(o, o)
+    }
+  } else {
+    // Large sets: walk the (small) foldable set instead.
+    const fr = f.ranges
+    for (let i = 0; i < fr.length; i += 2) {
+      for (let c = fr[i] as number; c <= (fr[i + 1] as number); c++) {
+        if (contains(set, c)) for (const o of map.get(c) ?? []) extra.push(o, o)
+      }
     }
   }
   if (extra.length === 0) return set
