@@ -12,7 +12,8 @@ export function pgFlags(settings: PgSettings): string[] {
 
 /** Starts one gateway node (a real `switchyard start` process) on the test database. */
 export function startNode(settings: PgSettings): Promise<GatewayProcess> {
-  return spawnGateway([...pgFlags(settings), '--log-level', 'warn'])
+  // Log level stays info: the harness waits for the `switchyard started` line.
+  return spawnGateway(pgFlags(settings))
 }
 
 /** Runs `switchyard migrations <command>` as a process; resolves with exit code and output. */
