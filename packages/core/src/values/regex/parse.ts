@@ -187,25 +187,28 @@ class Parser {
     return this.p.codePointAt(this.pos + this.width(this.pos))
   }
 
+  /**
+   * Like `peek`, skipping whitespace in `x` mode. This reproduces regex-syntax exactly, including
+   * its quirk that a `#` comment ends at the next non-whitespace character rather than at `\n`.
+   */
   private peekSpace(): number | undefined {
     if (!this.ignoreWhitespace) return this.peek()
     if (this.eof()) return undefined
-    let i = this.pos + this.width(this.pos)
+    const start = this.pos + this.width(this.pos)
+    let i = start
     let inComment = false
     while (i < this.p.length) {
       const c = this.p.codePointAt(i) as number
       if (isWhitespace(c)) {
-        // skip
+        // skipped
       } else if (!inComment && c === 0x23) {
         inComment = true
-      } else if (inComment && c === 0x0a) {
-        inComment = false
-      } else if (!inComment) {
+      } else {
         return c
       }
       i += c > 0xffff ? 2 : 1
     }
-    return undefined
+    return this.p.codePointAt(start)
   }
 
   private is(c: string): boolean {
