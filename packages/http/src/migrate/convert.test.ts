@@ -88,6 +88,25 @@ describe('convertConfig', () => {
     expect(formatCheck(report)).toMatch(/before route .*8102.*after route .*8103/)
   })
 
+  it('copies plugins of a split route onto every part', () => {
+    const plugin = 'a6b1c2d3-0000-4000-8000-000000000001'
+    const config: JsonObject = {
+      _format_version: '3.0',
+      routes: [{ id: ID('8101'), name: 'r', paths: ['/a', '/bb'], plugins: [{ id: plugin, name: 'cors' }] }],
+      plugins: [{ name: 'key-auth', route: 'r' }, { name: 'acl', route: { id: ID('8101') } }, { name: 'other', route: 'elsewhere' }],
+    }
+    const converted = convertConfig(config).config!
+    const routes = converted['routes'] as { id: string; plugins: { id: string }[] }[]
+    expect(routes.map((route) => route.plugins[0]!.id)).toEqual([plugin, expect.not.stringMatching(plugin)])
+    expect(converted['plugins']).toEqual([
+      { name: 'key-auth', route: 'r-1' },
+      { name: 'key-auth', route: 'r-2' },
+      { name: 'acl', route: { id: routes[0]!.id } },
+      { name: 'acl', route: { id: routes[1]!.id } },
+      { name: 'other', route: 'elsewhere' },
+    ])
+  })
+
   it('refuses invalid routes with Kong’s message and other format versions', () => {
     const bad = convertConfig({ _format_version: '3.0', routes: [{ id: ID('8101'), paths: ['foo'] }] })
     expect(bad.config).toBeUndefined()

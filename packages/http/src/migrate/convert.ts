@@ -10,6 +10,7 @@ import { documentedPriority, effectivePriority, priorityParts } from '../traditi
 import { isStreamRoute, type Flavor, type PriorityLayout } from '../traditional/route.ts'
 import { checkFormatVersion, isObject, replaceRoutes, type Json, type JsonObject } from './kong-config.ts'
 import { isExpressionRoute, loadConfig, type LoadError, type LoadedEntry } from './load.ts'
+import { pluginCopy, splitTopLevelPlugins, type SplitRoute } from './plugins.ts'
 import { mapPriorities, type PriorityEntry } from './priority-map.ts'
 
 /** Options of `convertConfig`. */
@@ -75,7 +76,8 @@ export function convertConfig(input: Json, options: ConvertOptions = {}): Conver
   let routesConverted = 0
   let routesSplit = 0
   let routesCreated = 0
-  const config = replaceRoutes(input, (raw, location) => {
+  const splits: SplitRoute[] = []
+  const converted = replaceRoutes(input, (raw, location) => {
     const routeEntries = byRoute.get(location) ?? []
     const source = routeEntries[0]?.source
     if (source === undefined) return [raw]
@@ -87,9 +89,15 @@ export function convertConfig(input: Json, options: ConvertOptions = {}): Conver
       return [kept]
     }
     routesConverted++
+    const routeName = typeof raw['name'] === 'string' ? raw['name'] : undefined
     if (routeEntries.length > 1) {
       routesSplit++
-      if (raw['plugins'] !== undefined) warnings.push(`route ${source.id} was split; its nested plugins are copied to each part`)
+      splits.push({
+        id: source.id,
+        name: routeName,
+        parts: routeEntries.map((entry, index) => ({ id: entry.id, name: routeName === undefined ? undefined : `${routeName}-${index + 1}` })),
+      })
+      if (Array.isArray(raw['plugins'])) warnings.push(`route ${source.id} was split; its plugins are copied to each part`)
     }
     for (const path of routeEntries.flatMap((entry) => entry.route.paths ?? []))
       if (needsRegexRewrite(path)) regexRewrites.push({ routeId: source.id, path })
@@ -101,16 +109,20 @@ export function convertConfig(input: Json, options: ConvertOptions = {}): Conver
       const expression = rewriteNetPort(generated)
       if (usesNetPort(generated)) warnings.push(`route ${source.id}: a value contains 'net.port', which Kong rewrites to 'net.dst.port'`)
       if (lowercasedRegexHeader(entry)) warnings.push(`route ${source.id}: a header regex is lower-cased as Kong does (escapes such as \\D change meaning)`)
-      const name = typeof raw['name'] === 'string' && routeEntries.length > 1 ? { name: `${raw['name']}-${index + 1}` } : {}
-      return withFields(raw, { id: entry.id, ...name }, { expression, priority: Number(mapping.priorities.get(entry.id)!) })
+      const split = routeEntries.length > 1
+      const leading: Record<string, Json> = { id: entry.id }
+      if (split && routeName !== undefined) leading['name'] = `${routeName}-${index + 1}`
+      if (split && Array.isArray(raw['plugins']))
+        leading['plugins'] = (raw['plugins'] as readonly Json[]).map((plugin) => (isObject(plugin) ? pluginCopy(plugin, index) : plugin))
+      return withFields(raw, leading, { expression, priority: Number(mapping.priorities.get(entry.id)!) })
     })
   })
-  const topLevelPlugins = Array.isArray(input['plugins']) ? (input['plugins'] as readonly Json[]) : []
-  for (const plugin of topLevelPlugins)
-    if (isObject(plugin) && plugin['route'] !== undefined && plugin['route'] !== null)
-      for (const entry of loaded.entries)
-        if (entry.id !== entry.source.id && referencesRoute(plugin['route'], entry.source))
-          warnings.push(`plugin ${JSON.stringify(plugin['name'] ?? '')} refers to split route ${entry.source.id}; it now applies to its first part only`)
+  let config = converted
+  if (Array.isArray(converted['plugins']) && splits.length > 0) {
+    const { plugins, copied } = splitTopLevelPlugins(converted['plugins'] as readonly Json[], splits)
+    if (copied > 0) warnings.push(`${copied} plugin(s) attached to split routes are copied to each part`)
+    config = { ...converted, plugins }
+  }
 
   return {
     config,
@@ -168,11 +180,6 @@ function withFields(raw: JsonObject, leading: Readonly<Record<string, Json>>, ad
 function lowercasedRegexHeader(entry: LoadedEntry): boolean {
   const headers = entry.route.headers ?? {}
   return Object.values(headers).some((values) => values.some((value) => value.startsWith('~*') && /[A-Z]/.test(value)))
-}
-
-function referencesRoute(reference: Json, source: LoadedEntry['source']): boolean {
-  const key = isObject(reference) ? (reference['id'] ?? reference['name']) : reference
-  return key === source.id || (key !== undefined && key === source.raw['name'])
 }
 
 /**
