@@ -1,6 +1,9 @@
 // Shared setup of the browser tests: Debian's Chromium through playwright-core (never a downloaded
-// browser), and the GUI built into dist/ once per test file.
-import { existsSync } from 'node:fs'
+// browser), and the GUI built once per test file into a folder of its own (test files run in
+// parallel, and dist/ may be in use by a running gateway).
+import { existsSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser } from 'playwright-core'
 import { build } from 'vite'
@@ -16,9 +19,6 @@ if (!HAS_CHROMIUM) console.warn(`browser tests skipped: ${CHROMIUM} is missing (
 /** The playground package folder. */
 export const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url))
 
-/** The built GUI. */
-export const DIST_DIR = fileURLToPath(new URL('../dist/', import.meta.url))
-
 /** Launches headless Chromium with the flags CI containers need. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -27,7 +27,9 @@ export function launchChromium(): Promise<Browser> {
   })
 }
 
-/** Builds the GUI into dist/ exactly as `npm run build -w packages/playground` does. */
-export async function buildPlayground(): Promise<void> {
-  await build({ configFile: `${PACKAGE_DIR}vite.config.ts`, root: PACKAGE_DIR, logLevel: 'warn' })
+/** Builds the GUI as `npm run build -w packages/playground` does, into a new temporary folder; returns it. */
+export async function buildPlayground(): Promise<string> {
+  const outDir = mkdtempSync(join(tmpdir(), 'switchyard-gui-'))
+  await build({ configFile: `${PACKAGE_DIR}vite.config.ts`, root: PACKAGE_DIR, logLevel: 'warn', build: { outDir, emptyOutDir: true } })
+  return outDir
 }

@@ -3,7 +3,7 @@ import { validate } from '@switchyard/core'
 import { httpSchema } from '@switchyard/http'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildPlayground, DIST_DIR, HAS_CHROMIUM, launchChromium } from './browser.ts'
+import { buildPlayground, HAS_CHROMIUM, launchChromium } from './browser.ts'
 import { serveStatic, type StaticServer } from './static-server.ts'
 
 describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
@@ -13,8 +13,7 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
   const errors: string[] = []
 
   beforeAll(async () => {
-    await buildPlayground()
-    server = await serveStatic(DIST_DIR)
+    server = await serveStatic(await buildPlayground())
     browser = await launchChromium()
   })
 

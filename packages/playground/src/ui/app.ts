@@ -39,7 +39,8 @@ export class App {
   readonly #main = h('main', { id: 'main', tabindex: '-1' })
   readonly #tabs: Record<ViewName, HTMLAnchorElement>
   readonly #share = h('input', { type: 'text', readonly: true, id: uniqueId('share'), 'aria-label': 'Share link', class: 'share-link' })
-  #view: ViewName = 'playground'
+  // Unset until `start`, so the first evaluation does not overwrite the hash the page was opened with.
+  #view: ViewName | undefined = undefined
 
   /** Builds the app; call `start` once it is in the document. */
   constructor() {

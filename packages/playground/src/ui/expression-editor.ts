@@ -55,7 +55,11 @@ export function createExpressionEditor(parent: HTMLElement, options: ExpressionE
     configure: (schema, validate) => view.dispatch({ effects: compartment.reconfigure(language(schema, validate)) }),
     showDiagnostics: (diagnostics) => {
       const length = view.state.doc.length
-      view.dispatch(setDiagnostics(view.state, diagnostics.map((d) => toLintDiagnostic(d, length))))
+      const converted = diagnostics.map((d) => {
+        const lint = toLintDiagnostic(d, length)
+        return { ...lint, markClass: `${lint.markClass ?? ''} cm-route-from-api` }
+      })
+      view.dispatch(setDiagnostics(view.state, converted))
     },
   }
 }
