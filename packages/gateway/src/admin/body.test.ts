@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest'
+import { decodeForm } from './body.ts'
+
+describe('decodeForm (Kong form conventions)', () => {
+  it.each([
+    ['paths[]=/a&paths[]=/b', { paths: ['/a', '/b'] }],
+    ['methods=GET&methods=POST', { methods: ['GET', 'POST'] }],
+    ['headers.x-foo=bar&headers.x-foo=baz', { headers: { 'x-foo': ['bar', 'baz'] } }],
+    ['service.id=abc', { service: { id: 'abc' } }],
+    ['sources[1].ip=10.0.0.1&sources[1].port=80&sources[2].ip=10.0.0.2', { sources: [{ ip: '10.0.0.1', port: '80' }, { ip: '10.0.0.2' }] }],
+    ['paths[2]=/b&paths[1]=/a', { paths: ['/a', '/b'] }],
+    ['name=x', { name: 'x' }],
+  ])('%s', (text, expected) => {
+    expect(decodeForm(new URLSearchParams(text))).toEqual(expected)
+  })
+})

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest'
+import { helpText, loadConfig, SETTINGS } from './config.ts'
+
+describe('loadConfig', () => {
+  it('uses Kong’s defaults', () => {
+    const result = loadConfig({ env: {} })
+    expect(result.ok).toBe(true)
+    if (!result.ok) return
+    expect(result.config).toMatchObject({ proxyListen: [{ host: '0.0.0.0', port: 8000, ssl: false }], adminListen: [{ host: '127.0.0.1', port: 8001 }], database: 'sqlite', routerFlavor: 'expressions' })
+  })
+
+  it('takes flags over environment over file', () => {
+    const result = loadConfig({ file: 'database = off\nrouter_flavor = traditional_compatible # comment\nworkers = 3', env: { SWITCHYARD_WORKERS: '2', SWITCHYARD_PROXY_LISTEN: '127.0.0.1:9000, [::1]:9443 ssl http2' }, flags: { workers: '4' } })
+    expect(result.ok).toBe(false)
+    if (result.ok) return
+    expect(result.errors).toEqual(['proxy_listen: an `ssl` listener needs ssl_cert and ssl_cert_key'])
+    const fixed = loadConfig({ file: 'database = off\nrouter_flavor = traditional_compatible', env: { SWITCHYARD_WORKERS: '2', SWITCHYARD_PROXY_LISTEN: '127.0.0.1:9000' }, flags: { workers: '4' } })
+    expect(fixed.ok && fixed.config).toMatchObject({ database: 'off', routerFlavor: 'traditional_compatible', workers: 4, proxyListen: [{ host: '127.0.0.1', port: 9000 }] })
+  })
+
+  it('reports every problem at once', () => {
+    const result = loadConfig({ env: { SWITCHYARD_DATABASE: 'mysql', SWITCHYARD_WORKERS: 'zero', SWITCHYARD_ADMIN_LISTEN: '0.0.0.0:8001' } })
+    expect(result.ok).toBe(false)
+    if (result.ok) return
+    expect(result.errors).toHaveLength(3)
+    expect(result.errors.join('\n')).toContain('requires admin_token')
+  })
+
+  it('documents every setting in --help', () => {
+    const help = helpText()
+    for (const s of SETTINGS) expect(help).toContain(`SWITCHYARD_${s.name.toUpperCase()}`)
+  })
+})
