@@ -317,7 +317,11 @@ export class PikeVM {
     const dense = this.dense[li]
     const sparse = this.sparse[li]
     const stack = this.stack
+    const kind = this.kind
+    const next = this.next
+    const arg = this.arg
     const S = this.slotCount
+    let size = this.size[li]
     let sp = 0
     stack[sp++] = 0
     stack[sp++] = sid0
@@ -334,21 +338,20 @@ export class PikeVM {
       let sid = b
       for (;;) {
         const idx = sparse[sid] as number
-        const size = this.size[li]
         if (idx < size && dense[idx] === sid) break
         dense[size] = sid
         sparse[sid] = size
-        this.size[li] = size + 1
-        const k = this.kind[sid]
+        size++
+        const k = kind[sid]
         if (k === SET || k === MATCH) {
           if (table !== undefined && slots !== undefined) table.set(slots, sid * S)
           break
         }
         if (k === EMPTY) {
-          sid = this.next[sid] as number
+          sid = next[sid] as number
         } else if (k === LOOK) {
-          if (!this.look(this.arg[sid] as number, s, at)) break
-          sid = this.next[sid] as number
+          if (!this.look(arg[sid] as number, s, at)) break
+          sid = next[sid] as number
         } else if (k === SPLIT) {
           const alts = this.alts[sid] as Int32Array
           if (alts.length === 0) break
@@ -361,16 +364,17 @@ export class PikeVM {
         } else {
           // CAPTURE
           if (slots !== undefined) {
-            const slot = this.arg[sid] as number
+            const slot = arg[sid] as number
             stack[sp++] = 1
             stack[sp++] = slot
             stack[sp++] = slots[slot] as number
             slots[slot] = at
           }
-          sid = this.next[sid] as number
+          sid = next[sid] as number
         }
       }
     }
+    this.size[li] = size
   }
 
   /**
