@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest'
+import { evaluate, upstreamUrl } from './engine.ts'
+import { DEFAULT_REQUEST, parseHeaderLines, toRequestLike } from './request.ts'
+import type { PlaygroundRoute } from './route.ts'
+import { decodeState, encodeState, SHARE_PREFIX } from './share.ts'
+
+const routes: PlaygroundRoute[] = [
+  { id: 'r-api', name: 'api', expression: 'http.path ^= "/api" && http.method == "GET"', priority: 10, protocols: ['http', 'https'], strip_path: true, service: { url: 'http://api.internal:8080/v2' } },
+  { id: 'r-regex', name: 'regex', expression: 'http.path ~ r#"^/items/(?P<item>\\d+)$"#', priority: 5, protocols: ['http'], service: { url: 'http://items.internal' } },
+  { id: 'r-trad', name: 'trad', paths: ['/old', '~/legacy/\\d+$'], methods: ['GET'], service: { url: 'http://old.internal:81' } },
+  { id: 'r-tcp', name: 'tcp', expression: 'net.dst.port == 5432', protocols: ['tcp'], service: null },
+]
+
+describe('evaluate', () => {
+  it('matches with the engine and computes the upstream URL (strip_path, service path)', () => {
+    const result = evaluate(routes, { ...DEFAULT_REQUEST, url: '/api/users?x=1' })
+    expect(result.ok && result.match?.route.name).toBe('api')
+    if (!result.ok || result.match === undefined) throw new Error('no match')
+    expect(result.match.matches).toMatchObject({ 'http.path': '/api', 'http.method': 'GET' })
+    expect(upstreamUrl(result.match.upstream as never)).toBe('http://api.internal:8080/v2/users?x=1')
+  })
+
+  it('explains each route tried before the winner, with the predicate that decided', () => {
+    const result = evaluate(routes, { ...DEFAULT_REQUEST, method: 'GET', url: '/items/42' })
+    if (!result.ok) throw new Error('extraction failed')
+    expect(result.match?.route.name).toBe('regex')
+    expect(result.match?.captures).toMatchObject({ item: '42' })
+    const first = result.entries[0]!
+    expect(first).toMatchObject({ matched: false, route: { name: 'api' } })
+    expect(first.decidedBy?.text).toBe('http.path ^= "/api"')
+    expect(first.source.slice(first.decidedBy!.start, first.decidedBy!.end)).toBe('http.path ^= "/api"')
+    expect(result.entries.at(-1)).toMatchObject({ matched: true, route: { name: 'regex' } })
+  })
+
+  it('converts traditional routes the way Kong does, split paths included', () => {
+    const result = evaluate(routes, { ...DEFAULT_REQUEST, url: '/legacy/7' })
+    expect(result.ok && result.match?.route.name).toBe('trad')
+    if (result.ok) expect(result.entries.filter((e) => e.route.name === 'trad').length).toBeGreaterThanOrEqual(1)
+  })
+
+  it('routes tcp/tls/udp requests through the stream routes only', () => {
+    const result = evaluate(routes, { ...DEFAULT_REQUEST, scheme: 'tcp', dstPort: '5432' })
+    expect(result.ok && result.subsystem).toBe('stream')
+    expect(result.ok && result.match?.route.name).toBe('tcp')
+  })
+
+  it('reports routes that cannot load and keeps the others', () => {
+    const broken: PlaygroundRoute = { id: 'bad', name: 'bad', expression: 'http.path == 1' }
+    const result = evaluate([broken, ...routes], { ...DEFAULT_REQUEST, url: '/api' })
+    expect(result.problems.map((p) => p.route.name)).toEqual(['bad'])
+    expect(result.ok && result.match?.route.name).toBe('api')
+  })
+
+  it('reports a duplicate id instead of throwing', () => {
+    const result = evaluate([routes[0]!, { ...routes[0]!, name: 'copy' }], DEFAULT_REQUEST)
+    expect(result.problems.map((p) => p.route.name)).toEqual(['copy'])
+  })
+
+  it('says when the router cannot read the request, as Kong answers 404', () => {
+    const result = evaluate(routes, { ...DEFAULT_REQUEST, url: '/api/%FF' })
+    expect(result).toMatchObject({ ok: false, field: 'http.path' })
+  })
+})
+
+describe('request', () => {
+  it('reads header lines, keeping repeated names', () => {
+    expect(parseHeaderLines('X-A: 1\nx-a: 2\n\nbad line\nAccept:  text/html ')).toEqual({ 'X-A': ['1'], 'x-a': ['2'], Accept: ['text/html'] })
+  })
+
+  it('leaves empty fields absent and parses ports', () => {
+    expect(toRequestLike({ ...DEFAULT_REQUEST, sni: '', srcPort: 'x', dstPort: '443' })).not.toHaveProperty('sni')
+    expect(toRequestLike({ ...DEFAULT_REQUEST, srcPort: 'x' })).not.toHaveProperty('src_port')
+    expect(toRequestLike({ ...DEFAULT_REQUEST, dstPort: '443' })).toMatchObject({ dst_port: 443 })
+  })
+})
+
+describe('share', () => {
+  it('round-trips routes and request through the URL hash, any text included', () => {
+    const state = { routes: [{ ...routes[0]!, name: 'ünïcødé ✓ "quoted"' }], request: { ...DEFAULT_REQUEST, headers: 'X-Emoji: 🚀' } }
+    const hash = encodeState(state)
+    expect(hash.startsWith(SHARE_PREFIX)).toBe(true)
+    expect(hash).toMatch(/^#playground\/[A-Za-z0-9_-]+$/)
+    expect(decodeState(hash)).toEqual(state)
+  })
+
+  it('ignores hashes that hold no state', () => {
+    expect(decodeState('#routes')).toBeUndefined()
+    expect(decodeState(`${SHARE_PREFIX}not-base64!`)).toBeUndefined()
+    expect(decodeState(`${SHARE_PREFIX}${btoa('{"routes":1}')}`)).toBeUndefined()
+  })
+
+  it('fills request fields missing from an older link with defaults', () => {
+    const hash = SHARE_PREFIX + btoa(JSON.stringify({ routes: [], request: { url: '/x' } })).replace(/=+$/, '')
+    expect(decodeState(hash)?.request).toEqual({ ...DEFAULT_REQUEST, url: '/x' })
+  })
+})
