@@ -19,11 +19,12 @@ interface Change {
 /**
  * Change `k` of the workload: mostly new routes, every tenth a path change of an earlier route and
  * every tenth a delete of another (residues 5 and 4, so no route is both patched and deleted).
+ * Paths end in `/` so that no path is a prefix of another (`/p84` would match `/p845`).
  */
 function change(k: number): Change {
-  if (k >= 10 && k % 10 === 8) return { method: 'PATCH', path: `/routes/route-${k - 3}`, body: { paths: [`/u${k}`] }, probe: `/u${k}`, expect: 200 }
-  if (k >= 10 && k % 10 === 9) return { method: 'DELETE', path: `/routes/route-${k - 5}`, probe: `/p${k - 5}`, expect: 404 }
-  return { method: 'PUT', path: `/routes/route-${k}`, body: { paths: [`/p${k}`], service: { name: 'echo' } }, probe: `/p${k}`, expect: 200 }
+  if (k >= 10 && k % 10 === 8) return { method: 'PATCH', path: `/routes/route-${k - 3}`, body: { paths: [`/u${k}/`] }, probe: `/u${k}/`, expect: 200 }
+  if (k >= 10 && k % 10 === 9) return { method: 'DELETE', path: `/routes/route-${k - 5}`, probe: `/p${k - 5}/`, expect: 404 }
+  return { method: 'PUT', path: `/routes/route-${k}`, body: { paths: [`/p${k}/`], service: { name: 'echo' } }, probe: `/p${k}/`, expect: 200 }
 }
 
 /** Every path the workload up to `count` changes touched, with the answer a correct router gives. */
@@ -33,7 +34,7 @@ function expectedAnswers(count: number): Map<string, number> {
     const c = change(k)
     answers.set(c.probe, c.expect)
     // A patched route no longer answers on its old path.
-    if (c.method === 'PATCH') answers.set(`/p${k - 3}`, 404)
+    if (c.method === 'PATCH') answers.set(`/p${k - 3}/`, 404)
   }
   return answers
 }
@@ -126,7 +127,7 @@ describe.skipIf(skip !== undefined)('three gateway processes sharing one Postgre
       while (Date.now() < until) {
         await db.terminateAll()
         // Proxying carries on with the last router while the database is away.
-        for (const node of nodes) if ((await probe(node, '/p0')) === 200) proxiedDuringOutage++
+        for (const node of nodes) if ((await probe(node, '/p0/')) === 200) proxiedDuringOutage++
         if ((await Promise.all(nodes.map(databaseStatus))).some((s) => !s.reachable)) sawUnreachable = true
         await new Promise((resolve) => setTimeout(resolve, 100))
       }
