@@ -167,6 +167,17 @@ describe('linear time on catastrophic patterns', () => {
   })
 })
 
+describe('lone surrogates (impossible in Rust strings)', () => {
+  it.each(['^\\p{C}$', '^\\p{Assigned}$', '^\\PL$', '^\\W$', '^[^a]$', '^.$', '^(?s:.)$'])('%s never matches one, on either engine', (p) => {
+    for (const engine of ['regexp', 'pike-vm'] as const) {
+      const re = compile(p, engine)
+      expect(re.test('\uD800')).toBe(false)
+      expect(re.test('\uDC00')).toBe(false)
+      expect(re.test('\u0001')).toBe(true)
+    }
+  })
+})
+
 describe('literalPrefix', () => {
   it.each([
     ['^/foo/bar', '/foo/bar'],

@@ -43,11 +43,11 @@ function getHaystacks(): string[] {
   return haystacks
 }
 
-/** Code points matched by a JS class expression (`\p{Nd}`, `[\p{L}\p{M}]`), as ranges. */
-function scan(jsClass: string): number[] {
+/** Code points matched by a JS class body (`\p{Nd}`, `\p{L}\p{M}`), as ranges. */
+function scan(body: string): number[] {
   const out: number[] = []
   const texts = getHaystacks()
-  const re = new RegExp(`(?:${jsClass})+`, 'gu')
+  const re = new RegExp(`[${body}]+`, 'gu')
   for (let s = 0; s < SEGMENTS.length; s++) {
     const text = texts[s] as string
     re.lastIndex = 0
@@ -60,7 +60,7 @@ function scan(jsClass: string): number[] {
       out.push(first, lastCp)
     }
   }
-  const single = new RegExp(`^(?:${jsClass})$`, 'u')
+  const single = new RegExp(`^[${body}]$`, 'u')
   const drop: number[] = []
   for (const [lo, hi] of UNIFORM_PLANES) {
     const inside = single.test(String.fromCodePoint(lo))
@@ -94,12 +94,18 @@ function scan(jsClass: string): number[] {
 
 const cache = new Map<string, CharSet>()
 
-/** The set of a JS property expression, cached; `js` is kept so the translation can reuse it. */
-export function propertySet(jsClass: string): CharSet {
-  let set = cache.get(jsClass)
+/**
+ * The set denoted by a JS class body made of property escapes, cached; the body is kept as `js`
+ * so the translation can print a large set as `[body]` instead of hundreds of ranges.
+ */
+export function propertySet(body: string): CharSet {
+  let set = cache.get(body)
   if (set === undefined) {
-    set = setFromRanges(scan(jsClass), jsClass)
-    cache.set(jsClass, set)
+    // Rust classes never hold surrogates; a body that matches one (`\p{C}`) cannot stand for the
+    // set in a RegExp, so only its ranges are kept.
+    const hasSurrogates = new RegExp(`[${body}]`, 'u').test('\uD800') || new RegExp(`[${body}]`, 'u').test('\uDC00')
+    set = setFromRanges(scan(body), hasSurrogates ? undefined : body)
+    cache.set(body, set)
   }
   return set
 }
@@ -116,7 +122,7 @@ export function perlSpace(): CharSet {
 
 /** Rust `\w` with Unicode (also the word characters of `\b`): Alphabetic, M, Nd, Pc, Join_Control. */
 export function perlWord(): CharSet {
-  return propertySet('[\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}]')
+  return propertySet('\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}')
 }
 
 /** What a `\p{...}` query resolved to: a set, or the reason it did not resolve. */
