@@ -7,6 +7,9 @@ import { httpGet, startInProcess, startUpstream, type InProcessGateway, type Tes
 import { buildPlayground, HAS_CHROMIUM, launchChromium } from './browser.ts'
 import { serveStatic, type StaticServer } from './static-server.ts'
 
+// The browser and gateway share two cores with other test files: allow slow UI updates.
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000 })
+
 describe.skipIf(!HAS_CHROMIUM)('GUI with a real gateway', () => {
   let browser: Browser
   let gateway: InProcessGateway
@@ -43,11 +46,11 @@ describe.skipIf(!HAS_CHROMIUM)('GUI with a real gateway', () => {
 
   it('creates a service and an expression route in the Routes view, and the gateway proxies by it', async () => {
     await page.goto(`${gui.url}#routes`)
-    await expect.poll(() => page.locator('.routes-view [role=status]').textContent()).toContain('router flavor')
+    await poll(() => page.locator('.routes-view [role=status]').textContent()).toContain('router flavor')
     await page.getByLabel('Service name').fill('echo')
     await page.getByLabel('Service URL').fill(`http://127.0.0.1:${upstream.port}`)
     await page.getByRole('button', { name: 'Add service' }).click()
-    await expect.poll(() => page.locator('table.list').first().textContent()).toContain('echo')
+    await poll(() => page.locator('table.list').first().textContent()).toContain('echo')
 
     await page.getByRole('button', { name: 'New route' }).click()
     await page.getByLabel('Name', { exact: true }).fill('gui-route')
@@ -57,7 +60,7 @@ describe.skipIf(!HAS_CHROMIUM)('GUI with a real gateway', () => {
     await editor.pressSequentially('http.path ^= "/gui"', { delay: 5 })
     await page.keyboard.press('Escape')
     await page.getByRole('button', { name: 'Save route' }).click()
-    await expect.poll(() => page.locator('tr[data-route]').allTextContents()).toContainEqual(expect.stringContaining('gui-route'))
+    await poll(() => page.locator('tr[data-route]').allTextContents()).toContainEqual(expect.stringContaining('gui-route'))
 
     const answer = await proxied('/gui/hello?x=1', 200)
     expect(answer.status).toBe(200)
@@ -72,9 +75,9 @@ describe.skipIf(!HAS_CHROMIUM)('GUI with a real gateway', () => {
     await editor.pressSequentially('http.path == 1', { delay: 5 })
     await page.keyboard.press('Escape')
     await page.getByRole('button', { name: 'Save route' }).click()
-    await expect.poll(() => page.locator('.route-form [role=alert]').textContent()).toMatch(/schema violation|expression/i)
+    await poll(() => page.locator('.route-form [role=alert]').textContent()).toMatch(/schema violation|expression/i)
     // Marked as coming from the API (not only from the editor's own lint), at core's span.
-    await expect.poll(() => page.locator('.route-form .cm-route-from-api.cm-route-diagnostic-operator-type-mismatch').count()).toBeGreaterThan(0)
+    await poll(() => page.locator('.route-form .cm-route-from-api.cm-route-diagnostic-operator-type-mismatch').count()).toBeGreaterThan(0)
     await page.getByRole('button', { name: 'Cancel' }).click()
   })
 
@@ -85,9 +88,9 @@ describe.skipIf(!HAS_CHROMIUM)('GUI with a real gateway', () => {
     await page.getByLabel('Match by').selectOption('traditional')
     await page.getByLabel('Paths (a leading ~ makes a regex)').fill('/trad')
     await page.getByLabel('Methods (comma-separated)').fill('GET')
-    await expect.poll(() => page.locator('[data-testid=converted-expression]').textContent()).toContain('http.path ^= r#"/trad"#')
+    await poll(() => page.locator('[data-testid=converted-expression]').textContent()).toContain('http.path ^= r#"/trad"#')
     await page.getByRole('button', { name: 'Save route' }).click()
-    await expect.poll(() => page.locator('tr[data-route]').allTextContents()).toContainEqual(expect.stringContaining('trad-route'))
+    await poll(() => page.locator('tr[data-route]').allTextContents()).toContainEqual(expect.stringContaining('trad-route'))
     const answer = await proxied('/trad/x', 200)
     expect(JSON.parse(answer.body)).toMatchObject({ name: 'echo', url: '/x' })
   })
@@ -95,18 +98,18 @@ describe.skipIf(!HAS_CHROMIUM)('GUI with a real gateway', () => {
   it('loads the gateway’s routes into the playground and computes the same upstream', async () => {
     await page.getByRole('link', { name: 'Playground' }).click()
     await page.getByRole('button', { name: 'Load from gateway' }).click()
-    await expect.poll(() => page.locator('.route-card legend').allTextContents()).toEqual(expect.arrayContaining(['gui-route', 'trad-route']))
+    await poll(() => page.locator('.route-card legend').allTextContents()).toEqual(expect.arrayContaining(['gui-route', 'trad-route']))
     await page.getByLabel('Method').selectOption('GET')
     await page.getByLabel('URL (path and query)').fill('/gui/hello?x=1')
     await page.getByRole('button', { name: 'Evaluate' }).click()
-    await expect.poll(() => page.locator('[data-testid=verdict]').textContent()).toContain('gui-route')
+    await poll(() => page.locator('[data-testid=verdict]').textContent()).toContain('gui-route')
     expect(await page.locator('[data-testid=upstream-url]').textContent()).toBe(`http://127.0.0.1:${upstream.port}/hello?x=1`)
   })
 
   it('deletes a route from the Routes view, and the gateway stops proxying it', async () => {
     await page.getByRole('link', { name: 'Routes' }).click()
     await page.getByRole('button', { name: 'Delete route gui-route' }).click()
-    await expect.poll(() => page.locator('tr[data-route]').allTextContents()).not.toContainEqual(expect.stringContaining('gui-route'))
+    await poll(() => page.locator('tr[data-route]').allTextContents()).not.toContainEqual(expect.stringContaining('gui-route'))
     expect((await proxied('/gui/hello', 404)).status).toBe(404)
   })
 })

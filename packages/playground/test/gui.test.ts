@@ -6,6 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildPlayground, HAS_CHROMIUM, launchChromium } from './browser.ts'
 import { serveStatic, type StaticServer } from './static-server.ts'
 
+// The browser and gateway share two cores with other test files: allow slow UI updates.
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000 })
+
 describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
   let browser: Browser
   let server: StaticServer
@@ -64,9 +67,9 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
     await replaceExpression('http.me')
     const list = page.locator('.cm-tooltip-autocomplete')
     await list.waitFor()
-    await expect.poll(() => list.locator('li').first().textContent()).toContain('http.method')
+    await poll(() => list.locator('li').first().textContent()).toContain('http.method')
     await page.keyboard.press('Enter')
-    await expect.poll(() => firstEditor().textContent()).toBe('http.method')
+    await poll(() => firstEditor().textContent()).toBe('http.method')
     await page.keyboard.type(' ')
     await list.waitFor()
     const labels = await list.locator('.cm-completionLabel').allTextContents()
@@ -81,7 +84,7 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
     await page.getByLabel('Method').selectOption('POST')
     await page.getByLabel('URL (path and query)').fill('/api/users/7?x=1')
     await page.getByRole('button', { name: 'Evaluate' }).click()
-    await expect.poll(() => page.locator('[data-testid=verdict]').textContent()).toContain('catch-all')
+    await poll(() => page.locator('[data-testid=verdict]').textContent()).toContain('catch-all')
     const skipped = page.locator('.trace.skipped').first()
     expect(await skipped.locator('.trace-head strong').textContent()).toBe('users-api')
     expect(await skipped.locator('mark.decisive').textContent()).toBe('http.method == "GET"')
@@ -89,7 +92,7 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
 
     await page.getByLabel('Method').selectOption('GET')
     await page.getByRole('button', { name: 'Evaluate' }).click()
-    await expect.poll(() => page.locator('[data-testid=verdict]').textContent()).toContain('users-api')
+    await poll(() => page.locator('[data-testid=verdict]').textContent()).toContain('users-api')
     // strip_path removes the matched prefix; the service path is prepended.
     expect(await page.locator('[data-testid=upstream-url]').textContent()).toBe('http://users.internal:8080/v1/7?x=1')
     await page.close()
@@ -101,7 +104,7 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
     await page.getByLabel('URL (path and query)').fill('/shop/cart')
     await page.getByLabel('Headers (one "Name: value" per line)').fill('X-Tenant: acme')
     await page.getByRole('button', { name: 'Evaluate' }).click()
-    await expect.poll(() => page.locator('[data-testid=verdict]').textContent()).toContain('users-api')
+    await poll(() => page.locator('[data-testid=verdict]').textContent()).toContain('users-api')
     const link = await page.getByLabel('Share link').inputValue()
     const verdict = await page.locator('[data-testid=verdict]').textContent()
     const trace = await page.locator('.explain').textContent()
@@ -119,7 +122,7 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
   it('works without a gateway: the Routes view says the Admin API is unreachable', async () => {
     await open()
     await page.getByRole('link', { name: 'Routes' }).click()
-    await expect.poll(() => page.locator('.routes-view [role=status]').textContent()).toMatch(/Admin API|answer|HTTP/)
+    await poll(() => page.locator('.routes-view [role=status]').textContent()).toMatch(/Admin API|answer|HTTP/)
     await page.getByRole('link', { name: 'Playground' }).click()
     await page.locator('[data-testid=verdict]').waitFor()
     await page.close()

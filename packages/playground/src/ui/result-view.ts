@@ -26,7 +26,8 @@ export function markedExpression(entry: EvaluatedEntry): HTMLElement {
     if (p.end <= p.start || p.start < at) continue
     code.append(entry.source.slice(at, p.start))
     const state = p.result === undefined ? 'skipped' : p.result ? 'pass' : 'fail'
-    const decisive = p === entry.decidedBy
+    // Only a route that did not match has a predicate to blame; a match needs all its parts.
+    const decisive = !entry.matched && p === entry.decidedBy
     const title = `${p.text}: ${p.reason}`
     code.append(decisive ? h('mark', { class: `pred ${state} decisive`, title }, entry.source.slice(p.start, p.end)) : h('span', { class: `pred ${state}`, title }, entry.source.slice(p.start, p.end)))
     at = p.end
@@ -39,6 +40,14 @@ function values(p: PredicateOutcome): string {
   return p.values.length === 0 ? 'absent' : p.values.map((v) => JSON.stringify(v)).join(', ')
 }
 
+/**
+ * A router priority in hexadecimal, where Kong's bit layout is readable (`0xff…` = expression route,
+ * then the route's own priority), with the decimal value on hover.
+ */
+function routerPriority(priority: bigint): HTMLElement {
+  return h('span', { class: 'muted', title: `router priority ${priority.toString()}` }, `priority 0x${priority.toString(16).padStart(16, '0')}`)
+}
+
 function traceItem(entry: EvaluatedEntry): HTMLElement {
   const decided = entry.decidedBy
   return h(
@@ -49,12 +58,14 @@ function traceItem(entry: EvaluatedEntry): HTMLElement {
       { class: 'trace-head' },
       h('strong', {}, routeLabel(entry.route)),
       h('span', { class: entry.matched ? 'badge ok' : 'badge no' }, entry.matched ? 'matched' : 'did not match'),
-      h('span', { class: 'muted' }, `priority ${entry.priority.toString()}`),
+      routerPriority(entry.priority),
     ),
     h('pre', { class: 'expr-box' }, markedExpression(entry)),
-    decided === undefined
-      ? null
-      : h('p', { class: 'reason' }, 'Decided by ', h('code', {}, decided.text), `: ${decided.reason} (value: ${values(decided)}).`),
+    entry.matched
+      ? h('p', { class: 'reason' }, 'Every predicate the outcome needed passed.')
+      : decided === undefined
+        ? null
+        : h('p', { class: 'reason' }, 'Failed at ', h('code', {}, decided.text), `: ${decided.reason} (value: ${values(decided)}).`),
   )
 }
 
@@ -97,7 +108,7 @@ export function resultView(evaluation: Evaluation): HTMLElement {
   const verdict =
     match === undefined
       ? h('p', { class: 'verdict no', role: 'status', 'data-testid': 'verdict' }, 'No route matched: Kong answers 404 "no Route matched with those values".')
-      : h('p', { class: 'verdict ok', role: 'status', 'data-testid': 'verdict' }, 'Matched route ', h('strong', {}, routeLabel(match.route)), ` (router priority ${match.priority.toString()}).`)
+      : h('p', { class: 'verdict ok', role: 'status', 'data-testid': 'verdict' }, 'Matched route ', h('strong', {}, routeLabel(match.route)), ' ', routerPriority(match.priority), '.')
   return h(
     'section',
     { class: 'result', 'aria-labelledby': 'result-title' },

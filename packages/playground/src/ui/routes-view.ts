@@ -79,7 +79,8 @@ export class RoutesView {
                   h('td', {}, r.name ?? r.id.slice(0, 8)),
                   h('td', {}, serviceName(r.service?.id)),
                   h('td', {}, matching(r, this.#flavor)),
-                  h('td', {}, String(r.priority ?? r.regex_priority)),
+                  // Traditional routes have no priority of their own: Kong derives it from their fields.
+                  h('td', {}, r.expression !== undefined && r.expression !== null ? String(r.priority ?? 0) : 'derived'),
                   h(
                     'td',
                     { class: 'actions' },
