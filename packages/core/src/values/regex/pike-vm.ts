@@ -228,7 +228,11 @@ export class PikeVM {
     this.setRanges = b.sets.map((s) => s.ranges)
     this.setAscii = new Uint32Array(b.sets.length * 4)
     b.sets.forEach((s, i) => {
-      for (let c = 0; c < 128; c++) if (contains(s, c)) (this.setAscii[i * 4 + (c >> 5)] as number) |= 1 << (c & 31)
+      const r = s.ranges
+      for (let k = 0; k < r.length && (r[k] as number) < 128; k += 2) {
+        const hi = Math.min(r[k + 1] as number, 127)
+        for (let c = r[k] as number; c <= hi; c++) (this.setAscii[i * 4 + (c >> 5)] as number) |= 1 << (c & 31)
+      }
     })
     this.start = body.start
     this.anchored = anchoredAtStart(hir)

@@ -158,6 +158,7 @@ function check(h: Hir, cont: Cont, prev: Prev, anchored: boolean): boolean {
         let f = EMPTY_SET
         let canFail = false
         let reachedEnd = true
+        if (h.subs.length - i > MAX_SCAN && h.subs.slice(i + 1, i + 1 + MAX_SCAN).every(nullable)) return false
         for (let k = i + 1; k < h.subs.length; k++) {
           const s = h.subs[k] as Hir
           f = union(f, first(s))
@@ -174,6 +175,7 @@ function check(h: Hir, cont: Cont, prev: Prev, anchored: boolean): boolean {
         let l = EMPTY_SET
         let start = false
         let reachedBegin = true
+        if (i > MAX_SCAN && h.subs.slice(i - MAX_SCAN, i).every(nullable)) return false
         for (let k = i - 1; k >= 0; k--) {
           const s = h.subs[k] as Hir
           l = union(l, last(s))
@@ -227,8 +229,22 @@ function anchoredStart(h: Hir): boolean {
   }
 }
 
+function size(h: Hir, limit: number): number {
+  let n = 1
+  if (h.k === 'cap' || h.k === 'rep') n += size(h.sub, limit)
+  else if (h.k === 'cat' || h.k === 'alt') for (const s of h.subs) if ((n += size(s, limit)) > limit) break
+  return n
+}
+
+/** Larger patterns skip the analysis (its cost grows faster than linearly) and run on the VM. */
+const MAX_ANALYSED_NODES = 5000
+
+/** How many nullable neighbours the analysis looks through before giving up (keeps it linear). */
+const MAX_SCAN = 32
+
 /** True when a backtracking engine is proven to run `hir` in linear time with Rust's results. */
 export function isBacktrackSafe(hir: Hir): boolean {
+  if (size(hir, MAX_ANALYSED_NODES) > MAX_ANALYSED_NODES) return false
   const anchored = anchoredStart(hir)
   if (!anchored && nullable(hir)) return false
   return check(hir, { first: EMPTY_SET, canFail: false }, { last: EMPTY_SET, start: !anchored }, anchored)
