@@ -19,6 +19,13 @@ export const CHANGE_CHANNEL = 'switchyard_changes'
 /** Reads changes after a version, oldest first. */
 export const CHANGES_AFTER_SQL = 'SELECT version, kind, data FROM change_log WHERE version > $1 AND version <= $2 ORDER BY version LIMIT $3'
 
+/**
+ * The head version and the changes after $1 (at most $2), in one round trip: a wake-up costs a
+ * single query. Always one row at least; the change columns are null when nothing follows $1.
+ */
+export const HEAD_AND_CHANGES_SQL = `SELECT s.version AS head, c.version, c.kind, c.data FROM cluster_state s
+  LEFT JOIN LATERAL (SELECT version, kind, data FROM change_log WHERE version > $1 ORDER BY version LIMIT $2) c ON true WHERE s.id = 1`
+
 /** The version of the last committed change. */
 export const CURRENT_VERSION_SQL = 'SELECT version FROM cluster_state WHERE id = 1'
 

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os'
 import pg from 'pg'
-import { CHANGE_CHANNEL, CHANGES_AFTER_SQL, CURRENT_VERSION_SQL, SNAPSHOT_SQL, snapshotFromRows, type ChangeRow } from './change-log.ts'
+import { CHANGE_CHANNEL, CURRENT_VERSION_SQL, HEAD_AND_CHANGES_SQL, SNAPSHOT_SQL, snapshotFromRows, type ChangeRow } from './change-log.ts'
 import { pruneChangeLog, type PruneOptions } from './prune.ts'
 import type { Replica } from './replica.ts'
 
@@ -21,6 +21,9 @@ export interface FollowerOptions {
   readonly prune: PruneOptions
   readonly log: PgLog
 }
+
+/** A row of HEAD_AND_CHANGES_SQL before the null check. */
+type NullableRow = { readonly [K in keyof ChangeRow]: ChangeRow[K] | null }
 
 /** Rows fetched per catch-up query. */
 const BATCH = 1_000
@@ -166,20 +169,12 @@ export class ChangeFollower {
   async #catchUp(client: pg.Client): Promise<void> {
     const replica = this.#o.replica
     for (;;) {
-      const target = Number((await client.query<{ version: string }>(CURRENT_VERSION_SQL)).rows[0]?.version ?? 0)
-      if (target <= replica.version) return
-      if (target - replica.version > REBUILD_THRESHOLD) {
-        await this.#rebuild(client)
-        continue
-      }
-      while (replica.version < target) {
-        const rows = (await client.query<ChangeRow>(CHANGES_AFTER_SQL, [replica.version, target, BATCH])).rows
-        // No rows although versions are missing: the log was pruned past this node.
-        if (rows.length === 0 || replica.applyRows(rows) === 'rebuild') {
-          await this.#rebuild(client)
-          break
-        }
-      }
+      const result = await client.query<{ head: string } & NullableRow>(HEAD_AND_CHANGES_SQL, [replica.version, BATCH])
+      const head = Number(result.rows[0]?.head ?? 0)
+      if (head <= replica.version) return
+      const rows = result.rows.filter((r): r is { head: string } & ChangeRow => r.version !== null)
+      // Far behind, or versions missing because the log was pruned past this node: reload the tables.
+      if (head - replica.version > REBUILD_THRESHOLD || rows.length === 0 || replica.applyRows(rows) === 'rebuild') await this.#rebuild(client)
     }
   }
 
