@@ -8,7 +8,8 @@ const pattern: fc.Arbitrary<string> = fc.letrec<{ re: string; atom: string }>((t
     { depthSize: 'small' },
     fc.constantFrom('a', 'b', 'c', 'A', '1', '-', 'é', '😀', '\\n', ' '),
     fc.constantFrom('.', '\\d', '\\w', '\\s', '\\D', '[ab]', '[^a]', '[a-c&&[^b]]', '(?i:a)', '(?i)[a-c]', '\\pL', '[[:upper:]]'),
-    fc.constantFrom('^', '$', '\\b', '\\B', '(?m:^)', '(?m:$)', '\\A', '\\z', '\\b{start}', '\\b{end}'),
+    fc.constantFrom('^', '$', '\\b', '\\B', '(?m:^)', '(?m:$)', '\\A', '\\z', '\\b{start}', '\\b{end}', '\\b{end-half}', '(?mR:^)', '(?mR:$)'),
+    fc.constantFrom('(?s:.)', '(?R:.)', '(?U:a*)', '(?U:b+?)', '\\p{Greek}', '[[:^alpha:]]', '(?i:[^k])', '(?-u:\\w)', '\\r'),
     tie('re').map((r) => `(${r})`),
     tie('re').map((r) => `(?:${r})`),
     tie('re').map((r) => `(?P<g>${r})`.replace('g', 'g' + Math.abs(hash(r)))),
@@ -28,7 +29,7 @@ function hash(s: string): number {
   return h % 1000
 }
 
-const input = fc.array(fc.constantFrom('a', 'b', 'c', 'A', '1', '-', 'é', '😀', '\n', ' ', 'B'), { maxLength: 12 }).map((xs) => xs.join(''))
+const input = fc.array(fc.constantFrom('a', 'b', 'c', 'A', '1', '-', 'é', '😀', '\n', ' ', 'B', '\r', 'α', 'K', '\u212a'), { maxLength: 12 }).map((xs) => xs.join(''))
 
 describe('properties', () => {
   it('the compiler never throws, on any string', () => {
