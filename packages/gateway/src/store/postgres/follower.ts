@@ -37,6 +37,8 @@ export interface FollowerHealth {
   readonly downSince: number | undefined
   readonly lastError: string | undefined
   readonly reconnects: number
+  /** Epoch ms of the last query that succeeded on the follower's connection. */
+  readonly lastSuccessAt: number
 }
 
 /**
@@ -60,6 +62,7 @@ export class ChangeFollower {
   #timer: NodeJS.Timeout | undefined
   #reconnectTimer: NodeJS.Timeout | undefined
   #lastPrune = Date.now()
+  #lastSuccessAt = 0
 
   /** Creates an idle follower; `start` connects. */
   constructor(options: FollowerOptions) {
@@ -68,7 +71,7 @@ export class ChangeFollower {
 
   /** Connection state for status and for failing writes fast. */
   get health(): FollowerHealth {
-    return { connected: this.#client !== undefined, downSince: this.#downSince, lastError: this.#lastError, reconnects: this.#reconnects }
+    return { connected: this.#client !== undefined, downSince: this.#downSince, lastError: this.#lastError, reconnects: this.#reconnects, lastSuccessAt: this.#lastSuccessAt }
   }
 
   /** Connects, loads the replica and starts following; throws when the database cannot be reached. */
@@ -157,6 +160,7 @@ export class ChangeFollower {
       try {
         await this.#catchUp(client)
         if (beat) await this.#beat(client)
+        this.#lastSuccessAt = Date.now()
       } catch (error) {
         // Connection failures also arrive as 'error' events (→ reconnect); anything else is logged and retried next beat.
         const message = error instanceof Error ? error.message : String(error)

@@ -42,6 +42,9 @@ export interface PgHealth {
 
 type Table = 'services' | 'routes'
 
+/** Longest writes fail fast after one timed out; a successful follower heartbeat ends it sooner. */
+const STALL_MS = 5_000
+
 /**
  * The clustered store: entities live in PostgreSQL, shared by every node. Each write is one
  * transaction that also appends to the change log under a new version; reads are served from this
@@ -56,6 +59,8 @@ export class PostgresStore implements Store {
   readonly #follower: ChangeFollower
   readonly #target: string
   readonly #log: PgLog
+  #stalledUntil = 0
+  #stalledSince = 0
 
   private constructor(options: PostgresStoreOptions, nodeId: string) {
     this.nodeId = nodeId
@@ -206,6 +211,7 @@ export class PostgresStore implements Store {
       version = Number(this.#retryOnce(() => this.#db.query<{ version: string }>(UPSERT_SQL[table], params)).rows[0]?.version)
     } catch (error) {
       if (error instanceof SyncQueryError && error.code === '23505' && entity.name !== null) return { field: 'name', value: entity.name }
+      this.#noteFailure(error)
       throw error
     }
     this.#advanceTo(version, undefined)
@@ -231,6 +237,15 @@ export class PostgresStore implements Store {
   #ensureReachable(): void {
     const h = this.#follower.health
     if (!h.connected) throw new DatabaseUnavailableError(`PostgreSQL at ${this.#target} is unreachable${h.lastError === undefined ? '' : ` (${h.lastError})`}; retry later`)
+    // After a write timed out, do not block the next ones too until the follower has had time to notice.
+    if (Date.now() < this.#stalledUntil && h.lastSuccessAt < this.#stalledSince) throw new DatabaseUnavailableError(`PostgreSQL at ${this.#target} did not answer a write in time; retry later`, 'timeout')
+  }
+
+  /** Remembers write timeouts so that following writes fail fast for a moment instead of each blocking. */
+  #noteFailure(error: unknown): void {
+    if (!(error instanceof DatabaseUnavailableError) || error.reason !== 'timeout') return
+    this.#stalledSince = Date.now()
+    this.#stalledUntil = this.#stalledSince + STALL_MS
   }
 
   /**
@@ -239,12 +254,18 @@ export class PostgresStore implements Store {
    */
   #transaction(body: () => number | undefined): number | undefined {
     this.#ensureReachable()
-    this.#retryOnce(() => this.#db.query('BEGIN'))
+    try {
+      this.#retryOnce(() => this.#db.query('BEGIN'))
+    } catch (error) {
+      this.#noteFailure(error)
+      throw error
+    }
     try {
       const version = body()
       this.#db.query(version === undefined ? 'ROLLBACK' : 'COMMIT')
       return version
     } catch (error) {
+      this.#noteFailure(error)
       this.#abort(error)
       throw error
     }
@@ -259,7 +280,7 @@ export class PostgresStore implements Store {
     try {
       return run()
     } catch (error) {
-      if (!(error instanceof DatabaseUnavailableError) || /within \d+ ms/.test(error.detail)) throw error
+      if (!(error instanceof DatabaseUnavailableError) || error.reason !== 'connection') throw error
       return run()
     }
   }

@@ -106,7 +106,9 @@ export class SyncPgClient {
     const reply = this.#call({ sql, params })
     if (reply.error !== undefined) {
       const code = reply.error.code
-      if (code === undefined || code.startsWith('08') || code === '57P01' || code === '57P03') throw new DatabaseUnavailableError(reply.error.message)
+      if (code === undefined || code.startsWith('08') || code === '57P01' || code === '57P03') throw new DatabaseUnavailableError(reply.error.message, /timeout/i.test(reply.error.message) ? 'timeout' : 'connection')
+      // Lock, statement and deadlock timeouts: the database is there but too busy; the client may retry.
+      if (code === '55P03' || code === '57014' || code === '40P01' || code === '40001') throw new DatabaseUnavailableError(`database busy: ${reply.error.message}`, 'busy')
       throw new SyncQueryError(reply.error.message, code)
     }
     return { rows: (reply.rows ?? []) as R[], rowCount: reply.rowCount ?? 0 }
@@ -137,7 +139,7 @@ export class SyncPgClient {
       if (left <= 0) {
         // The worker is stuck on a dead connection: make it start over so the next call can succeed.
         this.#port.postMessage({ reset: true, id: 0 })
-        throw new DatabaseUnavailableError(`no answer from PostgreSQL within ${this.#timeoutMs} ms`)
+        throw new DatabaseUnavailableError(`no answer from PostgreSQL within ${this.#timeoutMs} ms`, 'timeout')
       }
       Atomics.wait(this.#counter, 0, seen, left)
       seen = Atomics.load(this.#counter, 0)

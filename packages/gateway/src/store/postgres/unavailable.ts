@@ -6,8 +6,15 @@ export class DatabaseUnavailableError extends Error {
   /** The HTTP status the Admin API answers with. */
   readonly status = 503
 
-  /** Creates the error; `detail` says what failed (it never contains credentials). */
-  constructor(readonly detail: string) {
+  /**
+   * Creates the error; `detail` says what failed (it never contains credentials). `reason`:
+   * `connection` (lost or refused: a retry on a new connection may work at once), `timeout` (no
+   * answer in time: the database may be unreachable), `busy` (lock or statement timeout).
+   */
+  constructor(
+    readonly detail: string,
+    readonly reason: 'connection' | 'timeout' | 'busy' = 'connection',
+  ) {
     super(`database unavailable: ${detail}`)
     this.name = 'DatabaseUnavailableError'
   }
