@@ -75,11 +75,16 @@ class VmRegex implements CompiledRegex {
 
 class JsRegex implements CompiledRegex {
   readonly engine = 'regexp'
+  /**
+   * @param jsGroups our group index for each JS group, in order; they differ only when a group
+   *   vanished inside `x{0}`, since JS numbers the groups that remain consecutively.
+   */
   constructor(
     readonly source: string,
     readonly groupCount: number,
     readonly groupNames: readonly (string | undefined)[],
     private readonly re: RegExp,
+    private readonly jsGroups: readonly number[],
   ) {}
   test(input: string): boolean {
     return this.re.test(input)
@@ -87,8 +92,9 @@ class JsRegex implements CompiledRegex {
   exec(input: string): (string | undefined)[] | null {
     const m = this.re.exec(input)
     if (m === null) return null
-    const out: (string | undefined)[] = []
-    for (let g = 0; g < this.groupCount; g++) out.push(m[g])
+    const out: (string | undefined)[] = new Array<string | undefined>(this.groupCount).fill(undefined)
+    out[0] = m[0]
+    for (let j = 0; j < this.jsGroups.length; j++) out[this.jsGroups[j] as number] = m[j + 1]
     return out
   }
 }
@@ -99,15 +105,27 @@ export function compileRegexWith(pattern: string, engine: EngineChoice): Compile
   if (!parsed.ok) return { ok: false, error: toRegexError(parsed.error) }
   const lowered = lowerAst(parsed.parsed.ast, pattern)
   if (!lowered.ok) return { ok: false, error: toRegexError(lowered.error) }
-  const { captureCount, names } = parsed.parsed
+  const { names } = parsed.parsed
   const hir: Hir = { k: 'cap', index: 0, sub: lowered.hir }
-  const groupNames = Array.from({ length: captureCount }, (_, i) => names[i])
+  // Groups inside `x{0}` vanish as in Rust: the count ends at the last surviving group and the
+  // names of vanished groups are forgotten.
+  const present = new Set<number>()
+  collectGroups(lowered.hir, present)
+  const captureCount = 1 + Math.max(0, ...present)
+  const groupNames = Array.from({ length: captureCount }, (_, i) => (present.has(i) ? names[i] : undefined))
   const useJs = engine === 'regexp' || (engine === 'auto' && isBacktrackSafe(lowered.hir))
   if (useJs) {
     const re = toRegExp(lowered.hir)
-    if (re !== undefined) return { ok: true, regex: new JsRegex(pattern, captureCount, groupNames, re) }
+    const jsGroups = [...present].sort((a, b) => a - b)
+    if (re !== undefined) return { ok: true, regex: new JsRegex(pattern, captureCount, groupNames, re, jsGroups) }
   }
   return { ok: true, regex: new VmRegex(pattern, captureCount, groupNames, hir) }
+}
+
+function collectGroups(h: Hir, out: Set<number>): void {
+  if (h.k === 'cap') out.add(h.index)
+  if (h.k === 'cap' || h.k === 'rep') collectGroups(h.sub, out)
+  else if (h.k === 'cat' || h.k === 'alt') for (const s of h.subs) collectGroups(s, out)
 }
 
 function toRegexError(e: ReError): RegexError {

@@ -79,10 +79,8 @@ class Lowerer {
         return { k: 'set', set: this.unicode(ast.query, ast.negated, ast.span) }
       case 'bracketed':
         return { k: 'set', set: this.bracketed(ast, true) }
-      case 'repetition': {
-        const sub = this.lower(ast.sub)
-        return { k: 'rep', min: ast.min, max: ast.max, greedy: this.flags.U ? !ast.greedy : ast.greedy, sub }
-      }
+      case 'repetition':
+        return repetition(ast.min, ast.max, this.flags.U ? !ast.greedy : ast.greedy, this.lower(ast.sub))
       case 'group': {
         const saved = { ...this.flags }
         if (ast.flags !== undefined) this.apply(ast.flags)
@@ -215,6 +213,38 @@ class Lowerer {
       }
     }
   }
+}
+
+/** True when `h` can only ever match the empty string (regex-syntax: `maximum_len() == Some(0)`). */
+function onlyEmpty(h: Hir): boolean {
+  switch (h.k) {
+    case 'empty':
+    case 'look':
+      return true
+    case 'set':
+      return false
+    case 'cap':
+      return onlyEmpty(h.sub)
+    case 'rep':
+      return h.max === 0 || onlyEmpty(h.sub)
+    case 'cat':
+    case 'alt':
+      return h.subs.every(onlyEmpty)
+  }
+}
+
+/**
+ * regex-syntax's `Hir::repetition`: a repetition of something that only matches empty repeats at
+ * most once, `x{0}` is the empty regex (its capture groups disappear, as in Rust), `x{1}` is `x`.
+ */
+function repetition(min: number, max: number, greedy: boolean, sub: Hir): Hir {
+  if (onlyEmpty(sub)) {
+    min = Math.min(min, 1)
+    max = Math.min(max, 1)
+  }
+  if (min === 0 && max === 0) return { k: 'empty' }
+  if (min === 1 && max === 1) return sub
+  return { k: 'rep', min, max, greedy, sub }
 }
 
 /** Estimated compiled size in bytes, modelled on the regex crate's Thompson NFA. */

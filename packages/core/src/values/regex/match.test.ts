@@ -104,6 +104,14 @@ const MATCHES: readonly (readonly [string, string, (string | undefined)[] | null
   ['(a?)*', '', ['', '']], // Rust (like Perl) allows one empty iteration; JS would give undefined
   ['(?:(a)|(b))+', 'ab', ['ab', 'a', 'b']],
   ['(a|ab)(c|bcd)(d*)', 'abcd', ['abcd', 'a', 'bcd', '']],
+  // x{0} is the empty regex in Rust: groups inside it vanish (later ones keep their numbers)
+  ['(a){0}(b)', 'ab', ['b', undefined, 'b']],
+  ['(b)(a){0}', 'ab', ['b', 'b']],
+  // a repetition of something that only matches empty repeats at most once (regex-syntax)
+  ['(\\b)*x', 'x', ['x', '']],
+  // x* with x able to match empty is (x+)? in Rust's NFA: Perl's preference order
+  ['(?:a*?)*', 'aa', ['']],
+  ['(?:\\D??|é)*', 'ẞ-', ['']],
 ]
 
 describe('matching', () => {

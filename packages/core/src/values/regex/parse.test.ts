@@ -182,4 +182,11 @@ describe('compileRegex rejects what Rust rejects', () => {
     expect(r.regex.groupCount).toBe(4)
     expect(r.regex.groupNames).toEqual([undefined, undefined, 'x', 'y'])
   })
+
+  it('drops groups inside x{0}, as Rust does', () => {
+    const r = compileRegex('(?P<x>a){0}b')
+    expect(r.ok && [r.regex.groupCount, r.regex.groupNames]).toEqual([1, [undefined]])
+    const s = compileRegex('(?P<x>a){0}(?P<y>b)')
+    expect(s.ok && [s.regex.groupCount, s.regex.groupNames]).toEqual([3, [undefined, undefined, 'y']])
+  })
 })
