@@ -68,9 +68,11 @@ export class PostgresStore implements Store {
     this.#log = options.log ?? (() => undefined)
     const config = clientConfig(options.settings, `switchyard ${nodeId}`)
     const writeTimeoutMs = options.writeTimeoutMs ?? 2_000
-    // The worker gives up a little before the caller stops waiting, so failures usually come back as errors, not timeouts.
-    const timeout = Math.max(100, writeTimeoutMs - 250)
-    this.#db = new SyncPgClient({ ...config, connectionTimeoutMillis: timeout, query_timeout: timeout, statement_timeout: timeout, lock_timeout: timeout }, writeTimeoutMs)
+    // The server gives up first (lock/statement timeout: a clean error, connection kept), then the
+    // worker's client, then the caller's wait: failures come back as errors, rarely as silence.
+    const server = Math.max(50, Math.floor(writeTimeoutMs * 0.6))
+    const client = Math.max(80, Math.floor(writeTimeoutMs * 0.8))
+    this.#db = new SyncPgClient({ ...config, connectionTimeoutMillis: client, query_timeout: client, statement_timeout: server, lock_timeout: server }, writeTimeoutMs)
     this.#follower = new ChangeFollower({
       config,
       replica: this.#replica,
