@@ -216,14 +216,19 @@ let orbits: Map<number, readonly number[]> | undefined
 let foldable: CharSet | undefined
 
 /**
- * Pairs that simple case folding joins but `toLowerCase`/`toUpperCase` cannot reveal (their full
- * mappings are several code points). Each is still checked against the platform below.
+ * Cased letters added after Unicode 15.1, the version of the regex crate's tables: platforms with
+ * newer data (Node 20.20 has Unicode 17) would otherwise fold them, and Rust does not. Checked
+ * against the regex crate for every cased code point; only these differed.
  */
-const EXTRA_PAIRS: readonly (readonly [number, number])[] = [
-  [0x1fd3, 0x0390],
-  [0x1fe3, 0x03b0],
-  [0xfb05, 0xfb06],
+const NEWER_CASED: readonly number[] = [
+  0x1c89, 0x1c8a, 0xa7cb, 0xa7cd, 0xa7ce, 0xa7cf, 0xa7d2, 0xa7d5, 0xa7da, 0xa7dc, 0x10d50, 0x10d65, 0x10d70, 0x10d85,
+  0x16ea0, 0x16ed3,
 ]
+
+function isNewerCased(c: number): boolean {
+  for (let i = 0; i < NEWER_CASED.length; i += 2) if (c >= (NEWER_CASED[i] as number) && c <= (NEWER_CASED[i + 1] as number)) return true
+  return false
+}
 
 function buildOrbits(): Map<number, readonly number[]> {
   const parent = new Map<number, number>()
@@ -249,11 +254,10 @@ function buildOrbits(): Map<number, readonly number[]> {
       const s = String.fromCodePoint(c)
       for (const m of [s.toLowerCase(), s.toUpperCase()]) {
         const d = m.codePointAt(0) as number
-        if (m.length === String.fromCodePoint(d).length && d !== c && sameFold(c, d)) join(c, d)
+        if (m.length === String.fromCodePoint(d).length && d !== c && !isNewerCased(c) && !isNewerCased(d) && sameFold(c, d)) join(c, d)
       }
     }
   }
-  for (const [a, b] of EXTRA_PAIRS) if (sameFold(a, b)) join(a, b)
   const groups = new Map<number, number[]>()
   for (const c of parent.keys()) {
     const root = find(c)
