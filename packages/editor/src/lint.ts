@@ -1,6 +1,6 @@
 import type { Diagnostic as CoreDiagnostic, Span } from '@switchyard/core'
 import type { ChangeSpec, EditorState } from '@codemirror/state'
-import type { EditorView } from '@codemirror/view'
+import type { Command, EditorView } from '@codemirror/view'
 import type { Action, Diagnostic } from '@codemirror/lint'
 
 /** Produces core diagnostics for a source text: core's `validate`, or a caller's route-level check. */
@@ -59,4 +59,17 @@ export function expressionDiagnostics(state: EditorState, validator: ExpressionV
 export function quickFixAt(state: EditorState, validator: ExpressionValidator, position: number): { changes: ChangeSpec } | undefined {
   const found = validator(state.doc.toString()).find((d) => actionsFor(d).length > 0 && d.span.start <= position && position <= d.span.end)
   return found === undefined ? undefined : { changes: parenthesize(found.span) }
+}
+
+/**
+ * A command applying the quick fix under the cursor (bound to Mod-. by `routeExpression`), so a fix
+ * needs neither the mouse nor the lint panel. Returns false, letting other bindings run, when there is none.
+ */
+export function applyQuickFix(validator: ExpressionValidator): Command {
+  return (view) => {
+    const fix = quickFixAt(view.state, validator, view.state.selection.main.head)
+    if (fix === undefined) return false
+    view.dispatch({ ...fix, userEvent: 'input.fix' })
+    return true
+  }
 }

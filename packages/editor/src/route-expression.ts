@@ -2,11 +2,11 @@ import { validate, type Schema } from '@switchyard/core'
 import { autocompletion } from '@codemirror/autocomplete'
 import { LanguageSupport, StreamLanguage, defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language'
 import { linter } from '@codemirror/lint'
-import { EditorView } from '@codemirror/view'
+import { EditorView, keymap } from '@codemirror/view'
 import { expressionCompletionSource } from './complete.ts'
 import { tokenHighlighter } from './highlight.ts'
 import { expressionHover } from './hover.ts'
-import { expressionDiagnostics, type ExpressionValidator } from './lint.ts'
+import { applyQuickFix, expressionDiagnostics, type ExpressionValidator } from './lint.ts'
 import { parsedExpression } from './parsed.ts'
 
 /** Options of `routeExpression`. */
@@ -46,7 +46,8 @@ const theme = EditorView.baseTheme({
  * CodeMirror 6 support for route expressions: highlighting from core's lexer, completion of the
  * schema's fields (wildcard families included), operators by field type, known values and
  * `lower()`/`any()`, lint with core's diagnostics at their exact spans (with a quick fix for mixed
- * `&&`/`||`), and hover with a field's type and meaning.
+ * `&&`/`||`, applied from the lint panel or with Mod-. at the cursor), and hover with a field's type
+ * and meaning.
  */
 export function routeExpression(options: RouteExpressionOptions): LanguageSupport {
   const { schema } = options
@@ -59,6 +60,7 @@ export function routeExpression(options: RouteExpressionOptions): LanguageSuppor
     autocompletion(),
     linter((view) => expressionDiagnostics(view.state, validator), { delay: options.lintDelay ?? 150 }),
     expressionHover(schema),
+    keymap.of([{ key: 'Mod-.', run: applyQuickFix(validator) }]),
     theme,
   ])
 }

@@ -27,6 +27,7 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
 
   async function open(url = server.url): Promise<Page> {
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    page.setDefaultTimeout(8000)
     page.on('pageerror', (error) => errors.push(error.message))
     await page.goto(url)
     await page.locator('[data-testid=verdict]').waitFor()
@@ -76,6 +77,28 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
     expect(labels).toEqual(expect.arrayContaining(['==', '~', '^=', 'contains']))
     expect(labels).not.toContain('>')
     expect(labels).not.toContain('http.path')
+    await page.close()
+  })
+
+  it('fixes mixed && and || with the quick fix, using the keyboard only', async () => {
+    await open()
+    await replaceExpression('http.path == "/a" || http.path == "/b" && http.method == "GET"')
+    await page.keyboard.press('Escape')
+    await page.locator('.cm-route-diagnostic-mixed-and-or').first().waitFor()
+    await page.keyboard.press('Control+Shift+M')
+    const fix = page.locator('.cm-panel.cm-panel-lint button', { hasText: 'Add parentheses' })
+    await fix.waitFor()
+    // The panel takes focus; Home selects the first diagnostic, and an action runs by its access key.
+    await page.keyboard.press('Home')
+    await page.keyboard.press('a')
+    await poll(() => firstEditor().textContent()).toBe('(http.path == "/a" || http.path == "/b") && http.method == "GET"')
+
+    // Or, without the panel, Ctrl-. at the cursor inside the warned span.
+    await replaceExpression('http.path == "/a" || http.path == "/b" && http.method == "GET"')
+    await page.keyboard.press('Escape')
+    await page.keyboard.press('Control+Home')
+    await page.keyboard.press('Control+.')
+    await poll(() => firstEditor().textContent()).toBe('(http.path == "/a" || http.path == "/b") && http.method == "GET"')
     await page.close()
   })
 
