@@ -10,11 +10,19 @@ export const DEFAULT_ADMIN_URL = '/api'
 
 const ADMIN_URL_KEY = 'switchyard.adminUrl'
 
-/** An Admin API route with its service's URL, as the playground holds routes. */
+// The route fields routing and upstream computation read; timestamps, tags and the like stay out of
+// the playground (and so out of share links).
+const ROUTING_FIELDS = [
+  'id', 'name', 'expression', 'priority', 'protocols', 'methods', 'hosts', 'paths', 'headers', 'snis', 'sources',
+  'destinations', 'regex_priority', 'strip_path', 'preserve_host', 'path_handling', 'https_redirect_status_code',
+] as const
+
+/** An Admin API route with its service's URL, as the playground holds routes: routing fields only, nulls dropped. */
 export function toPlaygroundRoute(route: AdminRoute, services: readonly AdminService[]): PlaygroundRoute {
   const service = services.find((s) => s.id === route.service?.id)
-  const { service: _service, ...rest } = route
-  return { ...rest, service: service === undefined ? null : { url: serviceUrl(service) } }
+  const record = route as unknown as Readonly<Record<string, unknown>>
+  const kept = Object.fromEntries(ROUTING_FIELDS.map((key) => [key, record[key]]).filter(([, value]) => value !== undefined && value !== null))
+  return { ...(kept as unknown as PlaygroundRoute), service: service === undefined ? null : { url: serviceUrl(service) } }
 }
 
 /** Reads the configured Admin API URL: `?admin=` in the page URL, else the saved one, else `/api`. */
