@@ -128,7 +128,8 @@ describe.skipIf(skip !== undefined)('PostgreSQL store', () => {
         error = e
       }
       expect(error).toBeInstanceOf(DatabaseUnavailableError)
-      expect(error instanceof DatabaseUnavailableError ? error.reason : undefined).toBe('busy')
+      // Normally the server's lock timeout answers (`busy`); on a loaded machine the caller's own wait may end first.
+      expect(['busy', 'timeout']).toContain(error instanceof DatabaseUnavailableError ? error.reason : undefined)
       expect(performance.now() - started).toBeLessThan(1_000)
     } finally {
       await db.query('ROLLBACK')
