@@ -134,7 +134,15 @@ describe.skipIf(skip !== undefined)('PostgreSQL store', () => {
     } finally {
       await db.query('ROLLBACK')
     }
-    expect(a.putService(service(1))).toBeUndefined()
+    // After a timeout, writes fail fast until the follower's next heartbeat succeeds; then they work again.
+    const retry = (): boolean => {
+      try {
+        return a.putService(service(1)) === undefined
+      } catch {
+        return false
+      }
+    }
+    expect(await eventually(retry, 3_000, 20)).toBe(true)
     expect(a.getService('svc-1')).toBeDefined()
   })
 
