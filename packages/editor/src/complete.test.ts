@@ -86,6 +86,10 @@ describe('operator completion', () => {
     expect(result?.options.map((o) => o.label)).toContain('^=')
   })
 
+  it('offers nothing right after `!`, where only `(` may follow', () => {
+    expect(complete('! ¦')).toBeNull()
+  })
+
   it('offers operators after a field, not after a parenthesised group', () => {
     expect(completionSituation(EditorState.create({ doc: '(http.path == "/") ' }), 19)).toEqual({ kind: 'logical', from: 19 })
   })

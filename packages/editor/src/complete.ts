@@ -55,8 +55,10 @@ export function completionSituation(state: EditorState, position: number): Compl
   const text = textOf(state, previous)
   switch (previous.kind) {
     case 'logical':
-    case 'not':
       return { kind: 'field', from }
+    case 'not':
+      // `!` only negates a parenthesised group: nothing but `(` may follow, so offer nothing.
+      return undefined
     case 'field':
       return { kind: 'operator', from, field: text }
     case 'operator': {

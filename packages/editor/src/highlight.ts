@@ -1,7 +1,7 @@
 import type { Token, TokenKind } from '@switchyard/core'
 import { highlightingFor } from '@codemirror/language'
 import { RangeSetBuilder, type EditorState } from '@codemirror/state'
-import { Decoration, EditorView, ViewPlugin, type DecorationSet, type ViewUpdate } from '@codemirror/view'
+import { Decoration, ViewPlugin, type DecorationSet, type EditorView, type ViewUpdate } from '@codemirror/view'
 import { tags, type Tag } from '@lezer/highlight'
 import { parseOf } from './parsed.ts'
 
@@ -54,7 +54,8 @@ export const tokenHighlighter = ViewPlugin.fromClass(
       this.decorations = tokenDecorations(view.state)
     }
     update(update: ViewUpdate): void {
-      if (update.docChanged || update.startState.facet(EditorView.darkTheme) !== update.state.facet(EditorView.darkTheme)) {
+      // A reconfiguration may bring another highlight style, whose classes the marks must carry.
+      if (update.docChanged || update.transactions.some((transaction) => transaction.reconfigured)) {
         this.decorations = tokenDecorations(update.state)
       }
     }

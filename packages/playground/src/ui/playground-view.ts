@@ -52,7 +52,9 @@ export class PlaygroundView {
   #request: RequestDraft
   readonly #routeList = h('div', { class: 'route-cards' })
   readonly #requestForm = h('form', { class: 'request', 'aria-labelledby': 'request-title' })
-  readonly #result = h('div', { 'aria-live': 'polite' })
+  // Not a live region as a whole: re-rendered on each edit, it would be read out every time. The
+  // verdict inside it is a `status` and is announced alone.
+  readonly #result = h('div')
   readonly #status = h('p', { class: 'muted', role: 'status' })
   #timer: ReturnType<typeof setTimeout> | undefined
 
