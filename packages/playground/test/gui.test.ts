@@ -60,6 +60,13 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
     const marked = (await mark.allTextContents()).join('')
     expect(marked).toBe(source.slice(mismatch!.span.start, mismatch!.span.end))
     expect(await page.locator('.cm-lintRange-error').count()).toBeGreaterThan(0)
+
+    // Highlighting comes from core's tokens, and hovering a field tells its type and meaning.
+    const card = page.locator('.route-card').first()
+    const field = card.locator('.cm-route-field', { hasText: 'http.method' })
+    expect(await card.locator('.cm-route-operator').allTextContents()).toEqual(['==', '=='])
+    await field.hover()
+    await poll(() => page.locator('.cm-route-hover').textContent()).toContain('http.method: String')
     await page.close()
   })
 
