@@ -141,13 +141,16 @@ describe('engine choice', () => {
       '\\.(css|js|png)$',
       '^/api/v\\d+/',
       '/(\\d+)/(?P<name>[a-z]+)(x)?', // K9: what follows [a-z]+ overlaps it but cannot fail
+      '^/(users|user)/\\d+$', // one ambiguous alternation outside loops
+      '^/api/(.*)/items$', // one ambiguous loop, nothing loops after it
+      '^/(a|)b$',
     ]) {
       expect([p, compile(p).engine]).toEqual([p, 'regexp'])
     }
   })
 
   it('uses the Pike VM for patterns a backtracker could blow up on', () => {
-    for (const p of ['^(a+)+$', '(a|a)*b', '(a*)*b', '(x+x+)+y', 'a*a*a*a*a*a*b', '\\d+x', '^(.*)/(.*)$', '(a|ab)+c', '(?:(a)|b)+', '(a?)*']) {
+    for (const p of ['^(a+)+$', '(a|a)*b', '(a*)*b', '(x+x+)+y', 'a*a*a*a*a*a*b', '\\d+x', '^(.*),(.*),x$', '(a|ab)+c', '(?:(a)|b)+', '(a?)*', '^.*/[^?]+x$', '^(a|a)(a|a)(a|a)(a|a)(a|a)b', '/api/.*/x', '^a?a?a?aaa$']) {
       expect([p, compile(p).engine]).toEqual([p, 'pike-vm'])
     }
   })
@@ -167,6 +170,10 @@ describe('linear time on catastrophic patterns', () => {
     ['^(\\w+\\s?)*$', 'word '.repeat(n / 5) + '!', false],
     ['(a|aa)+$', 'a'.repeat(n) + 'b', false],
     ['(a|a)*b', 'a'.repeat(n) + 'b', true],
+    ['^(.*),(.*),x$', ','.repeat(n), false],
+    ['^.*/[^?]+x$', '/'.repeat(n), false],
+    ['^/api/(.*)/items$', '/api/' + '/'.repeat(n), false],
+    ['^(a|a)(a|a)(a|a)(a|a)(a|a)(a|a)(a|a)(a|a)(a|a)(a|a)(a|a)(a|a)(a|a)(a|a)(a|a)(a|a)(a|a)(a|a)(a|a)(a|a)(a|a)(a|a)(a|a)(a|a)b', 'a'.repeat(30), false],
   ]
   it.each(rows)('%s', (pattern, input, expected) => {
     const re = compile(pattern)

@@ -7,11 +7,12 @@
  * 1. A repetition's body never matches empty (JS refuses empty iterations, Rust does not, so
  *    their captures differ; and empty loops are where backtracking hides).
  * 2. A repetition that can loop (max > 1) contains no other variable repetition: `(a+)+`.
- * 3. Alternation branches never match empty and start with disjoint characters, so the first
- *    character picks the branch: `(a|ab)`, `(a|a)*` go to the VM.
- * 4. What may follow a variable repetition cannot start with a character the repetition's body
- *    uses, unless what follows can never fail (`[a-z]+(x)?` at the end is fine: the first try
- *    succeeds): `a*a*b`, `\d+\d`, `.*` then a slash go to the VM (polynomial when a match fails).
+ * 3. Alternations whose branches may start alike (or match empty) are ambiguous: never inside a
+ *    loop (`(a|ab)+c`), and together they may multiply the branches tried by at most 16.
+ * 4. A variable repetition followed by something that may fail and may start with a character
+ *    the repetition also takes is ambiguous: it gives back one character at a time and retries
+ *    what follows. At most one such repetition, outside loops, with no loop after it:
+ *    `^/api/(.*)/items$` is fine, `a*a*b`, `^(.*),(.*),x$`, `^.*\/[^?]+x$` go to the VM.
  * 5. Unanchored search: a loop that can be entered at many start positions (at the pattern start,
  *    or right after a character it also matches) and can fail after it would cost O(n²) over all
  *    start positions: `\d+x` unanchored goes to the VM.
@@ -123,7 +124,20 @@ function contains(h: Hir, pred: (x: Hir) => boolean): boolean {
 interface Cont {
   readonly first: CharSet
   readonly canFail: boolean
+  readonly loopAhead: boolean // a repetition with max > 1 and min < max comes later
 }
+
+/** Where the walk is, and the ambiguity spent so far (shared by the whole walk). */
+interface Ctx {
+  readonly anchored: boolean
+  readonly inLoop: boolean
+  readonly budget: { ambiguousReps: number; altProduct: number }
+}
+
+/** Ambiguous alternations may multiply the work per start position by at most this much. */
+const MAX_ALT_PRODUCT = 16
+
+const isLoop = (x: Hir): boolean => x.k === 'rep' && x.min !== x.max && x.max > 1
 
 /** What may come right before a node: its last characters, or the search start. */
 interface Prev {
@@ -134,30 +148,36 @@ interface Prev {
 const isVariableRep = (x: Hir): boolean => x.k === 'rep' && x.min !== x.max
 const isFixedSingle = (h: Hir & { k: 'rep' }): boolean => h.min === h.max && h.sub.k === 'set'
 
-function check(h: Hir, cont: Cont, prev: Prev, anchored: boolean): boolean {
+function check(h: Hir, cont: Cont, prev: Prev, ctx: Ctx): boolean {
   switch (h.k) {
     case 'empty':
     case 'set':
     case 'look':
       return true
     case 'cap':
-      return check(h.sub, cont, prev, anchored)
+      return check(h.sub, cont, prev, ctx)
     case 'alt': {
       const firsts: CharSet[] = []
+      let ambiguous = false
       for (const s of h.subs) {
-        if (nullable(s)) return false
         const f = first(s)
-        if (firsts.some((g) => overlaps(f, g))) return false
+        if (nullable(s) || firsts.some((g) => overlaps(f, g))) ambiguous = true
         firsts.push(f)
-        if (!check(s, cont, prev, anchored)) return false
       }
-      return true
+      if (ambiguous) {
+        // Each branch may be tried in turn: affordable once, multiplicative when repeated.
+        if (ctx.inLoop) return false
+        ctx.budget.altProduct *= h.subs.length
+        if (ctx.budget.altProduct > MAX_ALT_PRODUCT) return false
+      }
+      return h.subs.every((s) => check(s, cont, prev, ctx))
     }
     case 'cat': {
       for (let i = 0; i < h.subs.length; i++) {
         let f = EMPTY_SET
         let canFail = false
         let reachedEnd = true
+        const loopAhead = cont.loopAhead || h.subs.slice(i + 1).some((x) => contains(x, isLoop))
         if (h.subs.length - i > MAX_SCAN && h.subs.slice(i + 1, i + 1 + MAX_SCAN).every(nullable)) return false
         for (let k = i + 1; k < h.subs.length; k++) {
           const s = h.subs[k] as Hir
@@ -188,7 +208,7 @@ function check(h: Hir, cont: Cont, prev: Prev, anchored: boolean): boolean {
           l = union(l, prev.last)
           start = prev.start
         }
-        if (!check(h.subs[i] as Hir, { first: f, canFail }, { last: l, start }, anchored)) return false
+        if (!check(h.subs[i] as Hir, { first: f, canFail, loopAhead }, { last: l, start }, ctx)) return false
       }
       return true
     }
@@ -201,11 +221,17 @@ function check(h: Hir, cont: Cont, prev: Prev, anchored: boolean): boolean {
         if (contains(h.sub, isVariableRep)) return false
         if (contains(h.sub, (x) => x.k === 'alt') && contains(h.sub, (x) => x.k === 'cap')) return false
       }
-      if (h.min !== h.max && cont.canFail && overlaps(body, cont.first)) return false
-      if (!anchored && loops && h.min !== h.max && (prev.start || overlaps(prev.last, body)) && cont.canFail) return false
-      const innerCont: Cont = loops ? { first: union(first(h.sub), cont.first), canFail: true } : cont
+      if (h.min !== h.max && cont.canFail && overlaps(body, cont.first)) {
+        // An ambiguous repetition gives back one character at a time, retrying what follows:
+        // linear if what follows has no loop of its own and this happens once, not inside a loop.
+        if (ctx.inLoop || cont.loopAhead) return false
+        ctx.budget.ambiguousReps += 1
+        if (ctx.budget.ambiguousReps > 1) return false
+      }
+      if (!ctx.anchored && loops && h.min !== h.max && (prev.start || overlaps(prev.last, body)) && cont.canFail) return false
+      const innerCont: Cont = loops ? { first: union(first(h.sub), cont.first), canFail: true, loopAhead: true } : cont
       const innerPrev: Prev = loops ? { last: union(last(h.sub), prev.last), start: prev.start } : prev
-      return check(h.sub, innerCont, innerPrev, anchored)
+      return check(h.sub, innerCont, innerPrev, loops ? { ...ctx, inLoop: true } : ctx)
     }
   }
 }
@@ -247,5 +273,6 @@ export function isBacktrackSafe(hir: Hir): boolean {
   if (size(hir, MAX_ANALYSED_NODES) > MAX_ANALYSED_NODES) return false
   const anchored = anchoredStart(hir)
   if (!anchored && nullable(hir)) return false
-  return check(hir, { first: EMPTY_SET, canFail: false }, { last: EMPTY_SET, start: !anchored }, anchored)
+  const ctx: Ctx = { anchored, inLoop: false, budget: { ambiguousReps: 0, altProduct: 1 } }
+  return check(hir, { first: EMPTY_SET, canFail: false, loopAhead: false }, { last: EMPTY_SET, start: !anchored }, ctx)
 }
