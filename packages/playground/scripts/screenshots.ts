@@ -49,7 +49,7 @@ try {
   await page.goto(`${gui.url}#playground`)
   await page.getByRole('button', { name: 'Load from gateway' }).click()
   await page.locator('.route-card legend', { hasText: 'legacy' }).waitFor()
-  await page.getByLabel('Method').selectOption('POST')
+  await page.getByLabel('Method', { exact: true }).selectOption('POST')
   await page.getByLabel('URL (path and query)').fill('/users/42?expand=groups')
   await page.getByLabel('Headers (one "Name: value" per line)').fill('Authorization: Bearer abc\nAccept: application/json')
   await page.getByRole('button', { name: 'Evaluate' }).click()

@@ -99,7 +99,7 @@ describe.skipIf(!HAS_CHROMIUM)('GUI with a real gateway', () => {
     await page.getByRole('link', { name: 'Playground' }).click()
     await page.getByRole('button', { name: 'Load from gateway' }).click()
     await poll(() => page.locator('.route-card legend').allTextContents()).toEqual(expect.arrayContaining(['gui-route', 'trad-route']))
-    await page.getByLabel('Method').selectOption('GET')
+    await page.getByLabel('Method', { exact: true }).selectOption('GET')
     await page.getByLabel('URL (path and query)').fill('/gui/hello?x=1')
     await page.getByRole('button', { name: 'Evaluate' }).click()
     await poll(() => page.locator('[data-testid=verdict]').textContent()).toContain('gui-route')

@@ -111,7 +111,7 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
 
   it('evaluates a request in the browser and shows the explain trace with the deciding predicate', async () => {
     await open()
-    await page.getByLabel('Method').selectOption('POST')
+    await page.getByLabel('Method', { exact: true }).selectOption('POST')
     await page.getByLabel('URL (path and query)').fill('/api/users/7?x=1')
     await page.getByRole('button', { name: 'Evaluate' }).click()
     await poll(() => page.locator('[data-testid=verdict]').textContent()).toContain('catch-all')
@@ -120,11 +120,26 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
     expect(await skipped.locator('mark.decisive').textContent()).toBe('http.method == "GET"')
     expect(await skipped.locator('.reason').textContent()).toContain('"POST"')
 
-    await page.getByLabel('Method').selectOption('GET')
+    await page.getByLabel('Method', { exact: true }).selectOption('GET')
     await page.getByRole('button', { name: 'Evaluate' }).click()
     await poll(() => page.locator('[data-testid=verdict]').textContent()).toContain('users-api')
     // strip_path removes the matched prefix; the service path is prepended.
     expect(await page.locator('[data-testid=upstream-url]').textContent()).toBe('http://users.internal:8080/v1/7?x=1')
+    await page.close()
+  })
+
+  it('adds a traditional route whose converted expression follows its fields', async () => {
+    await open()
+    await page.getByRole('button', { name: 'Add traditional route' }).click()
+    const card = page.locator('.route-card').last()
+    await card.getByLabel('Paths (a leading ~ makes a regex)').fill('/legacy, ~/v0/\\d+$')
+    await card.getByLabel('Methods').fill('GET')
+    await poll(() => card.locator('[data-testid=converted-expression]').allTextContents()).toEqual([
+      '(http.method == r#"GET"#) && (http.path ^= r#"/legacy"#) && (net.protocol == r#"http"# || net.protocol == r#"https"#)',
+      '(http.method == r#"GET"#) && (http.path ~ r#"^/v0/\\d+$"#) && (net.protocol == r#"http"# || net.protocol == r#"https"#)',
+    ])
+    await card.getByLabel('Methods').fill('get')
+    await poll(() => card.locator('.error').textContent()).toContain('methods')
     await page.close()
   })
 

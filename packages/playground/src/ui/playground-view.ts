@@ -1,4 +1,4 @@
-import { schemaForProtocols, traditionalMatchers, validateExpressionRoute } from '@switchyard/http'
+import { schemaForProtocols, validateExpressionRoute } from '@switchyard/http'
 import { evaluate } from '../model/engine.ts'
 import { DEFAULT_REQUEST, type RequestDraft } from '../model/request.ts'
 import { isExpressionRoute, routeLabel, type PlaygroundRoute } from '../model/route.ts'
@@ -6,6 +6,7 @@ import { encodeState, type PlaygroundState } from '../model/share.ts'
 import { checkbox, h, newId, replaceChildren, select, textArea, textField } from './dom.ts'
 import { createExpressionEditor } from './expression-editor.ts'
 import { resultView } from './result-view.ts'
+import { traditionalFields } from './traditional-fields.ts'
 
 /** What the playground needs from the app around it. */
 export interface PlaygroundHost {
@@ -77,7 +78,8 @@ export class PlaygroundView {
         h(
           'div',
           { class: 'toolbar' },
-          h('button', { type: 'button', onclick: () => this.#addRoute() }, 'Add route'),
+          h('button', { type: 'button', onclick: () => this.#addRoute() }, 'Add expression route'),
+          h('button', { type: 'button', onclick: () => this.#addTraditionalRoute() }, 'Add traditional route'),
           h('button', { type: 'button', onclick: () => void this.#load() }, 'Load from gateway'),
         ),
         this.#status,
@@ -133,6 +135,14 @@ export class PlaygroundView {
     this.#evaluateNow()
     const cards = this.#routeList.querySelectorAll<HTMLElement>('.cm-content')
     cards[cards.length - 1]?.focus()
+  }
+
+  #addTraditionalRoute(): void {
+    this.#routes.push({ id: newId(), name: `route-${this.#routes.length + 1}`, protocols: ['http', 'https'], paths: ['/'], strip_path: true, service: { url: 'http://upstream.internal:8080' } })
+    this.#renderRoutes()
+    this.#evaluateNow()
+    const inputs = this.#routeList.querySelectorAll<HTMLElement>('.route-card:last-of-type input')
+    inputs[0]?.focus()
   }
 
   async #load(): Promise<void> {
@@ -198,13 +208,7 @@ export class PlaygroundView {
         onChange: (expression) => this.#update(index, { expression }),
       })
     } else {
-      const converted = traditionalMatchers(route, { flavor: 'expressions' })
-      card.append(
-        h('p', { class: 'muted' }, 'Traditional route: ', [route.methods?.join(' '), route.hosts?.join(' '), route.paths?.join(' ')].filter((s) => s !== undefined && s !== '').join(' · ')),
-        converted.ok
-          ? h('pre', { class: 'expr-box' }, h('code', {}, converted.matchers.map((m) => `${m.expression}   (priority ${m.priority})`).join('\n')))
-          : h('p', { class: 'error' }, converted.violation.message),
-      )
+      card.append(...traditionalFields(route, (patch) => this.#update(index, patch)))
     }
     card.append(
       h(

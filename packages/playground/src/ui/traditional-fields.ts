@@ -1,0 +1,57 @@
+import { traditionalMatchers } from '@switchyard/http'
+import type { PlaygroundRoute } from '../model/route.ts'
+import { h, replaceChildren, textArea, textField } from './dom.ts'
+
+type ListKey = 'methods' | 'hosts' | 'paths' | 'snis'
+
+function list(text: string): string[] | null {
+  const values = text.split(',').map((s) => s.trim()).filter((s) => s !== '')
+  return values.length === 0 ? null : values
+}
+
+function headersText(headers: PlaygroundRoute['headers']): string {
+  return Object.entries(headers ?? {}).map(([name, values]) => `${name}: ${values.join(', ')}`).join('\n')
+}
+
+function headersOf(text: string): Record<string, string[]> | null {
+  const headers: Record<string, string[]> = {}
+  for (const line of text.split('\n')) {
+    const colon = line.indexOf(':')
+    if (colon > 0) headers[line.slice(0, colon).trim()] = list(line.slice(colon + 1)) ?? []
+  }
+  return Object.keys(headers).length === 0 ? null : headers
+}
+
+/**
+ * The preview of a traditional route: the expression and priority of each router entry Kong makes of
+ * it (several when regex and prefix paths are split), or the validation message.
+ */
+export function conversionPreview(route: PlaygroundRoute): HTMLElement {
+  const converted = traditionalMatchers(route, { flavor: 'expressions' })
+  if (!converted.ok) return h('p', { class: 'error', role: 'status' }, converted.violation.message)
+  return h(
+    'pre',
+    { class: 'expr-box', 'aria-label': 'Converted expression' },
+    ...converted.matchers.flatMap((m, i) => [i > 0 ? '\n' : '', h('code', { 'data-testid': 'converted-expression' }, m.expression), h('span', { class: 'muted' }, `   priority 0x${m.priority.toString(16).padStart(16, '0')}`)]),
+  )
+}
+
+/** Editable traditional fields of a playground route, with the converted expression updated live. */
+export function traditionalFields(route: PlaygroundRoute, onChange: (patch: Partial<PlaygroundRoute>) => void): HTMLElement[] {
+  let current = route
+  const preview = h('div', { 'aria-live': 'polite' }, conversionPreview(route))
+  const change = (patch: Partial<PlaygroundRoute>) => {
+    current = { ...current, ...patch }
+    replaceChildren(preview, conversionPreview(current))
+    onChange(patch)
+  }
+  const listField = (label: string, key: ListKey) =>
+    textField(label, (route[key] ?? []).join(', '), (text) => change({ [key]: list(text) }), { name: key })
+  return [
+    h('div', { class: 'row' }, listField('Methods', 'methods'), listField('Hosts', 'hosts')),
+    h('div', { class: 'row' }, listField('Paths (a leading ~ makes a regex)', 'paths'), listField('SNIs', 'snis')),
+    textArea('Headers ("name: value, value" per line)', headersText(route.headers), (text) => change({ headers: headersOf(text) }), { rows: 2, name: 'route-headers' }),
+    textField('Regex priority', String(route.regex_priority ?? 0), (text) => change({ regex_priority: Number(text) }), { inputmode: 'numeric', class: 'narrow', name: 'regex-priority' }),
+    h('div', { class: 'field' }, h('span', { class: 'label' }, 'Converted expression and router priority'), preview),
+  ]
+}
