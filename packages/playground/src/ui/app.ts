@@ -42,6 +42,8 @@ type ViewName = 'routes' | 'playground'
 export class App {
   readonly element: HTMLElement
   #adminUrl = initialAdminUrl()
+  // The admin token lives in memory only: never in storage, never in share links.
+  #adminToken = ''
   readonly #routes: RoutesView
   readonly #playground: PlaygroundView
   readonly #main = h('main', { id: 'main', tabindex: '-1' })
@@ -52,7 +54,7 @@ export class App {
 
   /** Builds the app; call `start` once it is in the document. */
   constructor() {
-    const client = () => new AdminClient(this.#adminUrl)
+    const client = () => new AdminClient(this.#adminUrl, this.#adminToken)
     this.#routes = new RoutesView(client)
     const shared = decodeState(location.hash)
     this.#playground = new PlaygroundView(shared ?? EXAMPLE_STATE, {
@@ -71,10 +73,21 @@ export class App {
     }
     const adminId = uniqueId('admin')
     const adminInput = h('input', { id: adminId, type: 'url', value: this.#adminUrl, spellcheck: 'false' })
-    const adminForm = h('form', { class: 'admin-url' }, h('label', { for: adminId }, 'Admin API'), adminInput, h('button', { type: 'submit' }, 'Connect'))
+    const tokenId = uniqueId('token')
+    const tokenInput = h('input', { id: tokenId, type: 'password', autocomplete: 'off', placeholder: 'token (optional)', class: 'token' })
+    const adminForm = h(
+      'form',
+      { class: 'admin-url' },
+      h('label', { for: adminId }, 'Admin API'),
+      adminInput,
+      h('label', { for: tokenId, class: 'visually-hidden' }, 'Admin token'),
+      tokenInput,
+      h('button', { type: 'submit' }, 'Connect'),
+    )
     adminForm.addEventListener('submit', (event) => {
       event.preventDefault()
       this.#adminUrl = adminInput.value.trim() === '' ? DEFAULT_ADMIN_URL : adminInput.value.trim()
+      this.#adminToken = tokenInput.value
       try {
         localStorage.setItem(ADMIN_URL_KEY, this.#adminUrl)
       } catch {
