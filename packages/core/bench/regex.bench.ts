@@ -45,6 +45,18 @@ const ROUTES: readonly Row[] = [
     inputs: ['/static/app/main.bundle.js', '/static/app/readme.txt'],
   },
   {
+    name: 'ambiguous alternation',
+    pattern: '^/(users|user)/\\d+$',
+    v8: /^\/(users|user)\/\d+$/,
+    inputs: ['/users/123', '/user/42', '/usr/1'],
+  },
+  {
+    name: 'ambiguous loop',
+    pattern: '^/api/(.*)/items$',
+    v8: /^\/api\/(.*)\/items$/,
+    inputs: ['/api/v1/shop/items', '/api/v1/shop/item'],
+  },
+  {
     name: 'K9 (unanchored, optional group)',
     pattern: '/(\\d+)/(?P<name>[a-z]+)(x)?',
     v8: /\/(\d+)\/(?<name>[a-z]+)(x)?/,
