@@ -64,8 +64,8 @@ export const APPEND_CHANGE_SQL = `WITH c AS (INSERT INTO change_log (version, ki
 function changeCte(write: string, values: string, node: string): string {
   return `WITH v AS (UPDATE cluster_state SET version = version + 1 WHERE id = 1 RETURNING version),
     w AS (${write}),
-    c AS (INSERT INTO change_log (version, kind, entity_id, data, node_id) SELECT v.version, ${values}, ${node} FROM v, w RETURNING version)
-    SELECT version, pg_notify('${CHANGE_CHANNEL}', version::text) FROM c`
+    c AS (INSERT INTO change_log (version, kind, entity_id, data, node_id) SELECT v.version, ${values}, ${node} FROM v, w RETURNING version, data)
+    SELECT version, data, pg_notify('${CHANGE_CHANNEL}', version::text) FROM c`
 }
 
 /** The two entity reads of a full rebuild; run in one REPEATABLE READ transaction with CURRENT_VERSION_SQL. */

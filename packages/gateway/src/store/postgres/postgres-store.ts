@@ -193,7 +193,7 @@ export class PostgresStore implements Store {
       this.#db.query(APPEND_CHANGE_SQL, [next, 'reset', null, null, this.nodeId])
       return next
     })
-    if (version !== undefined) this.#advanceTo(version, snapshot)
+    if (version !== undefined) this.#advanceTo({ version, kind: 'reset', data: null }, snapshot)
   }
 
   snapshot(): Snapshot {
@@ -206,32 +206,34 @@ export class PostgresStore implements Store {
 
   #upsert(table: Table, entity: Service | Route, extra: readonly unknown[]): UniqueConflict | undefined {
     this.#ensureReachable()
-    let version: number
+    let written: { version: string; data: string } | undefined
     try {
-      // One statement, one transaction (see UPSERT_SQL): two round trips per write with the read-back.
+      // One statement, one transaction (see UPSERT_SQL): usually the only round trip of the write.
       const params = [entity.id, entity.name, JSON.stringify(entity.tags ?? []), JSON.stringify(entity), this.nodeId, ...extra]
-      version = Number(this.#retryOnce(() => this.#db.query<{ version: string }>(UPSERT_SQL[table], params)).rows[0]?.version)
+      written = this.#retryOnce(() => this.#db.query<{ version: string; data: string }>(UPSERT_SQL[table], params)).rows[0]
     } catch (error) {
       if (error instanceof SyncQueryError && error.code === '23505' && entity.name !== null) return { field: 'name', value: entity.name }
       this.#noteFailure(error)
       throw error
     }
-    this.#advanceTo(version, undefined)
+    if (written !== undefined) this.#advanceTo({ version: written.version, kind: table === 'services' ? 'service-upsert' : 'route-upsert', data: written.data })
     return undefined
   }
 
   #delete(table: Table, id: string): boolean {
+    let deleted: { version: string; data: string } | undefined
     const version = this.#transaction((): number | undefined => {
       try {
-        return numberOrUndefined(this.#db.query<{ version: string }>(DELETE_SQL[table], [id, this.nodeId]).rows[0]?.version)
+        deleted = this.#db.query<{ version: string; data: string }>(DELETE_SQL[table], [id, this.nodeId]).rows[0]
+        return deleted === undefined ? undefined : Number(deleted.version)
       } catch (error) {
         // Another node added a route to this service after our replica said it had none.
         if (error instanceof SyncQueryError && error.code === '23503') throw new Error('a route still references this service (added through another node); retry')
         throw error
       }
     })
-    if (version === undefined) return false
-    this.#advanceTo(version, undefined)
+    if (version === undefined || deleted === undefined) return false
+    this.#advanceTo({ version, kind: table === 'services' ? 'service-delete' : 'route-delete', data: deleted.data })
     return true
   }
 
@@ -296,8 +298,19 @@ export class PostgresStore implements Store {
     }
   }
 
-  #advanceTo(version: number, reset: Snapshot | undefined): void {
+  /**
+   * Brings the replica up to this node's own committed change. When nothing else was committed in
+   * between (the usual case) the change is applied as is; otherwise the missing changes are read
+   * from the log first, so the order stays the version order.
+   */
+  #advanceTo(own: ChangeRow, reset?: Snapshot): void {
     const replica = this.#replica
+    const version = Number(own.version)
+    if (version === replica.version + 1) {
+      if (reset !== undefined) replica.install(version, reset)
+      else replica.applyRows([own])
+      return
+    }
     // Far behind (after an outage): leave the backlog to the follower instead of blocking on it here.
     if (version - replica.version > 1_000) return this.#follower.poke()
     try {
@@ -323,8 +336,4 @@ export class PostgresStore implements Store {
   close(): void {
     void this.closeAsync()
   }
-}
-
-function numberOrUndefined(text: string | undefined): number | undefined {
-  return text === undefined ? undefined : Number(text)
 }
