@@ -11,9 +11,10 @@ export const MAX_CODE_POINT = 0x10ffff
 
 /**
  * A set of code points: `ranges` holds `[lo0, hi0, lo1, hi1, ...]`, sorted, disjoint and never
- * adjacent. `js` optionally holds the body of a JS `v`-mode class denoting exactly this set
- * (for example `\p{Nd}`), so the translation can print a property escape instead of hundreds of
- * ranges; any operation that cannot keep it exact drops it.
+ * adjacent. `js` optionally holds JS class syntax denoting exactly this set: a body of property
+ * escapes (`\p{Nd}`, `\p{L}\p{M}`), or for set algebra a nested (`v`-mode) expression that the
+ * translation does not use. It lets a large set be printed as property escapes instead of
+ * hundreds of ranges; any operation that cannot keep it exact drops it.
  */
 export interface CharSet {
   readonly ranges: readonly number[]
