@@ -79,6 +79,7 @@ try {
 
   // A lagging node: frozen while the others take CATCH_UP writes, then resumed.
   const lagging = nodes[2] as GatewayProcess
+  const rebuildsBefore = (await databaseStatus(lagging)).rebuilds
   lagging.child.kill('SIGSTOP')
   for (let k = 0; k < CATCH_UP; k++) {
     const { status } = await adminCall((nodes[k % 2] as GatewayProcess).admin, 'PUT', `/routes/lag-${k}`, { paths: [`/lag/${k}/`], service: { name: 'echo' } })
@@ -91,7 +92,7 @@ try {
   const applied = performance.now() - resumed
   const routed = (await probe(lagging, `/lag/${CATCH_UP - 1}/`)) === 200
   const status = await databaseStatus(lagging)
-  console.log(`catch-up of a lagging node: ${CATCH_UP} changes applied in ${ms(applied)} after it resumed (${caughtUp && routed ? 'routes the last one' : 'DID NOT CATCH UP'}; rebuilds ${status.rebuilds})`)
+  console.log(`catch-up of a lagging node: ${CATCH_UP} changes applied in ${ms(applied)} after it resumed (${caughtUp && routed ? 'routes the last one' : 'DID NOT CATCH UP'}; ${status.rebuilds - rebuildsBefore} rebuilds: incremental)`)
 } finally {
   for (const node of nodes) {
     node.child.kill('SIGCONT')
