@@ -51,6 +51,7 @@ export class App {
   readonly #share = h('input', { type: 'text', readonly: true, id: uniqueId('share'), 'aria-label': 'Share link', class: 'share-link' })
   // Unset until `start`, so the first evaluation does not overwrite the hash the page was opened with.
   #view: ViewName | undefined = undefined
+  readonly #footer: HTMLElement
 
   /** Builds the app; call `start` once it is in the document. */
   constructor() {
@@ -96,6 +97,7 @@ export class App {
       void this.#routes.refresh()
     })
     const copy = h('button', { type: 'button', onclick: () => void this.#copyShare() }, 'Copy share link')
+    this.#footer = h('footer', { class: 'share' }, this.#share, copy)
     this.element = h(
       'div',
       { class: 'app' },
@@ -108,7 +110,7 @@ export class App {
         adminForm,
       ),
       this.#main,
-      h('footer', { class: 'share' }, this.#share, copy),
+      this.#footer,
     )
     window.addEventListener('hashchange', () => this.#fromHash())
   }
@@ -142,6 +144,8 @@ export class App {
       else tab.removeAttribute('aria-current')
     }
     replaceChildren(this.#main, view === 'routes' ? this.#routes.element : this.#playground.element)
+    // The share link reproduces the playground only; it has no meaning next to the Routes view.
+    this.#footer.hidden = view !== 'playground'
     if (view === 'routes') void this.#routes.refresh()
     else this.#playground.refresh()
   }

@@ -65,33 +65,32 @@ export class RoutesView {
       h('div', { class: 'toolbar' }, h('button', { type: 'button', onclick: () => this.#edit(undefined) }, 'New route')),
       this.#routes.length === 0
         ? h('p', { class: 'muted' }, 'No routes.')
-        : h(
-            'table',
-            { class: 'list' },
-            h('thead', {}, h('tr', {}, ...['Name', 'Service', 'Matching', 'Priority', 'Actions'].map((t) => h('th', { scope: 'col' }, t)))),
-            h(
-              'tbody',
-              {},
-              ...this.#routes.map((r) =>
-                h(
-                  'tr',
-                  { 'data-route': r.id },
-                  h('td', {}, r.name ?? r.id.slice(0, 8)),
-                  h('td', {}, serviceName(r.service?.id)),
-                  h('td', {}, matching(r, this.#flavor)),
-                  // Traditional routes have no priority of their own: Kong derives it from their fields.
-                  h('td', {}, r.expression !== undefined && r.expression !== null ? String(r.priority ?? 0) : 'derived'),
-                  h(
-                    'td',
-                    { class: 'actions' },
-                    h('button', { type: 'button', onclick: () => this.#edit(r), 'aria-label': `Edit route ${r.name ?? r.id}` }, 'Edit'),
-                    h('button', { type: 'button', class: 'danger', onclick: () => void this.#delete(r), 'aria-label': `Delete route ${r.name ?? r.id}` }, 'Delete'),
-                  ),
-                ),
-              ),
-            ),
-          ),
+        : this.#routeTable(serviceName),
     )
+  }
+
+  #routeTable(serviceName: (id: string | undefined) => string): HTMLElement {
+    const head = h('thead', {}, h('tr', {}, ...['Name', 'Service', 'Matching', 'Priority', 'Actions'].map((t) => h('th', { scope: 'col' }, t))))
+    const rows = this.#routes.map((r) => {
+      const label = r.name ?? r.id
+      return h(
+        'tr',
+        { 'data-route': r.id },
+        h('td', {}, r.name ?? r.id.slice(0, 8)),
+        h('td', {}, serviceName(r.service?.id)),
+        h('td', {}, matching(r, this.#flavor)),
+        // Traditional routes have no priority of their own: Kong derives it from their fields.
+        h('td', {}, r.expression !== undefined && r.expression !== null ? String(r.priority ?? 0) : 'derived'),
+        h(
+          'td',
+          { class: 'actions' },
+          h('button', { type: 'button', onclick: () => this.#edit(r), 'aria-label': `Edit route ${label}` }, 'Edit'),
+          h('button', { type: 'button', class: 'danger', onclick: () => void this.#delete(r), 'aria-label': `Delete route ${label}` }, 'Delete'),
+        ),
+      )
+    })
+    // Wide tables scroll sideways in a narrow window instead of widening the page.
+    return h('div', { class: 'scroll' }, h('table', { class: 'list' }, head, h('tbody', {}, ...rows)))
   }
 
   #serviceForm(): HTMLElement {
