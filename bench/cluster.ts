@@ -92,7 +92,7 @@ try {
   const applied = performance.now() - resumed
   const routed = (await probe(lagging, `/lag/${CATCH_UP - 1}/`)) === 200
   const status = await databaseStatus(lagging)
-  console.log(`catch-up of a lagging node: ${CATCH_UP} changes applied in ${ms(applied)} after it resumed (${caughtUp && routed ? 'routes the last one' : 'DID NOT CATCH UP'}; ${status.rebuilds - rebuildsBefore} rebuilds: incremental)`)
+  console.log(`catch-up of a lagging node: ${CATCH_UP} changes applied in ${ms(applied)} after it resumed (${caughtUp && routed ? 'routes the last one' : 'DID NOT CATCH UP'}; ${status.rebuilds === rebuildsBefore ? 'incremental, no rebuild' : `${status.rebuilds - rebuildsBefore} rebuild(s)`})`)
 } finally {
   for (const node of nodes) {
     node.child.kill('SIGCONT')
