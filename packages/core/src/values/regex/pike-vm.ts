@@ -381,6 +381,42 @@ export class PikeVM {
     this.size[li] = size
   }
 
+  /** `closure` without capture slots, for `test`: one stack entry per pending state. */
+  private closureNoSlots(li: 0 | 1, sid0: number, s: string, at: number): void {
+    const dense = this.dense[li]
+    const sparse = this.sparse[li]
+    const stack = this.stack
+    const kind = this.kind
+    const next = this.next
+    let size = this.size[li]
+    let sp = 0
+    stack[sp++] = sid0
+    while (sp > 0) {
+      let sid = stack[--sp] as number
+      for (;;) {
+        const idx = sparse[sid] as number
+        if (idx < size && dense[idx] === sid) break
+        dense[size] = sid
+        sparse[sid] = size
+        size++
+        const k = kind[sid]
+        if (k === SET || k === MATCH) break
+        if (k === SPLIT) {
+          const alts = this.alts[sid] as Int32Array
+          if (alts.length === 0) break
+          for (let i = alts.length - 1; i >= 1; i--) stack[sp++] = alts[i] as number
+          sid = alts[0] as number
+        } else if (k === LOOK) {
+          if (!this.look(this.arg[sid] as number, s, at)) break
+          sid = next[sid] as number
+        } else {
+          sid = next[sid] as number // EMPTY, CAPTURE
+        }
+      }
+    }
+    this.size[li] = size
+  }
+
   /**
    * Runs the search. With `want` false it only answers whether a match exists and allocates
    * nothing; otherwise it returns the capture slots of the leftmost-first match.
@@ -418,8 +454,12 @@ export class PikeVM {
         }
       }
       if (!matched && (!this.anchored || at === 0)) {
-        if (slots !== undefined) slots.fill(-1)
-        this.closure(cur, this.start, s, at, slots, tables?.[cur])
+        if (slots !== undefined) {
+          slots.fill(-1)
+          this.closure(cur, this.start, s, at, slots, tables?.[cur])
+        } else {
+          this.closureNoSlots(cur, this.start, s, at)
+        }
       }
       const nxt: 0 | 1 = cur === 0 ? 1 : 0
       let cp = -1
@@ -446,8 +486,12 @@ export class PikeVM {
           break
         }
         if (k === SET && cp >= 0 && this.inSet(this.arg[sid] as number, cp)) {
-          if (slots !== undefined && tables !== undefined) slots.set(tables[cur].subarray(sid * S, sid * S + S))
-          this.closure(nxt, this.next[sid] as number, s, at + width, slots, tables?.[nxt])
+          if (slots !== undefined && tables !== undefined) {
+            slots.set(tables[cur].subarray(sid * S, sid * S + S))
+            this.closure(nxt, this.next[sid] as number, s, at + width, slots, tables[nxt])
+          } else {
+            this.closureNoSlots(nxt, this.next[sid] as number, s, at + width)
+          }
         }
       }
       this.size[cur] = 0
