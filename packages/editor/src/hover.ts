@@ -1,5 +1,5 @@
 import { operators, type Schema } from '@switchyard/core'
-import type { EditorState } from '@codemirror/state'
+import type { EditorState, Extension } from '@codemirror/state'
 import { hoverTooltip, type Tooltip } from '@codemirror/view'
 import { describeField } from './fields.ts'
 import { parseOf, tokenAt } from './parsed.ts'
@@ -46,7 +46,7 @@ export function hoverInfo(state: EditorState, position: number, schema: Schema):
 }
 
 /** The hover tooltip extension for a schema. */
-export function expressionHover(schema: Schema) {
+export function expressionHover(schema: Schema): Extension {
   return hoverTooltip((view, position): Tooltip | null => {
     const info = hoverInfo(view.state, position, schema)
     if (info === undefined) return null
