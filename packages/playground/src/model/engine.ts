@@ -59,6 +59,8 @@ export type Evaluation =
       readonly subsystem: 'http' | 'stream'
       readonly match: EvaluatedMatch | undefined
       readonly entries: readonly EvaluatedEntry[]
+      /** Each field the routes read, with the request's values as the router sees them (empty: absent). */
+      readonly fields: Readonly<Record<string, readonly string[]>>
       readonly problems: readonly RouteProblem[]
     }
   /** A field value the router cannot accept (e.g. a path that is not UTF-8): Kong answers 404. */
@@ -134,6 +136,7 @@ export function evaluate(routes: readonly PlaygroundRoute[], draft: RequestDraft
   const extracted = createFieldExtractor(router.fields, { subsystem })(toRequestLike(draft))
   if (!extracted.ok) return { ok: false, field: extracted.field, error: extracted.error, problems }
   const explanation = router.explain(extracted.context)
+  const fields = Object.fromEntries([...router.fields].sort().map((field) => [field, (extracted.context.values(field) ?? []).map(formatValue)]))
   const entries = explanation.routes.map((entry): EvaluatedEntry => {
     const list = predicates(entry.trace.root, [])
     const decided = entry.trace.decidedBy
@@ -148,7 +151,7 @@ export function evaluate(routes: readonly PlaygroundRoute[], draft: RequestDraft
     }
   })
   const found = explanation.match
-  if (found === undefined) return { ok: true, subsystem, match: undefined, entries, problems }
+  if (found === undefined) return { ok: true, subsystem, match: undefined, entries, fields, problems }
   const route = ownerOf(owners, found.id)
   const matches = Object.fromEntries(Object.entries(found.matches).map(([field, value]) => [field, formatValue(value)]))
   const upstream = upstreamRequest(route, route.service ?? undefined, toUpstreamInput(draft), {
@@ -160,6 +163,7 @@ export function evaluate(routes: readonly PlaygroundRoute[], draft: RequestDraft
     subsystem,
     match: { route, entryId: found.id, priority: found.priority, matches, captures: found.captures, upstream },
     entries,
+    fields,
     problems,
   }
 }

@@ -32,6 +32,13 @@ describe('evaluate', () => {
     expect(result.entries.at(-1)).toMatchObject({ matched: true, route: { name: 'regex' } })
   })
 
+  it('shows the fields the routes read, as the router computes them', () => {
+    const result = evaluate(routes, { ...DEFAULT_REQUEST, url: '/a/./b/../api?x=1', host: 'Example.com:8080' })
+    if (!result.ok) throw new Error('extraction failed')
+    expect(result.fields).toMatchObject({ 'http.path': ['/a/api'], 'http.method': ['GET'], 'net.protocol': ['http'] })
+    expect(Object.keys(result.fields)).not.toContain('net.dst.port')
+  })
+
   it('converts traditional routes the way Kong does, split paths included', () => {
     const result = evaluate(routes, { ...DEFAULT_REQUEST, url: '/legacy/7' })
     expect(result.ok && result.match?.route.name).toBe('trad')

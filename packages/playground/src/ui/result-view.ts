@@ -90,6 +90,19 @@ function upstreamSection(evaluation: Extract<Evaluation, { ok: true }>): Child {
   )
 }
 
+/** The request as the router read it: only the fields some route uses, as Kong computes only those. */
+function fieldsSection(fields: Readonly<Record<string, readonly string[]>>): HTMLElement {
+  const rows = Object.entries(fields).map(([field, values]) =>
+    h('tr', {}, h('th', { scope: 'row' }, h('code', {}, field)), h('td', {}, values.length === 0 ? h('span', { class: 'muted' }, 'absent') : h('code', {}, values.map((v) => JSON.stringify(v)).join(', ')))),
+  )
+  return h(
+    'details',
+    { class: 'fields' },
+    h('summary', {}, `Fields read by the router (${rows.length})`),
+    h('table', { class: 'kv' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Field'), h('th', { scope: 'col' }, 'Values'))), h('tbody', {}, ...rows)),
+  )
+}
+
 /** Renders an evaluation: the winner, its records and upstream, then the explain trace. */
 export function resultView(evaluation: Evaluation): HTMLElement {
   const problems =
@@ -117,6 +130,7 @@ export function resultView(evaluation: Evaluation): HTMLElement {
     upstreamSection(evaluation),
     match === undefined ? null : table('Matched values', match.matches, 'No values recorded.'),
     match === undefined || Object.keys(match.captures).length === 0 ? null : table('Captures', match.captures, ''),
+    fieldsSection(evaluation.fields),
     h('h3', {}, 'Explain'),
     evaluation.entries.length === 0
       ? h('p', { class: 'muted' }, 'No route was evaluated.')
