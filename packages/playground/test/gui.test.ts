@@ -169,7 +169,10 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
     await page.getByRole('link', { name: 'Routes' }).click()
     await poll(() => page.locator('.routes-view [role=status]').textContent()).toMatch(/Admin API|answer|HTTP/)
     await page.getByRole('link', { name: 'Playground' }).click()
-    await page.locator('[data-testid=verdict]').waitFor()
+    await page.getByRole('button', { name: 'Load from gateway' }).click()
+    await poll(() => page.locator('.routes-panel [role=status]').first().textContent()).toContain('still work')
+    expect(await page.locator('.route-card legend').allTextContents()).toEqual(['users-api', 'catch-all'])
+    await poll(() => page.locator('[data-testid=verdict]').textContent()).toContain('Matched')
     await page.close()
   })
 
