@@ -110,9 +110,9 @@ describe.skipIf(skip !== undefined)('three gateway processes sharing one Postgre
 
   it('a node killed mid-stream and restarted catches up', async () => {
     const start = written
-    for (let k = start; k < start + 200; k++) {
-      if (k === start + 50) await nodes[2]?.stop('SIGKILL')
-      if (k === start + 120) nodes[2] = await startNode(db.settings)
+    for (let k = start; k < start + 150; k++) {
+      if (k === start + 40) await nodes[2]?.stop('SIGKILL')
+      if (k === start + 90) nodes[2] = await startNode(db.settings)
       const c = change(k)
       // Writes go through the nodes that are up.
       const { status } = await writeWithRetry(() => nodes[k % 2] as GatewayProcess, c.method, c.path, c.body)
@@ -121,6 +121,26 @@ describe.skipIf(skip !== undefined)('three gateway processes sharing one Postgre
     }
     await expectConverged(nodes)
   }, 90_000)
+
+  it('a frozen node (slow consumer) catches up from the version it had applied, incrementally', async () => {
+    const frozen = nodes[2] as GatewayProcess
+    const before = await databaseStatus(frozen)
+    frozen.child.kill('SIGSTOP')
+    try {
+      const start = written
+      for (let k = start; k < start + 100; k++) {
+        const c = change(k)
+        expect((await adminCall((nodes[k % 2] as GatewayProcess).admin, c.method, c.path, c.body)).status).toBeLessThan(300)
+        written = k + 1
+      }
+    } finally {
+      frozen.child.kill('SIGCONT')
+    }
+    await expectConverged(nodes)
+    const after = await databaseStatus(frozen)
+    expect(after.rebuilds).toBe(before.rebuilds)
+    expect(after.changes_applied - before.changes_applied).toBe(after.config_version - before.config_version)
+  }, 60_000)
 
   it('survives pg_terminate_backend while writes continue: no change lost or applied twice, routers identical to a fresh build', async () => {
     const before = await Promise.all(nodes.map(databaseStatus))
