@@ -213,6 +213,8 @@ export class PostgresStore implements Store {
       written = this.#retryOnce(() => this.#db.query<{ version: string; data: string }>(UPSERT_SQL[table], params)).rows[0]
     } catch (error) {
       if (error instanceof SyncQueryError && error.code === '23505' && entity.name !== null) return { field: 'name', value: entity.name }
+      // The route's service was deleted through another node after this node's copy said it existed.
+      if (error instanceof SyncQueryError && error.code === '23503') throw new Error('the service this route references no longer exists (deleted through another node)')
       this.#noteFailure(error)
       throw error
     }
@@ -277,8 +279,8 @@ export class PostgresStore implements Store {
 
   /**
    * Runs a first statement, retrying once on a fresh connection when the old one turns out to be
-   * cut (idle timeout, pg_terminate_backend). Safe because a failed statement on a dead connection
-   * changed nothing.
+   * cut (idle timeout, pg_terminate_backend). Safe: BEGIN changed nothing, and an upsert repeated
+   * after a commit whose answer was lost leaves the same entity (under one more version).
    */
   #retryOnce<R>(run: () => R): R {
     try {

@@ -67,7 +67,7 @@ port.on('message', async (m) => {
     answer({ id: m.id, rows: r.rows, rowCount: r.rowCount ?? 0 })
   } catch (e) {
     // A broken connection is dropped so the next query opens a fresh one.
-    if (!e || !e.code || e.code.startsWith('08') || e.code === '57P01') { const c = client; client = undefined; if (c) c.end().catch(() => {}) }
+    if (!e || !e.code || /^(08|57P0|E)/.test(e.code)) { const c = client; client = undefined; if (c) c.end().catch(() => {}) }
     answer({ id: m.id, error: { message: String(e && e.message || e), code: e && e.code } })
   }
 })
@@ -106,7 +106,8 @@ export class SyncPgClient {
     const reply = this.#call({ sql, params })
     if (reply.error !== undefined) {
       const code = reply.error.code
-      if (code === undefined || code.startsWith('08') || code === '57P01' || code === '57P03') throw new DatabaseUnavailableError(reply.error.message, /timeout/i.test(reply.error.message) ? 'timeout' : 'connection')
+      // No SQLSTATE, class 08 (connection), 57P0x (shutdown, crash) or a Node socket error (ECONNREFUSED…: no SQLSTATE class starts with E).
+      if (code === undefined || /^(08|57P0|E)/.test(code)) throw new DatabaseUnavailableError(reply.error.message, /timeout/i.test(reply.error.message) ? 'timeout' : 'connection')
       // Lock, statement and deadlock timeouts: the database is there but too busy; the client may retry.
       if (code === '55P03' || code === '57014' || code === '40P01' || code === '40001') throw new DatabaseUnavailableError(`database busy: ${reply.error.message}`, 'busy')
       throw new SyncQueryError(reply.error.message, code)

@@ -19,13 +19,3 @@ export class DatabaseUnavailableError extends Error {
     this.name = 'DatabaseUnavailableError'
   }
 }
-
-/** True for errors that mean "the database is not there", as opposed to a refused statement. */
-export function isConnectionError(error: unknown): boolean {
-  if (error instanceof DatabaseUnavailableError) return true
-  if (typeof error !== 'object' || error === null) return false
-  const code = (error as { code?: unknown }).code
-  // Class 08 = connection exceptions; 57P01..3 = admin shutdown / crash / cannot connect now.
-  if (typeof code === 'string') return code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)
-  return /connection|terminat|timeout|ECONN/i.test(String((error as { message?: unknown }).message))
-}
