@@ -1,7 +1,7 @@
 import pg from 'pg'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { SqliteStore } from '../../src/store/sqlite-store.ts'
-import { bootstrap, schemaStatus } from '../../src/store/postgres/migrations.ts'
+import { bootstrap, mismatchMessage, PG_MIGRATIONS, PG_SCHEMA_VERSION, schemaStatus, up } from '../../src/store/postgres/migrations.ts'
 import { PostgresStore, type PostgresStoreOptions } from '../../src/store/postgres/postgres-store.ts'
 import { pruneChangeLog } from '../../src/store/postgres/prune.ts'
 import { clientConfig } from '../../src/store/postgres/settings.ts'
@@ -188,6 +188,25 @@ describe.skipIf(skip !== undefined)('PostgreSQL store', () => {
       await expect(PostgresStore.open({ settings: empty.settings })).rejects.toThrow(/not bootstrapped; run `switchyard migrations bootstrap`/)
     } finally {
       await empty.drop()
+    }
+  })
+
+  it('applies a pending migration once when `up` runs from three nodes at once, and reports it before', async () => {
+    const next = [...PG_MIGRATIONS, { version: PG_SCHEMA_VERSION + 1, name: 'test column', sql: 'ALTER TABLE services ADD COLUMN test_extra TEXT' }]
+    const clients = [0, 1, 2].map(() => new pg.Client(clientConfig(db.settings)))
+    try {
+      await Promise.all(clients.map((c) => c.connect()))
+      const first = clients[0] as pg.Client
+      const before = await schemaStatus(first, next)
+      expect(before.pending.map((m) => m.version)).toEqual([PG_SCHEMA_VERSION + 1])
+      expect(mismatchMessage(before)).toBe(`database schema is at version ${PG_SCHEMA_VERSION}, this node needs ${PG_SCHEMA_VERSION + 1}; run \`switchyard migrations up\``)
+      const results = await Promise.all(clients.map((c) => up(c, next)))
+      expect(results.map((r) => r.length).sort()).toEqual([0, 0, 1])
+      expect(mismatchMessage(await schemaStatus(first, next))).toBeUndefined()
+      // This build now finds a schema newer than it understands.
+      expect(mismatchMessage(await schemaStatus(first))).toMatch(/newer than this node understands/)
+    } finally {
+      await Promise.all(clients.map((c) => c.end()))
     }
   })
 

@@ -61,15 +61,15 @@ export class SchemaMismatchError extends Error {
   }
 }
 
-/** Reads which migrations the database has. */
-export async function schemaStatus(client: ClientBase): Promise<SchemaStatus> {
+/** Reads which migrations the database has, against a list (this build's by default; tests pass others). */
+export async function schemaStatus(client: ClientBase, migrations: readonly PgMigration[] = PG_MIGRATIONS): Promise<SchemaStatus> {
   const exists = await client.query<{ t: string | null }>("SELECT to_regclass('schema_migrations')::text AS t")
   const applied = exists.rows[0]?.t == null ? [] : (await client.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => Number(r.version))
-  const known = new Set(PG_MIGRATIONS.map((m) => m.version))
+  const known = new Set(migrations.map((m) => m.version))
   return {
     current: applied.reduce((max, v) => Math.max(max, v), 0),
-    expected: PG_SCHEMA_VERSION,
-    pending: PG_MIGRATIONS.filter((m) => !applied.includes(m.version)),
+    expected: migrations.reduce((max, m) => Math.max(max, m.version), 0),
+    pending: migrations.filter((m) => !applied.includes(m.version)),
     unknown: applied.filter((v) => !known.has(v)),
   }
 }
@@ -123,19 +123,19 @@ async function apply(client: ClientBase, migrations: readonly PgMigration[]): Pr
  * `migrations bootstrap`: creates the schema in an empty database. Safe to run from many nodes at
  * once: the lock lets one do the work and the others find it done. Returns the versions it applied.
  */
-export async function bootstrap(client: ClientBase): Promise<number[]> {
+export async function bootstrap(client: ClientBase, migrations: readonly PgMigration[] = PG_MIGRATIONS): Promise<number[]> {
   return withMigrationLock(client, async () => {
-    const status = await schemaStatus(client)
+    const status = await schemaStatus(client, migrations)
     if (status.current > 0) return []
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INT PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())')
-    return apply(client, PG_MIGRATIONS)
+    return apply(client, migrations)
   })
 }
 
 /** `migrations up`: applies pending migrations; refuses an unbootstrapped or newer database. */
-export async function up(client: ClientBase): Promise<number[]> {
+export async function up(client: ClientBase, migrations: readonly PgMigration[] = PG_MIGRATIONS): Promise<number[]> {
   return withMigrationLock(client, async () => {
-    const status = await schemaStatus(client)
+    const status = await schemaStatus(client, migrations)
     if (status.current === 0) throw new SchemaMismatchError('database is not bootstrapped; run `switchyard migrations bootstrap`')
     if (status.unknown.length > 0 || status.current > status.expected) throw new SchemaMismatchError(mismatchMessage(status) ?? 'database schema is newer than this node')
     return apply(client, status.pending)
