@@ -71,7 +71,7 @@ function stringTest(op: Predicate['op'], literal: string, field: string, lower: 
     case 'equals':
       return (value, record) => {
         if (text(value) !== literal) return false
-        record.matches.set(field, literal)
+        record.setMatch(field, literal)
         return true
       }
     case 'notEquals':
@@ -83,14 +83,14 @@ function stringTest(op: Predicate['op'], literal: string, field: string, lower: 
       return (value, record) => {
         const v = text(value)
         if (v === undefined || !v.startsWith(literal)) return false
-        record.matches.set(field, literal)
+        record.setMatch(field, literal)
         return true
       }
     case 'suffix':
       return (value, record) => {
         const v = text(value)
         if (v === undefined || !v.endsWith(literal)) return false
-        record.matches.set(field, literal)
+        record.setMatch(field, literal)
         return true
       }
     case 'contains':
@@ -110,19 +110,20 @@ function stringTest(op: Predicate['op'], literal: string, field: string, lower: 
 
 function regexTest(regex: CompiledRegex, field: string, lower: boolean): ValueTest {
   const names = regex.groupNames
+  const numbers = names.map((_, i) => String(i))
   return (value, record) => {
     if (typeof value !== 'string') return false
     const groups = regex.exec(lower ? value.toLowerCase() : value)
     if (groups === null) return false
-    record.matches.set(field, groups[0] as string)
+    record.setMatch(field, groups[0] as string)
     // Every participating group is recorded by number, and named groups also by name; groups that
     // did not participate leave earlier recordings alone (Kong never clears stale keys).
     for (let i = 0; i < groups.length; i++) {
       const group = groups[i]
       if (group === undefined) continue
-      record.captures.set(String(i), group)
+      record.setCapture(numbers[i] as string, group)
       const groupName = names[i]
-      if (groupName !== undefined) record.captures.set(groupName, group)
+      if (groupName !== undefined) record.setCapture(groupName, group)
     }
     return true
   }
@@ -153,7 +154,7 @@ function intTest(op: Predicate['op'], literal: bigint, field: string): ValueTest
     case 'equals':
       return (value, record) => {
         if (sign(value) !== 0) return false
-        record.matches.set(field, literal)
+        record.setMatch(field, literal)
         return true
       }
     case 'notEquals':
@@ -186,7 +187,7 @@ function ipTest(op: Predicate['op'], literal: IpAddr, field: string): ValueTest 
   if (op === 'equals') {
     return (value, record) => {
       if (!isIpAddr(value) || !ipEquals(value, literal)) return false
-      record.matches.set(field, literal)
+      record.setMatch(field, literal)
       return true
     }
   }
@@ -204,7 +205,7 @@ function cidrTest(op: Predicate['op'], literal: IpCidr, field: string): ValueTes
     case 'equals':
       return (value, record) => {
         if (!isIpCidr(value) || !cidrEquals(value, literal)) return false
-        record.matches.set(field, literal)
+        record.setMatch(field, literal)
         return true
       }
     case 'notEquals':
@@ -229,7 +230,7 @@ function setTest(op: Predicate['op'], literal: Extract<Literal, { kind: 'Set' }>
     const v = lower ? value.toLowerCase() : value
     const found = members.has(v)
     // Set membership behaves like `==` against the member that matched, so it records that member.
-    if (found && inside) record.matches.set(field, v)
+    if (found && inside) record.setMatch(field, v)
     return found === inside
   }
 }

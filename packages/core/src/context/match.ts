@@ -17,23 +17,48 @@ export interface Match {
  * The scratch record a matcher writes into while it evaluates. Kong never rolls recordings back
  * inside a matcher; the router clears the record before trying the next route.
  */
+// Hot path: written for every passing value of every candidate route. Parallel arrays (a handful of
+// entries at most) make `set` and `clear` allocation-free, unlike Maps or object key deletion.
 export class MatchRecord {
-  readonly matches = new Map<string, FieldValue>()
-  readonly captures = new Map<string, string>()
+  readonly #matchFields: string[] = []
+  readonly #matchValues: FieldValue[] = []
+  readonly #captureNames: string[] = []
+  readonly #captureValues: string[] = []
+
+  /** Records the value a field matched, replacing an earlier one. */
+  setMatch(field: string, value: FieldValue): void {
+    const at = this.#matchFields.indexOf(field)
+    if (at >= 0) this.#matchValues[at] = value
+    else {
+      this.#matchFields.push(field)
+      this.#matchValues.push(value)
+    }
+  }
+
+  /** Records a regex capture, replacing an earlier one of the same name. */
+  setCapture(name: string, value: string): void {
+    const at = this.#captureNames.indexOf(name)
+    if (at >= 0) this.#captureValues[at] = value
+    else {
+      this.#captureNames.push(name)
+      this.#captureValues.push(value)
+    }
+  }
 
   /** Forgets everything recorded. */
   clear(): void {
-    if (this.matches.size > 0) this.matches.clear()
-    if (this.captures.size > 0) this.captures.clear()
+    this.#matchFields.length = 0
+    this.#matchValues.length = 0
+    this.#captureNames.length = 0
+    this.#captureValues.length = 0
   }
 
   /** Copies the record into an immutable `Match`. */
   toMatch(id: string, priority: bigint): Match {
-    return {
-      id,
-      priority,
-      matches: Object.fromEntries(this.matches),
-      captures: Object.fromEntries(this.captures),
-    }
+    const matches: Record<string, FieldValue> = {}
+    for (let i = 0; i < this.#matchFields.length; i++) matches[this.#matchFields[i] as string] = this.#matchValues[i] as FieldValue
+    const captures: Record<string, string> = {}
+    for (let i = 0; i < this.#captureNames.length; i++) captures[this.#captureNames[i] as string] = this.#captureValues[i] as string
+    return { id, priority, matches, captures }
   }
 }

@@ -31,6 +31,8 @@ export interface DimensionSummary {
  */
 export class RouteIndex<R extends IndexedRoute> {
   readonly #primary = new Map<string, Dimension<Bucket<R>>>()
+  // The primary dimensions again as an array: iterated on every request.
+  #primaryList: Dimension<Bucket<R>>[] = []
   readonly residual = new SortedRoutes<R>()
   readonly #touched = new Set<SortedRoutes<R>>()
   // Scratch state for one `collect` call: reused so that lookups allocate nothing per request.
@@ -79,7 +81,8 @@ export class RouteIndex<R extends IndexedRoute> {
     lists.length = 0
     this.#context = context
     if (this.residual.size > 0) lists.push(this.residual)
-    for (const dimension of this.#primary.values()) this.#query(dimension, context, this.#visitBucket)
+    const primary = this.#primaryList
+    for (let i = 0; i < primary.length; i++) this.#query(primary[i] as Dimension<Bucket<R>>, context, this.#visitBucket)
     this.#context = undefined
     return lists
   }
@@ -144,6 +147,7 @@ export class RouteIndex<R extends IndexedRoute> {
       if (!create) return undefined
       dimension = { field: atom.field, lower: atom.lower, index: createDimensionIndex<T>(atom) }
       dimensions.set(name, dimension)
+      if ((dimensions as Map<string, unknown>) === this.#primary) this.#primaryList = [...this.#primary.values()]
     }
     return create ? dimension.index.slot(atom, make) : dimension.index.get(atom)
   }
@@ -164,7 +168,10 @@ export class RouteIndex<R extends IndexedRoute> {
     }
     if (bucket.rest.size === 0 && bucket.sub.size === 0) {
       primary.index.delete(first)
-      if (primary.index.size === 0) this.#primary.delete(dimensionOf(first))
+      if (primary.index.size === 0) {
+        this.#primary.delete(dimensionOf(first))
+        this.#primaryList = [...this.#primary.values()]
+      }
     }
   }
 

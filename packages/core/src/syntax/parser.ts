@@ -26,7 +26,7 @@ export interface ParseOutcome {
  * Reports every syntax error it can recover from, plus a warning where `&&` and `||` mix unparenthesised.
  */
 export function parse(source: string, options: ParseOptions = {}): Result<Expr> {
-  const outcome = parseDetailed(source, options)
+  const outcome = runParser(source, options, false)
   return outcome.expr === undefined
     ? { ok: false, diagnostics: outcome.diagnostics }
     : { ok: true, value: outcome.expr, diagnostics: outcome.diagnostics }
@@ -40,6 +40,10 @@ export interface ParseOptions {
 
 /** Like `parse`, but also returns the tokens and never drops what it learned on failure. */
 export function parseDetailed(source: string, options: ParseOptions = {}): ParseOutcome {
+  return runParser(source, options, true)
+}
+
+function runParser(source: string, options: ParseOptions, withTokens: boolean): ParseOutcome {
   if (source.length > MAX_EXPRESSION_LENGTH) {
     return {
       expr: undefined,
@@ -55,7 +59,7 @@ export function parseDetailed(source: string, options: ParseOptions = {}): Parse
       ],
     }
   }
-  return new Parser(source, options.regexes).run()
+  return new Parser(source, options.regexes, withTokens).run()
 }
 
 /** Marks a term that failed to parse; the error has already been reported. */
@@ -87,10 +91,12 @@ class Parser {
   readonly #parsedPredicates: Predicate[] = []
 
   readonly #regexes: RegexCache | undefined
+  readonly #withTokens: boolean
 
-  constructor(source: string, regexes: RegexCache | undefined) {
+  constructor(source: string, regexes: RegexCache | undefined, withTokens: boolean) {
     this.#source = source
     this.#regexes = regexes
+    this.#withTokens = withTokens
   }
 
   // matcher = expression , END
@@ -105,8 +111,8 @@ class Parser {
       if (!this.#atEnd() && this.#diagnostics.every((d) => d.severity !== 'error')) this.#reportTrailing()
     }
     const failed = this.#diagnostics.some((d) => d.severity === 'error')
-    const diagnostics = [...this.#diagnostics].sort((a, b) => a.span.start - b.span.start)
-    const tokens = [...this.#tokens].sort((a, b) => a.span.start - b.span.start)
+    const diagnostics = this.#diagnostics.length < 2 ? this.#diagnostics : [...this.#diagnostics].sort((a, b) => a.span.start - b.span.start)
+    const tokens = this.#tokens.sort((a, b) => a.span.start - b.span.start)
     return { expr: failed || expr === BROKEN ? undefined : expr, diagnostics, tokens, predicates: this.#parsedPredicates }
   }
 
@@ -607,7 +613,7 @@ class Parser {
   }
 
   #token(kind: TokenKind, start: number, end: number): void {
-    this.#tokens.push({ kind, span: span(start, end) })
+    if (this.#withTokens) this.#tokens.push({ kind, span: span(start, end) })
   }
 
   #error(code: Parameters<typeof diagnostic>[0], at: Span, message: string, hint?: string): void {
