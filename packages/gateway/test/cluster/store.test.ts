@@ -180,6 +180,19 @@ describe.skipIf(skip !== undefined)('PostgreSQL store', () => {
     expect(canonical(b.snapshot())).toEqual(canonical(a.snapshot()))
   })
 
+  it('rebuilds when the database goes back in time (restored from a backup)', async () => {
+    const a = await node()
+    a.putService(service(1))
+    for (let i = 0; i < 5; i++) a.putRoute(route(i, service(1).id))
+    // "Restore" the state as of version 3: two routes and the log up to there.
+    await db.query('DELETE FROM routes WHERE id NOT IN ($1, $2)', [route(0, null).id, route(1, null).id])
+    await db.query('DELETE FROM change_log WHERE version > 3')
+    await db.query('UPDATE cluster_state SET version = 3')
+    expect(await eventually(() => a.health.version === 3 && a.snapshot().routes.length === 2, 5_000)).toBe(true)
+    expect(a.putRoute(route(9, service(1).id))).toBeUndefined()
+    expect(a.health.version).toBe(4)
+  })
+
   it('refuses a database whose schema it does not know, or that was never bootstrapped', async () => {
     await db.query("INSERT INTO schema_migrations (version, name) VALUES (999, 'from the future')")
     await expect(node()).rejects.toThrow(/schema is at version 999, newer than this node understands \(1\)/)

@@ -173,8 +173,15 @@ export class ChangeFollower {
   async #catchUp(client: pg.Client): Promise<void> {
     const replica = this.#o.replica
     for (;;) {
-      const result = await client.query<{ head: string } & NullableRow>(HEAD_AND_CHANGES_SQL, [replica.version, BATCH])
+      // Everything this node had applied when the query went out was committed before it.
+      const applied = replica.version
+      const result = await client.query<{ head: string } & NullableRow>(HEAD_AND_CHANGES_SQL, [applied, BATCH])
       const head = Number(result.rows[0]?.head ?? 0)
+      if (head < applied) {
+        // The database is behind this node: restored from a backup, or another database behind the same address.
+        this.#o.log('warn', 'database change log is behind this node; rebuilding from the tables', { head, applied })
+        return this.#rebuild(client, true)
+      }
       if (head <= replica.version) return
       const rows = result.rows.filter((r): r is { head: string } & ChangeRow => r.version !== null)
       // Far behind, or versions missing because the log was pruned past this node: reload the tables.
@@ -183,14 +190,14 @@ export class ChangeFollower {
   }
 
   /** Reads all entities and their version in one consistent snapshot and swaps them in. */
-  async #rebuild(client: pg.Client): Promise<void> {
+  async #rebuild(client: pg.Client, force = false): Promise<void> {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
     try {
       const version = Number((await client.query<{ version: string }>(CURRENT_VERSION_SQL)).rows[0]?.version ?? 0)
       const services = await client.query<{ data: string }>(SNAPSHOT_SQL.services)
       const routes = await client.query<{ data: string }>(SNAPSHOT_SQL.routes)
       await client.query('COMMIT')
-      if (this.#o.replica.install(version, snapshotFromRows(services.rows, routes.rows))) this.#o.log('info', 'router rebuilt from the database', { version, routes: routes.rows.length })
+      if (this.#o.replica.install(version, snapshotFromRows(services.rows, routes.rows), force)) this.#o.log('info', 'router rebuilt from the database', { version, routes: routes.rows.length })
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined)
       throw error

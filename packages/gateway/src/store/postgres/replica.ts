@@ -53,9 +53,12 @@ export class Replica {
     return 'ok'
   }
 
-  /** Swaps in a full snapshot taken at `version`; ignored when this node is already there or past it. */
-  install(version: number, snapshot: Snapshot): boolean {
-    if (version <= this.#version && this.#rebuilds > 0) return false
+  /**
+   * Swaps in a full snapshot taken at `version`; ignored when this node is already there or past
+   * it, unless `force` (the database went back in time: its state wins).
+   */
+  install(version: number, snapshot: Snapshot, force = false): boolean {
+    if (!force && version <= this.#version && this.#rebuilds > 0) return false
     this.mirror.apply({ type: 'reset', snapshot })
     this.#version = version
     this.#rebuilds++
