@@ -63,6 +63,7 @@ export class ChangeFollower {
   #reconnectTimer: NodeJS.Timeout | undefined
   #lastPrune = Date.now()
   #lastSuccessAt = 0
+  #recorded = { version: -1, at: 0 }
 
   /** Creates an idle follower; `start` connects. */
   constructor(options: FollowerOptions) {
@@ -206,14 +207,22 @@ export class ChangeFollower {
 
   /** Records this node's applied version (what pruning must keep) and prunes when due. */
   async #beat(client: pg.Client): Promise<void> {
-    await client.query(
-      'INSERT INTO cluster_nodes (node_id, hostname, applied_version, seen_at) VALUES ($1, $2, $3, now()) ON CONFLICT (node_id) DO UPDATE SET applied_version = excluded.applied_version, seen_at = now()',
-      [this.#o.nodeId, hostname(), this.#o.replica.version],
-    )
+    // An unchanged version is re-recorded only every ten seconds: enough for the node TTL, and a fleet of idle nodes writes little.
+    const version = this.#o.replica.version
+    if (version !== this.#recorded.version || Date.now() - this.#recorded.at >= 10_000) await this.#record(client, version)
     if (Date.now() - this.#lastPrune < this.#o.prune.intervalMs) return
     this.#lastPrune = Date.now()
     const deleted = await pruneChangeLog(client, this.#o.prune)
     if (deleted > 0) this.#o.log('info', 'change log pruned', { rows: deleted })
+  }
+
+  /** Upserts this node's row in `cluster_nodes`: its applied version and when it was last seen. */
+  async #record(client: pg.Client, version: number): Promise<void> {
+    await client.query(
+      'INSERT INTO cluster_nodes (node_id, hostname, applied_version, seen_at) VALUES ($1, $2, $3, now()) ON CONFLICT (node_id) DO UPDATE SET applied_version = excluded.applied_version, seen_at = now()',
+      [this.#o.nodeId, hostname(), version],
+    )
+    this.#recorded = { version, at: Date.now() }
   }
 
   /** Stops following and closes the connection. */
