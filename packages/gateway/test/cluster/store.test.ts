@@ -1,5 +1,5 @@
 import pg from 'pg'
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { SqliteStore } from '../../src/store/sqlite-store.ts'
 import { bootstrap, mismatchMessage, PG_MIGRATIONS, PG_SCHEMA_VERSION, schemaStatus, up } from '../../src/store/postgres/migrations.ts'
 import { PostgresStore, type PostgresStoreOptions } from '../../src/store/postgres/postgres-store.ts'
@@ -239,4 +239,3 @@ describe.skipIf(skip !== undefined)('PostgreSQL store', () => {
   })
 })
 
-afterAll(() => undefined)
