@@ -30,8 +30,8 @@ export const HEAD_AND_CHANGES_SQL = `SELECT s.version AS head, c.version, c.kind
 export const CURRENT_VERSION_SQL = 'SELECT version FROM cluster_state WHERE id = 1'
 
 /**
- * The upsert statements ($1 id, $2 name, $3 tags, $4 data, $5 node, $6 service id). One statement is one transaction: it takes the next version from the
- * single counter row (whose lock, held until commit, serialises writers so versions commit in
+ * The upsert statements ($1 id, $2 name, $3 tags, $4 data, $5 node, $6 service id). One
+ * statement is one transaction: it takes the next version from the single counter row (whose lock, held until commit, serialises writers so versions commit in
  * order and without gaps), writes the entity, appends the change and queues the NOTIFY that wakes
  * every listening node at commit. The entity insert reads the version row, so the lock is taken
  * first. A duplicate name fails the whole statement, version bump included.
