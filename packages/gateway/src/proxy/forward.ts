@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events'
 import type { IncomingMessage, ServerResponse, OutgoingHttpHeaders } from 'node:http'
 import { connect as netConnect, type Socket } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
@@ -81,9 +82,13 @@ export class Upstreams {
    */
   async forward(request: IncomingMessage, response: ServerResponse, upstream: UpstreamRequest, extraHeaders: OutgoingHttpHeaders): Promise<ForwardOutcome> {
     const hasBody = request.headers['content-length'] !== undefined ? request.headers['content-length'] !== '0' : request.headers['transfer-encoding'] !== undefined
-    const abort = new AbortController()
+    // An EventEmitter is a signal undici accepts; unlike AbortController it costs nothing unless used.
+    const abort = new EventEmitter()
+    let aborted = false
     const onClose = (): void => {
-      if (!response.writableFinished) abort.abort()
+      if (response.writableEnded) return
+      aborted = true
+      abort.emit('abort')
     }
     response.once('close', onClose)
     const pool = this.#pool(upstream.service)
@@ -98,7 +103,7 @@ export class Upstreams {
           body: hasBody ? request : null,
           headersTimeout: upstream.service.read_timeout,
           bodyTimeout: upstream.service.read_timeout,
-          signal: abort.signal,
+          signal: abort,
         })
         const upstreamLatency = performance.now() - started
         response.writeHead(answer.statusCode, downstreamHeaders(answer.headers, extraHeaders))
@@ -113,7 +118,7 @@ export class Upstreams {
         return { status: answer.statusCode, upstreamLatency }
       } catch (error) {
         // Retry only when nothing reached the upstream: a failed connect, and no body consumed.
-        const retryable = CONNECT_ERRORS.has(errorCode(error)) && !request.readableDidRead && !abort.signal.aborted
+        const retryable = CONNECT_ERRORS.has(errorCode(error)) && !request.readableDidRead && !aborted
         if (retryable && attempt < upstream.service.retries) {
           attempt++
           continue
