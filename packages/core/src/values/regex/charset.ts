@@ -5,6 +5,7 @@
  * ASCII bitmap), the RegExp translation prints them as class ranges. Keeping one representation
  * is what makes the two engines agree on every class, including case folding and `&&`/`--`/`~~`.
  */
+import { memoBySet } from './memo.ts'
 
 /** The largest Unicode scalar value. */
 export const MAX_CODE_POINT = 0x10ffff
@@ -55,14 +56,48 @@ export function union(a: CharSet, b: CharSet): CharSet {
   if (a.ranges.length === 0) return b
   if (b.ranges.length === 0) return a
   const js = a.js !== undefined && b.js !== undefined ? a.js + b.js : undefined
-  return setFromRanges([...a.ranges, ...b.ranges], js)
+  const out = mergeRanges(a.ranges, b.ranges)
+  return js === undefined ? { ranges: out } : { ranges: out, js }
+}
+
+/**
+ * Union of two normalised range lists by a linear merge: the safety analysis unions first/last
+ * sets at every node, and sorting pairs (as `setFromRanges` must for arbitrary input) dominated
+ * compile time. Same result as `setFromRanges([...x, ...y])`.
+ */
+function mergeRanges(x: readonly number[], y: readonly number[]): number[] {
+  const out: number[] = []
+  let i = 0
+  let j = 0
+  while (i < x.length || j < y.length) {
+    let lo: number
+    let hi: number
+    if (j >= y.length || (i < x.length && (x[i] as number) <= (y[j] as number))) {
+      lo = x[i] as number
+      hi = x[i + 1] as number
+      i += 2
+    } else {
+      lo = y[j] as number
+      hi = y[j + 1] as number
+      j += 2
+    }
+    const n = out.length
+    if (n > 0 && lo <= (out[n - 1] as number) + 1) {
+      if (hi > (out[n - 1] as number)) out[n - 1] = hi
+    } else {
+      out.push(lo, hi)
+    }
+  }
+  return out
 }
 
 /**
  * Complement within the Unicode scalar values. Surrogates are never members: Rust matches `&str`,
  * which cannot hold them, so `[^a]` and `.` must not match a lone surrogate in a JS string either.
  */
-export function negate(a: CharSet): CharSet {
+export const negate: (a: CharSet) => CharSet = memoBySet(negateUncached)
+
+function negateUncached(a: CharSet): CharSet {
   const out: number[] = []
   let next = 0
   const r = a.ranges
@@ -151,9 +186,18 @@ export function contains(set: CharSet, cp: number): boolean {
   return false
 }
 
-/** True when the two sets share a member. */
+/** True when the two sets share a member (a merge walk, allocating nothing). */
 export function overlaps(a: CharSet, b: CharSet): boolean {
-  return intersect({ ranges: a.ranges }, { ranges: b.ranges }).ranges.length > 0
+  const x = a.ranges
+  const y = b.ranges
+  let i = 0
+  let j = 0
+  while (i < x.length && j < y.length) {
+    if ((x[i + 1] as number) < (y[j] as number)) i += 2
+    else if ((y[j + 1] as number) < (x[i] as number)) j += 2
+    else return true
+  }
+  return false
 }
 
 /** True when the sets have the same members. */

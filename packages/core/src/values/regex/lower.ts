@@ -43,6 +43,11 @@ const ASCII_CLASS_RANGES: Record<string, readonly number[]> = {
   xdigit: [0x30, 0x39, 0x41, 0x46, 0x61, 0x66],
 }
 
+// `.` in its three meanings, built once: every route with `.*` would otherwise rebuild them.
+const DOT_ALL = setFromRanges([0, 0xd7ff, 0xe000, 0x10ffff])
+const DOT_NO_LF = negate(setOf(0x0a))
+const DOT_NO_CRLF = negate(setFromRanges([0x0a, 0x0a, 0x0d, 0x0d]))
+
 const ASCII_PERL: Record<PerlKind, readonly number[]> = {
   digit: [0x30, 0x39],
   space: [0x09, 0x0d, 0x20, 0x20],
@@ -107,8 +112,7 @@ class Lowerer {
 
   private dot(span: ReSpan): CharSet {
     if (!this.flags.u) fail(MESSAGES.invalidUtf8, span)
-    if (this.flags.s) return setFromRanges([0, 0xd7ff, 0xe000, 0x10ffff])
-    return negate(this.flags.R ? setFromRanges([0x0a, 0x0a, 0x0d, 0x0d]) : setOf(0x0a))
+    return this.flags.s ? DOT_ALL : this.flags.R ? DOT_NO_CRLF : DOT_NO_LF
   }
 
   private assertion(kind: AssertionKind): Hir {

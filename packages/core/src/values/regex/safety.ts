@@ -173,11 +173,19 @@ function check(h: Hir, cont: Cont, prev: Prev, ctx: Ctx): boolean {
       return h.subs.every((s) => check(s, cont, prev, ctx))
     }
     case 'cat': {
+      // loopAfter[i]: some later element holds a loop. One backward pass instead of rescanning
+      // the rest of the concatenation for every element (quadratic in long literal paths).
+      const loopAfter: boolean[] = new Array<boolean>(h.subs.length)
+      let seen = false
+      for (let k = h.subs.length - 1; k >= 0; k--) {
+        loopAfter[k] = seen
+        if (!seen && contains(h.subs[k] as Hir, isLoop)) seen = true
+      }
       for (let i = 0; i < h.subs.length; i++) {
         let f = EMPTY_SET
         let canFail = false
         let reachedEnd = true
-        const loopAhead = cont.loopAhead || h.subs.slice(i + 1).some((x) => contains(x, isLoop))
+        const loopAhead = cont.loopAhead || loopAfter[i] === true
         if (h.subs.length - i > MAX_SCAN && h.subs.slice(i + 1, i + 1 + MAX_SCAN).every(nullable)) return false
         for (let k = i + 1; k < h.subs.length; k++) {
           const s = h.subs[k] as Hir
