@@ -3,6 +3,7 @@
 // the indexed router beside the linear reference (ratios from the same run), checks every match
 // against the expected route from atc-router, and exits 1 on any mismatch.
 import { execFileSync } from 'node:child_process'
+import { build } from 'esbuild'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -27,6 +28,21 @@ if (dir === undefined) {
     execFileSync(process.execPath, [resolve(here, '../../shared/bench/gen-workloads.mjs'), dir, '--sizes', sizes.join(','), '--only', names.join(',')], { stdio: 'inherit' })
   }
 }
+
+// The measuring script runs as one esbuild bundle under plain node: what a deployment runs, without the
+// per-closure bookkeeping (`keepNames`) of on-the-fly TypeScript loaders.
+mkdirSync(resolve(here, '../.bench-workloads'), { recursive: true })
+const measureScript = resolve(here, '../.bench-workloads/measure.bundle.mjs')
+await build({
+  entryPoints: [resolve(here, 'measure.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  outfile: measureScript,
+  external: ['find-my-way'],
+  logLevel: 'warning',
+})
 
 interface Row {
   workload: string
@@ -55,7 +71,7 @@ for (const size of sizes) {
       console.log(`skipping ${name}-${size}: no workload file`)
       continue
     }
-    const output = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', resolve(here, 'measure.ts'), routes, requests, withLinear ? 'linear' : ''], {
+    const output = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', measureScript, routes, requests, withLinear ? 'linear' : ''], {
       encoding: 'utf8',
       maxBuffer: 1 << 24,
     })

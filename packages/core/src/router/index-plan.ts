@@ -7,13 +7,17 @@ import type { IpAddr, IpCidr } from '../values/types.ts'
  * with / ends with / lies in ...". Every predicate, in all-mode or any-mode, implies its atom: a
  * predicate that passes has a non-empty field and at least one passing value.
  */
-export type Atom =
+export type Atom = (
   | { readonly kind: 'exact'; readonly field: string; readonly lower: boolean; readonly text: string }
   | { readonly kind: 'prefix'; readonly field: string; readonly lower: boolean; readonly text: string }
   | { readonly kind: 'suffix'; readonly field: string; readonly lower: boolean; readonly text: string }
   | { readonly kind: 'int'; readonly field: string; readonly lower: false; readonly text: string }
   | { readonly kind: 'ip'; readonly field: string; readonly lower: false; readonly ip: IpAddr }
   | { readonly kind: 'cidr'; readonly field: string; readonly lower: false; readonly cidr: IpCidr }
+) & {
+  /** The index structure the atom lives in, e.g. `prefix:lower:http.path`. */
+  readonly dimension: string
+}
 
 /** Where a route is filed: a primary atom and, when it has one on another dimension, a secondary one. */
 export type Placement = readonly [Atom] | readonly [Atom, Atom]
@@ -29,7 +33,11 @@ export interface IndexPlan {
 
 /** Identifies the index structure an atom lives in. */
 export function dimensionOf(atom: Atom): string {
-  return `${atom.kind}${atom.lower ? ':lower' : ''}:${atom.field}`
+  return atom.dimension
+}
+
+function dimensionName(kind: Atom['kind'], field: string, lower: boolean): string {
+  return `${kind}${lower ? ':lower' : ''}:${field}`
 }
 
 const MAX_ALTERNATIVES = 64
@@ -66,7 +74,10 @@ function alternatives(expr: Expr): Alternatives {
   switch (expr.kind) {
     case 'Predicate': {
       const atoms = atomsOf(expr)
-      return typeof atoms === 'string' ? atoms : atoms.map((a): Placement => [a])
+      if (typeof atoms === 'string') return atoms
+      const out: Placement[] = []
+      for (const atom of atoms) out.push([atom])
+      return out
     }
     case 'Not':
       return 'a `!(...)` group gives no condition that every match must meet'
@@ -75,25 +86,37 @@ function alternatives(expr: Expr): Alternatives {
       if (typeof left === 'string') return `an \`||\` branch cannot be indexed (${left})`
       const right = alternatives(expr.right)
       if (typeof right === 'string') return `an \`||\` branch cannot be indexed (${right})`
-      const union = [...left, ...right]
-      return union.length > MAX_ALTERNATIVES ? `more than ${MAX_ALTERNATIVES} alternatives` : union
+      if (left.length + right.length > MAX_ALTERNATIVES) return `more than ${MAX_ALTERNATIVES} alternatives`
+      for (const r of right) left.push(r)
+      return left
     }
     case 'And': {
       const left = alternatives(expr.left)
       const right = alternatives(expr.right)
       if (typeof left === 'string') return right
       if (typeof right === 'string') return left
-      if (left.length * right.length <= MAX_PRODUCT) return left.flatMap((l) => right.map((r) => best([...l, ...r])))
+      if (left.length * right.length <= MAX_PRODUCT) {
+        const product: Placement[] = []
+        for (const l of left) for (const r of right) product.push(best(l, r))
+        return product
+      }
       return quality(left) >= quality(right) ? left : right
     }
   }
 }
 
-/** Keeps the two most selective atoms on distinct dimensions, the better one first. */
-function best(atoms: readonly Atom[]): Placement {
-  const sorted = [...atoms].sort((a, b) => selectivity(b) - selectivity(a))
-  const first = sorted[0] as Atom
-  const second = sorted.find((a) => dimensionOf(a) !== dimensionOf(first))
+/** Keeps the two most selective atoms of two placements on distinct dimensions, the better one first. */
+function best(left: Placement, right: Placement): Placement {
+  const atoms: Atom[] = [left[0]]
+  if (left[1] !== undefined) atoms.push(left[1])
+  atoms.push(right[0])
+  if (right[1] !== undefined) atoms.push(right[1])
+  let first = atoms[0] as Atom
+  for (const atom of atoms) if (selectivity(atom) > selectivity(first)) first = atom
+  let second: Atom | undefined
+  for (const atom of atoms) {
+    if (atom.dimension !== first.dimension && (second === undefined || selectivity(atom) > selectivity(second))) second = atom
+  }
   return second === undefined ? [first] : [first, second]
 }
 
@@ -108,28 +131,28 @@ function atomsOf(p: Predicate): Atom[] | string {
   const field = p.field.name
   const lower = p.field.transforms.includes('lower')
   const value = p.value
+  const text = (kind: 'exact' | 'prefix' | 'suffix', t: string): Atom => ({ kind, field, lower, text: t, dimension: dimensionName(kind, field, lower) })
+  const int = (t: string): Atom => ({ kind: 'int', field, lower: false, text: t, dimension: dimensionName('int', field, false) })
   switch (p.op) {
     case 'equals':
-      if (value.kind === 'String') return [{ kind: 'exact', field, lower, text: value.value }]
-      if (value.kind === 'Int') return [{ kind: 'int', field, lower: false, text: value.value.toString() }]
-      if (value.kind === 'IpAddr') return [{ kind: 'ip', field, lower: false, ip: value.value }]
+      if (value.kind === 'String') return [text('exact', value.value)]
+      if (value.kind === 'Int') return [int(value.value.toString())]
+      if (value.kind === 'IpAddr') return [{ kind: 'ip', field, lower: false, ip: value.value, dimension: dimensionName('ip', field, false) }]
       return `\`${p.field.name} == <CIDR>\` is not indexed`
     case 'prefix':
-      if (value.kind === 'String' && value.value !== '') return [{ kind: 'prefix', field, lower, text: value.value }]
+      if (value.kind === 'String' && value.value !== '') return [text('prefix', value.value)]
       return 'an empty prefix matches everything'
     case 'suffix':
-      if (value.kind === 'String' && value.value !== '') return [{ kind: 'suffix', field, lower, text: value.value }]
+      if (value.kind === 'String' && value.value !== '') return [text('suffix', value.value)]
       return 'an empty suffix matches everything'
     case 'regex': {
       const prefix = value.kind === 'String' ? literalPrefix(value.value) : undefined
-      if (prefix !== undefined && prefix !== '') return [{ kind: 'prefix', field, lower, text: prefix }]
+      if (prefix !== undefined && prefix !== '') return [text('prefix', prefix)]
       return 'a regex without a literal prefix after `^`'
     }
     case 'in':
-      if (value.kind === 'IpCidr') return [{ kind: 'cidr', field, lower: false, cidr: value.value }]
-      if (value.kind === 'Set') {
-        return value.elements.map((e): Atom => (e.kind === 'Int' ? { kind: 'int', field, lower: false, text: e.value.toString() } : { kind: 'exact', field, lower, text: e.value }))
-      }
+      if (value.kind === 'IpCidr') return [{ kind: 'cidr', field, lower: false, cidr: value.value, dimension: dimensionName('cidr', field, false) }]
+      if (value.kind === 'Set') return value.elements.map((e) => (e.kind === 'Int' ? int(e.value.toString()) : text('exact', e.value)))
       return '`in` without a CIDR or list'
     default:
       return `\`${p.op === 'notEquals' ? '!=' : p.op === 'notIn' ? 'not in' : p.op}\` predicates say nothing about which value is present`

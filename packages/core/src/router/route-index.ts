@@ -7,14 +7,34 @@ import { SortedRoutes, type IndexedRoute } from './sorted-routes.ts'
 /** The routes filed under one primary atom: those with no second atom, and the rest by their second atom. */
 interface Bucket<R extends IndexedRoute> {
   readonly rest: SortedRoutes<R>
-  readonly sub: Map<string, Dimension<SortedRoutes<R>>>
+  readonly sub: Dimensions<SortedRoutes<R>>
 }
 
 /** One dimension: the field it reads, whether values are lower-cased first, and its lookup structure. */
 interface Dimension<T> {
+  readonly name: string
   readonly field: string
   readonly lower: boolean
   readonly index: DimensionIndex<T>
+}
+
+/** A handful of dimensions in an array: lighter than a Map per bucket and iterated without an iterator. */
+class Dimensions<T> {
+  readonly list: Dimension<T>[] = []
+
+  get(name: string): Dimension<T> | undefined {
+    for (const dimension of this.list) if (dimension.name === name) return dimension
+    return undefined
+  }
+
+  add(dimension: Dimension<T>): void {
+    this.list.push(dimension)
+  }
+
+  remove(name: string): void {
+    const at = this.list.findIndex((d) => d.name === name)
+    if (at >= 0) this.list.splice(at, 1)
+  }
 }
 
 /** A summary of one dimension for `describe()`. */
@@ -30,9 +50,7 @@ export interface DimensionSummary {
  * list that can hold a matching route; each list is in evaluation order.
  */
 export class RouteIndex<R extends IndexedRoute> {
-  readonly #primary = new Map<string, Dimension<Bucket<R>>>()
-  // The primary dimensions again as an array: iterated on every request.
-  #primaryList: Dimension<Bucket<R>>[] = []
+  readonly #primary = new Dimensions<Bucket<R>>()
   readonly residual = new SortedRoutes<R>()
   readonly #touched = new Set<SortedRoutes<R>>()
   // Scratch state for one `collect` call: reused so that lookups allocate nothing per request.
@@ -81,7 +99,7 @@ export class RouteIndex<R extends IndexedRoute> {
     lists.length = 0
     this.#context = context
     if (this.residual.size > 0) lists.push(this.residual)
-    const primary = this.#primaryList
+    const primary = this.#primary.list
     for (let i = 0; i < primary.length; i++) this.#query(primary[i] as Dimension<Bucket<R>>, context, this.#visitBucket)
     this.#context = undefined
     return lists
@@ -96,14 +114,15 @@ export class RouteIndex<R extends IndexedRoute> {
       entry.routes += routes
       out.set(name, entry)
     }
-    for (const [name, dimension] of this.#primary) {
+    for (const dimension of this.#primary.list) {
+      const name = dimension.name
       add(name, dimension.index.size, 0)
       this.#forEachBucket(dimension, (bucket) => {
         add(name, 0, bucket.rest.size)
-        for (const [subName, sub] of bucket.sub) {
+        for (const sub of bucket.sub.list) {
           let routes = 0
           sub.index.forEach((list) => (routes += list.size))
-          add(`${name} → ${subName}`, sub.index.size, routes)
+          add(`${name} → ${sub.name}`, sub.index.size, routes)
         }
       })
     }
@@ -112,9 +131,10 @@ export class RouteIndex<R extends IndexedRoute> {
 
   #collectBucket(bucket: Bucket<R>): void {
     if (bucket.rest.size > 0) this.#lists.push(bucket.rest)
-    if (bucket.sub.size === 0) return
+    const sub = bucket.sub.list
+    if (sub.length === 0) return
     const context = this.#context as Context
-    for (const dimension of bucket.sub.values()) this.#query(dimension, context, this.#visitList)
+    for (let i = 0; i < sub.length; i++) this.#query(sub[i] as Dimension<SortedRoutes<R>>, context, this.#visitList)
   }
 
   #query<T>(dimension: Dimension<T>, context: Context, visit: (slot: T) => void): void {
@@ -134,20 +154,19 @@ export class RouteIndex<R extends IndexedRoute> {
 
   #listFor(placement: Placement, create: boolean): SortedRoutes<R> | undefined {
     const [first, second] = placement
-    const bucket = this.#slot(this.#primary, first, create, (): Bucket<R> => ({ rest: new SortedRoutes<R>(), sub: new Map() }))
+    const bucket = this.#slot(this.#primary, first, create, (): Bucket<R> => ({ rest: new SortedRoutes<R>(), sub: new Dimensions() }))
     if (bucket === undefined) return undefined
     if (second === undefined) return bucket.rest
     return this.#slot(bucket.sub, second, create, () => new SortedRoutes<R>())
   }
 
-  #slot<T>(dimensions: Map<string, Dimension<T>>, atom: Atom, create: boolean, make: () => T): T | undefined {
+  #slot<T>(dimensions: Dimensions<T>, atom: Atom, create: boolean, make: () => T): T | undefined {
     const name = dimensionOf(atom)
     let dimension = dimensions.get(name)
     if (dimension === undefined) {
       if (!create) return undefined
-      dimension = { field: atom.field, lower: atom.lower, index: createDimensionIndex<T>(atom) }
-      dimensions.set(name, dimension)
-      if ((dimensions as Map<string, unknown>) === this.#primary) this.#primaryList = [...this.#primary.values()]
+      dimension = { name, field: atom.field, lower: atom.lower, index: createDimensionIndex<T>(atom) }
+      dimensions.add(dimension)
     }
     return create ? dimension.index.slot(atom, make) : dimension.index.get(atom)
   }
@@ -156,22 +175,19 @@ export class RouteIndex<R extends IndexedRoute> {
     const [first, second] = placement
     const primary = this.#primary.get(dimensionOf(first))
     if (primary === undefined) return
-    const bucket = this.#slot(this.#primary, first, false, (): Bucket<R> => ({ rest: new SortedRoutes<R>(), sub: new Map() }))
+    const bucket = this.#slot(this.#primary, first, false, (): Bucket<R> => ({ rest: new SortedRoutes<R>(), sub: new Dimensions() }))
     if (bucket === undefined) return
     if (second !== undefined) {
       const name = dimensionOf(second)
       const sub = bucket.sub.get(name)
       if (sub !== undefined) {
         sub.index.delete(second)
-        if (sub.index.size === 0) bucket.sub.delete(name)
+        if (sub.index.size === 0) bucket.sub.remove(name)
       }
     }
-    if (bucket.rest.size === 0 && bucket.sub.size === 0) {
+    if (bucket.rest.size === 0 && bucket.sub.list.length === 0) {
       primary.index.delete(first)
-      if (primary.index.size === 0) {
-        this.#primary.delete(dimensionOf(first))
-        this.#primaryList = [...this.#primary.values()]
-      }
+      if (primary.index.size === 0) this.#primary.remove(dimensionOf(first))
     }
   }
 

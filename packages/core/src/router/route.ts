@@ -53,6 +53,7 @@ export function normalizePriority(priority: bigint | number | string): bigint {
 /** Normalises a UUID in any accepted form to lowercase hyphenated; other ids are kept as they are. */
 export function normalizeId(id: string): string {
   if (id.length === 0) throw new RouterError('a route id must not be empty')
+  if (isCanonicalUuid(id)) return id
   const m = UUID.exec(id)
   if (m === null) return id
   return `${m[1]}-${m[2]}-${m[3]}-${m[4]}-${m[5]}`.toLowerCase()
@@ -83,4 +84,16 @@ export function prepareRoute(input: RouteInput, schema: Schema, regexes: RegexCa
   if (!checked.ok) return checked
   const matcher = compileExpr(expr, { regexes })
   return { ok: true, value: { id, priority, expr, source, fields: checked.value.fields, matcher }, diagnostics: [] }
+}
+
+/** True for a lowercase hyphenated UUID, the form ids almost always arrive in (checked without a regex). */
+function isCanonicalUuid(id: string): boolean {
+  if (id.length !== 36) return false
+  for (let i = 0; i < 36; i++) {
+    const c = id.charCodeAt(i)
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false
+    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false
+  }
+  return true
 }

@@ -66,7 +66,6 @@ function runParser(source: string, options: ParseOptions, withTokens: boolean): 
 const BROKEN = null
 type Parsed = Expr | typeof BROKEN
 
-const WHITESPACE = new Set([' ', '\t', '\r', '\n'])
 const IPV4_SHAPE = /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/y
 const IPV6_SHAPE = /(?::|[0-9a-fA-F]{1,4}):[0-9a-fA-F:]*/y
 const CIDR_V4_SUFFIX = /\/\d{1,2}/y
@@ -397,6 +396,15 @@ class Parser {
       this.#token('raw-string', start, this.#position)
       return { kind: 'String', value: source.slice(start + 3, end), raw: true, span: span(start, this.#position) }
     }
+    // Fast path: no backslash before the closing quote, so the value is a plain slice.
+    const close = source.indexOf('"', start + 1)
+    let plain = close >= 0
+    for (let i = start + 1; plain && i < close; i++) if (source.charCodeAt(i) === 92) plain = false
+    if (plain) {
+      this.#position = close + 1
+      this.#token('string', start, this.#position)
+      return { kind: 'String', value: source.slice(start + 1, close), raw: false, span: span(start, this.#position) }
+    }
     let value = ''
     let valid = true
     let i = start + 1
@@ -605,7 +613,15 @@ class Parser {
   }
 
   #skipWhitespace(): void {
-    while (this.#position < this.#source.length && WHITESPACE.has(this.#source[this.#position] as string)) this.#position++
+    const source = this.#source
+    let at = this.#position
+    for (;;) {
+      const c = source.charCodeAt(at)
+      // space, tab, LF, CR: the only whitespace the grammar knows
+      if (c !== 32 && c !== 9 && c !== 10 && c !== 13) break
+      at++
+    }
+    this.#position = at
   }
 
   #atEnd(): boolean {
