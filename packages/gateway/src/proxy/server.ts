@@ -52,24 +52,54 @@ function isTls(socket: Socket): socket is TLSSocket {
   return (socket as Partial<TLSSocket>).encrypted === true
 }
 
-/** The request as packages/http reads it; headers are materialized only if a route reads them. */
-function requestLike(request: IncomingMessage, scheme: string): RequestLike {
-  const socket = request.socket
-  const local = socket.localAddress ?? ''
-  const sni = isTls(socket) && typeof socket.servername === 'string' ? socket.servername : undefined
-  const base = {
-    method: request.method ?? 'GET',
-    path: request.url ?? '/',
-    scheme,
-    src_ip: clientAddress(socket),
-    dst_ip: local.startsWith('::ffff:') ? local.slice(7) : local,
-    ...(request.headers.host === undefined ? {} : { host: request.headers.host }),
-    ...(socket.remotePort === undefined ? {} : { src_port: socket.remotePort }),
-    ...(socket.localPort === undefined ? {} : { dst_port: socket.localPort }),
-    ...(sni === undefined ? {} : { sni }),
+/**
+ * The request as packages/http reads it. Every field is a getter, so only what the routes read is
+ * computed (the extractor touches nothing else); headers are materialized only when a route reads one.
+ */
+class NodeRequest {
+  constructor(
+    readonly request: IncomingMessage,
+    readonly scheme: string,
+  ) {}
+
+  get method(): string {
+    return this.request.method ?? 'GET'
   }
+
+  get path(): string {
+    return this.request.url ?? '/'
+  }
+
+  get host(): string | undefined {
+    return this.request.headers.host
+  }
+
   // One value per header line, in order (language.md §7.4): headersDistinct keeps repeated lines apart.
-  return Object.defineProperty(base, 'headers', { get: () => request.headersDistinct, enumerable: true }) as RequestLike
+  get headers(): NodeJS.Dict<string[]> {
+    return this.request.headersDistinct
+  }
+
+  get src_ip(): string {
+    return clientAddress(this.request.socket)
+  }
+
+  get src_port(): number | undefined {
+    return this.request.socket.remotePort
+  }
+
+  get dst_ip(): string {
+    const local = this.request.socket.localAddress ?? ''
+    return local.startsWith('::ffff:') ? local.slice(7) : local
+  }
+
+  get dst_port(): number | undefined {
+    return this.request.socket.localPort
+  }
+
+  get sni(): string | undefined {
+    const socket = this.request.socket
+    return isTls(socket) && typeof socket.servername === 'string' ? socket.servername : undefined
+  }
 }
 
 /** nginx refuses a `%` not followed by two hex digits in the path with 400. */
@@ -114,7 +144,9 @@ type Decision =
 /** Routes a request; Kong's own answers (404, 503, 426, redirects) come back as decisions. */
 function decide(resolve: Resolver, request: IncomingMessage, scheme: string): Decision {
   if (hasBadPercent(request.url ?? '/')) return { kind: 'error', code: 'bad-request' }
-  const result = resolve(requestLike(request, scheme))
+  // A getter that returns undefined reads as an absent field, as the extractor expects; the static
+  // type cannot say so under exactOptionalPropertyTypes.
+  const result = resolve(new NodeRequest(request, scheme) as unknown as RequestLike)
   if (result.kind === 'respond') return result
   if (result.kind !== 'routed') return { kind: 'error', code: 'no-route' }
   const resolution = result.resolution
