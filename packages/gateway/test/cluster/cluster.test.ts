@@ -160,12 +160,14 @@ describe.skipIf(skip !== undefined)('three gateway processes sharing one Postgre
       cutting = false
     })()
     let retries = 0
+    let unavailable = ''
     const start = written
     for (let k = start; cutting || k < start + 150; k++) {
       const c = change(k)
       const result = await writeWithRetry(() => nodes[k % 3] as GatewayProcess, c.method, c.path, c.body)
       expect(result.status).toBeLessThan(300)
       retries += result.retries
+      if (result.unavailable !== undefined) unavailable = result.unavailable
       written = k + 1
     }
     await cutter
@@ -173,6 +175,7 @@ describe.skipIf(skip !== undefined)('three gateway processes sharing one Postgre
     expect(sawUnreachable).toBe(true)
     expect(proxiedDuringOutage).toBeGreaterThan(0)
     expect(retries).toBeGreaterThan(0)
+    expect(unavailable).toMatch(/^database unavailable: /)
     await expectConverged(nodes)
     const versionAfter = await dbVersion()
     const after = await Promise.all(nodes.map(databaseStatus))

@@ -53,17 +53,20 @@ export async function probe(node: GatewayProcess, path: string): Promise<number>
   return response.status
 }
 
-/** An Admin API call retried while the node answers 503 (database away); resolves with the final status. */
-export async function writeWithRetry(node: () => GatewayProcess, method: string, path: string, body?: unknown): Promise<{ status: number; retries: number }> {
+/** An Admin API call retried while the node answers 503 (database away); resolves with the final status and the last 503 message. */
+export async function writeWithRetry(node: () => GatewayProcess, method: string, path: string, body?: unknown): Promise<{ status: number; retries: number; unavailable: string | undefined }> {
+  let unavailable: string | undefined
   for (let retries = 0; ; retries++) {
     let status: number
     try {
-      status = (await adminCall(node().admin, method, path, body)).status
+      const answer = await adminCall(node().admin, method, path, body)
+      status = answer.status
+      if (status === 503) unavailable = String(answer.body.message)
     } catch {
       // The node itself is down (killed in a test): the caller's `node()` picks another next time.
       status = 599
     }
-    if (status !== 503 && status !== 599) return { status, retries }
+    if (status !== 503 && status !== 599) return { status, retries, unavailable }
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }
