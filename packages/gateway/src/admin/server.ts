@@ -80,7 +80,7 @@ export class AdminApi {
           return
         }
         const text = answer.body === undefined ? '' : JSON.stringify(answer.body)
-        response.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'x-switchyard-admin-latency': '0' })
+        response.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) })
         response.end(text)
       })
       .catch(() => response.destroy())
