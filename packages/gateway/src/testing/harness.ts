@@ -119,7 +119,11 @@ export function spawnGateway(args: readonly string[], env: Record<string, string
   let stderr = ''
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${stderr}`)), 30_000)
+    const timer = setTimeout(() => {
+      // Nobody gets a handle to a process that did not start in time: stop it here, or it outlives the test.
+      child.kill('SIGKILL')
+      reject(new Error(`gateway did not start:\n${stderr}`))
+    }, 30_000)
     child.stdout?.resume()
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8')
