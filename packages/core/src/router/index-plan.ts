@@ -3,17 +3,23 @@ import { literalPrefix } from '../values/regex/index.ts'
 import type { IpAddr, IpCidr } from '../values/types.ts'
 
 /**
- * One condition the index can look up: "some value of `field` (lower-cased when `lower`) is / starts
+ * How values are compared in a dimension: as they are, lower-cased (`lower()`), or ASCII case-folded
+ * as Rust's `(?i)` folds them (A–Z to a–z, and the Kelvin sign and long s, whose folds are ASCII).
+ */
+export type Casing = 'as-is' | 'lower' | 'fold'
+
+/**
+ * One condition the index can look up: "some value of `field` (after `casing`) is / starts
  * with / ends with / lies in ...". Every predicate, in all-mode or any-mode, implies its atom: a
  * predicate that passes has a non-empty field and at least one passing value.
  */
 export type Atom = (
-  | { readonly kind: 'exact'; readonly field: string; readonly lower: boolean; readonly text: string }
-  | { readonly kind: 'prefix'; readonly field: string; readonly lower: boolean; readonly text: string }
-  | { readonly kind: 'suffix'; readonly field: string; readonly lower: boolean; readonly text: string }
-  | { readonly kind: 'int'; readonly field: string; readonly lower: false; readonly text: string }
-  | { readonly kind: 'ip'; readonly field: string; readonly lower: false; readonly ip: IpAddr }
-  | { readonly kind: 'cidr'; readonly field: string; readonly lower: false; readonly cidr: IpCidr }
+  | { readonly kind: 'exact'; readonly field: string; readonly casing: Casing; readonly text: string }
+  | { readonly kind: 'prefix'; readonly field: string; readonly casing: Casing; readonly text: string }
+  | { readonly kind: 'suffix'; readonly field: string; readonly casing: Casing; readonly text: string }
+  | { readonly kind: 'int'; readonly field: string; readonly casing: 'as-is'; readonly text: string }
+  | { readonly kind: 'ip'; readonly field: string; readonly casing: 'as-is'; readonly ip: IpAddr }
+  | { readonly kind: 'cidr'; readonly field: string; readonly casing: 'as-is'; readonly cidr: IpCidr }
 ) & {
   /** The index structure the atom lives in, e.g. `prefix:lower:http.path`. */
   readonly dimension: string
@@ -36,8 +42,78 @@ export function dimensionOf(atom: Atom): string {
   return atom.dimension
 }
 
-function dimensionName(kind: Atom['kind'], field: string, lower: boolean): string {
-  return `${kind}${lower ? ':lower' : ''}:${field}`
+function dimensionName(kind: Atom['kind'], field: string, casing: Casing): string {
+  return `${kind}${casing === 'as-is' ? '' : `:${casing}`}:${field}`
+}
+
+/** Rust's `(?i)` folds of ASCII-only text: every value that matches a folded literal folds to it. */
+export function asciiFold(value: string): string {
+  let out: string | undefined
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i)
+    const folded = c >= 65 && c <= 90 ? c + 32 : c === 0x212a ? 107 : c === 0x17f ? 115 : c
+    if (folded !== c && out === undefined) out = value.slice(0, i)
+    if (out !== undefined) out += String.fromCharCode(folded)
+  }
+  return out ?? value
+}
+
+const CASE_INSENSITIVE_ANCHOR = '(?i)^'
+// Characters that stand for themselves in a regex (no metacharacters, no letters' case issues beyond ASCII).
+const PLAIN = /[A-Za-z0-9/_,;:=@%&~'"!<>#-]/
+
+/**
+ * For `(?i)^literal…` patterns: the ASCII literal every match starts with, case-folded, or undefined.
+ * Conservative: gives up at any metacharacter, non-ASCII text, or a top-level `|`.
+ */
+export function foldedLiteralPrefix(pattern: string): string | undefined {
+  if (!pattern.startsWith(CASE_INSENSITIVE_ANCHOR) || hasTopLevelAlternation(pattern)) return undefined
+  let text = ''
+  let i = CASE_INSENSITIVE_ANCHOR.length
+  for (; i < pattern.length; i++) {
+    const ch = pattern[i] as string
+    if (ch === '\\') {
+      const next = pattern[i + 1] ?? ''
+      // A backslash before ASCII punctuation is that character (Rust), except `\<` `\>` (word boundaries).
+      if (!/[!-/:-@[-`{-~]/.test(next) || next === '<' || next === '>') break
+      if (isQuantifier(pattern[i + 2])) break
+      text += next
+      i++
+      continue
+    }
+    if (!PLAIN.test(ch)) break
+    if (isQuantifier(pattern[i + 1])) break
+    text += ch
+  }
+  return text === '' ? undefined : asciiFold(text)
+}
+
+function isQuantifier(ch: string | undefined): boolean {
+  return ch === '?' || ch === '*' || ch === '+' || ch === '{'
+}
+
+/** True when a `|` appears outside every group and class (then no prefix holds for all branches). */
+function hasTopLevelAlternation(pattern: string): boolean {
+  let depth = 0
+  let inClass = false
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]
+    if (ch === '\\') {
+      i++
+      continue
+    }
+    if (inClass) {
+      if (ch === ']') inClass = false
+      continue
+    }
+    if (ch === '[') {
+      inClass = true
+      if (pattern[i + 1] === ']') i++
+    } else if (ch === '(') depth++
+    else if (ch === ')') depth--
+    else if (ch === '|' && depth === 0) return true
+  }
+  return false
 }
 
 const MAX_ALTERNATIVES = 64
@@ -130,14 +206,15 @@ function quality(placements: readonly Placement[]): number {
 function atomsOf(p: Predicate): Atom[] | string {
   const field = p.field.name
   const lower = p.field.transforms.includes('lower')
+  const casing: Casing = lower ? 'lower' : 'as-is'
   const value = p.value
-  const text = (kind: 'exact' | 'prefix' | 'suffix', t: string): Atom => ({ kind, field, lower, text: t, dimension: dimensionName(kind, field, lower) })
-  const int = (t: string): Atom => ({ kind: 'int', field, lower: false, text: t, dimension: dimensionName('int', field, false) })
+  const text = (kind: 'exact' | 'prefix' | 'suffix', t: string, how: Casing = casing): Atom => ({ kind, field, casing: how, text: t, dimension: dimensionName(kind, field, how) })
+  const int = (t: string): Atom => ({ kind: 'int', field, casing: 'as-is', text: t, dimension: dimensionName('int', field, 'as-is') })
   switch (p.op) {
     case 'equals':
       if (value.kind === 'String') return [text('exact', value.value)]
       if (value.kind === 'Int') return [int(value.value.toString())]
-      if (value.kind === 'IpAddr') return [{ kind: 'ip', field, lower: false, ip: value.value, dimension: dimensionName('ip', field, false) }]
+      if (value.kind === 'IpAddr') return [{ kind: 'ip', field, casing: 'as-is', ip: value.value, dimension: dimensionName('ip', field, 'as-is') }]
       return `\`${p.field.name} == <CIDR>\` is not indexed`
     case 'prefix':
       if (value.kind === 'String' && value.value !== '') return [text('prefix', value.value)]
@@ -146,12 +223,16 @@ function atomsOf(p: Predicate): Atom[] | string {
       if (value.kind === 'String' && value.value !== '') return [text('suffix', value.value)]
       return 'an empty suffix matches everything'
     case 'regex': {
-      const prefix = value.kind === 'String' ? literalPrefix(value.value) : undefined
+      if (value.kind !== 'String') return 'a regex without a literal prefix after `^`'
+      const prefix = literalPrefix(value.value)
+      // A case-insensitive prefix beats a short exact one (`(?i)^/users` gives `/` exactly).
+      const folded = lower ? undefined : foldedLiteralPrefix(value.value)
+      if (folded !== undefined && folded.length > (prefix?.length ?? 0)) return [text('prefix', folded, 'fold')]
       if (prefix !== undefined && prefix !== '') return [text('prefix', prefix)]
       return 'a regex without a literal prefix after `^`'
     }
     case 'in':
-      if (value.kind === 'IpCidr') return [{ kind: 'cidr', field, lower: false, cidr: value.value, dimension: dimensionName('cidr', field, false) }]
+      if (value.kind === 'IpCidr') return [{ kind: 'cidr', field, casing: 'as-is', cidr: value.value, dimension: dimensionName('cidr', field, 'as-is') }]
       if (value.kind === 'Set') return value.elements.map((e) => (e.kind === 'Int' ? int(e.value.toString()) : text('exact', e.value)))
       return '`in` without a CIDR or list'
     default:

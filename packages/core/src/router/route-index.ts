@@ -1,7 +1,7 @@
 import type { Context } from '../context/context.ts'
 import type { FieldValue } from '../values/types.ts'
 import { createDimensionIndex, type DimensionIndex } from './dimension-index.ts'
-import { dimensionOf, type Atom, type Placement } from './index-plan.ts'
+import { asciiFold, dimensionOf, type Atom, type Casing, type Placement } from './index-plan.ts'
 import { SortedRoutes, type IndexedRoute } from './sorted-routes.ts'
 
 /** The routes filed under one primary atom: those with no second atom, and the rest by their second atom. */
@@ -10,11 +10,11 @@ interface Bucket<R extends IndexedRoute> {
   readonly sub: Dimensions<SortedRoutes<R>>
 }
 
-/** One dimension: the field it reads, whether values are lower-cased first, and its lookup structure. */
+/** One dimension: the field it reads, how values are cased first, and its lookup structure. */
 interface Dimension<T> {
   readonly name: string
   readonly field: string
-  readonly lower: boolean
+  readonly casing: Casing
   readonly index: DimensionIndex<T>
 }
 
@@ -140,10 +140,11 @@ export class RouteIndex<R extends IndexedRoute> {
   #query<T>(dimension: Dimension<T>, context: Context, visit: (slot: T) => void): void {
     const values = context.values(dimension.field)
     if (values === undefined) return
-    const { index, lower } = dimension
+    const { index, casing } = dimension
     for (let i = 0; i < values.length; i++) {
       const value = values[i] as FieldValue
-      index.query(lower && typeof value === 'string' ? value.toLowerCase() : value, visit)
+      if (casing === 'as-is' || typeof value !== 'string') index.query(value, visit)
+      else index.query(casing === 'lower' ? value.toLowerCase() : asciiFold(value), visit)
     }
   }
 
@@ -165,7 +166,7 @@ export class RouteIndex<R extends IndexedRoute> {
     let dimension = dimensions.get(name)
     if (dimension === undefined) {
       if (!create) return undefined
-      dimension = { name, field: atom.field, lower: atom.lower, index: createDimensionIndex<T>(atom) }
+      dimension = { name, field: atom.field, casing: atom.casing, index: createDimensionIndex<T>(atom) }
       dimensions.add(dimension)
     }
     return create ? dimension.index.slot(atom, make) : dimension.index.get(atom)

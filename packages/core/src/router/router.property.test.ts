@@ -18,7 +18,7 @@ const schema = new Schema({
 })
 
 const hosts = ['a.com', 'b.com', 'x.a.com', 'A.com', 'api.b.com']
-const paths = ['/', '/a', '/a/', '/a/b', '/ab', '/b', '/a/b/c', '/A/b', '/users/12/orders', '/users/x']
+const paths = ['/', '/a', '/a/', '/a/b', '/ab', '/b', '/a/b/c', '/A/b', '/users/12/orders', '/users/x', '/USERS/7', '/uſers/1', '/\u212Aey', '/key/a-b']
 const methods = ['GET', 'POST', 'HEAD', 'get']
 const tenants = ['t1', 't2', 'T1']
 const ips = ['10.0.0.1', '10.1.2.3', '192.168.1.5', '2001:db8::1', '::ffff:10.0.0.1']
@@ -37,6 +37,12 @@ const predicate = fc.oneof(
     'http.path ~ r#"^/users/(?P<id>\\d+)"#',
     'http.path ~ r#"^/a/(b|c)?"#',
     'http.path ~ r#"b$"#',
+    'http.path ~ r#"(?i)^/users/\\d"#',
+    'http.path ~ r#"(?i)^/a/b"#',
+    'http.path ~ r#"(?i)^/key"#',
+    'http.path ~ r#"(?i)^/users|^/b"#',
+    'http.path ~ r#"(?i)^/key/a\\-b"#',
+    'http.path ~ r#"(?i)^/us?ers"#',
     'lower(http.path) ~ r#"^/a/b"#',
     'http.host ~ r#"^x\\."#',
     'http.method in ["GET", "HEAD"]',
