@@ -27,6 +27,36 @@ export const EMPTY_SET: CharSet = { ranges: [] }
 
 /** Builds a set from arbitrary (possibly overlapping, unsorted) inclusive ranges. */
 export function setFromRanges(pairs: readonly number[], js?: string): CharSet {
+  // Most inputs (class items, literal folds) arrive sorted: merge them in place, allocating
+  // no pair objects and sorting nothing.
+  let sorted = true
+  for (let i = 2; i + 1 < pairs.length; i += 2) {
+    if ((pairs[i] as number) < (pairs[i - 2] as number)) {
+      sorted = false
+      break
+    }
+  }
+  let out: number[]
+  if (sorted) {
+    out = []
+    for (let i = 0; i + 1 < pairs.length; i += 2) {
+      const lo = pairs[i] as number
+      const hi = pairs[i + 1] as number
+      if (lo > hi) continue
+      const n = out.length
+      if (n > 0 && lo <= (out[n - 1] as number) + 1) {
+        if (hi > (out[n - 1] as number)) out[n - 1] = hi
+      } else {
+        out.push(lo, hi)
+      }
+    }
+  } else {
+    out = sortAndMerge(pairs)
+  }
+  return js === undefined ? { ranges: out } : { ranges: out, js }
+}
+
+function sortAndMerge(pairs: readonly number[]): number[] {
   const items: [number, number][] = []
   for (let i = 0; i + 1 < pairs.length; i += 2) {
     const lo = pairs[i] as number
@@ -43,7 +73,7 @@ export function setFromRanges(pairs: readonly number[], js?: string): CharSet {
       out.push(lo, hi)
     }
   }
-  return js === undefined ? { ranges: out } : { ranges: out, js }
+  return out
 }
 
 /** The set holding one code point. */
@@ -186,10 +216,19 @@ export function contains(set: CharSet, cp: number): boolean {
   return false
 }
 
-/** True when the two sets share a member (a merge walk, allocating nothing). */
+/**
+ * True when the two sets share a member, allocating nothing: a few binary searches when one set
+ * is small (a literal against `\w`), else a merge walk.
+ */
 export function overlaps(a: CharSet, b: CharSet): boolean {
   const x = a.ranges
   const y = b.ranges
+  if (x.length === 0 || y.length === 0) return false
+  if (x.length <= 8 || y.length <= 8) {
+    const [small, large] = x.length <= y.length ? [x, y] : [y, x]
+    for (let i = 0; i < small.length; i += 2) if (meetsRange(large, small[i] as number, small[i + 1] as number)) return true
+    return false
+  }
   let i = 0
   let j = 0
   while (i < x.length && j < y.length) {
@@ -198,6 +237,18 @@ export function overlaps(a: CharSet, b: CharSet): boolean {
     else return true
   }
   return false
+}
+
+/** True when some range of `r` intersects `[lo, hi]`: the first range ending at or after `lo`. */
+function meetsRange(r: readonly number[], lo: number, hi: number): boolean {
+  let a = 0
+  let b = (r.length >> 1) - 1
+  while (a < b) {
+    const mid = (a + b) >> 1
+    if ((r[2 * mid + 1] as number) < lo) a = mid + 1
+    else b = mid
+  }
+  return (r[2 * a + 1] as number) >= lo && (r[2 * a] as number) <= hi
 }
 
 /** True when the sets have the same members. */

@@ -109,21 +109,22 @@ export function compileRegexWith(pattern: string, engine: EngineChoice): Compile
   const hir: Hir = { k: 'cap', index: 0, sub: lowered.hir }
   // Groups inside `x{0}` vanish as in Rust: the count ends at the last surviving group and the
   // names of vanished groups are forgotten.
-  const present = new Set<number>()
+  // A pre-order walk meets the groups in index order, so `present` comes out sorted.
+  const present: number[] = []
   collectGroups(lowered.hir, present)
-  const captureCount = 1 + Math.max(0, ...present)
-  const groupNames = Array.from({ length: captureCount }, (_, i) => (present.has(i) ? names[i] : undefined))
+  const captureCount = 1 + (present.length === 0 ? 0 : (present[present.length - 1] as number))
+  const groupNames = new Array<string | undefined>(captureCount).fill(undefined)
+  for (const i of present) groupNames[i] = names[i]
   const useJs = engine === 'regexp' || (engine === 'auto' && isBacktrackSafe(lowered.hir))
   if (useJs) {
     const re = toRegExp(lowered.hir)
-    const jsGroups = [...present].sort((a, b) => a - b)
-    if (re !== undefined) return { ok: true, regex: new JsRegex(pattern, captureCount, groupNames, re, jsGroups) }
+    if (re !== undefined) return { ok: true, regex: new JsRegex(pattern, captureCount, groupNames, re, present) }
   }
   return { ok: true, regex: new VmRegex(pattern, captureCount, groupNames, hir) }
 }
 
-function collectGroups(h: Hir, out: Set<number>): void {
-  if (h.k === 'cap') out.add(h.index)
+function collectGroups(h: Hir, out: number[]): void {
+  if (h.k === 'cap') out.push(h.index)
   if (h.k === 'cap' || h.k === 'rep') collectGroups(h.sub, out)
   else if (h.k === 'cat' || h.k === 'alt') for (const s of h.subs) collectGroups(s, out)
 }

@@ -21,25 +21,55 @@
  * 7. An unanchored pattern that can match empty goes to the VM: V8 may report an empty match
  *    between the two halves of a surrogate pair, which Rust (matching code points) never does.
  */
-import { type CharSet, EMPTY_SET, overlaps, union } from './charset.ts'
+import { type CharSet, overlaps, union } from './charset.ts'
 import { type Hir, nullable } from './hir.ts'
 
-function first(h: Hir): CharSet {
+/**
+ * A union of character sets kept as its parts. The analysis only asks whether two such unions
+ * share a character, which is answered part by part; merging the parts (hundreds of ranges for
+ * `\d` or `\w`) at every node dominated compile time. Parts are shared set objects, not copies.
+ */
+type Chars = readonly CharSet[]
+
+const NONE: Chars = []
+
+/** Past this many parts a union is merged into one set, so overlap tests stay cheap. */
+const MAX_PARTS = 16
+
+function one(set: CharSet): Chars {
+  return set.ranges.length === 0 ? NONE : [set]
+}
+
+function join(a: Chars, b: Chars): Chars {
+  if (a.length === 0) return b
+  if (b.length === 0 || a === b) return a
+  const out = a.slice()
+  for (const s of b) if (!out.includes(s)) out.push(s)
+  return out.length > MAX_PARTS ? [out.reduce((x, y) => union(x, y))] : out
+}
+
+/** True when the two unions share a character. */
+function meet(a: Chars, b: Chars): boolean {
+  for (const x of a) for (const y of b) if (overlaps(x, y)) return true
+  return false
+}
+
+function first(h: Hir): Chars {
   switch (h.k) {
     case 'empty':
     case 'look':
-      return EMPTY_SET
+      return NONE
     case 'set':
-      return h.set
+      return one(h.set)
     case 'cap':
     case 'rep':
       return first(h.sub)
     case 'alt':
-      return h.subs.reduce((acc, s) => union(acc, first(s)), EMPTY_SET)
+      return h.subs.reduce((acc, s) => join(acc, first(s)), NONE)
     case 'cat': {
-      let acc = EMPTY_SET
+      let acc = NONE
       for (const s of h.subs) {
-        acc = union(acc, first(s))
+        acc = join(acc, first(s))
         if (!nullable(s)) break
       }
       return acc
@@ -47,23 +77,23 @@ function first(h: Hir): CharSet {
   }
 }
 
-function last(h: Hir): CharSet {
+function last(h: Hir): Chars {
   switch (h.k) {
     case 'empty':
     case 'look':
-      return EMPTY_SET
+      return NONE
     case 'set':
-      return h.set
+      return one(h.set)
     case 'cap':
     case 'rep':
       return last(h.sub)
     case 'alt':
-      return h.subs.reduce((acc, s) => union(acc, last(s)), EMPTY_SET)
+      return h.subs.reduce((acc, s) => join(acc, last(s)), NONE)
     case 'cat': {
-      let acc = EMPTY_SET
+      let acc = NONE
       for (let i = h.subs.length - 1; i >= 0; i--) {
         const s = h.subs[i] as Hir
-        acc = union(acc, last(s))
+        acc = join(acc, last(s))
         if (!nullable(s)) break
       }
       return acc
@@ -71,19 +101,19 @@ function last(h: Hir): CharSet {
   }
 }
 
-function chars(h: Hir): CharSet {
+function chars(h: Hir): Chars {
   switch (h.k) {
     case 'empty':
     case 'look':
-      return EMPTY_SET
+      return NONE
     case 'set':
-      return h.set
+      return one(h.set)
     case 'cap':
     case 'rep':
       return chars(h.sub)
     case 'alt':
     case 'cat':
-      return h.subs.reduce((acc, s) => union(acc, chars(s)), EMPTY_SET)
+      return h.subs.reduce((acc, s) => join(acc, chars(s)), NONE)
   }
 }
 
@@ -122,7 +152,7 @@ function contains(h: Hir, pred: (x: Hir) => boolean): boolean {
 
 /** What may come right after a node: its first characters and whether it can fail. */
 interface Cont {
-  readonly first: CharSet
+  readonly first: Chars
   readonly canFail: boolean
   readonly loopAhead: boolean // a repetition with max > 1 and min < max comes later
 }
@@ -141,7 +171,7 @@ const isLoop = (x: Hir): boolean => x.k === 'rep' && x.min !== x.max && x.max > 
 
 /** What may come right before a node: its last characters, or the search start. */
 interface Prev {
-  readonly last: CharSet
+  readonly last: Chars
   readonly start: boolean
 }
 
@@ -157,11 +187,11 @@ function check(h: Hir, cont: Cont, prev: Prev, ctx: Ctx): boolean {
     case 'cap':
       return check(h.sub, cont, prev, ctx)
     case 'alt': {
-      const firsts: CharSet[] = []
+      const firsts: Chars[] = []
       let ambiguous = false
       for (const s of h.subs) {
         const f = first(s)
-        if (nullable(s) || firsts.some((g) => overlaps(f, g))) ambiguous = true
+        if (nullable(s) || firsts.some((g) => meet(f, g))) ambiguous = true
         firsts.push(f)
       }
       if (ambiguous) {
@@ -182,14 +212,20 @@ function check(h: Hir, cont: Cont, prev: Prev, ctx: Ctx): boolean {
         if (!seen && contains(h.subs[k] as Hir, isLoop)) seen = true
       }
       for (let i = 0; i < h.subs.length; i++) {
-        let f = EMPTY_SET
+        let f = NONE
         let canFail = false
         let reachedEnd = true
         const loopAhead = cont.loopAhead || loopAfter[i] === true
         if (h.subs.length - i > MAX_SCAN && h.subs.slice(i + 1, i + 1 + MAX_SCAN).every(nullable)) return false
+        const sub = h.subs[i] as Hir
+        if (sub.k === 'set' || sub.k === 'look' || sub.k === 'empty') {
+          // A leaf is always safe: only its neighbours' limits apply, not its context.
+          if (i > MAX_SCAN && h.subs.slice(i - MAX_SCAN, i).every(nullable)) return false
+          continue
+        }
         for (let k = i + 1; k < h.subs.length; k++) {
           const s = h.subs[k] as Hir
-          f = union(f, first(s))
+          f = join(f, first(s))
           if (!alwaysEmpty(s)) canFail = true
           if (!nullable(s)) {
             reachedEnd = false
@@ -197,26 +233,26 @@ function check(h: Hir, cont: Cont, prev: Prev, ctx: Ctx): boolean {
           }
         }
         if (reachedEnd) {
-          f = union(f, cont.first)
+          f = join(f, cont.first)
           canFail = canFail || cont.canFail
         }
-        let l = EMPTY_SET
+        let l = NONE
         let start = false
         let reachedBegin = true
         if (i > MAX_SCAN && h.subs.slice(i - MAX_SCAN, i).every(nullable)) return false
         for (let k = i - 1; k >= 0; k--) {
           const s = h.subs[k] as Hir
-          l = union(l, last(s))
+          l = join(l, last(s))
           if (!nullable(s)) {
             reachedBegin = false
             break
           }
         }
         if (reachedBegin) {
-          l = union(l, prev.last)
+          l = join(l, prev.last)
           start = prev.start
         }
-        if (!check(h.subs[i] as Hir, { first: f, canFail, loopAhead }, { last: l, start }, ctx)) return false
+        if (!check(sub, { first: f, canFail, loopAhead }, { last: l, start }, ctx)) return false
       }
       return true
     }
@@ -229,16 +265,16 @@ function check(h: Hir, cont: Cont, prev: Prev, ctx: Ctx): boolean {
         if (contains(h.sub, isVariableRep)) return false
         if (contains(h.sub, (x) => x.k === 'alt') && contains(h.sub, (x) => x.k === 'cap')) return false
       }
-      if (h.min !== h.max && cont.canFail && overlaps(body, cont.first)) {
+      if (h.min !== h.max && cont.canFail && meet(body, cont.first)) {
         // An ambiguous repetition gives back one character at a time, retrying what follows:
         // linear if what follows has no loop of its own and this happens once, not inside a loop.
         if (ctx.inLoop || cont.loopAhead) return false
         ctx.budget.ambiguousReps += 1
         if (ctx.budget.ambiguousReps > 1) return false
       }
-      if (!ctx.anchored && loops && h.min !== h.max && (prev.start || overlaps(prev.last, body)) && cont.canFail) return false
-      const innerCont: Cont = loops ? { first: union(first(h.sub), cont.first), canFail: true, loopAhead: true } : cont
-      const innerPrev: Prev = loops ? { last: union(last(h.sub), prev.last), start: prev.start } : prev
+      if (!ctx.anchored && loops && h.min !== h.max && (prev.start || meet(prev.last, body)) && cont.canFail) return false
+      const innerCont: Cont = loops ? { first: join(first(h.sub), cont.first), canFail: true, loopAhead: true } : cont
+      const innerPrev: Prev = loops ? { last: join(last(h.sub), prev.last), start: prev.start } : prev
       return check(h.sub, innerCont, innerPrev, loops ? { ...ctx, inLoop: true } : ctx)
     }
   }
@@ -282,5 +318,5 @@ export function isBacktrackSafe(hir: Hir): boolean {
   const anchored = anchoredStart(hir)
   if (!anchored && nullable(hir)) return false
   const ctx: Ctx = { anchored, inLoop: false, budget: { ambiguousReps: 0, altProduct: 1 } }
-  return check(hir, { first: EMPTY_SET, canFail: false, loopAhead: false }, { last: EMPTY_SET, start: !anchored }, ctx)
+  return check(hir, { first: NONE, canFail: false, loopAhead: false }, { last: NONE, start: !anchored }, ctx)
 }

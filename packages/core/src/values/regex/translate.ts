@@ -26,12 +26,20 @@ const SYNTAX = new Set('^$\\.*+?()[]{}|/')
  * U+009F stay escaped. `-` needs an escape only inside a class, where `u` mode allows `\-`.
  */
 function char(cp: number, inClass: boolean): string {
-  if (cp >= 0xa0) return cp >= 0xd800 && cp <= 0xdfff ? hex(cp) : String.fromCodePoint(cp)
+  if (cp < 0xa0) return ((inClass ? ASCII_IN_CLASS : ASCII) as readonly string[])[cp] as string
+  return cp >= 0xd800 && cp <= 0xdfff ? hex(cp) : String.fromCodePoint(cp)
+}
+
+function asciiChar(cp: number, inClass: boolean): string {
   if (cp < 0x20 || cp >= 0x7f) return hex(cp)
   const c = String.fromCharCode(cp)
   if (SYNTAX.has(c)) return `\\${c}`
   return c === '-' && inClass ? '\\-' : c
 }
+
+// The text of every code point below U+00A0, outside and inside a class, computed once.
+const ASCII = Array.from({ length: 0xa0 }, (_, cp) => asciiChar(cp, false))
+const ASCII_IN_CLASS = Array.from({ length: 0xa0 }, (_, cp) => asciiChar(cp, true))
 
 /** Above this many ranges a property expression is cheaper for V8 than printed ranges. */
 const PROPERTY_MIN_RANGES = 2000

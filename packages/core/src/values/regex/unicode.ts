@@ -304,9 +304,50 @@ export function simpleOrbitOf(c: number): readonly number[] | undefined {
 /** Rust's `case_fold_simple`: adds every simple case variant of every member. */
 export const caseFoldSimple: (set: CharSet) => CharSet = memoBySet(caseFoldSimpleUncached)
 
+/**
+ * Folds of single code points (the literals of `(?i)` patterns), built lazily: one shared,
+ * immutable set per code point instead of a fresh union per literal per pattern.
+ */
+const literalFolds = new Map<number, CharSet>()
+const LITERAL_FOLD_CACHE = 65536
+
 function caseFoldSimpleUncached(set: CharSet): CharSet {
   const r = set.ranges
   if (r.length === 0) return set
+  if (r.length === 2 && r[0] === r[1]) {
+    const cp = r[0] as number
+    let folded = literalFolds.get(cp)
+    if (folded === undefined) {
+      folded = foldRanges(set)
+      // An unchanged set is returned as given (keeping its `js`), as before; only real folds are shared.
+      if (folded === set) return set
+      if (literalFolds.size >= LITERAL_FOLD_CACHE) literalFolds.clear()
+      literalFolds.set(cp, folded)
+    }
+    return folded
+  }
+  if (r.length > 2 * SMALL_FOLD_RANGES) return foldRanges(set)
+  // Route classes repeat across routes (`(?i)[a-z0-9-]+` in thousands of them): small sets are
+  // cached by content, so each distinct class is folded once.
+  const key = r.join(',')
+  let folded = smallFolds.get(key)
+  if (folded === undefined) {
+    folded = foldRanges(set)
+    if (folded === set) return set
+    if (smallFolds.size >= SMALL_FOLD_CACHE) smallFolds.clear()
+    smallFolds.set(key, folded)
+  }
+  return folded
+}
+
+/** Sets of at most this many ranges are cached by content in `smallFolds`. */
+const SMALL_FOLD_RANGES = 8
+/** Bound on `smallFolds`: cleared when full, so arbitrary patterns cannot grow it without limit. */
+const SMALL_FOLD_CACHE = 4096
+const smallFolds = new Map<string, CharSet>()
+
+function foldRanges(set: CharSet): CharSet {
+  const r = set.ranges
   if ((r[r.length - 1] as number) <= 0x7f) {
     const extra: number[] = []
     for (let i = 0; i < r.length; i += 2) {
@@ -338,10 +379,31 @@ function caseFoldSimpleUncached(set: CharSet): CharSet {
 
 function withExtra(set: CharSet, extra: readonly number[]): CharSet {
   if (extra.length === 0) return set
-  const folded = setFromRanges([...set.ranges, ...extra])
+  const folded = union({ ranges: set.ranges }, pointSet(extra))
   return folded.ranges.length === set.ranges.length && folded.ranges.every((v, i) => v === set.ranges[i])
     ? set
     : folded
+}
+
+/**
+ * The set of the code points in `pairs` (`[c, c, d, d, ...]`). Sorting plain numbers and merging
+ * is much cheaper than sorting range pairs, and folds produce many single points.
+ */
+function pointSet(pairs: readonly number[]): CharSet {
+  // A typed array sorts numerically without a comparator call per step.
+  const points = new Int32Array(pairs.length >> 1)
+  for (let i = 0; i < points.length; i++) points[i] = pairs[2 * i] as number
+  points.sort()
+  const out: number[] = []
+  for (const c of points) {
+    const n = out.length
+    if (n > 0 && c <= (out[n - 1] as number) + 1) {
+      if (c > (out[n - 1] as number)) out[n - 1] = c
+    } else {
+      out.push(c, c)
+    }
+  }
+  return { ranges: out }
 }
 
 /** ASCII-only case folding, for `(?i-u)`. */
@@ -351,9 +413,5 @@ export function caseFoldAscii(set: CharSet): CharSet {
     if (contains(set, c)) extra.push(c + 32, c + 32)
     if (contains(set, c + 32)) extra.push(c, c)
   }
-  if (extra.length === 0) return set
-  const folded = setFromRanges([...set.ranges, ...extra])
-  return folded.ranges.length === set.ranges.length && folded.ranges.every((v, i) => v === set.ranges[i])
-    ? set
-    : folded
+  return withExtra(set, extra)
 }
