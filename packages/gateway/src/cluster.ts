@@ -16,6 +16,7 @@ type ToWorker =
 
 /** Messages from a worker to the primary. */
 type FromWorker =
+  | { readonly type: 'ready' }
   | { readonly type: 'listening'; readonly ports: readonly number[] }
   | { readonly type: 'metrics'; readonly id: number; readonly data: MetricsData; readonly routerSize: number; readonly updatedAt: number; readonly connections: number }
 
@@ -30,7 +31,10 @@ const CONFIG_ENV = 'SWITCHYARD_WORKER_CONFIG'
  */
 export async function runPrimary(config: Config, log: Logger): Promise<{ close(): Promise<void>; adminPorts: number[]; proxyPorts: readonly number[] }> {
   const store = await openStore(config, log)
+  /** Workers that have the snapshot and get every change. */
   const workers = new Set<Worker>()
+  /** Every forked worker, ready or not, for shutdown. */
+  const forked = new Set<Worker>()
   let stopping = false
   let requestId = 0
   const pending = new Map<number, { left: number; data: MetricsData; resolve: (data: MetricsData) => void }>()
@@ -46,10 +50,15 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
 
   const fork = (): Worker => {
     const worker = cluster.fork({ [CONFIG_ENV]: JSON.stringify(config) })
-    workers.add(worker)
-    // Queued until the worker is ready; changes sent later arrive after it, in commit order.
-    worker.send({ type: 'snapshot', snapshot: store.snapshot() } satisfies ToWorker)
+    forked.add(worker)
     worker.on('message', (message: FromWorker) => {
+      // A message that arrives before the worker listens is lost, so the worker asks when it is
+      // ready; from then on it gets every change, after the snapshot and in commit order.
+      if (message.type === 'ready') {
+        worker.send({ type: 'snapshot', snapshot: store.snapshot() } satisfies ToWorker)
+        workers.add(worker)
+        return
+      }
       if (message.type === 'listening') {
         log.debug({ worker: worker.id, ports: message.ports }, 'worker listening')
         proxyPorts = message.ports
@@ -69,6 +78,7 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
     })
     worker.on('exit', (code) => {
       workers.delete(worker)
+      forked.delete(worker)
       if (!stopping) {
         log.error({ worker: worker.id, code }, 'worker exited; restarting')
         fork()
@@ -111,7 +121,7 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
       unsubscribe()
       await Promise.all(admin.servers.map((s) => closeGracefully(s, 1000)))
       await Promise.all(
-        [...workers].map(
+        [...forked].map(
           (worker) =>
             new Promise<void>((resolve) => {
               worker.once('exit', () => resolve())
@@ -147,7 +157,18 @@ export async function runWorker(log: Logger): Promise<void> {
         void (proxy?.close() ?? Promise.resolve()).then(() => process.exit(0))
     }
   }
+  // Serve only once the primary's snapshot is in, so the first request already sees every route.
+  const loaded = new Promise<void>((resolve) => {
+    const first = (message: ToWorker): void => {
+      if (message.type !== 'snapshot') return
+      process.off('message', first)
+      resolve()
+    }
+    process.on('message', first)
+  })
   process.on('message', handle)
+  process.send?.({ type: 'ready' } satisfies FromWorker)
+  await loaded
   proxy = await startProxy(config, store, log)
   process.send?.({ type: 'listening', ports: proxy.addresses.map((a) => a.port) } satisfies FromWorker)
 }

@@ -29,6 +29,16 @@ afterAll(async () => {
   for (const d of dirs) d.cleanup()
 })
 
+/** A one-service, one-route kong.yml. */
+const config = (port: number, path: string) => `_format_version: "3.0"
+services:
+  - name: mock
+    url: http://127.0.0.1:${port}
+    routes:
+      - name: r1
+        expression: http.path == "${path}"
+`
+
 describe('switchyard start (real processes)', () => {
   it('runs the curl flow from Kong’s expressions announcement, with a real multipart body', async () => {
     const gw = await spawnGateway(['--prefix', dir()])
@@ -87,14 +97,6 @@ describe('switchyard start (real processes)', () => {
 })
 
 describe('DB-less mode', () => {
-  const config = (port: number, path: string) => `_format_version: "3.0"
-services:
-  - name: mock
-    url: http://127.0.0.1:${port}
-    routes:
-      - name: r1
-        expression: http.path == "${path}"
-`
 
   it('loads kong.yml, replaces it live with POST /config, and rejects a bad config listing every problem', async () => {
     const d = dir()
@@ -103,6 +105,7 @@ services:
     const gw = await spawnGateway(['--prefix', d, '--database', 'off', '--declarative-config', file])
     try {
       expect((await fetch(`${gw.proxy}/one`)).status).toBe(200)
+      expect((await adminCall(gw.admin, 'POST', '/services', { name: 'x', host: 'x' })).status).toBe(405)
       const replaced = await fetch(`${gw.admin}/config`, { method: 'POST', body: config(upstream.port, '/two'), headers: { 'content-type': 'application/x-yaml' } })
       expect(replaced.status).toBe(201)
       expect((await fetch(`${gw.proxy}/two`)).status).toBe(200)
@@ -136,7 +139,40 @@ routes:
   })
 })
 
+/** Status codes of `count` requests, each on a fresh connection (so they spread over the workers). */
+function freshStatuses(url: string, count: number): Promise<number[]> {
+  return Promise.all(
+    Array.from({ length: count }, () =>
+      new Promise<number>((resolve, reject) => {
+        const request = httpRequest(url, { agent: false }, (response) => {
+          response.resume()
+          resolve(response.statusCode ?? 0)
+        })
+        request.on('error', reject)
+        request.end()
+      }),
+    ),
+  )
+}
+
 describe('workers', () => {
+  it('gives every worker the whole config at start and each new config from POST /config', async () => {
+    const d = dir()
+    const file = join(d, 'kong.yml')
+    writeFileSync(file, config(upstream.port, '/start'))
+    const gw = await spawnGateway(['--prefix', d, '--database', 'off', '--declarative-config', file, '--workers', '2'])
+    try {
+      expect(await freshStatuses(`${gw.proxy}/start`, 16)).toEqual(new Array(16).fill(200))
+      expect((await fetch(`${gw.admin}/config`, { method: 'POST', body: config(upstream.port, '/next'), headers: { 'content-type': 'application/x-yaml' } })).status).toBe(201)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      expect(await freshStatuses(`${gw.proxy}/next`, 16)).toEqual(new Array(16).fill(200))
+      expect(await freshStatuses(`${gw.proxy}/start`, 4)).toEqual(new Array(4).fill(404))
+    } finally {
+      expect(await gw.stop()).toBe(0)
+    }
+  })
+
+
   it('runs N proxy workers and gets every Admin API change to all of them within 100 ms', async () => {
     const gw = await spawnGateway(['--prefix', dir(), '--workers', '2'])
     try {
@@ -145,19 +181,7 @@ describe('workers', () => {
         await adminCall(gw.admin, 'POST', '/services/w/routes', { name: `w${round}`, expression: `http.path == "/w${round}"` })
         await new Promise((resolve) => setTimeout(resolve, 100))
         // Fresh connections spread over the workers; every one must know the new route.
-        const statuses = await Promise.all(
-          Array.from({ length: 16 }, () =>
-            new Promise<number>((resolve, reject) => {
-              const request = httpRequest(`${gw.proxy}/w${round}`, { agent: false }, (response) => {
-                response.resume()
-                resolve(response.statusCode ?? 0)
-              })
-              request.on('error', reject)
-              request.end()
-            }),
-          ),
-        )
-        expect(statuses.every((s) => s === 200)).toBe(true)
+        expect(await freshStatuses(`${gw.proxy}/w${round}`, 16)).toEqual(new Array(16).fill(200))
       }
       const metrics = await (await fetch(`${gw.admin}/metrics`)).text()
       expect(metrics).toContain('switchyard_http_requests_total{route="w2",service="w",status_class="2xx"} 16')

@@ -110,6 +110,10 @@ export class AdminApi {
   #route(method: string, parts: readonly string[], query: URLSearchParams, body: WriteBody, raw: string, type: string): AdminResponse {
     const e = this.#entities
     const [first, second, third, fourth] = parts
+    // As in Kong, DB-less entities change only through POST /config.
+    if (this.options.config.database === 'off' && (first === 'services' || first === 'routes') && method !== 'GET') {
+      return { status: 405, body: { message: 'cannot change entities when not using a database: use POST /config' } }
+    }
     switch (parts.length === 0 ? '' : first) {
       case '':
         return method === 'GET' ? this.#root() : METHOD_NOT_ALLOWED
