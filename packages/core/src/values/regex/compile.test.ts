@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { setFromRanges, setOf } from './charset.ts'
+import { contains, setFromRanges, setOf } from './charset.ts'
 import fixture from './compile-fixture.json'
-import { compileRegex } from './index.ts'
+import { compileRegex, compileRegexWith } from './index.ts'
 import { fingerprint, routeCorpus } from './test-corpus.ts'
-import { caseFoldSimple, simpleOrbitOf } from './unicode.ts'
+import { caseFoldSimple, perlWord, propertySet, simpleOrbitOf } from './unicode.ts'
 
 /**
  * The compile-time work (memoised sets, merge-based set algebra, short translated sources, the
@@ -49,5 +49,48 @@ describe('ASCII case folding without the orbit table', () => {
   it('folds an ASCII range as the union of its members', () => {
     const folded = caseFoldSimple(setFromRanges([0x61, 0x7a, 0x30, 0x39, 0x2d, 0x2d]))
     expect(folded.ranges).toEqual([0x2d, 0x2d, 0x30, 0x39, 0x41, 0x5a, 0x61, 0x7a, 0x17f, 0x17f, 0x212a, 0x212a])
+  })
+})
+
+describe('the short translation of Unicode \\w (ID_Continue patched by ranges)', () => {
+  const translated = (pattern: string) => {
+    const r = compileRegexWith(pattern, 'regexp')
+    if (!r.ok || r.regex.engine !== 'regexp') throw new Error(pattern)
+    return r.regex
+  }
+
+  it('matches exactly the \\w set, for every code point', () => {
+    const word = perlWord()
+    const re = translated('^\\w$')
+    const notWord = translated('^\\W$')
+    const wrong: number[] = []
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue
+      const s = String.fromCodePoint(cp)
+      const inWord = contains(word, cp)
+      if (re.test(s) !== inWord || notWord.test(s) === inWord) wrong.push(cp)
+    }
+    expect(wrong).toEqual([])
+  })
+
+  it('is exact inside look-behinds and look-aheads (\\b) at every range edge of \\w and ID_Continue', () => {
+    const edges = new Set<number>()
+    for (const set of [perlWord(), propertySet('\\p{ID_Continue}')]) {
+      const r = set.ranges
+      for (let i = 0; i < r.length; i++) for (const d of [-1, 0, 1]) edges.add((r[i] as number) + d)
+    }
+    const after = translated('x\\b')
+    const before = translated('\\bx')
+    const vmAfter = compileRegexWith('x\\b', 'pike-vm')
+    const vmBefore = compileRegexWith('\\bx', 'pike-vm')
+    if (!vmAfter.ok || !vmBefore.ok) throw new Error('vm')
+    const wrong: number[] = []
+    for (const cp of edges) {
+      if (cp < 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) continue
+      const c = String.fromCodePoint(cp)
+      if (after.exec(`x${c}`)?.[0] !== vmAfter.regex.exec(`x${c}`)?.[0]) wrong.push(cp)
+      if (before.exec(`${c}x`)?.[0] !== vmBefore.regex.exec(`${c}x`)?.[0]) wrong.push(cp)
+    }
+    expect(wrong).toEqual([])
   })
 })
