@@ -1,15 +1,21 @@
 /**
  * Micro-benchmark of the Rust-dialect regex engines against plain V8 RegExp.
  *
- *   npx tsx packages/core/bench/regex.bench.ts
+ *   npx tsx packages/core/bench/regex.bench.ts           # all tables
+ *   npx tsx packages/core/bench/regex.bench.ts compile   # compile time only
  *
  * For each pattern it reports the median ns per `test()` call over 21 batches (best of three
  * interleaved rounds): the engine chosen
  * in production (`auto`), the Pike VM forced, the translated RegExp forced (only where the safety
  * analysis allows it), and a hand-written V8 RegExp as the baseline. Catastrophic patterns run the
  * V8 baseline on a short input only (it is exponential); ours run on the long one.
+ *
+ * The last table is compile time: median µs per `compileRegex` over batches of 20 distinct
+ * pattern texts (a counter is spliced into each, since `RegexCache` and V8 share identical ones),
+ * best of three rounds, and the total for 10,000 distinct corpus route regexes.
  */
-import { compileRegexWith, type CompiledRegex } from '../src/values/regex/index.ts'
+import { compileRegex, compileRegexWith, type CompiledRegex } from '../src/values/regex/index.ts'
+import { routeCorpus } from '../src/values/regex/test-corpus.ts'
 
 interface Row {
   readonly name: string
@@ -139,5 +145,65 @@ function run(title: string, rows: readonly Row[], longInputs: boolean): void {
   }
 }
 
-run('Typical route regexes (median ns per test(), inputs cycled)', ROUTES, false)
-run(`Catastrophic patterns (ours on ${N}-char inputs)`, CATASTROPHIC, true)
+// `-- compile` runs only the compile-time table.
+const compileOnly = process.argv.includes('compile')
+if (!compileOnly) {
+  run('Typical route regexes (median ns per test(), inputs cycled)', ROUTES, false)
+  run(`Catastrophic patterns (ours on ${N}-char inputs)`, CATASTROPHIC, true)
+}
+
+const COMPILE_PATTERNS: readonly string[] = [
+  '^/base/users/\\d+/orders$',
+  '(?i)^/api/v[0-9]+/items/(?P<id>[a-z0-9-]+)$',
+  '^/users/(?P<id>\\d+)(/.*)?$',
+  '\\.(css|js|png)$',
+  '^/(users|user)/\\d+$',
+  '^/api/(.*)/items$',
+  '^/a/b$',
+  '^/(?:v1|v2|v3)/(?:orders|items|carts)$',
+  '\\w+',
+  '^/w/\\w+\\b',
+]
+
+let distinct = 0
+
+/** `pattern` with a fresh literal after its first `/` (or in front), so no cache can share it. */
+function distinctVariant(pattern: string): string {
+  const k = pattern.indexOf('/')
+  distinct++
+  return k >= 0 ? `${pattern.slice(0, k + 1)}q${distinct}${pattern.slice(k + 1)}` : `q${distinct}${pattern}`
+}
+
+/** Median µs per compile over `batches` batches of 20 distinct variants of `pattern`. */
+function compileMicros(pattern: string, batches: number): number {
+  const samples: number[] = []
+  for (let b = 0; b < batches; b++) {
+    const texts = Array.from({ length: 20 }, () => distinctVariant(pattern))
+    const t = performance.now()
+    for (const text of texts) if (!compileRegex(text).ok) throw new Error(text)
+    samples.push(((performance.now() - t) * 1000) / texts.length)
+  }
+  return median(samples)
+}
+
+function runCompile(): void {
+  console.log('\n### Compile time (median µs per compileRegex, distinct pattern texts)\n')
+  // The first Unicode class and the first non-ASCII `(?i)` read platform tables once per process.
+  const t0 = performance.now()
+  compileRegex('(?i)^/first/\\w+\\d+\\bé$')
+  console.log(`first compile in the process (reads \\d, \\w and case-fold tables): ${(performance.now() - t0).toFixed(0)} ms\n`)
+  for (const p of COMPILE_PATTERNS) compileMicros(p, 10)
+  console.log('| pattern | compile |')
+  console.log('|---|---|')
+  for (const p of COMPILE_PATTERNS) {
+    let best = Infinity
+    for (let round = 0; round < 3; round++) best = Math.min(best, compileMicros(p, 50))
+    console.log(`| \`${p.replace(/\|/g, '\\|')}\` | ${best.toFixed(1)} µs |`)
+  }
+  const corpus = routeCorpus(10_000, 3, false).map((c) => c.pattern)
+  const t = performance.now()
+  for (const p of corpus) compileRegex(p)
+  console.log(`\n10,000 distinct typical route regexes (test-corpus.ts, seed 3): ${(performance.now() - t).toFixed(0)} ms in all`)
+}
+
+runCompile()

@@ -15,8 +15,11 @@ function hex(cp: number): string {
   return `\\u{${cp.toString(16)}}`
 }
 
-/** ASCII characters with a meaning in `u`-mode patterns; `\` + char is their identity escape. */
-const SYNTAX = new Set('^$\\.*+?()[]{}|/')
+/**
+ * ASCII characters with a meaning in `u`-mode patterns; `\` + char is their identity escape.
+ * `/` has none in a `RegExp` source (only literals need `\/`), so route paths print unescaped.
+ */
+const SYNTAX = new Set('^$\\.*+?()[]{}|')
 
 /**
  * One code point as pattern text. V8's RegExp construction cost grows with the source length
