@@ -167,6 +167,11 @@ export async function runWorker(log: Logger): Promise<void> {
     process.on('message', first)
   })
   process.on('message', handle)
+  // Ctrl-C signals the whole process group; the primary decides when workers stop (after their
+  // in-flight requests), and a worker whose primary is gone stops on its own.
+  process.on('SIGINT', () => {})
+  process.on('SIGTERM', () => {})
+  process.once('disconnect', () => void (proxy?.close() ?? Promise.resolve()).then(() => process.exit(0)))
   process.send?.({ type: 'ready' } satisfies FromWorker)
   await loaded
   proxy = await startProxy(config, store, log)
