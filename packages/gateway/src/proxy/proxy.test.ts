@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { request as httpsRequest } from 'node:https'
-import { connect, type Socket } from 'node:net'
+import { readFileSync } from 'node:fs'
+import type { Server } from 'node:http'
+import { createServer as createHttpsServer, request as httpsRequest } from 'node:https'
+import { connect, type AddressInfo, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { adminCall, httpGet, startInProcess, startUpstream, tempDir, type Echo, type InProcessGateway, type TestServer } from '../testing/harness.ts'
@@ -12,6 +14,7 @@ let beta: TestServer
 let slow: TestServer
 let streaming: TestServer
 let certs: { path: string; cleanup: () => void }
+let secureUpstream: Server
 const call = (method: string, path: string, body?: unknown) => adminCall(gw.admin, method, path, body)
 
 /** Sends raw bytes on a new connection and returns everything the gateway answers. */
@@ -53,6 +56,10 @@ beforeAll(async () => {
     socket.write(`hello ${request.url ?? ''}`)
     socket.on('data', (c: Buffer) => socket.write(c))
   })
+  secureUpstream = createHttpsServer({ cert: readFileSync(join(certs.path, 'cert.pem')), key: readFileSync(join(certs.path, 'key.pem')) }, (request, response) => response.end(`tls ${request.url ?? ''}`))
+  await new Promise<void>((resolve) => secureUpstream.listen(0, '127.0.0.1', resolve))
+  await call('POST', '/services', { name: 'tls-upstream', url: `https://127.0.0.1:${(secureUpstream.address() as AddressInfo).port}/s` })
+  await call('POST', '/services/tls-upstream/routes', { expression: 'http.path ^= "/to-tls"' })
   await call('POST', '/services', { name: 'alpha', url: `http://127.0.0.1:${alpha.port}/base` })
   await call('POST', '/services', { name: 'beta', url: `http://127.0.0.1:${beta.port}` })
   await call('POST', '/services', { name: 'down', url: 'http://127.0.0.1:1', retries: 0 })
@@ -73,6 +80,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw.close()
   await Promise.all([alpha, beta, slow, streaming].map((s) => s.close()))
+  secureUpstream.closeAllConnections()
+  secureUpstream.close()
   certs.cleanup()
 })
 
@@ -199,6 +208,12 @@ describe('https', () => {
       request.end()
     })
   }
+
+  it('proxies to an https service (tls_verify off by default, as in Kong)', async () => {
+    const response = await fetch(`${gw.proxy}/to-tls/x`)
+    expect(response.status).toBe(200)
+    expect(await response.text()).toBe('tls /s/x')
+  })
 
   it('routes on the client SNI and serves https-only routes', async () => {
     expect((JSON.parse((await get('a.test', '/sni')).body) as Echo).name).toBe('alpha')
