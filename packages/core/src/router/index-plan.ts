@@ -13,17 +13,13 @@ export type Casing = 'as-is' | 'lower' | 'fold'
  * with / ends with / lies in ...". Every predicate, in all-mode or any-mode, implies its atom: a
  * predicate that passes has a non-empty field and at least one passing value.
  */
-export type Atom = (
+export type Atom =
   | { readonly kind: 'exact'; readonly field: string; readonly casing: Casing; readonly text: string }
   | { readonly kind: 'prefix'; readonly field: string; readonly casing: Casing; readonly text: string }
   | { readonly kind: 'suffix'; readonly field: string; readonly casing: Casing; readonly text: string }
   | { readonly kind: 'int'; readonly field: string; readonly casing: 'as-is'; readonly text: string }
   | { readonly kind: 'ip'; readonly field: string; readonly casing: 'as-is'; readonly ip: IpAddr }
   | { readonly kind: 'cidr'; readonly field: string; readonly casing: 'as-is'; readonly cidr: IpCidr }
-) & {
-  /** The index structure the atom lives in, e.g. `prefix:lower:http.path`. */
-  readonly dimension: string
-}
 
 /** Where a route is filed: a primary atom and, when it has one on another dimension, a secondary one. */
 export type Placement = readonly [Atom] | readonly [Atom, Atom]
@@ -37,13 +33,14 @@ export interface IndexPlan {
   readonly reason: string | undefined
 }
 
-/** Identifies the index structure an atom lives in. */
+/** Names the index structure an atom lives in, e.g. `prefix:lower:http.path` (for `describe()`). */
 export function dimensionOf(atom: Atom): string {
-  return atom.dimension
+  return `${atom.kind}${atom.casing === 'as-is' ? '' : `:${atom.casing}`}:${atom.field}`
 }
 
-function dimensionName(kind: Atom['kind'], field: string, casing: Casing): string {
-  return `${kind}${casing === 'as-is' ? '' : `:${casing}`}:${field}`
+/** True when two atoms live in the same index structure. */
+export function sameDimension(a: Atom, b: Atom): boolean {
+  return a.kind === b.kind && a.field === b.field && a.casing === b.casing
 }
 
 /** Rust's `(?i)` folds of ASCII-only text: every value that matches a folded literal folds to it. */
@@ -191,7 +188,7 @@ function best(left: Placement, right: Placement): Placement {
   for (const atom of atoms) if (selectivity(atom) > selectivity(first)) first = atom
   let second: Atom | undefined
   for (const atom of atoms) {
-    if (atom.dimension !== first.dimension && (second === undefined || selectivity(atom) > selectivity(second))) second = atom
+    if (!sameDimension(atom, first) && (second === undefined || selectivity(atom) > selectivity(second))) second = atom
   }
   return second === undefined ? [first] : [first, second]
 }
@@ -208,13 +205,13 @@ function atomsOf(p: Predicate): Atom[] | string {
   const lower = p.field.transforms.includes('lower')
   const casing: Casing = lower ? 'lower' : 'as-is'
   const value = p.value
-  const text = (kind: 'exact' | 'prefix' | 'suffix', t: string, how: Casing = casing): Atom => ({ kind, field, casing: how, text: t, dimension: dimensionName(kind, field, how) })
-  const int = (t: string): Atom => ({ kind: 'int', field, casing: 'as-is', text: t, dimension: dimensionName('int', field, 'as-is') })
+  const text = (kind: 'exact' | 'prefix' | 'suffix', t: string, how: Casing = casing): Atom => ({ kind, field, casing: how, text: t })
+  const int = (t: string): Atom => ({ kind: 'int', field, casing: 'as-is', text: t })
   switch (p.op) {
     case 'equals':
       if (value.kind === 'String') return [text('exact', value.value)]
       if (value.kind === 'Int') return [int(value.value.toString())]
-      if (value.kind === 'IpAddr') return [{ kind: 'ip', field, casing: 'as-is', ip: value.value, dimension: dimensionName('ip', field, 'as-is') }]
+      if (value.kind === 'IpAddr') return [{ kind: 'ip', field, casing: 'as-is', ip: value.value }]
       return `\`${p.field.name} == <CIDR>\` is not indexed`
     case 'prefix':
       if (value.kind === 'String' && value.value !== '') return [text('prefix', value.value)]
@@ -232,7 +229,7 @@ function atomsOf(p: Predicate): Atom[] | string {
       return 'a regex without a literal prefix after `^`'
     }
     case 'in':
-      if (value.kind === 'IpCidr') return [{ kind: 'cidr', field, casing: 'as-is', cidr: value.value, dimension: dimensionName('cidr', field, 'as-is') }]
+      if (value.kind === 'IpCidr') return [{ kind: 'cidr', field, casing: 'as-is', cidr: value.value }]
       if (value.kind === 'Set') return value.elements.map((e) => (e.kind === 'Int' ? int(e.value.toString()) : text('exact', e.value)))
       return '`in` without a CIDR or list'
     default:

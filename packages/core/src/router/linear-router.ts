@@ -32,6 +32,18 @@ export class LinearRouter implements RouterApi {
     return { ok: true, value: undefined, diagnostics: prepared.diagnostics }
   }
 
+  /** Adds many routes, sorting once at the end; stops at the first route that does not compile. */
+  addAll(routes: Iterable<RouteInput>): Result<void> {
+    for (const route of routes) {
+      const prepared = prepareRoute(route, this.#schema, this.#regexes)
+      if (!prepared.ok) return prepared
+      this.#routes.insert({ ...prepared.value, seen: 0 }, true)
+      this.#fields.add(prepared.value.fields)
+    }
+    this.#routes.finish()
+    return { ok: true, value: undefined, diagnostics: [] }
+  }
+
   remove(id: string, priority?: bigint | number | string): boolean {
     const key = normalizeId(id)
     const exact = priority === undefined ? undefined : normalizePriority(priority)

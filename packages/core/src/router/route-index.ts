@@ -13,6 +13,7 @@ interface Bucket<R extends IndexedRoute> {
 /** One dimension: the field it reads, how values are cased first, and its lookup structure. */
 interface Dimension<T> {
   readonly name: string
+  readonly kind: Atom['kind']
   readonly field: string
   readonly casing: Casing
   readonly index: DimensionIndex<T>
@@ -22,8 +23,8 @@ interface Dimension<T> {
 class Dimensions<T> {
   readonly list: Dimension<T>[] = []
 
-  get(name: string): Dimension<T> | undefined {
-    for (const dimension of this.list) if (dimension.name === name) return dimension
+  get(atom: Atom): Dimension<T> | undefined {
+    for (const d of this.list) if (d.kind === atom.kind && d.field === atom.field && d.casing === atom.casing) return d
     return undefined
   }
 
@@ -31,8 +32,8 @@ class Dimensions<T> {
     this.list.push(dimension)
   }
 
-  remove(name: string): void {
-    const at = this.list.findIndex((d) => d.name === name)
+  remove(dimension: Dimension<T>): void {
+    const at = this.list.indexOf(dimension)
     if (at >= 0) this.list.splice(at, 1)
   }
 }
@@ -162,11 +163,10 @@ export class RouteIndex<R extends IndexedRoute> {
   }
 
   #slot<T>(dimensions: Dimensions<T>, atom: Atom, create: boolean, make: () => T): T | undefined {
-    const name = dimensionOf(atom)
-    let dimension = dimensions.get(name)
+    let dimension = dimensions.get(atom)
     if (dimension === undefined) {
       if (!create) return undefined
-      dimension = { name, field: atom.field, casing: atom.casing, index: createDimensionIndex<T>(atom) }
+      dimension = { name: dimensionOf(atom), kind: atom.kind, field: atom.field, casing: atom.casing, index: createDimensionIndex<T>(atom) }
       dimensions.add(dimension)
     }
     return create ? dimension.index.slot(atom, make) : dimension.index.get(atom)
@@ -174,21 +174,20 @@ export class RouteIndex<R extends IndexedRoute> {
 
   #prune(placement: Placement): void {
     const [first, second] = placement
-    const primary = this.#primary.get(dimensionOf(first))
+    const primary = this.#primary.get(first)
     if (primary === undefined) return
     const bucket = this.#slot(this.#primary, first, false, (): Bucket<R> => ({ rest: new SortedRoutes<R>(), sub: new Dimensions() }))
     if (bucket === undefined) return
     if (second !== undefined) {
-      const name = dimensionOf(second)
-      const sub = bucket.sub.get(name)
+      const sub = bucket.sub.get(second)
       if (sub !== undefined) {
         sub.index.delete(second)
-        if (sub.index.size === 0) bucket.sub.remove(name)
+        if (sub.index.size === 0) bucket.sub.remove(sub)
       }
     }
     if (bucket.rest.size === 0 && bucket.sub.list.length === 0) {
       primary.index.delete(first)
-      if (primary.index.size === 0) this.#primary.remove(dimensionOf(first))
+      if (primary.index.size === 0) this.#primary.remove(primary)
     }
   }
 

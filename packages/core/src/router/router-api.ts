@@ -44,7 +44,7 @@ export interface RouterApi {
 
 /** Explains routes given in evaluation order, stopping after the first that matches. */
 export function explainRoutes(
-  ordered: readonly { readonly id: string; readonly priority: bigint; readonly source: string | undefined; readonly expr: Expr }[],
+  ordered: Iterable<{ readonly id: string; readonly priority: bigint; readonly source: string | undefined; readonly expr: Expr }>,
   context: Context,
   regexes: RegexCache,
   match: Match | undefined,

@@ -3,7 +3,8 @@ import type { Context } from '../context/context.ts'
 import { MatchRecord, type Match } from '../context/match.ts'
 import type { Diagnostic, Result } from '../diagnostics/diagnostic.ts'
 import type { Schema } from '../schema/schema.ts'
-import type { Expr } from '../syntax/ast.ts'
+import { parse } from '../syntax/parser.ts'
+import { print } from '../syntax/print.ts'
 import { RegexCache } from '../values/regex/index.ts'
 import { FieldCounter } from './field-counter.ts'
 import { planIndex, type Placement } from './index-plan.ts'
@@ -17,8 +18,8 @@ interface Entry {
   readonly id: string
   readonly priority: bigint
   readonly matcher: Matcher
-  readonly expr: Expr
-  readonly source: string | undefined
+  /** The expression as text: the caller's source, or the canonical print of a tree it passed. */
+  readonly source: string
   readonly fields: readonly string[]
   readonly placements: readonly Placement[] | undefined
   readonly reason: string | undefined
@@ -158,7 +159,16 @@ export class Router implements RouterApi {
   }
 
   explain(context: Context): Explanation {
-    return explainRoutes(this.#ordered(), context, this.#regexes, this.match(context))
+    const regexes = this.#regexes
+    // Lazily: explanation stops at the winner, so only the routes before it are parsed again.
+    function* ordered(entries: readonly Entry[]) {
+      for (const entry of entries) {
+        const parsed = parse(entry.source, { regexes })
+        if (!parsed.ok) throw new Error(`explain: route ${entry.id} no longer parses`)
+        yield { id: entry.id, priority: entry.priority, source: entry.source, expr: parsed.value }
+      }
+    }
+    return explainRoutes(ordered(this.#ordered()), context, regexes, this.match(context))
   }
 
   /** How routes were filed: dimensions with key and route counts, and the residual routes with reasons. */
@@ -198,8 +208,9 @@ export class Router implements RouterApi {
       id: route.id,
       priority: route.priority,
       matcher: route.matcher,
-      expr: route.expr,
-      source: route.source,
+      // Memory: the tree is dropped once planned and compiled (about 1 KB per route); explain
+      // re-parses the text, which gives back the same tree (parse(print(e)) equals e).
+      source: route.source ?? print(route.expr),
       fields: route.fields,
       placements: plan.placements,
       reason: plan.reason,

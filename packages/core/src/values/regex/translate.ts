@@ -77,47 +77,103 @@ function classSourceUncached(set: CharSet): string {
 function setSource(set: CharSet): string {
   const one = singleMember(set)
   if (one !== undefined) return char(one, false)
-  if (set === perlWord()) return unicodeWord()
   // `\W` (the memoised negation, so the same object every time): "not a word character" as a
   // look-ahead over the short `\w` atom, instead of about 800 printed ranges.
   if (set === negate(perlWord())) return `(?:(?!${unicodeWord()})[^\\u{d800}-\\u{dfff}])`
+  return atomSource(set)
+}
+
+/**
+ * Binary properties that V8 builds cheaply (ICU caches them) and that large route classes are
+ * close to: `\w` and `[\w-]` differ from ID_Continue, `\pL` from ID_Start, by a few ranges.
+ */
+const BASES: readonly string[] = ['\\p{ID_Continue}', '\\p{ID_Start}']
+
+let baseSets: { readonly escape: string; readonly set: CharSet }[] | undefined
+
+function getBases(): readonly { readonly escape: string; readonly set: CharSet }[] {
+  if (baseSets === undefined) {
+    baseSets = []
+    for (const escape of BASES) {
+      try {
+        baseSets.push({ escape, set: propertySet(escape) })
+      } catch {
+        // A platform without this property simply has one base fewer.
+      }
+    }
+  }
+  return baseSets
+}
+
+/** Sets with more ranges than this are worth trying to write as a patched property. */
+const PATCH_MIN_RANGES = 48
+/** The most ranges a patch (both halves together) may have. */
+const PATCH_MAX_RANGES = 64
+
+/**
+ * An atom for `set`. Large sets are printed as hundreds of ranges, and V8's construction cost
+ * grows with them (about 50 µs for `\w`, four more copies for each `\b`). When a cheap base
+ * property B is close to the set, the atom is `(?:(?![X])\p{B}|[Y])` with X = B − set and
+ * Y = set − B: exactly the set, since both patches come from this platform's own tables, whatever
+ * its Unicode version. Inside a look-behind the look-ahead still tests the character just matched
+ * (it runs forwards from that character's start), so the atom is exact in every position.
+ * Memoised, so `\w` and other shared sets are worked out once per process.
+ */
+const atomSource: (set: CharSet) => string = memoBySet(atomSourceUncached)
+
+function atomSourceUncached(set: CharSet): string {
+  const n = set.ranges.length >> 1
+  if (n > PATCH_MIN_RANGES) {
+    let best: { readonly escape: string; readonly set: CharSet } | undefined
+    let bestCost = Math.min(PATCH_MAX_RANGES, n >> 2)
+    for (const base of getBases()) {
+      const extra = countDifference(base.set.ranges, set.ranges, bestCost)
+      const cost = extra > bestCost ? extra : extra + countDifference(set.ranges, base.set.ranges, bestCost - extra)
+      if (cost <= bestCost) {
+        best = base
+        bestCost = cost
+      }
+    }
+    if (best !== undefined) {
+      const extra = difference(best.set, set)
+      const missing = difference(set, best.set)
+      const head = extra.ranges.length === 0 ? best.escape : `(?!${classSource(extra)})${best.escape}`
+      return missing.ranges.length === 0 ? `(?:${head})` : `(?:${head}|${classSource(missing)})`
+    }
+  }
   return classSource(set)
 }
 
-let unicodeWordAtom: string | undefined
-
 /**
- * Unicode `\w` as a short atom. Printed as ranges it is about 800 ranges (2,800 characters), and
- * a `\b` needs it four times: V8 took 300-400 µs to build such a RegExp. `\p{ID_Continue}` is
- * almost the same set and cheap for V8 (ICU caches binary properties), so `\w` is written as
- * `(?:(?![X])\p{ID_Continue}|[Y])` with X = ID_Continue − \w and Y = \w − ID_Continue (about ten
- * ranges each). Both are computed from this platform's own tables, so the atom denotes exactly
- * the `\w` set whatever the Unicode version; if they are not small, the ranges are printed.
- * Inside a look-behind the look-ahead still tests the character just matched (it runs forwards
- * from that character's start), so the atom is exact in every position.
+ * The number of ranges in `a − b` (both normalised), or any number above `limit` once it is
+ * exceeded: sizes up candidate patches without building them.
  */
-function unicodeWord(): string {
-  if (unicodeWordAtom === undefined) {
-    const word = perlWord()
-    let atom = classSource(word)
-    try {
-      const idc = propertySet('\\p{ID_Continue}')
-      const extra = difference(idc, word)
-      const missing = difference(word, idc)
-      if (extra.ranges.length + missing.ranges.length <= 2 * WORD_PATCH_RANGES) {
-        const base = extra.ranges.length === 0 ? '\\p{ID_Continue}' : `(?!${classSource(extra)})\\p{ID_Continue}`
-        atom = missing.ranges.length === 0 ? `(?:${base})` : `(?:${base}|${classSource(missing)})`
+function countDifference(a: readonly number[], b: readonly number[], limit: number): number {
+  let count = 0
+  let j = 0
+  for (let i = 0; i < a.length; i += 2) {
+    let lo = a[i] as number
+    const hi = a[i + 1] as number
+    while (j < b.length && (b[j + 1] as number) < lo) j += 2
+    let k = j
+    while (lo <= hi) {
+      if (k >= b.length || (b[k] as number) > hi) {
+        count++
+        break
       }
-    } catch {
-      // A platform without ID_Continue keeps the printed ranges.
+      if ((b[k] as number) > lo) count++
+      lo = (b[k + 1] as number) + 1
+      k += 2
     }
-    unicodeWordAtom = atom
+    if (count > limit) return count
   }
-  return unicodeWordAtom
+  return count
 }
 
-/** The most ranges the ID_Continue-based `\w` may patch before printing ranges is cheaper. */
-const WORD_PATCH_RANGES = 64
+/** Unicode `\w`, as the atom above (ID_Continue patched by about ten ranges each way). */
+function unicodeWord(): string {
+  return atomSource(perlWord())
+}
 
 function wordClass(ascii: boolean): string {
   return ascii ? '[0-9A-Za-z_]' : unicodeWord()
