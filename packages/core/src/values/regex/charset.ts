@@ -96,6 +96,38 @@ export function union(a: CharSet, b: CharSet): CharSet {
  * compile time. Same result as `setFromRanges([...x, ...y])`.
  */
 function mergeRanges(x: readonly number[], y: readonly number[]): number[] {
+  if (y.length < x.length && y.length <= 8) return mergeSmall(x, y)
+  if (x.length <= 8) return mergeSmall(y, x)
+  return mergeGeneral(x, y)
+}
+
+/**
+ * Merges a few ranges (`small`, like the `-` of `[\w-]`) into a large list: the untouched head
+ * and tail are copied in bulk, and only the ranges near the small ones are merged one by one.
+ */
+function mergeSmall(large: readonly number[], small: readonly number[]): number[] {
+  // The first large range that could touch small's first range (ends at or after its start - 1).
+  let a = 0
+  let b = large.length >> 1
+  const first = (small[0] as number) - 1
+  while (a < b) {
+    const mid = (a + b) >> 1
+    if ((large[2 * mid + 1] as number) < first) a = mid + 1
+    else b = mid
+  }
+  // The first large range entirely past small's last range (starts after its end + 1).
+  const last = (small[small.length - 1] as number) + 1
+  let c = a
+  let d = large.length >> 1
+  while (c < d) {
+    const mid = (c + d) >> 1
+    if ((large[2 * mid] as number) <= last) c = mid + 1
+    else d = mid
+  }
+  return large.slice(0, 2 * a).concat(mergeGeneral(large.slice(2 * a, 2 * c), small), large.slice(2 * c))
+}
+
+function mergeGeneral(x: readonly number[], y: readonly number[]): number[] {
   const out: number[] = []
   let i = 0
   let j = 0

@@ -1,5 +1,6 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { contains, setFromRanges, setOf } from './charset.ts'
+import { contains, difference, intersect, overlaps, setFromRanges, setOf, union } from './charset.ts'
 import fixture from './compile-fixture.json'
 import { compileRegex, compileRegexWith } from './index.ts'
 import { fingerprint, routeCorpus } from './test-corpus.ts'
@@ -92,5 +93,46 @@ describe('the short translation of Unicode \\w (ID_Continue patched by ranges)',
       if (before.exec(`${c}x`)?.[0] !== vmBefore.regex.exec(`${c}x`)?.[0]) wrong.push(cp)
     }
     expect(wrong).toEqual([])
+  })
+})
+
+describe('set algebra fast paths', () => {
+  // Random normalised sets, small and large, over a narrow alphabet so that they touch often.
+  const set = fc
+    .array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 6 })), { maxLength: 40 })
+    .map((xs) => setFromRanges(xs.flatMap(([lo, len]) => [lo, lo + len])))
+  const slow = (pairs: readonly number[]) => {
+    const items: [number, number][] = []
+    for (let i = 0; i < pairs.length; i += 2) items.push([pairs[i] as number, pairs[i + 1] as number])
+    items.sort((a, b) => a[0] - b[0])
+    const out: number[] = []
+    for (const [lo, hi] of items) {
+      const n = out.length
+      if (n > 0 && lo <= (out[n - 1] as number) + 1) out[n - 1] = Math.max(out[n - 1] as number, hi)
+      else out.push(lo, hi)
+    }
+    return out
+  }
+
+  it('union (merge and small-into-large paths) equals sorting all ranges', () => {
+    fc.assert(
+      fc.property(set, set, (a, b) => {
+        expect(union(a, b).ranges).toEqual(slow([...a.ranges, ...b.ranges]))
+      }),
+      { numRuns: 3000 },
+    )
+  })
+
+  it('overlaps agrees with a non-empty intersection, and difference with its definition', () => {
+    fc.assert(
+      fc.property(set, set, (a, b) => {
+        expect(overlaps(a, b)).toBe(intersect(a, b).ranges.length > 0)
+        const d = difference(a, b)
+        const wrong: number[] = []
+        for (let c = 0; c <= 310; c++) if (contains(d, c) !== (contains(a, c) && !contains(b, c))) wrong.push(c)
+        expect(wrong).toEqual([])
+      }),
+      { numRuns: 1000 },
+    )
   })
 })

@@ -7,6 +7,7 @@ import type { Ast, AssertionKind, Bracketed, ClassItem, ClassSet, FlagItem, Lite
 import { type CharSet, difference, intersect, isAscii, negate, setFromRanges, setOf, symmetricDifference, union } from './charset.ts'
 import type { Hir, Look } from './hir.ts'
 import { HINTS, MESSAGES } from './messages.ts'
+import { memoBySet } from './memo.ts'
 import { caseFoldAscii, caseFoldSimple, perlDigit, perlSpace, perlWord, resolveName, resolveNameValue } from './unicode.ts'
 
 interface Flags {
@@ -251,6 +252,17 @@ function repetition(min: number, max: number, greedy: boolean, sub: Hir): Hir {
   return { k: 'rep', min, max, greedy, sub }
 }
 
+/** UTF-8 length of each range's last code point, summed: a class's share of the size estimate. */
+const setBytes: (set: CharSet) => number = memoBySet((set) => {
+  let bytes = 0
+  const r = set.ranges
+  for (let i = 0; i < r.length; i += 2) {
+    const hi = r[i + 1] as number
+    bytes += hi < 0x80 ? 1 : hi < 0x800 ? 2 : hi < 0x10000 ? 3 : 4
+  }
+  return bytes
+})
+
 /** Estimated compiled size in bytes, modelled on the regex crate's Thompson NFA. */
 export function estimateSize(h: Hir): number {
   const STATE = 24
@@ -259,15 +271,8 @@ export function estimateSize(h: Hir): number {
       return STATE
     case 'look':
       return STATE
-    case 'set': {
-      let bytes = 0
-      const r = h.set.ranges
-      for (let i = 0; i < r.length; i += 2) {
-        const hi = r[i + 1] as number
-        bytes += hi < 0x80 ? 1 : hi < 0x800 ? 2 : hi < 0x10000 ? 3 : 4
-      }
-      return STATE + 8 * bytes
-    }
+    case 'set':
+      return STATE + 8 * setBytes(h.set)
     case 'cap':
       return 2 * STATE + estimateSize(h.sub)
     case 'cat':
