@@ -56,10 +56,11 @@ export class RouteIndex<R extends IndexedRoute> {
   readonly #touched = new Set<SortedRoutes<R>>()
   // Scratch state for one `collect` call: reused so that lookups allocate nothing per request.
   #context: Context | undefined
-  #lists: SortedRoutes<R>[] = []
+  readonly #lists: SortedRoutes<R>[] = []
+  #listCount = 0
   readonly #visitBucket = (bucket: Bucket<R>): void => this.#collectBucket(bucket)
   readonly #visitList = (list: SortedRoutes<R>): void => {
-    if (list.size > 0) this.#lists.push(list)
+    if (list.size > 0) this.#lists[this.#listCount++] = list
   }
 
   /** Files a route under each placement; with `deferSort`, lists are sorted on `finish()`. */
@@ -91,20 +92,22 @@ export class RouteIndex<R extends IndexedRoute> {
   }
 
   /**
-   * The lists that may hold a match for this request, residual list included. The returned array is
-   * reused by the next call.
+   * The lists that may hold a match for this request, residual list included: the first `count`
+   * entries of `lists`. The array is reused by the next call.
    */
   // Hot path: one lookup per value of each indexed field; callbacks are preallocated.
-  collect(context: Context): readonly SortedRoutes<R>[] {
-    const lists = this.#lists
-    lists.length = 0
+  collect(context: Context): { readonly lists: readonly SortedRoutes<R>[]; readonly count: number } {
+    this.#listCount = 0
     this.#context = context
-    if (this.residual.size > 0) lists.push(this.residual)
+    if (this.residual.size > 0) this.#lists[this.#listCount++] = this.residual
     const primary = this.#primary.list
     for (let i = 0; i < primary.length; i++) this.#query(primary[i] as Dimension<Bucket<R>>, context, this.#visitBucket)
     this.#context = undefined
-    return lists
+    this.#result.count = this.#listCount
+    return this.#result
   }
+
+  readonly #result: { lists: readonly SortedRoutes<R>[]; count: number } = { lists: this.#lists, count: 0 }
 
   /** Dimensions with their number of keys and filed routes, for tuning large configurations. */
   summary(): DimensionSummary[] {
@@ -131,7 +134,7 @@ export class RouteIndex<R extends IndexedRoute> {
   }
 
   #collectBucket(bucket: Bucket<R>): void {
-    if (bucket.rest.size > 0) this.#lists.push(bucket.rest)
+    if (bucket.rest.size > 0) this.#lists[this.#listCount++] = bucket.rest
     const sub = bucket.sub.list
     if (sub.length === 0) return
     const context = this.#context as Context

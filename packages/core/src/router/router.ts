@@ -51,7 +51,7 @@ export class Router implements RouterApi {
   #size = 0
   #query = 0
   // Scratch for the k-way merge of candidate lists; reused across requests.
-  #positions: number[] = []
+  readonly #positions: number[] = []
 
   /** Creates an empty router for a schema; pass a shared regex cache to share compiled regexes. */
   constructor(schema: Schema, options: { regexes?: RegexCache } = {}) {
@@ -121,10 +121,11 @@ export class Router implements RouterApi {
   // Hot path: gathers candidate lists from the index, then merges them in evaluation order and stops
   // at the first route that matches. Allocates only the returned Match.
   match(context: Context): Match | undefined {
-    const lists = this.#index.collect(context)
+    const { lists, count } = this.#index.collect(context)
     const query = ++this.#query
     const record = this.#record
-    if (lists.length === 1) {
+    if (count === 0) return undefined
+    if (count === 1) {
       const items = (lists[0] as SortedRoutes<Entry>).items
       for (let i = 0; i < items.length; i++) {
         const entry = items[i] as Entry
@@ -134,12 +135,11 @@ export class Router implements RouterApi {
       return undefined
     }
     const positions = this.#positions
-    positions.length = lists.length
-    positions.fill(0)
+    for (let l = 0; l < count; l++) positions[l] = 0
     for (;;) {
       let best: Entry | undefined
       let bestList = -1
-      for (let l = 0; l < lists.length; l++) {
+      for (let l = 0; l < count; l++) {
         const items = (lists[l] as SortedRoutes<Entry>).items
         let at = positions[l] as number
         while (at < items.length && (items[at] as Entry).seen === query) at++
