@@ -96,8 +96,9 @@ export function union(a: CharSet, b: CharSet): CharSet {
  * compile time. Same result as `setFromRanges([...x, ...y])`.
  */
 function mergeRanges(x: readonly number[], y: readonly number[]): number[] {
-  if (y.length < x.length && y.length <= 8) return mergeSmall(x, y)
-  if (x.length <= 8) return mergeSmall(y, x)
+  // Bulk copying only pays off when the large side is large (`\w`, not `[a-z0-9-]`).
+  if (x.length >= 64 && y.length <= 8) return mergeSmall(x, y)
+  if (y.length >= 64 && x.length <= 8) return mergeSmall(y, x)
   return mergeGeneral(x, y)
 }
 

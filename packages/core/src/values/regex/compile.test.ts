@@ -123,6 +123,24 @@ describe('set algebra fast paths', () => {
     )
   })
 
+  it('union of a large set and a few ranges (the bulk-copy path) equals sorting all ranges', () => {
+    const big = fc
+      .array(fc.tuple(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 6 })), { minLength: 60, maxLength: 120 })
+      .map((xs) => setFromRanges(xs.flatMap(([lo, len]) => [lo, lo + len])))
+      .filter((set) => set.ranges.length >= 64)
+    const few = fc
+      .array(fc.tuple(fc.integer({ min: 0, max: 3010 }), fc.integer({ min: 0, max: 40 })), { minLength: 1, maxLength: 4 })
+      .map((xs) => setFromRanges(xs.flatMap(([lo, len]) => [lo, lo + len])))
+    fc.assert(
+      fc.property(big, few, (a, b) => {
+        expect(union(a, b).ranges).toEqual(slow([...a.ranges, ...b.ranges]))
+        expect(union(b, a).ranges).toEqual(slow([...a.ranges, ...b.ranges]))
+        expect(overlaps(a, b)).toBe(intersect(a, b).ranges.length > 0)
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
   it('overlaps agrees with a non-empty intersection, and difference with its definition', () => {
     fc.assert(
       fc.property(set, set, (a, b) => {
