@@ -3,6 +3,9 @@
  *
  *   npx tsx packages/core/bench/regex.bench.ts           # all tables
  *   npx tsx packages/core/bench/regex.bench.ts compile   # compile time only
+ *   npx tsx packages/core/bench/regex.bench.ts compile --before /tmp/regex-before
+ *       # compile time of an older copy of src/values/regex side by side, e.g. from
+ *       # git archive 5ae4fa9 packages/core/src/values/regex | tar -x -C /tmp/regex-before --strip-components=5
  *
  * For each pattern it reports the median ns per `test()` call over 21 batches (best of three
  * interleaved rounds): the engine chosen
@@ -174,36 +177,58 @@ function distinctVariant(pattern: string): string {
   return k >= 0 ? `${pattern.slice(0, k + 1)}q${distinct}${pattern.slice(k + 1)}` : `q${distinct}${pattern}`
 }
 
+type Compile = (pattern: string) => { ok: boolean }
+
 /** Median µs per compile over `batches` batches of 20 distinct variants of `pattern`. */
-function compileMicros(pattern: string, batches: number): number {
+function compileMicros(compile: Compile, pattern: string, batches: number): number {
   const samples: number[] = []
   for (let b = 0; b < batches; b++) {
     const texts = Array.from({ length: 20 }, () => distinctVariant(pattern))
     const t = performance.now()
-    for (const text of texts) if (!compileRegex(text).ok) throw new Error(text)
+    for (const text of texts) if (!compile(text).ok) throw new Error(text)
     samples.push(((performance.now() - t) * 1000) / texts.length)
   }
   return median(samples)
 }
 
-function runCompile(): void {
+/**
+ * The compile-time table. With `--before DIR` (a copy of an older `src/values/regex`), both
+ * versions run interleaved in this process and the table has a column for each.
+ */
+async function runCompile(): Promise<void> {
+  const at = process.argv.indexOf('--before')
+  const beforeDir = at >= 0 ? process.argv[at + 1] : undefined
+  const versions: { name: string; compile: Compile }[] = []
+  if (beforeDir !== undefined) {
+    const mod = (await import(`${beforeDir}/index.ts`)) as { compileRegex: Compile }
+    versions.push({ name: 'before', compile: mod.compileRegex })
+  }
+  versions.push({ name: beforeDir === undefined ? 'compile' : 'after', compile: compileRegex })
   console.log('\n### Compile time (median µs per compileRegex, distinct pattern texts)\n')
   // The first Unicode class and the first non-ASCII `(?i)` read platform tables once per process.
-  const t0 = performance.now()
-  compileRegex('(?i)^/first/\\w+\\d+\\bé$')
-  console.log(`first compile in the process (reads \\d, \\w and case-fold tables): ${(performance.now() - t0).toFixed(0)} ms\n`)
-  for (const p of COMPILE_PATTERNS) compileMicros(p, 10)
-  console.log('| pattern | compile |')
-  console.log('|---|---|')
+  for (const v of versions) {
+    const t0 = performance.now()
+    v.compile('(?i)^/first/\\w+\\d+\\bé$')
+    console.log(`${v.name}: first compile in the process (reads \\d, \\w and case-fold tables): ${(performance.now() - t0).toFixed(0)} ms`)
+  }
+  for (const v of versions) for (const p of COMPILE_PATTERNS) compileMicros(v.compile, p, 10)
+  console.log(`\n| pattern | ${versions.map((v) => v.name).join(' | ')} |`)
+  console.log(`|---|${versions.map(() => '---|').join('')}`)
   for (const p of COMPILE_PATTERNS) {
-    let best = Infinity
-    for (let round = 0; round < 3; round++) best = Math.min(best, compileMicros(p, 50))
-    console.log(`| \`${p.replace(/\|/g, '\\|')}\` | ${best.toFixed(1)} µs |`)
+    const best = versions.map(() => Infinity)
+    for (let round = 0; round < 3; round++) {
+      versions.forEach((v, i) => {
+        best[i] = Math.min(best[i] as number, compileMicros(v.compile, p, 50))
+      })
+    }
+    console.log(`| \`${p.replace(/\|/g, '\\|')}\` | ${best.map((b) => `${b.toFixed(1)} µs`).join(' | ')} |`)
   }
   const corpus = routeCorpus(10_000, 3, false).map((c) => c.pattern)
-  const t = performance.now()
-  for (const p of corpus) compileRegex(p)
-  console.log(`\n10,000 distinct typical route regexes (test-corpus.ts, seed 3): ${(performance.now() - t).toFixed(0)} ms in all`)
+  for (const v of versions) {
+    const t = performance.now()
+    for (const p of corpus) v.compile(p)
+    console.log(`\n${v.name}: 10,000 distinct typical route regexes (test-corpus.ts, seed 3): ${(performance.now() - t).toFixed(0)} ms in all`)
+  }
 }
 
-runCompile()
+void runCompile()
