@@ -34,6 +34,12 @@ function isWhitespace(cp: number): boolean {
 }
 
 function isCaptureChar(cp: number, first: boolean): boolean {
+  if (cp < 0x80) {
+    // ASCII without a RegExp per character: alphabetic is a letter, alphanumeric adds digits.
+    const letter = (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a)
+    if (cp === 0x5f || letter) return true
+    return !first && ((cp >= 0x30 && cp <= 0x39) || cp === 0x2e || cp === 0x5b || cp === 0x5d)
+  }
   const s = String.fromCodePoint(cp)
   if (cp === 0x5f) return true
   if (first) return ALPHABETIC.test(s)
