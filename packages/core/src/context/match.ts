@@ -17,55 +17,59 @@ export interface Match {
  * The scratch record a matcher writes into while it evaluates. Kong never rolls recordings back
  * inside a matcher; the router clears the record before trying the next route.
  */
-// Hot path: written for every passing value of every candidate route. Parallel arrays with counts
-// (a handful of entries at most) make `set` and `clear` allocation-free; resetting a count is cheaper
-// than truncating an array.
-export class MatchRecord {
-  readonly #matchFields: string[] = []
-  readonly #matchValues: FieldValue[] = []
-  #matchCount = 0
-  readonly #captureNames: string[] = []
-  readonly #captureValues: string[] = []
-  #captureCount = 0
+/** Name → value pairs in parallel arrays with a count: allocation-free to set and to clear. */
+class Slots<V> {
+  readonly #names: string[] = []
+  readonly #values: V[] = []
+  #count = 0
 
-  /** Records the value a field matched, replacing an earlier one. */
-  setMatch(field: string, value: FieldValue): void {
-    const fields = this.#matchFields
-    for (let i = 0; i < this.#matchCount; i++) {
-      if (fields[i] === field) {
-        this.#matchValues[i] = value
+  set(name: string, value: V): void {
+    const names = this.#names
+    for (let i = 0; i < this.#count; i++) {
+      if (names[i] === name) {
+        this.#values[i] = value
         return
       }
     }
-    fields[this.#matchCount] = field
-    this.#matchValues[this.#matchCount++] = value
+    names[this.#count] = name
+    this.#values[this.#count++] = value
+  }
+
+  clear(): void {
+    this.#count = 0
+  }
+
+  toRecord(): Record<string, V> {
+    const out: Record<string, V> = {}
+    for (let i = 0; i < this.#count; i++) out[this.#names[i] as string] = this.#values[i] as V
+    return out
+  }
+}
+
+// Hot path: written for every passing value of every candidate route. A handful of entries at most,
+// so parallel arrays with counts beat Maps (and resetting a count beats truncating an array).
+export class MatchRecord {
+  readonly #matches = new Slots<FieldValue>()
+  readonly #captures = new Slots<string>()
+
+  /** Records the value a field matched, replacing an earlier one. */
+  setMatch(field: string, value: FieldValue): void {
+    this.#matches.set(field, value)
   }
 
   /** Records a regex capture, replacing an earlier one of the same name. */
   setCapture(name: string, value: string): void {
-    const names = this.#captureNames
-    for (let i = 0; i < this.#captureCount; i++) {
-      if (names[i] === name) {
-        this.#captureValues[i] = value
-        return
-      }
-    }
-    names[this.#captureCount] = name
-    this.#captureValues[this.#captureCount++] = value
+    this.#captures.set(name, value)
   }
 
   /** Forgets everything recorded. */
   clear(): void {
-    this.#matchCount = 0
-    this.#captureCount = 0
+    this.#matches.clear()
+    this.#captures.clear()
   }
 
   /** Copies the record into an immutable `Match`. */
   toMatch(id: string, priority: bigint): Match {
-    const matches: Record<string, FieldValue> = {}
-    for (let i = 0; i < this.#matchCount; i++) matches[this.#matchFields[i] as string] = this.#matchValues[i] as FieldValue
-    const captures: Record<string, string> = {}
-    for (let i = 0; i < this.#captureCount; i++) captures[this.#captureNames[i] as string] = this.#captureValues[i] as string
-    return { id, priority, matches, captures }
+    return { id, priority, matches: this.#matches.toRecord(), captures: this.#captures.toRecord() }
   }
 }
