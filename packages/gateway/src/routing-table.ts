@@ -125,8 +125,9 @@ export class RoutingTable<E, C, M extends { readonly id: string }> {
         state.services.set(change.entity.id, change.entity)
         // Routes of a disabled service are not loaded (traditional-routes.md §6.2).
         if (change.previous !== undefined && change.previous.enabled !== change.entity.enabled) {
-          for (const route of state.routes.values()) {
-            if (route.service?.id !== change.entity.id) continue
+          // Collected first: re-adding a route moves it to the end of the map being iterated.
+          const affected = [...state.routes.values()].filter((route) => route.service?.id === change.entity.id)
+          for (const route of affected) {
             this.#removeRoute(state, route.id)
             this.#addRoute(state, route)
           }
