@@ -18,6 +18,8 @@ type ToWorker =
 type FromWorker =
   | { readonly type: 'ready' }
   | { readonly type: 'listening'; readonly ports: readonly number[] }
+  /** Sent after each applied change, so /status and /metrics show live router figures. */
+  | { readonly type: 'router'; readonly size: number; readonly updatedAt: number }
   | { readonly type: 'metrics'; readonly id: number; readonly data: MetricsData; readonly routerSize: number; readonly updatedAt: number; readonly connections: number }
 
 /** Environment variable carrying the validated config to workers. */
@@ -59,6 +61,10 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
         workers.add(worker)
         return
       }
+      if (message.type === 'router') {
+        figures = { ...figures, routerSize: message.size, updatedAt: Math.max(figures.updatedAt, message.updatedAt) }
+        return
+      }
       if (message.type === 'listening') {
         log.debug({ worker: worker.id, ports: message.ports }, 'worker listening')
         proxyPorts = message.ports
@@ -66,7 +72,7 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
       }
       if (message.type === 'metrics') {
         const entry = pending.get(message.id)
-        figures = { routerSize: message.routerSize, updatedAt: message.updatedAt, connections: message.connections, total: figures.total }
+        figures = { ...figures, routerSize: message.routerSize, updatedAt: Math.max(figures.updatedAt, message.updatedAt), connections: message.connections }
         if (entry === undefined) return
         mergeMetrics(entry.data, message.data)
         if (--entry.left === 0) {
@@ -146,10 +152,13 @@ export async function runWorker(log: Logger): Promise<void> {
   const store = new MemoryStore()
   let proxy: Awaited<ReturnType<typeof startProxy>> | undefined
   // Store changes apply at once, in arrival order; the routing table subscribes when the proxy starts.
+  const reportRouter = (): void => {
+    if (proxy !== undefined) process.send?.({ type: 'router', size: proxy.table.size, updatedAt: proxy.table.updatedAt } satisfies FromWorker)
+  }
   const handle = (message: ToWorker): void => {
     switch (message.type) {
-      case 'snapshot': return store.apply({ type: 'reset', snapshot: message.snapshot })
-      case 'change': return store.apply(message.change)
+      case 'snapshot': return store.apply({ type: 'reset', snapshot: message.snapshot }), reportRouter()
+      case 'change': return store.apply(message.change), reportRouter()
       case 'metrics':
         if (proxy === undefined) return
         return void process.send?.({ type: 'metrics', id: message.id, data: proxy.metrics, routerSize: proxy.table.size, updatedAt: proxy.table.updatedAt, connections: proxy.activeConnections() } satisfies FromWorker)
@@ -175,5 +184,6 @@ export async function runWorker(log: Logger): Promise<void> {
   process.send?.({ type: 'ready' } satisfies FromWorker)
   await loaded
   proxy = await startProxy(config, store, log)
+  reportRouter()
   process.send?.({ type: 'listening', ports: proxy.addresses.map((a) => a.port) } satisfies FromWorker)
 }

@@ -163,6 +163,7 @@ describe('workers', () => {
     const gw = await spawnGateway(['--prefix', d, '--database', 'off', '--declarative-config', file, '--workers', '2'])
     try {
       expect(await freshStatuses(`${gw.proxy}/start`, 16)).toEqual(new Array(16).fill(200))
+      expect((await adminCall(gw.admin, 'GET', '/status')).body.router).toMatchObject({ size: 1 })
       expect((await fetch(`${gw.admin}/config`, { method: 'POST', body: config(upstream.port, '/next'), headers: { 'content-type': 'application/x-yaml' } })).status).toBe(201)
       await new Promise((resolve) => setTimeout(resolve, 100))
       expect(await freshStatuses(`${gw.proxy}/next`, 16)).toEqual(new Array(16).fill(200))
