@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { helpText } from '../config.ts'
+import { helpText, type RouterFlavor } from '../config.ts'
 import { check, type CliOutput } from './check.ts'
 import { validateConfigFile } from './config-validate.ts'
 import { match } from './match.ts'
@@ -25,6 +25,11 @@ async function convert(args: readonly string[], io: CliOutput): Promise<number> 
   return run(args, io)
 }
 
+/** The router flavor offline commands check against: `SWITCHYARD_ROUTER_FLAVOR`, as for `start`. */
+function flavorFromEnvironment(): RouterFlavor {
+  return process.env['SWITCHYARD_ROUTER_FLAVOR'] === 'traditional_compatible' ? 'traditional_compatible' : 'expressions'
+}
+
 /**
  * The `switchyard` command line: `start` (the default), `check`, `match`, `config validate`,
  * `convert`, `--help`. Returns the exit code; -1 means "keep running" (a cluster worker).
@@ -39,9 +44,9 @@ export async function runCli(args: readonly string[], io: CliOutput = CONSOLE): 
     case 'check':
       return check(rest, io)
     case 'match':
-      return match(rest, io)
+      return match(rest, io, flavorFromEnvironment())
     case 'config':
-      if (rest[0] === 'validate') return validateConfigFile(rest.slice(1), io)
+      if (rest[0] === 'validate') return validateConfigFile(rest.slice(1), io, flavorFromEnvironment())
       return io.err('usage: switchyard config validate FILE\n'), 2
     case 'migrations':
       return runMigrations(rest, io)
