@@ -17,9 +17,15 @@ function routeLabel(route: Route | undefined, id: string): string {
   return route?.name ?? route?.id ?? id
 }
 
+/** The router priority, plus the route's own `priority` for expression routes (the router adds 0xFF << 56). */
+function priorityLabel(route: Route | undefined, priority: bigint): string {
+  return typeof route?.expression === 'string' ? `priority ${route.priority ?? 0}, router priority ${priority}` : `router priority ${priority}`
+}
+
 function reasonOf(decidedBy: PredicateTrace | undefined): string {
   if (decidedBy === undefined) return 'no predicate decided'
-  return `${decidedBy.text} → ${String(decidedBy.result)}: ${decidedBy.reason}`
+  const seen = decidedBy.values.length === 0 ? 'absent' : decidedBy.values.map(show).join(', ')
+  return `${decidedBy.text} → ${String(decidedBy.result)} (request value: ${seen}): ${decidedBy.reason}`
 }
 
 /**
@@ -69,14 +75,14 @@ export function match(args: readonly string[], io: CliOutput, flavor: RouterFlav
   if (explain) {
     for (const tried of explanation.routes) {
       if (tried.matched) continue
-      io.out(`✗ ${routeLabel(owner.get(tried.id), tried.id)} (priority ${tried.priority}): ${reasonOf(tried.trace.decidedBy)}\n`)
+      io.out(`✗ ${routeLabel(owner.get(tried.id), tried.id)} (${priorityLabel(owner.get(tried.id), tried.priority)}): ${reasonOf(tried.trace.decidedBy)}\n`)
     }
   }
   const found = explanation.match
   if (found === undefined) return io.out('no route matched\n'), 1
   const route = owner.get(found.id)
   const service = route?.service === null || route === undefined ? undefined : services.find((s) => s.id === route.service?.id)
-  io.out(`route: ${routeLabel(route, found.id)} (id ${route?.id ?? found.id}, priority ${found.priority})\n`)
+  io.out(`route: ${routeLabel(route, found.id)} (id ${route?.id ?? found.id}, ${priorityLabel(route, found.priority)})\n`)
   const matches = Object.entries(found.matches)
   io.out(`matches: ${matches.length === 0 ? '(none)' : matches.map(([k, v]) => `${k} = ${show(v)}`).join(', ')}\n`)
   const captures = Object.entries(found.captures)
