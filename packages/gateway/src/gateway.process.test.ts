@@ -126,6 +126,11 @@ routes:
       expect(body).toMatchObject({ code: 14, name: 'invalid declarative configuration' })
       expect(body.flattened_errors.map((e) => e.location)).toEqual(expect.arrayContaining(['services[0].host', 'services[0].port', 'services[0].routes[0]', 'routes[0].service']))
       expect((await fetch(`${gw.proxy}/two`)).status).toBe(200)
+      // GET /config gives YAML that POST /config accepts back.
+      const current = (await adminCall(gw.admin, 'GET', '/config')).body.config as unknown as string
+      expect(current).toContain('/two')
+      expect((await fetch(`${gw.admin}/config`, { method: 'POST', body: current, headers: { 'content-type': 'application/x-yaml' } })).status).toBe(201)
+      expect((await fetch(`${gw.proxy}/two`)).status).toBe(200)
     } finally {
       await gw.stop()
     }

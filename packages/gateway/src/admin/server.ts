@@ -1,6 +1,7 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { hostname } from 'node:os'
+import { stringify } from 'yaml'
 import type { Config } from '../config.ts'
 import { prepareRoute } from '../entities/prepare.ts'
 import { loadDeclarative, parseConfigText, type ConfigProblem } from '../store/declarative.ts'
@@ -120,7 +121,7 @@ export class AdminApi {
       case 'status':
         return parts.length === 1 && method === 'GET' ? this.#statusBody() : NOT_FOUND
       case 'config':
-        return parts.length === 1 && method === 'POST' ? this.#postConfig(body, raw, type) : parts.length === 1 && method === 'GET' ? { status: 200, body: { config: this.options.store.snapshot() } } : NOT_FOUND
+        return parts.length === 1 && method === 'POST' ? this.#postConfig(body, raw, type) : parts.length === 1 && method === 'GET' ? this.#getConfig() : NOT_FOUND
       case 'schemas':
         if (second === 'routes' && third === 'validate' && parts.length === 3 && method === 'POST') return this.#validateRoute(body)
         return NOT_FOUND
@@ -196,6 +197,16 @@ export class AdminApi {
   #validateRoute(body: WriteBody): AdminResponse {
     const prepared = prepareRoute(body.value, randomUUID(), undefined, { flavor: this.options.flavor, checkRoute: this.options.checkRoute, now: 0, form: body.form })
     return prepared.ok ? { status: 200, body: { message: 'schema validation successful' } } : schemaViolation(prepared.violation)
+  }
+
+  /** Kong's `GET /config`: the running entities as declarative YAML text, loadable by POST /config. */
+  #getConfig(): AdminResponse {
+    const { services, routes } = this.options.store.snapshot()
+    const strip = <T extends { created_at: number; updated_at: number }>(entity: T): Omit<T, 'created_at' | 'updated_at'> => {
+      const { created_at: _c, updated_at: _u, ...rest } = entity
+      return rest
+    }
+    return { status: 200, body: { config: stringify({ _format_version: '3.0', services: services.map(strip), routes: routes.map(strip) }) } }
   }
 
   #postConfig(body: WriteBody, raw: string, type: string): AdminResponse {
