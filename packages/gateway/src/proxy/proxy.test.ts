@@ -195,6 +195,23 @@ describe('errors', () => {
   })
 })
 
+describe('robustness', () => {
+  it('survives clients that abort mid-upload, routed or not', async () => {
+    const port = Number(new URL(gw.proxy).port)
+    for (const path of ['/nothing', '/body']) {
+      await new Promise<void>((resolve) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n${'a'.repeat(1000)}`)
+          setTimeout(() => (socket.destroy(), resolve()), 100)
+        })
+        socket.on('error', () => {})
+        socket.resume()
+      })
+    }
+    expect((await echo('/alpha')).status).toBe(200)
+  })
+})
+
 describe('https', () => {
   function get(servername: string, path: string): Promise<{ status: number; body: string }> {
     const port = gw.gateway.proxy.addresses[1]?.port
