@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { helpText, type RouterFlavor } from '../config.ts'
 import { check, type CliOutput } from './check.ts'
+import { runConvert } from './convert.ts'
 import { validateConfigFile } from './config-validate.ts'
 import { match } from './match.ts'
 import { start } from './start.ts'
@@ -11,18 +10,6 @@ import { runMigrations } from '../store/postgres/migrations-cli.ts'
 export const CONSOLE: CliOutput = {
   out: (text) => void process.stdout.write(text),
   err: (text) => void process.stderr.write(text),
-}
-
-type ConvertModule = Record<string, unknown>
-
-/** Runs `switchyard convert …` from cli/convert.ts (the traditional-routes work), when present. */
-async function convert(args: readonly string[], io: CliOutput): Promise<number> {
-  const path = fileURLToPath(new URL('./convert.ts', import.meta.url))
-  if (!existsSync(path)) return io.err('switchyard convert is not available in this build\n'), 2
-  const module = (await import(path)) as ConvertModule
-  const run = ['runConvert', 'convert', 'main', 'run'].map((name) => module[name]).find((f): f is (args: readonly string[], io?: CliOutput) => number | Promise<number> => typeof f === 'function')
-  if (run === undefined) return io.err('switchyard convert: cli/convert.ts exports no entry point\n'), 2
-  return run(args, io)
 }
 
 /** The router flavor offline commands check against: `SWITCHYARD_ROUTER_FLAVOR`, as for `start`. */
@@ -51,7 +38,7 @@ export async function runCli(args: readonly string[], io: CliOutput = CONSOLE): 
     case 'migrations':
       return runMigrations(rest, io)
     case 'convert':
-      return convert(rest, io)
+      return runConvert(rest, io)
     case '--help':
     case '-h':
     case 'help':
