@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { parse as parseYaml } from 'yaml'
 import { adminCall, spawnGateway, type GatewayProcess } from '../../src/testing/harness.ts'
 import type { PgSettings } from '../../src/store/postgres/settings.ts'
 
@@ -39,11 +40,12 @@ export async function databaseStatus(node: GatewayProcess): Promise<NodeDatabase
   return ((await response.json()) as { database: NodeDatabaseStatus }).database
 }
 
-/** The node's whole configuration (`GET /config`), ids sorted, for comparing nodes. */
+/** The node's whole configuration (`GET /config`, Kong's declarative YAML text), ids sorted, for comparing nodes. */
 export async function nodeConfig(node: GatewayProcess): Promise<unknown> {
-  const body = (await (await fetch(`${node.admin}/config`)).json()) as { config: { services: { id: string }[]; routes: { id: string }[] } }
+  const body = (await (await fetch(`${node.admin}/config`)).json()) as { config: string }
+  const config = parseYaml(body.config) as { services?: { id: string }[]; routes?: { id: string }[] }
   const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : 1)
-  return { services: body.config.services.sort(byId), routes: body.config.routes.sort(byId) }
+  return { services: [...(config.services ?? [])].sort(byId), routes: [...(config.routes ?? [])].sort(byId) }
 }
 
 /** The proxy's status for a path on a node. */
