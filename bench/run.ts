@@ -91,14 +91,14 @@ function ratio(a: number | null | undefined, b: number | null | undefined): stri
 
 function printRow(r: Row): void {
   if (!headerPrinted) {
-    console.log('| workload | size | build ms | bulk ms | hi | lo | miss | update µs (median / p99) | heap MB (B/route) | peak RSS MB | residual | linear hi / lo / miss | speedup hi / lo / miss | find-my-way hi / lo / miss | mismatches |')
-    console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---:|')
+    console.log('| workload | size | build ms | bulk ms | hi | lo | miss | update µs (median / p99) | heap MB (B/route) | RSS growth MB | peak RSS MB | residual | linear hi / lo / miss | speedup hi / lo / miss | find-my-way hi / lo / miss | mismatches |')
+    console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---:|')
     headerPrinted = true
   }
   const l = r.linear?.matchNs
   const f = r.findMyWayNs
   console.log(
-    `| ${r.workload} | ${r.size} | ${r.buildMs} | ${r.bulkMs} | ${fmt(r.matchNs['hi'])} | ${fmt(r.matchNs['lo'])} | ${fmt(r.matchNs['miss'])} | ${r.updateUs.median} / ${r.updateUs.p99} | ${r.heapMB} (${r.heapBytesPerRoute}) | ${r.peakRssMB} | ${r.residual} | ` +
+    `| ${r.workload} | ${r.size} | ${r.buildMs} | ${r.bulkMs} | ${fmt(r.matchNs['hi'])} | ${fmt(r.matchNs['lo'])} | ${fmt(r.matchNs['miss'])} | ${r.updateUs.median} / ${r.updateUs.p99} | ${r.heapMB} (${r.heapBytesPerRoute}) | ${r.rssGrowthMB} | ${r.peakRssMB} | ${r.residual} | ` +
       `${l ? `${fmt(l['hi'])} / ${fmt(l['lo'])} / ${fmt(l['miss'])}` : '–'} | ${l ? `${ratio(r.matchNs['hi'], l['hi'])} / ${ratio(r.matchNs['lo'], l['lo'])} / ${ratio(r.matchNs['miss'], l['miss'])}` : '–'} | ` +
       `${f ? `${fmt(f['hi'])} / ${fmt(f['lo'])} / ${fmt(f['miss'])}` : '–'} | ${r.mismatches + (r.linear?.mismatches ?? 0)} |`,
   )
