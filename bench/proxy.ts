@@ -61,7 +61,7 @@ http {
 function startGateway(config: string, workers: number): Promise<ChildProcess> {
   const file = join(work, `kong-${workers}-${Date.now()}.json`)
   writeFileSync(file, config)
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'start', '--database', 'off', '--declarative-config', file, '--prefix', join(work, 'gw'), '--proxy-listen', `127.0.0.1:${GATEWAY_PORT}`, '--admin-listen', `127.0.0.1:${ADMIN_PORT}`, '--workers', String(workers), '--proxy-access-log', 'off'], { stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, SWITCHYARD_LOG_LEVEL: 'info' } })
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'start', '--database', 'off', '--declarative-config', file, '--prefix', join(work, 'gw'), '--proxy-listen', `127.0.0.1:${GATEWAY_PORT}`, '--admin-listen', `127.0.0.1:${ADMIN_PORT}`, '--admin-gui-listen', 'off', '--workers', String(workers), '--proxy-access-log', 'off'], { stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, SWITCHYARD_LOG_LEVEL: 'info' } })
   children.push(child)
   return new Promise((resolveStart, reject) => {
     let output = ''

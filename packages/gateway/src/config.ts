@@ -16,6 +16,8 @@ export type RouterFlavor = 'expressions' | 'traditional_compatible'
 export interface Config {
   readonly proxyListen: readonly ListenAddress[]
   readonly adminListen: readonly ListenAddress[]
+  /** Where the GUI (route editor and playground) is served, Kong Manager's convention; empty when `off`. */
+  readonly adminGuiListen: readonly ListenAddress[]
   /** `sqlite` keeps entities in `<prefix>/switchyard.db`; `off` is DB-less (declarative config). */
   readonly database: 'sqlite' | 'off' | 'postgres'
   /** PostgreSQL connection (`database = postgres`): Kong's `pg_*` settings or `pg_url`. */
@@ -51,6 +53,7 @@ export interface SettingSpec {
 export const SETTINGS: readonly SettingSpec[] = [
   { name: 'proxy_listen', flag: '--proxy-listen', default: '0.0.0.0:8000', help: 'Proxy addresses, comma-separated; add `ssl` for HTTPS (e.g. "0.0.0.0:8000, 0.0.0.0:8443 ssl"), or `off`.' },
   { name: 'admin_listen', flag: '--admin-listen', default: '127.0.0.1:8001', help: 'Admin API addresses, comma-separated, or `off`. A non-loopback address requires admin_token.' },
+  { name: 'admin_gui_listen', flag: '--admin-gui-listen', default: '127.0.0.1:8002', help: 'GUI addresses (route editor and playground, with the Admin API under /api), comma-separated, or `off`.' },
   { name: 'database', flag: '--database', default: 'sqlite', help: '`sqlite` (embedded, in the prefix folder), `postgres` (shared by many nodes) or `off` (DB-less: declarative_config, POST /config).' },
   { name: 'pg_host', flag: '--pg-host', default: '127.0.0.1', help: 'PostgreSQL host (database = postgres).' },
   { name: 'pg_port', flag: '--pg-port', default: '5432', help: 'PostgreSQL port.' },
@@ -153,6 +156,7 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
   const config: Config = {
     proxyListen: parseListen('proxy_listen', get('proxy_listen'), errors),
     adminListen: parseListen('admin_listen', get('admin_listen'), errors),
+    adminGuiListen: parseListen('admin_gui_listen', get('admin_gui_listen'), errors),
     database: oneOf('database', get('database'), ['sqlite', 'off', 'postgres'] as const, errors),
     postgres: parsePgSettings(get, errors),
     prefix,
@@ -174,6 +178,9 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
   // An Admin API reachable from other machines can reroute all traffic; never expose it unauthenticated.
   if (config.adminToken === undefined && config.adminListen.some((l) => !isLoopback(l.host))) {
     errors.push('admin_listen: a non-loopback address requires admin_token (SWITCHYARD_ADMIN_TOKEN)')
+  }
+  if (config.adminToken === undefined && config.adminGuiListen.some((l) => !isLoopback(l.host))) {
+    errors.push('admin_gui_listen: a non-loopback address requires admin_token (SWITCHYARD_ADMIN_TOKEN), since the GUI forwards /api to the Admin API')
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config }
 }

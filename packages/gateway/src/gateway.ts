@@ -1,11 +1,14 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { PLAYGROUND_DIST } from '@switchyard/playground'
 import type { Logger } from 'pino'
 import { AdminApi } from './admin/server.ts'
 import { inPrefix, type Config } from './config.ts'
 import { createResolver, createRouteChecker, createRoutingTable, type GatewayRoutingTable } from './engine.ts'
+import { createGuiHandler } from './gui/server.ts'
 import { closeGracefully, listen } from './listen.ts'
 import { createAccessLog, type AccessLog } from './observability/access-log.ts'
 import { emptyMetrics, recordRequest, renderMetrics, type MetricsData } from './observability/metrics.ts'
@@ -116,7 +119,7 @@ export interface AdminFigures {
 }
 
 /** Starts the Admin API listeners. */
-export async function startAdmin(config: Config, store: Store, figures: AdminFigures): Promise<{ servers: Server[]; addresses: AddressInfo[] }> {
+export async function startAdmin(config: Config, store: Store, figures: AdminFigures): Promise<{ servers: Server[]; addresses: AddressInfo[]; guiAddresses: AddressInfo[] }> {
   const admin = new AdminApi({
     config,
     store,
@@ -137,7 +140,27 @@ export async function startAdmin(config: Config, store: Store, figures: AdminFig
     servers.push(server)
     addresses.push(await listen(server, address))
   }
-  return { servers, addresses }
+  const guiAddresses: AddressInfo[] = []
+  const first = addresses[0]
+  if (first !== undefined) {
+    const handler = guiHandler(`http://${first.family === 'IPv6' ? `[${first.address}]` : first.address}:${first.port}`)
+    for (const address of config.adminGuiListen) {
+      const server = createServer(handler)
+      servers.push(server)
+      guiAddresses.push(await listen(server, address))
+    }
+  }
+  return { servers, addresses, guiAddresses }
+}
+
+/** The GUI listener's handler: the built playground, with the Admin API under `/api`. */
+function guiHandler(adminUrl: string): Parameters<typeof createServer>[1] & {} {
+  const root = fileURLToPath(PLAYGROUND_DIST)
+  if (existsSync(join(root, 'index.html'))) return createGuiHandler({ root, adminUrl: adminUrl.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:') })
+  return (_request, response) => {
+    response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' })
+    response.end('The GUI is not built: run `npm run build -w packages/playground` (npm start does it).\n')
+  }
 }
 
 /** A running single-process gateway. */
@@ -145,6 +168,8 @@ export interface RunningGateway {
   readonly store: Store
   readonly proxy: ProxyNode
   readonly adminAddresses: readonly AddressInfo[]
+  /** Where the GUI listens (empty when `admin_gui_listen` is off). */
+  readonly guiAddresses: readonly AddressInfo[]
   close(): Promise<void>
 }
 
@@ -163,6 +188,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     store,
     proxy,
     adminAddresses: admin.addresses,
+    guiAddresses: admin.guiAddresses,
     async close() {
       await Promise.all([proxy.close(), ...admin.servers.map((s) => closeGracefully(s, 1000))])
       store.close()

@@ -75,7 +75,7 @@ export async function startInProcess(settings: Record<string, string> = {}): Pro
   const dir = tempDir()
   const result = loadConfig({
     env: {},
-    flags: { prefix: dir.path, proxy_listen: '127.0.0.1:0', admin_listen: '127.0.0.1:0', workers: '1', proxy_access_log: 'off', log_level: 'silent', ...settings },
+    flags: { prefix: dir.path, proxy_listen: '127.0.0.1:0', admin_listen: '127.0.0.1:0', admin_gui_listen: 'off', workers: '1', proxy_access_log: 'off', log_level: 'silent', ...settings },
   })
   if (!result.ok) throw new Error(result.errors.join('; '))
   const gateway = await startGateway(result.config, pino({ level: 'silent' }))
@@ -112,7 +112,7 @@ export interface GatewayProcess {
  * Defaults: ephemeral loopback ports, one worker, access log off.
  */
 export function spawnGateway(args: readonly string[], env: Record<string, string> = {}): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'start', '--proxy-listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--workers', '1', '--proxy-access-log', 'off', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'start', '--proxy-listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--admin-gui-listen', 'off', '--workers', '1', '--proxy-access-log', 'off', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { PLAYGROUND_DIST } from '@switchyard/playground'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startInProcess, type InProcessGateway } from '../testing/harness.ts'
+
+describe('the GUI listener (admin_gui_listen)', () => {
+  let gateway: InProcessGateway
+  let gui: string
+  beforeAll(async () => {
+    gateway = await startInProcess({ admin_gui_listen: '127.0.0.1:0' })
+    gui = `http://127.0.0.1:${gateway.gateway.guiAddresses[0]?.port}`
+  })
+  afterAll(() => gateway.close())
+
+  it('serves the built playground at / (or says how to build it)', async () => {
+    const response = await fetch(`${gui}/`)
+    if (existsSync(fileURLToPath(new URL('index.html', PLAYGROUND_DIST)))) {
+      expect(response.status).toBe(200)
+      expect(response.headers.get('content-type')).toMatch(/text\/html/)
+    } else {
+      expect(response.status).toBe(503)
+      expect(await response.text()).toMatch(/npm run build -w packages\/playground/)
+    }
+  })
+
+  it('forwards /api to the Admin API, while the Admin API keeps Kong JSON at its own /', async () => {
+    const created = await fetch(`${gui}/api/services`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'via-gui', url: 'http://127.0.0.1:9' }) })
+    expect(created.status).toBe(201)
+    const listed = (await (await fetch(`${gateway.admin}/services`)).json()) as { data: { name: string }[] }
+    expect(listed.data.map((s) => s.name)).toContain('via-gui')
+    expect(((await (await fetch(`${gateway.admin}/`)).json()) as { tagline: string }).tagline).toMatch(/switchyard/i)
+  })
+
+  it('refuses a non-loopback GUI address without an admin token', async () => {
+    await expect(startInProcess({ admin_gui_listen: '0.0.0.0:0' })).rejects.toThrow(/admin_gui_listen.*admin_token/)
+  })
+})
