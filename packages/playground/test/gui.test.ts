@@ -76,6 +76,9 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
     const list = page.locator('.cm-tooltip-autocomplete')
     await list.waitFor()
     await poll(() => list.locator('li').first().textContent()).toContain('http.method')
+    // Accept only once the list is live (an option is selected): on a loaded machine the list can
+    // be drawn a moment before it takes keys.
+    await list.locator('li[aria-selected="true"]').first().waitFor()
     await page.keyboard.press('Enter')
     await poll(() => firstEditor().textContent()).toBe('http.method')
     await page.keyboard.type(' ')
