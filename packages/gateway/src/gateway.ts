@@ -156,10 +156,16 @@ export async function startAdmin(config: Config, store: Store, figures: AdminFig
 /** The GUI listener's handler: the built playground, with the Admin API under `/api`. */
 function guiHandler(adminUrl: string): Parameters<typeof createServer>[1] & {} {
   const root = fileURLToPath(PLAYGROUND_DIST)
-  if (existsSync(join(root, 'index.html'))) return createGuiHandler({ root, adminUrl: adminUrl.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:') })
-  return (_request, response) => {
-    response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' })
-    response.end('The GUI is not built: run `npm run build -w packages/playground` (npm start does it).\n')
+  const index = join(root, 'index.html')
+  const handler = createGuiHandler({ root, adminUrl: adminUrl.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:') })
+  return (request, response) => {
+    // The Admin API is forwarded either way; the pages need the playground to have been built.
+    if (request.url?.startsWith('/api') !== true && !existsSync(index)) {
+      response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' })
+      response.end('The GUI is not built: run `npm run build -w packages/playground` (npm start does it).\n')
+      return
+    }
+    handler(request, response)
   }
 }
 
