@@ -216,9 +216,11 @@ class RadixIndex<T> implements DimensionIndex<T> {
 
 /** Reverses UTF-16 code units, matching how suffix queries read values from the end. */
 function reverseUnits(text: string): string {
-  let out = ''
-  for (let i = text.length - 1; i >= 0; i--) out += text[i]
-  return out
+  // Joined from an array, the result is one flat string; concatenating characters would build a
+  // rope that every later comparison walks through.
+  const units: string[] = new Array<string>(text.length)
+  for (let i = 0; i < text.length; i++) units[text.length - 1 - i] = text[i] as string
+  return units.join('')
 }
 
 /** Exact IP addresses, IPv4 keyed by number and IPv6 by bigint. */
