@@ -27,7 +27,7 @@ const ports = [80, 443, 8000]
 const str = (values: readonly string[]) => fc.constantFrom(...values).map((v) => JSON.stringify(v))
 const transform = (field: string) => fc.constantFrom(field, `lower(${field})`, `any(${field})`, `any(lower(${field}))`)
 const stringPredicate = (field: string, pool: readonly string[]) =>
-  fc.tuple(transform(field), fc.constantFrom('==', '!=', '^=', '=^', 'contains'), str(pool.flatMap((v) => [v, v.slice(0, 2), v.slice(-3)]))).map(([f, o, v]) => `${f} ${o} ${v}`)
+  fc.tuple(transform(field), fc.constantFrom('==', '!=', '^=', '=^', 'contains'), str(pool.flatMap((v) => [v, v.slice(0, 2), v.slice(-3), v.slice(-4), v.slice(v.indexOf('.'))]))).map(([f, o, v]) => `${f} ${o} ${v}`)
 const predicate = fc.oneof(
   stringPredicate('http.host', hosts),
   stringPredicate('http.path', paths),
