@@ -237,7 +237,11 @@ function negateRaw(a: CharSet): CharSet {
 
 /** True when `cp` is in the set (binary search). */
 export function contains(set: CharSet, cp: number): boolean {
-  const r = set.ranges
+  return inRanges(set.ranges, cp)
+}
+
+/** True when `cp` lies in one of the sorted, disjoint `[lo, hi, lo, hi, …]` ranges (binary search). */
+export function inRanges(r: readonly number[], cp: number): boolean {
   let lo = 0
   let hi = (r.length >> 1) - 1
   while (lo <= hi) {

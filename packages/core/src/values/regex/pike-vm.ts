@@ -6,7 +6,7 @@
  *
  * Input is read by code point over UTF-16 offsets, so capture offsets slice the JS string directly.
  */
-import { type CharSet, contains } from './charset.ts'
+import { type CharSet, contains, inRanges } from './charset.ts'
 import { type Hir, type Look, nullable } from './hir.ts'
 import { anchoredPrefix, prefixOf } from './prefix.ts'
 import { perlWord } from './unicode.ts'
@@ -253,16 +253,7 @@ export class PikeVM {
 
   private inSet(set: number, cp: number): boolean {
     if (cp < 128) return ((this.setAscii[set * 4 + (cp >> 5)] as number) >>> (cp & 31) & 1) === 1
-    const r = this.setRanges[set] as readonly number[]
-    let lo = 0
-    let hi = (r.length >> 1) - 1
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1
-      if (cp < (r[2 * mid] as number)) hi = mid - 1
-      else if (cp > (r[2 * mid + 1] as number)) lo = mid + 1
-      else return true
-    }
-    return false
+    return inRanges(this.setRanges[set] as readonly number[], cp)
   }
 
   private isWord(cp: number, ascii: boolean): boolean {
