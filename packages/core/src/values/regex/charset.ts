@@ -65,14 +65,7 @@ function sortAndMerge(pairs: readonly number[]): number[] {
   }
   items.sort((a, b) => a[0] - b[0])
   const out: number[] = []
-  for (const [lo, hi] of items) {
-    const n = out.length
-    if (n > 0 && lo <= (out[n - 1] as number) + 1) {
-      if (hi > (out[n - 1] as number)) out[n - 1] = hi
-    } else {
-      out.push(lo, hi)
-    }
-  }
+  for (const [lo, hi] of items) appendRange(out, lo, hi)
   return out
 }
 
@@ -144,12 +137,7 @@ function mergeGeneral(x: readonly number[], y: readonly number[]): number[] {
       hi = y[j + 1] as number
       j += 2
     }
-    const n = out.length
-    if (n > 0 && lo <= (out[n - 1] as number) + 1) {
-      if (hi > (out[n - 1] as number)) out[n - 1] = hi
-    } else {
-      out.push(lo, hi)
-    }
+    appendRange(out, lo, hi)
   }
   return out
 }
@@ -304,4 +292,12 @@ export function singleMember(set: CharSet): number | undefined {
 export function isAscii(set: CharSet): boolean {
   const n = set.ranges.length
   return n === 0 || (set.ranges[n - 1] as number) <= 0x7f
+}
+
+/** Appends `[lo, hi]` to ranges built in ascending order, merging it into the last range when they touch. */
+function appendRange(out: number[], lo: number, hi: number): void {
+  const n = out.length
+  if (n > 0 && lo <= (out[n - 1] as number) + 1) {
+    if (hi > (out[n - 1] as number)) out[n - 1] = hi
+  } else out.push(lo, hi)
 }
