@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http'
+import type { IncomingHttpHeaders } from 'node:http'
 
 /**
  * Hop-by-hop fields (RFC 9110 §7.6.1): they describe one connection, so a proxy must not forward
@@ -7,27 +7,31 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http'
  */
 export const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade'])
 
+/** Adds the names a `Connection` header value lists, lower-cased, to `out`. */
+function addConnectionOptions(value: string, out: Set<string>): void {
+  for (const token of value.split(',')) out.add(token.trim().toLowerCase())
+}
+
 /** The names a `Connection` header lists, lower-cased. */
 function connectionOptions(value: string | string[] | undefined): Set<string> {
   const out = new Set<string>()
   if (value === undefined) return out
-  for (const line of Array.isArray(value) ? value : [value]) for (const token of line.split(',')) out.add(token.trim().toLowerCase())
+  for (const line of Array.isArray(value) ? value : [value]) addConnectionOptions(line, out)
   return out
 }
 
-/** The end-to-end headers of a message as [name, value] pairs, from Node's raw header list. */
-export function endToEnd(rawHeaders: readonly string[], connection: string | string[] | undefined, skip?: ReadonlySet<string>): [string, string][] {
+/** The end-to-end headers of a message as a flat name/value list, from Node's raw header list. */
+export function endToEnd(rawHeaders: readonly string[], connection: string | string[] | undefined, skip?: ReadonlySet<string>): string[] {
   const named = connectionOptions(connection)
-  const out: [string, string][] = []
+  const out: string[] = []
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] as string
     const lower = name.toLowerCase()
     if (HOP_BY_HOP.has(lower) || named.has(lower) || skip?.has(lower) === true) continue
-    out.push([name, rawHeaders[i + 1] as string])
+    out.push(name, rawHeaders[i + 1] as string)
   }
   return out
 }
-
 /** What the proxy knows about the client side of a request, for the X-Forwarded-* headers. */
 export interface ForwardedInfo {
   readonly clientIp: string
@@ -48,43 +52,60 @@ export interface ForwardedInfo {
  * Headers the proxy sets itself; incoming values are replaced (no trusted_ips: clients are not
  * trusted). `expect` is dropped because this hop already answered `100-continue`.
  */
-const SET_BY_PROXY = new Set(['expect', 'host', 'x-real-ip', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'x-forwarded-path', 'x-forwarded-prefix'])
+const SET_BY_PROXY_OR_VIA = new Set(['via', 'expect', 'host', 'x-real-ip', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'x-forwarded-path', 'x-forwarded-prefix'])
 
 /**
  * The upstream request headers, as Kong builds them: end-to-end headers, `Host` as decided by
  * preserve_host, `X-Real-IP`, `X-Forwarded-For` (the client's chain plus the client address),
  * `X-Forwarded-Proto/Host/Port/Path/Prefix`, and `Via` with this hop appended.
  */
-export function upstreamHeaders(incoming: IncomingHttpHeaders, rawHeaders: readonly string[], host: string, info: ForwardedInfo, upgrade: string | undefined): [string, string][] {
-  const headers = endToEnd(rawHeaders, incoming.connection, SET_BY_PROXY)
-  headers.push(['host', host])
-  headers.push(['x-real-ip', info.clientIp])
+export function upstreamHeaders(incoming: IncomingHttpHeaders, rawHeaders: readonly string[], host: string, info: ForwardedInfo, upgrade: string | undefined): string[] {
+  const headers = endToEnd(rawHeaders, incoming.connection, SET_BY_PROXY_OR_VIA)
   const chain = incoming['x-forwarded-for']
-  headers.push(['x-forwarded-for', chain === undefined || chain === '' ? info.clientIp : `${chain}, ${info.clientIp}`])
-  headers.push(['x-forwarded-proto', info.proto])
-  headers.push(['x-forwarded-host', info.host])
-  headers.push(['x-forwarded-port', String(info.port)])
-  headers.push(['x-forwarded-path', info.path])
-  if (info.prefix !== undefined) headers.push(['x-forwarded-prefix', info.prefix])
   const via = incoming.via
+  headers.push(
+    'host', host,
+    'x-real-ip', info.clientIp,
+    'x-forwarded-for', chain === undefined || chain === '' ? info.clientIp : `${chain}, ${info.clientIp}`,
+    'x-forwarded-proto', info.proto,
+    'x-forwarded-host', info.host,
+    'x-forwarded-port', String(info.port),
+    'x-forwarded-path', info.path,
+  )
+  if (info.prefix !== undefined) headers.push('x-forwarded-prefix', info.prefix)
   // Replace any client-sent Via with the chain plus this hop (RFC 9110 §7.6.3).
-  const withoutVia = headers.filter(([name]) => name.toLowerCase() !== 'via')
-  withoutVia.push(['via', via === undefined || via === '' ? info.via : `${via}, ${info.via}`])
-  if (upgrade !== undefined) withoutVia.push(['connection', 'upgrade'], ['upgrade', upgrade])
-  return withoutVia
+  headers.push('via', via === undefined || via === '' ? info.via : `${via}, ${info.via}`)
+  if (upgrade !== undefined) headers.push('connection', 'upgrade', 'upgrade', upgrade)
+  return headers
 }
 
-/** The response headers sent to the client: upstream's end-to-end headers plus `Via` and latency headers. */
-export function downstreamHeaders(upstream: Record<string, string | string[] | undefined>, extra: OutgoingHttpHeaders): OutgoingHttpHeaders {
-  const named = connectionOptions(upstream['connection'])
-  const out: OutgoingHttpHeaders = {}
-  for (const [name, value] of Object.entries(upstream)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name)) continue
-    out[name] = value
+/**
+ * The response headers sent to the client as a flat name/value list (what `writeHead` takes, with
+ * repeated fields such as Set-Cookie kept apart): the upstream's end-to-end headers from undici's
+ * raw list, then `extra`; a `via` in `extra` is appended to the upstream's Via.
+ */
+export function downstreamHeaders(raw: readonly Buffer[], extra: readonly string[]): string[] {
+  const names: string[] = []
+  let named: Set<string> | undefined
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = (raw[i] as Buffer).toString('latin1')
+    names.push(name)
+    if (name.length === 10 && name.toLowerCase() === 'connection') addConnectionOptions((raw[i + 1] as Buffer).toString('latin1'), (named ??= new Set()))
   }
-  const via = out['via']
-  const hop = extra['via']
-  for (const [name, value] of Object.entries(extra)) if (value !== undefined) out[name] = value
-  if (typeof via === 'string' && typeof hop === 'string') out['via'] = `${via}, ${hop}`
+  const out: string[] = []
+  let viaAt = -1
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = names[i / 2] as string
+    const lower = name.toLowerCase()
+    if (HOP_BY_HOP.has(lower) || named?.has(lower) === true) continue
+    if (lower === 'via') viaAt = out.length
+    out.push(name, (raw[i + 1] as Buffer).toString('latin1'))
+  }
+  for (let i = 0; i < extra.length; i += 2) {
+    const name = extra[i] as string
+    const value = extra[i + 1] as string
+    if (name === 'via' && viaAt >= 0) out[viaAt + 1] = `${out[viaAt + 1] as string}, ${value}`
+    else out.push(name, value)
+  }
   return out
 }

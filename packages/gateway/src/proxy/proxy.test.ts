@@ -12,6 +12,8 @@ let gw: InProcessGateway
 let alpha: TestServer
 let beta: TestServer
 let slow: TestServer
+let flaky: TestServer
+const flakyAttempts: string[] = []
 let streaming: TestServer
 let certs: { path: string; cleanup: () => void }
 let secureUpstream: Server
@@ -38,6 +40,12 @@ beforeAll(async () => {
   alpha = await startUpstream('alpha')
   beta = await startUpstream('beta')
   slow = await startUpstream('slow', () => {})
+  // Hangs on every first attempt of a request, answers the retry.
+  flaky = await startUpstream('flaky', (request, response) => {
+    flakyAttempts.push(request.method ?? '')
+    if (flakyAttempts.length % 2 === 1) return
+    response.end(`answered attempt ${flakyAttempts.length}`)
+  })
   streaming = await startUpstream('streaming', (request, response) => {
     if (request.url === '/body') {
       const hash = createHash('sha256')
@@ -64,6 +72,8 @@ beforeAll(async () => {
   await call('POST', '/services', { name: 'beta', url: `http://127.0.0.1:${beta.port}` })
   await call('POST', '/services', { name: 'down', url: 'http://127.0.0.1:1', retries: 0 })
   await call('POST', '/services', { name: 'slow', url: `http://127.0.0.1:${slow.port}`, read_timeout: 300, retries: 0 })
+  await call('POST', '/services', { name: 'flaky', url: `http://127.0.0.1:${flaky.port}`, read_timeout: 200, retries: 1 })
+  await call('POST', '/services/flaky/routes', { expression: 'http.path == "/flaky"' })
   await call('POST', '/services', { name: 'streaming', url: `http://127.0.0.1:${streaming.port}` })
   await call('POST', '/services/alpha/routes', { name: 'alpha-prefix', expression: 'http.path ^= "/alpha"' })
   await call('POST', '/services/beta/routes', { name: 'beta-trad', paths: ['/beta'], strip_path: false, preserve_host: true })
@@ -79,7 +89,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gw.close()
-  await Promise.all([alpha, beta, slow, streaming].map((s) => s.close()))
+  await Promise.all([alpha, beta, slow, flaky, streaming].map((s) => s.close()))
   secureUpstream.closeAllConnections()
   secureUpstream.close()
   certs.cleanup()
@@ -175,6 +185,18 @@ describe('errors', () => {
     expect(timeout.status).toBe(504)
     expect(((await timeout.json()) as { message: string }).message).toBe('The upstream server is timing out')
     expect(Date.now() - started).toBeLessThan(5000)
+  })
+
+  it('retries a timed-out GET on a new connection, never a timed-out POST', async () => {
+    flakyAttempts.length = 0
+    const get = await fetch(`${gw.proxy}/flaky`)
+    expect(get.status).toBe(200)
+    expect(await get.text()).toBe('answered attempt 2')
+    expect(flakyAttempts).toEqual(['GET', 'GET'])
+    flakyAttempts.length = 0
+    const post = await fetch(`${gw.proxy}/flaky`, { method: 'POST' })
+    expect(post.status).toBe(504)
+    expect(flakyAttempts).toEqual(['POST'])
   })
 
   it('answers 426 for an https-only route reached over http, and 503 without a service', async () => {

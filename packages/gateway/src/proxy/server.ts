@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream'
 import type { TLSSocket } from 'node:tls'
 import type { RequestLike } from '@switchyard/http'
 import { VERSION } from '../admin/server.ts'
-import { errorBody, GATEWAY_ERRORS, GatewayError, type GatewayErrorCode } from '../errors.ts'
+import { errorBody, GATEWAY_ERRORS, type GatewayErrorCode } from '../errors.ts'
 import type { Upstreams } from './forward.ts'
 import { upstreamHeaders } from './headers.ts'
 import type { Resolution, Resolver } from './resolve.ts'
@@ -197,14 +197,11 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
     const service = resolution.service
     const { host, port } = forwardedHostPort(request)
     const headers = upstreamHeaders(request.headers, request.rawHeaders, resolution.host, { clientIp, proto: scheme, host, port, path: (request.url ?? '/').split('?')[0] ?? '/', prefix: resolution.prefix, via: VIA }, undefined)
-    headers.push([REQUEST_ID_HEADER, requestId])
-    options.upstreams
-      .forward(request, response, { service, method: request.method ?? 'GET', path: resolution.path, headers }, { via: VIA, [REQUEST_ID_HEADER]: requestId })
-      .then((outcome) => finish(outcome.status, resolution, outcome.upstreamLatency))
-      .catch((error: unknown) => {
-        const code = error instanceof GatewayError ? error.code : 'internal'
-        finish(sendError(response, code, requestId), resolution, undefined)
-      })
+    headers.push(REQUEST_ID_HEADER, requestId)
+    options.upstreams.forward(request, response, { service, method: request.method ?? 'GET', path: resolution.path, headers }, ['via', VIA, REQUEST_ID_HEADER, requestId], (error, outcome) => {
+      if (error === undefined) finish(outcome.status, resolution, outcome.upstreamLatency)
+      else finish(sendError(response, error.code, requestId), resolution, undefined)
+    })
   }
 
   const handleUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -217,7 +214,7 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
     const { host, port } = forwardedHostPort(request)
     const upgrade = request.headers.upgrade ?? 'websocket'
     const headers = upstreamHeaders(request.headers, request.rawHeaders, resolution.host, { clientIp: clientAddress(request.socket), proto: scheme, host, port, path: (request.url ?? '/').split('?')[0] ?? '/', prefix: resolution.prefix, via: VIA }, upgrade)
-    headers.push([REQUEST_ID_HEADER, requestId])
+    headers.push(REQUEST_ID_HEADER, requestId)
     options.upstreams.upgrade(socket, head, { service, method: request.method ?? 'GET', path: resolution.path, headers }, (error) => rawError(socket, error.code, requestId))
   }
 
