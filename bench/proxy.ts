@@ -1,5 +1,5 @@
-// `npm run bench:proxy -- [--duration S] [--connections N] [--json FILE]`
-// Measures, in one run on loopback with autocannon: requests/s and p50/p99 latency straight to an
+// `npm run bench:proxy -- [--duration S] [--connections N] [--tool wrk|autocannon] [--json FILE]`
+// Measures, in one run on loopback with wrk (autocannon when wrk is not installed): requests/s and p50/p99 latency straight to an
 // upstream, through nginx (proxy_pass with keep-alive upstreams: the anchor), and through the
 // Switchyard gateway with 1 route and with the 10k-route gateway-mix workload (1 worker and
 // --workers 2). Prints each figure and its ratio to nginx. The upstream is an nginx that answers
@@ -26,6 +26,7 @@ const UPSTREAM_PORT = 18_090
 const NGINX_PORT = 18_091
 const GATEWAY_PORT = 18_092
 const ADMIN_PORT = 18_093
+const BARE_PORT = 18_094
 
 const work = mkdtempSync(join(tmpdir(), 'switchyard-bench-'))
 const children: ChildProcess[] = []
@@ -91,13 +92,59 @@ interface Row {
 
 type Requests = { method: string; path: string; headers: Record<string, string> }[]
 
+/** wrk (Debian) when installed: written in C, it leaves more of a small machine to the proxies under test. */
+const TOOL = option('--tool', spawnSync('wrk', ['--version']).error === undefined ? 'wrk' : 'autocannon')
+
+interface LoadResult {
+  readonly rps: number
+  readonly p50: number
+  readonly p99: number
+  readonly non2xx: number
+  readonly errors: number
+}
+
+/** A wrk script that sends the requests in turn and prints the figures as JSON (latency in ms). */
+function wrkScript(requests: Requests | undefined): string {
+  const quote = (text: string): string => JSON.stringify(text)
+  const lines = ['local requests = {}']
+  for (const r of requests ?? []) {
+    const headers = Object.entries(r.headers).map(([name, value]) => `[${quote(name)}] = ${quote(value)}`).join(', ')
+    lines.push(`requests[#requests + 1] = wrk.format(${quote(r.method)}, ${quote(r.path)}, { ${headers} })`)
+  }
+  lines.push(
+    'local i = 0',
+    'if #requests > 0 then request = function() i = i % #requests + 1; return requests[i] end end',
+    'done = function(summary, latency)',
+    '  local e = summary.errors',
+    '  io.write(string.format("WRK_JSON {\\"requests\\": %d, \\"duration\\": %d, \\"p50\\": %f, \\"p99\\": %f, \\"non2xx\\": %d, \\"errors\\": %d}\\n", summary.requests, summary.duration, latency:percentile(50) / 1000, latency:percentile(99) / 1000, e.status, e.connect + e.read + e.write + e.timeout))',
+    'end',
+  )
+  return lines.join('\n')
+}
+
+function runWrk(url: string, duration: number, requests: Requests | undefined): LoadResult {
+  const script = join(work, `wrk-${Date.now()}.lua`)
+  writeFileSync(script, wrkScript(requests))
+  const run = spawnSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${duration}s`, '-s', script, url], { encoding: 'utf8' })
+  const line = /WRK_JSON (.*)/.exec(run.stdout)?.[1]
+  if (line === undefined) throw new Error(`wrk failed: ${run.stderr}${run.stdout}`)
+  const figures = JSON.parse(line) as { requests: number; duration: number; p50: number; p99: number; non2xx: number; errors: number }
+  return { rps: figures.requests / (figures.duration / 1e6), p50: figures.p50, p99: figures.p99, non2xx: figures.non2xx, errors: figures.errors }
+}
+
+async function runAutocannon(url: string, duration: number, requests: Requests | undefined): Promise<LoadResult> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration, ...(requests === undefined ? {} : { requests }) })
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts }
+}
+
 async function measure(scenario: string, port: number, requests?: Requests): Promise<Row> {
   const url = `http://127.0.0.1:${port}`
+  const load = (duration: number): Promise<LoadResult> => (TOOL === 'wrk' ? Promise.resolve(runWrk(url, duration, requests)) : runAutocannon(url, duration, requests))
   // A short warm-up lets the JIT and the keep-alive pools settle before the measured run.
-  await autocannon({ url, connections: CONNECTIONS, duration: 2, ...(requests === undefined ? {} : { requests }) })
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, ...(requests === undefined ? {} : { requests }) })
-  const row = { scenario, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts }
-  console.log(`  ${scenario}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms${row.non2xx > 0 ? `, ${row.non2xx} non-2xx` : ''}${row.errors > 0 ? `, ${row.errors} errors` : ''}`)
+  await load(2)
+  const row = { scenario, ...(await load(DURATION)) }
+  const ms = (value: number): string => value.toFixed(2)
+  console.log(`  ${scenario}: ${row.rps.toFixed(0)} req/s, p50 ${ms(row.p50)} ms, p99 ${ms(row.p99)} ms${row.non2xx > 0 ? `, ${row.non2xx} non-2xx` : ''}${row.errors > 0 ? `, ${row.errors} errors` : ''}`)
   return row
 }
 
@@ -122,7 +169,7 @@ function workloadConfig(): { config: string; requests: Requests } {
     const headers: Record<string, string> = { host: String(f['http.host'] ?? 'localhost') }
     const tenant = f['http.headers.x_tenant']
     if (tenant !== undefined) headers['x-tenant'] = Array.isArray(tenant) ? (tenant[0] ?? '') : tenant
-    // autocannon waits for a body after HEAD and stalls; the routes that accept HEAD accept GET too.
+    // wrk and autocannon wait for a body after HEAD and stall; the routes that accept HEAD accept GET too.
     const method = String(f['http.method'] ?? 'GET')
     return { method: method === 'HEAD' ? 'GET' : method, path: String(f['http.path'] ?? '/'), headers }
   })
@@ -136,7 +183,7 @@ async function main(): Promise<void> {
     return
   }
   const cpu = cpus()[0]?.model ?? 'unknown CPU'
-  console.log(`bench:proxy — ${cpus().length} × ${cpu}, Node ${process.version}, ${CONNECTIONS} connections, ${DURATION} s per run`)
+  console.log(`bench:proxy — ${cpus().length} × ${cpu}, Node ${process.version}, ${TOOL}, ${CONNECTIONS} connections, ${DURATION} s per run`)
   await startNginx('upstream', `server { listen 127.0.0.1:${UPSTREAM_PORT}; location / { return 200 'ok'; } }`)
   await startNginx(
     'proxy',
@@ -147,6 +194,11 @@ async function main(): Promise<void> {
   const rows: Row[] = []
   rows.push(await measure('upstream direct', UPSTREAM_PORT))
   rows.push(await measure('nginx proxy_pass', NGINX_PORT))
+  const bare = spawn(process.execPath, [join(here, 'bare-proxy.mjs'), String(BARE_PORT), String(UPSTREAM_PORT)], { stdio: 'inherit' })
+  children.push(bare)
+  await new Promise((r) => setTimeout(r, 500))
+  rows.push(await measure('bare Node proxy (http + undici, no routing)', BARE_PORT))
+  await stop(bare)
   const oneRoute = JSON.stringify({ _format_version: '3.0', services: [{ name: 'upstream', url: `http://127.0.0.1:${UPSTREAM_PORT}`, routes: [{ name: 'all', expression: 'http.path ^= "/"', strip_path: false }] }] })
   let gateway = await startGateway(oneRoute, 1)
   rows.push(await measure('switchyard, 1 route, 1 worker', GATEWAY_PORT))
@@ -164,9 +216,9 @@ async function main(): Promise<void> {
   console.log('\n| scenario | req/s | p50 ms | p99 ms | req/s vs nginx | p99 vs nginx | non-2xx |')
   console.log('|---|---:|---:|---:|---:|---:|---:|')
   for (const row of rows) {
-    console.log(`| ${row.scenario} | ${row.rps.toFixed(0)} | ${row.p50} | ${row.p99} | ${(row.rps / nginx.rps).toFixed(2)} | ${(row.p99 / Math.max(nginx.p99, 1)).toFixed(2)} | ${row.non2xx} |`)
+    console.log(`| ${row.scenario} | ${row.rps.toFixed(0)} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${(row.rps / nginx.rps).toFixed(2)} | ${(row.p99 / Math.max(nginx.p99, 1)).toFixed(2)} | ${row.non2xx} |`)
   }
-  if (JSON_OUT !== undefined) writeFileSync(JSON_OUT, JSON.stringify({ cpu, cores: cpus().length, node: process.version, connections: CONNECTIONS, duration: DURATION, rows }, null, 2))
+  if (JSON_OUT !== undefined) writeFileSync(JSON_OUT, JSON.stringify({ cpu, cores: cpus().length, node: process.version, tool: TOOL, connections: CONNECTIONS, duration: DURATION, rows }, null, 2))
 }
 
 try {

@@ -34,7 +34,8 @@ export interface UpstreamOptions {
 }
 
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'])
-const TIMEOUT_ERRORS = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT'])
+const WRITE_TIMEOUT = 'SWITCHYARD_WRITE_TIMEOUT'
+const TIMEOUT_ERRORS = new Set([WRITE_TIMEOUT, 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT'])
 /** Errors after the request may have reached the upstream; nginx retries them for idempotent methods only. */
 const SENT_ERRORS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE'])
 /** nginx's proxy_next_upstream never resends these once the request went out. */
@@ -62,6 +63,24 @@ export function retryable(error: unknown, method: string, bodyRead: boolean): bo
   if (bodyRead) return false
   const code = errorCode(error)
   return CONNECT_ERRORS.has(code) || (SENT_ERRORS.has(code) && !NON_IDEMPOTENT.has(method))
+}
+
+/**
+ * The client's request body as undici reads it, with Kong's write_timeout (nginx's
+ * proxy_send_timeout): each chunk must be taken by the upstream connection within `timeoutMs`,
+ * else `onTimeout` fires. Time spent waiting for the client does not count. Passing undici this
+ * generator rather than the request itself also keeps undici from destroying the client
+ * connection when the upstream fails, so the client still gets its 502/504.
+ */
+export async function* bodyWithWriteTimeout(request: AsyncIterable<Buffer>, timeoutMs: number, onTimeout: () => void): AsyncGenerator<Buffer, void, undefined> {
+  for await (const chunk of request) {
+    const timer = setTimeout(onTimeout, timeoutMs)
+    try {
+      yield chunk
+    } finally {
+      clearTimeout(timer)
+    }
+  }
 }
 
 function isHttps(service: Service): boolean {
@@ -100,7 +119,14 @@ class Exchange implements Dispatcher.DispatchHandler {
     const hasBody = request.headers['content-length'] !== undefined ? request.headers['content-length'] !== '0' : request.headers['transfer-encoding'] !== undefined
     this.#started = performance.now()
     const timeout = upstream.service.read_timeout
-    this.pool.dispatch({ path: upstream.path, method: upstream.method as Dispatcher.HttpMethod, headers: upstream.headers as string[], body: hasBody ? request : null, headersTimeout: timeout, bodyTimeout: timeout }, this)
+    const body = hasBody ? bodyWithWriteTimeout(request, upstream.service.write_timeout, this.#onWriteTimeout) : null
+    // undici documents AsyncIterable bodies for dispatch (docs/api/Dispatcher.md); its typings omit them.
+    const options = { path: upstream.path, method: upstream.method as Dispatcher.HttpMethod, headers: upstream.headers as string[], body, headersTimeout: timeout, bodyTimeout: timeout }
+    this.pool.dispatch(options as Dispatcher.DispatchOptions, this)
+  }
+
+  readonly #onWriteTimeout = (): void => {
+    this.#abortUpstream?.(Object.assign(new Error(`the upstream took no request body for ${this.upstream.service.write_timeout} ms (write_timeout)`), { code: WRITE_TIMEOUT }))
   }
 
   // The client went away before the exchange finished: stop the upstream side too.

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { Server } from 'node:http'
+import { request as httpRequest } from 'node:http'
 import { createServer as createHttpsServer, request as httpsRequest } from 'node:https'
 import { connect, type AddressInfo, type Socket } from 'node:net'
 import { join } from 'node:path'
@@ -13,6 +14,7 @@ let alpha: TestServer
 let beta: TestServer
 let slow: TestServer
 let flaky: TestServer
+let stuck: TestServer
 const flakyAttempts: string[] = []
 let streaming: TestServer
 let certs: { path: string; cleanup: () => void }
@@ -40,6 +42,8 @@ beforeAll(async () => {
   alpha = await startUpstream('alpha')
   beta = await startUpstream('beta')
   slow = await startUpstream('slow', () => {})
+  // Takes the request head but never reads the body.
+  stuck = await startUpstream('stuck', (request) => request.pause())
   // Hangs on every first attempt of a request, answers the retry.
   flaky = await startUpstream('flaky', (request, response) => {
     flakyAttempts.push(request.method ?? '')
@@ -74,6 +78,8 @@ beforeAll(async () => {
   await call('POST', '/services', { name: 'slow', url: `http://127.0.0.1:${slow.port}`, read_timeout: 300, retries: 0 })
   await call('POST', '/services', { name: 'flaky', url: `http://127.0.0.1:${flaky.port}`, read_timeout: 200, retries: 1 })
   await call('POST', '/services/flaky/routes', { expression: 'http.path == "/flaky"' })
+  await call('POST', '/services', { name: 'stuck', url: `http://127.0.0.1:${stuck.port}`, write_timeout: 300, retries: 0 })
+  await call('POST', '/services/stuck/routes', { expression: 'http.path == "/stuck"' })
   await call('POST', '/services', { name: 'streaming', url: `http://127.0.0.1:${streaming.port}` })
   await call('POST', '/services/alpha/routes', { name: 'alpha-prefix', expression: 'http.path ^= "/alpha"' })
   await call('POST', '/services/beta/routes', { name: 'beta-trad', paths: ['/beta'], strip_path: false, preserve_host: true })
@@ -89,7 +95,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gw.close()
-  await Promise.all([alpha, beta, slow, flaky, streaming].map((s) => s.close()))
+  await Promise.all([alpha, beta, slow, flaky, stuck, streaming].map((s) => s.close()))
   secureUpstream.closeAllConnections()
   secureUpstream.close()
   certs.cleanup()
@@ -197,6 +203,32 @@ describe('errors', () => {
     const post = await fetch(`${gw.proxy}/flaky`, { method: 'POST' })
     expect(post.status).toBe(504)
     expect(flakyAttempts).toEqual(['POST'])
+  })
+
+  it('answers 504 when the upstream stops taking the request body for write_timeout', async () => {
+    const started = Date.now()
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest(`${gw.proxy}/stuck`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' } }, (response) => {
+        response.resume()
+        resolve(response.statusCode ?? 0)
+        request.destroy()
+      })
+      request.on('error', (error) => (request.destroyed ? undefined : reject(error)))
+      const chunk = Buffer.alloc(64 * 1024, 97)
+      let sent = 0
+      // Keeps sending until the gateway answers: far more than the socket buffers between it and the upstream hold.
+      const pump = (): void => {
+        while (!request.destroyed && sent < 256 * 1024 * 1024) {
+          sent += chunk.length
+          if (!request.write(chunk)) return void request.once('drain', pump)
+        }
+      }
+      pump()
+    })
+    expect(status).toBe(504)
+    expect(Date.now() - started).toBeLessThan(10_000)
+    // The gateway keeps serving.
+    expect((await echo('/alpha')).status).toBe(200)
   })
 
   it('answers 426 for an https-only route reached over http, and 503 without a service', async () => {

@@ -200,7 +200,12 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
     headers.push(REQUEST_ID_HEADER, requestId)
     options.upstreams.forward(request, response, { service, method: request.method ?? 'GET', path: resolution.path, headers }, ['via', VIA, REQUEST_ID_HEADER, requestId], (error, outcome) => {
       if (error === undefined) finish(outcome.status, resolution, outcome.upstreamLatency)
-      else finish(sendError(response, error.code, requestId), resolution, undefined)
+      else {
+        // The body may be half read (the upstream failed mid-upload): like nginx, answer and close
+        // the connection rather than wait for or drain the rest.
+        if (!request.complete) response.shouldKeepAlive = false
+        finish(sendError(response, error.code, requestId), resolution, undefined)
+      }
     })
   }
 
