@@ -34,7 +34,7 @@ export interface IndexPlan {
 }
 
 /** Names the index structure an atom lives in, e.g. `prefix:lower:http.path` (for `describe()`). */
-export function dimensionOf(atom: Atom): string {
+export function dimensionOf(atom: Pick<Atom, 'kind' | 'field' | 'casing'>): string {
   return `${atom.kind}${atom.casing === 'as-is' ? '' : `:${atom.casing}`}:${atom.field}`
 }
 

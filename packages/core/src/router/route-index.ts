@@ -12,7 +12,6 @@ interface Bucket<R extends IndexedRoute> {
 
 /** One dimension: the field it reads, how values are cased first, and its lookup structure. */
 interface Dimension<T> {
-  readonly name: string
   readonly kind: Atom['kind']
   readonly field: string
   readonly casing: Casing
@@ -119,14 +118,14 @@ export class RouteIndex<R extends IndexedRoute> {
       out.set(name, entry)
     }
     for (const dimension of this.#primary.list) {
-      const name = dimension.name
+      const name = dimensionOf(dimension)
       add(name, dimension.index.size, 0)
       this.#forEachBucket(dimension, (bucket) => {
         add(name, 0, bucket.rest.size)
         for (const sub of bucket.sub.list) {
           let routes = 0
           sub.index.forEach((list) => (routes += list.size))
-          add(`${name} → ${sub.name}`, sub.index.size, routes)
+          add(`${name} → ${dimensionOf(sub)}`, sub.index.size, routes)
         }
       })
     }
@@ -169,7 +168,7 @@ export class RouteIndex<R extends IndexedRoute> {
     let dimension = dimensions.get(atom)
     if (dimension === undefined) {
       if (!create) return undefined
-      dimension = { name: dimensionOf(atom), kind: atom.kind, field: atom.field, casing: atom.casing, index: createDimensionIndex<T>(atom) }
+      dimension = { kind: atom.kind, field: atom.field, casing: atom.casing, index: createDimensionIndex<T>(atom) }
       dimensions.add(dimension)
     }
     return create ? dimension.index.slot(atom, make) : dimension.index.get(atom)

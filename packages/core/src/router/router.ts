@@ -45,7 +45,8 @@ export class Router implements RouterApi {
   readonly #schema: Schema
   readonly #regexes: RegexCache
   readonly #index = new RouteIndex<Entry>()
-  readonly #byId = new Map<string, Entry[]>()
+  // One entry per id almost always; an array only when an id is listed at several priorities.
+  readonly #byId = new Map<string, Entry | Entry[]>()
   readonly #fields = new FieldCounter()
   readonly #record = new MatchRecord()
   #size = 0
@@ -96,8 +97,8 @@ export class Router implements RouterApi {
   remove(id: string, priority?: bigint | number | string): boolean {
     const key = normalizeId(id)
     const exact = priority === undefined ? undefined : normalizePriority(priority)
-    const entries = this.#byId.get(key)
-    if (entries === undefined) return false
+    const entries = this.#entriesOf(key)
+    if (entries.length === 0) return false
     const keep = entries.filter((e) => exact !== undefined && e.priority !== exact)
     for (const entry of entries) {
       if (keep.includes(entry)) continue
@@ -106,7 +107,7 @@ export class Router implements RouterApi {
       this.#size--
     }
     if (keep.length === 0) this.#byId.delete(key)
-    else this.#byId.set(key, keep)
+    else this.#byId.set(key, keep.length === 1 ? (keep[0] as Entry) : keep)
     return keep.length < entries.length
   }
 
@@ -202,6 +203,11 @@ export class Router implements RouterApi {
     return [...this.#byId.values()].flat().sort(compareRoutes)
   }
 
+  #entriesOf(id: string): readonly Entry[] {
+    const found = this.#byId.get(id)
+    return found === undefined ? [] : Array.isArray(found) ? found : [found]
+  }
+
   #entry(route: PreparedRoute): Entry {
     const plan = planIndex(route.expr)
     return {
@@ -211,24 +217,26 @@ export class Router implements RouterApi {
       // Memory: the tree is dropped once planned and compiled (about 1 KB per route); explain
       // re-parses the text, which gives back the same tree (parse(print(e)) equals e).
       source: route.source ?? print(route.expr),
-      fields: route.fields,
-      placements: plan.placements,
+      // Exact-size copies: arrays built by pushing keep spare capacity for as long as the route lives.
+      fields: route.fields.slice(),
+      placements: plan.placements?.slice(),
       reason: plan.reason,
       seen: 0,
     }
   }
 
   #assertNew(route: PreparedRoute): void {
-    if (this.#byId.get(route.id)?.some((e) => e.priority === route.priority)) {
+    if (this.#entriesOf(route.id).some((e) => e.priority === route.priority)) {
       throw new RouterError(`a route with id ${route.id} and priority ${route.priority} already exists`)
     }
   }
 
   #insert(entry: Entry, deferSort: boolean): void {
     this.#index.insert(entry, entry.placements, deferSort)
-    const list = this.#byId.get(entry.id)
-    if (list === undefined) this.#byId.set(entry.id, [entry])
-    else list.push(entry)
+    const found = this.#byId.get(entry.id)
+    if (found === undefined) this.#byId.set(entry.id, entry)
+    else if (Array.isArray(found)) found.push(entry)
+    else this.#byId.set(entry.id, [found, entry])
     this.#fields.add(entry.fields)
     this.#size++
   }

@@ -8,6 +8,9 @@ export interface IndexedRoute {
   seen: number
 }
 
+/** Lists up to this length are kept at their exact size (larger ones are rare and change in place). */
+const TRIM_UP_TO = 32
+
 /** Routes kept in evaluation order (descending priority, then descending id). */
 export class SortedRoutes<R extends IndexedRoute = IndexedRoute> {
   items: R[] = []
@@ -21,6 +24,7 @@ export class SortedRoutes<R extends IndexedRoute = IndexedRoute> {
       return
     }
     this.items.splice(this.#position(route), 0, route)
+    this.#trim()
   }
 
   /** Removes a route entry; true when it was present. */
@@ -29,6 +33,7 @@ export class SortedRoutes<R extends IndexedRoute = IndexedRoute> {
     const at = this.#position(route)
     if (this.items[at] !== route) return false
     this.items.splice(at, 1)
+    this.#trim()
     return true
   }
 
@@ -44,10 +49,17 @@ export class SortedRoutes<R extends IndexedRoute = IndexedRoute> {
     if (this.#sorted) return
     this.items.sort(compareRoutes)
     this.#sorted = true
+    this.#trim()
   }
 
   get size(): number {
     return this.items.length
+  }
+
+  // Memory: a grown array keeps spare capacity (17 slots after the first push), and most lists hold
+  // one to three routes; a copy has exactly the room it needs.
+  #trim(): void {
+    if (this.items.length <= TRIM_UP_TO) this.items = this.items.slice()
   }
 
   #position(route: { readonly priority: bigint; readonly id: string }): number {

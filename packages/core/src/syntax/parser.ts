@@ -8,6 +8,7 @@ import { MAX_EXPRESSION_LENGTH, MAX_NESTING_DEPTH, MAX_PREDICATES } from './limi
 import { STRING_ESCAPES, valueOffsetToSource } from './literal-text.ts'
 import { OPERATOR_NAMES, isTransform, operators, type OperatorName, type Transform } from './operators.ts'
 import type { Token, TokenKind } from './token.ts'
+import { intern } from './intern.ts'
 
 /** Everything the parser learned about a source text, also when it failed: for editors and diagnostics. */
 export interface ParseOutcome {
@@ -403,7 +404,7 @@ class Parser {
     if (plain) {
       this.#position = close + 1
       this.#token('string', start, this.#position)
-      return { kind: 'String', value: source.slice(start + 1, close), raw: false, span: span(start, this.#position) }
+      return { kind: 'String', value: intern(source.slice(start + 1, close)), raw: false, span: span(start, this.#position) }
     }
     let value = ''
     let valid = true
@@ -604,7 +605,7 @@ class Parser {
     let i = start + 1
     while (i < source.length && isIdentChar(source.charCodeAt(i))) i++
     this.#position = i
-    return source.slice(start, i)
+    return intern(source.slice(start, i))
   }
 
   #sticky(pattern: RegExp, at: number): string | undefined {
