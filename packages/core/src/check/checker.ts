@@ -1,6 +1,5 @@
 import { diagnostic, type Diagnostic, type Result } from '../diagnostics/diagnostic.ts'
 import type { Expr, Literal, Predicate } from '../syntax/ast.ts'
-import { forEachPredicate } from '../syntax/ast.ts'
 import { operators, type LiteralType } from '../syntax/operators.ts'
 import type { Schema } from '../schema/schema.ts'
 import type { ValueType } from '../values/types.ts'
@@ -19,11 +18,38 @@ export interface CheckedExpression {
  * `lower()` on a non-String field at the transformation.
  */
 export function check(expr: Expr, schema: Schema): Result<CheckedExpression> {
-  const predicates: Predicate[] = []
-  forEachPredicate(expr, (predicate) => predicates.push(predicate))
-  const { diagnostics, fieldTypes } = checkPredicates(predicates, schema)
+  // Walks the tree directly and collects field names in a plain array: this runs for every route
+  // added, and a predicate list plus a Map per route were most of its cost.
+  const diagnostics: Diagnostic[] = []
+  const fields: string[] = []
+  const walk = (node: Expr): void => {
+    if (node.kind === 'Predicate') {
+      const type = checkPredicate(node, schema, diagnostics)
+      if (type !== undefined && !fields.includes(node.field.name)) fields.push(node.field.name)
+    } else if (node.kind === 'Not') walk(node.operand)
+    else {
+      walk(node.left)
+      walk(node.right)
+    }
+  }
+  walk(expr)
   if (diagnostics.length > 0) return { ok: false, diagnostics }
-  return { ok: true, value: { expr, fields: [...fieldTypes.keys()], fieldTypes }, diagnostics: [] }
+  return { ok: true, value: new CheckedTree(expr, fields.slice(), schema), diagnostics: NO_DIAGNOSTICS }
+}
+
+const NO_DIAGNOSTICS: readonly Diagnostic[] = Object.freeze([])
+
+/** A checked expression; the field types are looked up only when asked for. */
+class CheckedTree implements CheckedExpression {
+  constructor(
+    readonly expr: Expr,
+    readonly fields: readonly string[],
+    readonly schema: Schema,
+  ) {}
+
+  get fieldTypes(): ReadonlyMap<string, ValueType> {
+    return new Map(this.fields.map((name) => [name, this.schema.typeOf(name) as ValueType]))
+  }
 }
 
 /** Checks predicates one by one; used on the predicates of an expression that did not fully parse too. */

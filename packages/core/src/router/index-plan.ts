@@ -148,9 +148,8 @@ function alternatives(expr: Expr): Alternatives {
     case 'Predicate': {
       const atoms = atomsOf(expr)
       if (typeof atoms === 'string') return atoms
-      const out: Placement[] = []
-      for (const atom of atoms) out.push([atom])
-      return out
+      // Built with map(): arrays grown by push() keep spare capacity, and planning runs per route.
+      return atoms.map((atom): Placement => [atom])
     }
     case 'Not':
       return 'a `!(...)` group gives no condition that every match must meet'
@@ -160,8 +159,7 @@ function alternatives(expr: Expr): Alternatives {
       const right = alternatives(expr.right)
       if (typeof right === 'string') return `an \`||\` branch cannot be indexed (${right})`
       if (left.length + right.length > MAX_ALTERNATIVES) return `more than ${MAX_ALTERNATIVES} alternatives`
-      for (const r of right) left.push(r)
-      return left
+      return left.concat(right)
     }
     case 'And': {
       const left = alternatives(expr.left)
@@ -169,9 +167,8 @@ function alternatives(expr: Expr): Alternatives {
       if (typeof left === 'string') return right
       if (typeof right === 'string') return left
       if (left.length * right.length <= MAX_PRODUCT) {
-        const product: Placement[] = []
-        for (const l of left) for (const r of right) product.push(best(l, r))
-        return product
+        if (left.length === 1 && right.length === 1) return [best(left[0] as Placement, right[0] as Placement)]
+        return left.flatMap((l) => right.map((r) => best(l, r)))
       }
       return quality(left) >= quality(right) ? left : right
     }
@@ -180,15 +177,30 @@ function alternatives(expr: Expr): Alternatives {
 
 /** Keeps the two most selective atoms of two placements on distinct dimensions, the better one first. */
 function best(left: Placement, right: Placement): Placement {
-  const atoms: Atom[] = [left[0]]
-  if (left[1] !== undefined) atoms.push(left[1])
-  atoms.push(right[0])
-  if (right[1] !== undefined) atoms.push(right[1])
-  let first = atoms[0] as Atom
-  for (const atom of atoms) if (selectivity(atom) > selectivity(first)) first = atom
+  // At most four candidates, looked at in place (this runs for every `&&` of every route).
+  const a = left[0]
+  const b = left[1]
+  const c = right[0]
+  const d = right[1]
+  let first = a
+  let top = selectivity(a)
+  for (const atom of [b, c, d]) {
+    if (atom === undefined) continue
+    const score = selectivity(atom)
+    if (score > top) {
+      first = atom
+      top = score
+    }
+  }
   let second: Atom | undefined
-  for (const atom of atoms) {
-    if (!sameDimension(atom, first) && (second === undefined || selectivity(atom) > selectivity(second))) second = atom
+  let next = -Infinity
+  for (const atom of [a, b, c, d]) {
+    if (atom === undefined || sameDimension(atom, first)) continue
+    const score = selectivity(atom)
+    if (score > next) {
+      second = atom
+      next = score
+    }
   }
   return second === undefined ? [first] : [first, second]
 }
@@ -200,37 +212,43 @@ function quality(placements: readonly Placement[]): number {
   return worst - placements.length
 }
 
+function textAtom(kind: 'exact' | 'prefix' | 'suffix', field: string, casing: Casing, text: string): Atom {
+  return { kind, field, casing, text }
+}
+
+function intAtom(field: string, value: bigint): Atom {
+  return { kind: 'int', field, casing: 'as-is', text: value.toString() }
+}
+
 function atomsOf(p: Predicate): Atom[] | string {
   const field = p.field.name
   const lower = p.field.transforms.includes('lower')
   const casing: Casing = lower ? 'lower' : 'as-is'
   const value = p.value
-  const text = (kind: 'exact' | 'prefix' | 'suffix', t: string, how: Casing = casing): Atom => ({ kind, field, casing: how, text: t })
-  const int = (t: string): Atom => ({ kind: 'int', field, casing: 'as-is', text: t })
   switch (p.op) {
     case 'equals':
-      if (value.kind === 'String') return [text('exact', value.value)]
-      if (value.kind === 'Int') return [int(value.value.toString())]
+      if (value.kind === 'String') return [textAtom('exact', field, casing, value.value)]
+      if (value.kind === 'Int') return [intAtom(field, value.value)]
       if (value.kind === 'IpAddr') return [{ kind: 'ip', field, casing: 'as-is', ip: value.value }]
       return `\`${p.field.name} == <CIDR>\` is not indexed`
     case 'prefix':
-      if (value.kind === 'String' && value.value !== '') return [text('prefix', value.value)]
+      if (value.kind === 'String' && value.value !== '') return [textAtom('prefix', field, casing, value.value)]
       return 'an empty prefix matches everything'
     case 'suffix':
-      if (value.kind === 'String' && value.value !== '') return [text('suffix', value.value)]
+      if (value.kind === 'String' && value.value !== '') return [textAtom('suffix', field, casing, value.value)]
       return 'an empty suffix matches everything'
     case 'regex': {
       if (value.kind !== 'String') return 'a regex without a literal prefix after `^`'
       const prefix = literalPrefix(value.value)
       // A case-insensitive prefix beats a short exact one (`(?i)^/users` gives `/` exactly).
       const folded = lower ? undefined : foldedLiteralPrefix(value.value)
-      if (folded !== undefined && folded.length > (prefix?.length ?? 0)) return [text('prefix', folded, 'fold')]
-      if (prefix !== undefined && prefix !== '') return [text('prefix', prefix)]
+      if (folded !== undefined && folded.length > (prefix?.length ?? 0)) return [textAtom('prefix', field, 'fold', folded)]
+      if (prefix !== undefined && prefix !== '') return [textAtom('prefix', field, casing, prefix)]
       return 'a regex without a literal prefix after `^`'
     }
     case 'in':
       if (value.kind === 'IpCidr') return [{ kind: 'cidr', field, casing: 'as-is', cidr: value.value }]
-      if (value.kind === 'Set') return value.elements.map((e) => (e.kind === 'Int' ? int(e.value.toString()) : text('exact', e.value)))
+      if (value.kind === 'Set') return value.elements.map((e) => (e.kind === 'Int' ? intAtom(field, e.value) : textAtom('exact', field, casing, e.value)))
       return '`in` without a CIDR or list'
     default:
       return `\`${p.op === 'notEquals' ? '!=' : p.op === 'notIn' ? 'not in' : p.op}\` predicates say nothing about which value is present`

@@ -217,8 +217,8 @@ export class Router implements RouterApi {
       // Memory: the tree is dropped once planned and compiled (about 1 KB per route); explain
       // re-parses the text, which gives back the same tree (parse(print(e)) equals e).
       source: route.source ?? print(route.expr),
-      // Exact-size copies: arrays built by pushing keep spare capacity for as long as the route lives.
-      fields: route.fields.slice(),
+      fields: route.fields,
+      // An exact-size copy: arrays built by pushing keep spare capacity for as long as the route lives.
       placements: plan.placements?.slice(),
       reason: plan.reason,
       seen: 0,

@@ -5,12 +5,14 @@
  * limit; past the bound, strings are simply not shared.
  */
 const MAX_ENTRIES = 8192
-const MAX_LENGTH = 32
 const table = new Map<string, string>()
 
-/** The shared instance of `text` when it is short enough to be worth sharing. */
-export function intern(text: string): string {
-  if (text.length > MAX_LENGTH) return text
+/**
+ * The shared instance of `text` when it is at most `maxLength` long. Callers pass a small bound for
+ * literal values: long ones (paths, hosts) rarely repeat, and tracking them costs time for nothing.
+ */
+export function intern(text: string, maxLength: number): string {
+  if (text.length > maxLength) return text
   const shared = table.get(text)
   if (shared !== undefined) return shared
   if (table.size < MAX_ENTRIES) table.set(text, text)

@@ -10,6 +10,10 @@ import { OPERATOR_NAMES, isTransform, operators, type OperatorName, type Transfo
 import type { Token, TokenKind } from './token.ts'
 import { intern } from './intern.ts'
 
+// Field names repeat in every route; short literals (methods, tenants) often do. See intern.ts.
+const SHARED_NAME_LENGTH = 64
+const SHARED_LITERAL_LENGTH = 12
+
 /** Everything the parser learned about a source text, also when it failed: for editors and diagnostics. */
 export interface ParseOutcome {
   /** The tree, present only when there were no errors. */
@@ -118,9 +122,9 @@ class Parser {
 
   // expression = or_chain , { "&&" , or_chain }     (&& is the loosest operator)
   #parseAnd(): Parsed {
-    const first = this.#parseOr()
-    let left = first.expr
-    const bareOrs: Expr[] = first.bareOr && first.expr !== BROKEN ? [first.expr] : []
+    let left = this.#parseOr()
+    // `a || b` groups that appear unparenthesised; warned about only when `&&` joins them to more.
+    let bareOrs: Expr[] | undefined = this.#lastWasBareOr && left !== BROKEN ? [left] : undefined
     let chained = false
     for (;;) {
       this.#skipWhitespace()
@@ -129,15 +133,18 @@ class Parser {
       this.#token('logical', this.#position, this.#position + 2)
       this.#position += 2
       const next = this.#parseOr()
-      if (next.bareOr && next.expr !== BROKEN) bareOrs.push(next.expr)
-      left = left === BROKEN || next.expr === BROKEN ? BROKEN : { kind: 'And', left, right: next.expr, span: cover(left.span, next.expr.span) }
+      if (this.#lastWasBareOr && next !== BROKEN) (bareOrs ??= []).push(next)
+      left = left === BROKEN || next === BROKEN ? BROKEN : { kind: 'And', left, right: next, span: cover(left.span, next.span) }
     }
-    if (chained) for (const or of bareOrs) this.#warnMixed(or)
+    if (chained && bareOrs !== undefined) for (const or of bareOrs) this.#warnMixed(or)
     return left
   }
 
+  /** Set by #parseOr: whether the chain it just parsed had a top-level `||` (read right after the call). */
+  #lastWasBareOr = false
+
   // or_chain = term , { "||" , term }     (|| binds tighter than &&)
-  #parseOr(): { expr: Parsed; bareOr: boolean } {
+  #parseOr(): Parsed {
     let left = this.#parseTerm()
     let bareOr = false
     for (;;) {
@@ -149,7 +156,8 @@ class Parser {
       const right = this.#parseTerm()
       left = left === BROKEN || right === BROKEN ? BROKEN : { kind: 'Or', left, right, span: cover(left.span, right.span) }
     }
-    return { expr: left, bareOr }
+    this.#lastWasBareOr = bareOr
+    return left
   }
 
   #warnMixed(or: Expr): void {
@@ -252,7 +260,8 @@ class Parser {
     const value = this.#parseRhs(op.name)
     if (value === undefined) return this.#recover()
     const predicate: Predicate = { kind: 'Predicate', field, op: op.name, opSpan: op.span, value, span: span(start, this.#position) }
-    this.#parsedPredicates.push(predicate)
+    // Only parseDetailed reports them (for checking what parsed when the whole did not).
+    if (this.#withTokens) this.#parsedPredicates.push(predicate)
     return predicate
   }
 
@@ -404,7 +413,7 @@ class Parser {
     if (plain) {
       this.#position = close + 1
       this.#token('string', start, this.#position)
-      return { kind: 'String', value: intern(source.slice(start + 1, close)), raw: false, span: span(start, this.#position) }
+      return { kind: 'String', value: intern(source.slice(start + 1, close), SHARED_LITERAL_LENGTH), raw: false, span: span(start, this.#position) }
     }
     let value = ''
     let valid = true
@@ -605,7 +614,7 @@ class Parser {
     let i = start + 1
     while (i < source.length && isIdentChar(source.charCodeAt(i))) i++
     this.#position = i
-    return intern(source.slice(start, i))
+    return intern(source.slice(start, i), SHARED_NAME_LENGTH)
   }
 
   #sticky(pattern: RegExp, at: number): string | undefined {
