@@ -33,34 +33,43 @@ export function compileExpr(expr: Expr, options: CompileOptions): Matcher {
 
 /** Left-deep chains (`a && b && c`) become one list, so long chains do not nest closures deeply. */
 function flatten(expr: Expr, kind: 'And' | 'Or'): Expr[] {
-  const out: Expr[] = []
+  let depth = 0
   let node: Expr = expr
-  const rights: Expr[] = []
   while (node.kind === kind) {
-    rights.push(node.right)
+    depth++
     node = node.left
   }
-  out.push(node)
-  for (let i = rights.length - 1; i >= 0; i--) out.push(rights[i] as Expr)
+  // Filled from the right end: an exact-size array, no intermediate lists (this runs for every route).
+  const out = new Array<Expr>(depth + 1)
+  node = expr
+  for (let i = depth; i > 0; i--) {
+    const chain = node as Expr & { left: Expr; right: Expr }
+    out[i] = chain.right
+    node = chain.left
+  }
+  out[0] = node
   return out
 }
 
 function every(terms: readonly Matcher[]): Matcher {
-  if (terms.length === 2) {
-    const [a, b] = terms as [Matcher, Matcher]
-    return (context, record) => a(context, record) && b(context, record)
-  }
+  if (terms.length === 2) return both(terms[0] as Matcher, terms[1] as Matcher)
   return (context, record) => {
     for (let i = 0; i < terms.length; i++) if (!(terms[i] as Matcher)(context, record)) return false
     return true
   }
 }
 
+// Separate functions, so the closure's context holds only the two matchers and not the list.
+function both(a: Matcher, b: Matcher): Matcher {
+  return (context, record) => a(context, record) && b(context, record)
+}
+
+function either(a: Matcher, b: Matcher): Matcher {
+  return (context, record) => a(context, record) || b(context, record)
+}
+
 function some(terms: readonly Matcher[]): Matcher {
-  if (terms.length === 2) {
-    const [a, b] = terms as [Matcher, Matcher]
-    return (context, record) => a(context, record) || b(context, record)
-  }
+  if (terms.length === 2) return either(terms[0] as Matcher, terms[1] as Matcher)
   return (context, record) => {
     for (let i = 0; i < terms.length; i++) if ((terms[i] as Matcher)(context, record)) return true
     return false

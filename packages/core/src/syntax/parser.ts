@@ -13,6 +13,7 @@ import { intern } from './intern.ts'
 // Field names repeat in every route; short literals (methods, tenants) often do. See intern.ts.
 const SHARED_NAME_LENGTH = 64
 const SHARED_LITERAL_LENGTH = 12
+const NO_TRANSFORMS: readonly Transform[] = Object.freeze([])
 
 /** Everything the parser learned about a source text, also when it failed: for editors and diagnostics. */
 export interface ParseOutcome {
@@ -275,7 +276,7 @@ class Parser {
     if (this.#source[this.#position] !== '(') {
       this.#position = afterName
       this.#token('field', start, afterName)
-      return { name, transforms: [], nameSpan, span: nameSpan }
+      return { name, transforms: NO_TRANSFORMS, nameSpan, span: nameSpan }
     }
     this.#token('transform', start, afterName)
     let transform: Transform | undefined
@@ -310,9 +311,9 @@ class Parser {
 
   #parseOperator(): { name: OperatorName; span: Span } | undefined {
     const start = this.#position
-    const rest = this.#source.slice(start, start + 12)
-    if (rest.startsWith('not') && !rest.startsWith('not in')) {
-      const spelled = /^not\s*in/.exec(rest)
+    const source = this.#source
+    if (source.startsWith('not', start) && !source.startsWith('not in', start)) {
+      const spelled = /^not\s*in/.exec(source.slice(start, start + 12))
       if (spelled !== null) {
         this.#error(
           'invalid-not-in',
@@ -325,12 +326,13 @@ class Parser {
     }
     for (const name of OPERATOR_NAMES) {
       const symbol = operators[name].symbol
-      if (rest.startsWith(symbol) && !rest.startsWith('===')) {
+      if (source.startsWith(symbol, start) && !source.startsWith('===', start)) {
         this.#token('operator', start, start + symbol.length)
         this.#position += symbol.length
         return { name, span: span(start, start + symbol.length) }
       }
     }
+    const rest = source.slice(start, start + 12)
     const mistaken = MISTAKEN_OPERATORS.find(([symbol]) => rest.startsWith(symbol))
     const word = /^[A-Za-z]+|^\S/.exec(rest)?.[0] ?? ''
     this.#error(

@@ -71,8 +71,13 @@ function sortAndMerge(pairs: readonly number[]): number[] {
 
 /** The set holding one code point. */
 export function setOf(cp: number): CharSet {
+  if (cp < ASCII_SINGLETONS.length) return ASCII_SINGLETONS[cp] as CharSet
   return { ranges: [cp, cp] }
 }
+
+// Sets are immutable, so the one-character ASCII sets (every literal character of most route
+// regexes) are shared instead of built per character per pattern.
+const ASCII_SINGLETONS: readonly CharSet[] = Array.from({ length: 128 }, (_, cp) => ({ ranges: [cp, cp] }))
 
 /** Union of two sets. */
 export function union(a: CharSet, b: CharSet): CharSet {

@@ -55,6 +55,9 @@ const ASCII_PERL: Record<PerlKind, readonly number[]> = {
   word: [0x30, 0x39, 0x41, 0x5a, 0x5f, 0x5f, 0x61, 0x7a],
 }
 
+// HIR nodes are immutable too: a plain ASCII literal lowers to one shared node per character.
+const ASCII_LITERALS: readonly Hir[] = Array.from({ length: 128 }, (_, cp): Hir => ({ k: 'set', set: setOf(cp) }))
+
 class Lowerer {
   private flags: Flags = { i: false, m: false, s: false, R: false, U: false, u: true }
 
@@ -73,8 +76,10 @@ class Lowerer {
       case 'flags':
         this.apply(ast.items)
         return { k: 'empty' }
-      case 'literal':
-        return { k: 'set', set: this.literal(ast) }
+      case 'literal': {
+        const set = this.literal(ast)
+        return ast.cp < ASCII_LITERALS.length && set === setOf(ast.cp) ? (ASCII_LITERALS[ast.cp] as Hir) : { k: 'set', set }
+      }
       case 'dot':
         return { k: 'set', set: this.dot(ast.span) }
       case 'assertion':

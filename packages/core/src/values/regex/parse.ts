@@ -743,39 +743,42 @@ function escapeHint(c: string): string | undefined {
 
 /** Rust's NestLimiter: depth counts groups, repetitions, concatenations, alternations and classes. */
 function checkNesting(root: Ast): void {
-  type Frame = { node: Ast | ClassItem | ClassSet; depth: number }
-  const stack: Frame[] = [{ node: root, depth: 0 }]
-  while (stack.length > 0) {
-    const { node, depth } = stack.pop() as Frame
-    let d = depth
+  type Node = Ast | ClassItem | ClassSet
+  // Two parallel stacks rather than a frame object and a child list per node: this runs for every
+  // regex of every route added.
+  const nodes: Node[] = [root]
+  const depths: number[] = [0]
+  while (nodes.length > 0) {
+    const node = nodes.pop() as Node
+    let d = depths.pop() as number
     let span: ReSpan | undefined
-    const children: (Ast | ClassItem | ClassSet)[] = []
+    const base = nodes.length
     switch (node.kind) {
       case 'repetition':
       case 'group':
         span = node.span
-        children.push(node.sub)
+        nodes.push(node.sub)
         break
       case 'concat':
       case 'alternation':
         span = node.span
-        children.push(...node.subs)
+        for (const sub of node.subs) nodes.push(sub)
         break
       case 'bracketed':
         span = node.span
-        children.push(node.set)
+        nodes.push(node.set)
         break
       case 'union':
         // Rust's empty union is an `Empty` item, which does not count as a level.
         if (node.items.length >= 2) span = node.span
-        children.push(...node.items)
+        for (const item of node.items) nodes.push(item)
         break
       case 'op':
         span = node.span
-        children.push(node.lhs, node.rhs)
+        nodes.push(node.lhs, node.rhs)
         break
       case 'item':
-        children.push(node.item)
+        nodes.push(node.item)
         break
       default:
         break
@@ -784,7 +787,8 @@ function checkNesting(root: Ast): void {
       d += 1
       if (d > NEST_LIMIT) fail(MESSAGES.nestLimit, span, HINTS.nestLimit)
     }
-    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i] as Ast, depth: d })
+    // Order does not matter for a depth check, so children stay in the order they were pushed.
+    for (let i = base; i < nodes.length; i++) depths.push(d)
   }
 }
 
