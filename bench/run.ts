@@ -53,7 +53,10 @@ interface Row {
   updateUs: { median: number; p99: number }
   heapMB: number
   heapBytesPerRoute: number
+  /** Peak resident size of the memory probe (reads the routes, builds once). */
   peakRssMB: number
+  /** Peak resident size of the measuring process (also requests, repeated builds, linear reference). */
+  processPeakRssMB: number
   rssGrowthMB: number
   residual: number
   mismatches: number
@@ -71,11 +74,14 @@ for (const size of sizes) {
       console.log(`skipping ${name}-${size}: no workload file`)
       continue
     }
-    const output = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', measureScript, routes, requests, withLinear ? 'linear' : ''], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 24,
-    })
-    const row = { workload: name, size, ...(JSON.parse(output.trim().split('\n').pop() as string) as Omit<Row, 'workload' | 'size'>) }
+    const run = (mode: string): unknown => {
+      const output = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', measureScript, routes, requests, mode], { encoding: 'utf8', maxBuffer: 1 << 24 })
+      return JSON.parse(output.trim().split('\n').pop() as string)
+    }
+    // Memory first, in its own process that only builds the router; then everything else.
+    const memory = run('memory') as Pick<Row, 'heapMB' | 'heapBytesPerRoute' | 'rssGrowthMB' | 'peakRssMB'>
+    const measured = run(withLinear ? 'linear' : '') as Omit<Row, 'workload' | 'size' | 'peakRssMB'>
+    const row: Row = { workload: name, size, ...measured, ...memory }
     rows.push(row)
     printRow(row)
   }
@@ -91,14 +97,14 @@ function ratio(a: number | null | undefined, b: number | null | undefined): stri
 
 function printRow(r: Row): void {
   if (!headerPrinted) {
-    console.log('| workload | size | build ms | bulk ms | hi | lo | miss | update µs (median / p99) | heap MB (B/route) | RSS growth MB | peak RSS MB | residual | linear hi / lo / miss | speedup hi / lo / miss | find-my-way hi / lo / miss | mismatches |')
+    console.log('| workload | size | build ms | bulk ms | hi | lo | miss | update µs (median / p99) | heap MB (B/route) | RSS growth MB | peak RSS MB (probe / bench) | residual | linear hi / lo / miss | speedup hi / lo / miss | find-my-way hi / lo / miss | mismatches |')
     console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---:|')
     headerPrinted = true
   }
   const l = r.linear?.matchNs
   const f = r.findMyWayNs
   console.log(
-    `| ${r.workload} | ${r.size} | ${r.buildMs} | ${r.bulkMs} | ${fmt(r.matchNs['hi'])} | ${fmt(r.matchNs['lo'])} | ${fmt(r.matchNs['miss'])} | ${r.updateUs.median} / ${r.updateUs.p99} | ${r.heapMB} (${r.heapBytesPerRoute}) | ${r.rssGrowthMB} | ${r.peakRssMB} | ${r.residual} | ` +
+    `| ${r.workload} | ${r.size} | ${r.buildMs} | ${r.bulkMs} | ${fmt(r.matchNs['hi'])} | ${fmt(r.matchNs['lo'])} | ${fmt(r.matchNs['miss'])} | ${r.updateUs.median} / ${r.updateUs.p99} | ${r.heapMB} (${r.heapBytesPerRoute}) | ${r.rssGrowthMB} | ${r.peakRssMB} / ${r.processPeakRssMB} | ${r.residual} | ` +
       `${l ? `${fmt(l['hi'])} / ${fmt(l['lo'])} / ${fmt(l['miss'])}` : '–'} | ${l ? `${ratio(r.matchNs['hi'], l['hi'])} / ${ratio(r.matchNs['lo'], l['lo'])} / ${ratio(r.matchNs['miss'], l['miss'])}` : '–'} | ` +
       `${f ? `${fmt(f['hi'])} / ${fmt(f['lo'])} / ${fmt(f['miss'])}` : '–'} | ${r.mismatches + (r.linear?.mismatches ?? 0)} |`,
   )
@@ -116,6 +122,7 @@ if (jsonOut !== undefined) {
         updateUs: r.updateUs,
         heapMB: r.heapMB,
         peakRssMB: r.peakRssMB,
+        processPeakRssMB: r.processPeakRssMB,
         linearMatchNs: r.linear?.matchNs ?? null,
         mismatches: r.mismatches + (r.linear?.mismatches ?? 0),
       })),
