@@ -6,6 +6,7 @@
 // 200 itself, so it costs as little CPU as possible on a small machine.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { connect } from 'node:net'
 import { cpus, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -73,6 +74,20 @@ function startGateway(config: string, workers: number): Promise<ChildProcess> {
     })
     child.once('exit', (code) => reject(new Error(`gateway exited with ${String(code)}:\n${output}`)))
   })
+}
+
+/** Resolves once something accepts connections on the port (fails after 10 s). */
+async function waitForPort(port: number): Promise<void> {
+  const deadline = Date.now() + 10_000
+  for (;;) {
+    const open = await new Promise<boolean>((done) => {
+      const socket = connect(port, '127.0.0.1', () => (socket.destroy(), done(true)))
+      socket.on('error', () => done(false))
+    })
+    if (open) return
+    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -196,7 +211,7 @@ async function main(): Promise<void> {
   rows.push(await measure('nginx proxy_pass', NGINX_PORT))
   const bare = spawn(process.execPath, [join(here, 'bare-proxy.mjs'), String(BARE_PORT), String(UPSTREAM_PORT)], { stdio: 'inherit' })
   children.push(bare)
-  await new Promise((r) => setTimeout(r, 500))
+  await waitForPort(BARE_PORT)
   rows.push(await measure('bare Node proxy (http + undici, no routing)', BARE_PORT))
   await stop(bare)
   const oneRoute = JSON.stringify({ _format_version: '3.0', services: [{ name: 'upstream', url: `http://127.0.0.1:${UPSTREAM_PORT}`, routes: [{ name: 'all', expression: 'http.path ^= "/"', strip_path: false }] }] })
