@@ -181,8 +181,18 @@ class RadixIndex<T> implements DimensionIndex<T> {
     return this.#size
   }
 
+  // Removing a route looks its key up several times in a row (find, then prune): the last
+  // reversal is kept rather than redone.
+  #lastText = ''
+  #lastKey = ''
+
   #key(text: string): string {
-    return this.#reverse ? reverseUnits(text) : text
+    if (!this.#reverse) return text
+    if (text !== this.#lastText) {
+      this.#lastKey = reverseUnits(text)
+      this.#lastText = text
+    }
+    return this.#lastKey
   }
 
   #insert(key: string): RadixNode<T> {

@@ -37,6 +37,14 @@ class Dimensions<T> {
   }
 }
 
+function newBucket<R extends IndexedRoute>(): Bucket<R> {
+  return { rest: new SortedRoutes<R>(), sub: new Dimensions() }
+}
+
+function newList<R extends IndexedRoute>(): SortedRoutes<R> {
+  return new SortedRoutes<R>()
+}
+
 /** A summary of one dimension for `describe()`. */
 export interface DimensionSummary {
   readonly dimension: string
@@ -156,12 +164,14 @@ export class RouteIndex<R extends IndexedRoute> {
     if (deferSort) this.#touched.add(list)
   }
 
+  // Placements are read by index: destructuring goes through the array iterator, which costs in the
+  // less optimised code that updates run in.
   #listFor(placement: Placement, create: boolean): SortedRoutes<R> | undefined {
-    const [first, second] = placement
-    const bucket = this.#slot(this.#primary, first, create, (): Bucket<R> => ({ rest: new SortedRoutes<R>(), sub: new Dimensions() }))
+    const bucket = this.#slot(this.#primary, placement[0], create, newBucket<R>)
     if (bucket === undefined) return undefined
+    const second = placement[1]
     if (second === undefined) return bucket.rest
-    return this.#slot(bucket.sub, second, create, () => new SortedRoutes<R>())
+    return this.#slot(bucket.sub, second, create, newList<R>)
   }
 
   #slot<T>(dimensions: Dimensions<T>, atom: Atom, create: boolean, make: () => T): T | undefined {
@@ -175,10 +185,11 @@ export class RouteIndex<R extends IndexedRoute> {
   }
 
   #prune(placement: Placement): void {
-    const [first, second] = placement
+    const first = placement[0]
+    const second = placement[1]
     const primary = this.#primary.get(first)
     if (primary === undefined) return
-    const bucket = this.#slot(this.#primary, first, false, (): Bucket<R> => ({ rest: new SortedRoutes<R>(), sub: new Dimensions() }))
+    const bucket = primary.index.get(first)
     if (bucket === undefined) return
     if (second !== undefined) {
       const sub = bucket.sub.get(second)

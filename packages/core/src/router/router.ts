@@ -97,15 +97,18 @@ export class Router implements RouterApi {
   remove(id: string, priority?: bigint | number | string): boolean {
     const key = normalizeId(id)
     const exact = priority === undefined ? undefined : normalizePriority(priority)
-    const entries = this.#entriesOf(key)
-    if (entries.length === 0) return false
-    const keep = entries.filter((e) => exact !== undefined && e.priority !== exact)
-    for (const entry of entries) {
-      if (keep.includes(entry)) continue
-      this.#index.remove(entry, entry.placements)
-      this.#fields.remove(entry.fields)
-      this.#size--
+    const found = this.#byId.get(key)
+    if (found === undefined) return false
+    // The usual case, one entry under the id: no lists to build.
+    if (!Array.isArray(found)) {
+      if (exact !== undefined && found.priority !== exact) return false
+      this.#drop(found)
+      this.#byId.delete(key)
+      return true
     }
+    const entries = found
+    const keep = entries.filter((e) => exact !== undefined && e.priority !== exact)
+    for (const entry of entries) if (!keep.includes(entry)) this.#drop(entry)
     if (keep.length === 0) this.#byId.delete(key)
     else this.#byId.set(key, keep.length === 1 ? (keep[0] as Entry) : keep)
     return keep.length < entries.length
@@ -203,9 +206,10 @@ export class Router implements RouterApi {
     return [...this.#byId.values()].flat().sort(compareRoutes)
   }
 
-  #entriesOf(id: string): readonly Entry[] {
-    const found = this.#byId.get(id)
-    return found === undefined ? [] : Array.isArray(found) ? found : [found]
+  #drop(entry: Entry): void {
+    this.#index.remove(entry, entry.placements)
+    this.#fields.remove(entry.fields)
+    this.#size--
   }
 
   #entry(route: PreparedRoute): Entry {
@@ -226,7 +230,8 @@ export class Router implements RouterApi {
   }
 
   #assertNew(route: PreparedRoute): void {
-    if (this.#entriesOf(route.id).some((e) => e.priority === route.priority)) {
+    const found = this.#byId.get(route.id)
+    if (found !== undefined && (Array.isArray(found) ? found.some((e) => e.priority === route.priority) : found.priority === route.priority)) {
       throw new RouterError(`a route with id ${route.id} and priority ${route.priority} already exists`)
     }
   }
