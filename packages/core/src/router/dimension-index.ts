@@ -81,7 +81,53 @@ interface RadixNode<T> {
   /** The edge text leading to this node (reversed in a suffix tree). */
   label: string
   slot: T | undefined
-  children: Map<number, RadixNode<T>> | undefined
+  /** The first code unit of each child's label, in the order of `kids`. */
+  firsts: string
+  kids: RadixNode<T>[] | undefined
+  /** A lookup map as well, once a node has many children. */
+  wide: Map<number, RadixNode<T>> | undefined
+}
+
+/**
+ * Above this many children a node also keeps a Map; below, scanning `firsts` (one short string)
+ * touches less memory than a Map's table, and most nodes have one to three children.
+ */
+const WIDE = 12
+
+function radixNode<T>(label: string, slot: T | undefined): RadixNode<T> {
+  return { label, slot, firsts: '', kids: undefined, wide: undefined }
+}
+
+function childAt<T>(node: RadixNode<T>, code: number): RadixNode<T> | undefined {
+  const wide = node.wide
+  if (wide !== undefined) return wide.get(code)
+  const firsts = node.firsts
+  for (let i = 0; i < firsts.length; i++) if (firsts.charCodeAt(i) === code) return (node.kids as RadixNode<T>[])[i]
+  return undefined
+}
+
+/** Adds a child, or replaces the one whose label starts with the same code unit. */
+function setChild<T>(node: RadixNode<T>, child: RadixNode<T>): void {
+  const code = child.label.charCodeAt(0)
+  const at = node.firsts.indexOf(String.fromCharCode(code))
+  if (at >= 0) (node.kids as RadixNode<T>[])[at] = child
+  else {
+    // Exact-size copies: these arrays live as long as the tree, and nodes change rarely.
+    node.kids = node.kids === undefined ? [child] : [...node.kids, child]
+    node.firsts += String.fromCharCode(code)
+    if (node.wide === undefined && node.kids.length > WIDE) node.wide = new Map(node.kids.map((k) => [k.label.charCodeAt(0), k]))
+  }
+  node.wide?.set(code, child)
+}
+
+function deleteChild<T>(node: RadixNode<T>, code: number): void {
+  const at = node.firsts.indexOf(String.fromCharCode(code))
+  if (at < 0) return
+  node.firsts = node.firsts.slice(0, at) + node.firsts.slice(at + 1)
+  node.kids = (node.kids as RadixNode<T>[]).filter((_, i) => i !== at)
+  node.wide?.delete(code)
+  if (node.kids.length === 0) node.kids = undefined
+  if (node.wide !== undefined && (node.kids?.length ?? 0) <= WIDE) node.wide = undefined
 }
 
 /**
@@ -89,7 +135,7 @@ interface RadixNode<T> {
  * and visits every stored prefix of it, shortest first.
  */
 class RadixIndex<T> implements DimensionIndex<T> {
-  readonly #root: RadixNode<T> = { label: '', slot: undefined, children: undefined }
+  readonly #root: RadixNode<T> = radixNode<T>('', undefined)
   readonly #reverse: boolean
   #size = 0
 
@@ -114,7 +160,7 @@ class RadixIndex<T> implements DimensionIndex<T> {
     const stack = [this.#root]
     for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
       if (node.slot !== undefined) visit(node.slot)
-      if (node.children !== undefined) stack.push(...node.children.values())
+      if (node.kids !== undefined) stack.push(...node.kids)
     }
   }
 
@@ -122,7 +168,7 @@ class RadixIndex<T> implements DimensionIndex<T> {
     let node = this.#root
     let offset = 0
     while (offset < key.length) {
-      const child = node.children?.get(key.charCodeAt(offset))
+      const child = childAt(node, key.charCodeAt(offset))
       if (child === undefined || !key.startsWith(child.label, offset)) return undefined
       offset += child.label.length
       node = child
@@ -136,7 +182,7 @@ class RadixIndex<T> implements DimensionIndex<T> {
     let node = this.#root
     let offset = 0
     while (offset < key.length) {
-      const child = node.children?.get(key.charCodeAt(offset))
+      const child = childAt(node, key.charCodeAt(offset))
       if (child === undefined || !key.startsWith(child.label, offset)) return
       offset += child.label.length
       node = child
@@ -148,9 +194,8 @@ class RadixIndex<T> implements DimensionIndex<T> {
     // Drop leaves that hold nothing, so churn on distinct keys does not grow the tree.
     for (let i = path.length - 1; i > 0; i--) {
       const current = path[i] as RadixNode<T>
-      if (current.slot !== undefined || (current.children !== undefined && current.children.size > 0)) break
-      const parent = path[i - 1] as RadixNode<T>
-      parent.children?.delete(current.label.charCodeAt(0))
+      if (current.slot !== undefined || current.kids !== undefined) break
+      deleteChild(path[i - 1] as RadixNode<T>, current.label.charCodeAt(0))
     }
   }
 
@@ -162,9 +207,8 @@ class RadixIndex<T> implements DimensionIndex<T> {
     let node = this.#root
     let offset = 0
     for (;;) {
-      const children = node.children
-      if (children === undefined || offset >= length) return
-      const child = children.get(value.charCodeAt(reverse ? length - 1 - offset : offset))
+      if (node.kids === undefined || offset >= length) return
+      const child = childAt(node, value.charCodeAt(reverse ? length - 1 - offset : offset))
       if (child === undefined) return
       const label = child.label
       if (offset + label.length > length) return
@@ -199,12 +243,10 @@ class RadixIndex<T> implements DimensionIndex<T> {
     let node = this.#root
     let offset = 0
     while (offset < key.length) {
-      node.children ??= new Map()
-      const first = key.charCodeAt(offset)
-      const child = node.children.get(first)
+      const child = childAt(node, key.charCodeAt(offset))
       if (child === undefined) {
-        const leaf: RadixNode<T> = { label: key.slice(offset), slot: undefined, children: undefined }
-        node.children.set(first, leaf)
+        const leaf = radixNode<T>(key.slice(offset), undefined)
+        setChild(node, leaf)
         return leaf
       }
       const label = child.label
@@ -212,10 +254,10 @@ class RadixIndex<T> implements DimensionIndex<T> {
       while (common < label.length && offset + common < key.length && label.charCodeAt(common) === key.charCodeAt(offset + common)) common++
       if (common < label.length) {
         // Split the edge: the shared part becomes a new inner node.
-        const inner: RadixNode<T> = { label: label.slice(0, common), slot: undefined, children: new Map() }
+        const inner = radixNode<T>(label.slice(0, common), undefined)
         child.label = label.slice(common)
-        inner.children?.set(child.label.charCodeAt(0), child)
-        node.children.set(first, inner)
+        setChild(inner, child)
+        setChild(node, inner)
         node = inner
       } else node = child
       offset += common
