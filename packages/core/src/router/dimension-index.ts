@@ -1,20 +1,24 @@
 import { ipv4Mask, ipv6Mask } from '../values/ip.ts'
 import type { FieldValue } from '../values/types.ts'
-import type { Atom } from './index-plan.ts'
+import type { Atom, Casing } from './index-plan.ts'
 
 /**
  * A lookup structure over one dimension (one kind of atom on one field): maps atoms to slots, and
  * finds every slot whose atom holds for a request value.
  */
 export interface DimensionIndex<T> {
+  /** The dimension: which atoms it holds, on which field, cased how. */
+  readonly kind: Atom['kind']
+  readonly field: string
+  readonly casing: Casing
   /** The slot of an atom, created with `create` when missing. */
   slot(atom: Atom, create: () => T): T
   /** The slot of an atom, or undefined. */
-  get(atom: Atom): T | undefined
+  slotFor(atom: Atom): T | undefined
   /** Forgets an atom's slot. */
-  delete(atom: Atom): void
+  drop(atom: Atom): void
   /** Visits every slot. */
-  forEach(visit: (slot: T) => void): void
+  eachSlot(visit: (slot: T) => void): void
   /** Calls `visit` for every slot whose atom holds for `value` (the value is already lower-cased when the dimension is). */
   query(value: FieldValue, visit: (slot: T) => void): void
   /** Number of slots. */
@@ -26,15 +30,15 @@ export function createDimensionIndex<T>(atom: Atom): DimensionIndex<T> {
   switch (atom.kind) {
     case 'exact':
     case 'int':
-      return new ExactIndex<T>()
+      return new ExactIndex<T>(atom)
     case 'prefix':
-      return new RadixIndex<T>(false)
+      return new RadixIndex<T>(atom, false)
     case 'suffix':
-      return new RadixIndex<T>(true)
+      return new RadixIndex<T>(atom, true)
     case 'ip':
-      return new IpIndex<T>()
+      return new IpIndex<T>(atom)
     case 'cidr':
-      return new CidrIndex<T>()
+      return new CidrIndex<T>(atom)
   }
 }
 
@@ -42,38 +46,46 @@ function atomText(atom: Atom): string {
   return 'text' in atom ? atom.text : ''
 }
 
-/** Exact String and Int values (Ints keyed by their decimal text, so number and bigint agree). */
-class ExactIndex<T> implements DimensionIndex<T> {
-  readonly #map = new Map<string, T>()
+/**
+ * Exact String and Int values (Ints keyed by their decimal text, so number and bigint agree). The
+ * index is itself the Map: a lookup goes from the dimension straight to the hash table.
+ */
+class ExactIndex<T> extends Map<string, T> implements DimensionIndex<T> {
+  readonly kind: Atom['kind']
+  readonly field: string
+  readonly casing: Casing
+
+  constructor(atom: Atom) {
+    super()
+    this.kind = atom.kind
+    this.field = atom.field
+    this.casing = atom.casing
+  }
 
   slot(atom: Atom, create: () => T): T {
     const key = atomText(atom)
-    let slot = this.#map.get(key)
-    if (slot === undefined) this.#map.set(key, (slot = create()))
+    let slot = this.get(key)
+    if (slot === undefined) this.set(key, (slot = create()))
     return slot
   }
 
-  get(atom: Atom): T | undefined {
-    return this.#map.get(atomText(atom))
+  slotFor(atom: Atom): T | undefined {
+    return this.get(atomText(atom))
   }
 
-  delete(atom: Atom): void {
-    this.#map.delete(atomText(atom))
+  drop(atom: Atom): void {
+    this.delete(atomText(atom))
   }
 
-  forEach(visit: (slot: T) => void): void {
-    for (const slot of this.#map.values()) visit(slot)
+  eachSlot(visit: (slot: T) => void): void {
+    for (const slot of this.values()) visit(slot)
   }
 
   query(value: FieldValue, visit: (slot: T) => void): void {
     const key = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'bigint' ? String(value) : undefined
     if (key === undefined) return
-    const slot = this.#map.get(key)
+    const slot = this.get(key)
     if (slot !== undefined) visit(slot)
-  }
-
-  get size(): number {
-    return this.#map.size
   }
 }
 
@@ -135,11 +147,17 @@ function deleteChild<T>(node: RadixNode<T>, code: number): void {
  * and visits every stored prefix of it, shortest first.
  */
 class RadixIndex<T> implements DimensionIndex<T> {
+  readonly kind: Atom['kind']
+  readonly field: string
+  readonly casing: Casing
   readonly #root: RadixNode<T> = radixNode<T>('', undefined)
   readonly #reverse: boolean
   #size = 0
 
-  constructor(reverse: boolean) {
+  constructor(atom: Atom, reverse: boolean) {
+    this.kind = atom.kind
+    this.field = atom.field
+    this.casing = atom.casing
     this.#reverse = reverse
   }
 
@@ -152,11 +170,11 @@ class RadixIndex<T> implements DimensionIndex<T> {
     return node.slot
   }
 
-  get(atom: Atom): T | undefined {
+  slotFor(atom: Atom): T | undefined {
     return this.#find(this.#key(atomText(atom)))?.slot
   }
 
-  forEach(visit: (slot: T) => void): void {
+  eachSlot(visit: (slot: T) => void): void {
     const stack = [this.#root]
     for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
       if (node.slot !== undefined) visit(node.slot)
@@ -176,7 +194,7 @@ class RadixIndex<T> implements DimensionIndex<T> {
     return node
   }
 
-  delete(atom: Atom): void {
+  drop(atom: Atom): void {
     const key = this.#key(atomText(atom))
     const path: RadixNode<T>[] = [this.#root]
     let node = this.#root
@@ -277,8 +295,17 @@ function reverseUnits(text: string): string {
 
 /** Exact IP addresses, IPv4 keyed by number and IPv6 by bigint. */
 class IpIndex<T> implements DimensionIndex<T> {
+  readonly kind: Atom['kind']
+  readonly field: string
+  readonly casing: Casing
   readonly #v4 = new Map<number, T>()
   readonly #v6 = new Map<bigint, T>()
+
+  constructor(atom: Atom) {
+    this.kind = atom.kind
+    this.field = atom.field
+    this.casing = atom.casing
+  }
 
   slot(atom: Atom, create: () => T): T {
     if (atom.kind !== 'ip') throw new Error('IpIndex holds ip atoms only')
@@ -293,17 +320,17 @@ class IpIndex<T> implements DimensionIndex<T> {
     return slot
   }
 
-  get(atom: Atom): T | undefined {
+  slotFor(atom: Atom): T | undefined {
     if (atom.kind !== 'ip') return undefined
     return atom.ip.family === 4 ? this.#v4.get(atom.ip.value) : this.#v6.get(atom.ip.value)
   }
 
-  forEach(visit: (slot: T) => void): void {
+  eachSlot(visit: (slot: T) => void): void {
     for (const slot of this.#v4.values()) visit(slot)
     for (const slot of this.#v6.values()) visit(slot)
   }
 
-  delete(atom: Atom): void {
+  drop(atom: Atom): void {
     if (atom.kind !== 'ip') return
     if (atom.ip.family === 4) this.#v4.delete(atom.ip.value)
     else this.#v6.delete(atom.ip.value)
@@ -322,9 +349,18 @@ class IpIndex<T> implements DimensionIndex<T> {
 
 /** Networks grouped by family and prefix length: a query masks the address once per length present. */
 class CidrIndex<T> implements DimensionIndex<T> {
+  readonly kind: Atom['kind']
+  readonly field: string
+  readonly casing: Casing
   readonly #v4 = new Map<number, Map<number, T>>()
   readonly #v6 = new Map<number, Map<bigint, T>>()
   #size = 0
+
+  constructor(atom: Atom) {
+    this.kind = atom.kind
+    this.field = atom.field
+    this.casing = atom.casing
+  }
 
   slot(atom: Atom, create: () => T): T {
     if (atom.kind !== 'cidr') throw new Error('CidrIndex holds cidr atoms only')
@@ -349,18 +385,18 @@ class CidrIndex<T> implements DimensionIndex<T> {
     return slot
   }
 
-  get(atom: Atom): T | undefined {
+  slotFor(atom: Atom): T | undefined {
     if (atom.kind !== 'cidr') return undefined
     const { cidr } = atom
     return cidr.family === 4 ? this.#v4.get(cidr.prefix)?.get(cidr.network) : this.#v6.get(cidr.prefix)?.get(cidr.network)
   }
 
-  forEach(visit: (slot: T) => void): void {
+  eachSlot(visit: (slot: T) => void): void {
     for (const byNetwork of this.#v4.values()) for (const slot of byNetwork.values()) visit(slot)
     for (const byNetwork of this.#v6.values()) for (const slot of byNetwork.values()) visit(slot)
   }
 
-  delete(atom: Atom): void {
+  drop(atom: Atom): void {
     if (atom.kind !== 'cidr') return
     const { cidr } = atom
     const byNetwork = cidr.family === 4 ? this.#v4.get(cidr.prefix) : this.#v6.get(cidr.prefix)

@@ -1,7 +1,7 @@
 import type { Context } from '../context/context.ts'
 import type { FieldValue } from '../values/types.ts'
 import { createDimensionIndex, type DimensionIndex } from './dimension-index.ts'
-import { asciiFold, dimensionOf, type Atom, type Casing, type Placement } from './index-plan.ts'
+import { asciiFold, dimensionOf, type Atom, type Placement } from './index-plan.ts'
 import { SortedRoutes, type IndexedRoute } from './sorted-routes.ts'
 
 /** The routes filed under one primary atom: those with no second atom, and the rest by their second atom. */
@@ -10,13 +10,8 @@ interface Bucket<R extends IndexedRoute> {
   readonly sub: Dimensions<SortedRoutes<R>>
 }
 
-/** One dimension: the field it reads, how values are cased first, and its lookup structure. */
-interface Dimension<T> {
-  readonly kind: Atom['kind']
-  readonly field: string
-  readonly casing: Casing
-  readonly index: DimensionIndex<T>
-}
+/** One dimension: the field it reads, how values are cased first, and its lookup structure in one object. */
+type Dimension<T> = DimensionIndex<T>
 
 /** A handful of dimensions in an array: lighter than a Map per bucket and iterated without an iterator. */
 class Dimensions<T> {
@@ -127,13 +122,13 @@ export class RouteIndex<R extends IndexedRoute> {
     }
     for (const dimension of this.#primary.list) {
       const name = dimensionOf(dimension)
-      add(name, dimension.index.size, 0)
+      add(name, dimension.size, 0)
       this.#forEachBucket(dimension, (bucket) => {
         add(name, 0, bucket.rest.size)
         for (const sub of bucket.sub.list) {
           let routes = 0
-          sub.index.forEach((list) => (routes += list.size))
-          add(`${name} → ${dimensionOf(sub)}`, sub.index.size, routes)
+          sub.eachSlot((list) => (routes += list.size))
+          add(`${name} → ${dimensionOf(sub)}`, sub.size, routes)
         }
       })
     }
@@ -151,11 +146,11 @@ export class RouteIndex<R extends IndexedRoute> {
   #query<T>(dimension: Dimension<T>, context: Context, visit: (slot: T) => void): void {
     const values = context.values(dimension.field)
     if (values === undefined) return
-    const { index, casing } = dimension
+    const casing = dimension.casing
     for (let i = 0; i < values.length; i++) {
       const value = values[i] as FieldValue
-      if (casing === 'as-is' || typeof value !== 'string') index.query(value, visit)
-      else index.query(casing === 'lower' ? value.toLowerCase() : asciiFold(value), visit)
+      if (casing === 'as-is' || typeof value !== 'string') dimension.query(value, visit)
+      else dimension.query(casing === 'lower' ? value.toLowerCase() : asciiFold(value), visit)
     }
   }
 
@@ -178,10 +173,10 @@ export class RouteIndex<R extends IndexedRoute> {
     let dimension = dimensions.get(atom)
     if (dimension === undefined) {
       if (!create) return undefined
-      dimension = { kind: atom.kind, field: atom.field, casing: atom.casing, index: createDimensionIndex<T>(atom) }
+      dimension = createDimensionIndex<T>(atom)
       dimensions.add(dimension)
     }
-    return create ? dimension.index.slot(atom, make) : dimension.index.get(atom)
+    return create ? dimension.slot(atom, make) : dimension.slotFor(atom)
   }
 
   #prune(placement: Placement): void {
@@ -189,22 +184,22 @@ export class RouteIndex<R extends IndexedRoute> {
     const second = placement[1]
     const primary = this.#primary.get(first)
     if (primary === undefined) return
-    const bucket = primary.index.get(first)
+    const bucket = primary.slotFor(first)
     if (bucket === undefined) return
     if (second !== undefined) {
       const sub = bucket.sub.get(second)
       if (sub !== undefined) {
-        sub.index.delete(second)
-        if (sub.index.size === 0) bucket.sub.remove(sub)
+        sub.drop(second)
+        if (sub.size === 0) bucket.sub.remove(sub)
       }
     }
     if (bucket.rest.size === 0 && bucket.sub.list.length === 0) {
-      primary.index.delete(first)
-      if (primary.index.size === 0) this.#primary.remove(primary)
+      primary.drop(first)
+      if (primary.size === 0) this.#primary.remove(primary)
     }
   }
 
   #forEachBucket(dimension: Dimension<Bucket<R>>, visit: (bucket: Bucket<R>) => void): void {
-    dimension.index.forEach(visit)
+    dimension.eachSlot(visit)
   }
 }
