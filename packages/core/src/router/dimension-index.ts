@@ -93,16 +93,16 @@ interface RadixNode<T> {
   /** The edge text leading to this node (reversed in a suffix tree). */
   label: string
   slot: T | undefined
-  /** The first code unit of each child's label, in the order of `kids`. */
+  /** Few children: the first code unit of each child's label, in the order of `kids`. */
   firsts: string
   kids: RadixNode<T>[] | undefined
-  /** A lookup map as well, once a node has many children. */
+  /** Many children: a Map by first code unit instead (then `firsts` and `kids` are unused). */
   wide: Map<number, RadixNode<T>> | undefined
 }
 
 /**
- * Above this many children a node also keeps a Map; below, scanning `firsts` (one short string)
- * touches less memory than a Map's table, and most nodes have one to three children.
+ * Up to this many children a node scans `firsts` (one short string), which touches less memory
+ * than a Map's table; most nodes have one to three children. Above it, a Map.
  */
 const WIDE = 12
 
@@ -118,28 +118,48 @@ function childAt<T>(node: RadixNode<T>, code: number): RadixNode<T> | undefined 
   return undefined
 }
 
+function hasChildren<T>(node: RadixNode<T>): boolean {
+  return node.wide !== undefined ? node.wide.size > 0 : node.kids !== undefined
+}
+
+function childrenOf<T>(node: RadixNode<T>): Iterable<RadixNode<T>> {
+  return node.wide?.values() ?? node.kids ?? []
+}
+
 /** Adds a child, or replaces the one whose label starts with the same code unit. */
 function setChild<T>(node: RadixNode<T>, child: RadixNode<T>): void {
   const code = child.label.charCodeAt(0)
-  const at = node.firsts.indexOf(String.fromCharCode(code))
-  if (at >= 0) (node.kids as RadixNode<T>[])[at] = child
-  else {
-    // Exact-size copies: these arrays live as long as the tree, and nodes change rarely.
-    node.kids = node.kids === undefined ? [child] : [...node.kids, child]
-    node.firsts += String.fromCharCode(code)
-    if (node.wide === undefined && node.kids.length > WIDE) node.wide = new Map(node.kids.map((k) => [k.label.charCodeAt(0), k]))
+  if (node.wide !== undefined) {
+    node.wide.set(code, child)
+    return
   }
-  node.wide?.set(code, child)
+  const at = node.firsts.indexOf(String.fromCharCode(code))
+  if (at >= 0) {
+    ;(node.kids as RadixNode<T>[])[at] = child
+    return
+  }
+  // Exact-size copies: these arrays live as long as the tree, and narrow nodes are small.
+  const kids = node.kids === undefined ? [child] : [...node.kids, child]
+  if (kids.length > WIDE) {
+    node.wide = new Map(kids.map((k) => [k.label.charCodeAt(0), k]))
+    node.kids = undefined
+    node.firsts = ''
+    return
+  }
+  node.kids = kids
+  node.firsts += String.fromCharCode(code)
 }
 
 function deleteChild<T>(node: RadixNode<T>, code: number): void {
+  if (node.wide !== undefined) {
+    node.wide.delete(code)
+    return
+  }
   const at = node.firsts.indexOf(String.fromCharCode(code))
   if (at < 0) return
   node.firsts = node.firsts.slice(0, at) + node.firsts.slice(at + 1)
-  node.kids = (node.kids as RadixNode<T>[]).filter((_, i) => i !== at)
-  node.wide?.delete(code)
-  if (node.kids.length === 0) node.kids = undefined
-  if (node.wide !== undefined && (node.kids?.length ?? 0) <= WIDE) node.wide = undefined
+  const kids = (node.kids as RadixNode<T>[]).filter((_, i) => i !== at)
+  node.kids = kids.length === 0 ? undefined : kids
 }
 
 /**
@@ -178,7 +198,7 @@ class RadixIndex<T> implements DimensionIndex<T> {
     const stack = [this.#root]
     for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
       if (node.slot !== undefined) visit(node.slot)
-      if (node.kids !== undefined) stack.push(...node.kids)
+      for (const child of childrenOf(node)) stack.push(child)
     }
   }
 
@@ -212,7 +232,7 @@ class RadixIndex<T> implements DimensionIndex<T> {
     // Drop leaves that hold nothing, so churn on distinct keys does not grow the tree.
     for (let i = path.length - 1; i > 0; i--) {
       const current = path[i] as RadixNode<T>
-      if (current.slot !== undefined || current.kids !== undefined) break
+      if (current.slot !== undefined || hasChildren(current)) break
       deleteChild(path[i - 1] as RadixNode<T>, current.label.charCodeAt(0))
     }
   }
@@ -225,7 +245,7 @@ class RadixIndex<T> implements DimensionIndex<T> {
     let node = this.#root
     let offset = 0
     for (;;) {
-      if (node.kids === undefined || offset >= length) return
+      if (offset >= length) return
       const child = childAt(node, value.charCodeAt(reverse ? length - 1 - offset : offset))
       if (child === undefined) return
       const label = child.label

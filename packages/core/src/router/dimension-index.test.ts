@@ -1,0 +1,42 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { createDimensionIndex } from './dimension-index.ts'
+import type { Atom } from './index-plan.ts'
+
+const atom = (kind: 'prefix' | 'suffix', text: string): Atom => ({ kind, field: 'http.path', casing: 'as-is', text })
+
+/** What a prefix (or suffix) index must return for a value: the keys it starts (or ends) with, shortest first. */
+function expected(kind: 'prefix' | 'suffix', keys: Iterable<string>, value: string): string[] {
+  return [...keys].filter((k) => (kind === 'prefix' ? value.startsWith(k) : value.endsWith(k))).sort((a, b) => a.length - b.length)
+}
+
+describe.each(['prefix', 'suffix'] as const)('radix index (%s)', (kind) => {
+  it('finds every stored key of a value through narrow and wide nodes, across deletes', () => {
+    // Keys over a wide alphabet so that nodes cross the narrow/wide boundary in both directions.
+    const key = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz/0123456789é'), minLength: 1, maxLength: 6 })
+    fc.assert(
+      fc.property(fc.uniqueArray(key, { minLength: 20, maxLength: 80 }), fc.array(fc.nat(), { maxLength: 40 }), fc.array(key, { minLength: 1, maxLength: 20 }), (keys, deletions, values) => {
+        const index = createDimensionIndex<string>(atom(kind, ''))
+        for (const k of keys) expect(index.slot(atom(kind, k), () => k)).toBe(k)
+        const live = new Set(keys)
+        for (const d of deletions) {
+          const k = keys[d % Math.max(keys.length, 1)]
+          if (k === undefined) continue
+          index.drop(atom(kind, k))
+          live.delete(k)
+        }
+        expect(index.size).toBe(live.size)
+        for (const k of keys) expect(index.slotFor(atom(kind, k))).toBe(live.has(k) ? k : undefined)
+        for (const v of [...values, ...keys.map((k) => `${k}${k}`)]) {
+          const found: string[] = []
+          index.query(v, (slot) => found.push(slot))
+          expect(found).toEqual(expected(kind, live, v))
+        }
+        const all: string[] = []
+        index.eachSlot((slot) => all.push(slot))
+        expect(all.sort()).toEqual([...live].sort())
+      }),
+      { numRuns: 300 },
+    )
+  })
+})
