@@ -1,6 +1,6 @@
 import type { CheckedExpression } from '../check/checker.ts'
 import type { Expr } from '../syntax/ast.ts'
-import { compilePredicate, type CompileOptions, type Matcher } from './predicate.ts'
+import { asStringComparison, compileComparisons, compilePredicate, type CompileOptions, type Matcher, type StringComparison } from './predicate.ts'
 
 /**
  * Compiles a checked expression into one closure. Regexes are compiled (and shared through the
@@ -21,14 +21,28 @@ export function compileExpr(expr: Expr, options: CompileOptions): Matcher {
       return (context, record) => !operand(context, record)
     }
     case 'And': {
-      const terms = flatten(expr, 'And').map((e) => compileExpr(e, options))
-      return every(terms)
+      const chain = flatten(expr, 'And')
+      const comparisons = comparisonsOf(chain)
+      if (comparisons !== undefined) return compileComparisons(comparisons)
+      return every(chain.map((e) => compileExpr(e, options)))
     }
     case 'Or': {
       const terms = flatten(expr, 'Or').map((e) => compileExpr(e, options))
       return some(terms)
     }
   }
+}
+
+/** The chain's predicates as common comparisons, when every one of them is one. */
+function comparisonsOf(chain: readonly Expr[]): StringComparison[] | undefined {
+  const out = new Array<StringComparison>(chain.length)
+  for (let i = 0; i < chain.length; i++) {
+    const term = chain[i] as Expr
+    const comparison = term.kind === 'Predicate' ? asStringComparison(term) : undefined
+    if (comparison === undefined) return undefined
+    out[i] = comparison
+  }
+  return out
 }
 
 /** Left-deep chains (`a && b && c`) become one list, so long chains do not nest closures deeply. */

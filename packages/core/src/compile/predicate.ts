@@ -26,7 +26,7 @@ export function compilePredicate(predicate: Predicate, options: CompileOptions):
   const name = field.name
   const anyMode = field.transforms.includes('any')
   const lower = field.transforms.includes('lower')
-  const fast = stringComparison(predicate, anyMode, lower)
+  const fast = stringComparison(predicate)
   if (fast !== undefined) return fast
   const test = valueTest(predicate, lower, options)
   if (anyMode) {
@@ -45,30 +45,71 @@ export function compilePredicate(predicate: Predicate, options: CompileOptions):
   }
 }
 
+/** A predicate of the most common shape: `==`, `^=` or `=^` on a String field without `lower()`. */
+export interface StringComparison {
+  readonly field: string
+  readonly text: string
+  /** 0 equals, 1 prefix, 2 suffix. */
+  readonly kind: number
+  readonly anyMode: boolean
+}
+
+/** The comparison a predicate is, when it has the common shape. */
+export function asStringComparison(predicate: Predicate): StringComparison | undefined {
+  const { op, value: literal, field } = predicate
+  if (literal.kind !== 'String' || (op !== 'equals' && op !== 'prefix' && op !== 'suffix')) return undefined
+  let anyMode = false
+  for (const t of field.transforms) {
+    if (t === 'lower') return undefined
+    if (t === 'any') anyMode = true
+  }
+  return { field: field.name, text: literal.value, kind: op === 'equals' ? 0 : op === 'prefix' ? 1 : 2, anyMode }
+}
+
+/** Evaluates one comparison with Kong's rules (absent field false; every value unless `any()`), recording the literal. */
+function comparisonHolds(context: Context, record: MatchRecord, field: string, text: string, kind: number, anyMode: boolean): boolean {
+  const values = context.values(field)
+  if (values === undefined) return false
+  let passed = false
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]
+    const ok = typeof value === 'string' && (kind === 0 ? value === text : kind === 1 ? value.startsWith(text) : value.endsWith(text))
+    if (ok) {
+      record.setMatch(field, text)
+      if (anyMode) return true
+      passed = true
+    } else if (!anyMode) return false
+  }
+  return passed
+}
+
 /**
- * The most common predicates (`==`, `^=`, `=^` on a String field without `lower()`) as one closure
- * each: a tenth of routes' memory and one call per candidate instead of three.
+ * The most common predicates as one closure each: a tenth of routes' memory and one call per
+ * candidate instead of three.
  */
-function stringComparison(predicate: Predicate, anyMode: boolean, lower: boolean): Matcher | undefined {
-  const { op, value: literal } = predicate
-  if (lower || literal.kind !== 'String' || (op !== 'equals' && op !== 'prefix' && op !== 'suffix')) return undefined
-  const name = predicate.field.name
-  const text = literal.value
-  const kind = op === 'equals' ? 0 : op === 'prefix' ? 1 : 2
+function stringComparison(predicate: Predicate): Matcher | undefined {
+  const c = asStringComparison(predicate)
+  if (c === undefined) return undefined
+  const { field, text, kind, anyMode } = c
+  return (context, record) => comparisonHolds(context, record, field, text, kind, anyMode)
+}
+
+/**
+ * An `&&` chain of common comparisons (most routes: host and path, perhaps a method) as one closure
+ * over flat lists, evaluated left to right with the same short-circuit and recordings as the
+ * chain of closures it replaces, in less memory and one call per candidate.
+ */
+export function compileComparisons(comparisons: readonly StringComparison[]): Matcher {
+  const fields = comparisons.map((c) => c.field)
+  const texts = comparisons.map((c) => c.text)
+  const kinds = comparisons.map((c) => c.kind)
+  const anyModes = comparisons.map((c) => c.anyMode)
+  const count = comparisons.length
   return (context, record) => {
-    const values = context.values(name)
-    if (values === undefined) return false
-    let passed = false
-    for (let i = 0; i < values.length; i++) {
-      const value = values[i]
-      const ok = typeof value === 'string' && (kind === 0 ? value === text : kind === 1 ? value.startsWith(text) : value.endsWith(text))
-      if (ok) {
-        record.setMatch(name, text)
-        if (anyMode) return true
-        passed = true
-      } else if (!anyMode) return false
+    for (let i = 0; i < count; i++) {
+      if (!comparisonHolds(context, record, fields[i] as string, texts[i] as string, kinds[i] as number, anyModes[i] as boolean)) return false
     }
-    return passed
+    return true
   }
 }
 
