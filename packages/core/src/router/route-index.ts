@@ -4,36 +4,30 @@ import { createDimensionIndex, type DimensionIndex } from './dimension-index.ts'
 import { asciiFold, dimensionOf, type Atom, type Placement } from './index-plan.ts'
 import { SortedRoutes, type IndexedRoute } from './sorted-routes.ts'
 
-/** The routes filed under one primary atom: those with no second atom, and the rest by their second atom. */
-interface Bucket<R extends IndexedRoute> {
-  readonly rest: SortedRoutes<R>
-  readonly sub: Dimensions<SortedRoutes<R>>
-}
-
 /** One dimension: the field it reads, how values are cased first, and its lookup structure in one object. */
 type Dimension<T> = DimensionIndex<T>
 
-/** A handful of dimensions in an array: lighter than a Map per bucket and iterated without an iterator. */
-class Dimensions<T> {
-  readonly list: Dimension<T>[] = []
+/**
+ * The routes filed under one primary atom. The bucket is itself the list of those with no second
+ * atom, and holds the dimensions of the others: one object per bucket on the lookup path.
+ */
+class Bucket<R extends IndexedRoute> extends SortedRoutes<R> {
+  /** A handful of dimensions in a plain array: lighter than a Map and iterated without an iterator. */
+  readonly subs: Dimension<SortedRoutes<R>>[] = []
+}
 
-  get(atom: Atom): Dimension<T> | undefined {
-    for (const d of this.list) if (d.kind === atom.kind && d.field === atom.field && d.casing === atom.casing) return d
-    return undefined
-  }
+function findDimension<T>(dimensions: readonly Dimension<T>[], atom: Atom): Dimension<T> | undefined {
+  for (const d of dimensions) if (d.kind === atom.kind && d.field === atom.field && d.casing === atom.casing) return d
+  return undefined
+}
 
-  add(dimension: Dimension<T>): void {
-    this.list.push(dimension)
-  }
-
-  remove(dimension: Dimension<T>): void {
-    const at = this.list.indexOf(dimension)
-    if (at >= 0) this.list.splice(at, 1)
-  }
+function removeDimension<T>(dimensions: Dimension<T>[], dimension: Dimension<T>): void {
+  const at = dimensions.indexOf(dimension)
+  if (at >= 0) dimensions.splice(at, 1)
 }
 
 function newBucket<R extends IndexedRoute>(): Bucket<R> {
-  return { rest: new SortedRoutes<R>(), sub: new Dimensions() }
+  return new Bucket<R>()
 }
 
 function newList<R extends IndexedRoute>(): SortedRoutes<R> {
@@ -53,7 +47,7 @@ export interface DimensionSummary {
  * list that can hold a matching route; each list is in evaluation order.
  */
 export class RouteIndex<R extends IndexedRoute> {
-  readonly #primary = new Dimensions<Bucket<R>>()
+  readonly #primary: Dimension<Bucket<R>>[] = []
   readonly residual = new SortedRoutes<R>()
   readonly #touched = new Set<SortedRoutes<R>>()
   // Scratch state for one `collect` call: reused so that lookups allocate nothing per request.
@@ -102,7 +96,7 @@ export class RouteIndex<R extends IndexedRoute> {
     this.#listCount = 0
     this.#context = context
     if (this.residual.size > 0) this.#lists[this.#listCount++] = this.residual
-    const primary = this.#primary.list
+    const primary = this.#primary
     for (let i = 0; i < primary.length; i++) this.#query(primary[i] as Dimension<Bucket<R>>, context, this.#visitBucket)
     this.#context = undefined
     this.#result.count = this.#listCount
@@ -120,12 +114,12 @@ export class RouteIndex<R extends IndexedRoute> {
       entry.routes += routes
       out.set(name, entry)
     }
-    for (const dimension of this.#primary.list) {
+    for (const dimension of this.#primary) {
       const name = dimensionOf(dimension)
       add(name, dimension.size, 0)
       this.#forEachBucket(dimension, (bucket) => {
-        add(name, 0, bucket.rest.size)
-        for (const sub of bucket.sub.list) {
+        add(name, 0, bucket.size)
+        for (const sub of bucket.subs) {
           let routes = 0
           sub.eachSlot((list) => (routes += list.size))
           add(`${name} → ${dimensionOf(sub)}`, sub.size, routes)
@@ -136,8 +130,8 @@ export class RouteIndex<R extends IndexedRoute> {
   }
 
   #collectBucket(bucket: Bucket<R>): void {
-    if (bucket.rest.size > 0) this.#lists[this.#listCount++] = bucket.rest
-    const sub = bucket.sub.list
+    if (bucket.size > 0) this.#lists[this.#listCount++] = bucket
+    const sub = bucket.subs
     if (sub.length === 0) return
     const context = this.#context as Context
     for (let i = 0; i < sub.length; i++) this.#query(sub[i] as Dimension<SortedRoutes<R>>, context, this.#visitList)
@@ -165,16 +159,16 @@ export class RouteIndex<R extends IndexedRoute> {
     const bucket = this.#slot(this.#primary, placement[0], create, newBucket<R>)
     if (bucket === undefined) return undefined
     const second = placement[1]
-    if (second === undefined) return bucket.rest
-    return this.#slot(bucket.sub, second, create, newList<R>)
+    if (second === undefined) return bucket
+    return this.#slot(bucket.subs, second, create, newList<R>)
   }
 
-  #slot<T>(dimensions: Dimensions<T>, atom: Atom, create: boolean, make: () => T): T | undefined {
-    let dimension = dimensions.get(atom)
+  #slot<T>(dimensions: Dimension<T>[], atom: Atom, create: boolean, make: () => T): T | undefined {
+    let dimension = findDimension(dimensions, atom)
     if (dimension === undefined) {
       if (!create) return undefined
       dimension = createDimensionIndex<T>(atom)
-      dimensions.add(dimension)
+      dimensions.push(dimension)
     }
     return create ? dimension.slot(atom, make) : dimension.slotFor(atom)
   }
@@ -182,20 +176,20 @@ export class RouteIndex<R extends IndexedRoute> {
   #prune(placement: Placement): void {
     const first = placement[0]
     const second = placement[1]
-    const primary = this.#primary.get(first)
+    const primary = findDimension(this.#primary, first)
     if (primary === undefined) return
     const bucket = primary.slotFor(first)
     if (bucket === undefined) return
     if (second !== undefined) {
-      const sub = bucket.sub.get(second)
+      const sub = findDimension(bucket.subs, second)
       if (sub !== undefined) {
         sub.drop(second)
-        if (sub.size === 0) bucket.sub.remove(sub)
+        if (sub.size === 0) removeDimension(bucket.subs, sub)
       }
     }
-    if (bucket.rest.size === 0 && bucket.sub.list.length === 0) {
+    if (bucket.size === 0 && bucket.subs.length === 0) {
       primary.drop(first)
-      if (primary.size === 0) this.#primary.remove(primary)
+      if (primary.size === 0) removeDimension(this.#primary, primary)
     }
   }
 
