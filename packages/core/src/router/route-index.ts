@@ -34,6 +34,12 @@ function newList<R extends IndexedRoute>(): SortedRoutes<R> {
   return new SortedRoutes<R>()
 }
 
+/** How many emptied placements wait before their containers are pruned together. */
+const SWEEP_AT = 256
+
+/** Where `insert` filed a route: its one list, or one list per placement. */
+export type Filed<R extends IndexedRoute> = SortedRoutes<R> | readonly SortedRoutes<R>[]
+
 /** A summary of one dimension for `describe()`. */
 export interface DimensionSummary {
   readonly dimension: string
@@ -60,25 +66,52 @@ export class RouteIndex<R extends IndexedRoute> {
   }
 
   /** Files a route under each placement; with `deferSort`, lists are sorted on `finish()`. */
-  insert(route: R, placements: readonly Placement[] | undefined, deferSort = false): void {
+  insert(route: R, placements: readonly Placement[] | undefined, deferSort = false): Filed<R> {
     if (placements === undefined) {
       this.#insertInto(this.residual, route, deferSort)
-      return
+      return this.residual
     }
-    for (const placement of placements) this.#insertInto(this.#listFor(placement, true) as SortedRoutes<R>, route, deferSort)
+    if (placements.length === 1) {
+      const list = this.#listFor(placements[0] as Placement, true) as SortedRoutes<R>
+      this.#insertInto(list, route, deferSort)
+      return list
+    }
+    return placements.map((placement) => {
+      const list = this.#listFor(placement, true) as SortedRoutes<R>
+      this.#insertInto(list, route, deferSort)
+      return list
+    })
   }
 
-  /** Removes a route from every list it was filed in, dropping containers that become empty. */
-  remove(route: R, placements: readonly Placement[] | undefined): void {
+  /**
+   * Removes a route from the lists `insert` filed it in, dropping containers that become empty. The
+   * lists are kept by the caller, so a removal looks nothing up unless a list empties.
+   */
+  remove(route: R, placements: readonly Placement[] | undefined, filed: Filed<R>): void {
     if (placements === undefined) {
       this.residual.remove(route)
       return
     }
-    for (const placement of placements) {
-      const list = this.#listFor(placement, false)
+    for (let i = 0; i < placements.length; i++) {
+      const list = Array.isArray(filed) ? filed[i] : filed
       if (list === undefined || !list.remove(route) || list.size > 0) continue
-      this.#prune(placement)
+      // Emptied containers are pruned in batches, not at once: an update removes a route and adds it
+      // back, usually under the same atoms, and then finds its lists still in place. Lookups skip
+      // empty lists, and a batch is at most SWEEP_AT placements, so churn cannot grow the index.
+      this.#emptied.push(placements[i] as Placement)
+      if (this.#emptied.length >= SWEEP_AT) this.#sweep()
     }
+  }
+
+  readonly #emptied: Placement[] = []
+
+  /** Prunes the containers recorded as emptied that are still empty. */
+  #sweep(): void {
+    for (const placement of this.#emptied) {
+      const list = this.#listFor(placement, false)
+      if (list !== undefined && list.size === 0) this.#prune(placement)
+    }
+    this.#emptied.length = 0
   }
 
   /** Sorts every list filled by deferred inserts. */
@@ -107,6 +140,7 @@ export class RouteIndex<R extends IndexedRoute> {
 
   /** Dimensions with their number of keys and filed routes, for tuning large configurations. */
   summary(): DimensionSummary[] {
+    this.#sweep()
     const out = new Map<string, { keys: number; routes: number }>()
     const add = (name: string, keys: number, routes: number): void => {
       const entry = out.get(name) ?? { keys: 0, routes: 0 }

@@ -8,7 +8,7 @@ import { print } from '../syntax/print.ts'
 import { RegexCache } from '../values/regex/index.ts'
 import { FieldCounter } from './field-counter.ts'
 import { planIndex, type Placement } from './index-plan.ts'
-import { RouteIndex, type DimensionSummary } from './route-index.ts'
+import { RouteIndex, type DimensionSummary, type Filed } from './route-index.ts'
 import { compareRoutes, normalizeId, normalizePriority, prepareRoute, RouterError, type PreparedRoute, type RouteInput } from './route.ts'
 import { explainRoutes, type Explanation, type RouterApi } from './router-api.ts'
 import type { SortedRoutes } from './sorted-routes.ts'
@@ -22,6 +22,8 @@ interface Entry {
   readonly source: string
   readonly fields: readonly string[]
   readonly placements: readonly Placement[] | undefined
+  /** The index lists the entry is in (set when inserted): removal goes straight to them. */
+  filed: Filed<Entry> | undefined
   readonly reason: string | undefined
   seen: number
 }
@@ -207,7 +209,7 @@ export class Router implements RouterApi {
   }
 
   #drop(entry: Entry): void {
-    this.#index.remove(entry, entry.placements)
+    if (entry.filed !== undefined) this.#index.remove(entry, entry.placements, entry.filed)
     this.#fields.remove(entry.fields)
     this.#size--
   }
@@ -224,6 +226,7 @@ export class Router implements RouterApi {
       fields: route.fields,
       // An exact-size copy: arrays built by pushing keep spare capacity for as long as the route lives.
       placements: plan.placements?.slice(),
+      filed: undefined,
       reason: plan.reason,
       seen: 0,
     }
@@ -237,7 +240,7 @@ export class Router implements RouterApi {
   }
 
   #insert(entry: Entry, deferSort: boolean): void {
-    this.#index.insert(entry, entry.placements, deferSort)
+    entry.filed = this.#index.insert(entry, entry.placements, deferSort)
     const found = this.#byId.get(entry.id)
     if (found === undefined) this.#byId.set(entry.id, entry)
     else if (Array.isArray(found)) found.push(entry)
