@@ -35,7 +35,7 @@ function newList<R extends IndexedRoute>(): SortedRoutes<R> {
 }
 
 /** How many emptied placements wait before their containers are pruned together. */
-const SWEEP_AT = 256
+const SWEEP_AT = 64
 
 /** Where `insert` filed a route: its one list, or one list per placement. */
 export type Filed<R extends IndexedRoute> = SortedRoutes<R> | readonly SortedRoutes<R>[]
