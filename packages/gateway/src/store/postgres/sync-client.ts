@@ -40,16 +40,29 @@ const { port, signal, config } = workerData
 const counter = new Int32Array(signal)
 let client
 let connecting
+// Transaction state. A connection lost inside a transaction (pg_terminate_backend, network) took
+// the transaction with it: the next statement must not silently run on a fresh connection, where
+// a COMMIT would "succeed" with nothing to commit. Until the caller sends ROLLBACK (or resets),
+// every statement fails as a lost connection.
+let inTransaction = false
+let lostTransaction = false
 function answer(reply) {
   port.postMessage(reply)
   Atomics.add(counter, 0, 1)
   Atomics.notify(counter, 0)
 }
+function drop(c) {
+  if (client !== c) return
+  client = undefined
+  if (inTransaction) lostTransaction = true
+  inTransaction = false
+}
 async function connected() {
   if (client) return client
   if (!connecting) {
     const c = new pg.Client(config)
-    c.on('error', () => { if (client === c) client = undefined })
+    c.on('error', () => drop(c))
+    c.on('end', () => drop(c))
     connecting = c.connect().then(() => { client = c; return c }, (e) => { c.end().catch(() => {}); throw e }).finally(() => { connecting = undefined })
   }
   return connecting
@@ -58,16 +71,31 @@ port.on('message', async (m) => {
   if (m.reset) {
     const c = client
     client = undefined
+    inTransaction = false
+    lostTransaction = false
     if (c) c.end().catch(() => {})
     return answer({ id: m.id, rows: [], rowCount: 0 })
+  }
+  const verb = String(m.sql).trimStart().slice(0, 8).toUpperCase()
+  const ends = verb.startsWith('COMMIT') || verb.startsWith('ROLLBACK')
+  if (lostTransaction) {
+    if (verb.startsWith('ROLLBACK')) {
+      lostTransaction = false
+      return answer({ id: m.id, rows: [], rowCount: 0 })
+    }
+    return answer({ id: m.id, error: { message: 'the connection to PostgreSQL was lost inside a transaction, which was rolled back', code: '08006' } })
   }
   try {
     const c = await connected()
     const r = await c.query(m.sql, m.params)
+    if (verb.startsWith('BEGIN')) inTransaction = true
+    else if (ends) inTransaction = false
     answer({ id: m.id, rows: r.rows, rowCount: r.rowCount ?? 0 })
   } catch (e) {
     // A broken connection is dropped so the next query opens a fresh one.
-    if (!e || !e.code || /^(08|57P0|E)/.test(e.code)) { const c = client; client = undefined; if (c) c.end().catch(() => {}) }
+    if (!e || !e.code || /^(08|57P0|E)/.test(e.code)) { const c = client; drop(c); if (c) c.end().catch(() => {}) }
+    // COMMIT and ROLLBACK end the transaction even when they fail; the lost-connection case is reported above.
+    if (ends) { inTransaction = false; lostTransaction = false }
     answer({ id: m.id, error: { message: String(e && e.message || e), code: e && e.code } })
   }
 })
