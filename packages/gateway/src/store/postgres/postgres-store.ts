@@ -260,15 +260,21 @@ export class PostgresStore implements Store {
    */
   #transaction(body: () => number | undefined): number | undefined {
     this.#ensureReachable()
+    let begun: number
     try {
-      this.#retryOnce(() => this.#db.query('BEGIN'))
+      begun = this.#retryOnce(() => this.#db.query('BEGIN')).connection
     } catch (error) {
       this.#noteFailure(error)
       throw error
     }
     try {
       const version = body()
-      this.#db.query(version === undefined ? 'ROLLBACK' : 'COMMIT')
+      const ended = this.#db.query(version === undefined ? 'ROLLBACK' : 'COMMIT').connection
+      // The connection was lost and replaced inside the transaction (pg_terminate_backend between two
+      // statements): the COMMIT ran on a fresh connection with nothing to commit, and what the body
+      // did may or may not have been committed. The node must not apply it as done; the change
+      // log says what happened, and the client gets a 503 to retry.
+      if (ended !== begun) throw new DatabaseUnavailableError('the connection to PostgreSQL was lost inside a transaction; retry', 'connection')
       return version
     } catch (error) {
       this.#noteFailure(error)

@@ -7,6 +7,11 @@ import { DatabaseUnavailableError } from './unavailable.ts'
 export interface SyncResult<R> {
   readonly rows: R[]
   readonly rowCount: number
+  /**
+   * Which of the worker's connections ran the statement (a new number after every reconnect). A
+   * transaction whose statements ran on different connections was split by a lost connection.
+   */
+  readonly connection: number
 }
 
 /** A PostgreSQL error as the worker reports it (`code` is the SQLSTATE, absent for connection failures). */
@@ -25,6 +30,7 @@ interface Reply {
   readonly id: number
   readonly rows?: unknown[]
   readonly rowCount?: number
+  readonly connection?: number
   readonly error?: { readonly message: string; readonly code?: string }
 }
 
@@ -40,30 +46,18 @@ const { port, signal, config } = workerData
 const counter = new Int32Array(signal)
 let client
 let connecting
-// Transaction state. A connection lost inside a transaction (pg_terminate_backend, network) took
-// the transaction with it: the next statement must not silently run on a fresh connection, where
-// a COMMIT would "succeed" with nothing to commit. Until the caller sends ROLLBACK (or resets),
-// every statement fails as a lost connection.
-let inTransaction = false
-let lostTransaction = false
+let generation = 0
 function answer(reply) {
   port.postMessage(reply)
   Atomics.add(counter, 0, 1)
   Atomics.notify(counter, 0)
 }
-function drop(c) {
-  if (client !== c) return
-  client = undefined
-  if (inTransaction) lostTransaction = true
-  inTransaction = false
-}
 async function connected() {
   if (client) return client
   if (!connecting) {
     const c = new pg.Client(config)
-    c.on('error', () => drop(c))
-    c.on('end', () => drop(c))
-    connecting = c.connect().then(() => { client = c; return c }, (e) => { c.end().catch(() => {}); throw e }).finally(() => { connecting = undefined })
+    c.on('error', () => { if (client === c) client = undefined })
+    connecting = c.connect().then(() => { client = c; generation++; return c }, (e) => { c.end().catch(() => {}); throw e }).finally(() => { connecting = undefined })
   }
   return connecting
 }
@@ -71,31 +65,17 @@ port.on('message', async (m) => {
   if (m.reset) {
     const c = client
     client = undefined
-    inTransaction = false
-    lostTransaction = false
     if (c) c.end().catch(() => {})
     return answer({ id: m.id, rows: [], rowCount: 0 })
   }
-  const verb = String(m.sql).trimStart().slice(0, 8).toUpperCase()
-  const ends = verb.startsWith('COMMIT') || verb.startsWith('ROLLBACK')
-  if (lostTransaction) {
-    if (verb.startsWith('ROLLBACK')) {
-      lostTransaction = false
-      return answer({ id: m.id, rows: [], rowCount: 0 })
-    }
-    return answer({ id: m.id, error: { message: 'the connection to PostgreSQL was lost inside a transaction, which was rolled back', code: '08006' } })
-  }
   try {
     const c = await connected()
+    const connection = generation
     const r = await c.query(m.sql, m.params)
-    if (verb.startsWith('BEGIN')) inTransaction = true
-    else if (ends) inTransaction = false
-    answer({ id: m.id, rows: r.rows, rowCount: r.rowCount ?? 0 })
+    answer({ id: m.id, rows: r.rows, rowCount: r.rowCount ?? 0, connection })
   } catch (e) {
     // A broken connection is dropped so the next query opens a fresh one.
-    if (!e || !e.code || /^(08|57P0|E)/.test(e.code)) { const c = client; drop(c); if (c) c.end().catch(() => {}) }
-    // COMMIT and ROLLBACK end the transaction even when they fail; the lost-connection case is reported above.
-    if (ends) { inTransaction = false; lostTransaction = false }
+    if (!e || !e.code || /^(08|57P0|E)/.test(e.code)) { const c = client; client = undefined; if (c) c.end().catch(() => {}) }
     answer({ id: m.id, error: { message: String(e && e.message || e), code: e && e.code } })
   }
 })
@@ -140,7 +120,7 @@ export class SyncPgClient {
       if (code === '55P03' || code === '57014' || code === '40P01' || code === '40001') throw new DatabaseUnavailableError(`database busy: ${reply.error.message}`, 'busy')
       throw new SyncQueryError(reply.error.message, code)
     }
-    return { rows: (reply.rows ?? []) as R[], rowCount: reply.rowCount ?? 0 }
+    return { rows: (reply.rows ?? []) as R[], rowCount: reply.rowCount ?? 0, connection: reply.connection ?? 0 }
   }
 
   /** Drops the worker's connection (rolling back whatever it had open); the next query reconnects. */
