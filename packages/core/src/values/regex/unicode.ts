@@ -318,28 +318,24 @@ const LITERAL_FOLD_CACHE = 65536
 function caseFoldSimpleUncached(set: CharSet): CharSet {
   const r = set.ranges
   if (r.length === 0) return set
-  if (r.length === 2 && r[0] === r[1]) {
-    const cp = r[0] as number
-    let folded = literalFolds.get(cp)
-    if (folded === undefined) {
-      folded = foldRanges(set)
-      // An unchanged set is returned as given (keeping its `js`), as before; only real folds are shared.
-      if (folded === set) return set
-      if (literalFolds.size >= LITERAL_FOLD_CACHE) literalFolds.clear()
-      literalFolds.set(cp, folded)
-    }
-    return folded
-  }
+  if (r.length === 2 && r[0] === r[1]) return cachedFold(literalFolds, LITERAL_FOLD_CACHE, r[0] as number, set)
   if (r.length > 2 * SMALL_FOLD_RANGES) return foldRanges(set)
   // Route classes repeat across routes (`(?i)[a-z0-9-]+` in thousands of them): small sets are
   // cached by content, so each distinct class is folded once.
-  const key = r.join(',')
-  let folded = smallFolds.get(key)
+  return cachedFold(smallFolds, SMALL_FOLD_CACHE, r.join(','), set)
+}
+
+/**
+ * The fold of `set` from a bounded cache (cleared when full, so arbitrary patterns cannot grow it
+ * without limit). An unchanged set is returned as given, keeping its `js`; only real folds are shared.
+ */
+function cachedFold<K>(cache: Map<K, CharSet>, limit: number, key: K, set: CharSet): CharSet {
+  let folded = cache.get(key)
   if (folded === undefined) {
     folded = foldRanges(set)
     if (folded === set) return set
-    if (smallFolds.size >= SMALL_FOLD_CACHE) smallFolds.clear()
-    smallFolds.set(key, folded)
+    if (cache.size >= limit) cache.clear()
+    cache.set(key, folded)
   }
   return folded
 }
