@@ -89,6 +89,19 @@ class ExactIndex<T> extends Map<string, T> implements DimensionIndex<T> {
   }
 }
 
+/** The dimension fields of the indexes that are not themselves a Map. */
+abstract class Dimensioned {
+  readonly kind: Atom['kind']
+  readonly field: string
+  readonly casing: Casing
+
+  constructor(atom: Atom) {
+    this.kind = atom.kind
+    this.field = atom.field
+    this.casing = atom.casing
+  }
+}
+
 interface RadixNode<T> {
   /** The edge text leading to this node (reversed in a suffix tree). */
   label: string
@@ -166,18 +179,13 @@ function deleteChild<T>(node: RadixNode<T>, code: number): void {
  * A radix tree for prefixes (or, reading values from the end, suffixes). A query walks the value once
  * and visits every stored prefix of it, shortest first.
  */
-class RadixIndex<T> implements DimensionIndex<T> {
-  readonly kind: Atom['kind']
-  readonly field: string
-  readonly casing: Casing
+class RadixIndex<T> extends Dimensioned implements DimensionIndex<T> {
   readonly #root: RadixNode<T> = radixNode<T>('', undefined)
   readonly #reverse: boolean
   #size = 0
 
   constructor(atom: Atom, reverse: boolean) {
-    this.kind = atom.kind
-    this.field = atom.field
-    this.casing = atom.casing
+    super(atom)
     this.#reverse = reverse
   }
 
@@ -314,18 +322,9 @@ function reverseUnits(text: string): string {
 }
 
 /** Exact IP addresses, IPv4 keyed by number and IPv6 by bigint. */
-class IpIndex<T> implements DimensionIndex<T> {
-  readonly kind: Atom['kind']
-  readonly field: string
-  readonly casing: Casing
+class IpIndex<T> extends Dimensioned implements DimensionIndex<T> {
   readonly #v4 = new Map<number, T>()
   readonly #v6 = new Map<bigint, T>()
-
-  constructor(atom: Atom) {
-    this.kind = atom.kind
-    this.field = atom.field
-    this.casing = atom.casing
-  }
 
   slot(atom: Atom, create: () => T): T {
     if (atom.kind !== 'ip') throw new Error('IpIndex holds ip atoms only')
@@ -368,19 +367,10 @@ class IpIndex<T> implements DimensionIndex<T> {
 }
 
 /** Networks grouped by family and prefix length: a query masks the address once per length present. */
-class CidrIndex<T> implements DimensionIndex<T> {
-  readonly kind: Atom['kind']
-  readonly field: string
-  readonly casing: Casing
+class CidrIndex<T> extends Dimensioned implements DimensionIndex<T> {
   readonly #v4 = new Map<number, Map<number, T>>()
   readonly #v6 = new Map<number, Map<bigint, T>>()
   #size = 0
-
-  constructor(atom: Atom) {
-    this.kind = atom.kind
-    this.field = atom.field
-    this.casing = atom.casing
-  }
 
   slot(atom: Atom, create: () => T): T {
     if (atom.kind !== 'cidr') throw new Error('CidrIndex holds cidr atoms only')

@@ -71,16 +71,15 @@ export class RouteIndex<R extends IndexedRoute> {
       this.#insertInto(this.residual, route, deferSort)
       return this.residual
     }
-    if (placements.length === 1) {
-      const list = this.#listFor(placements[0] as Placement, true) as SortedRoutes<R>
-      this.#insertInto(list, route, deferSort)
-      return list
-    }
-    return placements.map((placement) => {
-      const list = this.#listFor(placement, true) as SortedRoutes<R>
-      this.#insertInto(list, route, deferSort)
-      return list
-    })
+    // One placement (most routes) keeps its list itself rather than a one-element array.
+    if (placements.length === 1) return this.#file(placements[0] as Placement, route, deferSort)
+    return placements.map((placement) => this.#file(placement, route, deferSort))
+  }
+
+  #file(placement: Placement, route: R, deferSort: boolean): SortedRoutes<R> {
+    const list = this.#listFor(placement, true) as SortedRoutes<R>
+    this.#insertInto(list, route, deferSort)
+    return list
   }
 
   /**
@@ -105,12 +104,9 @@ export class RouteIndex<R extends IndexedRoute> {
 
   readonly #emptied: Placement[] = []
 
-  /** Prunes the containers recorded as emptied that are still empty. */
+  /** Prunes the containers recorded as emptied (those refilled since are left alone by #prune). */
   #sweep(): void {
-    for (const placement of this.#emptied) {
-      const list = this.#listFor(placement, false)
-      if (list !== undefined && list.size === 0) this.#prune(placement)
-    }
+    for (const placement of this.#emptied) this.#prune(placement)
     this.#emptied.length = 0
   }
 
@@ -151,7 +147,7 @@ export class RouteIndex<R extends IndexedRoute> {
     for (const dimension of this.#primary) {
       const name = dimensionOf(dimension)
       add(name, dimension.size, 0)
-      this.#forEachBucket(dimension, (bucket) => {
+      dimension.eachSlot((bucket) => {
         add(name, 0, bucket.size)
         for (const sub of bucket.subs) {
           let routes = 0
@@ -207,6 +203,7 @@ export class RouteIndex<R extends IndexedRoute> {
     return create ? dimension.slot(atom, make) : dimension.slotFor(atom)
   }
 
+  /** Drops the placement's list if it is empty, then its dimension and bucket if they emptied too. */
   #prune(placement: Placement): void {
     const first = placement[0]
     const second = placement[1]
@@ -216,7 +213,7 @@ export class RouteIndex<R extends IndexedRoute> {
     if (bucket === undefined) return
     if (second !== undefined) {
       const sub = findDimension(bucket.subs, second)
-      if (sub !== undefined) {
+      if (sub !== undefined && sub.slotFor(second)?.size === 0) {
         sub.drop(second)
         if (sub.size === 0) removeDimension(bucket.subs, sub)
       }
@@ -225,9 +222,5 @@ export class RouteIndex<R extends IndexedRoute> {
       primary.drop(first)
       if (primary.size === 0) removeDimension(this.#primary, primary)
     }
-  }
-
-  #forEachBucket(dimension: Dimension<Bucket<R>>, visit: (bucket: Bucket<R>) => void): void {
-    dimension.eachSlot(visit)
   }
 }
