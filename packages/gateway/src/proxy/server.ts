@@ -42,10 +42,15 @@ export interface ProxyOptions {
   readonly observe: (record: RequestRecord) => void
 }
 
-/** A client address without the IPv4-mapped IPv6 prefix. */
+/** An address without the IPv4-mapped IPv6 prefix (`::ffff:10.0.0.1` is 10.0.0.1). */
+function unmapped(address: string | undefined): string {
+  const text = address ?? ''
+  return text.startsWith('::ffff:') ? text.slice(7) : text
+}
+
+/** The client's address, as the routes and X-Forwarded-For see it. */
 function clientAddress(socket: Socket): string {
-  const address = socket.remoteAddress ?? ''
-  return address.startsWith('::ffff:') ? address.slice(7) : address
+  return unmapped(socket.remoteAddress)
 }
 
 function isTls(socket: Socket): socket is TLSSocket {
@@ -88,8 +93,7 @@ class NodeRequest {
   }
 
   get dst_ip(): string {
-    const local = this.request.socket.localAddress ?? ''
-    return local.startsWith('::ffff:') ? local.slice(7) : local
+    return unmapped(this.request.socket.localAddress)
   }
 
   get dst_port(): number | undefined {
@@ -134,6 +138,14 @@ function forwardedHostPort(request: IncomingMessage): { host: string; port: numb
   const m = /^(.*?)(?::(\d+))?$/.exec(host.startsWith('[') ? host.replace(/^(\[[^\]]*\])/, '$1') : host)
   const port = m?.[2] === undefined ? (request.socket.localPort ?? 0) : Number(m[2])
   return { host: m?.[1] ?? host, port }
+}
+
+/** The upstream request headers of a routed request (Kong's X-Forwarded-* and Via), request id last. */
+function proxiedHeaders(request: IncomingMessage, resolution: Resolution, clientIp: string, scheme: string, requestId: string, upgrade: string | undefined): string[] {
+  const { host, port } = forwardedHostPort(request)
+  const headers = upstreamHeaders(request.headers, request.rawHeaders, resolution.host, { clientIp, proto: scheme, host, port, path: (request.url ?? '/').split('?')[0] ?? '/', prefix: resolution.prefix, via: VIA }, upgrade)
+  headers.push(REQUEST_ID_HEADER, requestId)
+  return headers
 }
 
 type Decision =
@@ -195,9 +207,7 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
     }
     const { resolution } = decision
     const service = resolution.service
-    const { host, port } = forwardedHostPort(request)
-    const headers = upstreamHeaders(request.headers, request.rawHeaders, resolution.host, { clientIp, proto: scheme, host, port, path: (request.url ?? '/').split('?')[0] ?? '/', prefix: resolution.prefix, via: VIA }, undefined)
-    headers.push(REQUEST_ID_HEADER, requestId)
+    const headers = proxiedHeaders(request, resolution, clientIp, scheme, requestId, undefined)
     options.upstreams.forward(request, response, { service, method: request.method ?? 'GET', path: resolution.path, headers }, ['via', VIA, REQUEST_ID_HEADER, requestId], (error, outcome) => {
       if (error === undefined) finish(outcome.status, resolution, outcome.upstreamLatency)
       else {
@@ -216,10 +226,7 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
     if (decision.kind !== 'forward') return rawError(socket, decision.kind === 'error' ? decision.code : 'https-required', requestId)
     const { resolution } = decision
     const service = decision.resolution.service
-    const { host, port } = forwardedHostPort(request)
-    const upgrade = request.headers.upgrade ?? 'websocket'
-    const headers = upstreamHeaders(request.headers, request.rawHeaders, resolution.host, { clientIp: clientAddress(request.socket), proto: scheme, host, port, path: (request.url ?? '/').split('?')[0] ?? '/', prefix: resolution.prefix, via: VIA }, upgrade)
-    headers.push(REQUEST_ID_HEADER, requestId)
+    const headers = proxiedHeaders(request, resolution, clientAddress(request.socket), scheme, requestId, request.headers.upgrade ?? 'websocket')
     options.upstreams.upgrade(socket, head, { service, method: request.method ?? 'GET', path: resolution.path, headers }, (error) => rawError(socket, error.code, requestId))
   }
 
