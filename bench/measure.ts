@@ -19,6 +19,16 @@ const KINDS = ['hi', 'lo', 'miss'] as const
 
 const [routesPath, requestsPath, withLinear] = process.argv.slice(2) as [string, string, string]
 
+/** The router schema of a workload file, which names types as the conformance files do. */
+function schemaOf(fields: Record<string, string>): Schema {
+  return new Schema(
+    Object.entries(fields).map(([field, type]): [string, ValueType] => {
+      if (!isValueType(type)) throw new Error(`unknown type ${type}`)
+      return [field, type]
+    }),
+  )
+}
+
 // Memory probe (`memory` as the third argument): a process that only reads the routes file and
 // builds the router once with add(), as an application embedding the router would (and as the
 // reference atc-router figures were taken). Its peak resident size is the headline figure; the
@@ -27,9 +37,8 @@ if (withLinear === 'memory') {
   ;(globalThis as { gc?: () => void }).gc?.()
   const before = process.memoryUsage()
   const file = JSON.parse(readFileSync(routesPath, 'utf8')) as { schema: Record<string, string>; routes: RouteLine[] }
-  const probeSchema = new Schema(Object.entries(file.schema).map(([field, type]): [string, ValueType] => [field, type as ValueType]))
   const loaded = process.memoryUsage()
-  const probe = new Router(probeSchema)
+  const probe = new Router(schemaOf(file.schema))
   for (const route of file.routes) probe.add(route)
   const rssGrowthMB = (process.memoryUsage().rss - loaded.rss) / 1048576
   ;(globalThis as { gc?: () => void }).gc?.()
@@ -47,10 +56,7 @@ if (withLinear === 'memory') {
 }
 const routesFile = JSON.parse(readFileSync(routesPath, 'utf8')) as { schema: Record<string, string>; routes: RouteLine[] }
 const requests = (JSON.parse(readFileSync(requestsPath, 'utf8')) as { requests: RequestLine[] }).requests
-const schema = new Schema(Object.entries(routesFile.schema).map(([field, type]): [string, ValueType] => {
-  if (!isValueType(type)) throw new Error(`unknown type ${type}`)
-  return [field, type]
-}))
+const schema = schemaOf(routesFile.schema)
 const routes = routesFile.routes
 const size = routes.length
 const large = size >= 100_000
