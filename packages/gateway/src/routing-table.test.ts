@@ -32,6 +32,15 @@ function routeName(table: ReturnType<typeof createRoutingTable>, path: string): 
   return table.match(context)?.route.name
 }
 
+/** A store and a routing table that follows its changes, as the gateway wires them. */
+function followedStore(): { store: MemoryStore; table: ReturnType<typeof createRoutingTable> } {
+  const store = new MemoryStore(snapshot())
+  const table = createRoutingTable({ flavor: 'expressions' })
+  table.load(store.snapshot())
+  store.subscribe((change) => table.apply(change))
+  return { store, table }
+}
+
 describe('RoutingTable', () => {
   it('loads expression and traditional routes (split paths too) into one router, expressions first', () => {
     const table = createRoutingTable({ flavor: 'expressions' })
@@ -45,10 +54,7 @@ describe('RoutingTable', () => {
   })
 
   it('applies store changes incrementally and ends where a fresh build from the same data ends', () => {
-    const store = new MemoryStore(snapshot())
-    const live = createRoutingTable({ flavor: 'expressions' })
-    live.load(store.snapshot())
-    store.subscribe((change) => live.apply(change))
+    const { store, table: live } = followedStore()
     const exact = store.getRoute('exact') as Route
     store.putRoute({ ...exact, expression: 'http.path == "/z"' })
     store.deleteRoute((store.getRoute('b-route') as Route).id)
@@ -64,10 +70,7 @@ describe('RoutingTable', () => {
   })
 
   it('drops the routes of a disabled service and restores them when it is enabled again', () => {
-    const store = new MemoryStore(snapshot())
-    const table = createRoutingTable({ flavor: 'expressions' })
-    table.load(store.snapshot())
-    store.subscribe((change) => table.apply(change))
+    const { store, table } = followedStore()
     const b = store.getService('b') as Service
     store.putService({ ...b, enabled: false })
     expect(routeName(table, '/b/1')).toBeUndefined()
