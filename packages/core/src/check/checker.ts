@@ -2,6 +2,7 @@ import { diagnostic, type Diagnostic, type Result } from '../diagnostics/diagnos
 import type { Expr, Literal, Predicate } from '../syntax/ast.ts'
 import { operators, type LiteralType } from '../syntax/operators.ts'
 import type { Schema } from '../schema/schema.ts'
+import { internList } from '../syntax/intern.ts'
 import type { ValueType } from '../values/types.ts'
 
 /** An expression that passed the checker, with the distinct fields it reads (first-use order). */
@@ -34,7 +35,7 @@ export function check(expr: Expr, schema: Schema): Result<CheckedExpression> {
   }
   walk(expr)
   if (diagnostics.length > 0) return { ok: false, diagnostics }
-  return { ok: true, value: new CheckedTree(expr, fields.slice(), schema), diagnostics: NO_DIAGNOSTICS }
+  return { ok: true, value: new CheckedTree(expr, internList(fields), schema), diagnostics: NO_DIAGNOSTICS }
 }
 
 const NO_DIAGNOSTICS: readonly Diagnostic[] = Object.freeze([])

@@ -100,17 +100,40 @@ function stringComparison(predicate: Predicate): Matcher | undefined {
  * chain of closures it replaces, in less memory and one call per candidate.
  */
 export function compileComparisons(comparisons: readonly StringComparison[]): Matcher {
-  const fields = comparisons.map((c) => c.field)
-  const texts = comparisons.map((c) => c.text)
-  const kinds = comparisons.map((c) => c.kind)
-  const anyModes = comparisons.map((c) => c.anyMode)
-  const count = comparisons.length
+  // Two and three terms (most routes) keep their terms in the closure itself; longer chains use one
+  // interleaved list. Either way no per-term arrays: this state lives as long as the route.
+  const [a, b, c] = comparisons as [StringComparison, StringComparison, StringComparison | undefined]
+  if (comparisons.length === 2) return twoComparisons(a.field, a.text, modeOf(a), b.field, b.text, modeOf(b))
+  if (comparisons.length === 3 && c !== undefined) return threeComparisons(a.field, a.text, modeOf(a), b.field, b.text, modeOf(b), c.field, c.text, modeOf(c))
+  const terms = new Array<string | number>(comparisons.length * 3)
+  comparisons.forEach((comparison, i) => {
+    terms[3 * i] = comparison.field
+    terms[3 * i + 1] = comparison.text
+    terms[3 * i + 2] = modeOf(comparison)
+  })
   return (context, record) => {
-    for (let i = 0; i < count; i++) {
-      if (!comparisonHolds(context, record, fields[i] as string, texts[i] as string, kinds[i] as number, anyModes[i] as boolean)) return false
+    for (let i = 0; i < terms.length; i += 3) {
+      if (!holds(context, record, terms[i] as string, terms[i + 1] as string, terms[i + 2] as number)) return false
     }
     return true
   }
+}
+
+/** A comparison's kind and `any()` flag as one small integer. */
+function modeOf(comparison: StringComparison): number {
+  return comparison.kind * 2 + (comparison.anyMode ? 1 : 0)
+}
+
+function holds(context: Context, record: MatchRecord, field: string, text: string, mode: number): boolean {
+  return comparisonHolds(context, record, field, text, mode >> 1, (mode & 1) === 1)
+}
+
+function twoComparisons(f0: string, t0: string, m0: number, f1: string, t1: string, m1: number): Matcher {
+  return (context, record) => holds(context, record, f0, t0, m0) && holds(context, record, f1, t1, m1)
+}
+
+function threeComparisons(f0: string, t0: string, m0: number, f1: string, t1: string, m1: number, f2: string, t2: string, m2: number): Matcher {
+  return (context, record) => holds(context, record, f0, t0, m0) && holds(context, record, f1, t1, m1) && holds(context, record, f2, t2, m2)
 }
 
 function valueTest(predicate: Predicate, lower: boolean, options: CompileOptions): ValueTest {

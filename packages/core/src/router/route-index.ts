@@ -84,29 +84,35 @@ export class RouteIndex<R extends IndexedRoute> {
 
   /**
    * Removes a route from the lists `insert` filed it in, dropping containers that become empty. The
-   * lists are kept by the caller, so a removal looks nothing up unless a list empties.
+   * lists are kept by the caller, so a removal looks nothing up; the route's placements (in the order
+   * `insert` was given them) are asked for only if a list stays empty until the next sweep.
    */
-  remove(route: R, placements: readonly Placement[] | undefined, filed: Filed<R>): void {
-    if (placements === undefined) {
+  remove(route: R, filed: Filed<R>, placements: () => readonly Placement[] | undefined): void {
+    if (filed === this.residual) {
       this.residual.remove(route)
       return
     }
-    for (let i = 0; i < placements.length; i++) {
-      const list = Array.isArray(filed) ? filed[i] : filed
-      if (list === undefined || !list.remove(route) || list.size > 0) continue
+    const count = Array.isArray(filed) ? filed.length : 1
+    for (let i = 0; i < count; i++) {
+      const list = Array.isArray(filed) ? (filed[i] as SortedRoutes<R>) : (filed as SortedRoutes<R>)
+      if (!list.remove(route) || list.size > 0) continue
       // Emptied containers are pruned in batches, not at once: an update removes a route and adds it
       // back, usually under the same atoms, and then finds its lists still in place. Lookups skip
-      // empty lists, and a batch is at most SWEEP_AT placements, so churn cannot grow the index.
-      this.#emptied.push(placements[i] as Placement)
+      // empty lists, and a batch is at most SWEEP_AT lists, so churn cannot grow the index.
+      this.#emptied.push({ list, at: i, placements })
       if (this.#emptied.length >= SWEEP_AT) this.#sweep()
     }
   }
 
-  readonly #emptied: Placement[] = []
+  readonly #emptied: { list: SortedRoutes<R>; at: number; placements: () => readonly Placement[] | undefined }[] = []
 
-  /** Prunes the containers recorded as emptied (those refilled since are left alone by #prune). */
+  /** Prunes the containers of the lists recorded as emptied, unless they were refilled since. */
   #sweep(): void {
-    for (const placement of this.#emptied) this.#prune(placement)
+    for (const { list, at, placements } of this.#emptied) {
+      if (list.size > 0) continue
+      const placement = placements()?.[at]
+      if (placement !== undefined) this.#prune(placement)
+    }
     this.#emptied.length = 0
   }
 

@@ -60,10 +60,26 @@ export function normalizeId(id: string): string {
 }
 
 /**
+ * A priority as the indexed router keeps it: a number while exact (a small integer takes no memory
+ * of its own), the bigint above 2^53. Each value has one form, so `!==` and `>` stay exact.
+ */
+export type StoredPriority = number | bigint
+
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER)
+
+export function storedPriority(priority: bigint): StoredPriority {
+  return priority <= MAX_EXACT ? Number(priority) : priority
+}
+
+export function priorityOf(stored: StoredPriority): bigint {
+  return typeof stored === 'bigint' ? stored : BigInt(stored)
+}
+
+/**
  * Evaluation order: descending priority, then descending id (atc-router iterates its
  * `(priority, uuid)` map in reverse). Negative when `a` is tried before `b`.
  */
-export function compareRoutes(a: { priority: bigint; id: string }, b: { priority: bigint; id: string }): number {
+export function compareRoutes(a: { priority: StoredPriority; id: string }, b: { priority: StoredPriority; id: string }): number {
   if (a.priority !== b.priority) return a.priority > b.priority ? -1 : 1
   return a.id === b.id ? 0 : a.id > b.id ? -1 : 1
 }

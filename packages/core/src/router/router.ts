@@ -9,23 +9,29 @@ import { RegexCache } from '../values/regex/index.ts'
 import { FieldCounter } from './field-counter.ts'
 import { planIndex, type Placement } from './index-plan.ts'
 import { RouteIndex, type DimensionSummary, type Filed } from './route-index.ts'
-import { compareRoutes, normalizeId, normalizePriority, prepareRoute, RouterError, type PreparedRoute, type RouteInput } from './route.ts'
+import { compareRoutes, normalizeId, normalizePriority, prepareRoute, priorityOf, RouterError, storedPriority, type PreparedRoute, type RouteInput, type StoredPriority } from './route.ts'
 import { explainRoutes, type Explanation, type RouterApi } from './router-api.ts'
 import type { SortedRoutes } from './sorted-routes.ts'
 
 /** A route entry as the indexed router keeps it: compiled matcher, placements, and a visit stamp. */
 interface Entry {
   readonly id: string
-  readonly priority: bigint
+  readonly priority: StoredPriority
   readonly matcher: Matcher
   /** The expression as text: the caller's source, or the canonical print of a tree it passed. */
   readonly source: string
   readonly fields: readonly string[]
-  readonly placements: readonly Placement[] | undefined
   /** The index lists the entry is in (set when inserted): removal goes straight to them. */
   filed: Filed<Entry> | undefined
+  /** Why the route could not be indexed; undefined for indexed routes. */
   readonly reason: string | undefined
   seen: number
+}
+
+/** A new entry with the placements to file it under (kept only until it is inserted). */
+interface Filing {
+  readonly entry: Entry
+  readonly placements: readonly Placement[] | undefined
 }
 
 /** How the router filed its routes, for users tuning large configurations. */
@@ -75,7 +81,7 @@ export class Router implements RouterApi {
    * insert. All-or-nothing: when any route fails, nothing is added and every failure is returned.
    */
   addAll(routes: Iterable<RouteInput>): { ok: true } | { ok: false; failures: { id: string; diagnostics: readonly Diagnostic[] }[] } {
-    const entries: Entry[] = []
+    const entries: Filing[] = []
     const failures: { id: string; diagnostics: readonly Diagnostic[] }[] = []
     const keys = new Set<string>()
     for (const route of routes) {
@@ -98,7 +104,7 @@ export class Router implements RouterApi {
 
   remove(id: string, priority?: bigint | number | string): boolean {
     const key = normalizeId(id)
-    const exact = priority === undefined ? undefined : normalizePriority(priority)
+    const exact = priority === undefined ? undefined : storedPriority(normalizePriority(priority))
     const found = this.#byId.get(key)
     if (found === undefined) return false
     // The usual case, one entry under the id: no lists to build.
@@ -171,7 +177,7 @@ export class Router implements RouterApi {
       for (const entry of entries) {
         const parsed = parse(entry.source, { regexes })
         if (!parsed.ok) throw new Error(`explain: route ${entry.id} no longer parses`)
-        yield { id: entry.id, priority: entry.priority, source: entry.source, expr: parsed.value }
+        yield { id: entry.id, priority: priorityOf(entry.priority), source: entry.source, expr: parsed.value }
       }
     }
     return explainRoutes(ordered(this.#ordered()), context, regexes, this.match(context))
@@ -181,7 +187,7 @@ export class Router implements RouterApi {
   describe(): RouterDescription {
     const residual: { id: string; priority: bigint; reason: string }[] = []
     for (const entry of this.#ordered()) {
-      if (entry.placements === undefined) residual.push({ id: entry.id, priority: entry.priority, reason: entry.reason ?? 'no indexable condition' })
+      if (entry.reason !== undefined) residual.push({ id: entry.id, priority: priorityOf(entry.priority), reason: entry.reason })
     }
     return { routes: this.#size, indexed: this.#size - residual.length, dimensions: this.#index.summary(), residual }
   }
@@ -199,7 +205,7 @@ export class Router implements RouterApi {
   }
 
   #found(entry: Entry): Match {
-    const match = this.#record.toMatch(entry.id, entry.priority)
+    const match = this.#record.toMatch(entry.id, priorityOf(entry.priority))
     this.#record.clear()
     return match
   }
@@ -209,38 +215,48 @@ export class Router implements RouterApi {
   }
 
   #drop(entry: Entry): void {
-    if (entry.filed !== undefined) this.#index.remove(entry, entry.placements, entry.filed)
+    if (entry.filed !== undefined) this.#index.remove(entry, entry.filed, () => this.#placementsOf(entry))
     this.#fields.remove(entry.fields)
     this.#size--
   }
 
-  #entry(route: PreparedRoute): Entry {
+  /**
+   * A route's placements, planned again from its text: entries do not keep them (about a fifth of a
+   * route's memory) since only pruning an emptied container needs them, and planning is deterministic.
+   */
+  #placementsOf(entry: Entry): readonly Placement[] | undefined {
+    const parsed = parse(entry.source, { regexes: this.#regexes })
+    if (!parsed.ok) throw new Error(`route ${entry.id} no longer parses`)
+    return planIndex(parsed.value).placements
+  }
+
+  #entry(route: PreparedRoute): Filing {
     const plan = planIndex(route.expr)
-    return {
+    const entry: Entry = {
       id: route.id,
-      priority: route.priority,
+      priority: storedPriority(route.priority),
       matcher: route.matcher,
       // Memory: the tree is dropped once planned and compiled (about 1 KB per route); explain
       // re-parses the text, which gives back the same tree (parse(print(e)) equals e).
       source: route.source ?? print(route.expr),
       fields: route.fields,
-      // An exact-size copy: arrays built by pushing keep spare capacity for as long as the route lives.
-      placements: plan.placements?.slice(),
       filed: undefined,
-      reason: plan.reason,
+      reason: plan.placements === undefined ? (plan.reason ?? 'no indexable condition') : undefined,
       seen: 0,
     }
+    return { entry, placements: plan.placements }
   }
 
   #assertNew(route: PreparedRoute): void {
+    const stored = storedPriority(route.priority)
     const found = this.#byId.get(route.id)
-    if (found !== undefined && (Array.isArray(found) ? found.some((e) => e.priority === route.priority) : found.priority === route.priority)) {
+    if (found !== undefined && (Array.isArray(found) ? found.some((e) => e.priority === stored) : found.priority === stored)) {
       throw new RouterError(`a route with id ${route.id} and priority ${route.priority} already exists`)
     }
   }
 
-  #insert(entry: Entry, deferSort: boolean): void {
-    entry.filed = this.#index.insert(entry, entry.placements, deferSort)
+  #insert({ entry, placements }: Filing, deferSort: boolean): void {
+    entry.filed = this.#index.insert(entry, placements, deferSort)
     const found = this.#byId.get(entry.id)
     if (found === undefined) this.#byId.set(entry.id, entry)
     else if (Array.isArray(found)) found.push(entry)

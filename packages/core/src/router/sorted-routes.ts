@@ -1,9 +1,9 @@
-import { compareRoutes } from './route.ts'
+import { compareRoutes, type StoredPriority } from './route.ts'
 
 /** What the index keeps per route entry. */
 export interface IndexedRoute {
   readonly id: string
-  readonly priority: bigint
+  readonly priority: StoredPriority
   /** Set to the router's query number when the route was last queued, to visit each route once per query. */
   seen: number
 }
@@ -38,7 +38,7 @@ export class SortedRoutes<R extends IndexedRoute = IndexedRoute> {
   }
 
   /** True when an entry with the same priority and id is present. */
-  hasKey(route: { readonly priority: bigint; readonly id: string }): boolean {
+  hasKey(route: { readonly priority: StoredPriority; readonly id: string }): boolean {
     this.finish()
     const found = this.items[this.#position(route)]
     return found !== undefined && compareRoutes(found, route) === 0
@@ -62,7 +62,7 @@ export class SortedRoutes<R extends IndexedRoute = IndexedRoute> {
     if (this.items.length <= TRIM_UP_TO) this.items = this.items.slice()
   }
 
-  #position(route: { readonly priority: bigint; readonly id: string }): number {
+  #position(route: { readonly priority: StoredPriority; readonly id: string }): number {
     const items = this.items
     let low = 0
     let high = items.length

@@ -18,3 +18,18 @@ export function intern(text: string, maxLength: number): string {
   if (table.size < MAX_ENTRIES) table.set(text, text)
   return text
 }
+
+const lists = new Map<string, readonly string[]>()
+
+/**
+ * The shared, frozen instance of a short list of names (the fields a route reads: most routes of a
+ * configuration read the same two or three). Bounded like the string table.
+ */
+export function internList(items: readonly string[]): readonly string[] {
+  const key = items.join('\u0000')
+  const shared = lists.get(key)
+  if (shared !== undefined) return shared
+  const list = Object.freeze(items.slice())
+  if (lists.size < MAX_ENTRIES) lists.set(key, list)
+  return list
+}
