@@ -1,15 +1,11 @@
 // Measures one workload at one size in this process (so heap and RSS figures do not mix) and prints
 // one JSON line. Spawned by bench/run.ts; the method is ../shared/bench/README.md "Measuring".
 import { readFileSync } from 'node:fs'
-import { LinearRouter, Router, Schema, isValueType, type Context, type RouterApi, type ValueType } from '@switchyard/core'
+import { LinearRouter, Router, type Context, type RouterApi } from '@switchyard/core'
 import { contextFromFields, type JsonFieldValue } from '@switchyard/http'
 import findMyWay from 'find-my-way'
+import { schemaOf, type RouteLine } from './workload-schema.ts'
 
-interface RouteLine {
-  id: string
-  priority: number
-  expression: string
-}
 interface RequestLine {
   fields: Record<string, JsonFieldValue>
   expect: string | null
@@ -18,42 +14,6 @@ interface RequestLine {
 const KINDS = ['hi', 'lo', 'miss'] as const
 
 const [routesPath, requestsPath, withLinear] = process.argv.slice(2) as [string, string, string]
-
-/** The router schema of a workload file, which names types as the conformance files do. */
-function schemaOf(fields: Record<string, string>): Schema {
-  return new Schema(
-    Object.entries(fields).map(([field, type]): [string, ValueType] => {
-      if (!isValueType(type)) throw new Error(`unknown type ${type}`)
-      return [field, type]
-    }),
-  )
-}
-
-// Memory probe (`memory` as the third argument): a process that only reads the routes file and
-// builds the router once with add(), as an application embedding the router would (and as the
-// reference atc-router figures were taken). Its peak resident size is the headline figure; the
-// measuring process below also holds the requests, repeated builds and the linear reference.
-if (withLinear === 'memory') {
-  ;(globalThis as { gc?: () => void }).gc?.()
-  const before = process.memoryUsage()
-  const file = JSON.parse(readFileSync(routesPath, 'utf8')) as { schema: Record<string, string>; routes: RouteLine[] }
-  const loaded = process.memoryUsage()
-  const probe = new Router(schemaOf(file.schema))
-  for (const route of file.routes) probe.add(route)
-  const rssGrowthMB = (process.memoryUsage().rss - loaded.rss) / 1048576
-  ;(globalThis as { gc?: () => void }).gc?.()
-  const heapMB = (process.memoryUsage().heapUsed - loaded.heapUsed) / 1048576
-  console.log(
-    JSON.stringify({
-      heapMB: Math.round(heapMB * 10) / 10,
-      heapBytesPerRoute: Math.round((heapMB * 1048576) / Math.max(probe.size, 1)),
-      rssGrowthMB: Math.round(rssGrowthMB * 10) / 10,
-      peakRssMB: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10,
-      baseRssMB: Math.round((before.rss / 1048576) * 10) / 10,
-    }),
-  )
-  process.exit(0)
-}
 const routesFile = JSON.parse(readFileSync(routesPath, 'utf8')) as { schema: Record<string, string>; routes: RouteLine[] }
 const requests = (JSON.parse(readFileSync(requestsPath, 'utf8')) as { requests: RequestLine[] }).requests
 const schema = schemaOf(routesFile.schema)

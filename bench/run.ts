@@ -29,20 +29,16 @@ if (dir === undefined) {
   }
 }
 
-// The measuring script runs as one esbuild bundle under plain node: what a deployment runs, without the
+// The measuring scripts run as esbuild bundles under plain node: what a deployment runs, without the
 // per-closure bookkeeping (`keepNames`) of on-the-fly TypeScript loaders.
 mkdirSync(resolve(here, '../.bench-workloads'), { recursive: true })
-const measureScript = resolve(here, '../.bench-workloads/measure.bundle.mjs')
-await build({
-  entryPoints: [resolve(here, 'measure.ts')],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  outfile: measureScript,
-  external: ['find-my-way'],
-  logLevel: 'warning',
-})
+const bundle = async (entry: string): Promise<string> => {
+  const outfile = resolve(here, `../.bench-workloads/${entry.replace(/\.ts$/, '')}.bundle.mjs`)
+  await build({ entryPoints: [resolve(here, entry)], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, external: ['find-my-way'], logLevel: 'warning' })
+  return outfile
+}
+const measureScript = await bundle('measure.ts')
+const probeScript = await bundle('memory-probe.ts')
 
 interface Row {
   workload: string
@@ -74,13 +70,13 @@ for (const size of sizes) {
       console.log(`skipping ${name}-${size}: no workload file`)
       continue
     }
-    const run = (mode: string): unknown => {
-      const output = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', measureScript, routes, requests, mode], { encoding: 'utf8', maxBuffer: 1 << 24 })
+    const run = (script: string, ...rest: string[]): unknown => {
+      const output = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', script, routes, ...rest], { encoding: 'utf8', maxBuffer: 1 << 24 })
       return JSON.parse(output.trim().split('\n').pop() as string)
     }
     // Memory first, in its own process that only builds the router; then everything else.
-    const memory = run('memory') as Pick<Row, 'heapMB' | 'heapBytesPerRoute' | 'rssGrowthMB' | 'peakRssMB'>
-    const measured = run(withLinear ? 'linear' : '') as Omit<Row, 'workload' | 'size' | 'peakRssMB'>
+    const memory = run(probeScript) as Pick<Row, 'heapMB' | 'heapBytesPerRoute' | 'rssGrowthMB' | 'peakRssMB'>
+    const measured = run(measureScript, requests, withLinear ? 'linear' : '') as Omit<Row, 'workload' | 'size' | 'peakRssMB'>
     const row: Row = { workload: name, size, ...measured, ...memory }
     rows.push(row)
     printRow(row)
