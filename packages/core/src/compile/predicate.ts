@@ -102,7 +102,9 @@ function stringComparison(predicate: Predicate): Matcher | undefined {
 export function compileComparisons(comparisons: readonly StringComparison[]): Matcher {
   // Two and three terms (most routes) keep their terms in the closure itself; longer chains use one
   // interleaved list. Either way no per-term arrays: this state lives as long as the route.
-  const [a, b, c] = comparisons as [StringComparison, StringComparison, StringComparison | undefined]
+  const a = comparisons[0] as StringComparison
+  const b = comparisons[1] as StringComparison
+  const c = comparisons[2]
   if (comparisons.length === 2) return twoComparisons(a.field, a.text, modeOf(a), b.field, b.text, modeOf(b))
   if (comparisons.length === 3 && c !== undefined) return threeComparisons(a.field, a.text, modeOf(a), b.field, b.text, modeOf(b), c.field, c.text, modeOf(c))
   const terms = new Array<string | number>(comparisons.length * 3)

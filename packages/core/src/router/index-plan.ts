@@ -184,7 +184,8 @@ function best(left: Placement, right: Placement): Placement {
   const d = right[1]
   let first = a
   let top = selectivity(a)
-  for (const atom of [b, c, d]) {
+  for (let i = 1; i < 4; i++) {
+    const atom = i === 1 ? b : i === 2 ? c : d
     if (atom === undefined) continue
     const score = selectivity(atom)
     if (score > top) {
@@ -194,7 +195,8 @@ function best(left: Placement, right: Placement): Placement {
   }
   let second: Atom | undefined
   let next = -Infinity
-  for (const atom of [a, b, c, d]) {
+  for (let i = 0; i < 4; i++) {
+    const atom = i === 0 ? a : i === 1 ? b : i === 2 ? c : d
     if (atom === undefined || sameDimension(atom, first)) continue
     const score = selectivity(atom)
     if (score > next) {
@@ -208,7 +210,10 @@ function best(left: Placement, right: Placement): Placement {
 /** A list of alternatives is only as good as its worst member, and each extra one costs a lookup. */
 function quality(placements: readonly Placement[]): number {
   let worst = Infinity
-  for (const p of placements) worst = Math.min(worst, selectivity(p[0]) + (p[1] === undefined ? 0 : 5))
+  for (let i = 0; i < placements.length; i++) {
+    const p = placements[i] as Placement
+    worst = Math.min(worst, selectivity(p[0]) + (p[1] === undefined ? 0 : 5))
+  }
   return worst - placements.length
 }
 

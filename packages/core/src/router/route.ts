@@ -1,7 +1,7 @@
 import { check } from '../check/checker.ts'
 import { compileExpr } from '../compile/compiler.ts'
 import type { Matcher } from '../compile/predicate.ts'
-import type { Result } from '../diagnostics/diagnostic.ts'
+import type { Diagnostic, Result } from '../diagnostics/diagnostic.ts'
 import type { Schema } from '../schema/schema.ts'
 import type { Expr } from '../syntax/ast.ts'
 import { parse } from '../syntax/parser.ts'
@@ -33,6 +33,7 @@ export class RouterError extends Error {
 }
 
 const MAX_PRIORITY = 2n ** 64n - 1n
+const NO_DIAGNOSTICS: readonly Diagnostic[] = Object.freeze([])
 const UUID = /^(?:urn:uuid:)?\{?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})\}?$/i
 
 /** Normalises a priority to a bigint in 0..2^64−1, or throws. */
@@ -99,7 +100,7 @@ export function prepareRoute(input: RouteInput, schema: Schema, regexes: RegexCa
   const checked = check(expr, schema)
   if (!checked.ok) return checked
   const matcher = compileExpr(expr, { regexes })
-  return { ok: true, value: { id, priority, expr, source, fields: checked.value.fields, matcher }, diagnostics: [] }
+  return { ok: true, value: { id, priority, expr, source, fields: checked.value.fields, matcher }, diagnostics: NO_DIAGNOSTICS }
 }
 
 /** True for a lowercase hyphenated UUID, the form ids almost always arrive in (checked without a regex). */

@@ -26,10 +26,32 @@ const lists = new Map<string, readonly string[]>()
  * configuration read the same two or three). Bounded like the string table.
  */
 export function internList(items: readonly string[]): readonly string[] {
+  // Most lists are one of a few seen just before: compared in place (names are shared strings)
+  // before a key is built.
+  for (let r = 0; r < recent.length; r++) {
+    const list = recent[r] as readonly string[]
+    if (sameItems(list, items)) return list
+  }
   const key = items.join('\u0000')
   const shared = lists.get(key)
-  if (shared !== undefined) return shared
+  if (shared !== undefined) {
+    recent[next] = shared
+    next = (next + 1) % RECENT
+    return shared
+  }
   const list = Object.freeze(items.slice())
   if (lists.size < MAX_ENTRIES) lists.set(key, list)
+  recent[next] = list
+  next = (next + 1) % RECENT
   return list
+}
+
+const RECENT = 8
+const recent: (readonly string[])[] = []
+let next = 0
+
+function sameItems(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }
