@@ -27,12 +27,19 @@ function removeDimension<T>(dimensions: Dimension<T>[], dimension: Dimension<T>)
 }
 
 function newBucket<R extends IndexedRoute>(): Bucket<R> {
-  return new Bucket<R>()
+  return new Bucket<R>(true)
 }
 
 function newList<R extends IndexedRoute>(): SortedRoutes<R> {
-  return new SortedRoutes<R>()
+  return new SortedRoutes<R>(true)
 }
+
+/**
+ * Routes added to a long residual list one by one wait in a short side list (both are searched),
+ * and join the long one in a single merge when the side list reaches this length: an insert then
+ * moves a few hundred entries at most instead of every entry after it.
+ */
+const FRESH_MAX = 256
 
 /** How many emptied placements wait before their containers are pruned together. */
 const SWEEP_AT = 64
@@ -54,7 +61,8 @@ export interface DimensionSummary {
  */
 export class RouteIndex<R extends IndexedRoute> {
   readonly #primary: Dimension<Bucket<R>>[] = []
-  readonly residual = new SortedRoutes<R>()
+  readonly residual = new SortedRoutes<R>(true)
+  readonly #fresh = new SortedRoutes<R>(true)
   readonly #touched = new Set<SortedRoutes<R>>()
   // Scratch state for one `collect` call: reused so that lookups allocate nothing per request.
   #context: Context | undefined
@@ -68,7 +76,10 @@ export class RouteIndex<R extends IndexedRoute> {
   /** Files a route under each placement; with `deferSort`, lists are sorted on `finish()`. */
   insert(route: R, placements: readonly Placement[] | undefined, deferSort = false): Filed<R> {
     if (placements === undefined) {
-      this.#insertInto(this.residual, route, deferSort)
+      const long = !deferSort && this.residual.size >= FRESH_MAX
+      this.#insertInto(long ? this.#fresh : this.residual, route, deferSort)
+      if (this.#fresh.size >= FRESH_MAX) this.residual.absorb(this.#fresh)
+      // Either way the route is filed as residual; removal looks in both lists.
       return this.residual
     }
     // One placement (most routes) keeps its list itself rather than a one-element array.
@@ -89,7 +100,7 @@ export class RouteIndex<R extends IndexedRoute> {
    */
   remove(route: R, filed: Filed<R>, placements: () => readonly Placement[] | undefined): void {
     if (filed === this.residual) {
-      this.residual.remove(route)
+      if (!this.#fresh.remove(route)) this.residual.remove(route)
       return
     }
     const count = Array.isArray(filed) ? filed.length : 1
@@ -131,6 +142,7 @@ export class RouteIndex<R extends IndexedRoute> {
     this.#listCount = 0
     this.#context = context
     if (this.residual.size > 0) this.#lists[this.#listCount++] = this.residual
+    if (this.#fresh.size > 0) this.#lists[this.#listCount++] = this.#fresh
     const primary = this.#primary
     for (let i = 0; i < primary.length; i++) this.#query(primary[i] as Dimension<Bucket<R>>, context, this.#visitBucket)
     this.#context = undefined

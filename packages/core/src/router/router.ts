@@ -11,7 +11,7 @@ import { planIndex, type Placement } from './index-plan.ts'
 import { RouteIndex, type DimensionSummary, type Filed } from './route-index.ts'
 import { compareRoutes, normalizeId, normalizePriority, prepareRoute, priorityOf, RouterError, storedPriority, type PreparedRoute, type RouteInput, type StoredPriority } from './route.ts'
 import { explainRoutes, type Explanation, type RouterApi } from './router-api.ts'
-import type { SortedRoutes } from './sorted-routes.ts'
+import { REMOVED, type SortedRoutes } from './sorted-routes.ts'
 
 /** A route entry as the indexed router keeps it: compiled matcher, placements, and a visit stamp. */
 interface Entry {
@@ -141,6 +141,7 @@ export class Router implements RouterApi {
       const items = (lists[0] as SortedRoutes<Entry>).items
       for (let i = 0; i < items.length; i++) {
         const entry = items[i] as Entry
+        if (entry.seen === REMOVED) continue
         record.clear()
         if (entry.matcher(context, record)) return this.#found(entry)
       }
@@ -154,7 +155,8 @@ export class Router implements RouterApi {
       for (let l = 0; l < count; l++) {
         const items = (lists[l] as SortedRoutes<Entry>).items
         let at = positions[l] as number
-        while (at < items.length && (items[at] as Entry).seen === query) at++
+        // Past routes already tried (listed under several placements) and routes removed lazily.
+        while (at < items.length && ((items[at] as Entry).seen === query || (items[at] as Entry).seen === REMOVED)) at++
         positions[l] = at
         const head = items[at]
         if (head !== undefined && (best === undefined || compareRoutes(head, best) < 0)) {

@@ -11,10 +11,30 @@ export interface IndexedRoute {
 /** Lists up to this length are kept at their exact size (larger ones are rare and change in place). */
 const TRIM_UP_TO = 32
 
+/**
+ * The `seen` stamp of a route removed lazily from a long list: it stays in place (keeping the
+ * order for binary search) until the list is compacted, and lookups skip it. Query stamps are positive.
+ */
+export const REMOVED = -1
+
+/** From this length on, a lazy list marks removed routes instead of moving everything after them. */
+const LAZY_FROM = 256
+
 /** Routes kept in evaluation order (descending priority, then descending id). */
 export class SortedRoutes<R extends IndexedRoute = IndexedRoute> {
+  /** In evaluation order; in a lazy list, may hold routes stamped REMOVED (see `size`). */
   items: R[] = []
   #sorted = true
+  #removed = 0
+  readonly #lazy: boolean
+
+  /**
+   * @param lazy removals from long lists only stamp the route REMOVED (O(log n)), and the list is
+   *   compacted once an eighth of it is stamped: readers of `items` must skip stamped routes.
+   */
+  constructor(lazy = false) {
+    this.#lazy = lazy
+  }
 
   /** Inserts in order (binary search); with `deferSort`, appends and sorts on `finish()` (bulk loads). */
   insert(route: R, deferSort = false): void {
@@ -30,18 +50,56 @@ export class SortedRoutes<R extends IndexedRoute = IndexedRoute> {
   /** Removes a route entry; true when it was present. */
   remove(route: R): boolean {
     this.finish()
-    const at = this.#position(route)
-    if (this.items[at] !== route) return false
+    const items = this.items
+    let at = this.#position(route)
+    // Past stamped routes with the same key (a deferred insert lands after them).
+    while (at < items.length && items[at] !== route && compareRoutes(items[at] as R, route) === 0) at++
+    if (items[at] !== route) return false
+    if (this.#lazy && this.items.length >= LAZY_FROM) {
+      route.seen = REMOVED
+      if (++this.#removed * 8 > this.items.length) this.#compact()
+      return true
+    }
     this.items.splice(at, 1)
     this.#trim()
     return true
   }
 
+  /**
+   * Moves every route of `other` (a list of routes not in this one) into this list in one merge,
+   * dropping stamped routes of both; `other` is left empty.
+   */
+  absorb(other: SortedRoutes<R>): void {
+    this.finish()
+    other.finish()
+    const a = this.items
+    const b = other.items
+    const out: R[] = []
+    let i = 0
+    let j = 0
+    while (i < a.length || j < b.length) {
+      const next = j >= b.length || (i < a.length && compareRoutes(a[i] as R, b[j] as R) < 0) ? (a[i++] as R) : (b[j++] as R)
+      if (next.seen !== REMOVED) out.push(next)
+    }
+    this.items = out
+    this.#removed = 0
+    other.items = []
+    other.#removed = 0
+  }
+
+  #compact(): void {
+    this.items = this.items.filter((route) => route.seen !== REMOVED)
+    this.#removed = 0
+  }
+
   /** True when an entry with the same priority and id is present. */
   hasKey(route: { readonly priority: StoredPriority; readonly id: string }): boolean {
     this.finish()
-    const found = this.items[this.#position(route)]
-    return found !== undefined && compareRoutes(found, route) === 0
+    const items = this.items
+    for (let at = this.#position(route); at < items.length && compareRoutes(items[at] as R, route) === 0; at++) {
+      if ((items[at] as R).seen !== REMOVED) return true
+    }
+    return false
   }
 
   /** Sorts after deferred inserts. */
@@ -52,8 +110,9 @@ export class SortedRoutes<R extends IndexedRoute = IndexedRoute> {
     this.#trim()
   }
 
+  /** Routes in the list (stamped ones not counted). */
   get size(): number {
-    return this.items.length
+    return this.items.length - this.#removed
   }
 
   // Memory: a grown array keeps spare capacity (17 slots after the first push), and most lists hold
