@@ -1,6 +1,7 @@
 import { ipv4Mask, ipv6Mask } from '../values/ip.ts'
 import type { FieldValue } from '../values/types.ts'
 import type { Atom, Casing } from './index-plan.ts'
+import { ownString } from '../syntax/intern.ts'
 
 /**
  * A lookup structure over one dimension (one kind of atom on one field): maps atoms to slots, and
@@ -291,7 +292,7 @@ class RadixIndex<T> extends Dimensioned implements DimensionIndex<T> {
     while (offset < key.length) {
       const child = childAt(node, key.charCodeAt(offset))
       if (child === undefined) {
-        const leaf = radixNode<T>(key.slice(offset), undefined)
+        const leaf = radixNode<T>(ownString(key.slice(offset)), undefined)
         setChild(node, leaf)
         return leaf
       }
@@ -300,8 +301,8 @@ class RadixIndex<T> extends Dimensioned implements DimensionIndex<T> {
       while (common < label.length && offset + common < key.length && label.charCodeAt(common) === key.charCodeAt(offset + common)) common++
       if (common < label.length) {
         // Split the edge: the shared part becomes a new inner node.
-        const inner = radixNode<T>(label.slice(0, common), undefined)
-        child.label = label.slice(common)
+        const inner = radixNode<T>(ownString(label.slice(0, common)), undefined)
+        child.label = ownString(label.slice(common))
         setChild(inner, child)
         setChild(node, inner)
         node = inner

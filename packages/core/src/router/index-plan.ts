@@ -44,7 +44,11 @@ export function sameDimension(a: Atom, b: Atom): boolean {
 }
 
 /** Rust's `(?i)` folds of ASCII-only text: every value that matches a folded literal folds to it. */
+const NEEDS_FOLD = /[A-Z\u017F\u212A]/
+
 export function asciiFold(value: string): string {
+  // Most values (paths, hosts) have nothing to fold: one native scan says so.
+  if (!NEEDS_FOLD.test(value)) return value
   let out: string | undefined
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i)

@@ -55,3 +55,15 @@ function sameItems(a: readonly string[], b: readonly string[]): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true
 }
+
+/** V8 keeps a slice of at least this many characters as a view into the string it was cut from. */
+const VIEW_FROM = 13
+
+/**
+ * `text` as a string of its own. A view costs an extra object elsewhere in memory on every read, and
+ * literals and index labels are read on every request (a few percent of a match, measured); a view
+ * also keeps its whole source alive. A JSON round trip is the standard way to get a flat copy.
+ */
+export function ownString(text: string): string {
+  return text.length < VIEW_FROM ? text : (JSON.parse(JSON.stringify(text)) as string)
+}

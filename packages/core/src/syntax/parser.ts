@@ -8,7 +8,7 @@ import { MAX_EXPRESSION_LENGTH, MAX_NESTING_DEPTH, MAX_PREDICATES } from './limi
 import { STRING_ESCAPES, valueOffsetToSource } from './literal-text.ts'
 import { OPERATOR_NAMES, isTransform, operators, type OperatorName, type Transform } from './operators.ts'
 import type { Token, TokenKind } from './token.ts'
-import { intern } from './intern.ts'
+import { intern, ownString } from './intern.ts'
 
 // Field names repeat in every route; short literals (methods, tenants) often do. See intern.ts.
 const SHARED_NAME_LENGTH = 64
@@ -406,7 +406,7 @@ class Parser {
       }
       this.#position = end + 2
       this.#token('raw-string', start, this.#position)
-      return { kind: 'String', value: source.slice(start + 3, end), raw: true, span: span(start, this.#position) }
+      return { kind: 'String', value: ownString(source.slice(start + 3, end)), raw: true, span: span(start, this.#position) }
     }
     // Fast path: no backslash before the closing quote, so the value is a plain slice.
     const close = source.indexOf('"', start + 1)
@@ -415,7 +415,7 @@ class Parser {
     if (plain) {
       this.#position = close + 1
       this.#token('string', start, this.#position)
-      return { kind: 'String', value: intern(source.slice(start + 1, close), SHARED_LITERAL_LENGTH), raw: false, span: span(start, this.#position) }
+      return { kind: 'String', value: intern(ownString(source.slice(start + 1, close)), SHARED_LITERAL_LENGTH), raw: false, span: span(start, this.#position) }
     }
     let value = ''
     let valid = true
@@ -447,7 +447,7 @@ class Parser {
     }
     this.#position = i + 1
     this.#token('string', start, this.#position)
-    return valid ? { kind: 'String', value, raw: false, span: span(start, this.#position) } : undefined
+    return valid ? { kind: 'String', value: ownString(value), raw: false, span: span(start, this.#position) } : undefined
   }
 
   // ip_literal = IPV4_CIDR | IPV6_CIDR | IPV4 | IPV6
