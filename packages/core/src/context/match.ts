@@ -13,6 +13,8 @@ export interface Match {
   readonly captures: Readonly<Record<string, string>>
 }
 
+const NOTHING: Readonly<Record<string, never>> = Object.freeze({})
+
 /**
  * The scratch record a matcher writes into while it evaluates. Kong never rolls recordings back
  * inside a matcher; the router clears the record before trying the next route.
@@ -39,7 +41,9 @@ class Slots<V> {
     this.#count = 0
   }
 
-  toRecord(): Record<string, V> {
+  toRecord(): Readonly<Record<string, V>> {
+    // Most matches record no captures: one shared empty record serves them all.
+    if (this.#count === 0) return NOTHING
     const out: Record<string, V> = {}
     for (let i = 0; i < this.#count; i++) out[this.#names[i] as string] = this.#values[i] as V
     return out

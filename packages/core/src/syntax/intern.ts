@@ -15,7 +15,20 @@ export function intern(text: string, maxLength: number): string {
   if (text.length > maxLength) return text
   const shared = table.get(text)
   if (shared !== undefined) return shared
-  if (table.size < MAX_ENTRIES) table.set(text, text)
+  if (table.size >= MAX_ENTRIES) return text
+  const own = engineShared(text)
+  table.set(own, own)
+  return own
+}
+
+/**
+ * The engine's own copy of `text`: JavaScript engines keep one instance of each property name, and
+ * a name read back from an object is that instance. Field names in that form are the same string
+ * as the names in callers' code, so a lookup by name compares pointers instead of characters.
+ */
+function engineShared(text: string): string {
+  const holder: Record<string, true> = { [text]: true }
+  for (const name in holder) return name
   return text
 }
 
