@@ -72,11 +72,19 @@ function sameItems(a: readonly string[], b: readonly string[]): boolean {
 /** V8 keeps a slice of at least this many characters as a view into the string it was cut from. */
 const VIEW_FROM = 13
 
+/** Longer text is copied by a JSON round trip (slower, but with no limit on the length). */
+const CODES_UP_TO = 1024
+const codes: number[] = []
+
 /**
  * `text` as a string of its own. A view costs an extra object elsewhere in memory on every read, and
  * literals and index labels are read on every request (a few percent of a match, measured); a view
- * also keeps its whole source alive. A JSON round trip is the standard way to get a flat copy.
+ * also keeps its whole source alive. Built from its code units: a new string is always flat.
  */
 export function ownString(text: string): string {
-  return text.length < VIEW_FROM ? text : (JSON.parse(JSON.stringify(text)) as string)
+  if (text.length < VIEW_FROM) return text
+  if (text.length > CODES_UP_TO) return JSON.parse(JSON.stringify(text)) as string
+  codes.length = text.length
+  for (let i = 0; i < text.length; i++) codes[i] = text.charCodeAt(i)
+  return String.fromCharCode.apply(null, codes)
 }
