@@ -66,23 +66,24 @@ export class SortedRoutes<R extends IndexedRoute = IndexedRoute> {
   }
 
   /**
-   * Moves every route of `other` (a list of routes not in this one) into this list in one merge,
-   * dropping stamped routes of both; `other` is left empty.
+   * Moves every route of `other` (routes not in this list) into it in one merge from the back, in
+   * place: only the entries after `other`'s first route move, so routes that arrive in evaluation
+   * order (a configuration loaded route by route) cost no more than appending. `other` is emptied.
    */
   absorb(other: SortedRoutes<R>): void {
     this.finish()
     other.finish()
     const a = this.items
     const b = other.items
-    const out: R[] = []
-    let i = 0
-    let j = 0
-    while (i < a.length || j < b.length) {
-      const next = j >= b.length || (i < a.length && compareRoutes(a[i] as R, b[j] as R) < 0) ? (a[i++] as R) : (b[j++] as R)
-      if (next.seen !== REMOVED) out.push(next)
+    let i = a.length - 1
+    let j = b.length - 1
+    let k = a.length + b.length - 1
+    a.length = k + 1
+    while (j >= 0) {
+      if (i >= 0 && compareRoutes(a[i] as R, b[j] as R) > 0) a[k--] = a[i--] as R
+      else a[k--] = b[j--] as R
     }
-    this.items = out
-    this.#removed = 0
+    this.#removed += other.#removed
     other.items = []
     other.#removed = 0
   }
