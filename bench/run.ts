@@ -1,4 +1,4 @@
-// `npm run bench -- [--workloads DIR] [--sizes 1k,10k,100k] [--only a,b] [--json FILE] [--no-linear]`
+// `npm run bench -- [--workloads DIR] [--sizes 1k,10k,100k] [--only a,b] [--json FILE] [--no-linear] [--repeat N]`
 // Runs every workload of ../shared/bench in a fresh process per (workload, size), prints a table with
 // the indexed router beside the linear reference (ratios from the same run), checks every match
 // against the expected route from atc-router, and exits 1 on any mismatch.
@@ -18,6 +18,9 @@ const sizes = (option('--sizes') ?? '1k,10k,100k').split(',')
 const names = (option('--only') ?? 'gateway-mix,path-static,path-prefix,regex-heavy,atc-match-mix').split(',')
 const jsonOut = option('--json')
 const withLinear = !args.includes('--no-linear')
+// Each cell measured in N pairs of fresh processes, every figure the median over them: one process
+// landing on a slow or busy vCPU then moves no figure.
+const repeat = Math.max(1, Number(option('--repeat') ?? '1'))
 let dir = option('--workloads')
 if (dir === undefined) {
   dir = resolve(here, '../.bench-workloads')
@@ -74,13 +77,33 @@ for (const size of sizes) {
       const output = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', script, routes, ...rest], { encoding: 'utf8', maxBuffer: 1 << 24 })
       return JSON.parse(output.trim().split('\n').pop() as string)
     }
-    // Memory first, in its own process that only builds the router; then everything else.
-    const memory = run(probeScript) as Pick<Row, 'heapMB' | 'heapBytesPerRoute' | 'rssGrowthMB' | 'peakRssMB'>
-    const measured = run(measureScript, requests, withLinear ? 'linear' : '') as Omit<Row, 'workload' | 'size' | 'peakRssMB'>
-    const row: Row = { workload: name, size, ...measured, ...memory }
+    const samples: unknown[] = []
+    for (let r = 0; r < repeat; r++) {
+      // Memory first, in its own process that only builds the router; then everything else.
+      const memory = run(probeScript) as Pick<Row, 'heapMB' | 'heapBytesPerRoute' | 'rssGrowthMB' | 'peakRssMB'>
+      const measured = run(measureScript, requests, withLinear ? 'linear' : '') as Omit<Row, 'workload' | 'size' | 'peakRssMB'>
+      samples.push({ ...measured, ...memory })
+    }
+    const row = { workload: name, size, ...(medianOf(samples) as object) } as Row
     rows.push(row)
     printRow(row)
   }
+}
+
+/**
+ * The figure-by-figure median of several measurements of one cell (nested records too); mismatch
+ * counts take the largest, so a mismatch in any process shows.
+ */
+function medianOf(samples: readonly unknown[], key = ''): unknown {
+  const first = samples[0]
+  if (typeof first === 'number') {
+    const values = (samples as number[]).slice().sort((a, b) => a - b)
+    return key === 'mismatches' ? values[values.length - 1] : values[Math.floor((values.length - 1) / 2)]
+  }
+  if (first === null || typeof first !== 'object') return first
+  const out: Record<string, unknown> = {}
+  for (const k of Object.keys(first)) out[k] = medianOf(samples.map((sample) => (sample as Record<string, unknown>)[k]), k)
+  return out
 }
 
 function fmt(ns: number | null | undefined): string {
