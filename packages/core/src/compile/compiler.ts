@@ -33,6 +33,15 @@ export function compileExpr(expr: Expr, options: CompileOptions): Matcher {
   }
 }
 
+/**
+ * True when a match of the expression always records the same values: a plain string comparison or
+ * an `&&` chain of them records each literal it compared (an `||` or a regex depends on the request).
+ */
+export function recordsConstant(expr: Expr): boolean {
+  if (expr.kind === 'Predicate') return asStringComparison(expr) !== undefined
+  return expr.kind === 'And' && comparisonsOf(flatten(expr, 'And')) !== undefined
+}
+
 /** The chain's predicates as common comparisons, when every one of them is one. */
 function comparisonsOf(chain: readonly Expr[]): StringComparison[] | undefined {
   const out = new Array<StringComparison>(chain.length)

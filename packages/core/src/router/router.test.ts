@@ -86,5 +86,21 @@ describe('Router under churn', () => {
     expect(indexed.size).toBe(live.size)
     expect(indexed.describe().residual.length).toBe([...live].filter((n) => n % 2 === 1).length)
   })
+
+  it('answers repeated matches of a comparison route with one frozen result, and others afresh', () => {
+    const router = new Router(churnSchema)
+    router.add({ id: id(1), priority: 2, expression: 'http.host == "a.example" && http.path ^= "/v1/"' })
+    router.add({ id: id(2), priority: 1, expression: 'http.path ^= "/v2/" || http.host == "b.example"' })
+    const first = router.match(contextOf({ 'http.host': 'a.example', 'http.path': '/v1/x' }))
+    const again = router.match(contextOf({ 'http.host': 'a.example', 'http.path': '/v1/y' }))
+    expect(first).toEqual({ id: id(1), priority: 2n, matches: { 'http.host': 'a.example', 'http.path': '/v1/' }, captures: {} })
+    expect(again).toBe(first)
+    expect(Object.isFrozen(again) && Object.isFrozen(again?.matches)).toBe(true)
+    // An `||` records what the request met: each match is computed.
+    const byPath = router.match(contextOf({ 'http.host': 'c.example', 'http.path': '/v2/' }))
+    const byHost = router.match(contextOf({ 'http.host': 'b.example', 'http.path': '/v3/' }))
+    expect(byPath?.matches).toEqual({ 'http.path': '/v2/' })
+    expect(byHost?.matches).toEqual({ 'http.host': 'b.example' })
+  })
 })
 

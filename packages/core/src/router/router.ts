@@ -1,4 +1,5 @@
 import type { Matcher } from '../compile/predicate.ts'
+import { recordsConstant } from '../compile/compiler.ts'
 import type { Context } from '../context/context.ts'
 import { MatchRecord, type Match } from '../context/match.ts'
 import type { Diagnostic, Result } from '../diagnostics/diagnostic.ts'
@@ -26,6 +27,11 @@ interface Entry {
   /** Why the route could not be indexed; undefined for indexed routes. */
   readonly reason: string | undefined
   seen: number
+  /**
+   * For routes whose matches always record the same values (see `recordsConstant`): false until
+   * the first match, then that match, frozen and returned again. Otherwise undefined.
+   */
+  memo: Match | false | undefined
 }
 
 /** A new entry with the placements to file it under (kept only until it is inserted). */
@@ -207,8 +213,15 @@ export class Router implements RouterApi {
   }
 
   #found(entry: Entry): Match {
+    // A route whose matches are all alike answers with one frozen Match: nothing to build per request.
+    const memo = entry.memo
+    if (memo !== undefined && memo !== false) {
+      this.#record.clear()
+      return memo
+    }
     const match = this.#record.toMatch(entry.id, priorityOf(entry.priority))
     this.#record.clear()
+    if (memo === false) entry.memo = deepFreeze(match)
     return match
   }
 
@@ -245,6 +258,7 @@ export class Router implements RouterApi {
       filed: undefined,
       reason: plan.placements === undefined ? (plan.reason ?? 'no indexable condition') : undefined,
       seen: 0,
+      memo: recordsConstant(route.expr) ? false : undefined,
     }
     return { entry, placements: plan.placements }
   }
@@ -266,4 +280,10 @@ export class Router implements RouterApi {
     this.#fields.add(entry.fields)
     this.#size++
   }
+}
+
+function deepFreeze(match: Match): Match {
+  Object.freeze(match.matches)
+  Object.freeze(match.captures)
+  return Object.freeze(match)
 }
