@@ -13,33 +13,36 @@ export function compile(checked: CheckedExpression, options: CompileOptions): Ma
 
 /** Compiles any tree (the caller guarantees it passed the checker). */
 export function compileExpr(expr: Expr, options: CompileOptions): Matcher {
+  return compileRoute(expr, options).matcher
+}
+
+/** A compiled expression, and whether every match of it records the same values. */
+export interface CompiledRoute {
+  readonly matcher: Matcher
+  /**
+   * True when the matcher is a common comparison or an `&&` chain of them: each records the literal
+   * it compared, so every match records the same values (an `||` or a regex depends on the request).
+   * Decided where the matcher is chosen, so the two always agree.
+   */
+  readonly recordsConstant: boolean
+}
+
+/** Compiles any tree (the caller guarantees it passed the checker), telling whether its recordings are constant. */
+export function compileRoute(expr: Expr, options: CompileOptions): CompiledRoute {
   switch (expr.kind) {
     case 'Predicate':
-      return compilePredicate(expr, options)
-    case 'Not': {
-      const operand = compileExpr(expr.operand, options)
-      return (context, record) => !operand(context, record)
-    }
     case 'And': {
       const chain = flatten(expr, 'And')
       const comparisons = comparisonsOf(chain)
-      if (comparisons !== undefined) return compileComparisons(comparisons)
-      return every(chain.map((e) => compileExpr(e, options)))
+      if (comparisons !== undefined) return { matcher: compileComparisons(comparisons), recordsConstant: true }
+      const matcher = expr.kind === 'Predicate' ? compilePredicate(expr, options) : every(chain.map((e) => compileExpr(e, options)))
+      return { matcher, recordsConstant: false }
     }
-    case 'Or': {
-      const terms = flatten(expr, 'Or').map((e) => compileExpr(e, options))
-      return some(terms)
-    }
+    case 'Not':
+      return { matcher: not(compileExpr(expr.operand, options)), recordsConstant: false }
+    case 'Or':
+      return { matcher: some(flatten(expr, 'Or').map((e) => compileExpr(e, options))), recordsConstant: false }
   }
-}
-
-/**
- * True when a match of the expression always records the same values: a plain string comparison or
- * an `&&` chain of them records each literal it compared (an `||` or a regex depends on the request).
- */
-export function recordsConstant(expr: Expr): boolean {
-  if (expr.kind === 'Predicate') return asStringComparison(expr) !== undefined
-  return expr.kind === 'And' && comparisonsOf(flatten(expr, 'And')) !== undefined
 }
 
 /** The chain's predicates as common comparisons, when every one of them is one. */
@@ -82,7 +85,11 @@ function every(terms: readonly Matcher[]): Matcher {
   }
 }
 
-// Separate functions, so the closure's context holds only the two matchers and not the list.
+// Separate functions, so each closure's context holds only its matchers and not the list or tree.
+function not(operand: Matcher): Matcher {
+  return (context, record) => !operand(context, record)
+}
+
 function both(a: Matcher, b: Matcher): Matcher {
   return (context, record) => a(context, record) && b(context, record)
 }

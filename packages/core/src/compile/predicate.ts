@@ -66,10 +66,15 @@ export function asStringComparison(predicate: Predicate): StringComparison | und
   return { field: field.name, text: literal.value, kind: op === 'equals' ? 0 : op === 'prefix' ? 1 : 2, anyMode }
 }
 
-/** Evaluates one comparison with Kong's rules (absent field false; every value unless `any()`), recording the literal. */
-function comparisonHolds(context: Context, record: MatchRecord, field: string, text: string, kind: number, anyMode: boolean): boolean {
+/**
+ * Evaluates one comparison with Kong's rules (absent field false; every value unless `any()`),
+ * recording the literal. `mode` is the comparison's kind and `any()` flag (see `modeOf`).
+ */
+function comparisonHolds(context: Context, record: MatchRecord, field: string, text: string, mode: number): boolean {
   const values = context.values(field)
   if (values === undefined) return false
+  const kind = mode >> 1
+  const anyMode = (mode & 1) === 1
   let passed = false
   for (let i = 0; i < values.length; i++) {
     const value = values[i]
@@ -89,24 +94,23 @@ function comparisonHolds(context: Context, record: MatchRecord, field: string, t
  */
 function stringComparison(predicate: Predicate): Matcher | undefined {
   const c = asStringComparison(predicate)
-  if (c === undefined) return undefined
-  const { field, text, kind, anyMode } = c
-  return (context, record) => comparisonHolds(context, record, field, text, kind, anyMode)
+  return c === undefined ? undefined : compileComparisons([c])
 }
 
 /**
- * An `&&` chain of common comparisons (most routes: host and path, perhaps a method) as one closure
- * over flat lists, evaluated left to right with the same short-circuit and recordings as the
- * chain of closures it replaces, in less memory and one call per candidate.
+ * A common comparison, or an `&&` chain of them (most routes: host and path, perhaps a method), as
+ * one closure evaluated left to right with the same short-circuit and recordings as the chain of
+ * closures it replaces, in less memory and one call per candidate.
  */
 export function compileComparisons(comparisons: readonly StringComparison[]): Matcher {
-  // Two and three terms (most routes) keep their terms in the closure itself; longer chains use one
+  // Up to three terms (most routes) keep their terms in the closure itself; longer chains use one
   // interleaved list. Either way no per-term arrays: this state lives as long as the route.
   const a = comparisons[0] as StringComparison
-  const b = comparisons[1] as StringComparison
+  const b = comparisons[1]
   const c = comparisons[2]
-  if (comparisons.length === 2) return twoComparisons(a.field, a.text, modeOf(a), b.field, b.text, modeOf(b))
-  if (comparisons.length === 3 && c !== undefined) return threeComparisons(a.field, a.text, modeOf(a), b.field, b.text, modeOf(b), c.field, c.text, modeOf(c))
+  if (comparisons.length === 1) return oneComparison(a.field, a.text, modeOf(a))
+  if (comparisons.length === 2 && b !== undefined) return twoComparisons(a.field, a.text, modeOf(a), b.field, b.text, modeOf(b))
+  if (comparisons.length === 3 && b !== undefined && c !== undefined) return threeComparisons(a.field, a.text, modeOf(a), b.field, b.text, modeOf(b), c.field, c.text, modeOf(c))
   const terms = new Array<string | number>(comparisons.length * 3)
   comparisons.forEach((comparison, i) => {
     terms[3 * i] = comparison.field
@@ -115,7 +119,7 @@ export function compileComparisons(comparisons: readonly StringComparison[]): Ma
   })
   return (context, record) => {
     for (let i = 0; i < terms.length; i += 3) {
-      if (!holds(context, record, terms[i] as string, terms[i + 1] as string, terms[i + 2] as number)) return false
+      if (!comparisonHolds(context, record, terms[i] as string, terms[i + 1] as string, terms[i + 2] as number)) return false
     }
     return true
   }
@@ -126,16 +130,16 @@ function modeOf(comparison: StringComparison): number {
   return comparison.kind * 2 + (comparison.anyMode ? 1 : 0)
 }
 
-function holds(context: Context, record: MatchRecord, field: string, text: string, mode: number): boolean {
-  return comparisonHolds(context, record, field, text, mode >> 1, (mode & 1) === 1)
+function oneComparison(f0: string, t0: string, m0: number): Matcher {
+  return (context, record) => comparisonHolds(context, record, f0, t0, m0)
 }
 
 function twoComparisons(f0: string, t0: string, m0: number, f1: string, t1: string, m1: number): Matcher {
-  return (context, record) => holds(context, record, f0, t0, m0) && holds(context, record, f1, t1, m1)
+  return (context, record) => comparisonHolds(context, record, f0, t0, m0) && comparisonHolds(context, record, f1, t1, m1)
 }
 
 function threeComparisons(f0: string, t0: string, m0: number, f1: string, t1: string, m1: number, f2: string, t2: string, m2: number): Matcher {
-  return (context, record) => holds(context, record, f0, t0, m0) && holds(context, record, f1, t1, m1) && holds(context, record, f2, t2, m2)
+  return (context, record) => comparisonHolds(context, record, f0, t0, m0) && comparisonHolds(context, record, f1, t1, m1) && comparisonHolds(context, record, f2, t2, m2)
 }
 
 function valueTest(predicate: Predicate, lower: boolean, options: CompileOptions): ValueTest {

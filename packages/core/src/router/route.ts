@@ -1,7 +1,7 @@
 import { check } from '../check/checker.ts'
-import { compileExpr } from '../compile/compiler.ts'
+import { compileRoute } from '../compile/compiler.ts'
 import type { Matcher } from '../compile/predicate.ts'
-import type { Diagnostic, Result } from '../diagnostics/diagnostic.ts'
+import { NO_DIAGNOSTICS, type Result } from '../diagnostics/diagnostic.ts'
 import type { Schema } from '../schema/schema.ts'
 import type { Expr } from '../syntax/ast.ts'
 import { parse } from '../syntax/parser.ts'
@@ -25,6 +25,8 @@ export interface PreparedRoute {
   readonly source: string | undefined
   readonly fields: readonly string[]
   readonly matcher: Matcher
+  /** Every match records the same values (see `CompiledRoute`), so one result can serve them all. */
+  readonly recordsConstant: boolean
 }
 
 /** Thrown for broken caller contracts: a duplicate (priority, id), a bad id or priority. */
@@ -33,7 +35,6 @@ export class RouterError extends Error {
 }
 
 const MAX_PRIORITY = 2n ** 64n - 1n
-const NO_DIAGNOSTICS: readonly Diagnostic[] = Object.freeze([])
 const UUID = /^(?:urn:uuid:)?\{?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})\}?$/i
 
 /** Normalises a priority to a bigint in 0..2^64−1, or throws. */
@@ -99,8 +100,8 @@ export function prepareRoute(input: RouteInput, schema: Schema, regexes: RegexCa
   } else expr = input.expression
   const checked = check(expr, schema)
   if (!checked.ok) return checked
-  const matcher = compileExpr(expr, { regexes })
-  return { ok: true, value: { id, priority, expr, source, fields: checked.value.fields, matcher }, diagnostics: NO_DIAGNOSTICS }
+  const { matcher, recordsConstant } = compileRoute(expr, { regexes })
+  return { ok: true, value: { id, priority, expr, source, fields: checked.value.fields, matcher, recordsConstant }, diagnostics: NO_DIAGNOSTICS }
 }
 
 /** True for a lowercase hyphenated UUID, the form ids almost always arrive in (checked without a regex). */

@@ -1,9 +1,9 @@
 import type { Matcher } from '../compile/predicate.ts'
-import { recordsConstant } from '../compile/compiler.ts'
 import type { Context } from '../context/context.ts'
 import { MatchRecord, type Match } from '../context/match.ts'
 import type { Diagnostic, Result } from '../diagnostics/diagnostic.ts'
 import type { Schema } from '../schema/schema.ts'
+import type { Expr } from '../syntax/ast.ts'
 import { parse } from '../syntax/parser.ts'
 import { print } from '../syntax/print.ts'
 import { RegexCache } from '../values/regex/index.ts'
@@ -28,7 +28,7 @@ interface Entry {
   readonly reason: string | undefined
   seen: number
   /**
-   * For routes whose matches always record the same values (see `recordsConstant`): false until
+   * For routes whose matches always record the same values (`recordsConstant`): false until
    * the first match, then that match, frozen and returned again. Otherwise undefined.
    */
   memo: Match | false | undefined
@@ -179,16 +179,12 @@ export class Router implements RouterApi {
   }
 
   explain(context: Context): Explanation {
-    const regexes = this.#regexes
+    const treeOf = (entry: Entry): Expr => this.#treeOf(entry)
     // Lazily: explanation stops at the winner, so only the routes before it are parsed again.
     function* ordered(entries: readonly Entry[]) {
-      for (const entry of entries) {
-        const parsed = parse(entry.source, { regexes })
-        if (!parsed.ok) throw new Error(`explain: route ${entry.id} no longer parses`)
-        yield { id: entry.id, priority: priorityOf(entry.priority), source: entry.source, expr: parsed.value }
-      }
+      for (const entry of entries) yield { id: entry.id, priority: priorityOf(entry.priority), source: entry.source, expr: treeOf(entry) }
     }
-    return explainRoutes(ordered(this.#ordered()), context, regexes, this.match(context))
+    return explainRoutes(ordered(this.#ordered()), context, this.#regexes, this.match(context))
   }
 
   /** How routes were filed: dimensions with key and route counts, and the residual routes with reasons. */
@@ -240,9 +236,14 @@ export class Router implements RouterApi {
    * route's memory) since only pruning an emptied container needs them, and planning is deterministic.
    */
   #placementsOf(entry: Entry): readonly Placement[] | undefined {
+    return planIndex(this.#treeOf(entry)).placements
+  }
+
+  /** A route's tree, parsed again from its text (parse(print(e)) equals e, so it is the tree it was added with). */
+  #treeOf(entry: Entry): Expr {
     const parsed = parse(entry.source, { regexes: this.#regexes })
     if (!parsed.ok) throw new Error(`route ${entry.id} no longer parses`)
-    return planIndex(parsed.value).placements
+    return parsed.value
   }
 
   #entry(route: PreparedRoute): Filing {
@@ -258,7 +259,7 @@ export class Router implements RouterApi {
       filed: undefined,
       reason: plan.placements === undefined ? (plan.reason ?? 'no indexable condition') : undefined,
       seen: 0,
-      memo: recordsConstant(route.expr) ? false : undefined,
+      memo: route.recordsConstant ? false : undefined,
     }
     return { entry, placements: plan.placements }
   }
