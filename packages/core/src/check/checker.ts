@@ -1,4 +1,4 @@
-import { diagnostic, type Diagnostic, type Result } from '../diagnostics/diagnostic.ts'
+import { diagnostic, NO_DIAGNOSTICS, type Diagnostic, type Result } from '../diagnostics/diagnostic.ts'
 import type { Expr, Literal, Predicate } from '../syntax/ast.ts'
 import { operators, type LiteralType } from '../syntax/operators.ts'
 import type { Schema } from '../schema/schema.ts'
@@ -37,8 +37,6 @@ export function check(expr: Expr, schema: Schema): Result<CheckedExpression> {
   if (diagnostics.length > 0) return { ok: false, diagnostics }
   return { ok: true, value: new CheckedTree(expr, internList(fields), schema), diagnostics: NO_DIAGNOSTICS }
 }
-
-const NO_DIAGNOSTICS: readonly Diagnostic[] = Object.freeze([])
 
 /** A checked expression; the field types are looked up only when asked for. */
 class CheckedTree implements CheckedExpression {

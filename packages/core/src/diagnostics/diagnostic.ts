@@ -41,6 +41,9 @@ export type Result<T> =
   | { readonly ok: true; readonly value: T; readonly diagnostics: readonly Diagnostic[] }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] }
 
+/** The diagnostics of a clean result, shared (a result's list is read-only). */
+export const NO_DIAGNOSTICS: readonly Diagnostic[] = Object.freeze([])
+
 /** A successful result. */
 export function ok<T>(value: T, diagnostics: readonly Diagnostic[] = []): Result<T> {
   return { ok: true, value, diagnostics }

@@ -55,12 +55,12 @@ export class SortedRoutes<R extends IndexedRoute = IndexedRoute> {
     // Past stamped routes with the same key (a deferred insert lands after them).
     while (at < items.length && items[at] !== route && compareRoutes(items[at] as R, route) === 0) at++
     if (items[at] !== route) return false
-    if (this.#lazy && this.items.length >= LAZY_FROM) {
+    if (this.#lazy && items.length >= LAZY_FROM) {
       route.seen = REMOVED
-      if (++this.#removed * 8 > this.items.length) this.#compact()
+      if (++this.#removed * 8 > items.length) this.#compact()
       return true
     }
-    this.items.splice(at, 1)
+    items.splice(at, 1)
     this.#trim()
     return true
   }

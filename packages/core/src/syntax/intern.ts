@@ -46,14 +46,11 @@ export function internList(items: readonly string[]): readonly string[] {
     if (sameItems(list, items)) return list
   }
   const key = items.join('\u0000')
-  const shared = lists.get(key)
-  if (shared !== undefined) {
-    recent[next] = shared
-    next = (next + 1) % RECENT
-    return shared
+  let list = lists.get(key)
+  if (list === undefined) {
+    list = Object.freeze(items.slice())
+    if (lists.size < MAX_ENTRIES) lists.set(key, list)
   }
-  const list = Object.freeze(items.slice())
-  if (lists.size < MAX_ENTRIES) lists.set(key, list)
   recent[next] = list
   next = (next + 1) % RECENT
   return list
