@@ -1,5 +1,5 @@
 import type { Expr, Predicate } from '../syntax/ast.ts'
-import { literalPrefix } from '../values/regex/index.ts'
+import { literalPrefix, type RegexCache } from '../values/regex/index.ts'
 import type { IpAddr, IpCidr } from '../values/types.ts'
 
 /**
@@ -122,9 +122,16 @@ const MAX_PRODUCT = 16
 /** Fields with few distinct values in practice: indexing on them prunes little. */
 const LOW_CARDINALITY = new Set(['http.method', 'net.protocol', 'net.dst.port', 'net.src.port', 'http.path.segments.len'])
 
-/** Derives how a route's expression can be indexed. */
-export function planIndex(expr: Expr): IndexPlan {
-  const result = alternatives(expr)
+/** Literal prefixes of anchored regexes: from a cache of compiled patterns, or worked out on the spot. */
+type PrefixOf = (pattern: string) => string | undefined
+
+/**
+ * Derives how a route's expression can be indexed. Pass the regex cache the route was compiled
+ * with: the prefixes of its patterns are then read from their compiled forms instead of parsing the
+ * patterns again.
+ */
+export function planIndex(expr: Expr, regexes?: RegexCache): IndexPlan {
+  const result = alternatives(expr, regexes === undefined ? literalPrefix : (pattern) => regexes.literalPrefix(pattern))
   return typeof result === 'string' ? { placements: undefined, reason: result } : { placements: result, reason: undefined }
 }
 
@@ -147,10 +154,10 @@ export function selectivity(atom: Atom): number {
 
 type Alternatives = Placement[] | string
 
-function alternatives(expr: Expr): Alternatives {
+function alternatives(expr: Expr, prefixOf: PrefixOf): Alternatives {
   switch (expr.kind) {
     case 'Predicate': {
-      const atoms = atomsOf(expr)
+      const atoms = atomsOf(expr, prefixOf)
       if (typeof atoms === 'string') return atoms
       // Built with map(): arrays grown by push() keep spare capacity, and planning runs per route.
       return atoms.map((atom): Placement => [atom])
@@ -158,16 +165,16 @@ function alternatives(expr: Expr): Alternatives {
     case 'Not':
       return 'a `!(...)` group gives no condition that every match must meet'
     case 'Or': {
-      const left = alternatives(expr.left)
+      const left = alternatives(expr.left, prefixOf)
       if (typeof left === 'string') return `an \`||\` branch cannot be indexed (${left})`
-      const right = alternatives(expr.right)
+      const right = alternatives(expr.right, prefixOf)
       if (typeof right === 'string') return `an \`||\` branch cannot be indexed (${right})`
       if (left.length + right.length > MAX_ALTERNATIVES) return `more than ${MAX_ALTERNATIVES} alternatives`
       return left.concat(right)
     }
     case 'And': {
-      const left = alternatives(expr.left)
-      const right = alternatives(expr.right)
+      const left = alternatives(expr.left, prefixOf)
+      const right = alternatives(expr.right, prefixOf)
       if (typeof left === 'string') return right
       if (typeof right === 'string') return left
       if (left.length * right.length <= MAX_PRODUCT) {
@@ -229,7 +236,7 @@ function intAtom(field: string, value: bigint): Atom {
   return { kind: 'int', field, casing: 'as-is', text: value.toString() }
 }
 
-function atomsOf(p: Predicate): Atom[] | string {
+function atomsOf(p: Predicate, prefixOf: PrefixOf): Atom[] | string {
   const field = p.field.name
   const lower = p.field.transforms.includes('lower')
   const casing: Casing = lower ? 'lower' : 'as-is'
@@ -248,7 +255,7 @@ function atomsOf(p: Predicate): Atom[] | string {
       return 'an empty suffix matches everything'
     case 'regex': {
       if (value.kind !== 'String') return 'a regex without a literal prefix after `^`'
-      const prefix = literalPrefix(value.value)
+      const prefix = prefixOf(value.value)
       // A case-insensitive prefix beats a short exact one (`(?i)^/users` gives `/` exactly).
       const folded = lower ? undefined : foldedLiteralPrefix(value.value)
       if (folded !== undefined && folded.length > (prefix?.length ?? 0)) return [textAtom('prefix', field, 'fold', folded)]

@@ -236,7 +236,7 @@ export class Router implements RouterApi {
    * route's memory) since only pruning an emptied container needs them, and planning is deterministic.
    */
   #placementsOf(entry: Entry): readonly Placement[] | undefined {
-    return planIndex(this.#treeOf(entry)).placements
+    return planIndex(this.#treeOf(entry), this.#regexes).placements
   }
 
   /** A route's tree, parsed again from its text (parse(print(e)) equals e, so it is the tree it was added with). */
@@ -247,7 +247,7 @@ export class Router implements RouterApi {
   }
 
   #entry(route: PreparedRoute): Filing {
-    const plan = planIndex(route.expr)
+    const plan = planIndex(route.expr, this.#regexes)
     const entry: Entry = {
       id: route.id,
       priority: storedPriority(route.priority),

@@ -34,6 +34,8 @@ export interface CompiledRegex {
   readonly groupNames: readonly (string | undefined)[]
   /** Which engine runs this pattern: a translated V8 RegExp or the Pike VM. */
   readonly engine: 'regexp' | 'pike-vm'
+  /** The literal text every match starts with when the pattern is anchored at the start (see `literalPrefix`). */
+  readonly literalPrefix: string | undefined
   /** True when the regex matches anywhere in `input` (unanchored search). Allocates nothing. */
   test(input: string): boolean
   /** Groups 0..n of the leftmost-first match; undefined for groups that did not participate. */
@@ -53,6 +55,7 @@ class VmRegex implements CompiledRegex {
     readonly source: string,
     readonly groupCount: number,
     readonly groupNames: readonly (string | undefined)[],
+    readonly literalPrefix: string | undefined,
     hir: Hir,
   ) {
     this.vm = new PikeVM(hir, groupCount)
@@ -83,6 +86,7 @@ class JsRegex implements CompiledRegex {
     readonly source: string,
     readonly groupCount: number,
     readonly groupNames: readonly (string | undefined)[],
+    readonly literalPrefix: string | undefined,
     private readonly re: RegExp,
     private readonly jsGroups: readonly number[],
   ) {}
@@ -115,12 +119,13 @@ export function compileRegexWith(pattern: string, engine: EngineChoice): Compile
   const captureCount = 1 + (present.length === 0 ? 0 : (present[present.length - 1] as number))
   const groupNames = new Array<string | undefined>(captureCount).fill(undefined)
   for (const i of present) groupNames[i] = names[i]
+  const prefix = anchoredPrefix(lowered.hir)
   const useJs = engine === 'regexp' || (engine === 'auto' && isBacktrackSafe(lowered.hir))
   if (useJs) {
     const re = toRegExp(lowered.hir)
-    if (re !== undefined) return { ok: true, regex: new JsRegex(pattern, captureCount, groupNames, re, present) }
+    if (re !== undefined) return { ok: true, regex: new JsRegex(pattern, captureCount, groupNames, prefix, re, present) }
   }
-  return { ok: true, regex: new VmRegex(pattern, captureCount, groupNames, hir) }
+  return { ok: true, regex: new VmRegex(pattern, captureCount, groupNames, prefix, hir) }
 }
 
 function collectGroups(h: Hir, out: number[]): void {
@@ -159,6 +164,12 @@ export class RegexCache {
       this.entries.set(pattern, r)
     }
     return r
+  }
+
+  /** `literalPrefix` of a pattern, from its cached compiled form (undefined for invalid patterns). */
+  literalPrefix(pattern: string): string | undefined {
+    const r = this.get(pattern)
+    return r.ok ? r.regex.literalPrefix : undefined
   }
 
   /** Number of cached patterns. */

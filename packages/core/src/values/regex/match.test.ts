@@ -209,10 +209,17 @@ describe('literalPrefix', () => {
     ['^$', ''],
   ])('%s → %j', (pattern, prefix) => {
     expect(literalPrefix(pattern)).toBe(prefix)
+    // The compiled form carries the same prefix, whichever engine runs it (the route index reads it there).
+    for (const engine of ['auto', 'pike-vm'] as const) {
+      const compiled = compileRegexWith(pattern, engine)
+      expect(compiled.ok && compiled.regex.literalPrefix).toBe(prefix)
+    }
+    expect(new RegexCache().literalPrefix(pattern)).toBe(prefix)
   })
 
   it.each(['/foo', '(?m)^/foo', '^/a|/b', 'x^/a', '([', '\\b^/a'])('%s → undefined', (pattern) => {
     expect(literalPrefix(pattern)).toBeUndefined()
+    expect(new RegexCache().literalPrefix(pattern)).toBeUndefined()
   })
 })
 
