@@ -43,8 +43,10 @@ export class SortedRoutes<R extends IndexedRoute = IndexedRoute> {
       this.#sorted = false
       return
     }
-    this.items.splice(this.#position(route), 0, route)
-    this.#trim()
+    const at = this.#position(route)
+    // Short lists (most of them) are replaced by an exact-size copy, made in one step.
+    if (this.items.length < TRIM_UP_TO) this.items = this.items.toSpliced(at, 0, route)
+    else this.items.splice(at, 0, route)
   }
 
   /** Removes a route entry; true when it was present. */
@@ -60,8 +62,11 @@ export class SortedRoutes<R extends IndexedRoute = IndexedRoute> {
       if (++this.#removed * 8 > items.length) this.#compact()
       return true
     }
-    items.splice(at, 1)
-    this.#trim()
+    if (items.length <= TRIM_UP_TO) this.items = items.toSpliced(at, 1)
+    else {
+      items.splice(at, 1)
+      this.#trim()
+    }
     return true
   }
 
