@@ -16,6 +16,19 @@ describe('splitHost', () => {
     ['::1', '::1', undefined],
     ['h:0080', 'h', 80],
     ['h:99999999999999999999', 'h', undefined],
+    // Lua tonumber, as for route hosts (traditional-routes.md §2.11).
+    ['example.com:0x50', 'example.com', 80],
+    ['any-port.com:0x1F90', 'any-port.com', 8080],
+    ['example.com:8e1', 'example.com', 80],
+    ['example.com:80.0', 'example.com', 80],
+    ['example.com: 80', 'example.com', 80],
+    ['example.com:80 ', 'example.com', 80],
+    ['example.com:80.9', 'example.com', 80],
+    ['example.com:-1', 'example.com', -1],
+    ['example.com:1e400', 'example.com', undefined],
+    ['example.com:0x', 'example.com:0x', undefined],
+    ['example.com:nan', 'example.com:nan', undefined],
+    ['example.com:inf', 'example.com:inf', undefined],
   ])('%j → host %j, port %j', (value, host, port) => {
     expect(splitHost(value)).toEqual({ host, port })
   })

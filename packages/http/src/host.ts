@@ -1,3 +1,5 @@
+import { splitHostPort } from './traditional/hosts.ts'
+
 /** A Host value split as Kong's router splits it. */
 export interface HostParts {
   /** The host without the port, or the whole value when there was no numeric port. */
@@ -7,22 +9,17 @@ export interface HostParts {
 }
 
 /**
- * Splits a Host header value at its **first** `:` when the rest is a number (spec §7.6): the number
- * becomes the request port and is removed with the `:`; otherwise the whole value is kept. So
- * `example.com:8000` → (`example.com`, 8000), `example.com:x` and `example.com:` → unchanged, and
- * `[::1]:8000` → unchanged (its first `:` is inside the brackets). Case is preserved. A number means
- * ASCII digits; ports above 2^53 − 1 are removed from the host but give no port value.
+ * Splits a Host header value at its **first** `:` when the rest is a number (spec §7.6), with the
+ * very function that splits route hosts: Kong runs `split_host_port` on both, and "a number" is
+ * Lua's `tonumber` (traditional-routes.md §2.11). So `example.com:8000` → (`example.com`, 8000),
+ * `example.com:0x50`, `:8e1` and `: 80` → port 80, `example.com:x` and `example.com:` → unchanged,
+ * and `[::1]:8000` → unchanged (its first `:` is inside the brackets). Case is preserved. The port
+ * becomes an Int as atc-router's Lua binding converts a number, dropping any fraction; a number
+ * beyond ±(2^53 − 1) is still removed from the host but gives no port value.
  */
 export function splitHost(value: string): HostParts {
-  const colon = value.indexOf(':')
-  if (colon < 0) return { host: value, port: undefined }
-  const digits = value.length - colon - 1
-  if (digits === 0) return { host: value, port: undefined }
-  let port = 0
-  for (let i = colon + 1; i < value.length; i++) {
-    const digit = value.charCodeAt(i) - 0x30
-    if (digit < 0 || digit > 9) return { host: value, port: undefined }
-    port = port * 10 + digit
-  }
-  return { host: value.slice(0, colon), port: Number.isSafeInteger(port) ? port : undefined }
+  const { host, port } = splitHostPort(value)
+  if (port === undefined) return { host, port: undefined }
+  const integer = Math.trunc(port)
+  return { host, port: Number.isSafeInteger(integer) ? integer : undefined }
 }

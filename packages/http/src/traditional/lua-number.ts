@@ -1,7 +1,8 @@
 /**
- * Lua's `tonumber` for the one place Kong applies it to route text: the port after a host's first
- * `:`. It accepts surrounding whitespace, decimal integers and fractions, exponents and `0x` hex, so
- * `:0x50`, `:8e1` and `: 80` all read as 80 (traditional-routes.md §2.11).
+ * Lua's `tonumber`, which Kong applies to the port after the first `:` of a host: of a route's
+ * hosts and of the request's Host header alike (both go through `split_host_port`). It accepts
+ * surrounding whitespace, decimal integers and fractions, exponents and `0x` hex, so `:0x50`,
+ * `:8e1` and `: 80` all read as 80 (traditional-routes.md §2.11).
  */
 
 /** The number Lua's `tonumber(text)` returns, or `undefined` where it returns nil. */
