@@ -152,7 +152,7 @@ function invalidKind(entry: InvalidEntry, group: Group, schema: Schema, builtin:
   }
   if (entry.expression === undefined) return undefined
   if (builtin) return invalidExpressionKind(entry, group)
-  return validate(entry.expression, schema).diagnostics.find((d) => d.severity === 'error')?.kind
+  return validate(entry.expression, schema).error?.kind
 }
 
 function groupSchema(group: Group): Schema | string {

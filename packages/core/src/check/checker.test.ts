@@ -83,6 +83,17 @@ describe('type rules (spec §4.2)', () => {
     ])
   })
 
+  it('names the syntax error as the error when the expression does not parse, as atc-router does', () => {
+    // atc-router type-checks only what parsed: a type error before the syntax error is not its verdict.
+    for (const source of ['http.headers.foo == 123 && == 123', 'http.path == 1 || http.path = "/"', 'http.path == 1 && http.path ~ "(["']) {
+      const result = validate(source, schema)
+      expect(result.diagnostics[0]?.kind).toBe('type')
+      expect(result.error?.kind).toBe('syntax')
+    }
+    expect(validate('foo == "x" && http.path == 1', schema).error?.code).toBe('unknown-field')
+    expect(validate('http.path == "/"', schema).error).toBeUndefined()
+  })
+
   it('lists the fields an expression reads', () => {
     expect(validate('http.headers.foo == "1" || (a == "x" && http.headers.foo == "2")', schema).fields).toEqual(['http.headers.foo', 'a'])
   })

@@ -9,6 +9,13 @@ export interface Validation {
   readonly ok: boolean
   /** Errors and warnings, in source order. */
   readonly diagnostics: readonly Diagnostic[]
+  /**
+   * The error the engine reports, as atc-router reports one: the first syntax error when the
+   * expression does not parse (the types of the predicates that did parse are still checked, for
+   * editors, but such an expression is a syntax error first), else the first type error.
+   * Undefined when `ok`.
+   */
+  readonly error: Diagnostic | undefined
   /** The distinct fields the expression reads (empty when it does not parse). */
   readonly fields: readonly string[]
 }
@@ -21,11 +28,19 @@ export function validate(source: string, schema: Schema): Validation {
   const parsed = parseDetailed(source)
   if (parsed.expr === undefined) {
     const checked = checkPredicates(parsed.predicates, schema).diagnostics
-    return { ok: false, diagnostics: [...parsed.diagnostics, ...checked].sort((a, b) => a.span.start - b.span.start), fields: [] }
+    return { ok: false, diagnostics: inSourceOrder([...parsed.diagnostics, ...checked]), error: firstError(inSourceOrder(parsed.diagnostics)), fields: [] }
   }
   const checked = check(parsed.expr, schema)
-  const diagnostics = [...parsed.diagnostics, ...checked.diagnostics].sort((a, b) => a.span.start - b.span.start)
+  const diagnostics = inSourceOrder([...parsed.diagnostics, ...checked.diagnostics])
   return checked.ok
-    ? { ok: true, diagnostics, fields: checked.value.fields }
-    : { ok: false, diagnostics, fields: [] }
+    ? { ok: true, diagnostics, error: undefined, fields: checked.value.fields }
+    : { ok: false, diagnostics, error: firstError(diagnostics), fields: [] }
+}
+
+function inSourceOrder(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort((a, b) => a.span.start - b.span.start)
+}
+
+function firstError(diagnostics: readonly Diagnostic[]): Diagnostic | undefined {
+  return diagnostics.find((d) => d.severity === 'error')
 }

@@ -2,7 +2,7 @@
  * The route checks that need the expression engine or Kong's path normalizer
  * (traditional-routes.md §1.3, §1.5 item 5).
  */
-import { validate, type Diagnostic } from '@switchyard/core'
+import { validate } from '@switchyard/core'
 import { bytesToText } from '../bytes.ts'
 import { normalizePathBytes } from '../path.ts'
 import { schemaForProtocols } from '../schemas.ts'
@@ -11,10 +11,6 @@ import { rewriteNetPort } from './flavor.ts'
 import { pathPredicate } from './paths.ts'
 import type { TraditionalRoute } from './route.ts'
 
-function firstError(diagnostics: readonly Diagnostic[]): Diagnostic | undefined {
-  return diagnostics.find((diagnostic) => diagnostic.severity === 'error')
-}
-
 /**
  * A regex path's error text, or `undefined`: the pattern must compile for the engine (Rust `regex`
  * syntax after the `?<` rewrite), which in ATC flavors is the binding constraint.
@@ -22,8 +18,7 @@ function firstError(diagnostics: readonly Diagnostic[]): Diagnostic | undefined 
 export function checkRegexPath(path: string): string | undefined {
   const result = validate(pathPredicate(path), schemaForProtocols(['http']))
   if (result.ok) return undefined
-  const error = firstError(result.diagnostics)
-  return `invalid regex: '${path.slice(1)}' (${error?.message ?? 'rejected by the engine'})`
+  return `invalid regex: '${path.slice(1)}' (${result.error?.message ?? 'rejected by the engine'})`
 }
 
 /**
@@ -46,6 +41,5 @@ export function checkEngine(route: TraditionalRoute): string | undefined {
   if (expression === '') return undefined
   const result = validate(expression, schemaForProtocols(route.protocols ?? []))
   if (result.ok) return undefined
-  const error = firstError(result.diagnostics)
-  return `Router Expression failed validation: ${error?.message ?? 'invalid expression'}`
+  return `Router Expression failed validation: ${result.error?.message ?? 'invalid expression'}`
 }
