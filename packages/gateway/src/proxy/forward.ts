@@ -110,7 +110,8 @@ class Exchange implements Dispatcher.DispatchHandler {
     readonly extraHeaders: readonly string[],
     readonly callback: ForwardCallback,
   ) {
-    response.once('close', this.#onClientClose)
+    // Removed again when the exchange settles, so `on` (no wrapper closure per request) suffices.
+    response.on('close', this.#onClientClose)
   }
 
   /** Sends (or re-sends) the request. */
@@ -198,11 +199,16 @@ class Exchange implements Dispatcher.DispatchHandler {
  */
 export class Upstreams {
   readonly #pools = new Map<string, Pool>()
+  // Services are immutable (a change replaces the object), so each one's pool is looked up once
+  // rather than by building its origin key on every request.
+  #byService = new WeakMap<Service, Pool>()
 
   /** Creates empty pools; connections open on first use. */
   constructor(readonly options: UpstreamOptions) {}
 
   #pool(service: Service): Pool {
+    const known = this.#byService.get(service)
+    if (known !== undefined) return known
     const origin = `${isHttps(service) ? 'https' : 'http'}://${service.host.includes(':') && !service.host.startsWith('[') ? `[${service.host}]` : service.host}:${service.port}`
     const key = `${origin}|${service.connect_timeout}|${service.tls_verify === true}`
     let pool = this.#pools.get(key)
@@ -215,6 +221,7 @@ export class Upstreams {
       })
       this.#pools.set(key, pool)
     }
+    this.#byService.set(service, pool)
     return pool
   }
 
@@ -273,5 +280,6 @@ export class Upstreams {
   async close(): Promise<void> {
     await Promise.all([...this.#pools.values()].map((pool) => pool.close()))
     this.#pools.clear()
+    this.#byService = new WeakMap()
   }
 }

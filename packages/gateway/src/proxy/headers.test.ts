@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { retryable } from './forward.ts'
-import { downstreamHeaders, upstreamHeaders } from './headers.ts'
+import { downstreamHeaders, splitPortSuffix, upstreamHeaders } from './headers.ts'
 
 const raw = (...pairs: string[]): Buffer[] => pairs.map((p) => Buffer.from(p, 'latin1'))
 
@@ -13,6 +13,11 @@ describe('downstreamHeaders', () => {
   it('drops the fields the Connection header names, also when it comes after them', () => {
     const out = downstreamHeaders(raw('X-Secret', 's', 'Date', 'd', 'Connection', 'X-Secret, keep-alive'), [])
     expect(out).toEqual(['Date', 'd'])
+  })
+
+  it('keeps the fields a `Connection: keep-alive` or `close` leaves alone', () => {
+    expect(downstreamHeaders(raw('Connection', 'keep-alive', 'Date', 'd'), [])).toEqual(['Date', 'd'])
+    expect(downstreamHeaders(raw('Date', 'd', 'Connection', 'Close, Keep-Alive', 'Keep-Alive', 'timeout=5'), [])).toEqual(['Date', 'd'])
   })
 
   it("appends this hop to the upstream's Via, or adds Via when there is none", () => {
@@ -35,10 +40,32 @@ describe('upstreamHeaders', () => {
     expect(pairs.get('via')).toBe('1.0 edge, 1.1 switchyard')
   })
 
+  it('drops what a request Connection header names, with and without hop-by-hop names beside it', () => {
+    const rawHeaders = ['X-A', '1', 'X-B', '2', 'Connection', 'keep-alive, x-a', 'Connection', 'X-B']
+    const out = upstreamHeaders({ connection: 'keep-alive, x-a, X-B' }, rawHeaders, 'h', info, undefined)
+    expect(out).not.toContain('X-A')
+    expect(out).not.toContain('X-B')
+    expect(upstreamHeaders({}, ['X-A', '1'], 'h', info, undefined).slice(0, 2)).toEqual(['X-A', '1'])
+  })
+
   it('asks the upstream to upgrade when the client did', () => {
     const out = upstreamHeaders({}, [], 'h', { ...info, prefix: '/api' }, 'websocket')
     expect(out.slice(-6)).toEqual(['via', '1.1 switchyard', 'connection', 'upgrade', 'upgrade', 'websocket'])
     expect(out).toContain('x-forwarded-prefix')
+  })
+})
+
+describe('splitPortSuffix', () => {
+  it.each([
+    ['example.com', 'example.com', undefined],
+    ['example.com:8000', 'example.com', 8000],
+    ['[::1]:8000', '[::1]', 8000],
+    ['[::1]', '[::1]', undefined],
+    ['a:1:2', 'a:1', 2],
+    ['example.com:', 'example.com:', undefined],
+    ['example.com:80x', 'example.com:80x', undefined],
+  ])('%j → %j, %j', (value, host, port) => {
+    expect(splitPortSuffix(value)).toEqual({ host, port })
   })
 })
 

@@ -7,17 +7,25 @@ import type { IncomingHttpHeaders } from 'node:http'
  */
 export const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade'])
 
-/** Adds the names a `Connection` header value lists, lower-cased, to `out`. */
-function addConnectionOptions(value: string, out: Set<string>): void {
-  for (const token of value.split(',')) out.add(token.trim().toLowerCase())
+const NO_NAMES: ReadonlySet<string> = new Set()
+
+/**
+ * Adds the names a `Connection` header value lists, lower-cased, to `out`, leaving out the ones
+ * that are hop-by-hop anyway (the usual `keep-alive` or `close`); the set is made only when needed.
+ */
+function addConnectionOptions(value: string, out: Set<string> | undefined): Set<string> | undefined {
+  for (const token of value.split(',')) {
+    const name = token.trim().toLowerCase()
+    if (!HOP_BY_HOP.has(name)) (out ??= new Set()).add(name)
+  }
+  return out
 }
 
-/** The names a `Connection` header lists, lower-cased. */
-function connectionOptions(value: string | string[] | undefined): Set<string> {
-  const out = new Set<string>()
-  if (value === undefined) return out
-  for (const line of Array.isArray(value) ? value : [value]) addConnectionOptions(line, out)
-  return out
+/** The names a `Connection` header lists, lower-cased, besides the hop-by-hop ones. */
+function connectionOptions(value: string | string[] | undefined): ReadonlySet<string> {
+  let out: Set<string> | undefined
+  if (value !== undefined) for (const line of Array.isArray(value) ? value : [value]) out = addConnectionOptions(line, out)
+  return out ?? NO_NAMES
 }
 
 /** The end-to-end headers of a message as a flat name/value list, from Node's raw header list. */
@@ -32,6 +40,20 @@ export function endToEnd(rawHeaders: readonly string[], connection: string | str
   }
   return out
 }
+/**
+ * A Host value without its trailing `:digits` port, and that port: `example.com:8000` gives
+ * `example.com` and 8000, `[::1]:8000` gives `[::1]` and 8000; `[::1]` and `example.com:` have none.
+ */
+export function splitPortSuffix(host: string): { host: string; port: number | undefined } {
+  const colon = host.lastIndexOf(':')
+  if (colon < 0 || colon === host.length - 1) return { host, port: undefined }
+  for (let i = colon + 1; i < host.length; i++) {
+    const code = host.charCodeAt(i)
+    if (code < 48 || code > 57) return { host, port: undefined }
+  }
+  return { host: host.slice(0, colon), port: Number(host.slice(colon + 1)) }
+}
+
 /** What the proxy knows about the client side of a request, for the X-Forwarded-* headers. */
 export interface ForwardedInfo {
   readonly clientIp: string
@@ -90,7 +112,7 @@ export function downstreamHeaders(raw: readonly Buffer[], extra: readonly string
   for (let i = 0; i < raw.length; i += 2) {
     const name = (raw[i] as Buffer).toString('latin1')
     names.push(name)
-    if (name.length === 10 && name.toLowerCase() === 'connection') addConnectionOptions((raw[i + 1] as Buffer).toString('latin1'), (named ??= new Set()))
+    if (name.length === 10 && name.toLowerCase() === 'connection') named = addConnectionOptions((raw[i + 1] as Buffer).toString('latin1'), named)
   }
   const out: string[] = []
   let viaAt = -1

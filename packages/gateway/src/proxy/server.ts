@@ -8,7 +8,7 @@ import type { RequestLike } from '@switchyard/http'
 import { VERSION } from '../admin/server.ts'
 import { errorBody, GATEWAY_ERRORS, type GatewayErrorCode } from '../errors.ts'
 import type { Upstreams } from './forward.ts'
-import { upstreamHeaders } from './headers.ts'
+import { splitPortSuffix, upstreamHeaders } from './headers.ts'
 import type { Resolution, Resolver } from './resolve.ts'
 import type { Route } from '../entities/route.ts'
 import type { Service } from '../entities/service.ts'
@@ -108,9 +108,7 @@ class NodeRequest {
 
 /** nginx refuses a `%` not followed by two hex digits in the path with 400. */
 function hasBadPercent(target: string): boolean {
-  const query = target.indexOf('?')
-  const path = query < 0 ? target : target.slice(0, query)
-  return /%(?![0-9A-Fa-f]{2})/.test(path)
+  return target.includes('%') && /%(?![0-9A-Fa-f]{2})/.test(pathOf(target))
 }
 
 function sendError(response: ServerResponse, code: GatewayErrorCode, requestId: string): number {
@@ -132,18 +130,22 @@ function rawError(socket: Duplex, code: GatewayErrorCode, requestId: string): vo
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\nServer: ${SERVER}\r\n${REQUEST_ID_HEADER}: ${requestId}\r\n\r\n${body}`)
 }
 
-/** The Host port the client addressed, else the listener port (Kong's X-Forwarded-Port). */
+/** The Host port the client addressed, else the listener port (Kong's X-Forwarded-Host and -Port). */
 function forwardedHostPort(request: IncomingMessage): { host: string; port: number } {
-  const host = request.headers.host ?? request.socket.localAddress ?? ''
-  const m = /^(.*?)(?::(\d+))?$/.exec(host.startsWith('[') ? host.replace(/^(\[[^\]]*\])/, '$1') : host)
-  const port = m?.[2] === undefined ? (request.socket.localPort ?? 0) : Number(m[2])
-  return { host: m?.[1] ?? host, port }
+  const { host, port } = splitPortSuffix(request.headers.host ?? request.socket.localAddress ?? '')
+  return { host, port: port ?? request.socket.localPort ?? 0 }
+}
+
+/** The request target without its query. */
+function pathOf(target: string): string {
+  const query = target.indexOf('?')
+  return query < 0 ? target : target.slice(0, query)
 }
 
 /** The upstream request headers of a routed request (Kong's X-Forwarded-* and Via), request id last. */
 function proxiedHeaders(request: IncomingMessage, resolution: Resolution, clientIp: string, scheme: string, requestId: string, upgrade: string | undefined): string[] {
   const { host, port } = forwardedHostPort(request)
-  const headers = upstreamHeaders(request.headers, request.rawHeaders, resolution.host, { clientIp, proto: scheme, host, port, path: (request.url ?? '/').split('?')[0] ?? '/', prefix: resolution.prefix, via: VIA }, upgrade)
+  const headers = upstreamHeaders(request.headers, request.rawHeaders, resolution.host, { clientIp, proto: scheme, host, port, path: pathOf(request.url ?? '/'), prefix: resolution.prefix, via: VIA }, upgrade)
   headers.push(REQUEST_ID_HEADER, requestId)
   return headers
 }
