@@ -12,7 +12,7 @@ export interface Validation {
   /**
    * The error the engine reports, as atc-router reports one: the first syntax error when the
    * expression does not parse (the types of the predicates that did parse are still checked, for
-   * editors, but such an expression is a syntax error first), else the first type error.
+   * editors, but such an expression is a syntax error first), else the checker's first error.
    * Undefined when `ok`.
    */
   readonly error: Diagnostic | undefined
