@@ -5,9 +5,10 @@ import { describe, expect, it } from 'vitest'
 import type { Group } from './group.ts'
 import { runGroup } from './runner.ts'
 
-const root = fileURLToPath(new URL('../../shared/conformance', import.meta.url))
+// The shared cases, and the project's own: Kong's router spec and atc-router's tests translated here.
+const roots = [fileURLToPath(new URL('../../shared/conformance', import.meta.url)), fileURLToPath(new URL('./cases', import.meta.url))]
 
-for (const file of readdirSync(root).filter((f) => f.endsWith('.json')).sort()) {
+for (const [root, file] of roots.flatMap((root) => readdirSync(root).filter((f) => f.endsWith('.json')).sort().map((f) => [root, f] as const))) {
   const group = JSON.parse(readFileSync(join(root, file), 'utf8')) as Group
   describe(file, () => {
     for (const result of runGroup(file, group)) {

@@ -8,7 +8,8 @@ import { runGroup } from './runner.ts'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const dirs = process.argv.slice(2).filter((a) => a !== '--')
-const roots = dirs.length > 0 ? dirs.map((d) => resolve(d)) : [resolve(here, '../../shared/conformance')]
+// By default the shared cases and the project's own (conformance/cases: Kong and atc-router tests translated here).
+const roots = dirs.length > 0 ? dirs.map((d) => resolve(d)) : [resolve(here, '../../shared/conformance'), resolve(here, 'cases')]
 const verbose = process.env['CONFORMANCE_VERBOSE'] === '1'
 
 const results: CaseResult[] = []
