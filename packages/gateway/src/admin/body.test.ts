@@ -10,6 +10,10 @@ describe('decodeForm (Kong form conventions)', () => {
     ['sources[1].ip=10.0.0.1&sources[1].port=80&sources[2].ip=10.0.0.2', { sources: [{ ip: '10.0.0.1', port: '80' }, { ip: '10.0.0.2' }] }],
     ['paths[2]=/b&paths[1]=/a', { paths: ['/a', '/b'] }],
     ['name=x', { name: 'x' }],
+    // An empty value is null (arguments.lua infer_value), so it clears a field or unlinks a reference.
+    ['methods=&hosts=', { methods: null, hosts: null }],
+    ['service=', { service: null }],
+    ['service.name=', { service: { name: null } }],
   ])('%s', (text, expected) => {
     expect(decodeForm(new URLSearchParams(text))).toEqual(expected)
   })

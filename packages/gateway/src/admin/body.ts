@@ -33,11 +33,13 @@ type Mutable = { [key: string]: unknown } | unknown[]
 /**
  * Decodes form pairs with Kong's conventions (kong/api/arguments.lua): `paths[]=/a`,
  * `methods=GET&methods=POST` (a repeated key is an array), `headers.x-foo=bar`, `service.id=…`,
- * `sources[1].ip=…`.
+ * `sources[1].ip=…`. An empty value is null, as Kong's infer_value has it, so `methods=` clears the
+ * field and `service=` unlinks the service.
  */
 export function decodeForm(pairs: Iterable<readonly [string, string]>): JsonObject {
   const root: { [key: string]: unknown } = {}
-  for (const [key, value] of pairs) {
+  for (const [key, text] of pairs) {
+    const value = text === '' ? null : text
     const path = keyPath(key)
     let node: Mutable = root
     for (let i = 0; i < path.length; i++) {

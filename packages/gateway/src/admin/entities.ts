@@ -6,7 +6,7 @@ import { UUID_PATTERN, type Json, type JsonObject } from '../entities/schema.ts'
 import type { Service } from '../entities/service.ts'
 import type { Store } from '../store/store.ts'
 import { listOptions, listResponse } from './list.ts'
-import { foreignKeyViolation, NOT_FOUND, referencedViolation, schemaViolation, uniqueViolation, type AdminResponse } from './problem.ts'
+import { foreignKeyUnresolved, foreignKeyViolation, METHOD_NOT_ALLOWED, NOT_FOUND, referencedViolation, schemaViolation, uniqueViolation, type AdminResponse } from './problem.ts'
 
 /** What an entity endpoint needs: the store and how routes are checked. */
 export interface EntityContext {
@@ -29,52 +29,62 @@ function prepareContext(context: EntityContext, form: boolean): PrepareContext {
   return { flavor: context.flavor, checkRoute: context.checkRoute, now: now(), form }
 }
 
-/** Creates, replaces (PUT) or patches a service; `existing` is the stored one for PUT and PATCH. */
-function writeService(context: EntityContext, body: WriteBody, id: string, existing: Service | undefined, merge: boolean, status: number): AdminResponse {
+/**
+ * Validates and stores a service: created (no `existing`), replaced (PUT) or patched (`merge`). `id`
+ * is the one the endpoint imposes; undefined takes the body's (checked) or a new one.
+ */
+function saveService(context: EntityContext, body: WriteBody, id: string | undefined, existing: Service | undefined, merge: boolean): { ok: true; service: Service } | { ok: false; response: AdminResponse } {
   const { id: _id, created_at: _c, updated_at: _u, ...base } = (merge && existing !== undefined ? existing : {}) as JsonObject
   // A PATCH with `url` replaces protocol, host, port and path together.
   const input = merge && body.value['url'] !== undefined ? { ...base, path: null, ...body.value } : { ...base, ...body.value }
   const prepared = prepareService(input, id, existing?.created_at, prepareContext(context, body.form))
-  if (!prepared.ok) return schemaViolation(prepared.violation)
+  if (!prepared.ok) return { ok: false, response: schemaViolation(prepared.violation) }
+  // An id the endpoint did not impose came from the body, and must be new.
+  if (id === undefined && context.store.getService(prepared.service.id) !== undefined) return { ok: false, response: uniqueViolation({ field: 'id', value: prepared.service.id }) }
   const conflict = context.store.putService(prepared.service)
-  return conflict !== undefined ? uniqueViolation(conflict) : { status, body: prepared.service }
+  return conflict !== undefined ? { ok: false, response: uniqueViolation(conflict) } : { ok: true, service: prepared.service }
 }
 
-/** Resolves `service: {id}` or `{name}` to a stored service id; or a 400. */
-function resolveService(context: EntityContext, input: JsonObject): { ok: true; input: JsonObject } | { ok: false; response: AdminResponse } {
+function writeService(context: EntityContext, body: WriteBody, id: string | undefined, existing: Service | undefined, merge: boolean, status: number): AdminResponse {
+  const saved = saveService(context, body, id, existing, merge)
+  return saved.ok ? { status, body: saved.service } : saved.response
+}
+
+/**
+ * Resolves a reference by endpoint key (`service: {name}` without an id) to `{id}`; or Kong's 400
+ * `foreign keys unresolved`. References without any key are left to the schema (`missing primary key`).
+ */
+function resolveServiceName(context: EntityContext, input: JsonObject): { ok: true; input: JsonObject } | { ok: false; response: AdminResponse } {
   const reference = input['service']
   if (typeof reference !== 'object' || reference === null || Array.isArray(reference)) return { ok: true, input }
   const ref = reference as JsonObject
-  const key = typeof ref['id'] === 'string' ? ref['id'] : typeof ref['name'] === 'string' ? ref['name'] : undefined
-  if (key === undefined) return { ok: true, input }
-  if (typeof ref['id'] === 'string' && !UUID_PATTERN.test(key)) return { ok: true, input }
-  const service = context.store.getService(key)
-  if (service === undefined) return { ok: false, response: foreignKeyViolation('service', key, 'services') }
+  const name = ref['name']
+  if ((ref['id'] !== undefined && ref['id'] !== null) || typeof name !== 'string') return { ok: true, input }
+  const service = context.store.getService(name)
+  if (service === undefined) return { ok: false, response: foreignKeyUnresolved('service', 'name', name, 'services') }
   return { ok: true, input: { ...input, service: { id: service.id } } }
 }
 
-function writeRoute(context: EntityContext, body: WriteBody, id: string, existing: Route | undefined, merge: boolean, status: number, forcedService?: Service): AdminResponse {
+function writeRoute(context: EntityContext, body: WriteBody, id: string | undefined, existing: Route | undefined, merge: boolean, status: number, forcedService?: Service): AdminResponse {
   const { id: _id, created_at: _c, updated_at: _u, ...base } = (merge && existing !== undefined ? existing : {}) as JsonObject
   let input: JsonObject = { ...base, ...body.value }
   if (forcedService !== undefined) input = { ...input, service: { id: forcedService.id } }
-  const resolved = resolveService(context, input)
+  const resolved = resolveServiceName(context, input)
   if (!resolved.ok) return resolved.response
   const prepared = prepareRoute(resolved.input, id, existing?.created_at, prepareContext(context, body.form))
   if (!prepared.ok) return schemaViolation(prepared.violation)
+  // As in Kong, a reference to a missing service is found after the schema checks passed.
+  const serviceId = prepared.route.service?.id
+  if (serviceId !== undefined && context.store.getService(serviceId) === undefined) return foreignKeyViolation('service', serviceId, 'services')
+  if (id === undefined && context.store.getRoute(prepared.route.id) !== undefined) return uniqueViolation({ field: 'id', value: prepared.route.id })
   const conflict = context.store.putRoute(prepared.route)
   return conflict !== undefined ? uniqueViolation(conflict) : { status, body: prepared.route }
 }
 
-/** The id for a new entity: the body's, or a fresh UUID. */
-function newId(body: WriteBody): string {
-  const id = body.value['id']
-  return typeof id === 'string' && UUID_PATTERN.test(id) ? id.toLowerCase() : randomUUID()
-}
-
 /** PUT's key: a UUID is the id, anything else the name (Kong's upsert by endpoint key). */
-function upsertInput(key: string, existing: { id: string } | undefined, body: WriteBody): { id: string; body: WriteBody } {
+function upsertInput(key: string, existing: { id: string } | undefined, body: WriteBody): { id: string | undefined; body: WriteBody } {
   if (UUID_PATTERN.test(key)) return { id: key.toLowerCase(), body }
-  return { id: existing?.id ?? randomUUID(), body: { ...body, value: { ...body.value, name: key } as Record<string, Json> } }
+  return { id: existing?.id, body: { ...body, value: { ...body.value, name: key } as Record<string, Json> } }
 }
 
 /** Admin API handlers for `/services` and `/routes`, each returning status and body. */
@@ -91,9 +101,7 @@ export class EntityEndpoints {
 
   /** POST /services */
   createService(body: WriteBody): AdminResponse {
-    const id = newId(body)
-    if (this.context.store.getService(id) !== undefined) return uniqueViolation({ field: 'id', value: id })
-    return writeService(this.context, body, id, undefined, false, 201)
+    return writeService(this.context, body, undefined, undefined, false, 201)
   }
 
   /** GET /services/{id or name} */
@@ -127,7 +135,7 @@ export class EntityEndpoints {
 
   /** GET /routes and GET /services/{service}/routes */
   listRoutes(query: URLSearchParams, serviceKey?: string): AdminResponse {
-    const parsed = listOptions(query)
+    const parsed = listOptions(query, serviceKey === undefined ? 'collection' : 'nested')
     if (!parsed.ok) return parsed.response
     if (serviceKey === undefined) return listResponse('/routes', query, this.context.store.listRoutes(parsed.options))
     const service = this.context.store.getService(serviceKey)
@@ -139,9 +147,7 @@ export class EntityEndpoints {
   createRoute(body: WriteBody, serviceKey?: string): AdminResponse {
     const service = serviceKey === undefined ? undefined : this.context.store.getService(serviceKey)
     if (serviceKey !== undefined && service === undefined) return NOT_FOUND
-    const id = newId(body)
-    if (this.context.store.getRoute(id) !== undefined) return uniqueViolation({ field: 'id', value: id })
-    return writeRoute(this.context, body, id, undefined, false, 201, service)
+    return writeRoute(this.context, body, undefined, undefined, false, 201, service)
   }
 
   /** The route for `key`, only if it belongs to the named service when one is given. */
@@ -175,18 +181,53 @@ export class EntityEndpoints {
     return writeRoute(this.context, upsert.body, upsert.id, existing, false, 200, service)
   }
 
-  /** DELETE /routes/{route}: 204 even when absent. */
+  /**
+   * DELETE /routes/{route}: 204 even when absent. Nested under a service, a route that is absent or
+   * belongs elsewhere is 404 (Kong's delete_entity_endpoint for nested entities).
+   */
   deleteRoute(key: string, serviceKey?: string): AdminResponse {
     const route = this.#route(key, serviceKey)
-    if (route === null) return NOT_FOUND
+    if (route === null || (route === undefined && serviceKey !== undefined)) return NOT_FOUND
     if (route !== undefined) this.context.store.deleteRoute(route.id)
     return { status: 204 }
   }
 
   /** GET /routes/{route}/service */
   routeService(key: string): AdminResponse {
-    const route = this.context.store.getRoute(key)
-    const service = route?.service === null || route === undefined ? undefined : this.context.store.getService(route.service.id)
+    const service = this.#serviceOfRoute(key)
     return service === undefined ? NOT_FOUND : { status: 200, body: service }
+  }
+
+  /** PATCH /routes/{route}/service: updates the route's service; 404 when the route has none. */
+  patchRouteService(key: string, body: WriteBody): AdminResponse {
+    const service = this.#serviceOfRoute(key)
+    return service === undefined ? NOT_FOUND : writeService(this.context, body, service.id, service, true, 200)
+  }
+
+  /**
+   * PUT /routes/{route}/service: replaces the route's service; when the route has none, creates one
+   * with a new id and links the route to it (Kong's put_entity_endpoint, `associate`).
+   */
+  putRouteService(key: string, body: WriteBody): AdminResponse {
+    const route = this.context.store.getRoute(key)
+    if (route === undefined) return NOT_FOUND
+    const existing = this.#serviceOfRoute(key)
+    const saved = saveService(this.context, body, existing?.id ?? randomUUID(), existing, false)
+    if (!saved.ok) return saved.response
+    if (existing === undefined) {
+      const linked = writeRoute(this.context, { value: { service: { id: saved.service.id } }, form: false }, route.id, route, true, 200)
+      if (linked.status !== 200) return linked
+    }
+    return { status: 200, body: saved.service }
+  }
+
+  /** DELETE /routes/{route}/service: never allowed (405), but 404 first when there is no such service. */
+  deleteRouteService(key: string): AdminResponse {
+    return this.#serviceOfRoute(key) === undefined ? NOT_FOUND : METHOD_NOT_ALLOWED
+  }
+
+  #serviceOfRoute(key: string): Service | undefined {
+    const route = this.context.store.getRoute(key)
+    return route?.service === null || route === undefined ? undefined : this.context.store.getService(route.service.id)
   }
 }

@@ -1,25 +1,56 @@
-import type { ListOptions, Page, TagFilter } from '../store/store.ts'
-import { fieldViolation, type AdminResponse } from './problem.ts'
+import { TAG_CHARACTER } from '../entities/schema.ts'
+import { decodeOffset, type ListOptions, type Page, type TagFilter } from '../store/store.ts'
+import { invalidOffset, invalidOption, invalidSize, type AdminResponse } from './problem.ts'
 
 /** Kong's default and largest page sizes. */
 export const DEFAULT_PAGE_SIZE = 100
 const MAX_PAGE_SIZE = 1000
 
-/** Reads `size`, `offset` and `tags` from a list request's query; or a 400. */
-export function listOptions(query: URLSearchParams): { ok: true; options: ListOptions } | { ok: false; response: AdminResponse } {
-  const sizeText = query.get('size')
-  const size = sizeText === null ? DEFAULT_PAGE_SIZE : Number(sizeText)
-  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) return { ok: false, response: fieldViolation('size', `must be an integer between 1 and ${MAX_PAGE_SIZE}`) }
+// Kong's filter syntax (kong/api/endpoints.lua): `a,b` needs all the tags, `a/b` any of them; a
+// mix of both, an empty tag or a character no tag can hold is refused.
+const ALL_TAGS = new RegExp(`^(?:${TAG_CHARACTER}+(?:,|$))+$`, 'u')
+const ANY_TAG = new RegExp(`^(?:${TAG_CHARACTER}+(?:/|$))+$`, 'u')
+
+/** Where a list is read from: a top-level collection, or one nested under its parent (`/services/{s}/routes`). */
+export type ListScope = 'collection' | 'nested'
+
+/** Kong's `size`: a number (Lua tonumber, so blanks are not), an integer from 1 to 1000. */
+function pageSize(text: string | null): { ok: true; size: number } | { ok: false; response: AdminResponse } {
+  if (text === null) return { ok: true, size: DEFAULT_PAGE_SIZE }
+  const size = text.trim() === '' ? Number.NaN : Number(text)
+  if (Number.isNaN(size)) return { ok: false, response: invalidSize('size must be a number') }
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) return { ok: false, response: invalidSize(`size must be an integer between 1 and ${MAX_PAGE_SIZE}`) }
+  return { ok: true, size }
+}
+
+/** Checks an offset is one a store produced: base64 (either alphabet) of a JSON key. */
+function offsetProblem(offset: string): string | undefined {
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(offset) || offset.length % 4 === 1) return 'bad base64 encoding'
+  return decodeOffset(offset) === undefined ? 'bad json encoding' : undefined
+}
+
+function tagFilter(text: string): TagFilter | undefined {
+  if (ALL_TAGS.test(text)) return { mode: 'all', tags: text.split(',').filter((t) => t !== '') }
+  if (ANY_TAG.test(text)) return { mode: 'any', tags: text.split('/').filter((t) => t !== '') }
+  return undefined
+}
+
+/**
+ * Reads `size`, `offset` and `tags` from a list request's query; or Kong's 400. A nested list checks
+ * `tags` but does not filter by it: Kong ignores tags when a list is already filtered by its parent
+ * (Kong issue #6779).
+ */
+export function listOptions(query: URLSearchParams, scope: ListScope = 'collection'): { ok: true; options: ListOptions } | { ok: false; response: AdminResponse } {
+  const size = pageSize(query.get('size'))
+  if (!size.ok) return size
+  // Kong's order: size, then the options (tags), then the offset when the page is read.
   const tagsText = query.get('tags')
-  let tags: TagFilter | undefined
-  if (tagsText !== null) {
-    // Kong: `a,b` means all of them, `a/b` any of them; mixing the two is refused.
-    if (tagsText.includes(',') && tagsText.includes('/')) return { ok: false, response: fieldViolation('tags', 'invalid filter: cannot mix "," and "/"') }
-    const mode = tagsText.includes('/') ? 'any' : 'all'
-    tags = { mode, tags: tagsText.split(mode === 'any' ? '/' : ',').filter((t) => t !== '') }
-  }
+  const tags = tagsText === null ? undefined : tagFilter(tagsText)
+  if (tagsText !== null && tags === undefined) return { ok: false, response: invalidOption('tags', 'invalid filter syntax') }
   const offset = query.get('offset') ?? undefined
-  return { ok: true, options: { size, offset, tags } }
+  const problem = offset === undefined ? undefined : offsetProblem(offset)
+  if (offset !== undefined && problem !== undefined) return { ok: false, response: invalidOffset(offset, problem) }
+  return { ok: true, options: { size: size.size, offset, tags: scope === 'nested' ? undefined : tags } }
 }
 
 /** Kong's list body: `{data, next, offset}` with `next` the path of the following page or null. */

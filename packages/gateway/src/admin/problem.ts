@@ -15,12 +15,35 @@ export const KONG_ERROR_CODES = {
   'foreign key violation': 4,
   'unique constraint violation': 5,
   'not found': 6,
+  'invalid offset': 7,
+  'invalid size': 9,
+  'invalid options': 11,
+  'foreign keys unresolved': 13,
   'invalid declarative configuration': 14,
 } as const
 
+/** The JSON Kong's encoder (lua-cjson) writes for a field's errors. */
+type RenderedErrors = string | null | RenderedErrors[] | { [key: string]: RenderedErrors }
+
+/**
+ * Renders field errors as Kong's JSON encoder does: errors of array items are keyed by position in
+ * the Lua table, and lua-cjson writes such a table as a JSON array with `null` in the gaps
+ * (`[null, "expected one of: …"]` when item 2 failed), unless it is excessively sparse (largest
+ * position above 10 and more than twice the number of errors), when it stays an object.
+ */
+function renderErrors(errors: string | FieldErrors): RenderedErrors {
+  if (typeof errors === 'string') return errors
+  const keys = Object.keys(errors)
+  const positions = keys.map((k) => (/^[1-9]\d*$/.test(k) ? Number(k) : Number.NaN))
+  const largest = Math.max(...positions)
+  const isArray = keys.length > 0 && positions.every((p) => !Number.isNaN(p)) && !(largest > 10 && largest > 2 * keys.length)
+  if (isArray) return Array.from({ length: largest }, (_, i) => (errors[String(i + 1)] === undefined ? null : renderErrors(errors[String(i + 1)] as string | FieldErrors)))
+  return Object.fromEntries(keys.map((k) => [k, renderErrors(errors[k] as string | FieldErrors)]))
+}
+
 /** 400 schema violation: Kong's body, plus `diagnostics` with spans when an expression is at fault. */
 export function schemaViolation(violation: Violation): AdminResponse {
-  const fields: FieldErrors & { '@entity'?: string[] } = { ...violation.fields }
+  const fields = renderErrors(violation.fields) as Record<string, RenderedErrors>
   const body: Record<string, unknown> = {
     code: KONG_ERROR_CODES['schema violation'],
     name: 'schema violation',
@@ -49,10 +72,34 @@ export function uniqueViolation(conflict: UniqueConflict): AdminResponse {
   }
 }
 
-/** 400 when a route names a service that does not exist. */
+/** 400 when a reference's id names no entity: Kong's foreign_key_violation_invalid_reference, with the key under `fields`. */
 export function foreignKeyViolation(field: string, id: string, entity: string): AdminResponse {
   const message = `the foreign key '{id="${id}"}' does not reference an existing '${entity}' entity.`
-  return { status: 400, body: { code: KONG_ERROR_CODES['foreign key violation'], name: 'foreign key violation', message, fields: { [field]: message } } }
+  return { status: 400, body: { code: KONG_ERROR_CODES['foreign key violation'], name: 'foreign key violation', message, fields: { [field]: { id } } } }
+}
+
+/** 400 when a reference by endpoint key (`service.name`) finds no entity: Kong's foreign_keys_unresolved. */
+export function foreignKeyUnresolved(field: string, key: string, value: string, entity: string): AdminResponse {
+  const text = `the foreign key cannot be resolved with '{${key}="${value}"}' for an existing '${entity}' entity`
+  return {
+    status: 400,
+    body: { code: KONG_ERROR_CODES['foreign keys unresolved'], name: 'foreign keys unresolved', message: `foreign key unresolved (${field}.${key}: ${text})`, fields: { [field]: { [key]: text } } },
+  }
+}
+
+/** 400 for a list's `size` argument, with Kong's text (`size must be a number`). */
+export function invalidSize(message: string): AdminResponse {
+  return { status: 400, body: { code: KONG_ERROR_CODES['invalid size'], name: 'invalid size', message } }
+}
+
+/** 400 for an `offset` that is not one of ours: `'x' is not a valid offset: bad base64 encoding`. */
+export function invalidOffset(offset: string, reason: string): AdminResponse {
+  return { status: 400, body: { code: KONG_ERROR_CODES['invalid offset'], name: 'invalid offset', message: `'${offset}' is not a valid offset: ${reason}` } }
+}
+
+/** 400 for a bad list option (`tags`); Kong puts the errors under `options`, not `fields`. */
+export function invalidOption(option: string, message: string): AdminResponse {
+  return { status: 400, body: { code: KONG_ERROR_CODES['invalid options'], name: 'invalid options', message: `invalid option (${option}: ${message})`, options: { [option]: message } } }
 }
 
 /** 400 when deleting a service that routes still reference. */

@@ -3,12 +3,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { hostname } from 'node:os'
 import { stringify } from 'yaml'
 import type { Config } from '../config.ts'
-import { prepareRoute } from '../entities/prepare.ts'
 import { loadDeclarative, parseConfigText, type ConfigProblem } from '../store/declarative.ts'
 import { databaseStatus, unavailableResponse } from '../store/postgres/wiring.ts'
 import { parseBody } from './body.ts'
 import { EntityEndpoints, type EntityContext, type WriteBody } from './entities.ts'
-import { fieldViolation, KONG_ERROR_CODES, METHOD_NOT_ALLOWED, NOT_FOUND, schemaViolation, type AdminResponse } from './problem.ts'
+import { fieldViolation, KONG_ERROR_CODES, METHOD_NOT_ALLOWED, NOT_FOUND, type AdminResponse } from './problem.ts'
+import { schemasEndpoint } from './schemas.ts'
 
 /** The gateway's version, reported by `GET /` and in `Via`. */
 export const VERSION = '0.1.0'
@@ -123,8 +123,7 @@ export class AdminApi {
       case 'config':
         return parts.length === 1 && method === 'POST' ? this.#postConfig(body, raw, type) : parts.length === 1 && method === 'GET' ? this.#getConfig() : NOT_FOUND
       case 'schemas':
-        if (second === 'routes' && third === 'validate' && parts.length === 3 && method === 'POST') return this.#validateRoute(body)
-        return NOT_FOUND
+        return schemasEndpoint(method, parts, body, this.options) ?? NOT_FOUND
       case 'services':
         if (second === undefined) return method === 'GET' ? e.listServices(query) : method === 'POST' ? e.createService(body) : METHOD_NOT_ALLOWED
         if (third === undefined) {
@@ -140,7 +139,7 @@ export class AdminApi {
         return this.#routeItem(method, fourth, body, second)
       case 'routes':
         if (second === undefined) return method === 'GET' ? e.listRoutes(query) : method === 'POST' ? e.createRoute(body) : METHOD_NOT_ALLOWED
-        if (third === 'service' && parts.length === 3 && method === 'GET') return e.routeService(second)
+        if (third === 'service' && parts.length === 3) return this.#routeServiceItem(method, second, body)
         if (third !== undefined) return NOT_FOUND
         return this.#routeItem(method, second, body)
       default:
@@ -154,6 +153,16 @@ export class AdminApi {
     if (method === 'PATCH') return e.patchRoute(key, body, serviceKey)
     if (method === 'PUT') return e.putRoute(key, body, serviceKey)
     if (method === 'DELETE') return e.deleteRoute(key, serviceKey)
+    return METHOD_NOT_ALLOWED
+  }
+
+  /** `/routes/{route}/service`: the route's service, as Kong's foreign-entity endpoint. */
+  #routeServiceItem(method: string, key: string, body: WriteBody): AdminResponse {
+    const e = this.#entities
+    if (method === 'GET') return e.routeService(key)
+    if (method === 'PATCH') return e.patchRouteService(key, body)
+    if (method === 'PUT') return e.putRouteService(key, body)
+    if (method === 'DELETE') return e.deleteRouteService(key)
     return METHOD_NOT_ALLOWED
   }
 
@@ -192,11 +201,6 @@ export class AdminApi {
         router: { size: s.routerSize(), updated_at: new Date(s.routerUpdatedAt()).toISOString() },
       },
     }
-  }
-
-  #validateRoute(body: WriteBody): AdminResponse {
-    const prepared = prepareRoute(body.value, randomUUID(), undefined, { flavor: this.options.flavor, checkRoute: this.options.checkRoute, now: 0, form: body.form })
-    return prepared.ok ? { status: 200, body: { message: 'schema validation successful' } } : schemaViolation(prepared.violation)
   }
 
   /** Kong's `GET /config`: the running entities as declarative YAML text, loadable by POST /config. */

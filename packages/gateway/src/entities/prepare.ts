@@ -44,16 +44,22 @@ export interface PrepareContext {
   readonly form: boolean
 }
 
-/** Builds and validates a service from input; `createdAt` of the stored one when replacing. */
-export function prepareService(input: JsonObject, id: string, createdAt: number | undefined, context: PrepareContext): { ok: true; service: Service } | { ok: false; violation: Violation } {
+/**
+ * Builds and validates a service from input; `id` is the one the endpoint imposes (undefined: the
+ * input's, or a new one); `createdAt` of the stored one when replacing.
+ */
+export function prepareService(input: JsonObject, id: string | undefined, createdAt: number | undefined, context: PrepareContext): { ok: true; service: Service } | { ok: false; violation: Violation } {
   const body = context.form ? coerceForm(SERVICE_SCHEMA, input) : input
   const built = buildService(body, id, context.now, createdAt ?? context.now)
-  if (!built.ok) return { ok: false, violation: { fields: built.fields, entityErrors: [], diagnostics: [] } }
+  if (!built.ok) return { ok: false, violation: { fields: built.fields, entityErrors: built.entityErrors, diagnostics: [] } }
   return built
 }
 
-/** Builds and validates a route: schema, Kong's entity checks, then the engine's checks. */
-export function prepareRoute(input: JsonObject, id: string, createdAt: number | undefined, context: PrepareContext): { ok: true; route: Route } | { ok: false; violation: Violation } {
+/**
+ * Builds and validates a route: schema, Kong's entity checks, then the engine's checks. `id` as for
+ * `prepareService`.
+ */
+export function prepareRoute(input: JsonObject, id: string | undefined, createdAt: number | undefined, context: PrepareContext): { ok: true; route: Route } | { ok: false; violation: Violation } {
   const body = context.form ? coerceForm(routeSchema(context.flavor), input) : input
   const built = buildRoute(body, id, context.now, createdAt ?? context.now, context.flavor)
   if (!built.ok) return { ok: false, violation: { fields: built.fields, entityErrors: [], diagnostics: [] } }
@@ -61,7 +67,27 @@ export function prepareRoute(input: JsonObject, id: string, createdAt: number | 
   if (shape.length > 0) return { ok: false, violation: { fields: {}, entityErrors: shape, diagnostics: [] } }
   const matching = context.checkRoute(built.route)
   if (matching.errors.length > 0 || Object.keys(matching.fields ?? {}).length > 0) {
-    return { ok: false, violation: { fields: matching.fields ?? {}, entityErrors: matching.errors, diagnostics: matching.diagnostics } }
+    return { ok: false, violation: { fields: nestFieldErrors(matching.fields ?? {}), entityErrors: matching.errors, diagnostics: matching.diagnostics } }
   }
   return { ok: true, route: built.route }
+}
+
+/**
+ * Nests the engine's dotted field names (`paths.2`, `sources.1.ip`, `headers.x-foo`) the way Kong's
+ * error tables hold them (`{ paths: { '2': … } }`), so every error has one shape. A header name
+ * may contain dots, so everything after `headers.` is one key.
+ */
+function nestFieldErrors(fields: FieldErrors): FieldErrors {
+  const out: FieldErrors = {}
+  for (const [name, error] of Object.entries(fields)) {
+    const [head = name, ...rest] = name.split('.')
+    const path = head === 'headers' && rest.length > 0 ? [head, rest.join('.')] : [head, ...rest]
+    let node = out
+    for (const key of path.slice(0, -1)) {
+      const child = node[key]
+      node = typeof child === 'object' ? child : (node[key] = {})
+    }
+    node[path[path.length - 1] ?? name] = error
+  }
+  return out
 }

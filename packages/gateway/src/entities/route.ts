@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto'
 import type { RouterFlavor } from '../config.ts'
-import { applySchema, checkName, type EntitySchema, type FieldErrors, type JsonObject } from './schema.ts'
+import { applySchema, checkName, checkTag, type EntitySchema, type FieldErrors, type Json, type JsonObject } from './schema.ts'
+import { PROTOCOLS } from './service.ts'
 
 /** A source or destination of a stream route. */
 export interface Endpoint {
@@ -42,8 +44,7 @@ export const MATCHING_FIELDS = ['methods', 'hosts', 'paths', 'headers', 'snis', 
 /** Largest route priority Kong accepts (language.md §8.1). */
 export const MAX_ROUTE_PRIORITY = 2 ** 46 - 1
 
-const PROTOCOLS = ['http', 'https', 'grpc', 'grpcs', 'tcp', 'tls', 'udp', 'tls_passthrough', 'ws', 'wss'] as const
-const EXCLUSIVE_SETS: readonly (readonly string[])[] = [['http', 'https'], ['tcp', 'tls', 'udp'], ['tls_passthrough'], ['grpc', 'grpcs'], ['ws', 'wss']]
+const EXCLUSIVE_SETS: readonly (readonly string[])[] = [['http', 'https'], ['tcp', 'tls', 'udp'], ['tls_passthrough'], ['grpc', 'grpcs']]
 
 /** The Route schema for a flavor; `expression` and `priority` exist only in `expressions`. */
 export function routeSchema(flavor: RouterFlavor): EntitySchema {
@@ -67,8 +68,8 @@ export function routeSchema(flavor: RouterFlavor): EntitySchema {
     preserve_host: { type: 'boolean', default: false },
     request_buffering: { type: 'boolean', default: true },
     response_buffering: { type: 'boolean', default: true },
-    tags: { type: 'array', set: true },
-    service: { type: 'foreign' },
+    tags: { type: 'array', set: true, check: checkTag },
+    service: { type: 'foreign', reference: 'services' },
   }
   if (flavor !== 'expressions') return base
   return { ...base, expression: { type: 'string' }, priority: { type: 'integer', default: 0, min: 0, max: MAX_ROUTE_PRIORITY } }
@@ -103,24 +104,34 @@ export function checkRouteShape(route: Route, flavor: RouterFlavor): string[] {
   if (first === 'tls_passthrough') required = ['snis']
   else if (stream) required = ['sources', 'destinations', 'snis']
   else if (first === 'grpc' || first === 'grpcs') required = protocols.includes('grpcs') ? ['hosts', 'headers', 'paths', 'snis'] : ['hosts', 'headers', 'paths']
-  else required = protocols.includes('https') || protocols.includes('wss') ? ['methods', 'hosts', 'headers', 'paths', 'snis'] : ['methods', 'hosts', 'headers', 'paths']
+  else required = protocols.includes('https') ? ['methods', 'hosts', 'headers', 'paths', 'snis'] : ['methods', 'hosts', 'headers', 'paths']
   if (!required.some((f) => route[f as (typeof MATCHING_FIELDS)[number]] !== null)) {
     const names = flavor === 'expressions' ? [...required, 'expression'] : required
     errors.push(`must set one of ${quoteList(names)} when 'protocols' is '${protocols.join("', '")}'`)
   }
-  if (route.snis !== null && !protocols.some((p) => ['https', 'grpcs', 'tls', 'tls_passthrough', 'wss'].includes(p))) {
+  if (route.snis !== null && !protocols.some((p) => ['https', 'grpcs', 'tls', 'tls_passthrough'].includes(p))) {
     errors.push("'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls' or 'tls_passthrough'")
   }
   return errors
 }
 
-/** Builds a complete Route from input (merged with the stored one for PATCH); or field errors. */
-export function buildRoute(input: JsonObject, id: string, now: number, createdAt: number, flavor: RouterFlavor): { ok: true; route: Route } | { ok: false; fields: FieldErrors } {
-  const result = applySchema(routeSchema(flavor), { ...input, id, created_at: createdAt, updated_at: now })
+/**
+ * Builds a complete Route from input (merged with the stored one for PATCH); or field errors. `id`
+ * is the one the endpoint imposes; without it the input's id is checked, or a new one made.
+ */
+export function buildRoute(input: JsonObject, id: string | undefined, now: number, createdAt: number, flavor: RouterFlavor): { ok: true; route: Route } | { ok: false; fields: FieldErrors } {
+  // gRPC routes default to not stripping the path (Kong's grpc subschemas; traditional-routes.md §1.1),
+  // where they would reject the general default of true.
+  const defaults = input['strip_path'] === undefined && isGrpc(input['protocols']) ? { strip_path: false } : {}
+  const result = applySchema(routeSchema(flavor), { ...defaults, ...input, id: id ?? input['id'] ?? randomUUID(), created_at: createdAt, updated_at: now })
   if (!result.ok) return result
   const route = result.entity as unknown as Route
   if (route.headers !== null && Object.keys(route.headers).some((h) => h.toLowerCase() === 'host')) {
     return { ok: false, fields: { headers: "cannot contain 'host' header, which must be specified in the 'hosts' attribute" } }
   }
   return { ok: true, route }
+}
+
+function isGrpc(protocols: Json | undefined): boolean {
+  return Array.isArray(protocols) && protocols.some((p) => p === 'grpc' || p === 'grpcs')
 }

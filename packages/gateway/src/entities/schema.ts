@@ -10,7 +10,11 @@ export type Json = string | number | boolean | null | readonly Json[] | { readon
 /** A JSON object. */
 export type JsonObject = { readonly [key: string]: Json }
 
-/** Field name → error text, or a nested object of them (for `service.id`). */
+/**
+ * Field name → error text, or a nested object of them: `service.id`, or the failing items of an
+ * array keyed by their 1-based position (`{ protocols: { '2': 'expected one of: …' } }`), the way
+ * Kong's Lua tables hold them. The Admin API renders positional keys as a JSON array.
+ */
 export type FieldErrors = { [field: string]: string | FieldErrors }
 
 /** How one field is typed and checked. */
@@ -22,7 +26,7 @@ export type FieldSpec =
   | { readonly type: 'array'; readonly set?: boolean; readonly oneOf?: readonly string[]; readonly default?: readonly string[] | null; readonly check?: (v: string) => string | undefined }
   | { readonly type: 'headers'; readonly default?: null }
   | { readonly type: 'endpoints'; readonly default?: null }
-  | { readonly type: 'foreign'; readonly default?: null; readonly required?: boolean }
+  | { readonly type: 'foreign'; readonly reference: string; readonly default?: null; readonly required?: boolean }
   | { readonly type: 'timestamp' }
 
 /** An entity schema: field name → spec. */
@@ -34,6 +38,25 @@ export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 /** Kong's `name` rule: ASCII letters, digits, `. - _ ~`, or any non-ASCII character. */
 export function checkName(value: string): string | undefined {
   return /^(?:[A-Za-z0-9.\-_~]|[^\x00-\x7f])+$/.test(value) ? undefined : 'invalid value: ' + value
+}
+
+/**
+ * One character of a Kong tag (the `tag` typedef and the `?tags=` filter share it): printable ASCII
+ * except `,` and `/`, which separate tags in a filter, or any non-ASCII character. U+FFFD is refused
+ * because it is what an undecodable byte becomes; a regular expression source for the `u` flag.
+ */
+export const TAG_CHARACTER = '[\\x21-\\x2b\\x2d\\x2e\\x30-\\x7e\\u0080-\\ud7ff\\ue000-\\ufffc\\ufffe\\uffff\\u{10000}-\\u{10ffff}]'
+
+const TAG_PATTERN = new RegExp(`^${TAG_CHARACTER}+$`, 'u')
+
+/** Kong's `tag` typedef check, with its error text. */
+export function checkTag(value: string): string | undefined {
+  return TAG_PATTERN.test(value) ? undefined : `invalid tag '${value}': expected printable ascii (except \`,\` and \`/\`) or valid utf-8 sequences`
+}
+
+/** Kong's `uuid` check for a string, as an element rule (`ca_certificates`). */
+export function checkUuid(value: string): string | undefined {
+  return UUID_PATTERN.test(value) ? undefined : 'expected a valid UUID'
 }
 
 function isObject(value: Json | undefined): value is JsonObject {
@@ -70,13 +93,15 @@ function checkValue(spec: FieldSpec, value: Json): { value: Json } | { error: st
     case 'array': {
       if (!Array.isArray(value)) return { error: spec.set === true ? 'expected a set' : 'expected an array' }
       const out: string[] = []
+      const errors: FieldErrors = {}
+      // Kong checks every item and keys each failure by its 1-based position.
       for (const [index, item] of (value as Json[]).entries()) {
-        const error = checkString(spec, item)
-        if (error !== undefined) return { error: `item ${index + 1}: ${error}` }
+        const error = item === null ? 'required field missing' : checkString(spec, item)
+        if (error !== undefined) errors[String(index + 1)] = error
         // Sets drop duplicates and keep first-seen order (Kong's `set` type).
-        if (spec.set !== true || !out.includes(item as string)) out.push(item as string)
+        else if (spec.set !== true || !out.includes(item as string)) out.push(item as string)
       }
-      return { value: out }
+      return Object.keys(errors).length > 0 ? { error: errors } : { value: out }
     }
     case 'headers': {
       if (!isObject(value)) return { error: 'expected a map' }
@@ -90,22 +115,37 @@ function checkValue(spec: FieldSpec, value: Json): { value: Json } | { error: st
     }
     case 'endpoints': {
       if (!Array.isArray(value)) return { error: 'expected a set' }
-      for (const item of value as Json[]) {
-        if (!isObject(item)) return { error: 'expected a record' }
-        if (item['ip'] === undefined && item['port'] === undefined) return { error: "at least one of these fields must be non-empty: 'ip', 'port'" }
-        if (item['ip'] !== undefined && typeof item['ip'] !== 'string') return { error: 'ip: expected a string' }
-        const port = item['port']
-        if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535)) return { error: 'port: value should be between 0 and 65535' }
+      const errors: FieldErrors = {}
+      for (const [index, item] of (value as Json[]).entries()) {
+        const error = checkEndpoint(item)
+        if (error !== undefined) errors[String(index + 1)] = error
       }
-      return { value }
+      return Object.keys(errors).length > 0 ? { error: errors } : { value }
     }
     case 'foreign': {
       if (!isObject(value)) return { error: 'expected a record' }
       const id = value['id']
-      if (typeof id !== 'string' || !UUID_PATTERN.test(id)) return { error: { id: 'expected a valid UUID' } }
+      // Only the primary key matters in a reference; other fields are ignored, as in Kong.
+      if (id === undefined || id === null) return { error: { id: 'missing primary key' } }
+      if (typeof id !== 'string') return { error: { id: 'expected a string' } }
+      if (!UUID_PATTERN.test(id)) return { error: { id: 'expected a valid UUID' } }
       return { value: { id: id.toLowerCase() } }
     }
   }
+}
+
+/** Checks one `sources`/`destinations` record: the record's own error, or its fields' errors. */
+function checkEndpoint(item: Json): string | FieldErrors | undefined {
+  if (!isObject(item)) return 'expected a record'
+  if ((item['ip'] ?? null) === null && (item['port'] ?? null) === null) return "at least one of these fields must be non-empty: 'ip', 'port'"
+  const errors: FieldErrors = {}
+  if (item['ip'] !== undefined && item['ip'] !== null && typeof item['ip'] !== 'string') errors['ip'] = 'expected a string'
+  const port = item['port']
+  if (port !== undefined && port !== null) {
+    if (typeof port !== 'number' || !Number.isInteger(port)) errors['port'] = 'expected an integer'
+    else if (port < 0 || port > 65535) errors['port'] = 'value should be between 0 and 65535'
+  }
+  return Object.keys(errors).length > 0 ? errors : undefined
 }
 
 /**
@@ -152,16 +192,29 @@ export function coerceForm(schema: EntitySchema, input: JsonObject): JsonObject 
   return out
 }
 
-/** Formats field errors as Kong's message: `schema violation (a: x)` or `2 schema violations (a: x; b: y)`. */
+/** Orders keys as Kong's `sorted_keys` does: positions numerically, names by byte order. */
+function sortedKeys(errors: FieldErrors): string[] {
+  const position = (key: string): number => (/^[1-9]\d*$/.test(key) ? Number(key) : Number.NaN)
+  return Object.keys(errors).sort((a, b) => {
+    const [x, y] = [position(a), position(b)]
+    if (!Number.isNaN(x) && !Number.isNaN(y)) return x - y
+    return a < b ? -1 : a > b ? 1 : 0
+  })
+}
+
+/**
+ * Formats errors as Kong's message (kong/db/errors.lua schema_violation): entity errors first, then
+ * each field in sorted order, nested ones dotted: `2 schema violations (x; protocols.1: y)`.
+ */
 export function violationMessage(fields: FieldErrors, entityErrors: readonly string[] = []): string {
-  const parts: string[] = []
+  const parts: string[] = [...entityErrors]
   const walk = (prefix: string, errors: FieldErrors): void => {
-    for (const [name, error] of Object.entries(errors)) {
+    for (const name of sortedKeys(errors)) {
+      const error = errors[name] as string | FieldErrors
       if (typeof error === 'string') parts.push(`${prefix}${name}: ${error}`)
       else walk(`${prefix}${name}.`, error)
     }
   }
   walk('', fields)
-  parts.push(...entityErrors)
   return parts.length === 1 ? `schema violation (${parts[0]})` : `${parts.length} schema violations (${parts.join('; ')})`
 }

@@ -1,4 +1,5 @@
-import { applySchema, checkName, type EntitySchema, type FieldErrors, type Json, type JsonObject } from './schema.ts'
+import { randomUUID } from 'node:crypto'
+import { applySchema, checkName, checkTag, checkUuid, type EntitySchema, type FieldErrors, type Json, type JsonObject } from './schema.ts'
 
 /** A Kong Service: where matched requests go, and how long to wait for it. Timeouts in milliseconds. */
 export interface Service {
@@ -6,7 +7,7 @@ export interface Service {
   readonly name: string | null
   readonly created_at: number
   readonly updated_at: number
-  readonly protocol: 'http' | 'https' | 'grpc' | 'grpcs' | 'tcp' | 'tls' | 'udp' | 'tls_passthrough' | 'ws' | 'wss'
+  readonly protocol: 'http' | 'https' | 'grpc' | 'grpcs' | 'tcp' | 'tls' | 'udp' | 'tls_passthrough'
   readonly host: string
   readonly port: number
   readonly path: string | null
@@ -22,7 +23,11 @@ export interface Service {
   readonly enabled: boolean
 }
 
-const PROTOCOLS = ['http', 'https', 'grpc', 'grpcs', 'tcp', 'tls', 'udp', 'tls_passthrough', 'ws', 'wss'] as const
+/**
+ * Kong 3.x's `constants.PROTOCOLS`, sorted as Kong sorts them (its `expected one of:` text follows
+ * this order). `ws` and `wss` are Kong Enterprise's; the open-source gateway refuses them.
+ */
+export const PROTOCOLS = ['grpc', 'grpcs', 'http', 'https', 'tcp', 'tls', 'tls_passthrough', 'udp'] as const
 const TIMEOUT = { type: 'integer', default: 60000, min: 1, max: 2 ** 31 - 2 } as const
 
 /** Checks a service `path`: starts with `/`, no empty segment, valid percent-encoding (Kong typedefs `path`). */
@@ -33,6 +38,27 @@ export function checkServicePath(path: string): string | undefined {
   return undefined
 }
 
+/**
+ * Kong's `host` typedef (utils.normalize_ip): a name, an IPv4 address or an IPv6 address, with no
+ * port. A name has one colon at most, so two or more mean IPv6 (bracketed or not).
+ */
+export function checkHost(host: string): string | undefined {
+  if (host.split(':').length > 2) {
+    const bracketed = /^\[([0-9A-Fa-f:.]+)\](.*)$/.exec(host)
+    if (bracketed !== null) return bracketed[2] === '' ? undefined : /^:/.test(bracketed[2] ?? '') ? 'must not have a port' : 'invalid value: ' + host
+    return /^[0-9A-Fa-f:.]+$/.test(host) ? undefined : 'invalid value: ' + host
+  }
+  const [name = '', port] = host.split(':')
+  if (!/^[A-Za-z0-9.\-_]+$/.test(name)) return 'invalid value: ' + host
+  if (/^[\d.]+$/.test(name) && !isIpv4(name)) return 'invalid value: ' + host
+  return port === undefined ? undefined : 'must not have a port'
+}
+
+function isIpv4(text: string): boolean {
+  const octets = text.split('.')
+  return octets.length === 4 && octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255)
+}
+
 /** The Service schema, with Kong's defaults. */
 export const SERVICE_SCHEMA: EntitySchema = {
   id: { type: 'uuid' },
@@ -40,18 +66,18 @@ export const SERVICE_SCHEMA: EntitySchema = {
   created_at: { type: 'timestamp' },
   updated_at: { type: 'timestamp' },
   protocol: { type: 'string', default: 'http', oneOf: PROTOCOLS },
-  host: { type: 'string', required: true, check: (v) => (/^[A-Za-z0-9.\-_:[\]]+$/.test(v) ? undefined : 'invalid value: ' + v) },
+  host: { type: 'string', required: true, check: checkHost },
   port: { type: 'integer', default: 80, min: 0, max: 65535 },
   path: { type: 'string', check: checkServicePath },
   retries: { type: 'integer', default: 5, min: 0, max: 32767 },
   connect_timeout: TIMEOUT,
   write_timeout: TIMEOUT,
   read_timeout: TIMEOUT,
-  tags: { type: 'array', set: true },
-  client_certificate: { type: 'foreign' },
+  tags: { type: 'array', set: true, check: checkTag },
+  client_certificate: { type: 'foreign', reference: 'certificates' },
   tls_verify: { type: 'boolean' },
   tls_verify_depth: { type: 'integer', min: 0, max: 64 },
-  ca_certificates: { type: 'array' },
+  ca_certificates: { type: 'array', check: checkUuid },
   enabled: { type: 'boolean', default: true },
 }
 
@@ -69,7 +95,7 @@ export function expandServiceUrl(input: JsonObject): { value: JsonObject } | { f
   }
   const protocol = parsed.protocol.slice(0, -1)
   // The url shorthand infers 443 for https and 80 otherwise (traditional-routes.md §1.6).
-  const port = parsed.port !== '' ? Number(parsed.port) : protocol === 'https' || protocol === 'grpcs' || protocol === 'wss' ? 443 : 80
+  const port = parsed.port !== '' ? Number(parsed.port) : protocol === 'https' ? 443 : 80
   const out: Record<string, Json> = { ...rest, protocol, host: parsed.hostname, port }
   // A bare origin (`http://h:1`) leaves path null, as Kong does; any explicit path is kept verbatim.
   const rawPath = /^[a-z]+:\/\/[^/?#]*(\/[^?#]*)?/i.exec(url)?.[1]
@@ -77,11 +103,40 @@ export function expandServiceUrl(input: JsonObject): { value: JsonObject } | { f
   return { value: out }
 }
 
-/** Builds a complete Service from input (already merged with the stored one for PATCH); or field errors. */
-export function buildService(input: JsonObject, id: string, now: number, createdAt: number): { ok: true; service: Service } | { ok: false; fields: FieldErrors } {
+/**
+ * Kong's `conditional` entity checks of services.lua: fields that must stay null for a protocol.
+ * Each failure is a field error plus one entity error naming `protocol`, as Kong reports it.
+ */
+const PROTOCOL_CONDITIONS: readonly { readonly field: string; readonly appliesTo: (protocol: string) => boolean }[] = [
+  { field: 'path', appliesTo: (p) => ['tcp', 'tls', 'udp', 'grpc', 'grpcs'].includes(p) },
+  ...['client_certificate', 'tls_verify', 'tls_verify_depth', 'ca_certificates'].map((field) => ({ field, appliesTo: (p: string) => p !== 'https' && p !== 'tls' })),
+]
+
+function checkProtocolFields(input: JsonObject, fields: FieldErrors): string[] {
+  const protocol = input['protocol'] ?? 'http'
+  // Kong skips a check when the field it depends on is itself invalid.
+  if (typeof protocol !== 'string' || fields['protocol'] !== undefined) return []
+  const entityErrors: string[] = []
+  for (const condition of PROTOCOL_CONDITIONS) {
+    const value = input[condition.field]
+    if (value === undefined || value === null || fields[condition.field] !== undefined || !condition.appliesTo(protocol)) continue
+    fields[condition.field] = 'value must be null'
+    entityErrors.push("failed conditional validation given value of field 'protocol'")
+  }
+  return entityErrors
+}
+
+/**
+ * Builds a complete Service from input (already merged with the stored one for PATCH); or field and
+ * entity errors. `id` is the one the endpoint imposes; without it the input's id is checked, or a new
+ * one made.
+ */
+export function buildService(input: JsonObject, id: string | undefined, now: number, createdAt: number): { ok: true; service: Service } | { ok: false; fields: FieldErrors; entityErrors: string[] } {
   const expanded = expandServiceUrl(input)
-  if ('fields' in expanded) return { ok: false, fields: expanded.fields }
-  const result = applySchema(SERVICE_SCHEMA, { ...expanded.value, id, created_at: createdAt, updated_at: now })
-  if (!result.ok) return result
+  if ('fields' in expanded) return { ok: false, fields: expanded.fields, entityErrors: [] }
+  const result = applySchema(SERVICE_SCHEMA, { ...expanded.value, id: id ?? expanded.value['id'] ?? randomUUID(), created_at: createdAt, updated_at: now })
+  const fields: FieldErrors = result.ok ? {} : { ...result.fields }
+  const entityErrors = checkProtocolFields(expanded.value, fields)
+  if (!result.ok || entityErrors.length > 0) return { ok: false, fields, entityErrors }
   return { ok: true, service: result.entity as unknown as Service }
 }

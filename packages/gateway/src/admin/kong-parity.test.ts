@@ -1,0 +1,325 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { adminCall, startInProcess, type InProcessGateway, type JsonTree } from '../testing/harness.ts'
+
+// Admin API answers checked against Kong Gateway 3.x (kong/api/endpoints.lua, kong/db/errors.lua,
+// kong/db/schema/typedefs.lua, entities/services.lua and routes.lua, spec/02-integration/04-admin_api).
+
+let gw: InProcessGateway
+const call = (method: string, path: string, body?: unknown) => adminCall(gw.admin, method, path, body)
+
+/** Sends a urlencoded body, as `curl --data` does. */
+async function form(method: string, path: string, body: string): Promise<{ status: number; body: JsonTree }> {
+  const response = await fetch(gw.admin + path, { method, body, headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+  return { status: response.status, body: (await response.json()) as JsonTree }
+}
+
+const ROUTE_PROTOCOLS = 'grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp'
+
+beforeAll(async () => {
+  gw = await startInProcess()
+  await call('POST', '/services', { name: 'parity', host: 'parity.example' })
+})
+afterAll(async () => {
+  await gw.close()
+})
+
+describe('ids in bodies', () => {
+  it.each([
+    ['/services', { host: 'x.example' }],
+    ['/routes', { paths: ['/id'] }],
+  ])('POST %s with an invalid id is a schema violation', async (path, fields) => {
+    const response = await call('POST', path, { id: 'not-a-uuid', ...fields })
+    expect(response).toEqual({ status: 400, body: { code: 2, name: 'schema violation', message: 'schema violation (id: expected a valid UUID)', fields: { id: 'expected a valid UUID' } } })
+  })
+
+  it('PUT by name checks the body id of a new entity', async () => {
+    const response = await call('PUT', '/services/put-bad-id', { id: 'not-a-uuid', host: 'x.example' })
+    expect(response.status).toBe(400)
+    expect(response.body.fields).toEqual({ id: 'expected a valid UUID' })
+  })
+
+  it('keeps a valid body id, and refuses one already taken', async () => {
+    const id = '7b5c3a1e-2f4d-4c6b-9a8e-1d2c3b4a5f60'
+    expect((await call('POST', '/services', { id, host: 'x.example' })).body.id).toBe(id)
+    expect((await call('POST', '/services', { id, host: 'x.example' })).status).toBe(409)
+  })
+})
+
+describe('the url shorthand', () => {
+  it.each([
+    ['http://a.example', 'http', 80],
+    ['https://a.example', 'https', 443],
+    ['grpc://a.example', 'grpc', 80],
+    ['grpcs://a.example', 'grpcs', 80],
+    ['grpcs://a.example:8443', 'grpcs', 8443],
+  ])('%s gives protocol %s and port %d (only https infers 443, as in Kong)', async (url, protocol, port) => {
+    expect((await call('POST', '/services', { url })).body).toMatchObject({ protocol, host: 'a.example', port })
+  })
+})
+
+describe('gRPC routes', () => {
+  it('default to strip_path false and refuse true (Kong grpc subschema)', async () => {
+    const created = await call('POST', '/routes', { protocols: ['grpc', 'grpcs'], hosts: ['grpc.example'] })
+    expect(created.status).toBe(201)
+    expect(created.body.strip_path).toBe(false)
+    const refused = await call('POST', '/routes', { protocols: ['grpc'], hosts: ['grpc.example'], strip_path: true })
+    expect(refused.status).toBe(400)
+    expect(refused.body.fields).toMatchObject({ strip_path: "cannot set 'strip_path' when 'protocols' is 'grpc' or 'grpcs'" })
+    // A PATCH that keeps the protocols keeps the stored value.
+    const patched = await call('PATCH', `/routes/${String(created.body.id)}`, { hosts: ['grpc2.example'] })
+    expect(patched.body.strip_path).toBe(false)
+  })
+})
+
+describe('nested routes', () => {
+  it('DELETE /services/{s}/routes/{r} is 404 for a missing route or one of another service', async () => {
+    await call('POST', '/services', { name: 'other', host: 'other.example' })
+    await call('POST', '/services/other/routes', { name: 'elsewhere', paths: ['/elsewhere'] })
+    expect(await call('DELETE', '/services/parity/routes/elsewhere')).toEqual({ status: 404, body: { message: 'Not found' } })
+    expect((await call('GET', '/routes/elsewhere')).status).toBe(200)
+    expect((await call('DELETE', '/services/parity/routes/no-such-route')).status).toBe(404)
+    expect((await call('DELETE', '/services/other/routes/elsewhere')).status).toBe(204)
+    expect((await call('GET', '/routes/elsewhere')).status).toBe(404)
+  })
+})
+
+describe('/routes/{route}/service', () => {
+  it('PATCH updates the route service, and is 404 when the route has none', async () => {
+    await call('POST', '/services', { name: 'rs-patch', host: 'a.example' })
+    await call('POST', '/services/rs-patch/routes', { name: 'rs-patch-route', paths: ['/rs-patch'] })
+    const patched = await call('PATCH', '/routes/rs-patch-route/service', { host: 'b.example' })
+    expect(patched.status).toBe(200)
+    expect(patched.body).toMatchObject({ name: 'rs-patch', host: 'b.example' })
+    expect((await call('GET', '/services/rs-patch')).body.host).toBe('b.example')
+    await call('POST', '/routes', { name: 'rs-lonely', paths: ['/rs-lonely'] })
+    expect(await call('PATCH', '/routes/rs-lonely/service', { host: 'c.example' })).toEqual({ status: 404, body: { message: 'Not found' } })
+    expect((await call('PATCH', '/routes/no-such-route/service', { host: 'c.example' })).status).toBe(404)
+  })
+
+  it('PUT creates and links a service when the route has none, and replaces it otherwise', async () => {
+    await call('POST', '/routes', { name: 'rs-put', paths: ['/rs-put'] })
+    const created = await call('PUT', '/routes/rs-put/service', { name: 'rs-put-svc', host: 'put.example' })
+    expect(created.status).toBe(200)
+    expect(created.body).toMatchObject({ name: 'rs-put-svc', host: 'put.example' })
+    expect((await call('GET', '/routes/rs-put')).body.service).toEqual({ id: created.body.id })
+    const replaced = await call('PUT', '/routes/rs-put/service', { host: 'put2.example' })
+    expect(replaced.body).toMatchObject({ id: created.body.id, name: null, host: 'put2.example' })
+  })
+
+  it('PUT answers Kong schema violations, sorted, and links nothing', async () => {
+    await call('POST', '/routes', { name: 'rs-put-bad', paths: ['/rs-put-bad'] })
+    const bad = await call('PUT', '/routes/rs-put-bad/service', { connect_timeout: 'x' })
+    expect(bad).toEqual({
+      status: 400,
+      body: {
+        code: 2,
+        name: 'schema violation',
+        message: '2 schema violations (connect_timeout: expected an integer; host: required field missing)',
+        fields: { connect_timeout: 'expected an integer', host: 'required field missing' },
+      },
+    })
+    expect((await call('GET', '/routes/rs-put-bad')).body.service).toBeNull()
+  })
+
+  it('DELETE is 405, or 404 when there is no service', async () => {
+    expect(await call('DELETE', '/routes/rs-put/service')).toEqual({ status: 405, body: { message: 'Method not allowed' } })
+    expect((await call('DELETE', '/routes/rs-lonely/service')).status).toBe(404)
+  })
+})
+
+describe('pagination and tag filters', () => {
+  it.each([
+    ['/services?size=x', { code: 9, name: 'invalid size', message: 'size must be a number' }],
+    ['/services?size=', { code: 9, name: 'invalid size', message: 'size must be a number' }],
+    ['/routes?size=0', { code: 9, name: 'invalid size', message: 'size must be an integer between 1 and 1000' }],
+    ['/routes?size=1001', { code: 9, name: 'invalid size', message: 'size must be an integer between 1 and 1000' }],
+    ['/routes?size=1.5', { code: 9, name: 'invalid size', message: 'size must be an integer between 1 and 1000' }],
+    ['/services?offset=x', { code: 7, name: 'invalid offset', message: "'x' is not a valid offset: bad base64 encoding" }],
+    ['/services/parity/routes?size=x', { code: 9, name: 'invalid size', message: 'size must be a number' }],
+  ])('%s → 400', async (path, body) => {
+    expect(await call('GET', path)).toEqual({ status: 400, body })
+  })
+
+  it.each(['a,b/c', 'a/b,c', 'foo%20bar', 'a%FFb', 'a,,b', ''])('?tags=%s is invalid filter syntax', async (tags) => {
+    const invalid = { code: 11, name: 'invalid options', message: 'invalid option (tags: invalid filter syntax)', options: { tags: 'invalid filter syntax' } }
+    expect(await call('GET', `/services?tags=${tags}`)).toEqual({ status: 400, body: invalid })
+  })
+
+  it('follows offsets it produced', async () => {
+    for (let i = 0; i < 3; i++) await call('POST', '/services', { name: `offset-${i}`, host: 'o.example', tags: ['offset'] })
+    const first = await call('GET', '/services?size=2&tags=offset')
+    const second = await call('GET', `/services?size=2&tags=offset&offset=${String(first.body.offset)}`)
+    expect(second.status).toBe(200)
+    expect((second.body.data as unknown as unknown[]).length).toBe(1)
+  })
+
+  it('ignores tags on a nested list (Kong #6779)', async () => {
+    await call('POST', '/services', { name: 'tagged', host: 't.example' })
+    await call('POST', '/services/tagged/routes', { name: 'tagged-a', paths: ['/tagged-a'], tags: ['a'] })
+    const listed = await call('GET', '/services/tagged/routes?tags=b')
+    expect((listed.body.data as unknown as { name: string }[]).map((r) => r.name)).toEqual(['tagged-a'])
+  })
+})
+
+describe('form bodies', () => {
+  it('an empty value is null: PATCH methods=&hosts= clears them, service= unlinks', async () => {
+    await call('POST', '/services/parity/routes', { name: 'form-clear', methods: ['GET'], hosts: ['h.example'], paths: ['/form-clear'] })
+    const cleared = await form('PATCH', '/routes/form-clear', 'methods=&hosts=')
+    expect(cleared.status).toBe(200)
+    expect(cleared.body).toMatchObject({ methods: null, hosts: null, paths: ['/form-clear'] })
+    const unlinked = await form('PATCH', '/routes/form-clear', 'service=')
+    expect(unlinked.status).toBe(200)
+    expect(unlinked.body.service).toBeNull()
+  })
+
+  it('multipart bodies follow the same rule', async () => {
+    await call('POST', '/services/parity/routes', { name: 'multipart-clear', hosts: ['m.example'], paths: ['/multipart-clear'] })
+    const body = new FormData()
+    body.set('hosts', '')
+    const response = await fetch(`${gw.admin}/routes/multipart-clear`, { method: 'PATCH', body })
+    expect(response.status).toBe(200)
+    expect(await response.json()).toMatchObject({ hosts: null })
+  })
+})
+
+describe('schema checks', () => {
+  it.each([
+    ['x.com:80', 'must not have a port'],
+    ['1.2.3.4:80', 'must not have a port'],
+    ['[::1]:80', 'must not have a port'],
+    ['bad host', 'invalid value: bad host'],
+  ])('service host %s → %s', async (host, message) => {
+    const response = await call('POST', '/services', { host })
+    expect(response.body).toMatchObject({ code: 2, message: `schema violation (host: ${message})`, fields: { host: message } })
+  })
+
+  it.each(['[::1]', '::1', '10.0.0.1', 'example.com'])('service host %s is valid', async (host) => {
+    expect((await call('POST', '/services', { host })).status).toBe(201)
+  })
+
+  it('refuses tags outside the tag typedef, item by item', async () => {
+    const text = (tag: string) => `invalid tag '${tag}': expected printable ascii (except \`,\` and \`/\`) or valid utf-8 sequences`
+    const response = await call('POST', '/services', { host: 'x.example', tags: ['ok', 'a,b', 'c/d'] })
+    expect(response.body).toEqual({
+      code: 2,
+      name: 'schema violation',
+      message: `2 schema violations (tags.2: ${text('a,b')}; tags.3: ${text('c/d')})`,
+      fields: { tags: [null, text('a,b'), text('c/d')] },
+    })
+    expect((await call('POST', '/routes', { paths: ['/t'], tags: ['a b'] })).body.fields).toEqual({ tags: [text('a b')] })
+    expect((await call('POST', '/services', { host: 'x.example', tags: ['🦍', 'é-1'] })).status).toBe(201)
+  })
+
+  it.each([
+    ['tcp', { path: '/p' }, 'path'],
+    ['grpc', { path: '/p' }, 'path'],
+    ['http', { tls_verify: true }, 'tls_verify'],
+    ['grpcs', { tls_verify_depth: 2 }, 'tls_verify_depth'],
+    ['http', { ca_certificates: ['7b5c3a1e-2f4d-4c6b-9a8e-1d2c3b4a5f60'] }, 'ca_certificates'],
+    ['tcp', { client_certificate: { id: '7b5c3a1e-2f4d-4c6b-9a8e-1d2c3b4a5f60' } }, 'client_certificate'],
+  ])('a %s service refuses %j', async (protocol, fields, field) => {
+    const response = await call('POST', '/services', { protocol, host: 'x.example', ...fields })
+    expect(response).toEqual({
+      status: 400,
+      body: {
+        code: 2,
+        name: 'schema violation',
+        message: `2 schema violations (failed conditional validation given value of field 'protocol'; ${field}: value must be null)`,
+        fields: { '@entity': ["failed conditional validation given value of field 'protocol'"], [field]: 'value must be null' },
+      },
+    })
+  })
+
+  it('accepts TLS fields on https and tls services, and a path on udp (Kong only lists tcp, tls, udp, grpc, grpcs for path)', async () => {
+    expect((await call('POST', '/services', { protocol: 'https', host: 'x.example', tls_verify: true, tls_verify_depth: 2 })).status).toBe(201)
+    expect((await call('POST', '/services', { protocol: 'tls', host: 'x.example', tls_verify: false })).status).toBe(201)
+    expect((await call('POST', '/services', { protocol: 'udp', host: 'x.example', path: '/p' })).status).toBe(400)
+    expect((await call('POST', '/services', { protocol: 'tls_passthrough', host: 'x.example', path: '/p' })).status).toBe(201)
+  })
+})
+
+describe('error details', () => {
+  it('lists protocols sorted, without ws and wss, and reports the failing item by position', async () => {
+    const message = `expected one of: ${ROUTE_PROTOCOLS}`
+    const response = await call('POST', '/routes', { protocols: ['http', 'ws'], paths: ['/ws'] })
+    expect(response.body).toEqual({ code: 2, name: 'schema violation', message: `schema violation (protocols.2: ${message})`, fields: { protocols: [null, message] } })
+    const service = await call('POST', '/services', { protocol: 'wss', host: 'x.example' })
+    expect(service.body.fields).toEqual({ protocol: `expected one of: ${ROUTE_PROTOCOLS}` })
+  })
+
+  it('puts @entity first, then fields in sorted order', async () => {
+    const response = await call('POST', '/services', { protocol: 'tcp', path: '/p', port: 'x', connect_timeout: 'y' })
+    expect(response.body.message).toBe(
+      "5 schema violations (failed conditional validation given value of field 'protocol'; connect_timeout: expected an integer; host: required field missing; path: value must be null; port: expected an integer)",
+    )
+  })
+
+  it('reports engine errors on array items as arrays too', async () => {
+    const response = await call('POST', '/routes', { paths: ['/ok', '/a//b'] })
+    expect(response.status).toBe(400)
+    expect(response.body.fields).toEqual({ paths: [null, expect.any(String)] })
+    expect(response.body.message).toMatch(/^schema violation \(paths\.2: /)
+  })
+})
+
+describe('foreign keys', () => {
+  it('an unknown service.id is a foreign key violation with the key under fields', async () => {
+    const id = '9d535b20-d1d6-4931-a7a2-6d0bbd8a5a84'
+    expect(await call('POST', '/routes', { paths: ['/fk'], service: { id } })).toEqual({
+      status: 400,
+      body: { code: 4, name: 'foreign key violation', message: `the foreign key '{id="${id}"}' does not reference an existing 'services' entity.`, fields: { service: { id } } },
+    })
+  })
+
+  it('an unknown service.name is unresolved', async () => {
+    const text = `the foreign key cannot be resolved with '{name="non-existing"}' for an existing 'services' entity`
+    expect(await call('POST', '/routes', { paths: ['/fk'], service: { name: 'non-existing' } })).toEqual({
+      status: 400,
+      body: { code: 13, name: 'foreign keys unresolved', message: `foreign key unresolved (service.name: ${text})`, fields: { service: { name: text } } },
+    })
+  })
+
+  it('resolves service.name to the id', async () => {
+    const response = await call('POST', '/routes', { paths: ['/fk-name'], service: { name: 'parity' } })
+    expect(response.status).toBe(201)
+    expect(response.body.service).toEqual({ id: (await call('GET', '/services/parity')).body.id })
+  })
+
+  it.each([
+    ['JSON name null', () => call('POST', '/routes', { paths: ['/fk'], service: { name: null } })],
+    ['JSON without a key', () => call('POST', '/routes', { paths: ['/fk'], service: { protocol: 'http' } })],
+    ['form service.name=', () => form('POST', '/routes', 'paths[]=/fk&service.name=')],
+  ])('a reference without a key (%s) misses its primary key', async (_name, send) => {
+    expect(await send()).toEqual({
+      status: 400,
+      body: { code: 2, name: 'schema violation', message: 'schema violation (service.id: missing primary key)', fields: { service: { id: 'missing primary key' } } },
+    })
+  })
+})
+
+describe('/schemas', () => {
+  it('validates a service without storing it', async () => {
+    expect(await call('POST', '/schemas/services/validate', { name: 'validated-only', host: 'v.example' })).toEqual({ status: 200, body: { message: 'schema validation successful' } })
+    expect((await call('GET', '/services/validated-only')).status).toBe(404)
+    const bad = await call('POST', '/schemas/services/validate', { connect_timeout: 'x' })
+    expect(bad.body.message).toBe('2 schema violations (connect_timeout: expected an integer; host: required field missing)')
+  })
+
+  it('describes routes and services as Kong lists fields', async () => {
+    const services = await call('GET', '/schemas/services')
+    expect(services.status).toBe(200)
+    const fields = services.body.fields as unknown as Record<string, Record<string, unknown>>[]
+    expect(fields).toContainEqual({ id: { type: 'string', uuid: true, auto: true } })
+    expect(fields).toContainEqual({ port: { type: 'integer', default: 80, between: [0, 65535] } })
+    expect(fields).toContainEqual({ client_certificate: { type: 'foreign', reference: 'certificates' } })
+    const routes = await call('GET', '/schemas/routes')
+    const routeFields = routes.body.fields as unknown as Record<string, Record<string, unknown>>[]
+    expect(routeFields).toContainEqual({ protocols: { type: 'set', default: ['http', 'https'], elements: { type: 'string', one_of: ROUTE_PROTOCOLS.split(', ') } } })
+    expect(routeFields).toContainEqual({ service: { type: 'foreign', reference: 'services' } })
+  })
+
+  it('is 404 for an unknown entity', async () => {
+    expect(await call('GET', '/schemas/not-present')).toEqual({ status: 404, body: { message: "No entity named 'not-present'" } })
+    expect((await call('POST', '/schemas/not-present/validate', {})).status).toBe(404)
+  })
+})
