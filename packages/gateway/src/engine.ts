@@ -79,7 +79,8 @@ export function createRoutingTable(options: EngineOptions): GatewayRoutingTable 
 
 /**
  * The proxy's routing step: extracts only the fields the routes read (the extractor is rebuilt when
- * the table changes), matches, then lets packages/http compute the upstream path and Host.
+ * the table changes), matches, then lets packages/http compute the upstream path and Host, or Kong's
+ * own answer after the match (426 or a redirect for https-only routes, 415/426 for gRPC routes).
  */
 export function createResolver(table: GatewayRoutingTable): Resolver {
   let version = -1
@@ -100,7 +101,7 @@ export function createResolver(table: GatewayRoutingTable): Resolver {
     const result = upstreamRequest(
       routed.route,
       routed.service ?? undefined,
-      { target: request.path, host: request.host, scheme: request.scheme },
+      { target: request.path, host: request.host, scheme: request.scheme, forwardedHost: request.forwardedHost, contentType: request.contentType, httpVersion: request.httpVersion },
       { path: typeof recorded === 'string' ? recorded : undefined, captures: routed.match.captures },
     )
     if (result.kind === 'invalid-path') return { kind: 'bad-field', field: 'http.path', error: result.error }

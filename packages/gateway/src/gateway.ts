@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PLAYGROUND_DIST } from '@switchyard/playground'
@@ -88,8 +88,13 @@ export async function startProxy(config: Config, store: Store, log: Logger): Pro
     addresses.push(await listen(server, address))
   }
   let connections = 0
+  // A connection whose upgrade request is served as an ordinary one is handed to the server again
+  // (a second 'connection' event for the same socket): each socket counts once.
+  const counted = new WeakSet<Socket>()
   for (const server of servers) {
-    server.on('connection', (socket) => {
+    server.on('connection', (socket: Socket) => {
+      if (counted.has(socket)) return
+      counted.add(socket)
       connections++
       socket.once('close', () => connections--)
     })

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   enforceProtocols,
   escapeUpstreamPath,
+  requestHost,
   resolveService,
   sanitizePostfix,
   serviceHostHeader,
@@ -112,6 +113,12 @@ describe('enforceProtocols (§5.8)', () => {
     expect(answer?.headers).toEqual({ Location: 'https://example.com/a%20b?c' })
   })
 
+  it('redirects to nginx $host: lower-cased, without port and trailing dot', () => {
+    const redirect = (host: string | undefined) => enforceProtocols({ protocols: ['https'], https_redirect_status_code: 301 }, { target: '/x', host })?.headers
+    expect(redirect('Example.COM.:8000')).toEqual({ Location: 'https://example.com/x' })
+    expect(redirect('[::1]:8000')).toEqual({ Location: 'https://[::1]/x' })
+  })
+
   it('answers 426 with the upgrade headers', () => {
     expect(enforceProtocols({ protocols: ['https'] }, { target: '/' })).toMatchObject({
       headers: { Connection: 'Upgrade', Upgrade: 'TLS/1.2, HTTP/1.1' },
@@ -122,11 +129,27 @@ describe('enforceProtocols (§5.8)', () => {
   it.each([
     [['grpc'], { contentType: 'text/plain', httpVersion: 2 }, 415],
     [['grpc'], { contentType: 'application/grpc', httpVersion: 1 }, 426],
+    [['grpc'], { contentType: '', httpVersion: 1 }, 415],
+    [['grpc'], { contentType: 'application/grpc+proto', httpVersion: 2 }, undefined],
     [['grpcs'], { contentType: 'application/grpc', httpVersion: 2, scheme: 'http' }, 200],
     [['grpcs'], { contentType: 'application/grpc', httpVersion: 2, scheme: 'https' }, undefined],
   ] as const)('gRPC %j %j → %s', (protocols, request, status) => {
     expect(enforceProtocols({ protocols }, { target: '/', ...request })?.status).toBe(status)
   })
+})
+
+describe('requestHost (nginx $host)', () => {
+  it.each([
+    ['example.com', 'example.com'],
+    ['Example.COM:8000', 'example.com'],
+    ['example.com.', 'example.com'],
+    ['example.com.:80', 'example.com'],
+    ['[::1]:8000', '[::1]'],
+    ['[::1]', '[::1]'],
+    ['a:1:2', 'a'],
+    ['example.com:', 'example.com'],
+    ['', ''],
+  ])('%j → %j', (value, expected) => expect(requestHost(value)).toBe(expected))
 })
 
 describe('helpers', () => {

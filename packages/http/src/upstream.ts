@@ -45,11 +45,11 @@ export interface UpstreamRequestInput {
   readonly host?: string | undefined
   /** The forwarded scheme: `X-Forwarded-Proto` from a trusted client, else the connection's (`http` default). */
   readonly scheme?: string | undefined
-  /** The forwarded host for redirects (trusted `X-Forwarded-Host`); default: the Host header without port, lower-cased. */
+  /** The forwarded host for redirects (trusted `X-Forwarded-Host`); default: {@link requestHost} of `host`. */
   readonly forwardedHost?: string | undefined
-  /** `content-type`, read for gRPC routes only. */
+  /** `content-type` (`''` when the request has none), read for gRPC routes only; unset: not checked. */
   readonly contentType?: string | undefined
-  /** HTTP major version (1 or 2), read for gRPC routes only; default 1. */
+  /** HTTP major version (1 or 2), read for gRPC routes only; unset: not checked. */
   readonly httpVersion?: number | undefined
 }
 
@@ -94,7 +94,8 @@ export type UpstreamResult = UpstreamProxy | UpstreamResponse
 /** A request path that is not UTF-8 never matches: Kong answers 404. */
 export type UpstreamInputError = { readonly kind: 'invalid-path'; readonly error: string }
 
-const DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443, grpc: 80, grpcs: 443, ws: 80, wss: 443 }
+// Kong's url shorthand infers 443 for https only, 80 for every other scheme (traditional-routes.md §1.6).
+const DEFAULT_PORTS: Readonly<Record<string, number>> = { https: 443 }
 
 /**
  * Resolves a service to protocol, host, port and path. `url` sets all four (a URL without port
@@ -121,6 +122,18 @@ export function resolveService(service: ServiceLike): UpstreamTarget {
     port: service.port ?? DEFAULT_PORTS[protocol] ?? 80,
     path: service.path ?? '/',
   }
+}
+
+/**
+ * nginx's `$host` for a Host value (or for the host of an absolute-form request target, which nginx
+ * prefers to the Host header): lower-cased, cut at the first `:` outside an IPv6 literal's brackets,
+ * and without one trailing dot. `Example.COM:8000` gives `example.com`, `[::1]:8000` gives `[::1]`.
+ */
+export function requestHost(value: string): string {
+  const colon = value.indexOf(':', value.charCodeAt(0) === 91 /* [ */ ? Math.max(value.indexOf(']'), 0) : 0)
+  let end = colon < 0 ? value.length : colon
+  if (end > 0 && value.charCodeAt(end - 1) === 46 /* . */) end--
+  return value.slice(0, end).toLowerCase()
 }
 
 /** The `Host` header Kong sets for a service: `host`, plus `:port` unless it is the protocol's default. */
@@ -191,7 +204,7 @@ export function enforceProtocols(route: UpstreamRoute, request: UpstreamRequestI
         headers: { Connection: 'Upgrade', Upgrade: 'TLS/1.2, HTTP/1.1' },
         message: 'Please use HTTPS protocol',
       }
-    const host = request.forwardedHost ?? (request.host ?? '').replace(/:\d*$/, '').toLowerCase()
+    const host = request.forwardedHost ?? requestHost(request.host ?? '')
     return { kind: 'respond', status: code, headers: { Location: `https://${host}${request.target}` }, message: 'Moved' }
   }
   const grpc = protocols.includes('grpc') || protocols.includes('grpcs')

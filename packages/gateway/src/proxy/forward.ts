@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { connect as netConnect, type Socket } from 'node:net'
+import { connect as netConnect, isIP, type Socket } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
 import type { Duplex } from 'node:stream'
 import { Pool, type Dispatcher } from 'undici'
@@ -15,12 +15,14 @@ export interface UpstreamRequest {
   readonly path: string
   /** Flat name/value list, as undici and Node's writeHead take them. */
   readonly headers: readonly string[]
+  /** The client asked for trailers (`TE: trailers`), so the response's `Trailer` field is passed on. */
+  readonly trailers: boolean
 }
 
 /** What happened upstream, for the access log and metrics. */
 export interface ForwardOutcome {
   readonly status: number
-  /** Milliseconds from sending the request to receiving the response headers. */
+  /** Milliseconds from sending the request (its last attempt) to receiving the response headers, or to the failure. */
   readonly upstreamLatency: number
 }
 
@@ -84,7 +86,20 @@ export async function* bodyWithWriteTimeout(request: AsyncIterable<Buffer>, time
 }
 
 function isHttps(service: Service): boolean {
-  return service.protocol === 'https' || service.protocol === 'grpcs' || service.protocol === 'wss'
+  return service.protocol === 'https' || service.protocol === 'grpcs'
+}
+
+/**
+ * The TLS server name for an upstream request, as nginx's `proxy_ssl_name $upstream_host` sends it:
+ * the name of its Host header (the preserved one with preserve_host) without the port, and none for
+ * an IP address (RFC 6066 §3 allows host names only). undici derives the same for pooled requests.
+ */
+function serverName(headers: readonly string[]): string | undefined {
+  let host = ''
+  for (let i = 0; i < headers.length; i += 2) if (headers[i] === 'host') host = headers[i + 1] as string
+  const colon = host.indexOf(':')
+  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : colon < 0 ? host : host.slice(0, colon)
+  return name === '' || isIP(name) !== 0 ? undefined : name
 }
 
 /**
@@ -152,7 +167,10 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.#status = statusCode
     this.#upstreamLatency = performance.now() - this.#started
     this.#resume = resume
-    this.response.writeHead(statusCode, downstreamHeaders(rawHeaders, this.extraHeaders))
+    const { request, response } = this
+    // Node sends a Trailer field only ahead of a chunked body, and throws otherwise.
+    const trailers = this.upstream.trailers && statusCode !== 204 && statusCode !== 304 && request.method !== 'HEAD' && response.useChunkedEncodingByDefault
+    response.writeHead(statusCode, downstreamHeaders(rawHeaders, this.extraHeaders, trailers, this.#upstreamLatency))
     return true
   }
 
@@ -179,7 +197,10 @@ class Exchange implements Dispatcher.DispatchHandler {
       this.#abortUpstream = undefined
       return this.send()
     }
-    if (!this.#clientGone) return this.#settle(upstreamError(error))
+    if (!this.#clientGone) {
+      this.#upstreamLatency = performance.now() - this.#started
+      return this.#settle(upstreamError(error))
+    }
     // nginx logs a client that left before the answer as 499.
     this.#status = 499
     this.#settle(undefined)
@@ -214,7 +235,9 @@ export class Upstreams {
     let pool = this.#pools.get(key)
     if (pool === undefined) {
       pool = new Pool(origin, {
-        connect: { timeout: service.connect_timeout, rejectUnauthorized: service.tls_verify === true, servername: service.host },
+        // No servername: undici takes it from each request's Host header, as nginx takes
+        // `$upstream_host` (the preserved Host with preserve_host), and sends none for an IP.
+        connect: { timeout: service.connect_timeout, rejectUnauthorized: service.tls_verify === true },
         keepAliveTimeout: this.options.keepaliveIdleTimeoutMs,
         keepAliveMaxTimeout: Math.max(this.options.keepaliveIdleTimeoutMs, 1000),
         pipelining: 1,
@@ -242,7 +265,7 @@ export class Upstreams {
   upgrade(client: Duplex, head: Buffer, upstream: UpstreamRequest, onError: (error: GatewayError) => void): void {
     const service = upstream.service
     const options = { host: service.host, port: service.port }
-    const socket: Socket = isHttps(service) ? tlsConnect({ ...options, servername: service.host, rejectUnauthorized: service.tls_verify === true }) : netConnect(options)
+    const socket: Socket = isHttps(service) ? tlsConnect({ ...options, servername: serverName(upstream.headers), rejectUnauthorized: service.tls_verify === true }) : netConnect(options)
     socket.setTimeout(service.connect_timeout)
     let connected = false
     socket.once(isHttps(service) ? 'secureConnect' : 'connect', () => {

@@ -1,37 +1,71 @@
 import { describe, expect, it } from 'vitest'
 import { retryable } from './forward.ts'
-import { downstreamHeaders, splitPortSuffix, upstreamHeaders } from './headers.ts'
+import { asksForTrailers, downstreamHeaders, upstreamHeaders } from './headers.ts'
 
 const raw = (...pairs: string[]): Buffer[] => pairs.map((p) => Buffer.from(p, 'latin1'))
+const LATENCY = ['x-switchyard-upstream-latency', '3']
 
 describe('downstreamHeaders', () => {
   it('keeps repeated fields apart and in order, and drops hop-by-hop fields', () => {
-    const out = downstreamHeaders(raw('Set-Cookie', 'a=1', 'Keep-Alive', 'timeout=5', 'Set-Cookie', 'b=2', 'Transfer-Encoding', 'chunked', 'Content-Type', 'text/plain'), ['x-id', '7'])
-    expect(out).toEqual(['Set-Cookie', 'a=1', 'Set-Cookie', 'b=2', 'Content-Type', 'text/plain', 'x-id', '7'])
+    const out = downstreamHeaders(raw('Set-Cookie', 'a=1', 'Keep-Alive', 'timeout=5', 'Set-Cookie', 'b=2', 'Transfer-Encoding', 'chunked', 'Content-Type', 'text/plain'), ['x-id', '7'], false, 3.2)
+    expect(out).toEqual(['Set-Cookie', 'a=1', 'Set-Cookie', 'b=2', 'Content-Type', 'text/plain', 'x-id', '7', ...LATENCY])
   })
 
   it('drops the fields the Connection header names, also when it comes after them', () => {
-    const out = downstreamHeaders(raw('X-Secret', 's', 'Date', 'd', 'Connection', 'X-Secret, keep-alive'), [])
-    expect(out).toEqual(['Date', 'd'])
+    const out = downstreamHeaders(raw('X-Secret', 's', 'Date', 'd', 'Connection', 'X-Secret, keep-alive'), [], false, 3)
+    expect(out).toEqual(['Date', 'd', ...LATENCY])
   })
 
   it('keeps the fields a `Connection: keep-alive` or `close` leaves alone', () => {
-    expect(downstreamHeaders(raw('Connection', 'keep-alive', 'Date', 'd'), [])).toEqual(['Date', 'd'])
-    expect(downstreamHeaders(raw('Date', 'd', 'Connection', 'Close, Keep-Alive', 'Keep-Alive', 'timeout=5'), [])).toEqual(['Date', 'd'])
+    expect(downstreamHeaders(raw('Connection', 'keep-alive', 'Date', 'd'), [], false, 3)).toEqual(['Date', 'd', ...LATENCY])
+    expect(downstreamHeaders(raw('Date', 'd', 'Connection', 'Close, Keep-Alive', 'Keep-Alive', 'timeout=5'), [], false, 3)).toEqual(['Date', 'd', ...LATENCY])
   })
 
   it("appends this hop to the upstream's Via, or adds Via when there is none", () => {
-    expect(downstreamHeaders(raw('Via', '1.1 cache', 'A', 'b'), ['via', '1.1 switchyard'])).toEqual(['Via', '1.1 cache, 1.1 switchyard', 'A', 'b'])
-    expect(downstreamHeaders(raw('A', 'b'), ['via', '1.1 switchyard'])).toEqual(['A', 'b', 'via', '1.1 switchyard'])
+    expect(downstreamHeaders(raw('Via', '1.1 cache', 'A', 'b'), ['via', '1.1 switchyard'], false, 3)).toEqual(['Via', '1.1 cache, 1.1 switchyard', 'A', 'b', ...LATENCY])
+    expect(downstreamHeaders(raw('A', 'b'), ['via', '1.1 switchyard'], false, 3)).toEqual(['A', 'b', 'via', '1.1 switchyard', ...LATENCY])
+  })
+
+  it("adds this gateway's Server only when the upstream sent none", () => {
+    expect(downstreamHeaders(raw('Server', 'up/1', 'A', 'b'), ['server', 'switchyard/0'], false, 3)).toEqual(['Server', 'up/1', 'A', 'b', ...LATENCY])
+    expect(downstreamHeaders(raw('A', 'b'), ['server', 'switchyard/0'], false, 3)).toEqual(['A', 'b', 'server', 'switchyard/0', ...LATENCY])
+  })
+
+  it('passes on what Kong passes on: Proxy, Proxy-Connection, Proxy-Authorization and TE, unless Connection names them', () => {
+    const kept = ['Proxy', 'p', 'Proxy-Connection', 'close', 'Proxy-Authorization', 'Basic x', 'TE', 'trailers']
+    expect(downstreamHeaders(raw(...kept, 'Proxy-Authenticate', 'Basic', 'Upgrade', 'example/1'), [], false, 3)).toEqual([...kept, ...LATENCY])
+    expect(downstreamHeaders(raw(...kept, 'Connection', 'TE, Proxy'), [], false, 3)).toEqual([...kept.slice(2, 6), ...LATENCY])
+  })
+
+  it('keeps Trailer only for a client that asked for trailers, and never beside Content-Length', () => {
+    expect(downstreamHeaders(raw('Trailer', 'Expires', 'A', 'b'), [], true, 3)).toEqual(['Trailer', 'Expires', 'A', 'b', ...LATENCY])
+    expect(downstreamHeaders(raw('Trailer', 'Expires', 'A', 'b'), [], false, 3)).toEqual(['A', 'b', ...LATENCY])
+    expect(downstreamHeaders(raw('Trailer', 'Expires', 'Content-Length', '5'), [], true, 3)).toEqual(['Content-Length', '5', ...LATENCY])
+  })
+})
+
+describe('asksForTrailers', () => {
+  it.each([
+    ['trailers', true],
+    ['Trailers', true],
+    ['deflate;q=0.5, trailers', true],
+    ['trailers, deflate;q=0.5', true],
+    [['gzip', ' trailers '], true],
+    ['trailers;q=0.5', false],
+    ['deflate', false],
+    ['', false],
+    [undefined, false],
+  ] as const)('%j → %j', (te, expected) => {
+    expect(asksForTrailers(te === undefined || typeof te === 'string' ? te : [...te])).toBe(expected)
   })
 })
 
 describe('upstreamHeaders', () => {
-  const info = { clientIp: '10.0.0.9', proto: 'http', host: 'example.com', port: 8000, path: '/a', prefix: undefined, via: '1.1 switchyard' }
+  const info = { clientIp: '10.0.0.9', proto: 'http', host: 'example.com', port: 8000, path: '/a', prefix: undefined, via: '1.1 switchyard', websocket: false, trailers: false }
 
   it("replaces the client's forwarding headers and Via with the proxy's, keeping the chains", () => {
     const rawHeaders = ['Host', 'example.com', 'X-Forwarded-For', '1.2.3.4', 'Via', '1.0 edge', 'Connection', 'X-Drop', 'X-Drop', 'x', 'Accept', '*/*']
-    const out = upstreamHeaders({ host: 'example.com', 'x-forwarded-for': '1.2.3.4', via: '1.0 edge', connection: 'X-Drop' }, rawHeaders, 'upstream.internal', info, undefined)
+    const out = upstreamHeaders({ host: 'example.com', 'x-forwarded-for': '1.2.3.4', via: '1.0 edge', connection: 'X-Drop' }, rawHeaders, 'upstream.internal', info)
     const pairs = new Map<string, string>()
     for (let i = 0; i < out.length; i += 2) pairs.set(out[i] as string, out[i + 1] as string)
     expect(out.filter((_, i) => i % 2 === 0)).toEqual(['Accept', 'host', 'x-real-ip', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'x-forwarded-path', 'via'])
@@ -42,30 +76,23 @@ describe('upstreamHeaders', () => {
 
   it('drops what a request Connection header names, with and without hop-by-hop names beside it', () => {
     const rawHeaders = ['X-A', '1', 'X-B', '2', 'Connection', 'keep-alive, x-a', 'Connection', 'X-B']
-    const out = upstreamHeaders({ connection: 'keep-alive, x-a, X-B' }, rawHeaders, 'h', info, undefined)
+    const out = upstreamHeaders({ connection: 'keep-alive, x-a, X-B' }, rawHeaders, 'h', info)
     expect(out).not.toContain('X-A')
     expect(out).not.toContain('X-B')
-    expect(upstreamHeaders({}, ['X-A', '1'], 'h', info, undefined).slice(0, 2)).toEqual(['X-A', '1'])
+    expect(upstreamHeaders({}, ['X-A', '1'], 'h', info).slice(0, 2)).toEqual(['X-A', '1'])
   })
 
-  it('asks the upstream to upgrade when the client did', () => {
-    const out = upstreamHeaders({}, [], 'h', { ...info, prefix: '/api' }, 'websocket')
-    expect(out.slice(-6)).toEqual(['via', '1.1 switchyard', 'connection', 'upgrade', 'upgrade', 'websocket'])
+  it("asks the upstream for a WebSocket with Kong's Connection and Upgrade values", () => {
+    const out = upstreamHeaders({}, [], 'h', { ...info, prefix: '/api', websocket: true })
+    expect(out.slice(-6)).toEqual(['via', '1.1 switchyard', 'connection', 'keep-alive, Upgrade', 'upgrade', 'websocket'])
     expect(out).toContain('x-forwarded-prefix')
   })
-})
 
-describe('splitPortSuffix', () => {
-  it.each([
-    ['example.com', 'example.com', undefined],
-    ['example.com:8000', 'example.com', 8000],
-    ['[::1]:8000', '[::1]', 8000],
-    ['[::1]', '[::1]', undefined],
-    ['a:1:2', 'a:1', 2],
-    ['example.com:', 'example.com:', undefined],
-    ['example.com:80x', 'example.com:80x', undefined],
-  ])('%j → %j, %j', (value, host, port) => {
-    expect(splitPortSuffix(value)).toEqual({ host, port })
+  it('drops Proxy (httpoxy) and the hop-by-hop fields, and sends `te: trailers` only when the client asked for trailers', () => {
+    const rawHeaders = ['Proxy', 'http://evil', 'Proxy-Connection', 'close', 'Proxy-Authorization', 'Basic x', 'TE', 'trailers, deflate', 'Keep-Alive', 'timeout=5', 'Upgrade', 'h2c', 'Close', 'kept']
+    const names = (out: string[]) => out.filter((_, i) => i % 2 === 0)
+    expect(names(upstreamHeaders({}, rawHeaders, 'h', info))).toEqual(['Close', 'host', 'x-real-ip', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'x-forwarded-path', 'via'])
+    expect(upstreamHeaders({}, rawHeaders, 'h', { ...info, trailers: true }).slice(-2)).toEqual(['te', 'trailers'])
   })
 })
 

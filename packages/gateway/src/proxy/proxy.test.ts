@@ -6,6 +6,7 @@ import { request as httpRequest } from 'node:http'
 import { createServer as createHttpsServer, request as httpsRequest } from 'node:https'
 import { connect, type AddressInfo, type Socket } from 'node:net'
 import { join } from 'node:path'
+import { connect as tlsConnect, type TLSSocket } from 'node:tls'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { adminCall, httpGet, startInProcess, startUpstream, tempDir, type Echo, type InProcessGateway, type TestServer } from '../testing/harness.ts'
 
@@ -19,12 +20,28 @@ const flakyAttempts: string[] = []
 let streaming: TestServer
 let certs: { path: string; cleanup: () => void }
 let secureUpstream: Server
+const warnings: string[] = []
 const call = (method: string, path: string, body?: unknown) => adminCall(gw.admin, method, path, body)
 
-/** Sends raw bytes on a new connection and returns everything the gateway answers. */
-function raw(port: number, text: string): Promise<string> {
+/** The body of one raw HTTP/1.1 answer, chunked or not. */
+function rawBody(answer: string): string {
+  const start = answer.indexOf('\r\n\r\n') + 4
+  if (!/^transfer-encoding: chunked\r$/im.test(answer.slice(0, start))) return answer.slice(start)
+  let body = ''
+  for (let at = start, size = parseInt(answer.slice(at), 16); size > 0; size = parseInt(answer.slice(at), 16)) {
+    const data = answer.indexOf('\r\n', at) + 2
+    body += answer.slice(data, data + size)
+    at = data + size + 2
+  }
+  return body
+}
+const proxyPort = (): number => Number(new URL(gw.proxy).port)
+const WEBSOCKET = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n'
+
+/** Sends raw bytes on a new connection (TLS with `servername`) and returns everything the gateway answers. */
+function raw(port: number, text: string, servername?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1')
+    const socket = servername === undefined ? connect(port, '127.0.0.1') : tlsConnect({ port, host: '127.0.0.1', servername, rejectUnauthorized: false })
     let out = ''
     socket.on('data', (c: Buffer) => (out += c.toString('latin1')))
     socket.on('end', () => resolve(out))
@@ -35,6 +52,7 @@ function raw(port: number, text: string): Promise<string> {
 }
 
 beforeAll(async () => {
+  process.on('warning', (warning: Error & { code?: string }) => warnings.push(warning.code ?? warning.name))
   certs = tempDir()
   // A self-signed certificate made at test time: nothing secret is committed.
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=a.test', '-addext', 'subjectAltName=DNS:a.test,DNS:b.test', '-keyout', join(certs.path, 'key.pem'), '-out', join(certs.path, 'cert.pem')], { stdio: 'ignore' })
@@ -51,6 +69,13 @@ beforeAll(async () => {
     response.end(`answered attempt ${flakyAttempts.length}`)
   })
   streaming = await startUpstream('streaming', (request, response) => {
+    // The response of Kong's mock upstream `/hop-by-hop`, with a trailer field after the chunked body.
+    if (request.url === '/stream/hop-by-hop') {
+      response.writeHead(200, { server: 'upstream-server', 'keep-alive': 'timeout=5, max=1000', proxy: 'Remove-Me', 'proxy-connection': 'close', 'proxy-authenticate': 'Basic', 'proxy-authorization': 'Basic YWxhZGRpbjpvcGVuc2VzYW1l', te: 'trailers, deflate;q=0.5', trailer: 'Expires', upgrade: 'example/1, foo/2' })
+      response.addTrailers({ expires: 'Wed, 21 Oct 2015 07:28:00 GMT' })
+      return void response.end('hello')
+    }
+    if (request.url === '/stream/slow') return void setTimeout(() => response.end('late'), 60)
     if (request.url === '/body') {
       const hash = createHash('sha256')
       let size = 0
@@ -65,13 +90,19 @@ beforeAll(async () => {
   })
   streaming.server.on('upgrade', (request, socket: Socket) => {
     socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n')
-    socket.write(`hello ${request.url ?? ''}`)
+    socket.write(`hello ${request.url ?? ''} ${request.headers.connection ?? ''} ${request.headers.upgrade ?? ''}`)
     socket.on('data', (c: Buffer) => socket.write(c))
   })
-  secureUpstream = createHttpsServer({ cert: readFileSync(join(certs.path, 'cert.pem')), key: readFileSync(join(certs.path, 'key.pem')) }, (request, response) => response.end(`tls ${request.url ?? ''}`))
+  // Answers with the SNI it received on `/…/sni` and on upgrades.
+  const sniOf = (socket: TLSSocket): string => `sni ${typeof socket.servername === 'string' ? socket.servername : 'none'}`
+  secureUpstream = createHttpsServer({ cert: readFileSync(join(certs.path, 'cert.pem')), key: readFileSync(join(certs.path, 'key.pem')) }, (request, response) =>
+    response.end(request.url?.endsWith('/sni') === true ? sniOf(request.socket as TLSSocket) : `tls ${request.url ?? ''}`),
+  )
+  secureUpstream.on('upgrade', (_request, socket: TLSSocket) => socket.end(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n${sniOf(socket)}`))
   await new Promise<void>((resolve) => secureUpstream.listen(0, '127.0.0.1', resolve))
   await call('POST', '/services', { name: 'tls-upstream', url: `https://127.0.0.1:${(secureUpstream.address() as AddressInfo).port}/s` })
   await call('POST', '/services/tls-upstream/routes', { expression: 'http.path ^= "/to-tls"' })
+  await call('POST', '/services/tls-upstream/routes', { expression: 'http.path ^= "/tls-preserved"', preserve_host: true })
   await call('POST', '/services', { name: 'alpha', url: `http://127.0.0.1:${alpha.port}/base` })
   await call('POST', '/services', { name: 'beta', url: `http://127.0.0.1:${beta.port}` })
   await call('POST', '/services', { name: 'down', url: 'http://127.0.0.1:1', retries: 0 })
@@ -88,6 +119,8 @@ beforeAll(async () => {
   await call('POST', '/services/slow/routes', { expression: 'http.path == "/slow"' })
   await call('POST', '/services/streaming/routes', { expression: 'http.path ^= "/stream" || http.path == "/body" || http.path == "/ws"', strip_path: false })
   await call('POST', '/services/alpha/routes', { expression: 'http.path == "/secure"', protocols: ['https'] })
+  await call('POST', '/services/alpha/routes', { expression: 'http.path == "/secure-redirect"', protocols: ['https'], https_redirect_status_code: 301 })
+  await call('POST', '/services/alpha/routes', { expression: 'http.path ^= "/grpc-only"', protocols: ['grpc'], strip_path: false })
   await call('POST', '/services/alpha/routes', { name: 'sni-a', expression: 'tls.sni == "a.test" && http.path == "/sni"' })
   await call('POST', '/services/beta/routes', { name: 'sni-b', expression: 'tls.sni == "b.test" && http.path == "/sni"' })
   await call('POST', '/routes', { expression: 'http.path == "/serviceless"' })
@@ -130,6 +163,79 @@ describe('routing and upstream requests', () => {
     expect(seen.headers['x-drop']).toBeUndefined()
   })
 
+  it("forwards nginx's $host and the listener port, not the port of the Host header (Kong: ctx.host_port or server_port)", async () => {
+    const seen = JSON.parse((await httpGet(`${gw.proxy}/beta/y`, { host: 'Preserved.COM.:123' })).body) as Echo
+    expect(seen.headers).toMatchObject({ host: 'Preserved.COM.:123', 'x-forwarded-host': 'preserved.com', 'x-forwarded-port': new URL(gw.proxy).port })
+  })
+
+  it('removes the hop-by-hop request fields and Proxy (httpoxy), and keeps `te: trailers` (Kong "are removed from request")', async () => {
+    const seen = JSON.parse(
+      (
+        await httpGet(`${gw.proxy}/alpha`, {
+          connection: 'X-Foo, X-Bar',
+          'keep-alive': 'timeout=5, max=1000',
+          proxy: 'Remove-Me',
+          'proxy-connection': 'close',
+          'proxy-authorization': 'Basic YWxhZGRpbjpvcGVuc2VzYW1l',
+          te: 'trailers, deflate;q=0.5',
+          upgrade: 'example/1, foo/2',
+          'x-foo': 'Remove-Me',
+          'x-bar': 'Remove-Me',
+          'x-foo-bar': 'Keep-Me',
+          close: 'Keep-Me',
+        })
+      ).body,
+    ) as Echo
+    for (const name of ['keep-alive', 'proxy', 'proxy-connection', 'proxy-authorization', 'upgrade', 'x-foo', 'x-bar']) expect(seen.headers[name], name).toBeUndefined()
+    expect(seen.headers).toMatchObject({ te: 'trailers', 'x-foo-bar': 'Keep-Me', close: 'Keep-Me' })
+    const plain = JSON.parse((await httpGet(`${gw.proxy}/alpha`, { te: 'deflate' })).body) as Echo
+    expect(plain.headers['te']).toBeUndefined()
+  })
+
+  it('passes the response fields Kong passes, Trailer only to a client that asked for trailers, and the upstream Server', async () => {
+    const plain = await httpGet(`${gw.proxy}/stream/hop-by-hop`)
+    expect(plain.status).toBe(200)
+    expect(plain.body).toBe('hello')
+    for (const name of ['proxy-authenticate', 'trailer', 'upgrade']) expect(plain.headers[name], name).toBeUndefined()
+    expect(plain.headers['keep-alive']).not.toBe('timeout=5, max=1000')
+    expect(plain.headers).toMatchObject({ proxy: 'Remove-Me', 'proxy-connection': 'close', 'proxy-authorization': 'Basic YWxhZGRpbjpvcGVuc2VzYW1l', te: 'trailers, deflate;q=0.5', server: 'upstream-server', 'transfer-encoding': 'chunked' })
+    const asked = await httpGet(`${gw.proxy}/stream/hop-by-hop`, { te: 'trailers' })
+    expect(asked.headers['trailer']).toBe('Expires')
+  })
+
+  it("adds this gateway's Server header when the upstream sent none", async () => {
+    expect((await fetch(`${gw.proxy}/alpha`)).headers.get('server')).toMatch(/^switchyard\/\d/)
+  })
+
+  it("sends Kong's latency headers in whole milliseconds: upstream and proxy latency when proxied, response latency otherwise", async () => {
+    const number = /^\d+$/
+    const proxied = await fetch(`${gw.proxy}/stream/slow`)
+    expect(await proxied.text()).toBe('late')
+    expect(Number(proxied.headers.get('x-switchyard-upstream-latency'))).toBeGreaterThanOrEqual(50)
+    expect(proxied.headers.get('x-switchyard-proxy-latency')).toMatch(number)
+    expect(proxied.headers.get('x-switchyard-response-latency')).toBeNull()
+    for (const path of ['/nothing-here', '/secure', '/serviceless']) {
+      const own = await fetch(gw.proxy + path)
+      expect(own.headers.get('x-switchyard-response-latency'), path).toMatch(number)
+      expect(own.headers.get('x-switchyard-upstream-latency'), path).toBeNull()
+      expect(own.headers.get('x-switchyard-proxy-latency'), path).toBeNull()
+    }
+    // A failed upstream call still counts as proxied, as in Kong (502 with error_page).
+    const failed = await fetch(`${gw.proxy}/down`)
+    expect(failed.status).toBe(502)
+    expect(failed.headers.get('x-switchyard-upstream-latency')).toMatch(number)
+    expect(failed.headers.get('x-switchyard-proxy-latency')).toMatch(number)
+    expect(failed.headers.get('x-switchyard-response-latency')).toBeNull()
+  })
+
+  it('routes an absolute-form request target on its path and forwards its host as $host', async () => {
+    const answer = await raw(proxyPort(), 'GET http://Abs.Example.com:99/alpha/x?q=1 HTTP/1.1\r\nHost: other.example\r\n\r\n')
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /)
+    const seen = JSON.parse(rawBody(answer)) as Echo
+    expect(seen).toMatchObject({ name: 'alpha', url: '/base/x?q=1' })
+    expect(seen.headers).toMatchObject({ 'x-forwarded-host': 'abs.example.com', 'x-forwarded-path': '/alpha/x', 'x-forwarded-prefix': '/alpha' })
+  })
+
   it('routes on a header with a higher-priority expression route', async () => {
     expect((await echo('/beta/z', { headers: { 'x-pick': 'beta' } })).echo.name).toBe('beta')
     expect((await echo('/alpha', { headers: { 'x-pick': 'beta' } })).echo.name).toBe('beta')
@@ -165,11 +271,37 @@ describe('routing and upstream requests', () => {
         if (out.includes('ping')) socket.end(), resolve(out)
       })
       socket.on('error', reject)
-      socket.write('GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n')
+      socket.write(`GET /ws HTTP/1.1\r\nHost: x\r\n${WEBSOCKET.replace('websocket', 'WebSocket')}\r\n`)
     })
     expect(answer).toMatch(/^HTTP\/1\.1 101/)
-    expect(answer).toContain('hello /ws')
+    // Kong's upstream Connection and Upgrade values.
+    expect(answer).toContain('hello /ws keep-alive, Upgrade websocket')
     expect(answer).toContain('ping')
+  })
+
+  it.each([
+    ['http', undefined],
+    ['https', 'a.test'],
+  ])('proxies an upgrade other than WebSocket (h2c) as an ordinary request, body included, over %s', async (_scheme, servername) => {
+    const port = servername === undefined ? proxyPort() : (gw.gateway.proxy.addresses[1]?.port ?? 0)
+    const h2c = 'Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n'
+    const answer = await raw(port, `POST /alpha/h2c HTTP/1.1\r\nHost: x\r\n${h2c}Content-Length: 5\r\n\r\nhello`, servername)
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /)
+    const seen = JSON.parse(rawBody(answer)) as Echo
+    expect(seen).toMatchObject({ url: '/base/h2c', body: 'hello' })
+    expect(seen.headers['upgrade']).toBeUndefined()
+    expect(seen.headers['http2-settings']).toBeUndefined()
+  })
+
+  it.each([
+    ['/secure', /^HTTP\/1\.1 426 Upgrade Required\r\n/, ['Connection: Upgrade', 'Upgrade: TLS/1.2, HTTP/1.1', 'Please use HTTPS protocol']],
+    ['/secure-redirect', /^HTTP\/1\.1 301 Moved Permanently\r\n/, ['Location: https://x/secure-redirect']],
+    ['/nothing-here', /^HTTP\/1\.1 404 Not Found\r\n/, ['no Route matched with those values']],
+    ['/down', /^HTTP\/1\.1 502 Bad Gateway\r\n/, ['An invalid response was received from the upstream server']],
+  ])("answers a WebSocket request to %s as Kong answers any request, with the status's reason phrase", async (path, status, contents) => {
+    const answer = await raw(proxyPort(), `GET ${path} HTTP/1.1\r\nHost: x\r\n${WEBSOCKET}\r\n`)
+    expect(answer).toMatch(status)
+    for (const text of contents) expect(answer).toContain(text)
   })
 })
 
@@ -236,6 +368,19 @@ describe('errors', () => {
     expect(response.status).toBe(426)
     expect(((await response.json()) as { message: string }).message).toBe('Please use HTTPS protocol')
     expect((await fetch(`${gw.proxy}/serviceless`)).status).toBe(503)
+    const redirect = await httpGet(`${gw.proxy}/secure-redirect`, { host: 'Example.COM:8000' })
+    expect(redirect).toMatchObject({ status: 301, headers: { location: 'https://example.com/secure-redirect' } })
+  })
+
+  it('refuses a non-gRPC request on a gRPC route with 415, and gRPC over HTTP/1.1 with 426 (Kong)', async () => {
+    const other = await httpGet(`${gw.proxy}/grpc-only`, { 'content-type': 'text/plain' })
+    expect(other.status).toBe(415)
+    expect(JSON.parse(other.body)).toMatchObject({ message: 'Non-gRPC request matched gRPC route' })
+    expect((await httpGet(`${gw.proxy}/grpc-only`)).status).toBe(415)
+    const http1 = await httpGet(`${gw.proxy}/grpc-only`, { 'content-type': 'application/grpc+proto' })
+    expect(http1.status).toBe(426)
+    expect(http1.headers['upgrade']).toBe('HTTP/2')
+    expect(JSON.parse(http1.body)).toMatchObject({ message: 'Please use HTTP2 protocol' })
   })
 
   it.each([
@@ -284,6 +429,15 @@ describe('https', () => {
     const response = await fetch(`${gw.proxy}/to-tls/x`)
     expect(response.status).toBe(200)
     expect(await response.text()).toBe('tls /s/x')
+  })
+
+  it('sends no SNI to a service addressed by IP, and the preserved Host as SNI with preserve_host (Kong proxy_ssl_name)', async () => {
+    expect(await (await fetch(`${gw.proxy}/to-tls/sni`)).text()).toBe('sni none')
+    expect((await httpGet(`${gw.proxy}/tls-preserved/sni`, { host: 'named.example:8443' })).body).toBe('sni named.example')
+    expect(rawBody(await raw(proxyPort(), `GET /to-tls/ws HTTP/1.1\r\nHost: x\r\n${WEBSOCKET}\r\n`))).toBe('sni none')
+    expect(rawBody(await raw(proxyPort(), `GET /tls-preserved/ws HTTP/1.1\r\nHost: named.example\r\n${WEBSOCKET}\r\n`))).toBe('sni named.example')
+    // Node warns when a TLS server name is an IP address (RFC 6066).
+    expect(warnings).not.toContain('DEP0123')
   })
 
   it('routes on the client SNI and serves https-only routes', async () => {

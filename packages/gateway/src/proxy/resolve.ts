@@ -23,5 +23,15 @@ export type ResolveResult =
   /** A field value the router cannot accept (invalid UTF-8 path): Kong answers 404 then. */
   | { readonly kind: 'bad-field'; readonly field: string; readonly error: string }
 
+/** A request as the proxy hands it to the resolver: what the router reads, plus what Kong checks after the match. */
+export interface ProxyRequest extends RequestLike {
+  /** Kong's forwarded host for redirects, nginx's `$host` (an absolute-form target's host, else the Host header's); unset: from `host`. */
+  readonly forwardedHost?: string | undefined
+  /** The `Content-Type` header, which gRPC routes check. */
+  readonly contentType?: string | undefined
+  /** The HTTP major version (1 or 2), which gRPC routes check. */
+  readonly httpVersion?: number | undefined
+}
+
 /** Routes a request; implemented by the engine wiring over the live routing table. */
-export type Resolver = (request: RequestLike) => ResolveResult
+export type Resolver = (request: ProxyRequest) => ResolveResult

@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto'
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createHttpServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
-import type { TLSSocket } from 'node:tls'
-import type { RequestLike } from '@switchyard/http'
 import { VERSION } from '../admin/server.ts'
 import { errorBody, GATEWAY_ERRORS, type GatewayErrorCode } from '../errors.ts'
 import type { Upstreams } from './forward.ts'
-import { splitPortSuffix, upstreamHeaders } from './headers.ts'
-import type { Resolution, Resolver } from './resolve.ts'
+import { asksForTrailers, milliseconds, PROXY_LATENCY_HEADER, RESPONSE_LATENCY_HEADER, UPSTREAM_LATENCY_HEADER, upstreamHeaders } from './headers.ts'
+import { isTls, NodeRequest, unmapped } from './node-request.ts'
+import type { ProxyRequest, Resolution, Resolver } from './resolve.ts'
 import type { Route } from '../entities/route.ts'
 import type { Service } from '../entities/service.ts'
 
@@ -42,68 +41,9 @@ export interface ProxyOptions {
   readonly observe: (record: RequestRecord) => void
 }
 
-/** An address without the IPv4-mapped IPv6 prefix (`::ffff:10.0.0.1` is 10.0.0.1). */
-function unmapped(address: string | undefined): string {
-  const text = address ?? ''
-  return text.startsWith('::ffff:') ? text.slice(7) : text
-}
-
 /** The client's address, as the routes and X-Forwarded-For see it. */
 function clientAddress(socket: Socket): string {
   return unmapped(socket.remoteAddress)
-}
-
-function isTls(socket: Socket): socket is TLSSocket {
-  return (socket as Partial<TLSSocket>).encrypted === true
-}
-
-/**
- * The request as packages/http reads it. Every field is a getter, so only what the routes read is
- * computed (the extractor touches nothing else); headers are materialized only when a route reads one.
- */
-class NodeRequest {
-  constructor(
-    readonly request: IncomingMessage,
-    readonly scheme: string,
-  ) {}
-
-  get method(): string {
-    return this.request.method ?? 'GET'
-  }
-
-  get path(): string {
-    return this.request.url ?? '/'
-  }
-
-  get host(): string | undefined {
-    return this.request.headers.host
-  }
-
-  // One value per header line, in order (language.md §7.4): headersDistinct keeps repeated lines apart.
-  get headers(): NodeJS.Dict<string[]> {
-    return this.request.headersDistinct
-  }
-
-  get src_ip(): string {
-    return clientAddress(this.request.socket)
-  }
-
-  get src_port(): number | undefined {
-    return this.request.socket.remotePort
-  }
-
-  get dst_ip(): string {
-    return unmapped(this.request.socket.localAddress)
-  }
-
-  get dst_port(): number | undefined {
-    return this.request.socket.localPort
-  }
-
-  get sni(): string | undefined {
-    const socket = this.request.socket
-    return isTls(socket) && typeof socket.servername === 'string' ? socket.servername : undefined
-  }
 }
 
 /** nginx refuses a `%` not followed by two hex digits in the path with 400. */
@@ -111,29 +51,44 @@ function hasBadPercent(target: string): boolean {
   return target.includes('%') && /%(?![0-9A-Fa-f]{2})/.test(pathOf(target))
 }
 
-function sendError(response: ServerResponse, code: GatewayErrorCode, requestId: string): number {
-  const status = GATEWAY_ERRORS[code].status
+const JSON_TYPE = 'application/json; charset=utf-8'
+
+/**
+ * Writes one of Kong's own answers: the body, then Content-Type, Server, the request id and `extra`
+ * (a flat name/value list: latency headers, Location, Upgrade, …). A response already under way is
+ * cut instead.
+ */
+function answer(response: ServerResponse, status: number, body: string, requestId: string, extra: readonly string[]): number {
   if (response.headersSent) {
     response.destroy()
     return status
   }
-  const body = errorBody(code, requestId)
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), server: SERVER, [REQUEST_ID_HEADER]: requestId })
+  response.writeHead(status, ['content-type', JSON_TYPE, 'content-length', String(Buffer.byteLength(body)), 'server', SERVER, REQUEST_ID_HEADER, requestId, ...extra])
   response.end(body)
   return status
 }
 
+function sendError(response: ServerResponse, code: GatewayErrorCode, requestId: string, latency: readonly string[]): number {
+  return answer(response, GATEWAY_ERRORS[code].status, errorBody(code, requestId), requestId, latency)
+}
+
+function sendRespond(response: ServerResponse, decision: Decision & { kind: 'respond' }, requestId: string, latency: readonly string[]): number {
+  const body = decision.status >= 300 && decision.status < 400 ? '' : JSON.stringify({ message: decision.message, request_id: requestId })
+  const extra = [...latency]
+  for (const [name, value] of Object.entries(decision.headers)) extra.push(name, value)
+  return answer(response, decision.status, body, requestId, extra)
+}
+
+/** Kong's latency header for an answer of its own, `started` being the request's `performance.now()`. */
+function responseLatency(started: number): string[] {
+  return [RESPONSE_LATENCY_HEADER, milliseconds(performance.now() - started)]
+}
+
+/** An answer written straight to a connection the HTTP server no longer handles (upgrades, parse errors); it closes it. */
 function rawError(socket: Duplex, code: GatewayErrorCode, requestId: string): void {
   const status = GATEWAY_ERRORS[code].status
   const body = errorBody(code, requestId)
-  const reason = code === 'bad-request' ? 'Bad Request' : code === 'no-route' ? 'Not Found' : 'Error'
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\nServer: ${SERVER}\r\n${REQUEST_ID_HEADER}: ${requestId}\r\n\r\n${body}`)
-}
-
-/** The Host port the client addressed, else the listener port (Kong's X-Forwarded-Host and -Port). */
-function forwardedHostPort(request: IncomingMessage): { host: string; port: number } {
-  const { host, port } = splitPortSuffix(request.headers.host ?? request.socket.localAddress ?? '')
-  return { host, port: port ?? request.socket.localPort ?? 0 }
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\nServer: ${SERVER}\r\n${REQUEST_ID_HEADER}: ${requestId}\r\n\r\n${body}`)
 }
 
 /** The request target without its query. */
@@ -142,10 +97,20 @@ function pathOf(target: string): string {
   return query < 0 ? target : target.slice(0, query)
 }
 
-/** The upstream request headers of a routed request (Kong's X-Forwarded-* and Via), request id last. */
-function proxiedHeaders(request: IncomingMessage, resolution: Resolution, clientIp: string, scheme: string, requestId: string, upgrade: string | undefined): string[] {
-  const { host, port } = forwardedHostPort(request)
-  const headers = upstreamHeaders(request.headers, request.rawHeaders, resolution.host, { clientIp, proto: scheme, host, port, path: pathOf(request.url ?? '/'), prefix: resolution.prefix, via: VIA }, upgrade)
+/** The upstream request headers of a routed request (Kong's X-Forwarded-*, Via, TE, Upgrade), request id last. */
+function proxiedHeaders(request: NodeRequest, resolution: Resolution, clientIp: string, requestId: string, websocket: boolean, trailers: boolean): string[] {
+  const incoming = request.request
+  const headers = upstreamHeaders(incoming.headers, incoming.rawHeaders, resolution.host, {
+    clientIp,
+    proto: request.scheme,
+    host: request.forwardedHost,
+    port: incoming.socket.localPort ?? 0,
+    path: pathOf(request.path),
+    prefix: resolution.prefix,
+    via: VIA,
+    websocket,
+    trailers,
+  })
   headers.push(REQUEST_ID_HEADER, requestId)
   return headers
 }
@@ -155,12 +120,12 @@ type Decision =
   | { kind: 'error'; code: GatewayErrorCode; resolution?: Resolution }
   | { kind: 'respond'; status: number; headers: Readonly<Record<string, string>>; message: string; route: Route }
 
-/** Routes a request; Kong's own answers (404, 503, 426, redirects) come back as decisions. */
-function decide(resolve: Resolver, request: IncomingMessage, scheme: string): Decision {
-  if (hasBadPercent(request.url ?? '/')) return { kind: 'error', code: 'bad-request' }
+/** Routes a request; Kong's own answers (404, 503, 426, redirects, gRPC mismatches) come back as decisions. */
+function decide(resolve: Resolver, request: NodeRequest): Decision {
+  if (hasBadPercent(request.path)) return { kind: 'error', code: 'bad-request' }
   // A getter that returns undefined reads as an absent field, as the extractor expects; the static
   // type cannot say so under exactOptionalPropertyTypes.
-  const result = resolve(new NodeRequest(request, scheme) as unknown as RequestLike)
+  const result = resolve(request as unknown as ProxyRequest)
   if (result.kind === 'respond') return result
   if (result.kind !== 'routed') return { kind: 'error', code: 'no-route' }
   const resolution = result.resolution
@@ -168,11 +133,37 @@ function decide(resolve: Resolver, request: IncomingMessage, scheme: string): De
   return { kind: 'forward', resolution: resolution as Resolution & { service: Service } }
 }
 
-function sendRespond(response: ServerResponse, decision: Decision & { kind: 'respond' }, requestId: string): number {
-  const body = decision.status >= 300 && decision.status < 400 ? '' : JSON.stringify({ message: decision.message, request_id: requestId })
-  response.writeHead(decision.status, { ...decision.headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), server: SERVER, [REQUEST_ID_HEADER]: requestId })
-  response.end(body)
-  return decision.status
+/** Kong upgrades only WebSockets (`Upgrade: websocket`, any case); other upgrades are ordinary requests. */
+function isWebSocket(upgrade: string | undefined): boolean {
+  return upgrade !== undefined && upgrade.length === 9 && upgrade.toLowerCase() === 'websocket'
+}
+
+/**
+ * Serves an upgrade request as an ordinary one (RFC 9110 §7.8 lets a server ignore Upgrade): hands
+ * the connection back to the HTTP server with the same request head, minus the `upgrade` token of
+ * Connection so that Node sees no upgrade this time, then the bytes already read after the head.
+ * Node reads the body and keeps the connection alive as for any request; the request handler routes
+ * it again, answers or proxies it, and drops Upgrade and the fields Connection names.
+ */
+function reinject(server: Server, request: IncomingMessage, socket: Duplex, head: Buffer): void {
+  const raw = request.rawHeaders
+  let text = `${request.method ?? 'GET'} ${request.url ?? '/'} HTTP/${request.httpVersion}\r\n`
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string
+    let value = raw[i + 1] as string
+    if (name.length === 10 && name.toLowerCase() === 'connection') {
+      value = value
+        .split(',')
+        .filter((token) => token.trim().toLowerCase() !== 'upgrade')
+        .join(',')
+      if (value.trim() === '') continue
+    }
+    text += `${name}: ${value}\r\n`
+  }
+  // Node decodes the head as latin1, so this gives back the bytes the client sent.
+  socket.unshift(Buffer.concat([Buffer.from(`${text}\r\n`, 'latin1'), head]))
+  // An HTTPS server parses HTTP on `secureConnection`; its `connection` event is the raw TCP one.
+  server.emit(isTls(socket as Socket) ? 'secureConnection' : 'connection', socket)
 }
 
 /** Builds the request handler and upgrade handler shared by the HTTP and HTTPS listeners. */
@@ -182,7 +173,8 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
     const requestId = randomUUID()
     // Read now: the socket is detached from the request once the response ends.
     const clientIp = clientAddress(request.socket)
-    const decision = decide(options.resolve, request, scheme)
+    const target = new NodeRequest(request, scheme)
+    const decision = decide(options.resolve, target)
     const finish = (status: number, resolution: Resolution | undefined, upstreamLatency: number | undefined): void => {
       options.observe({
         requestId,
@@ -201,35 +193,40 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
     if (decision.kind === 'error') {
       // Drain an unread body so the connection stays usable for the next request.
       request.resume()
-      return finish(sendError(response, decision.code, requestId), decision.resolution, undefined)
+      return finish(sendError(response, decision.code, requestId, responseLatency(started)), decision.resolution, undefined)
     }
     if (decision.kind === 'respond') {
       request.resume()
-      return finish(sendRespond(response, decision, requestId), { route: decision.route, service: null, path: '', host: '', prefix: undefined }, undefined)
+      return finish(sendRespond(response, decision, requestId, responseLatency(started)), { route: decision.route, service: null, path: '', host: '', prefix: undefined }, undefined)
     }
     const { resolution } = decision
     const service = resolution.service
-    const headers = proxiedHeaders(request, resolution, clientIp, scheme, requestId, undefined)
-    options.upstreams.forward(request, response, { service, method: request.method ?? 'GET', path: resolution.path, headers }, ['via', VIA, REQUEST_ID_HEADER, requestId], (error, outcome) => {
+    const trailers = asksForTrailers(request.headers.te)
+    const headers = proxiedHeaders(target, resolution, clientIp, requestId, false, trailers)
+    const proxyLatency = milliseconds(performance.now() - started)
+    const extra = ['via', VIA, 'server', SERVER, REQUEST_ID_HEADER, requestId, PROXY_LATENCY_HEADER, proxyLatency]
+    options.upstreams.forward(request, response, { service, method: request.method ?? 'GET', path: resolution.path, headers, trailers }, extra, (error, outcome) => {
       if (error === undefined) finish(outcome.status, resolution, outcome.upstreamLatency)
       else {
         // The body may be half read (the upstream failed mid-upload): like nginx, answer and close
         // the connection rather than wait for or drain the rest.
         if (!request.complete) response.shouldKeepAlive = false
-        finish(sendError(response, error.code, requestId), resolution, undefined)
+        finish(sendError(response, error.code, requestId, [UPSTREAM_LATENCY_HEADER, milliseconds(outcome.upstreamLatency), PROXY_LATENCY_HEADER, proxyLatency]), resolution, undefined)
       }
     })
   }
 
-  const handleUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+  const handleUpgrade = (server: Server, request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const target = new NodeRequest(request, scheme)
+    // Only a WebSocket that goes upstream is tunnelled; Kong's own answers (404, 426, redirects, …)
+    // and every other upgrade are served by the request handler, exactly as without Upgrade.
+    const decision = isWebSocket(request.headers.upgrade) ? decide(options.resolve, target) : undefined
+    if (decision?.kind !== 'forward') return reinject(server, request, socket, head)
     const requestId = randomUUID()
     socket.on('error', () => socket.destroy())
-    const decision = decide(options.resolve, request, scheme)
-    if (decision.kind !== 'forward') return rawError(socket, decision.kind === 'error' ? decision.code : 'https-required', requestId)
     const { resolution } = decision
-    const service = decision.resolution.service
-    const headers = proxiedHeaders(request, resolution, clientAddress(request.socket), scheme, requestId, request.headers.upgrade ?? 'websocket')
-    options.upstreams.upgrade(socket, head, { service, method: request.method ?? 'GET', path: resolution.path, headers }, (error) => rawError(socket, error.code, requestId))
+    const headers = proxiedHeaders(target, resolution, clientAddress(request.socket), requestId, true, asksForTrailers(request.headers.te))
+    options.upstreams.upgrade(socket, head, { service: resolution.service, method: request.method ?? 'GET', path: resolution.path, headers, trailers: false }, (error) => rawError(socket, error.code, requestId))
   }
 
   return { handleRequest, handleUpgrade }
@@ -253,7 +250,7 @@ export function createProxyServer(options: ProxyOptions, tls: TlsMaterial | unde
   const handlers = createProxyHandlers(options, scheme)
   const serverOptions = { requireHostHeader: false, keepAliveTimeout: 60_000, headersTimeout: 60_000, requestTimeout: 0 }
   const server: Server = tls === undefined ? createHttpServer(serverOptions, handlers.handleRequest) : createHttpsServer({ ...serverOptions, cert: tls.cert, key: tls.key }, handlers.handleRequest)
-  server.on('upgrade', handlers.handleUpgrade)
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => handlers.handleUpgrade(server, request, socket, head))
   server.on('clientError', onClientError)
   return server
 }

@@ -1,0 +1,107 @@
+import type { IncomingMessage } from 'node:http'
+import type { Socket } from 'node:net'
+import type { TLSSocket } from 'node:tls'
+import { requestHost } from '@switchyard/http'
+
+/** An address without the IPv4-mapped IPv6 prefix (`::ffff:10.0.0.1` is 10.0.0.1). */
+export function unmapped(address: string | undefined): string {
+  const text = address ?? ''
+  return text.startsWith('::ffff:') ? text.slice(7) : text
+}
+
+/** Whether a connection is the TLS socket of an HTTPS listener. */
+export function isTls(socket: Socket): socket is TLSSocket {
+  return (socket as Partial<TLSSocket>).encrypted === true
+}
+
+const SLASH = 47
+
+/**
+ * A request as packages/http and the resolver read it (a `ProxyRequest`). Besides the target, every
+ * field is a getter, so only what the routes read is computed (the extractor touches nothing else);
+ * headers are materialized only when a route reads one.
+ */
+export class NodeRequest {
+  /** The target in origin form, query included (nginx `$request_uri`): the path of an absolute-form target. */
+  readonly path: string
+  /** The host of an absolute-form target (`GET http://a.example/x`), which nginx's `$host` prefers to the Host header. */
+  readonly lineHost: string | undefined
+  #forwardedHost: string | undefined
+
+  constructor(
+    readonly request: IncomingMessage,
+    readonly scheme: string,
+  ) {
+    const url = request.url ?? '/'
+    // Hot path: an origin-form target (`/…`) is taken as it is; only an absolute-form one is split.
+    const authority = url.charCodeAt(0) === SLASH ? -1 : url.indexOf('://')
+    if (authority < 0) {
+      this.path = url
+      this.lineHost = undefined
+      return
+    }
+    let end = authority + 3
+    while (end < url.length && url.charCodeAt(end) !== SLASH && url[end] !== '?') end++
+    this.lineHost = url.slice(authority + 3, end)
+    // nginx gives `http://a.example` and `http://a.example?x` the path `/`.
+    this.path = end === url.length || url[end] === '?' ? `/${url.slice(end)}` : url.slice(end)
+  }
+
+  get method(): string {
+    return this.request.method ?? 'GET'
+  }
+
+  /** The raw Host header (port included), as routes and preserve_host read it. */
+  get host(): string | undefined {
+    return this.request.headers.host
+  }
+
+  /**
+   * nginx's `$host`, which Kong forwards as X-Forwarded-Host and redirects to: the absolute-form
+   * target's host, else the Host header's, lower-cased and without port; without either (HTTP/1.0),
+   * the listener address.
+   */
+  get forwardedHost(): string {
+    if (this.#forwardedHost === undefined) {
+      const host = this.lineHost ?? this.request.headers.host
+      this.#forwardedHost = host === undefined ? unmapped(this.request.socket.localAddress) : requestHost(host)
+    }
+    return this.#forwardedHost
+  }
+
+  /** The `Content-Type` header, which gRPC routes check: `''` when absent, which is not gRPC either (Kong: 415). */
+  get contentType(): string {
+    return this.request.headers['content-type'] ?? ''
+  }
+
+  /** The HTTP major version, which gRPC routes check. */
+  get httpVersion(): number {
+    return this.request.httpVersionMajor
+  }
+
+  // One value per header line, in order (language.md §7.4): headersDistinct keeps repeated lines apart.
+  get headers(): NodeJS.Dict<string[]> {
+    return this.request.headersDistinct
+  }
+
+  get src_ip(): string {
+    return unmapped(this.request.socket.remoteAddress)
+  }
+
+  get src_port(): number | undefined {
+    return this.request.socket.remotePort
+  }
+
+  get dst_ip(): string {
+    return unmapped(this.request.socket.localAddress)
+  }
+
+  get dst_port(): number | undefined {
+    return this.request.socket.localPort
+  }
+
+  get sni(): string | undefined {
+    const socket = this.request.socket
+    return isTls(socket) && typeof socket.servername === 'string' ? socket.servername : undefined
+  }
+}
