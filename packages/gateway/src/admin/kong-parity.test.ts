@@ -45,6 +45,19 @@ describe('ids in bodies', () => {
   })
 })
 
+describe('routes without a matching field', () => {
+  it.each([
+    [{}, "must set one of 'methods', 'hosts', 'headers', 'paths', 'snis', 'expression' when 'protocols' is 'https'"],
+    [{ protocols: ['http'] }, "must set one of 'methods', 'hosts', 'headers', 'paths', 'expression' when 'protocols' is 'http'"],
+    [{ protocols: ['grpc', 'grpcs'] }, "must set one of 'hosts', 'headers', 'paths', 'snis', 'expression' when 'protocols' is 'grpcs'"],
+    [{ protocols: ['tcp'] }, "must set one of 'sources', 'destinations', 'snis', 'expression' when 'protocols' is 'tcp', 'tls' or 'udp'"],
+  ])("%j is refused with Kong's wording", async (body, message) => {
+    const response = await call('POST', '/routes', body)
+    expect(response.status).toBe(400)
+    expect(response.body.fields).toMatchObject({ '@entity': [message] })
+  })
+})
+
 describe('the url shorthand', () => {
   it.each([
     ['http://a.example', 'http', 80],

@@ -100,14 +100,17 @@ export function checkRouteShape(route: Route, flavor: RouterFlavor): string[] {
   }
   const first = protocols[0] ?? 'http'
   const stream = ['tcp', 'tls', 'udp', 'tls_passthrough'].includes(first)
+  // What Kong's protocol subschemas require, and how their messages name the protocols.
   let required: string[]
-  if (first === 'tls_passthrough') required = ['snis']
-  else if (stream) required = ['sources', 'destinations', 'snis']
-  else if (first === 'grpc' || first === 'grpcs') required = protocols.includes('grpcs') ? ['hosts', 'headers', 'paths', 'snis'] : ['hosts', 'headers', 'paths']
-  else required = protocols.includes('https') ? ['methods', 'hosts', 'headers', 'paths', 'snis'] : ['methods', 'hosts', 'headers', 'paths']
+  let when: string
+  if (first === 'tls_passthrough') [required, when] = [['snis'], "'tls_passthrough'"]
+  else if (stream) [required, when] = [['sources', 'destinations', 'snis'], "'tcp', 'tls' or 'udp'"]
+  else if (first === 'grpc' || first === 'grpcs') {
+    ;[required, when] = protocols.includes('grpcs') ? [['hosts', 'headers', 'paths', 'snis'], "'grpcs'"] : [['hosts', 'headers', 'paths'], "'grpc'"]
+  } else [required, when] = protocols.includes('https') ? [['methods', 'hosts', 'headers', 'paths', 'snis'], "'https'"] : [['methods', 'hosts', 'headers', 'paths'], "'http'"]
   if (!required.some((f) => route[f as (typeof MATCHING_FIELDS)[number]] !== null)) {
     const names = flavor === 'expressions' ? [...required, 'expression'] : required
-    errors.push(`must set one of ${quoteList(names)} when 'protocols' is '${protocols.join("', '")}'`)
+    errors.push(`must set one of ${quoteList(names)} when 'protocols' is ${when}`)
   }
   if (route.snis !== null && !protocols.some((p) => ['https', 'grpcs', 'tls', 'tls_passthrough'].includes(p))) {
     errors.push("'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls' or 'tls_passthrough'")
