@@ -58,6 +58,15 @@ describe('routes without a matching field', () => {
   })
 })
 
+describe('https_redirect_status_code', () => {
+  it("takes Kong's five codes only", async () => {
+    expect((await call('POST', '/routes', { paths: ['/redirect-307'], https_redirect_status_code: 307 })).status).toBe(201)
+    const refused = await call('POST', '/routes', { paths: ['/redirect-303'], https_redirect_status_code: 303 })
+    expect(refused.status).toBe(400)
+    expect(refused.body.fields).toEqual({ https_redirect_status_code: 'expected one of: 426, 301, 302, 307, 308' })
+  })
+})
+
 describe('the url shorthand', () => {
   it.each([
     ['http://a.example', 'http', 80],

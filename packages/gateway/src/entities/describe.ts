@@ -19,7 +19,7 @@ function describeField(spec: FieldSpec): Record<string, Json> {
     case 'string':
       return { type: 'string', ...common, ...optional('one_of', spec.oneOf) }
     case 'integer':
-      return { type: 'integer', ...common, ...(spec.min !== undefined && spec.max !== undefined ? { between: [spec.min, spec.max] } : {}) }
+      return { type: 'integer', ...common, ...(spec.min !== undefined && spec.max !== undefined ? { between: [spec.min, spec.max] } : {}), ...optional('one_of', spec.oneOf) }
     case 'boolean':
       return { type: 'boolean', ...common }
     case 'array':

@@ -61,7 +61,7 @@ export function routeSchema(flavor: RouterFlavor): EntitySchema {
     snis: { type: 'array', set: true },
     sources: { type: 'endpoints' },
     destinations: { type: 'endpoints' },
-    https_redirect_status_code: { type: 'integer', default: 426, min: 301, max: 426 },
+    https_redirect_status_code: { type: 'integer', default: 426, oneOf: [426, 301, 302, 307, 308] },
     regex_priority: { type: 'integer', default: 0 },
     strip_path: { type: 'boolean', default: true },
     path_handling: { type: 'string', default: 'v0', oneOf: ['v0', 'v1'] },

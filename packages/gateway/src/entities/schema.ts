@@ -20,7 +20,7 @@ export type FieldErrors = { [field: string]: string | FieldErrors }
 /** How one field is typed and checked. */
 export type FieldSpec =
   | { readonly type: 'string'; readonly default?: string | null; readonly required?: boolean; readonly oneOf?: readonly string[]; readonly check?: (v: string) => string | undefined }
-  | { readonly type: 'integer'; readonly default?: number | null; readonly required?: boolean; readonly min?: number; readonly max?: number }
+  | { readonly type: 'integer'; readonly default?: number | null; readonly required?: boolean; readonly min?: number; readonly max?: number; readonly oneOf?: readonly number[] }
   | { readonly type: 'boolean'; readonly default?: boolean | null }
   | { readonly type: 'uuid'; readonly default?: null }
   | { readonly type: 'array'; readonly set?: boolean; readonly oneOf?: readonly string[]; readonly default?: readonly string[] | null; readonly check?: (v: string) => string | undefined }
@@ -82,6 +82,7 @@ function checkValue(spec: FieldSpec, value: Json): { value: Json } | { error: st
       if ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max)) {
         return { error: `value should be between ${spec.min ?? '-inf'} and ${spec.max ?? 'inf'}` }
       }
+      if (spec.oneOf !== undefined && !spec.oneOf.includes(value)) return { error: `expected one of: ${spec.oneOf.join(', ')}` }
       return { value }
     }
     case 'boolean':
