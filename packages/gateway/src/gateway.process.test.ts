@@ -122,9 +122,11 @@ routes:
 `
       const rejected = await fetch(`${gw.admin}/config`, { method: 'POST', body: bad, headers: { 'content-type': 'application/x-yaml' } })
       expect(rejected.status).toBe(400)
-      const body = (await rejected.json()) as { code: number; name: string; flattened_errors: { location: string }[] }
+      const body = (await rejected.json()) as { code: number; name: string; fields: Record<string, unknown> }
       expect(body).toMatchObject({ code: 14, name: 'invalid declarative configuration' })
-      expect(body.flattened_errors.map((e) => e.location)).toEqual(expect.arrayContaining(['services[0].host', 'services[0].port', 'services[0].routes[0]', 'routes[0].service']))
+      expect(body.fields).toMatchObject({ services: [{ host: 'required field missing', port: 'value should be between 0 and 65535', routes: [{ '@entity': [expect.any(String)] }] }] })
+      // Kong keys a reference error by the route's name, or its id when it has none.
+      expect(Object.values(body.fields['routes'] as object)).toEqual([["invalid reference 'service: missing' (no such entry in 'services')"]])
       expect((await fetch(`${gw.proxy}/two`)).status).toBe(200)
       // GET /config gives YAML that POST /config accepts back.
       const current = (await adminCall(gw.admin, 'GET', '/config')).body.config as unknown as string

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
@@ -38,11 +39,13 @@ export async function openStore(config: Config, log?: Logger): Promise<Store> {
   if (config.database === 'sqlite') return new SqliteStore(join(config.prefix, 'switchyard.db'))
   const store = new MemoryStore()
   if (config.declarativeConfig !== undefined) {
-    const parsed = parseConfigText(readFileSync(config.declarativeConfig, 'utf8'))
+    const text = readFileSync(config.declarativeConfig, 'utf8')
+    const parsed = parseConfigText(text)
     if (!parsed.ok) throw new DeclarativeConfigError(parsed.problems)
     const loaded = loadDeclarative(parsed.value, { flavor: config.routerFlavor, checkRoute: createRouteChecker(config.routerFlavor) })
     if (!loaded.ok) throw new DeclarativeConfigError(loaded.problems)
-    store.replaceAll(loaded.snapshot)
+    // The file's hash, as POST /config hashes a posted text: `check_hash` then knows the running config.
+    store.replaceAll(loaded.snapshot, createHash('md5').update(text).digest('hex'))
   }
   return store
 }

@@ -1,5 +1,5 @@
 import type { ExpressionDiagnostic, Violation } from '../entities/prepare.ts'
-import { violationMessage, type FieldErrors } from '../entities/schema.ts'
+import { renderErrors, violationMessage, type FieldErrors, type RenderedErrors } from '../entities/schema.ts'
 import type { UniqueConflict } from '../store/store.ts'
 
 /** An Admin API answer: status and JSON body. */
@@ -21,25 +21,6 @@ export const KONG_ERROR_CODES = {
   'foreign keys unresolved': 13,
   'invalid declarative configuration': 14,
 } as const
-
-/** The JSON Kong's encoder (lua-cjson) writes for a field's errors. */
-type RenderedErrors = string | null | RenderedErrors[] | { [key: string]: RenderedErrors }
-
-/**
- * Renders field errors as Kong's JSON encoder does: errors of array items are keyed by position in
- * the Lua table, and lua-cjson writes such a table as a JSON array with `null` in the gaps
- * (`[null, "expected one of: …"]` when item 2 failed), unless it is excessively sparse (largest
- * position above 10 and more than twice the number of errors), when it stays an object.
- */
-function renderErrors(errors: string | FieldErrors): RenderedErrors {
-  if (typeof errors === 'string') return errors
-  const keys = Object.keys(errors)
-  const positions = keys.map((k) => (/^[1-9]\d*$/.test(k) ? Number(k) : Number.NaN))
-  const largest = Math.max(...positions)
-  const isArray = keys.length > 0 && positions.every((p) => !Number.isNaN(p)) && !(largest > 10 && largest > 2 * keys.length)
-  if (isArray) return Array.from({ length: largest }, (_, i) => (errors[String(i + 1)] === undefined ? null : renderErrors(errors[String(i + 1)] as string | FieldErrors)))
-  return Object.fromEntries(keys.map((k) => [k, renderErrors(errors[k] as string | FieldErrors)]))
-}
 
 /** 400 schema violation: Kong's body, plus `diagnostics` with spans when an expression is at fault. */
 export function schemaViolation(violation: Violation): AdminResponse {

@@ -17,6 +17,27 @@ export type JsonObject = { readonly [key: string]: Json }
  */
 export type FieldErrors = { [field: string]: string | FieldErrors }
 
+/** The JSON Kong's encoder (lua-cjson) writes for an error table. */
+export type RenderedErrors = string | null | RenderedErrors[] | { [key: string]: RenderedErrors }
+
+const POSITION = /^[1-9]\d*$/
+
+/**
+ * Renders field errors as Kong's JSON encoder does: errors of array items are keyed by position in
+ * the Lua table, and lua-cjson writes such a table as a JSON array with `null` in the gaps
+ * (`[null, "expected one of: …"]` when item 2 failed), unless it is excessively sparse (largest
+ * position above 10 and more than twice the number of errors), when it stays an object.
+ */
+export function renderErrors(errors: string | FieldErrors): RenderedErrors {
+  if (typeof errors === 'string') return errors
+  const keys = Object.keys(errors)
+  const positions = keys.map((k) => (POSITION.test(k) ? Number(k) : Number.NaN))
+  const largest = Math.max(...positions)
+  const isArray = keys.length > 0 && positions.every((p) => !Number.isNaN(p)) && !(largest > 10 && largest > 2 * keys.length)
+  if (isArray) return Array.from({ length: largest }, (_, i) => (errors[String(i + 1)] === undefined ? null : renderErrors(errors[String(i + 1)] as string | FieldErrors)))
+  return Object.fromEntries(keys.map((k) => [k, renderErrors(errors[k] as string | FieldErrors)]))
+}
+
 /** How one field is typed and checked. */
 export type FieldSpec =
   | { readonly type: 'string'; readonly default?: string | null; readonly required?: boolean; readonly oneOf?: readonly string[]; readonly check?: (v: string) => string | undefined }

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto'
+import { normalizePath, uuidV5 } from '@switchyard/http'
 import { parseDocument } from 'yaml'
 import type { RouterFlavor } from '../config.ts'
 import { prepareRoute, prepareService, type ExpressionDiagnostic, type RouteChecker, type Violation } from '../entities/prepare.ts'
 import type { Route } from '../entities/route.ts'
-import { UUID_PATTERN, type Json, type JsonObject } from '../entities/schema.ts'
+import type { FieldErrors, Json, JsonObject } from '../entities/schema.ts'
 import type { Service } from '../entities/service.ts'
 import type { Snapshot } from './store.ts'
 
@@ -16,51 +16,102 @@ export interface ConfigProblem {
   readonly source?: string
 }
 
-/** A whole validated config, or every problem in it. */
-export type DeclarativeResult = { readonly ok: true; readonly snapshot: Snapshot } | { readonly ok: false; readonly problems: readonly ConfigProblem[] }
+/**
+ * A whole validated config, or every problem in it: as a list with locations for people, and as
+ * Kong's error table (`errors`, array positions 1-based) for the Admin API's `fields`.
+ */
+export type DeclarativeResult =
+  | { readonly ok: true; readonly snapshot: Snapshot }
+  | { readonly ok: false; readonly problems: readonly ConfigProblem[]; readonly errors: FieldErrors }
 
 /** Format versions Kong's declarative loader accepts. */
 const FORMAT_VERSIONS = ['1.1', '2.1', '3.0']
 
-/** Namespace for the stable ids of entities that have none in the file (so reloads keep ids). */
-const ID_NAMESPACE = 'b5f6c3a2-7d4e-5a1b-9c8d-0e1f2a3b4c5d'
+/** Kong's namespace for generated entity ids (kong/db/schema/others/declarative_config.lua). */
+const KONG_ENTITIES_NAMESPACE = 'fd02801f-0957-4a15-a55a-c8d9606f30b5'
 
-/** A UUIDv5 of `name`, so an entity without an id in the file keeps the same id across reloads. */
-function stableId(name: string): string {
-  const namespace = Buffer.from(ID_NAMESPACE.replace(/-/g, ''), 'hex')
-  const hash = createHash('sha1').update(namespace).update(name).digest()
-  hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50
-  hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80
-  const hex = hash.subarray(0, 16).toString('hex')
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+/** Namespace for the ids of entities with neither id nor name (Kong gives them random ones). */
+const POSITION_NAMESPACE = 'b5f6c3a2-7d4e-5a1b-9c8d-0e1f2a3b4c5d'
+
+/**
+ * Kong's id for an entity declared without one but with a name: a UUIDv5 of the name in the
+ * namespace of its kind, itself the UUIDv5 of `services` or `routes` in Kong's namespace. The same
+ * file gives the same ids in Kong and here, and on every reload.
+ */
+export function generatedId(kind: 'services' | 'routes', name: string): string {
+  return uuidV5(uuidV5(KONG_ENTITIES_NAMESPACE, kind), name)
 }
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-function violationProblems(location: string, violation: Violation, source?: Json): ConfigProblem[] {
-  const out: ConfigProblem[] = []
-  const walk = (prefix: string, fields: Violation['fields']): void => {
-    for (const [name, error] of Object.entries(fields)) {
-      if (typeof error === 'string') out.push({ location: `${prefix}.${name}`, message: error })
-      else walk(`${prefix}.${name}`, error)
+type Segment = string | number
+
+/** Collects problems twice over: a location for people, Kong's nested table for clients. */
+class Problems {
+  readonly list: ConfigProblem[] = []
+  readonly errors: FieldErrors = {}
+
+  /**
+   * Adds `message` at `path` (indexes 0-based). `tree` is where Kong's table holds it when that is
+   * not `path`, `shownAt` the location people read when that is not `path`; `list` collects
+   * messages as Kong's reference errors are (`{ "r": ["invalid reference …"] }`).
+   */
+  add(path: readonly Segment[], message: string, options: { tree?: readonly Segment[]; shownAt?: readonly Segment[]; list?: boolean; diagnostics?: readonly ExpressionDiagnostic[]; source?: string } = {}): void {
+    const { diagnostics, source } = options
+    const where = location(options.shownAt ?? path)
+    this.list.push(diagnostics !== undefined && source !== undefined ? { location: where, message, diagnostics, source } : { location: where, message })
+    const tree = (options.tree ?? path).map((s) => (typeof s === 'number' ? String(s + 1) : s))
+    const last = tree.pop() ?? 'error'
+    let node = this.errors
+    for (const key of tree) {
+      const child = node[key]
+      // Kong reports in phases, so an entity never has both a message of its own and field errors;
+      // we report every phase at once, and such a message moves under `@entity`.
+      node = typeof child === 'object' ? child : (node[key] = child === undefined ? {} : { '@entity': { '1': child } })
+    }
+    const existing = node[last]
+    if (existing === undefined && last !== '@entity' && options.list !== true) node[last] = message
+    else {
+      const items = typeof existing === 'object' ? (last === '@entity' || options.list === true ? existing : entityErrors(existing)) : (node[last] = existing === undefined ? {} : { '1': existing })
+      items[String(Object.keys(items).length + 1)] = message
     }
   }
-  walk(location, violation.fields)
-  for (const message of violation.entityErrors) {
-    out.push(violation.diagnostics.length > 0 && typeof source === 'string' ? { location, message, diagnostics: violation.diagnostics, source } : { location, message })
+
+  /** Adds a refused entity's field and entity errors under its path. */
+  addViolation(path: readonly Segment[], violation: Violation, source?: Json): void {
+    const walk = (prefix: readonly Segment[], fields: FieldErrors): void => {
+      for (const [name, error] of Object.entries(fields)) {
+        if (typeof error === 'string') this.add([...prefix, name], error)
+        else walk([...prefix, name], error)
+      }
+    }
+    walk(path, violation.fields)
+    const withDiagnostics = violation.diagnostics.length > 0 && typeof source === 'string'
+    for (const message of violation.entityErrors) this.add([...path, '@entity'], message, { shownAt: path, ...(withDiagnostics ? { diagnostics: violation.diagnostics, source } : {}) })
   }
-  return out
 }
 
-/** Parses YAML or JSON text; syntax errors come back as problems with line and column. */
-export function parseConfigText(text: string): { ok: true; value: unknown } | { ok: false; problems: ConfigProblem[] } {
+function entityErrors(node: FieldErrors): FieldErrors {
+  const existing = node['@entity']
+  return typeof existing === 'object' ? existing : (node['@entity'] = existing === undefined ? {} : { '1': existing })
+}
+
+function location(path: readonly Segment[]): string {
+  return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('') || 'document'
+}
+
+/** Parses YAML or JSON text; a syntax error comes back as Kong's `{ error: 'failed parsing …' }`. */
+export function parseConfigText(text: string): { ok: true; value: unknown } | { ok: false; problems: ConfigProblem[]; errors: FieldErrors } {
   const document = parseDocument(text, { prettyErrors: false })
   if (document.errors.length > 0) {
-    return { ok: false, problems: document.errors.map((e) => ({ location: e.linePos?.[0] === undefined ? 'document' : `line ${e.linePos[0].line}, column ${e.linePos[0].col}`, message: e.message.split('\n')[0] ?? e.message })) }
+    const problems = document.errors.map((e) => ({ location: e.linePos?.[0] === undefined ? 'document' : `line ${e.linePos[0].line}, column ${e.linePos[0].col}`, message: e.message.split('\n')[0] ?? e.message }))
+    return { ok: false, problems, errors: { error: `failed parsing declarative configuration: ${problems.map((p) => `${p.location}: ${p.message}`).join('; ')}` } }
   }
-  return { ok: true, value: document.toJS() as unknown }
+  const value = document.toJS() as unknown
+  if (!isObject(value)) return { ok: false, problems: [{ location: 'document', message: 'expected an object' }], errors: { error: 'failed parsing declarative configuration: expected an object' } }
+  return { ok: true, value }
 }
 
 /** Options of declarative validation. */
@@ -70,82 +121,148 @@ export interface DeclarativeOptions {
 }
 
 /**
+ * Kong 3's on-the-fly migration of a route's paths from a 1.1 or 2.1 file
+ * (kong/db/migrations/migrate_path_280_300.lua): a path with characters outside
+ * `[a-zA-Z0-9.\-_~/%]` was a regex and gets `~`, its percent-escapes of unreserved characters
+ * decoded; any other path is normalised.
+ */
+export function migratePath(path: string): string {
+  if (/^[a-zA-Z0-9.\-_~/%]*$/.test(path)) {
+    const normalized = normalizePath(path)
+    return normalized.ok ? normalized.text : path
+  }
+  return '~' + path.replace(/%([0-9A-Fa-f]{2})/g, (triplet, hex: string) => {
+    const code = parseInt(hex, 16)
+    if ('!#$%&\'()*+,/:;=?@[]'.includes(String.fromCharCode(code))) return triplet.toUpperCase()
+    const char = String.fromCharCode(code)
+    return '.^-{}\\|'.includes(char) ? `\\${char}` : char
+  })
+}
+
+/** Removes `_comment` and `_ignore`, which Kong allows on every entity, checking their types. */
+function withoutExtras(raw: JsonObject, path: readonly Segment[], problems: Problems): JsonObject {
+  const { _comment: comment, _ignore: ignore, ...rest } = raw
+  if (comment !== undefined && comment !== null && typeof comment !== 'string') problems.add([...path, '_comment'], 'expected a string')
+  if (ignore !== undefined && ignore !== null && !Array.isArray(ignore)) problems.add([...path, '_ignore'], 'expected an array')
+  return rest
+}
+
+interface Declared {
+  readonly path: readonly Segment[]
+  /** Kong's table path for a uniqueness error on this entity's name (its index in its own list). */
+  readonly nameTree: readonly Segment[]
+  readonly id: string
+  readonly name: string | undefined
+}
+
+/**
  * Validates a Kong-format declarative config (`_format_version`, services with nested routes,
  * top-level routes) as a whole and turns it into a snapshot. Every problem is reported, each with
  * its location; nothing is partially accepted.
  */
 export function loadDeclarative(value: unknown, options: DeclarativeOptions): DeclarativeResult {
-  const problems: ConfigProblem[] = []
-  if (!isObject(value)) return { ok: false, problems: [{ location: 'document', message: 'expected an object' }] }
-  const known = new Set(['_format_version', '_transform', '_comment', '_workspace', 'services', 'routes'])
-  for (const key of Object.keys(value)) if (!known.has(key)) problems.push({ location: key, message: 'unknown field' })
+  const problems = new Problems()
+  if (!isObject(value)) {
+    problems.add(['error'], 'failed parsing declarative configuration: expected an object')
+    return { ok: false, problems: problems.list, errors: problems.errors }
+  }
+  const known = new Set(['_format_version', '_transform', '_comment', '_ignore', '_workspace', 'services', 'routes'])
+  for (const key of Object.keys(value)) if (!known.has(key)) problems.add([key], 'unknown field')
   const version = value['_format_version']
-  if (version === undefined) problems.push({ location: '_format_version', message: 'required field missing' })
-  else if (typeof version !== 'string' || !FORMAT_VERSIONS.includes(version)) problems.push({ location: '_format_version', message: `expected one of: ${FORMAT_VERSIONS.join(', ')}` })
+  if (version === undefined || version === null) problems.add(['_format_version'], 'required field missing')
+  else if (typeof version !== 'string') problems.add(['_format_version'], 'expected a string')
+  else if (!FORMAT_VERSIONS.includes(version)) problems.add(['_format_version'], `expected one of: ${FORMAT_VERSIONS.join(', ')}`)
+  const transform = value['_transform']
+  if (transform !== undefined && transform !== null && typeof transform !== 'boolean') problems.add(['_transform'], 'expected a boolean')
+  withoutExtras(value, [], problems)
+  const migrate = version === '1.1' || version === '2.1'
 
-  const now = Math.floor(Date.now() / 1000)
-  const context = { flavor: options.flavor, checkRoute: options.checkRoute, now, form: false }
+  const context = { flavor: options.flavor, checkRoute: options.checkRoute, now: Math.floor(Date.now() / 1000), form: false }
   const services: Service[] = []
   const routes: Route[] = []
-  const pendingRoutes: { location: string; input: JsonObject; serviceRef: Json | undefined }[] = []
-  // Every declared service, valid or not: its routes are still checked, and its own errors reported once.
-  const serviceIds = new Map<string, string>()
+  const declaredServices: Declared[] = []
+  const declaredRoutes: Declared[] = []
+  const pendingRoutes: { path: readonly Segment[]; input: JsonObject; serviceRef: Json | undefined; serviceId: string | undefined }[] = []
 
-  const list = (key: string, where: string, source: JsonObject): JsonObject[] => {
+  const list = (key: string, path: readonly Segment[], source: JsonObject): JsonObject[] => {
     const items = source[key]
     if (items === undefined || items === null) return []
-    if (!Array.isArray(items)) return problems.push({ location: where, message: 'expected an array' }), []
-    return (items as Json[]).flatMap((item, index) => (isObject(item) ? [item] : (problems.push({ location: `${where}[${index}]`, message: 'expected a record' }), [])))
+    if (!Array.isArray(items)) return problems.add([...path, key], 'expected an array'), []
+    return (items as Json[]).flatMap((item, index) => (isObject(item) ? [item] : (problems.add([...path, key, index], 'expected a record'), [])))
+  }
+  // An entity's own id, or Kong's from its name, or one from its place in the file.
+  const idOf = (kind: 'services' | 'routes', input: JsonObject, path: readonly Segment[]): { id: string | undefined; assigned: string } => {
+    const own = input['id']
+    if (own !== undefined && own !== null) return { id: undefined, assigned: typeof own === 'string' ? own : String(own) }
+    const name = input['name']
+    const assigned = typeof name === 'string' ? generatedId(kind, name) : uuidV5(POSITION_NAMESPACE, location(path))
+    return { id: assigned, assigned }
   }
 
-  list('services', 'services', value).forEach((raw, index) => {
-    const location = `services[${index}]`
-    const { routes: _nested, ...input } = raw
-    const id = typeof input['id'] === 'string' ? input['id'] : stableId(`services:${typeof input['name'] === 'string' ? input['name'] : index}`)
-    serviceIds.set(id, id)
-    if (typeof input['name'] === 'string') serviceIds.set(input['name'], id)
-    const prepared = prepareService(input, id, undefined, context)
-    if (!prepared.ok) problems.push(...violationProblems(location, prepared.violation))
-    else services.push(prepared.service)
-    list('routes', `${location}.routes`, raw).forEach((route, routeIndex) => {
-      pendingRoutes.push({ location: `${location}.routes[${routeIndex}]`, input: route, serviceRef: { id } })
+  list('services', [], value).forEach((raw, index) => {
+    const path = ['services', index]
+    const { routes: nested, ...input } = withoutExtras(raw, path, problems)
+    const { id, assigned } = idOf('services', input, path)
+    list('routes', path, { routes: nested ?? null }).forEach((route, routeIndex) => {
+      const routePath = [...path, 'routes', routeIndex]
+      // A nested route belongs to its service: Kong's nested schema requires `service` to be null.
+      if (route['service'] !== undefined && route['service'] !== null) problems.add([...routePath, 'service'], 'value must be null')
+      pendingRoutes.push({ path: routePath, input: route, serviceRef: undefined, serviceId: assigned })
     })
+    declaredServices.push({ path, nameTree: path, id: assigned, name: typeof input['name'] === 'string' ? input['name'] : undefined })
+    const prepared = prepareService(input, id, undefined, context)
+    if (!prepared.ok) problems.addViolation(path, prepared.violation)
+    else services.push(prepared.service)
   })
-  list('routes', 'routes', value).forEach((route, index) => pendingRoutes.push({ location: `routes[${index}]`, input: route, serviceRef: route['service'] }))
+  list('routes', [], value).forEach((route, index) => pendingRoutes.push({ path: ['routes', index], input: route, serviceRef: route['service'], serviceId: undefined }))
+
+  const byKey = new Map<string, string>()
+  for (const s of declaredServices) byKey.set(s.id, s.id)
+  for (const s of declaredServices) if (s.name !== undefined) byKey.set(s.name, s.id)
 
   for (const pending of pendingRoutes) {
-    const { service: _ignored, ...input } = pending.input
-    let serviceId: string | null = null
+    const { service: _ignored, ...withoutService } = withoutExtras(pending.input, pending.path, problems)
+    const input = migrate && Array.isArray(withoutService['paths']) ? { ...withoutService, paths: (withoutService['paths'] as Json[]).map((p) => (typeof p === 'string' ? migratePath(p) : p)) } : withoutService
+    const { id, assigned } = idOf('routes', input, pending.path)
+    const name = typeof input['name'] === 'string' ? input['name'] : undefined
+    const last = pending.path[pending.path.length - 1] as number
+    declaredRoutes.push({ path: pending.path, nameTree: ['routes', last], id: assigned, name })
+    let serviceId = pending.serviceId ?? null
     const ref = pending.serviceRef
-    // A top-level route names its service by name or id, as a string or as {id} / {name}.
-    const key = typeof ref === 'string' ? ref : isObject(ref) ? (typeof ref['id'] === 'string' ? ref['id'] : typeof ref['name'] === 'string' ? ref['name'] : undefined) : undefined
-    if (key !== undefined) {
-      const found = serviceIds.get(key) ?? (UUID_PATTERN.test(key) ? serviceIds.get(key.toLowerCase()) : undefined)
+    if (ref !== undefined && ref !== null) {
+      // Kong resolves a top-level route's `service` by name, then id; a record by its `id`.
+      const key = typeof ref === 'string' ? ref : isObject(ref) && typeof ref['id'] === 'string' ? ref['id'] : undefined
+      const found = key === undefined ? undefined : byKey.get(key)
       if (found === undefined) {
-        problems.push({ location: `${pending.location}.service`, message: `references an unknown service '${key}'` })
-        continue
-      }
-      serviceId = found
+        const shown = typeof ref === 'string' ? ref : JSON.stringify(ref)
+        problems.add([...pending.path, 'service'], `invalid reference 'service: ${shown}' (no such entry in 'services')`, { tree: ['routes', name ?? assigned], list: true })
+      } else serviceId = found
     }
-    const id = typeof input['id'] === 'string' ? input['id'] : stableId(`routes:${typeof input['name'] === 'string' ? input['name'] : pending.location}`)
     const prepared = prepareRoute({ ...input, service: serviceId === null ? null : { id: serviceId } }, id, undefined, context)
-    if (!prepared.ok) problems.push(...violationProblems(pending.location, prepared.violation, input['expression']))
+    if (!prepared.ok) problems.addViolation(pending.path, prepared.violation, input['expression'])
     else routes.push(prepared.route)
   }
 
-  uniqueness('services', services, problems)
-  uniqueness('routes', routes, problems)
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, snapshot: { services, routes } }
+  uniqueness('services', declaredServices, problems)
+  uniqueness('routes', declaredRoutes, problems)
+  return problems.list.length > 0 ? { ok: false, problems: problems.list, errors: problems.errors } : { ok: true, snapshot: { services, routes } }
 }
 
-function uniqueness(kind: string, entities: readonly { id: string; name: string | null }[], problems: ConfigProblem[]): void {
+/**
+ * Kong's uniqueness checks (populate_references): a second entity with a name already declared,
+ * else with an id already declared. Kong keeps a name error at the entity's index in its own list,
+ * under the kind's top-level key even for a nested route.
+ */
+function uniqueness(kind: string, entities: readonly Declared[], problems: Problems): void {
   const ids = new Set<string>()
   const names = new Set<string>()
-  entities.forEach((entity) => {
-    if (ids.has(entity.id)) problems.push({ location: kind, message: `uniqueness violation: '${kind}' entity with primary key set to '${entity.id}' already declared` })
+  for (const entity of entities) {
+    if (entity.name !== undefined && names.has(entity.name)) {
+      problems.add(entity.path, `uniqueness violation: '${kind}' entity with name set to '${entity.name}' already declared`, { tree: entity.nameTree })
+      continue
+    }
+    if (entity.name !== undefined) names.add(entity.name)
+    if (ids.has(entity.id)) problems.add(entity.path, `uniqueness violation: '${kind}' entity with primary key set to '${entity.id}' already declared`)
     ids.add(entity.id)
-    if (entity.name === null) return
-    if (names.has(entity.name)) problems.push({ location: kind, message: `uniqueness violation: '${kind}' entity with name set to '${entity.name}' already declared` })
-    names.add(entity.name)
-  })
+  }
 }

@@ -29,6 +29,7 @@ export class MemoryStore implements Store {
   readonly #services = new Map<string, Service>()
   readonly #routes = new Map<string, Route>()
   readonly #emitter = new ChangeEmitter()
+  #configHash: string | undefined
 
   /** Starts empty or with a snapshot (no event is emitted for it). */
   constructor(initial?: Snapshot) {
@@ -98,9 +99,19 @@ export class MemoryStore implements Store {
     return true
   }
 
-  replaceAll(snapshot: Snapshot): void {
+  /**
+   * Replaces everything with a snapshot (a new declarative config); `hash` identifies the config
+   * it came from, for `POST /config?check_hash=1` (undefined: unknown, never equal to another).
+   */
+  replaceAll(snapshot: Snapshot, hash?: string): void {
     this.#load(snapshot)
+    this.#configHash = hash
     this.#emit({ type: 'reset', snapshot })
+  }
+
+  /** The hash given with the last `replaceAll`: Kong's hash of the running declarative config. */
+  get configHash(): string | undefined {
+    return this.#configHash
   }
 
   snapshot(): Snapshot {

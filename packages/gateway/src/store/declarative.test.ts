@@ -1,0 +1,325 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { uuidV5 } from '@switchyard/http'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createRouteChecker } from '../engine.ts'
+import { adminCall, startInProcess, type InProcessGateway } from '../testing/harness.ts'
+import { declarativeErrorBody, luaPretty } from './declarative-errors.ts'
+import { generatedId, loadDeclarative, migratePath, parseConfigText } from './declarative.ts'
+
+const OPTIONS = { flavor: 'expressions' as const, checkRoute: createRouteChecker('expressions') }
+const load = (text: string) => {
+  const parsed = parseConfigText(text)
+  return parsed.ok ? loadDeclarative(parsed.value, OPTIONS) : parsed
+}
+const errorsOf = (text: string) => {
+  const result = load(text)
+  if (!('errors' in result)) throw new Error('expected the config to be refused')
+  return result.errors
+}
+const snapshotOf = (text: string) => {
+  const result = load(text)
+  if (!('snapshot' in result)) throw new Error(JSON.stringify(result.problems))
+  return result.snapshot
+}
+
+describe('declarative config: top level (kong/db/schema/others/declarative_config.lua)', () => {
+  it.each([
+    ['services: []', { _format_version: 'required field missing' }],
+    ['_format_version: "2.0"', { _format_version: 'expected one of: 1.1, 2.1, 3.0' }],
+    ['_format_version: 3.0', { _format_version: 'expected a string' }],
+    ['_format_version: "3.0"\nfoo: 1', { foo: 'unknown field' }],
+    ['_format_version: "3.0"\n_transform: "yes"', { _transform: 'expected a boolean' }],
+    ['_format_version: "3.0"\nservices: {}', { services: 'expected an array' }],
+    ['_format_version: "3.0"\nservices: [1]', { services: { '1': 'expected a record' } }],
+  ])('%j → %j', (text, errors) => {
+    expect(errorsOf(text)).toEqual(errors)
+  })
+
+  it.each(['1.1', '2.1', '3.0'])('accepts _format_version %s', (version) => {
+    expect(snapshotOf(`_format_version: "${version}"`)).toEqual({ services: [], routes: [] })
+  })
+
+  it('accepts _comment, _transform and _ignore at the top and _comment and _ignore on entities', () => {
+    const text = '_format_version: "3.0"\n_comment: x\n_transform: false\n_ignore: [1]\nservices:\n- name: a\n  host: h\n  _comment: c\n  _ignore: [x]\n  routes:\n  - paths: [/]\n    _comment: r\n'
+    expect(snapshotOf(text).routes).toHaveLength(1)
+  })
+
+  it('reads JSON as well as YAML', () => {
+    expect(snapshotOf(JSON.stringify({ _format_version: '3.0', services: [{ name: 'a', host: 'h' }] })).services).toHaveLength(1)
+  })
+
+  it.each([['bobby tables'], ['- 1\n- 2'], ['']])('refuses %j as Kong does: failed parsing, expected an object', (text) => {
+    expect(errorsOf(text)).toEqual({ error: 'failed parsing declarative configuration: expected an object' })
+  })
+
+  it('reports a YAML syntax error under `error`', () => {
+    expect(errorsOf('_format_version: "3.0"\nservices: [\n').error).toMatch(/^failed parsing declarative configuration: \S/)
+  })
+})
+
+describe('declarative config: entities and references', () => {
+  it('links nested routes to their service and top-level routes by service name or {id}', () => {
+    const id = '6f1a0f3c-4c4b-4b3b-9a1a-0a0a0a0a0a0a'
+    const snapshot = snapshotOf(`_format_version: "3.0"
+services:
+- name: a
+  host: h
+  routes:
+  - name: nested
+    paths: [/n]
+- id: ${id}
+  host: h
+routes:
+- name: by-name
+  paths: [/a]
+  service: a
+- name: by-id
+  paths: [/b]
+  service: {id: ${id}}
+- name: by-id-string
+  paths: [/c]
+  service: ${id}
+- name: none
+  paths: [/d]
+`)
+    const serviceOf = (name: string) => snapshot.routes.find((r) => r.name === name)?.service
+    const a = snapshot.services.find((s) => s.name === 'a')?.id
+    expect([serviceOf('nested'), serviceOf('by-name'), serviceOf('by-id'), serviceOf('by-id-string'), serviceOf('none')]).toEqual([{ id: a }, { id: a }, { id }, { id }, null])
+  })
+
+  it('keeps an unknown reference under the route name, as a list (validate_references)', () => {
+    expect(errorsOf('_format_version: "3.0"\nroutes:\n- name: r\n  paths: [/]\n  service: nope\n')).toEqual({ routes: { r: { '1': "invalid reference 'service: nope' (no such entry in 'services')" } } })
+  })
+
+  it('refuses {name: …} as a reference: Kong resolves a record by its id only', () => {
+    expect(errorsOf('_format_version: "3.0"\nservices:\n- name: a\n  host: h\nroutes:\n- name: r\n  paths: [/]\n  service: {name: a}\n')).toEqual({
+      routes: { r: { '1': `invalid reference 'service: {"name":"a"}' (no such entry in 'services')` } },
+    })
+  })
+
+  it('refuses `service` on a nested route (value must be null)', () => {
+    expect(errorsOf('_format_version: "3.0"\nservices:\n- name: a\n  host: h\n  routes:\n  - paths: [/]\n    service: b\n')).toEqual({ services: { '1': { routes: { '1': { service: 'value must be null' } } } } })
+  })
+
+  it('reports unknown and misspelt keys of entities at their place', () => {
+    expect(errorsOf('_format_version: "3.0"\nservices:\n- name: a\n  hots: h\n  routes:\n  - pahts: [/]\n')).toEqual({
+      services: { '1': { host: 'required field missing', hots: 'unknown field', routes: { '1': { pahts: 'unknown field' } } } },
+    })
+  })
+
+  it('reports a duplicate name once, at the index Kong uses, and a duplicate id', () => {
+    const id = '6f1a0f3c-4c4b-4b3b-9a1a-0a0a0a0a0a0a'
+    expect(errorsOf('_format_version: "3.0"\nservices:\n- name: a\n  host: h\n- name: a\n  host: h\n')).toEqual({ services: { '2': "uniqueness violation: 'services' entity with name set to 'a' already declared" } })
+    expect(errorsOf(`_format_version: "3.0"\nservices:\n- id: ${id}\n  host: h\n- id: ${id}\n  host: h\n`)).toEqual({ services: { '2': `uniqueness violation: 'services' entity with primary key set to '${id}' already declared` } })
+    // Kong keys a nested route's name error by its index in its own list, under the top-level `routes`.
+    expect(errorsOf('_format_version: "3.0"\nservices:\n- name: a\n  host: h\n  routes:\n  - name: r\n    paths: [/]\n- name: b\n  host: h\n  routes:\n  - name: r\n    paths: [/]\n')).toEqual({
+      routes: { '1': "uniqueness violation: 'routes' entity with name set to 'r' already declared" },
+    })
+  })
+})
+
+describe('declarative config: ids', () => {
+  const FILE = '_format_version: "3.0"\nservices:\n- name: svc\n  host: h\n  routes:\n  - name: named\n    paths: [/a]\n  - paths: [/b]\n- host: h\n- name: "0"\n  host: h\n'
+
+  it("gives a named entity Kong's id: UUIDv5 of the name in the kind's namespace", () => {
+    const snapshot = snapshotOf(FILE)
+    const kong = (kind: string, name: string) => uuidV5(uuidV5('fd02801f-0957-4a15-a55a-c8d9606f30b5', kind), name)
+    expect(snapshot.services[0]?.id).toBe(kong('services', 'svc'))
+    expect(snapshot.routes[0]?.id).toBe(kong('routes', 'named'))
+    expect(generatedId('routes', 'named')).toBe(kong('routes', 'named'))
+  })
+
+  it('keeps every id, named or not, across reloads of the same file', () => {
+    const ids = (text: string) => {
+      const s = snapshotOf(text)
+      return [...s.services, ...s.routes].map((e) => e.id)
+    }
+    expect(ids(FILE)).toEqual(ids(FILE))
+    expect(new Set(ids(FILE)).size).toBe(5)
+  })
+
+  it('keeps an id the file gives', () => {
+    const id = '6f1a0f3c-4c4b-4b3b-9a1a-0a0a0a0a0a0a'
+    expect(snapshotOf(`_format_version: "3.0"\nservices:\n- id: ${id}\n  name: a\n  host: h\n`).services[0]?.id).toBe(id)
+    // Kong says 'expected a string' (its type check comes first); buildService checks the UUID only.
+    expect(errorsOf('_format_version: "3.0"\nservices:\n- id: 123\n  host: h\n')).toEqual({ services: { '1': { id: 'expected a valid UUID' } } })
+  })
+})
+
+describe('declarative config: 1.1 and 2.1 route paths (kong/db/migrations/migrate_path_280_300.lua)', () => {
+  it.each([
+    ['/users/\\d+', '~/users/\\d+'],
+    ['/a%2Eb(x)', '~/a\\.b(x)'],
+    ['/a%2fb(x)', '~/a%2Fb(x)'],
+    ['/plain/path', '/plain/path'],
+    ['/a/./b//c', '/a/b/c'],
+  ])('%s → %s', (path, migrated) => {
+    expect(migratePath(path)).toBe(migrated)
+  })
+
+  it('migrates the paths of a 2.1 file, nested or not, and leaves a 3.0 file alone', () => {
+    const file = (version: string) => `_format_version: "${version}"\nservices:\n- name: a\n  host: h\n  routes:\n  - name: n\n    paths: ['/u/\\d+']\nroutes:\n- name: t\n  paths: ['/v/\\d+']\n  service: a\n`
+    expect(snapshotOf(file('2.1')).routes.map((r) => r.paths)).toEqual([['~/u/\\d+'], ['~/v/\\d+']])
+    expect(snapshotOf(file('3.0')).routes.map((r) => r.paths)).toEqual([['/u/\\d+'], ['/v/\\d+']])
+  })
+})
+
+describe("declarative config: Kong's error body (kong/db/errors.lua)", () => {
+  it.each([
+    // spec/02-integration/04-admin_api/15-off_spec.lua, "returns 400 on a validation error"
+    [{ services: { '1': { host: 'required field missing', port: 'value should be between 0 and 65535' } } }, '{services={{host="required field missing",port="value should be between 0 and 65535"}}}'],
+    [{ services: { '1': { '@entity': { '1': "failed conditional validation given value of field 'protocol'" }, path: 'value must be null' } } }, `{services={{["@entity"]={"failed conditional validation given value of field 'protocol'"},path="value must be null"}}}`],
+    [{ services: { '2': 'dup' } }, '{services={[2]="dup"}}'],
+    [{ error: 'say "hi"\\' }, '{error="say \\"hi\\"\\\\"}'],
+    [{}, '{}'],
+  ])('writes the message as pl.pretty: %j', (errors, text) => {
+    expect(luaPretty(errors)).toBe(text)
+  })
+
+  it('answers code 14 with fields as arrays by position, and no flattened_errors unless asked', () => {
+    const errors = errorsOf('_format_version: "1.1"\nservices:\n- port: -12\n')
+    expect(declarativeErrorBody(errors, undefined, false)).toEqual({
+      code: 14,
+      name: 'invalid declarative configuration',
+      message: 'declarative config is invalid: {services={{host="required field missing",port="value should be between 0 and 65535"}}}',
+      fields: { services: [{ host: 'required field missing', port: 'value should be between 0 and 65535' }] },
+    })
+  })
+
+  it('flattens: one entry per entity, children before parents, sections and positions last first', () => {
+    const input = {
+      _format_version: '3.0',
+      services: [
+        { name: 'one', host: 'h', protocol: 'nope', tags: ['t'], routes: [{ name: 'ok', paths: ['/'] }, { name: 'bad', protocols: ['tcp'] }] },
+        { name: 'two', host: 'h', port: -1 },
+      ],
+      routes: [{ name: 'top', paths: ['/'], service: 'missing' }],
+      foo: 1,
+    }
+    const result = loadDeclarative(input, OPTIONS)
+    if (result.ok) throw new Error('expected the config to be refused')
+    const body = declarativeErrorBody(result.errors, input, true) as { fields: unknown; message: string; flattened_errors: { entity_type: string; entity_name?: string; entity: Record<string, unknown>; errors: unknown[] }[] }
+    expect(body.fields).toEqual({ foo: 'unknown field', routes: { top: ["invalid reference 'service: missing' (no such entry in 'services')"] } })
+    expect(body.flattened_errors.map((e) => `${e.entity_type}:${e.entity_name ?? ''}`)).toEqual(['service:two', 'route:bad', 'service:one'])
+    const one = body.flattened_errors[2]
+    expect(one).toMatchObject({ entity_tags: ['t'], errors: [{ type: 'field', field: 'protocol', message: expect.stringMatching(/^expected one of/) }] })
+    expect(one?.entity).not.toHaveProperty('routes')
+    expect(body.flattened_errors[1]?.errors).toEqual([{ type: 'entity', message: expect.any(String) }])
+  })
+})
+
+describe('POST /config and GET /config (kong/api/routes/config.lua)', () => {
+  let gw: InProcessGateway
+  const call = (method: string, path: string, body?: unknown) => adminCall(gw.admin, method, path, body)
+  const post = (path: string, body: string, type = 'application/x-yaml') => fetch(gw.admin + path, { method: 'POST', body, headers: { 'content-type': type } })
+  const GOOD = '_format_version: "3.0"\nservices:\n- name: a\n  host: h\n  routes:\n  - name: r\n    paths: [/]\n'
+
+  beforeAll(async () => {
+    gw = await startInProcess({ database: 'off' })
+  })
+  afterAll(async () => {
+    await gw.close()
+  })
+
+  it('accepts the config as a JSON body, as a JSON or YAML string in `config`, or as a YAML body', async () => {
+    expect((await call('POST', '/config', { _format_version: '1.1', services: [{ name: 'a', host: 'h' }] })).status).toBe(201)
+    expect((await call('POST', '/config', { config: JSON.stringify({ _format_version: '1.1' }) })).status).toBe(201)
+    expect((await call('POST', '/config', { config: '_format_version: "1.1"\n' })).status).toBe(201)
+    const created = await post('/config', GOOD)
+    expect(created.status).toBe(201)
+    const body = (await created.json()) as { services: Record<string, { name: string }>; routes: Record<string, { name: string }> }
+    const [serviceId] = Object.keys(body.services)
+    expect(serviceId).toBe(generatedId('services', 'a'))
+    expect(body.services[serviceId ?? '']?.name).toBe('a')
+  })
+
+  it('answers 400 "expected a declarative configuration" to an empty body, and reads a body without one as the config', async () => {
+    expect(await call('POST', '/config')).toEqual({ status: 400, body: { message: 'expected a declarative configuration' } })
+    expect((await call('POST', '/config', {})).body).toMatchObject({ code: 14, fields: { _format_version: 'required field missing' } })
+  })
+
+  it('answers an invalid config string as Kong does (15-off_spec "returns 400 on an invalid config string")', async () => {
+    expect(await call('POST', '/config', { config: 'bobby tables' })).toEqual({
+      status: 400,
+      body: {
+        code: 14,
+        fields: { error: 'failed parsing declarative configuration: expected an object' },
+        message: 'declarative config is invalid: {error="failed parsing declarative configuration: expected an object"}',
+        name: 'invalid declarative configuration',
+      },
+    })
+  })
+
+  it('answers a validation error as Kong does (15-off_spec "returns 400 on a validation error") and keeps the running config', async () => {
+    expect((await post('/config', GOOD)).status).toBe(201)
+    const before = (await call('GET', '/config')).body
+    expect(await call('POST', '/config', { config: '_format_version: "1.1"\nservices:\n- port: -12\n' })).toEqual({
+      status: 400,
+      body: {
+        code: 14,
+        fields: { services: [{ host: 'required field missing', port: 'value should be between 0 and 65535' }] },
+        message: 'declarative config is invalid: {services={{host="required field missing",port="value should be between 0 and 65535"}}}',
+        name: 'invalid declarative configuration',
+      },
+    })
+    expect((await call('GET', '/config')).body).toEqual(before)
+    expect((await call('GET', '/routes/r')).status).toBe(200)
+  })
+
+  it('adds flattened_errors with ?flatten_errors=1 or a truthy body field', async () => {
+    const bad = '_format_version: "3.0"\nservices:\n- name: s\n  port: -12\n'
+    for (const response of [await post('/config?flatten_errors=1', bad), await post('/config', JSON.stringify({ config: bad, flatten_errors: 'yes' }), 'application/json')]) {
+      expect(response.status).toBe(400)
+      expect(await response.json()).toEqual({
+        code: 14,
+        name: 'invalid declarative configuration',
+        message: 'declarative config is invalid: {}',
+        fields: {},
+        flattened_errors: [
+          {
+            entity_type: 'service',
+            entity_name: 's',
+            entity: { name: 's', port: -12 },
+            errors: [
+              { type: 'field', field: 'port', message: 'value should be between 0 and 65535' },
+              { type: 'field', field: 'host', message: 'required field missing' },
+            ],
+          },
+        ],
+      })
+    }
+  })
+
+  it('answers 304 with ?check_hash=1 when the config is the running one', async () => {
+    expect((await post('/config', GOOD)).status).toBe(201)
+    expect((await post('/config?check_hash=1', GOOD)).status).toBe(304)
+    expect((await post('/config?check_hash=true', GOOD)).status).toBe(201)
+  })
+
+  it('keeps route ids when the same file is loaded again', async () => {
+    const unnamed = '_format_version: "3.0"\nservices:\n- host: h\n  routes:\n  - paths: [/x]\n'
+    await post('/config', unnamed)
+    const first = (await call('GET', '/routes')).body
+    await post('/config', unnamed)
+    expect((await call('GET', '/routes')).body).toEqual(first)
+  })
+})
+
+describe('the declarative file loaded at start', () => {
+  it('is the running config for ?check_hash=1 (hashed as a posted text is)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-declarative-'))
+    const text = '_format_version: "3.0"\nservices:\n- name: a\n  host: h\n  routes:\n  - name: r\n    paths: [/]\n'
+    const file = join(dir, 'kong.yml')
+    writeFileSync(file, text)
+    const gw = await startInProcess({ database: 'off', declarative_config: file })
+    try {
+      const post = (path: string) => fetch(gw.admin + path, { method: 'POST', body: text, headers: { 'content-type': 'application/x-yaml' } })
+      expect((await post('/config?check_hash=1')).status).toBe(304)
+    } finally {
+      await gw.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
