@@ -345,3 +345,33 @@ describe('/schemas', () => {
     expect((await call('POST', '/schemas/not-present/validate', {})).status).toBe(404)
   })
 })
+
+describe('next links', () => {
+  beforeAll(async () => {
+    await call('POST', '/services', { name: 'next-parent', host: 'n.example' })
+    for (let i = 0; i < 3; i++) {
+      await call('POST', '/services', { name: `next-${i}`, host: 'n.example', tags: ['next-a', 'next-b'] })
+      await call('POST', '/services/next-parent/routes', { name: `next-route-${i}`, paths: [`/next-${i}`] })
+    }
+  })
+
+  it('keeps offset, tags and size in that order and drops other arguments, as Kong', async () => {
+    const page = await call('GET', '/services?size=2&extra=1&tags=next-a,next-b&foo=bar')
+    expect(page.body.next).toBe(`/services?offset=${encodeURIComponent(String(page.body.offset))}&tags=next-a%2Cnext-b&size=2`)
+  })
+
+  it('gives only the offset when the request had neither tags nor size', async () => {
+    const page = await call('GET', '/routes?size=1')
+    expect(page.body.next).toBe(`/routes?offset=${encodeURIComponent(String(page.body.offset))}&size=1`)
+    const second = await call('GET', String(page.body.next))
+    expect(second.status).toBe(200)
+    expect((second.body.data as unknown as unknown[]).length).toBe(1)
+  })
+
+  it('gives a nested list the parent as requested and the offset alone', async () => {
+    const page = await call('GET', '/services/next-parent/routes?size=1&tags=x')
+    expect(page.body.next).toBe(`/services/next-parent/routes?offset=${encodeURIComponent(String(page.body.offset))}`)
+    const rest = await call('GET', String(page.body.next))
+    expect((rest.body.data as unknown as { name: string }[]).length).toBe(2)
+  })
+})

@@ -53,10 +53,28 @@ export function listOptions(query: URLSearchParams, scope: ListScope = 'collecti
   return { ok: true, options: { size: size.size, offset, tags: scope === 'nested' ? undefined : tags } }
 }
 
+/** ngx.escape_uri: every character but the unreserved ones (RFC 3986 §2.3) percent-encoded. */
+function escapeUri(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+}
+
+/**
+ * The `next` link as Kong builds it (kong/api/endpoints.lua, get_collection_endpoint): a collection
+ * gives `?offset=`, then `&tags=` and `&size=` when the request had them, and drops every other
+ * query argument; a nested list (`/services/{service}/routes`, the parent as the request named it)
+ * gives the offset alone, so its following pages have the default size.
+ */
+function nextPage(path: string, query: URLSearchParams, offset: string): string {
+  const link = `${path}?offset=${escapeUri(offset)}`
+  const isNested = path.split('/').length > 2
+  if (isNested) return link
+  const tags = query.get('tags')
+  const size = query.get('size')
+  return `${link}${tags === null ? '' : `&tags=${escapeUri(tags)}`}${size === null ? '' : `&size=${escapeUri(size)}`}`
+}
+
 /** Kong's list body: `{data, next, offset}` with `next` the path of the following page or null. */
 export function listResponse<T>(path: string, query: URLSearchParams, page: Page<T>): AdminResponse {
   if (page.offset === undefined) return { status: 200, body: { data: page.data, next: null } }
-  const next = new URLSearchParams(query)
-  next.set('offset', page.offset)
-  return { status: 200, body: { data: page.data, next: `${path}?${next.toString()}`, offset: page.offset } }
+  return { status: 200, body: { data: page.data, next: nextPage(path, query, page.offset), offset: page.offset } }
 }

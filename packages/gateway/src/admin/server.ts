@@ -3,11 +3,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { hostname } from 'node:os'
 import { stringify } from 'yaml'
 import type { Config } from '../config.ts'
-import { loadDeclarative, parseConfigText, type ConfigProblem } from '../store/declarative.ts'
+import { createHash } from 'node:crypto'
+import { declarativeErrorBody } from '../store/declarative-errors.ts'
+import { loadDeclarative, parseConfigText } from '../store/declarative.ts'
+import { MemoryStore } from '../store/memory-store.ts'
 import { databaseStatus, unavailableResponse } from '../store/postgres/wiring.ts'
 import { parseBody } from './body.ts'
 import { EntityEndpoints, type EntityContext, type WriteBody } from './entities.ts'
-import { fieldViolation, KONG_ERROR_CODES, METHOD_NOT_ALLOWED, NOT_FOUND, type AdminResponse } from './problem.ts'
+import { METHOD_NOT_ALLOWED, NOT_FOUND, type AdminResponse } from './problem.ts'
 import { schemasEndpoint } from './schemas.ts'
 
 /** The gateway's version, reported by `GET /` and in `Via`. */
@@ -21,6 +24,25 @@ export interface AdminStatus {
   readonly metrics: () => Promise<string>
   readonly totalRequests: () => number
   readonly activeConnections: () => number
+  /**
+   * Proxy connection counts in nginx's stub_status terms, for `/status`; when absent, those fields
+   * are `null` (not measured) rather than a made-up zero.
+   */
+  readonly connections?: () => ConnectionCounts
+}
+
+/** Proxy connection counts, with the meaning nginx's stub_status gives them (Kong's `/status` `server`). */
+export interface ConnectionCounts {
+  /** Connections accepted since start. */
+  readonly accepted: number
+  /** Accepted connections that were served, not dropped at a connection limit; equals `accepted` without one. */
+  readonly handled: number
+  /** Open connections reading a request head. */
+  readonly reading: number
+  /** Open connections with a request in progress: its body, the upstream call or the response. */
+  readonly writing: number
+  /** Open keep-alive connections between requests. */
+  readonly waiting: number
 }
 
 /** Everything the Admin API handler needs. */
@@ -30,6 +52,47 @@ export interface AdminOptions extends EntityContext {
 }
 
 const NODE_ID = randomUUID()
+
+/** `?unit=` of `/status` (case-insensitive) → divisor and suffix, as Kong's `bytes_to_str`. */
+const MEMORY_UNITS: Readonly<Record<string, { readonly divisor: number; readonly suffix: string }>> = {
+  k: { divisor: 2 ** 10, suffix: 'KiB' },
+  m: { divisor: 2 ** 20, suffix: 'MiB' },
+  g: { divisor: 2 ** 30, suffix: 'GiB' },
+}
+
+/** The most digits `?scale=` may ask for (`Number.prototype.toFixed`'s limit). */
+const MAX_MEMORY_SCALE = 100
+
+/** A memory figure as Kong's `kong.node.get_memory_stats` writes it: bytes as a number, or a string such as `"1.50 MiB"`. */
+type MemoryFigure = number | string
+
+/**
+ * Reads `/status`'s `unit` (default `m`) and `scale` (digits after the point, default 2) and checks
+ * them in the order Kong's `bytes_to_str(0, unit, scale)` does; or the message of Kong's 400.
+ */
+function memoryFormat(query: URLSearchParams): { ok: true; format: (bytes: number) => MemoryFigure } | { ok: false; message: string } {
+  const unit = query.get('unit') ?? 'm'
+  const scaleText = query.get('scale')
+  // Lua's tonumber: a blank or non-numeric scale is no scale at all, so the default applies.
+  const parsed = scaleText === null || scaleText.trim() === '' ? Number.NaN : Number(scaleText)
+  const scale = Number.isNaN(parsed) ? 2 : parsed
+  const key = unit.toLowerCase()
+  // `b` gives whole bytes as numbers and ignores the scale; an empty unit gives the same figures as strings ("%d").
+  if (key === 'b') return { ok: true, format: (bytes) => Math.floor(bytes) }
+  if (key === '') return { ok: true, format: (bytes) => String(Math.floor(bytes)) }
+  if (scale < 0) return { ok: false, message: 'scale must be equal or greater than 0' }
+  const target = MEMORY_UNITS[key]
+  if (target === undefined) return { ok: false, message: `invalid unit '${unit}' (expected 'k/K', 'm/M', or 'g/G')` }
+  // Lua's "%.<scale>f" truncates a fractional scale (2.2 → 2 digits).
+  const digits = Math.floor(scale)
+  if (digits > MAX_MEMORY_SCALE) return { ok: false, message: `scale must be at most ${MAX_MEMORY_SCALE}` }
+  return { ok: true, format: (bytes) => `${(bytes / target.divisor).toFixed(digits)} ${target.suffix}` }
+}
+
+/** Timers this process has armed that keep it alive (Node lists each as a `Timeout` resource). */
+function pendingTimers(): number {
+  return process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length
+}
 
 function tokenMatches(expected: string, given: string | undefined): boolean {
   if (given === undefined) return false
@@ -45,19 +108,10 @@ function presentedToken(request: IncomingMessage): string | undefined {
   return authorization?.startsWith('Bearer ') === true ? authorization.slice(7) : undefined
 }
 
-function configProblemsResponse(problems: readonly ConfigProblem[]): AdminResponse {
-  const fields: Record<string, string[]> = {}
-  for (const p of problems) (fields[p.location] ??= []).push(p.message)
-  return {
-    status: 400,
-    body: {
-      code: KONG_ERROR_CODES['invalid declarative configuration'],
-      name: 'invalid declarative configuration',
-      message: `declarative config is invalid: ${problems.map((p) => `${p.location}: ${p.message}`).join('; ')}`,
-      fields,
-      flattened_errors: problems,
-    },
-  }
+/** Kong's `truthy` for `?flatten_errors=`: true, 1, "true", "1", "on" or "yes" (any case). */
+function isTruthy(value: unknown): boolean {
+  const text = typeof value === 'string' ? value.toLowerCase() : value
+  return text === true || text === 1 || text === 'true' || text === '1' || text === 'on' || text === 'yes'
 }
 
 /** The Admin API: Kong-compatible services and routes, validation, status, metrics and DB-less `/config`. */
@@ -117,11 +171,12 @@ export class AdminApi {
     }
     switch (parts.length === 0 ? '' : first) {
       case '':
-        return method === 'GET' ? this.#root() : METHOD_NOT_ALLOWED
+        // As Kong: GET and HEAD (Node sends HEAD's headers without the body); other methods 405.
+        return method === 'GET' || method === 'HEAD' ? this.#root() : METHOD_NOT_ALLOWED
       case 'status':
-        return parts.length === 1 && method === 'GET' ? this.#statusBody() : NOT_FOUND
+        return parts.length === 1 && method === 'GET' ? this.#statusBody(query) : NOT_FOUND
       case 'config':
-        return parts.length === 1 && method === 'POST' ? this.#postConfig(body, raw, type) : parts.length === 1 && method === 'GET' ? this.#getConfig() : NOT_FOUND
+        return parts.length === 1 && method === 'POST' ? this.#postConfig(body, raw, query) : parts.length === 1 && method === 'GET' ? this.#getConfig() : NOT_FOUND
       case 'schemas':
         return schemasEndpoint(method, parts, body, this.options) ?? NOT_FOUND
       case 'services':
@@ -166,16 +221,35 @@ export class AdminApi {
     return METHOD_NOT_ALLOWED
   }
 
+  /**
+   * Whether this process serves proxy traffic too: the CLI runs a multi-process primary, which
+   * proxies nothing and cannot see its workers, exactly when `workers` is above 1.
+   */
+  get #servesProxy(): boolean {
+    return this.options.config.workers === 1
+  }
+
   #root(): AdminResponse {
     const c = this.options.config
     const listen = (l: Config['proxyListen']): string[] => l.map((a) => `${a.host}:${a.port}${a.ssl ? ' ssl' : ''}`)
     return {
       status: 200,
       body: {
+        // Kong's "Welcome to kong" names the product; this one is not Kong.
         tagline: 'Welcome to switchyard',
         version: VERSION,
         node_id: NODE_ID,
         hostname: hostname(),
+        timers: {
+          // Kong counts timer callbacks still running (suspended on I/O); a Node timer callback runs
+          // to completion on this one thread, so none is running while this handler is.
+          running: 0,
+          pending: pendingTimers(),
+        },
+        // Switchyard has no plugins: none can be loaded or configured.
+        plugins: { available_on_server: {}, enabled_in_cluster: [] },
+        // Kong's master and worker pids; a primary that cannot see its workers leaves `workers` out, as Kong does.
+        pids: this.#servesProxy ? { master: process.pid, workers: [process.pid] } : { master: process.pid },
         configuration: {
           database: c.database,
           router_flavor: c.routerFlavor,
@@ -191,14 +265,48 @@ export class AdminApi {
     }
   }
 
-  #statusBody(): AdminResponse {
+  /** Kong's `GET /status` (kong/api/routes/health.lua): database, server counters and memory, plus the router. */
+  #statusBody(query: URLSearchParams): AdminResponse {
+    const memory = memoryFormat(query)
+    if (!memory.ok) return { status: 400, body: { message: memory.message } }
     const s = this.options.status
+    const connections = s.connections?.()
     return {
       status: 200,
       body: {
         database: databaseStatus(this.options.store),
-        server: { total_requests: s.totalRequests(), connections_active: s.activeConnections(), admin_requests: this.#requests },
+        server: {
+          connections_accepted: connections?.accepted ?? null,
+          connections_active: s.activeConnections(),
+          connections_handled: connections?.handled ?? null,
+          connections_reading: connections?.reading ?? null,
+          connections_writing: connections?.writing ?? null,
+          connections_waiting: connections?.waiting ?? null,
+          total_requests: s.totalRequests(),
+          admin_requests: this.#requests,
+        },
+        memory: this.#memory(memory.format),
         router: { size: s.routerSize(), updated_at: new Date(s.routerUpdatedAt()).toISOString() },
+      },
+    }
+  }
+
+  #memory(format: (bytes: number) => MemoryFigure): Record<string, unknown> {
+    const usage = process.memoryUsage()
+    return {
+      // Switchyard keeps no shared memory zones: each process holds its own store copy and router.
+      lua_shared_dicts: {},
+      // Kong's per-worker VM heap. Here the V8 heap in use, reported only when this process is the
+      // worker; a primary cannot read its workers' heaps.
+      workers_lua_vms: this.#servesProxy ? [{ http_allocated_gc: format(usage.heapUsed), pid: process.pid }] : [],
+      // Switchyard's own: this process as Node measures it.
+      process: {
+        pid: process.pid,
+        rss: format(usage.rss),
+        heap_total: format(usage.heapTotal),
+        heap_used: format(usage.heapUsed),
+        external: format(usage.external),
+        array_buffers: format(usage.arrayBuffers),
       },
     }
   }
@@ -213,21 +321,38 @@ export class AdminApi {
     return { status: 200, body: { config: stringify({ _format_version: '3.0', services: services.map(strip), routes: routes.map(strip) }) } }
   }
 
-  #postConfig(body: WriteBody, raw: string, type: string): AdminResponse {
+  /**
+   * Kong's `POST /config`: the config is the body itself when it has `_format_version`, else the
+   * `config` field (JSON or YAML text), else the raw body. `flatten_errors` and `check_hash` come
+   * from the query or the body. A rejected config changes nothing.
+   */
+  #postConfig(body: WriteBody, raw: string, query: URLSearchParams): AdminResponse {
     if (this.options.config.database !== 'off') return { status: 400, body: { message: 'this endpoint is only available when switchyard is configured to not use a database' } }
-    // Kong accepts the config as the body itself (JSON or YAML) or as a `config` form field.
-    let text = raw
-    if (body.form) {
-      const field = body.value['config']
-      if (typeof field !== 'string') return fieldViolation('config', 'required field missing')
-      text = field
+    const { flatten_errors: flattenField, check_hash: checkHashField, ...params } = body.value
+    const flatten = isTruthy(query.get('flatten_errors') ?? flattenField)
+    // As in Kong, older than flatten_errors: only "1" asks for the check.
+    const checkHash = String(query.get('check_hash') ?? checkHashField) === '1'
+    let input: unknown = params
+    let hashed = JSON.stringify(params)
+    if (params['_format_version'] === undefined) {
+      const config = params['config']
+      const text = typeof config === 'string' ? config : raw.trim() !== '' ? raw : undefined
+      if (text === undefined) return { status: 400, body: { message: 'expected a declarative configuration' } }
+      const parsed = parseConfigText(text)
+      if (!parsed.ok) return { status: 400, body: declarativeErrorBody(parsed.errors, undefined, false) }
+      input = parsed.value
+      hashed = text
     }
-    if (type === 'application/json' && !body.form && Object.keys(body.value).length === 1 && typeof body.value['config'] === 'string') text = body.value['config']
-    const parsed = parseConfigText(text)
-    if (!parsed.ok) return configProblemsResponse(parsed.problems)
-    const loaded = loadDeclarative(parsed.value, { flavor: this.options.flavor, checkRoute: this.options.checkRoute })
-    if (!loaded.ok) return configProblemsResponse(loaded.problems)
-    this.options.store.replaceAll(loaded.snapshot)
-    return { status: 201, body: { services: loaded.snapshot.services, routes: loaded.snapshot.routes } }
+    const hash = createHash('md5').update(hashed).digest('hex')
+    const store = this.options.store
+    if (checkHash && store instanceof MemoryStore && store.configHash === hash) return { status: 304 }
+    const loaded = loadDeclarative(input, { flavor: this.options.flavor, checkRoute: this.options.checkRoute })
+    if (!loaded.ok) return { status: 400, body: declarativeErrorBody(loaded.errors, input, flatten) }
+    if (store instanceof MemoryStore) store.replaceAll(loaded.snapshot, hash)
+    else store.replaceAll(loaded.snapshot)
+    // Kong answers with the flattened entities, each kind keyed by id.
+    const byId = <T extends { id: string }>(entities: readonly T[]): Record<string, T> => Object.fromEntries(entities.map((e) => [e.id, e]))
+    return { status: 201, body: { services: byId(loaded.snapshot.services), routes: byId(loaded.snapshot.routes) } }
   }
+
 }
