@@ -1,5 +1,6 @@
 // The cross-runtime check: the conformance runner, bundled for the browser, runs every shared case
-// inside Chromium, and its results must be identical to Node's, case by case.
+// and the project's own (conformance/cases) inside Chromium, and its results must be identical to
+// Node's, case by case.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -10,7 +11,7 @@ import type { CaseResult, Group } from '../../../conformance/group.ts'
 import { runGroup } from '../../../conformance/runner.ts'
 import { HAS_CHROMIUM, launchChromium } from './browser.ts'
 
-const CONFORMANCE_DIR = fileURLToPath(new URL('../../../../shared/conformance/', import.meta.url))
+const CONFORMANCE_DIRS = [fileURLToPath(new URL('../../../../shared/conformance/', import.meta.url)), fileURLToPath(new URL('../../../conformance/cases/', import.meta.url))]
 const RUNNER = fileURLToPath(new URL('../../../conformance/runner.ts', import.meta.url))
 
 /** Bundles the runtime-neutral runner into one classic script defining `globalThis.ConformanceRunner`. */
@@ -30,10 +31,12 @@ async function bundleRunner(): Promise<string> {
   return chunk.code
 }
 
-const groups: [string, Group][] = readdirSync(CONFORMANCE_DIR)
-  .filter((f) => f.endsWith('.json'))
-  .sort()
-  .map((f) => [f, JSON.parse(readFileSync(join(CONFORMANCE_DIR, f), 'utf8')) as Group])
+const groups: [string, Group][] = CONFORMANCE_DIRS.flatMap((dir) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f): [string, Group] => [f, JSON.parse(readFileSync(join(dir, f), 'utf8')) as Group]),
+)
 
 describe.skipIf(!HAS_CHROMIUM)('conformance inside Chromium', () => {
   let browser: Browser
