@@ -145,6 +145,7 @@ export async function startAdmin(config: Config, store: Store, figures: AdminFig
   const addresses: AddressInfo[] = []
   for (const address of config.adminListen) {
     const server = createServer({ requireHostHeader: false }, admin.handle)
+    server.on('clientError', admin.handleClientError)
     servers.push(server)
     addresses.push(await listen(server, address))
   }

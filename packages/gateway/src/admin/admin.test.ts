@@ -173,3 +173,68 @@ describe('other endpoints', () => {
     expect((await call('POST', '/config', { _format_version: '3.0' })).status).toBe(400)
   })
 })
+
+describe('hostile input: a clear 4xx, nothing stored, nothing thrown', () => {
+  const send = async (method: string, path: string, body: string, type: string) => {
+    const response = await fetch(gw.admin + path, { method, body, headers: { 'content-type': type } })
+    return { status: response.status, body: (await response.json()) as { message?: string; fields?: Record<string, unknown> } }
+  }
+
+  // Regression: decodeURIComponent threw on these, and the Admin API answered 500.
+  it.each(['/services/%zz', '/routes/%E0%A4%A/service', '/services/x/routes/%'])('answers 400 to the malformed percent-encoding of %s', async (path) => {
+    const response = await call('GET', path)
+    expect(response.status).toBe(400)
+    expect(String(response.body.message)).toMatch(/^invalid percent-encoding in path segment/)
+  })
+
+  // Regression: Node's own 431 had no body.
+  it('answers a URL past the header limit with 431 and a JSON message', async () => {
+    const response = await fetch(`${gw.admin}/services?tags=${'t,'.repeat(10_000)}t`)
+    expect(response.status).toBe(431)
+    expect(((await response.json()) as { message: string }).message).toMatch(/too large/)
+  })
+
+  // Regression: `?tags=a,b,…` with more than about a thousand tags exceeded SQLite's expression depth (500).
+  it('filters by thousands of tags at once', async () => {
+    const tags = Array.from({ length: 1500 }, (_, i) => `t${i}`)
+    expect(await call('GET', `/routes?tags=${tags.join(',')}`)).toEqual({ status: 200, body: { data: [], next: null } })
+  })
+
+  // Regression: form keys walked into Object.prototype (`__proto__.polluted=1` set it for the whole process).
+  it.each([
+    ['application/x-www-form-urlencoded', 'host=p.example&__proto__.polluted=1'],
+    ['application/json', '{"host":"p.example","__proto__":{"polluted":1}}'],
+    ['application/json', '{"host":"p.example","toString":1}'],
+  ])('refuses an inherited name as an unknown field (%s %s)', async (type, body) => {
+    const before = (await call('GET', '/services?size=1000')).body
+    const response = await send('POST', '/services', body, type)
+    expect(response.status).toBe(400)
+    expect(Object.keys(response.body.fields ?? {})).toEqual([body.includes('toString') ? 'toString' : '__proto__'])
+    expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('polluted')
+    expect((await call('GET', '/services?size=1000')).body).toEqual(before)
+  })
+
+  it('keeps a header named __proto__ as a header', async () => {
+    const response = await send('POST', '/routes', '{"paths":["/proto-header"],"headers":{"__proto__":["a"]}}', 'application/json')
+    expect(response.status).toBe(201)
+    expect(JSON.stringify((response.body as { headers?: unknown }).headers)).toBe('{"__proto__":["a"]}')
+    await call('DELETE', `/routes/${String((response.body as { id?: string }).id)}`)
+  })
+
+  // Regression: rendering one error per item spread 200 000 arguments into Math.max (stack overflow, 500).
+  it('reports an error for each of 200 000 bad items', async () => {
+    const response = await call('POST', '/services', { host: 'x.example', tags: Array.from({ length: 200_000 }, () => 1) })
+    expect(response.status).toBe(400)
+    expect(String(response.body.message)).toMatch(/^200000 schema violations/)
+  })
+
+  // Regression: a deep form key or JSON body overflowed the call stack while decoding or copying (500).
+  it.each([
+    ['application/x-www-form-urlencoded', `a${'.b'.repeat(50_000)}=1`, /^form key 'a\.b\.b.*' nests deeper than 64 levels$/],
+    ['application/json', `{"host":"x","tags":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, /^request body nests deeper than 64 levels/],
+  ])('refuses a body nested past the limit (%s)', async (type, body, message) => {
+    const response = await send('POST', '/services', body, type)
+    expect(response.status).toBe(400)
+    expect(response.body.message).toMatch(message)
+  })
+})

@@ -18,3 +18,13 @@ describe('decodeForm (Kong form conventions)', () => {
     expect(decodeForm(new URLSearchParams(text))).toEqual(expected)
   })
 })
+
+describe('decodeForm: keys objects inherit', () => {
+  // Regression: `__proto__.x=1` read Object.prototype as the container and wrote into it.
+  it.each(['__proto__.polluted=1', 'a[__proto__]=1&a.__proto__.polluted=1', 'constructor.prototype.polluted=1'])('%s stays an entry of the body', (text) => {
+    const decoded = decodeForm(new URLSearchParams(text))
+    expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('polluted')
+    expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype)
+    expect(Object.keys(decoded)).toEqual([text.split(/[.[]/)[0]])
+  })
+})

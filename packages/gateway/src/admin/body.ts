@@ -1,8 +1,15 @@
 import type { IncomingMessage } from 'node:http'
-import type { Json, JsonObject } from '../entities/schema.ts'
+import { setOwn, type Json, type JsonObject } from '../entities/schema.ts'
 
 /** Largest Admin API body read (a big declarative config fits; a runaway upload does not). */
 export const MAX_ADMIN_BODY_BYTES = 64 * 1024 * 1024
+
+/**
+ * Deepest nesting a body may have: objects and arrays in JSON, `a.b[1].c` segments in a form key.
+ * Kong's entities nest a few levels (a declarative config about six); the limit keeps every later
+ * recursive step (copying, hashing, error rendering) far from the call stack's end.
+ */
+export const MAX_BODY_DEPTH = 64
 
 /** A parsed request body: its fields, and whether they came from a form (strings to coerce). */
 export type ParsedBody = { readonly ok: true; readonly value: JsonObject; readonly form: boolean; readonly raw: string; readonly type: string } | { readonly ok: false; readonly message: string }
@@ -31,6 +38,15 @@ function keyPath(key: string): Segment[] {
 type Mutable = { [key: string]: unknown } | unknown[]
 
 /**
+ * An own property of a container. A form key names a field: `__proto__` or `constructor` must not
+ * read what every object inherits, or `__proto__.x=1` would write into `Object.prototype`.
+ */
+function ownSlot(container: object, slot: string | number): unknown {
+  return Object.hasOwn(container, slot) ? (container as Record<string | number, unknown>)[slot] : undefined
+}
+
+
+/**
  * Decodes form pairs with Kong's conventions (kong/api/arguments.lua): `paths[]=/a`,
  * `methods=GET&methods=POST` (a repeated key is an array), `headers.x-foo=bar`, `service.id=…`,
  * `sources[1].ip=…`. An empty value is null, as Kong's infer_value has it, so `methods=` clears the
@@ -51,19 +67,18 @@ export function decodeForm(pairs: Iterable<readonly [string, string]>): JsonObje
         else node.push((node = typeof next === 'number' || next === APPEND ? [] : {}))
         continue
       }
-      const container = node as { [key: string | number]: unknown }
       const slot = segment === APPEND ? 0 : segment
       if (last) {
-        const existing = container[slot]
+        const existing = ownSlot(node, slot)
         // A repeated plain key collects its values into an array.
-        if (existing === undefined) container[slot] = value
+        if (existing === undefined) setOwn(node, slot, value)
         else if (Array.isArray(existing)) existing.push(value)
-        else container[slot] = [existing, value]
+        else setOwn(node, slot, [existing, value])
       } else {
-        let child = container[slot]
+        let child = ownSlot(node, slot)
         if (typeof child !== 'object' || child === null) {
           child = typeof next === 'number' || next === APPEND ? [] : {}
-          container[slot] = child
+          setOwn(node, slot, child)
         }
         node = child as Mutable
       }
@@ -71,6 +86,26 @@ export function decodeForm(pairs: Iterable<readonly [string, string]>): JsonObje
   }
   return compact(root) as JsonObject
 }
+
+/** The first form key that nests deeper than `MAX_BODY_DEPTH`, if any. */
+function tooDeepKey(pairs: Iterable<readonly [string, string]>): string | undefined {
+  for (const [key] of pairs) if (keyPath(key).length > MAX_BODY_DEPTH) return key
+  return undefined
+}
+
+/** True when a parsed JSON value nests deeper than `max` (checked without recursion). */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const pending: [unknown, number][] = [[value, 1]]
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [node, depth] = next
+    if (typeof node !== 'object' || node === null) continue
+    if (depth > max) return true
+    for (const child of Object.values(node)) pending.push([child, depth + 1])
+  }
+  return false
+}
+
+const TOO_DEEP = `request body nests deeper than ${MAX_BODY_DEPTH} levels: Kong's entities need a few`
 
 /** Removes the holes `a[3]` alone leaves in an array. */
 function compact(value: unknown): Json {
@@ -100,7 +135,10 @@ export async function parseBody(request: IncomingMessage): Promise<ParsedBody> {
   const raw = buffer.toString('utf8')
   if (buffer.length === 0) return { ok: true, value: {}, form: false, raw, type }
   if (type === 'application/x-www-form-urlencoded') {
-    return { ok: true, value: decodeForm(new URLSearchParams(raw)), form: true, raw, type }
+    const pairs = [...new URLSearchParams(raw)]
+    const deep = tooDeepKey(pairs)
+    if (deep !== undefined) return { ok: false, message: `form key '${deep.slice(0, 80)}' nests deeper than ${MAX_BODY_DEPTH} levels` }
+    return { ok: true, value: decodeForm(pairs), form: true, raw, type }
   }
   if (type === 'multipart/form-data') {
     try {
@@ -110,6 +148,8 @@ export async function parseBody(request: IncomingMessage): Promise<ParsedBody> {
       data.forEach((value, key) => parts.push([key, value]))
       const pairs: [string, string][] = []
       for (const [key, value] of parts) pairs.push([key, typeof value === 'string' ? value : await value.text()])
+      const deep = tooDeepKey(pairs)
+      if (deep !== undefined) return { ok: false, message: `form key '${deep.slice(0, 80)}' nests deeper than ${MAX_BODY_DEPTH} levels` }
       return { ok: true, value: decodeForm(pairs), form: true, raw, type }
     } catch {
       return { ok: false, message: 'invalid multipart body' }
@@ -119,6 +159,7 @@ export async function parseBody(request: IncomingMessage): Promise<ParsedBody> {
     try {
       const value: unknown = JSON.parse(raw)
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, message: 'expected a JSON object' }
+      if (nestsDeeperThan(value, MAX_BODY_DEPTH)) return { ok: false, message: TOO_DEEP }
       return { ok: true, value: value as JsonObject, form: false, raw, type }
     } catch {
       return { ok: false, message: 'Cannot parse JSON body' }

@@ -1,6 +1,7 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { hostname } from 'node:os'
+import type { Duplex } from 'node:stream'
 import { stringify } from 'yaml'
 import type { Config } from '../config.ts'
 import { createHash } from 'node:crypto'
@@ -108,6 +109,20 @@ function presentedToken(request: IncomingMessage): string | undefined {
   return authorization?.startsWith('Bearer ') === true ? authorization.slice(7) : undefined
 }
 
+/** The decoded segments of a request path; or the first segment whose percent-encoding is malformed (`%zz`, a cut UTF-8 sequence). */
+function pathSegments(pathname: string): { ok: true; segments: string[] } | { ok: false; segment: string } {
+  const segments: string[] = []
+  for (const segment of pathname.split('/')) {
+    if (segment === '') continue
+    try {
+      segments.push(decodeURIComponent(segment))
+    } catch {
+      return { ok: false, segment }
+    }
+  }
+  return { ok: true, segments }
+}
+
 /** Kong's `truthy` for `?flatten_errors=`: true, 1, "true", "1", "on" or "yes" (any case). */
 function isTruthy(value: unknown): boolean {
   const text = typeof value === 'string' ? value.toLowerCase() : value
@@ -141,12 +156,29 @@ export class AdminApi {
       .catch(() => response.destroy())
   }
 
+  /**
+   * Answers a request Node could not parse (a URL or headers past Node's 16 KiB limit, a malformed
+   * request line) with a JSON `message` like every other Admin API error, instead of Node's bare
+   * status line; the connection is then closed.
+   */
+  readonly handleClientError = (error: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex): void => {
+    if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy()
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW'
+    const status = tooLarge ? 431 : 400
+    const message = tooLarge ? 'request line and headers are too large: send fewer or shorter query arguments and headers (16 KiB at most)' : 'malformed HTTP request'
+    const text = JSON.stringify({ message })
+    // A response to HEAD has no body (RFC 9110 §9.3.2); the request was not parsed, so look at its first bytes.
+    const body = error.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ' ? '' : text
+    socket.end(`HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${body}`)
+  }
+
   async #respond(request: IncomingMessage): Promise<AdminResponse> {
     const token = this.options.config.adminToken
     if (token !== undefined && !tokenMatches(token, presentedToken(request))) return { status: 401, body: { message: 'Unauthorized' } }
     const url = new URL(request.url ?? '/', 'http://admin')
     const method = request.method ?? 'GET'
-    const parts = url.pathname.split('/').filter((p) => p !== '').map((p) => decodeURIComponent(p))
+    const parts = pathSegments(url.pathname)
+    if (!parts.ok) return { status: 400, body: { message: `invalid percent-encoding in path segment '${parts.segment}': write a literal '%' as %25` } }
     if (url.pathname === '/metrics' && method === 'GET') return { status: 200, body: await this.options.status.metrics() }
     const needsBody = method === 'POST' || method === 'PUT' || method === 'PATCH'
     let body: WriteBody = { value: {}, form: false }
@@ -159,7 +191,7 @@ export class AdminApi {
       raw = parsed.raw
       type = parsed.type
     }
-    return this.#route(method, parts, url.searchParams, body, raw, type)
+    return this.#route(method, parts.segments, url.searchParams, body, raw, type)
   }
 
   #route(method: string, parts: readonly string[], query: URLSearchParams, body: WriteBody, raw: string, type: string): AdminResponse {

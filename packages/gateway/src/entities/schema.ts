@@ -32,7 +32,8 @@ export function renderErrors(errors: string | FieldErrors): RenderedErrors {
   if (typeof errors === 'string') return errors
   const keys = Object.keys(errors)
   const positions = keys.map((k) => (POSITION.test(k) ? Number(k) : Number.NaN))
-  const largest = Math.max(...positions)
+  // A loop, not Math.max(...positions): one error per item of a 200 000-item array would overflow the call stack.
+  const largest = positions.reduce((a, b) => (a > b || Number.isNaN(a) ? a : b), Number.NEGATIVE_INFINITY)
   const isArray = keys.length > 0 && positions.every((p) => !Number.isNaN(p)) && !(largest > 10 && largest > 2 * keys.length)
   if (isArray) return Array.from({ length: largest }, (_, i) => (errors[String(i + 1)] === undefined ? null : renderErrors(errors[String(i + 1)] as string | FieldErrors)))
   return Object.fromEntries(keys.map((k) => [k, renderErrors(errors[k] as string | FieldErrors)]))
@@ -52,6 +53,16 @@ export type FieldSpec =
 
 /** An entity schema: field name → spec. */
 export type EntitySchema = Readonly<Record<string, FieldSpec>>
+
+/**
+ * Sets an own, enumerable property and returns the value. Keys that come from clients (body fields,
+ * header names, entity names) may be `__proto__`, where a plain assignment would replace the
+ * object's prototype, or walk into `Object.prototype` when read back, instead of holding an entry.
+ */
+export function setOwn<T>(target: object, key: string | number, value: T): T {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+  return value
+}
 
 /** Matches an RFC 4122 UUID in any version, as Kong's `uuid` type does. */
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -127,13 +138,14 @@ function checkValue(spec: FieldSpec, value: Json): { value: Json } | { error: st
     }
     case 'headers': {
       if (!isObject(value)) return { error: 'expected a map' }
-      const out: Record<string, string[]> = {}
+      const out: [string, string[]][] = []
       for (const [name, values] of Object.entries(value)) {
         const list = typeof values === 'string' ? [values] : values
         if (!Array.isArray(list) || list.some((v) => typeof v !== 'string' || v === '')) return { error: `${name}: expected an array of non-empty strings` }
-        out[name] = list as string[]
+        out.push([name, list as string[]])
       }
-      return { value: out }
+      // fromEntries defines own properties: a header named `__proto__` stays a header.
+      return { value: Object.fromEntries(out) }
     }
     case 'endpoints': {
       if (!Array.isArray(value)) return { error: 'expected a set' }
@@ -177,7 +189,8 @@ function checkEndpoint(item: Json): string | FieldErrors | undefined {
 export function applySchema(schema: EntitySchema, input: JsonObject): { ok: true; entity: Record<string, Json> } | { ok: false; fields: FieldErrors } {
   const fields: FieldErrors = {}
   const entity: Record<string, Json> = {}
-  for (const key of Object.keys(input)) if (!(key in schema)) fields[key] = 'unknown field'
+  // Own keys only: `__proto__` or `toString` in a body is an unknown field, not something every object inherits.
+  for (const key of Object.keys(input)) if (!Object.hasOwn(schema, key)) setOwn(fields, key, 'unknown field')
   for (const [name, spec] of Object.entries(schema)) {
     const value = input[name]
     if (value === undefined || value === null) {
@@ -202,7 +215,7 @@ export function applySchema(schema: EntitySchema, input: JsonObject): { ok: true
 export function coerceForm(schema: EntitySchema, input: JsonObject): JsonObject {
   const out: Record<string, Json> = { ...input }
   for (const [name, value] of Object.entries(input)) {
-    const spec = schema[name]
+    const spec = Object.hasOwn(schema, name) ? schema[name] : undefined
     if (spec === undefined || typeof value !== 'string') {
       if (spec?.type === 'endpoints' && Array.isArray(value)) out[name] = (value as Json[]).map((e) => (isObject(e) && typeof e['port'] === 'string' ? { ...e, port: Number(e['port']) } : e))
       continue

@@ -3,7 +3,7 @@
  * `declarative_config_flattened`): the error table as `fields`, the same table written by
  * Penlight's `pretty.write` in `message`, and with `flatten_errors` one entry per failing entity.
  */
-import { renderErrors, type FieldErrors, type RenderedErrors } from '../entities/schema.ts'
+import { renderErrors, setOwn, type FieldErrors, type RenderedErrors } from '../entities/schema.ts'
 
 /** One failing entity of Kong's `flattened_errors`. */
 export interface FlattenedError {
@@ -144,7 +144,7 @@ export function flattenErrors(input: unknown, errors: FieldErrors): { flattened:
     const sectionErrors = errors[section] as string | FieldErrors
     const entities = isRecord(copy) ? copy[section] : undefined
     if (typeof sectionErrors === 'string' || !Array.isArray(entities)) {
-      remaining[section] = sectionErrors
+      setOwn(remaining, section, sectionErrors)
       continue
     }
     const left: FieldErrors = {}
@@ -152,9 +152,9 @@ export function flattenErrors(input: unknown, errors: FieldErrors): { flattened:
       const entity: unknown = POSITION.test(key) ? entities[Number(key) - 1] : undefined
       const entityErrors = sectionErrors[key] as string | FieldErrors
       if (isRecord(entity) && typeof entityErrors === 'object') addEntityErrors(section, entity, entityErrors, flattened)
-      else left[key] = entityErrors
+      else setOwn(left, key, entityErrors)
     }
-    if (Object.keys(left).length > 0) remaining[section] = left
+    if (Object.keys(left).length > 0) setOwn(remaining, section, left)
   }
   return { flattened, remaining }
 }

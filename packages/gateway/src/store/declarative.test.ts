@@ -120,6 +120,29 @@ routes:
   })
 })
 
+describe('declarative config: keys that objects inherit', () => {
+  // Regression: an unknown `__proto__` key, or a route named `__proto__` with a bad reference, once
+  // walked into Object.prototype while building the error table: the error was lost (`{}`) and
+  // every later error table of the process inherited `@entity`.
+  it.each([
+    ['{"_format_version":"3.0","__proto__":1}', '{"__proto__":"unknown field"}'],
+    ['{"_format_version":"3.0","routes":[{"name":"__proto__","paths":["/a"],"service":"nope"}]}', `{"routes":{"__proto__":{"1":"invalid reference 'service: nope' (no such entry in 'services')"}}}`],
+    ['{"_format_version":"3.0","services":[{"name":"a","host":"h","constructor":1}]}', '{"services":{"1":{"constructor":"unknown field"}}}'],
+  ])('%s reports the key and leaves Object.prototype alone', (text, expected) => {
+    const before = Object.getOwnPropertyNames(Object.prototype)
+    // Compared as JSON text: an object literal cannot hold an own `__proto__` entry.
+    expect(JSON.stringify(errorsOf(text))).toBe(expected)
+    expect(Object.getOwnPropertyNames(Object.prototype)).toEqual(before)
+  })
+
+  it('refuses a YAML alias bomb as a parse error instead of throwing', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdef'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdef'[i]}`).join(', ')}]`)].join('\n')
+    const parsed = parseConfigText(bomb)
+    expect(parsed.ok).toBe(false)
+    expect(parsed.ok ? undefined : parsed.errors['error']).toMatch(/^failed parsing declarative configuration: /)
+  })
+})
+
 describe('declarative config: ids', () => {
   const FILE = '_format_version: "3.0"\nservices:\n- name: svc\n  host: h\n  routes:\n  - name: named\n    paths: [/a]\n  - paths: [/b]\n- host: h\n- name: "0"\n  host: h\n'
 

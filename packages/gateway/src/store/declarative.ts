@@ -3,7 +3,7 @@ import { parseDocument } from 'yaml'
 import type { RouterFlavor } from '../config.ts'
 import { prepareRoute, prepareService, type ExpressionDiagnostic, type RouteChecker, type Violation } from '../entities/prepare.ts'
 import type { Route } from '../entities/route.ts'
-import type { FieldErrors, Json, JsonObject } from '../entities/schema.ts'
+import { setOwn, type FieldErrors, type Json, type JsonObject } from '../entities/schema.ts'
 import type { Service } from '../entities/service.ts'
 import type { Snapshot } from './store.ts'
 
@@ -66,15 +66,15 @@ class Problems {
     const last = tree.pop() ?? 'error'
     let node = this.errors
     for (const key of tree) {
-      const child = node[key]
+      const child = own(node, key)
       // Kong reports in phases, so an entity never has both a message of its own and field errors;
       // we report every phase at once, and such a message moves under `@entity`.
-      node = typeof child === 'object' ? child : (node[key] = child === undefined ? {} : { '@entity': { '1': child } })
+      node = typeof child === 'object' ? child : setOwn<FieldErrors>(node, key, child === undefined ? {} : { '@entity': { '1': child } })
     }
-    const existing = node[last]
-    if (existing === undefined && last !== '@entity' && options.list !== true) node[last] = message
+    const existing = own(node, last)
+    if (existing === undefined && last !== '@entity' && options.list !== true) setOwn(node, last, message)
     else {
-      const items = typeof existing === 'object' ? (last === '@entity' || options.list === true ? existing : entityErrors(existing)) : (node[last] = existing === undefined ? {} : { '1': existing })
+      const items = typeof existing === 'object' ? (last === '@entity' || options.list === true ? existing : entityErrors(existing)) : setOwn<FieldErrors>(node, last, existing === undefined ? {} : { '1': existing })
       items[String(Object.keys(items).length + 1)] = message
     }
   }
@@ -94,8 +94,16 @@ class Problems {
 }
 
 function entityErrors(node: FieldErrors): FieldErrors {
-  const existing = node['@entity']
-  return typeof existing === 'object' ? existing : (node['@entity'] = existing === undefined ? {} : { '1': existing })
+  const existing = own(node, '@entity')
+  return typeof existing === 'object' ? existing : setOwn<FieldErrors>(node, '@entity', existing === undefined ? {} : { '1': existing })
+}
+
+/**
+ * An error table's own entry. Keys come from the config (an unknown field, a route's name), so
+ * `__proto__` or `constructor` must name an entry, never what every object inherits.
+ */
+function own(node: FieldErrors, key: string): string | FieldErrors | undefined {
+  return Object.hasOwn(node, key) ? node[key] : undefined
 }
 
 function location(path: readonly Segment[]): string {
@@ -109,7 +117,15 @@ export function parseConfigText(text: string): { ok: true; value: unknown } | { 
     const problems = document.errors.map((e) => ({ location: e.linePos?.[0] === undefined ? 'document' : `line ${e.linePos[0].line}, column ${e.linePos[0].col}`, message: e.message.split('\n')[0] ?? e.message }))
     return { ok: false, problems, errors: { error: `failed parsing declarative configuration: ${problems.map((p) => `${p.location}: ${p.message}`).join('; ')}` } }
   }
-  const value = document.toJS() as unknown
+  let value: unknown
+  try {
+    value = document.toJS()
+  } catch (error) {
+    // Building the value can still fail: the yaml package refuses aliases that expand past its
+    // limit (a "billion laughs" document) only here.
+    const message = error instanceof Error ? error.message : String(error)
+    return { ok: false, problems: [{ location: 'document', message }], errors: { error: `failed parsing declarative configuration: ${message}` } }
+  }
   if (!isObject(value)) return { ok: false, problems: [{ location: 'document', message: 'expected an object' }], errors: { error: 'failed parsing declarative configuration: expected an object' } }
   return { ok: true, value }
 }

@@ -60,7 +60,11 @@ export class SqliteStore implements Store {
     if (options.serviceId !== undefined) where.push('service_id = ?'), params.push(options.serviceId)
     if (options.tags !== undefined && options.tags.tags.length > 0) {
       if (options.tags.mode === 'all') {
-        for (const tag of options.tags.tags) where.push('EXISTS (SELECT 1 FROM json_each(tags) WHERE value = ?)'), params.push(tag)
+        // One subquery however many tags: an EXISTS per tag nests one expression per tag, and
+        // SQLite refuses a tree deeper than 1000 (a `?tags=t0,t1,…` URL holds thousands).
+        const tags = [...new Set(options.tags.tags)]
+        where.push(`(SELECT COUNT(DISTINCT value) FROM json_each(tags) WHERE value IN (${tags.map(() => '?').join(',')})) = ?`)
+        params.push(...tags, tags.length)
       } else {
         where.push(`EXISTS (SELECT 1 FROM json_each(tags) WHERE value IN (${options.tags.tags.map(() => '?').join(',')}))`)
         params.push(...options.tags.tags)
