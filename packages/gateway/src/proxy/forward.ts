@@ -214,6 +214,54 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 }
 
+/** Most bytes of an upstream's answer to an upgrade request read while looking for the end of its head. */
+const MAX_ANSWER_HEAD = 64 * 1024
+const SWITCHED = /^HTTP\/1\.[01] 101 /
+const CONNECTION_FIELD = /^(?:connection|keep-alive)[ \t]*:/i
+
+/**
+ * Pipes bytes both ways once the upstream has switched protocols (101), as nginx does: until then
+ * nothing the client sent after its request head reaches the upstream. Any other answer is
+ * relayed with `Connection: close` instead of its own Connection fields, and nothing more from the
+ * client is sent on: else a request sent after a refused upgrade would reach the upstream
+ * without being routed. `onNoAnswer` is called when the upstream closes before its head ends or
+ * sends more than {@link MAX_ANSWER_HEAD} bytes of head.
+ */
+function tunnelOnceSwitched(upstream: Socket, client: Duplex, head: Buffer, onNoAnswer: (detail: string) => void): void {
+  let received: Buffer = Buffer.alloc(0)
+  // Ahead of the listener that closes both sides, so the client gets its 502 first.
+  const onEnd = (): void => onNoAnswer('the upstream closed before answering the upgrade')
+  upstream.prependOnceListener('end', onEnd)
+  const onData = (chunk: Buffer): void => {
+    received = received.length === 0 ? chunk : Buffer.concat([received, chunk])
+    const end = received.indexOf('\r\n\r\n')
+    if (end < 0 && received.length <= MAX_ANSWER_HEAD) return
+    // Paused before the listener goes, so that no byte is emitted to nobody; pipe() resumes.
+    upstream.pause()
+    upstream.off('data', onData)
+    upstream.off('end', onEnd)
+    if (end < 0) {
+      onNoAnswer('answer head too large')
+      return void upstream.destroy()
+    }
+    const answerHead = received.subarray(0, end).toString('latin1')
+    if (SWITCHED.test(answerHead)) {
+      client.write(received)
+      if (head.length > 0) upstream.write(head)
+      upstream.pipe(client)
+      client.pipe(upstream)
+      return
+    }
+    const lines = answerHead.split('\r\n').filter((line, index) => index === 0 || !CONNECTION_FIELD.test(line))
+    client.write(`${lines.join('\r\n')}\r\nConnection: close\r\n\r\n`, 'latin1')
+    client.write(received.subarray(end + 4))
+    upstream.pipe(client)
+    // Read and drop: the client's close then ends both sides.
+    client.resume()
+  }
+  upstream.on('data', onData)
+}
+
 /**
  * The only code that talks to upstreams: keep-alive pools per service address (undici), request
  * and response bodies streamed both ways, failed attempts retried per the service's `retries`.
@@ -260,7 +308,8 @@ export class Upstreams {
 
   /**
    * Passes a WebSocket (or other) upgrade through: opens a raw connection to the service, writes
-   * the rewritten request head, then pipes bytes both ways until either side closes.
+   * the rewritten request head and, once the service switched protocols, pipes bytes both ways
+   * until either side closes.
    */
   upgrade(client: Duplex, head: Buffer, upstream: UpstreamRequest, onError: (error: GatewayError) => void): void {
     const service = upstream.service
@@ -275,9 +324,7 @@ export class Upstreams {
       for (let i = 0; i < upstream.headers.length; i += 2) lines.push(`${upstream.headers[i] as string}: ${upstream.headers[i + 1] as string}`)
       lines.push('', '')
       socket.write(lines.join('\r\n'))
-      if (head.length > 0) socket.write(head)
-      socket.pipe(client)
-      client.pipe(socket)
+      tunnelOnceSwitched(socket, client, head, (detail) => onError(new GatewayError('upstream-unavailable', detail)))
     })
     socket.once('timeout', () => {
       socket.destroy()

@@ -16,6 +16,17 @@ export function isTls(socket: Socket): socket is TLSSocket {
 
 const SLASH = 47
 
+/** nginx's request-line host (ngx_http_parse_request_line): letters, digits, `.` and `-`, or an IPv6 literal, then an optional port. */
+const LINE_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]*)?$/
+
+/**
+ * Whether the host of an absolute-form target is one nginx accepts; it answers 400 to any other
+ * (`http:///p`, `http://user@h/p`) instead of taking it as `$host`.
+ */
+export function isValidLineHost(host: string): boolean {
+  return LINE_HOST.test(host)
+}
+
 /**
  * A request as packages/http and the resolver read it (a `ProxyRequest`). Besides the target, every
  * field is a getter, so only what the routes read is computed (the extractor touches nothing else);

@@ -7,7 +7,7 @@ import { VERSION } from '../admin/server.ts'
 import { errorBody, GATEWAY_ERRORS, type GatewayErrorCode } from '../errors.ts'
 import type { Upstreams } from './forward.ts'
 import { asksForTrailers, milliseconds, PROXY_LATENCY_HEADER, RESPONSE_LATENCY_HEADER, UPSTREAM_LATENCY_HEADER, upstreamHeaders } from './headers.ts'
-import { isTls, NodeRequest, unmapped } from './node-request.ts'
+import { isTls, isValidLineHost, NodeRequest, unmapped } from './node-request.ts'
 import type { ProxyRequest, Resolution, Resolver } from './resolve.ts'
 import type { Route } from '../entities/route.ts'
 import type { Service } from '../entities/service.ts'
@@ -122,7 +122,7 @@ type Decision =
 
 /** Routes a request; Kong's own answers (404, 503, 426, redirects, gRPC mismatches) come back as decisions. */
 function decide(resolve: Resolver, request: NodeRequest): Decision {
-  if (hasBadPercent(request.path)) return { kind: 'error', code: 'bad-request' }
+  if (hasBadPercent(request.path) || (request.lineHost !== undefined && !isValidLineHost(request.lineHost))) return { kind: 'error', code: 'bad-request' }
   // A getter that returns undefined reads as an absent field, as the extractor expects; the static
   // type cannot say so under exactOptionalPropertyTypes.
   const result = resolve(request as unknown as ProxyRequest)
@@ -162,8 +162,46 @@ function reinject(server: Server, request: IncomingMessage, socket: Duplex, head
   }
   // Node decodes the head as latin1, so this gives back the bytes the client sent.
   socket.unshift(Buffer.concat([Buffer.from(`${text}\r\n`, 'latin1'), head]))
+  const connection = socket as Socket
+  // A response that finished while the upgrade waited left Node's keep-alive timeout armed; the new
+  // parser does not know it, so it would cut a long request on this connection.
+  connection.setTimeout(server.timeout)
   // An HTTPS server parses HTTP on `secureConnection`; its `connection` event is the raw TCP one.
-  server.emit(isTls(socket as Socket) ? 'secureConnection' : 'connection', socket)
+  server.emit(isTls(connection) ? 'secureConnection' : 'connection', socket)
+  // Node removes its per-connection listeners on upgrade except `resume` and `pause`, and adds them
+  // again for the new parser: drop the repeats, or each reinjected request adds two for good.
+  dropRepeatedListeners(socket, 'resume')
+  dropRepeatedListeners(socket, 'pause')
+}
+
+function dropRepeatedListeners(socket: Duplex, event: 'resume' | 'pause'): void {
+  const seen = new Set<unknown>()
+  for (const listener of socket.listeners(event)) {
+    if (seen.has(listener)) socket.removeListener(event, listener as () => void)
+    else seen.add(listener)
+  }
+}
+
+/** The response Node is writing on a connection, if any (its own field: no public API tells). */
+function inFlight(socket: Duplex): ServerResponse | undefined {
+  const current = (socket as { _httpMessage?: ServerResponse | null })._httpMessage
+  return current === null || current === undefined || current.closed ? undefined : current
+}
+
+/**
+ * Runs `then` once every response the HTTP server still owes on this connection has finished, so
+ * that what follows (a tunnel, a raw error, a reinjected request's answer) comes after them on the
+ * wire, in request order. Node has parsed pipelined requests ahead of their answers: the socket
+ * holds the response being written and hands itself to the next queued one when that finishes,
+ * before the finished one's `close`. A response whose request body is still being read is not
+ * waited for: a parse error is in that very body, which will never end. Nothing runs when the
+ * connection is closing already (an earlier request asked for `Connection: close`).
+ */
+function afterResponses(socket: Duplex, then: () => void): void {
+  if (!socket.writable) return
+  const current = inFlight(socket)
+  if (current === undefined || !current.req.complete) return then()
+  current.once('close', () => afterResponses(socket, then))
 }
 
 /** Builds the request handler and upgrade handler shared by the HTTP and HTTPS listeners. */
@@ -216,7 +254,7 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
     })
   }
 
-  const handleUpgrade = (server: Server, request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+  const upgrade = (server: Server, request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const target = new NodeRequest(request, scheme)
     // Only a WebSocket that goes upstream is tunnelled; Kong's own answers (404, 426, redirects, …)
     // and every other upgrade are served by the request handler, exactly as without Upgrade.
@@ -229,13 +267,40 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
     options.upstreams.upgrade(socket, head, { service: resolution.service, method: request.method ?? 'GET', path: resolution.path, headers, trailers: false }, (error) => rawError(socket, error.code, requestId))
   }
 
+  // A request pipelined behind others is answered after them, whether it is tunnelled or reinjected.
+  const handleUpgrade = (server: Server, request: IncomingMessage, socket: Duplex, head: Buffer): void => afterResponses(socket, () => upgrade(server, request, socket, head))
+
   return { handleRequest, handleUpgrade }
 }
 
-/** Answers unparsable requests (bad request line or header) with Kong's 400, and keeps serving others. */
-function onClientError(error: Error & { code?: string }, socket: Duplex): void {
-  if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy()
-  rawError(socket, 'bad-request', randomUUID())
+/**
+ * Answers an unparsable request (bad request line or header, data after `Connection: close`) with
+ * Kong's 400 once the requests parsed before it are answered, then closes the connection; other
+ * connections are served as usual. Node reports the error again for each further chunk the
+ * client sends: only the first counts.
+ */
+function createClientErrorHandler(): (error: Error & { code?: string }, socket: Duplex) => void {
+  const failed = new WeakSet<Duplex>()
+  return (error, socket) => {
+    if (error.code === 'ECONNRESET') return void socket.destroy()
+    if (failed.has(socket)) return
+    if (!socket.writable) return void socket.destroy()
+    failed.add(socket)
+    afterResponses(socket, () => {
+      // The broken request's own answer is under way already: it can only be cut.
+      if (inFlight(socket)?.headersSent === true) return void socket.destroy()
+      rawError(socket, 'bad-request', randomUUID())
+    })
+  }
+}
+
+/**
+ * Answers CONNECT with Kong's 400 and closes the connection: a gateway is no forward proxy, and
+ * nginx refuses the method (an authority-form target `h:1` does not even parse). Node would
+ * otherwise drop the connection without a word.
+ */
+function onConnect(_request: IncomingMessage, socket: Duplex): void {
+  afterResponses(socket, () => rawError(socket, 'bad-request', randomUUID()))
 }
 
 /** TLS material for HTTPS listeners. */
@@ -251,6 +316,7 @@ export function createProxyServer(options: ProxyOptions, tls: TlsMaterial | unde
   const serverOptions = { requireHostHeader: false, keepAliveTimeout: 60_000, headersTimeout: 60_000, requestTimeout: 0 }
   const server: Server = tls === undefined ? createHttpServer(serverOptions, handlers.handleRequest) : createHttpsServer({ ...serverOptions, cert: tls.cert, key: tls.key }, handlers.handleRequest)
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => handlers.handleUpgrade(server, request, socket, head))
-  server.on('clientError', onClientError)
+  server.on('connect', onConnect)
+  server.on('clientError', createClientErrorHandler())
   return server
 }
