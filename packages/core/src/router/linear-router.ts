@@ -32,13 +32,27 @@ export class LinearRouter implements RouterApi {
     return { ok: true, value: undefined, diagnostics: prepared.diagnostics }
   }
 
-  /** Adds many routes, sorting once at the end; stops at the first route that does not compile. */
+  /**
+   * Adds many routes, sorting once at the end. All-or-nothing like `Router.addAll`: the first route
+   * that does not compile is returned and nothing is added; a (priority, id) already present or
+   * listed twice throws `RouterError`, also before anything is added.
+   */
   addAll(routes: Iterable<RouteInput>): Result<void> {
+    const prepared: PreparedRoute[] = []
+    const keys = new Set<string>()
     for (const route of routes) {
-      const prepared = prepareRoute(route, this.#schema, this.#regexes)
-      if (!prepared.ok) return prepared
-      this.#routes.insert({ ...prepared.value, seen: 0 }, true)
-      this.#fields.add(prepared.value.fields)
+      const result = prepareRoute(route, this.#schema, this.#regexes)
+      if (!result.ok) return result
+      const key = `${result.value.priority}/${result.value.id}`
+      if (keys.has(key) || this.#routes.hasKey(result.value)) {
+        throw new RouterError(`a route with id ${result.value.id} and priority ${result.value.priority} already exists`)
+      }
+      keys.add(key)
+      prepared.push(result.value)
+    }
+    for (const route of prepared) {
+      this.#routes.insert({ ...route, seen: 0 }, true)
+      this.#fields.add(route.fields)
     }
     this.#routes.finish()
     return { ok: true, value: undefined, diagnostics: [] }

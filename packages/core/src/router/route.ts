@@ -35,10 +35,17 @@ export class RouterError extends Error {
 }
 
 const MAX_PRIORITY = 2n ** 64n - 1n
-const UUID = /^(?:urn:uuid:)?\{?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})\}?$/i
+// The forms Rust's `Uuid::parse_str` accepts: hyphenated, `{hyphenated}`, `urn:uuid:hyphenated`, simple.
+const UUID = /^(?:([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})|\{([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})\}|urn:uuid:([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})|([0-9a-f]{8})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{12}))$/i
+const DECIMAL = /^-?[0-9]+$/
 
-/** Normalises a priority to a bigint in 0..2^64−1, or throws. */
+/** Normalises a priority (a bigint, a safe integer or a decimal string) to a bigint in 0..2^64−1, or throws. */
 export function normalizePriority(priority: bigint | number | string): bigint {
+  // `BigInt()` alone would also take '', ' 5 ', '0x10', '+5', [], true: callers pass user JSON.
+  const type = typeof priority
+  if (type !== 'bigint' && type !== 'number' && !(type === 'string' && DECIMAL.test(priority as string))) {
+    throw new RouterError(`priority ${type === 'string' ? JSON.stringify(priority) : String(priority)} is not an integer`)
+  }
   let value: bigint
   try {
     value = BigInt(priority)
@@ -54,11 +61,13 @@ export function normalizePriority(priority: bigint | number | string): bigint {
 
 /** Normalises a UUID in any accepted form to lowercase hyphenated; other ids are kept as they are. */
 export function normalizeId(id: string): string {
+  if (typeof id !== 'string') throw new RouterError(`a route id must be a string, not ${id === null ? 'null' : typeof id}`)
   if (id.length === 0) throw new RouterError('a route id must not be empty')
   if (isCanonicalUuid(id)) return id
   const m = UUID.exec(id)
   if (m === null) return id
-  return `${m[1]}-${m[2]}-${m[3]}-${m[4]}-${m[5]}`.toLowerCase()
+  const parts = m.slice(1).filter((part) => part !== undefined)
+  return parts.join('-').toLowerCase()
 }
 
 /**

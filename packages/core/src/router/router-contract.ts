@@ -3,6 +3,7 @@ import { FieldContext } from '../context/context.ts'
 import { Schema } from '../schema/schema.ts'
 import { parseIpAddr } from '../values/ip.ts'
 import type { FieldValue } from '../values/types.ts'
+import { allOf, anyOf, predicate, stringLiteral } from '../syntax/build.ts'
 import type { RouterApi } from './router-api.ts'
 
 /** Test-only: builds a context from plain values (IP strings parsed, numbers kept). */
@@ -201,6 +202,68 @@ export function runRouterContract(name: string, createRouter: (schema: Schema) =
       router.add({ id: '{A0C691E4-AFB5-4596-9134-94720DEB8936}', priority: 1, expression: 'a == "x"' })
       expect(router.match(contextOf({ a: 'x' }))?.id).toBe('a0c691e4-afb5-4596-9134-94720deb8936')
       expect(router.remove('a0c691e4afb54596913494720deb8936')).toBe(true)
+    })
+    it('takes the UUID forms Rust accepts and keeps other spellings as distinct ids', () => {
+      const router = createRouter(schema)
+      const canonical = 'a0c691e4-afb5-4596-9134-94720deb8936'
+      for (const [id, expected] of [
+        ['{A0C691E4-AFB5-4596-9134-94720DEB8936}', canonical],
+        ['urn:uuid:a0c691e4-afb5-4596-9134-94720deb8936', canonical],
+        ['A0C691E4AFB54596913494720DEB8936', canonical],
+        ['{a0c691e4-afb5-4596-9134-94720deb8936', '{a0c691e4-afb5-4596-9134-94720deb8936'],
+        ['a0c691e4afb5-4596-9134-94720deb8936', 'a0c691e4afb5-4596-9134-94720deb8936'],
+        ['urn:uuid:{a0c691e4afb54596913494720deb8936}', 'urn:uuid:{a0c691e4afb54596913494720deb8936}'],
+      ] as const) {
+        expect(router.add({ id, priority: 1, expression: 'a == "x"' }).ok).toBe(true)
+        expect(router.match(contextOf({ a: 'x' }))?.id).toBe(expected)
+        expect(router.remove(id)).toBe(true)
+      }
+    })
+    it.each<[string, unknown]>([
+      ['an empty string', ''],
+      ['a blank string', ' '],
+      ['a padded string', ' 5 '],
+      ['a hexadecimal string', '0x10'],
+      ['a signed string', '+5'],
+      ['an exponent', '1e3'],
+      ['a fraction', 1.5],
+      ['a fractional string', '1.0'],
+      ['a negative number', -1],
+      ['a negative string', '-1'],
+      ['a negative bigint', -1n],
+      ['2^64', 2n ** 64n],
+      ['an unsafe number', 2 ** 53],
+      ['NaN', Number.NaN],
+      ['null', null],
+      ['an array', [5]],
+      ['a boolean', true],
+    ])('rejects %s as a priority with a RouterError', (_, priority) => {
+      const router = createRouter(schema)
+      expect(() => router.add({ id: 'r', priority: priority as number, expression: 'a == "x"' })).toThrow(expect.objectContaining({ name: 'RouterError' }))
+      expect(router.size).toBe(0)
+    })
+    it('rejects an id that is not a string with a RouterError', () => {
+      expect(() => createRouter(schema).add({ id: null as unknown as string, priority: 0, expression: 'a == "x"' })).toThrow(expect.objectContaining({ name: 'RouterError' }))
+    })
+    it('accepts priorities 0 and 2^64-1 in every form', () => {
+      const router = createRouter(schema)
+      router.add({ id: 'a', priority: '18446744073709551615', expression: 'a == "x"' })
+      router.add({ id: 'b', priority: 0, expression: 'a == "x"' })
+      expect(router.match(contextOf({ a: 'x' }))?.priority).toBe(2n ** 64n - 1n)
+      expect(router.remove('a', 2n ** 64n - 1n)).toBe(true)
+      expect(router.remove('b', '0')).toBe(true)
+    })
+    it('explains and removes a route built as a tree beyond the parser limits', () => {
+      // A 2048-predicate expression is valid; the net.protocol amendment adds two more.
+      const router = createRouter(schema)
+      const parts = Array.from({ length: 2050 }, (_, n) => predicate('a', 'equals', stringLiteral(`v${n}`)))
+      expect(router.add({ id: 'r', priority: 1, expression: anyOf(parts) }).ok).toBe(true)
+      expect(router.add({ id: 's', priority: 0, expression: allOf([predicate('a', 'prefix', stringLiteral('v')), predicate('b', 'equals', stringLiteral('x'.repeat(70_000)))]) }).ok).toBe(true)
+      const explanation = router.explain(contextOf({ a: 'v2049' }))
+      expect(explanation.match?.id).toBe('r')
+      expect(router.explain(contextOf({ a: 'w' })).routes.map((r) => r.matched)).toEqual([false, false])
+      expect(router.remove('r')).toBe(true)
+      expect(router.remove('s')).toBe(true)
     })
     it('explains the routes tried before the winner', () => {
       const router = createRouter(schema)

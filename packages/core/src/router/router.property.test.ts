@@ -5,6 +5,7 @@ import type { Match } from '../context/match.ts'
 import { Schema } from '../schema/schema.ts'
 import { parseIpAddr } from '../values/ip.ts'
 import { LinearRouter } from './linear-router.ts'
+import type { RouteInput } from './route.ts'
 import { Router } from './router.ts'
 
 // Differential test: the indexed router must return exactly what the reference router returns.
@@ -109,6 +110,14 @@ function apply(router: Router | LinearRouter, op: Operation): string {
   }
 }
 
+function bulkLoad(router: Router | LinearRouter, routes: readonly RouteInput[]): string {
+  try {
+    return router.addAll(routes).ok ? 'ok' : 'failed'
+  } catch (error) {
+    return (error as Error).name
+  }
+}
+
 function same(a: Match | undefined, b: Match | undefined): void {
   expect(a === undefined ? null : { ...a, priority: String(a.priority) }).toEqual(b === undefined ? null : { ...b, priority: String(b.priority) })
 }
@@ -149,6 +158,48 @@ describe('the indexed router agrees with the reference router', () => {
         const valid = routes.filter((r) => linear.add(r).ok)
         const indexed = new Router(schema)
         expect(indexed.addAll(valid).ok).toBe(true)
+        for (const values of requests) same(indexed.match(contextOf(values)), linear.match(contextOf(values)))
+      }),
+      { numRuns: 200 },
+    )
+  })
+})
+
+describe('explain, describe and bulk loads agree with the reference router', () => {
+  it('explain() after random adds, removes and replaces', () => {
+    fc.assert(
+      fc.property(fc.array(operation, { maxLength: 40 }), fc.array(request, { minLength: 1, maxLength: 4 }), (operations, requests) => {
+        const indexed = new Router(schema)
+        const linear = new LinearRouter(schema)
+        for (const op of operations) expect(apply(indexed, op)).toBe(apply(linear, op))
+        for (const values of requests) {
+          const a = indexed.explain(contextOf(values))
+          const b = linear.explain(contextOf(values))
+          same(a.match, b.match)
+          expect(a.routes.map((r) => [r.id, r.priority, r.matched])).toEqual(b.routes.map((r) => [r.id, r.priority, r.matched]))
+        }
+        const description = indexed.describe()
+        expect(description.routes).toBe(linear.size)
+        expect(description.indexed + description.residual.length).toBe(linear.size)
+      }),
+      { numRuns: 200 },
+    )
+  })
+
+  it('a bulk load with a failing route changes neither router', () => {
+    const broken = fc.record({ id: fc.constantFrom(...ids), priority: fc.integer({ min: 0, max: 4 }), expression: fc.constantFrom('http.path ==', 'http.nope == "a"', 'http.path ~ r#"(?=a)"#') })
+    fc.assert(
+      fc.property(fc.array(route, { maxLength: 10 }), fc.array(route, { maxLength: 10 }), broken, fc.nat(), fc.array(request, { minLength: 1, maxLength: 4 }), (before, bulk, bad, at, requests) => {
+        const indexed = new Router(schema)
+        const linear = new LinearRouter(schema)
+        for (const r of before) expect(apply(indexed, { kind: 'add', route: r })).toBe(apply(linear, { kind: 'add', route: r }))
+        const routes = [...bulk]
+        routes.splice(at % (routes.length + 1), 0, bad)
+        const size = linear.size
+        // A bad expression comes back as failures, a duplicate (priority, id) as a RouterError.
+        expect(bulkLoad(indexed, routes)).not.toBe('ok')
+        expect(bulkLoad(linear, routes)).not.toBe('ok')
+        expect([indexed.size, linear.size]).toEqual([size, size])
         for (const values of requests) same(indexed.match(contextOf(values)), linear.match(contextOf(values)))
       }),
       { numRuns: 200 },

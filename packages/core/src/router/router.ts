@@ -4,6 +4,7 @@ import { MatchRecord, type Match } from '../context/match.ts'
 import type { Diagnostic, Result } from '../diagnostics/diagnostic.ts'
 import type { Schema } from '../schema/schema.ts'
 import type { Expr } from '../syntax/ast.ts'
+import { MAX_EXPRESSION_LENGTH, MAX_NESTING_DEPTH, MAX_PREDICATES } from '../syntax/limits.ts'
 import { parse } from '../syntax/parser.ts'
 import { print } from '../syntax/print.ts'
 import { RegexCache } from '../values/regex/index.ts'
@@ -21,6 +22,12 @@ interface Entry {
   readonly matcher: Matcher
   /** The expression as text: the caller's source, or the canonical print of a tree it passed. */
   readonly source: string
+  /**
+   * The tree, kept only for a tree whose printed text is beyond the parser's limits (a caller may
+   * build one, e.g. a 2048-predicate expression plus the `net.protocol` amendment), so it cannot
+   * be parsed back.
+   */
+  readonly tree: Expr | undefined
   readonly fields: readonly string[]
   /** The index lists the entry is in (set when inserted): removal goes straight to them. */
   filed: Filed<Entry> | undefined
@@ -241,6 +248,7 @@ export class Router implements RouterApi {
 
   /** A route's tree, parsed again from its text (parse(print(e)) equals e, so it is the tree it was added with). */
   #treeOf(entry: Entry): Expr {
+    if (entry.tree !== undefined) return entry.tree
     const parsed = parse(entry.source, { regexes: this.#regexes })
     if (!parsed.ok) throw new Error(`route ${entry.id} no longer parses`)
     return parsed.value
@@ -248,13 +256,15 @@ export class Router implements RouterApi {
 
   #entry(route: PreparedRoute): Filing {
     const plan = planIndex(route.expr, this.#regexes)
+    const source = route.source ?? print(route.expr)
     const entry: Entry = {
       id: route.id,
       priority: storedPriority(route.priority),
       matcher: route.matcher,
       // Memory: the tree is dropped once planned and compiled (about 1 KB per route); explain
       // re-parses the text, which gives back the same tree (parse(print(e)) equals e).
-      source: route.source ?? print(route.expr),
+      source,
+      tree: route.source === undefined && !withinParserLimits(route.expr, source) ? route.expr : undefined,
       fields: route.fields,
       filed: undefined,
       reason: plan.placements === undefined ? (plan.reason ?? 'no indexable condition') : undefined,
@@ -281,6 +291,27 @@ export class Router implements RouterApi {
     this.#fields.add(entry.fields)
     this.#size++
   }
+}
+
+/**
+ * True when the printed text of a tree is certainly within the parser's limits, so parsing it gives
+ * the tree back. Conservative: each `&&`, `||` or `!` counts as a level of parentheses.
+ */
+function withinParserLimits(expr: Expr, source: string): boolean {
+  if (source.length > MAX_EXPRESSION_LENGTH) return false
+  let predicates = 0
+  const fits = (e: Expr, depth: number): boolean => {
+    if (depth > MAX_NESTING_DEPTH) return false
+    switch (e.kind) {
+      case 'Predicate':
+        return ++predicates <= MAX_PREDICATES && e.field.transforms.length <= MAX_NESTING_DEPTH
+      case 'Not':
+        return fits(e.operand, depth + 1)
+      default:
+        return fits(e.left, depth + 1) && fits(e.right, depth + 1)
+    }
+  }
+  return fits(expr, 0)
 }
 
 function deepFreeze(match: Match): Match {

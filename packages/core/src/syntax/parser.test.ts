@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { withoutSpans } from './build.ts'
+import { MAX_NESTING_DEPTH } from './limits.ts'
 import { parse, parseDetailed } from './parser.ts'
 import { print, printExplicit } from './print.ts'
 
@@ -134,6 +135,21 @@ describe('syntax errors', () => {
     expect(errorCodes(`${'('.repeat(200)}a == "x"${')'.repeat(200)}`)).toContain('limit-exceeded')
     expect(errorCodes(`a == "${'x'.repeat(70_000)}"`)).toContain('limit-exceeded')
   })
+
+  it.each([
+    ['lower(', 9000],
+    ['any(', 10_000],
+    ['a(', 20_000],
+  ])('rejects %s nested %i times with a limit diagnostic instead of overflowing the stack', (open, times) => {
+    const source = `${open.repeat(times)}http.path${')'.repeat(times)} == "x"`
+    expect(() => parseDetailed(source)).not.toThrow()
+    expect(errorCodes(source)).toContain('limit-exceeded')
+  })
+
+  it('accepts transformations nested up to the nesting limit', () => {
+    expect(parse(`${'lower('.repeat(MAX_NESTING_DEPTH)}a${')'.repeat(MAX_NESTING_DEPTH)} == "x"`).ok).toBe(true)
+    expect(errorCodes(`${'lower('.repeat(MAX_NESTING_DEPTH + 1)}a${')'.repeat(MAX_NESTING_DEPTH + 1)} == "x"`)).toEqual(['limit-exceeded'])
+  })
 })
 
 describe('the mixed && / || warning', () => {
@@ -194,6 +210,19 @@ describe('properties', () => {
         parseDetailed(parts.join(''))
       }),
       { numRuns: 3000 },
+    )
+  })
+
+  it('never throws on adversarial input near the limits', () => {
+    const open = fc.constantFrom('(', '!(', 'lower(', 'any(', 'a(')
+    const piece = fc.constantFrom('a == "x"', 'a', ')', '&&', '||', '"\\u{10FFFF}"', '"\\u{D800}"', '"\uD800"', '\uFFFD', '\u202E', 'r#"', '"#', '9223372036854775808', '-9223372036854775809', '0x7fffffffffffffff', '::ffff:1.2.3.4/129', '1.2.3.4/33', 'in', '~', '[', ']', ',')
+    fc.assert(
+      fc.property(open, fc.integer({ min: MAX_NESTING_DEPTH - 2, max: 3000 }), fc.array(piece, { maxLength: 12 }), (prefix, times, rest) => {
+        const source = prefix.repeat(times) + rest.join(' ') + ')'.repeat(times)
+        const outcome = parseDetailed(source)
+        expect(outcome.expr === undefined).toBe(outcome.diagnostics.some((d) => d.severity === 'error'))
+      }),
+      { numRuns: 300 },
     )
   })
 

@@ -89,6 +89,7 @@ class Parser {
   readonly #source: string
   #position = 0
   #depth = 0
+  #transformDepth = 0
   #predicates = 0
   #limitReported = false
   readonly #diagnostics: Diagnostic[] = []
@@ -296,7 +297,15 @@ class Parser {
       this.#error('expected-term', span(this.#position, this.#position + 1), 'Expected a field name inside the transformation.')
       return undefined
     }
+    // Transformations nest by recursion like parentheses, so they share the nesting limit
+    // (`lower(` repeated thousands of times would otherwise overflow the stack).
+    if (++this.#transformDepth > MAX_NESTING_DEPTH) {
+      this.#error('limit-exceeded', span(start, afterName + 1), `Transformations nest deeper than ${MAX_NESTING_DEPTH} levels.`, 'apply each transformation once')
+      this.#position = this.#source.length
+      return undefined
+    }
     const inner = this.#parseLhs()
+    this.#transformDepth--
     if (inner === undefined) return undefined
     this.#skipWhitespace()
     if (this.#source[this.#position] !== ')') {
