@@ -152,7 +152,7 @@ export async function startAdmin(config: Config, store: Store, figures: AdminFig
   const guiAddresses: AddressInfo[] = []
   const first = addresses[0]
   if (first !== undefined) {
-    const handler = guiHandler(`http://${first.family === 'IPv6' ? `[${first.address}]` : first.address}:${first.port}`)
+    const handler = guiHandler(`http://${first.family === 'IPv6' ? `[${first.address}]` : first.address}:${first.port}`, config.adminToken !== undefined)
     for (const address of config.adminGuiListen) {
       const server = createServer(handler)
       servers.push(server)
@@ -163,10 +163,10 @@ export async function startAdmin(config: Config, store: Store, figures: AdminFig
 }
 
 /** The GUI listener's handler: the built playground, with the Admin API under `/api`. */
-function guiHandler(adminUrl: string): Parameters<typeof createServer>[1] & {} {
+function guiHandler(adminUrl: string, adminTokenRequired: boolean): Parameters<typeof createServer>[1] & {} {
   const root = fileURLToPath(PLAYGROUND_DIST)
   const index = join(root, 'index.html')
-  const handler = createGuiHandler({ root, adminUrl: adminUrl.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:') })
+  const handler = createGuiHandler({ root, adminTokenRequired, adminUrl: adminUrl.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:') })
   return (request, response) => {
     // The Admin API is forwarded either way; the pages need the playground to have been built.
     if (request.url?.startsWith('/api') !== true && !existsSync(index)) {

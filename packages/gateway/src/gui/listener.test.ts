@@ -35,4 +35,21 @@ describe('the GUI listener (admin_gui_listen)', () => {
   it('refuses a non-loopback GUI address without an admin token', async () => {
     await expect(startInProcess({ admin_gui_listen: '0.0.0.0:0' })).rejects.toThrow(/admin_gui_listen.*admin_token/)
   })
+
+  it('leaves admin_token to the Admin API: the GUI adds none and forwards the one the browser sends', async () => {
+    const guarded = await startInProcess({ admin_gui_listen: '127.0.0.1:0', admin_token: 'sesame' })
+    try {
+      const base = `http://127.0.0.1:${guarded.gateway.guiAddresses[0]?.port}/api/services`
+      const body = JSON.stringify({ name: 'guarded', url: 'http://127.0.0.1:9' })
+      const headers = { 'content-type': 'application/json' }
+      expect((await fetch(base, { method: 'POST', headers, body })).status).toBe(401)
+      expect((await fetch(base, { method: 'POST', headers: { ...headers, authorization: 'Bearer wrong' }, body })).status).toBe(401)
+      expect((await fetch(base, { method: 'POST', headers: { ...headers, authorization: 'Bearer sesame' }, body })).status).toBe(201)
+      // A form on another site cannot use the GUI even with the right token.
+      const form = { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example', 'kong-admin-token': 'sesame' }
+      expect((await fetch(base, { method: 'POST', headers: form, body: 'name=x&url=http://127.0.0.1:9' })).status).toBe(403)
+    } finally {
+      await guarded.close()
+    }
+  })
 })

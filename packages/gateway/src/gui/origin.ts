@@ -1,0 +1,59 @@
+import type { IncomingMessage } from 'node:http'
+import { isIP } from 'node:net'
+
+/**
+ * Whether a Host value (port allowed) names this machine in a way DNS rebinding cannot forge: an IP
+ * literal, `localhost` or a `*.localhost` name (RFC 6761 §6.3 keeps those on loopback). A page on
+ * `evil.example` that rebinds its name to 127.0.0.1 still sends `Host: evil.example`.
+ */
+export function isRebindingSafeHost(host: string): boolean {
+  const bracketed = /^\[([^\]]*)\](?::\d*)?$/.exec(host)
+  if (bracketed !== null) return isIP(bracketed[1] as string) === 6
+  const name = host.replace(/:\d*$/, '').toLowerCase().replace(/\.$/, '')
+  return isIP(name) === 4 || name === 'localhost' || name.endsWith('.localhost')
+}
+
+/** The `host` (name and non-default port, normalised) of a URL, or `undefined` when it does not parse. */
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host
+  } catch {
+    return undefined
+  }
+}
+
+/** Whether the connection arrived on a loopback address (127.0.0.0/8, ::1, or IPv4-mapped 127.x). */
+function arrivedOnLoopback(request: IncomingMessage): boolean {
+  const local = request.socket.localAddress ?? ''
+  return local === '::1' || local.startsWith('127.') || local.startsWith('::ffff:127.')
+}
+
+/**
+ * Why a request to the GUI's `/api/*` must not reach the Admin API, or `undefined` when it may.
+ *
+ * The GUI forwards `/api` with the browser's own headers, so a page on another origin could use it
+ * to write to the Admin API: an HTML form POST needs no CORS preflight and the Admin API accepts
+ * form bodies. Refused here:
+ * - a request a browser marks as cross-origin (`Sec-Fetch-Site: cross-site` or `same-site`), or
+ *   whose `Origin` is not this listener's own origin (`Origin: null` included);
+ * - when the Admin API may be open (no admin token known) and the connection came in on loopback,
+ *   a `Host` that DNS rebinding could have produced (see {@link isRebindingSafeHost}). A
+ *   non-loopback GUI address requires `admin_token` (see config.ts), and a rebound page never has
+ *   the token, so no Host rule is needed there.
+ */
+export function crossOriginRefusal(request: IncomingMessage, adminTokenRequired: boolean): string | undefined {
+  const site = request.headers['sec-fetch-site']
+  if (site === 'cross-site' || site === 'same-site') return 'a page on another origin cannot call the Admin API through the GUI'
+  const host = request.headers.host
+  const origin = request.headers.origin
+  if (origin !== undefined) {
+    const originHost = hostOf(origin)
+    if (originHost === undefined || host === undefined || originHost !== hostOf(`http://${host}`)) {
+      return 'a page on another origin cannot call the Admin API through the GUI'
+    }
+  }
+  if (!adminTokenRequired && host !== undefined && arrivedOnLoopback(request) && !isRebindingSafeHost(host)) {
+    return `the GUI answers /api only for localhost or an IP address (Host "${host}" could be DNS rebinding); set admin_token to use other host names`
+  }
+  return undefined
+}
