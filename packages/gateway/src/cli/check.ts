@@ -7,6 +7,8 @@ export interface CliOutput {
   err(text: string): void
 }
 
+const USAGE = 'usage: switchyard check EXPRESSION [--schema http|stream]\n'
+
 /**
  * `switchyard check EXPRESSION [--schema http|stream]`: prints each diagnostic with a caret under
  * the problem; exit code 1 when any is an error, else 0 (warnings still print).
@@ -14,18 +16,26 @@ export interface CliOutput {
 export function check(args: readonly string[], io: CliOutput): number {
   let schemaName = 'http'
   const rest: string[] = []
+  let options = true
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string
-    if (arg === '--schema') schemaName = args[++i] ?? ''
-    else if (arg.startsWith('--schema=')) schemaName = arg.slice(9)
-    else rest.push(arg)
+    if (!options || !arg.startsWith('-') || arg === '-') rest.push(arg)
+    else if (arg === '--') options = false
+    else if (arg === '--schema') {
+      const given = args[++i]
+      if (given === undefined) return io.err(`switchyard check: --schema needs a value (http or stream)\n${USAGE}`), 2
+      schemaName = given
+    } else if (arg.startsWith('--schema=')) schemaName = arg.slice(9)
+    else if (arg === '--help' || arg === '-h') return io.out(USAGE), 0
+    // An expression never starts with `-`; `--` ends the options all the same.
+    else return io.err(`switchyard check: unknown option ${arg}\n${USAGE}`), 2
   }
   if (schemaName !== 'http' && schemaName !== 'stream') {
     io.err(`switchyard check: --schema must be http or stream, got "${schemaName}"\n`)
     return 2
   }
   if (rest.length !== 1) {
-    io.err('usage: switchyard check EXPRESSION [--schema http|stream]\n')
+    io.err(`switchyard check: ${rest.length === 0 ? 'missing EXPRESSION' : `expected one EXPRESSION, got ${rest.length} (quote the expression)`}\n${USAGE}`)
     return 2
   }
   const source = rest[0] as string

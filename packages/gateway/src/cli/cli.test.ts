@@ -1,9 +1,13 @@
-import { writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../testing/harness.ts'
 import { check, type CliOutput } from './check.ts'
 import { validateConfigFile } from './config-validate.ts'
+import { runCli } from './index.ts'
+import { MAX_INPUT_BYTES } from './input-file.ts'
 import { match } from './match.ts'
 
 function capture(): CliOutput & { stdout: string; stderr: string } {
@@ -77,5 +81,107 @@ describe('switchyard config validate', () => {
     const good = join(dir.path, 'good.yml')
     writeFileSync(good, CONFIG)
     expect(validateConfigFile([good], capture())).toBe(0)
+  })
+})
+
+describe('every command fails with one clear line and a non-zero exit code', () => {
+  const ok = join(dir.path, 'ok.yml')
+  writeFileSync(ok, CONFIG)
+  const binary = join(dir.path, 'binary.dat')
+  writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 0xff]))
+  const latin1 = join(dir.path, 'latin1.yml')
+  writeFileSync(latin1, Buffer.from('x: "\xe9"\n', 'latin1'))
+  const array = join(dir.path, 'array.json')
+  writeFileSync(array, '[1, 2]')
+  const broken = join(dir.path, 'broken.yml')
+  writeFileSync(broken, 'a: [\n')
+  const huge = join(dir.path, 'huge.yml')
+  writeFileSync(huge, '')
+  truncateSync(huge, MAX_INPUT_BYTES + 1)
+  const missing = join(dir.path, 'missing.yml')
+  const empty = join(dir.path, 'empty.yml')
+  writeFileSync(empty, '_format_version: "3.0"\nservices: []\n')
+  const request = JSON.stringify({ path: '/' })
+  const devices = process.platform === 'win32' ? [] : [['match', '--config', '/dev/null', '--request', request]]
+
+  it.each([
+    ['check'],
+    ['check', '--schema'],
+    ['check', 'http.path == "/"', '--schema', 'grpc'],
+    ['check', 'http.path == "/"', '--bogus'],
+    ['check', 'http.path', '==', '"/"'],
+    ['match'],
+    ['match', '--config'],
+    ['match', '--config', ok, '--request'],
+    ['match', '--config', ok, '--request', request, '--bogus'],
+    ['match', '--config', missing, '--request', request],
+    ['match', '--config', dir.path, '--request', request],
+    ['match', '--config', binary, '--request', request],
+    ['match', '--config', latin1, '--request', request],
+    ['match', '--config', huge, '--request', request],
+    ['match', '--config', broken, '--request', request],
+    ['match', '--config', ok, '--request', '{"path":'],
+    ['match', '--config', ok, '--request', 'null'],
+    ['match', '--config', ok, '--request', '[]'],
+    ['match', '--config', ok, '--request', '{"path":5}'],
+    ['match', '--config', ok, '--request', '{"path":"/","src_ip":5}'],
+    ['match', '--config', ok, '--request', '{"path":"/","host":[1]}'],
+    ['match', '--config', ok, '--request', '{"path":"/","headers":{"x":5}}'],
+    ['match', '--config', ok, '--request', '{"path":"/","src_port":"80"}'],
+    ...devices,
+    ['config'],
+    ['config', 'validate'],
+    ['config', 'validate', '--bogus'],
+    ['config', 'validate', ok, 'extra'],
+    ['config', 'validate', missing],
+    ['config', 'validate', dir.path],
+    ['config', 'validate', binary],
+    ['config', 'validate', huge],
+    ['config', 'validate', broken],
+    ['convert'],
+    ['convert', ok, '--bogus'],
+    ['convert', ok, '-o'],
+    ['convert', ok, '--priority'],
+    ['convert', missing],
+    ['convert', dir.path],
+    ['convert', binary],
+    ['convert', huge],
+    ['convert', broken],
+    ['convert', array],
+    ['frobnicate'],
+  ])('switchyard %s', async (...args) => {
+    const io = capture()
+    const code = await runCli(args, io)
+    expect(code).toBeGreaterThan(0)
+    expect(io.stderr).toMatch(/^(switchyard|\S+: )/)
+    expect(io.stderr).not.toMatch(/\n\s+at /)
+    expect(io.stdout).toBe('')
+  })
+
+  it.each([
+    [['check', '--', 'http.path == "/"']],
+    [['check', '--schema=stream', 'net.src.port == 80']],
+    [['match', `--config=${ok}`, `--request=${JSON.stringify({ method: 'GET', path: '/users' })}`]],
+    [['config', 'validate', ok]],
+    [['config', 'validate', '--help']],
+    [['convert', empty, '--check']],
+  ])('switchyard %j succeeds with exit code 0', async (args) => {
+    const io = capture()
+    expect(await runCli(args, io)).toBe(0)
+  })
+
+  it('turns an unexpected exception into one line on stderr', async () => {
+    const io = capture()
+    const throwing = { out: () => { throw new Error('stdout is closed') }, err: io.err }
+    expect(await runCli(['check', 'http.path == "/"'], throwing)).toBe(1)
+    expect(io.stderr).toBe('switchyard: stdout is closed\n')
+  })
+
+  // The installed command used to print a Node stack trace for `match --config MISSING`.
+  it('exits 2 from the real executable without a stack trace', () => {
+    const bin = fileURLToPath(new URL('../../bin/switchyard.mjs', import.meta.url))
+    const run = spawnSync(process.execPath, [bin, 'match', '--config', missing, '--request', request], { encoding: 'utf8' })
+    expect(run.status).toBe(2)
+    expect(run.stderr).toBe(`switchyard match: cannot read ${missing}: no such file\n`)
   })
 })

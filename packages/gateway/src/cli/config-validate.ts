@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs'
 import { renderDiagnostics, type Diagnostic } from '@switchyard/core'
 import type { RouterFlavor } from '../config.ts'
 import { createRouteChecker } from '../engine.ts'
 import { loadDeclarative, parseConfigText } from '../store/declarative.ts'
 import type { CliOutput } from './check.ts'
+import { readInputFile } from './input-file.ts'
+
+const USAGE = 'usage: switchyard config validate FILE\n'
 
 /**
  * `switchyard config validate FILE`: checks a declarative config as a whole and lists every problem
@@ -11,14 +13,12 @@ import type { CliOutput } from './check.ts'
  */
 export function validateConfigFile(args: readonly string[], io: CliOutput, flavor: RouterFlavor = 'expressions'): number {
   const file = args[0]
-  if (file === undefined || args.length !== 1) return io.err('usage: switchyard config validate FILE\n'), 2
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (error) {
-    return io.err(`switchyard config validate: ${(error as Error).message}\n`), 2
-  }
-  const parsed = parseConfigText(text)
+  if (file === '--help' || file === '-h') return io.out(USAGE), 0
+  if (file?.startsWith('-') === true && file !== '-') return io.err(`switchyard config validate: unknown option ${file}\n${USAGE}`), 2
+  if (file === undefined || args.length !== 1) return io.err(USAGE), 2
+  const input = readInputFile(file)
+  if (!input.ok) return io.err(`switchyard config validate: ${input.message}\n`), 2
+  const parsed = parseConfigText(input.text)
   const loaded = parsed.ok ? loadDeclarative(parsed.value, { flavor, checkRoute: createRouteChecker(flavor) }) : parsed
   if (!loaded.ok) {
     for (const problem of loaded.problems) {

@@ -5,8 +5,16 @@
  * converted configuration route sample requests identically.
  */
 import { checkConversion, convertConfig, formatCheck, formatSummary, type Flavor, type Json, type PriorityLayout } from '@switchyard/http'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { parse, stringify } from 'yaml'
+import { readInputFile } from './input-file.ts'
+
+/** Reads FILE from disk with the CLI's checks (a regular text file of bounded size); throws the reason. */
+function readChecked(path: string): string {
+  const input = readInputFile(path)
+  if (!input.ok) throw new Error(input.message)
+  return input.text
+}
 
 /** The CLI's access to the outside world, injected so the command is testable. */
 export interface ConvertIo {
@@ -24,8 +32,9 @@ export interface ConsoleIo {
 
 /** Adapts whatever I/O the caller passes: full `ConvertIo`, the CLI console, or nothing (process streams and disk). */
 function resolveIo(io: ConvertIo | ConsoleIo | undefined): ConvertIo {
-  if (io !== undefined && 'stdout' in io) return io
-  const files = { readFile: (path: string) => readFileSync(path, 'utf8'), writeFile: (path: string, text: string) => writeFileSync(path, text) }
+  // Told apart by `readFile`: a console may carry `stdout` and `stderr` fields of its own (a test's capture).
+  if (io !== undefined && 'readFile' in io) return io
+  const files = { readFile: readChecked, writeFile: (path: string, text: string) => writeFileSync(path, text) }
   if (io !== undefined) return { stdout: (text) => io.out(text), stderr: (text) => io.err(text), ...files }
   return { stdout: (text) => void process.stdout.write(text), stderr: (text) => void process.stderr.write(text), ...files }
 }
@@ -107,7 +116,12 @@ export async function runConvert(argv: readonly string[], given?: ConvertIo | Co
     text = io.readFile(args.file)
     input = (isJson(text, args.file) ? JSON.parse(text) : parse(text)) as Json
   } catch (error) {
-    io.stderr(`switchyard convert: cannot read ${args.file}: ${error instanceof Error ? error.message : String(error)}\n`)
+    const message = error instanceof Error ? error.message : String(error)
+    io.stderr(`switchyard convert: ${message.startsWith('cannot read ') ? message : `cannot read ${args.file}: ${message}`}\n`)
+    return 2
+  }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    io.stderr(`switchyard convert: ${args.file} is not a declarative configuration: expected a mapping with _format_version at the top\n`)
     return 2
   }
   const conversion = convertConfig(input, { flavor: args.flavor, priority: args.priority })

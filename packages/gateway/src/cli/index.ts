@@ -22,6 +22,17 @@ function flavorFromEnvironment(): RouterFlavor {
  * `convert`, `--help`. Returns the exit code; -1 means "keep running" (a cluster worker).
  */
 export async function runCli(args: readonly string[], io: CliOutput = CONSOLE): Promise<number> {
+  try {
+    return await dispatch(args, io)
+  } catch (error) {
+    // A bug or an environment problem: one line for the person, the stack only on request.
+    const detail = process.env['SWITCHYARD_DEBUG'] === '1' && error instanceof Error ? `\n${error.stack ?? ''}` : ''
+    io.err(`switchyard: ${error instanceof Error ? error.message : String(error)}${detail}\n`)
+    return 1
+  }
+}
+
+async function dispatch(args: readonly string[], io: CliOutput): Promise<number> {
   const [command, ...rest] = args
   switch (command) {
     case undefined:

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { FieldContext, formatIpAddr, Router, type FieldValue, type PredicateTrace } from '@switchyard/core'
 import { createFieldExtractor, httpSchema, upstreamRequest, type RequestLike } from '@switchyard/http'
 import type { RouterFlavor } from '../config.ts'
@@ -6,6 +5,36 @@ import { createRouteChecker, createRouteCompiler } from '../engine.ts'
 import type { Route } from '../entities/route.ts'
 import { loadDeclarative, parseConfigText } from '../store/declarative.ts'
 import type { CliOutput } from './check.ts'
+import { readInputFile } from './input-file.ts'
+
+const USAGE = 'usage: switchyard match --config FILE --request JSON [--explain]\n'
+
+const STRING_FIELDS = ['method', 'path', 'host', 'scheme', 'src_ip', 'dst_ip', 'sni'] as const
+const PORT_FIELDS = ['src_port', 'dst_port'] as const
+
+/** The `--request` JSON as a RequestLike, or why it is not one (each field of the wrong type is named). */
+function parseRequest(text: string): RequestLike | string {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (error) {
+    return `not JSON: ${(error as Error).message}`
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected a JSON object such as {"method":"GET","path":"/"}'
+  const request = value as Record<string, unknown>
+  if (typeof request['path'] !== 'string') return '"path" is required and must be a string'
+  for (const name of STRING_FIELDS) if (request[name] !== undefined && typeof request[name] !== 'string') return `"${name}" must be a string`
+  for (const name of PORT_FIELDS) if (request[name] !== undefined && !Number.isInteger(request[name])) return `"${name}" must be an integer`
+  const headers = request['headers']
+  if (headers !== undefined) {
+    if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return '"headers" must be an object of name → string or array of strings'
+    for (const [name, given] of Object.entries(headers)) {
+      const isText = typeof given === 'string' || (Array.isArray(given) && given.every((item) => typeof item === 'string'))
+      if (!isText) return `header "${name}" must be a string or an array of strings`
+    }
+  }
+  return request as unknown as RequestLike
+}
 
 function show(value: FieldValue): string {
   if (typeof value === 'string') return JSON.stringify(value)
@@ -39,24 +68,28 @@ export function match(args: readonly string[], io: CliOutput, flavor: RouterFlav
   let requestText: string | undefined
   let explain = false
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i]
-    if (arg === '--config') file = args[++i]
-    else if (arg === '--request') requestText = args[++i]
-    else if (arg === '--explain') explain = true
-    else return io.err(`switchyard match: unknown argument ${String(arg)}\n`), 2
+    const arg = args[i] as string
+    const eq = arg.indexOf('=')
+    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg
+    const value = (): string | undefined => (eq > 0 && name !== arg ? arg.slice(eq + 1) : args[++i])
+    if (name === '--config' || name === '--request') {
+      const given = value()
+      if (given === undefined) return io.err(`switchyard match: ${name} needs a value\n${USAGE}`), 2
+      if (name === '--config') file = given
+      else requestText = given
+    } else if (arg === '--explain') explain = true
+    else if (arg === '--help' || arg === '-h') return io.out(USAGE), 0
+    else return io.err(`switchyard match: unknown argument ${arg}\n${USAGE}`), 2
   }
-  if (file === undefined || requestText === undefined) return io.err('usage: switchyard match --config FILE --request JSON [--explain]\n'), 2
-  let request: RequestLike
-  try {
-    request = JSON.parse(requestText) as RequestLike
-    if (typeof request.path !== 'string') throw new Error('"path" is required')
-  } catch (error) {
-    return io.err(`switchyard match: bad --request: ${(error as Error).message}\n`), 2
-  }
-  const parsed = parseConfigText(readFileSync(file, 'utf8'))
+  if (file === undefined || requestText === undefined) return io.err(`switchyard match: ${file === undefined ? '--config' : '--request'} is required\n${USAGE}`), 2
+  const request = parseRequest(requestText)
+  if (typeof request === 'string') return io.err(`switchyard match: bad --request: ${request}\n`), 2
+  const input = readInputFile(file)
+  if (!input.ok) return io.err(`switchyard match: ${input.message}\n`), 2
+  const parsed = parseConfigText(input.text)
   const loaded = parsed.ok ? loadDeclarative(parsed.value, { flavor, checkRoute: createRouteChecker(flavor) }) : parsed
   if (!loaded.ok) {
-    io.err(loaded.problems.map((p) => `${p.location}: ${p.message}`).join('\n') + '\n')
+    io.err(loaded.problems.map((p) => `${file}: ${p.location}: ${p.message}`).join('\n') + '\n')
     return 2
   }
   const { services, routes } = loaded.snapshot
