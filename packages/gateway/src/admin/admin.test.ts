@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { adminCall, startInProcess, startUpstream, type InProcessGateway, type TestServer } from '../testing/harness.ts'
 
@@ -236,5 +237,43 @@ describe('hostile input: a clear 4xx, nothing stored, nothing thrown', () => {
     const response = await send('POST', '/services', body, type)
     expect(response.status).toBe(400)
     expect(response.body.message).toMatch(message)
+  })
+})
+
+describe('browsers without an admin token', () => {
+  /** A raw request, so that Host and the Sec-Fetch headers are exactly what a browser would send. */
+  function raw(base: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<number> {
+    const url = new URL(base)
+    return new Promise((resolve, reject) => {
+      const request = httpRequest({ host: url.hostname, port: url.port, method, path, headers }, (response) => {
+        response.resume()
+        resolve(response.statusCode ?? 0)
+      })
+      request.on('error', reject)
+      request.end(body)
+    })
+  }
+
+  it('refuses what a page of another site sends, and a Host DNS rebinding could produce', async () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' }
+    expect(await raw(gw.admin, 'POST', '/services', { ...form, 'sec-fetch-site': 'cross-site' }, 'name=csrf&url=http://evil.example')).toBe(403)
+    expect(await raw(gw.admin, 'POST', '/services', { ...form, 'sec-fetch-site': 'same-site' }, 'name=csrf&url=http://evil.example')).toBe(403)
+    expect(await raw(gw.admin, 'GET', '/services', { host: 'evil.example:8001' })).toBe(403)
+    expect((await call('GET', '/services/csrf')).status).toBe(404)
+    // Clients that are no browser, the GUI's own pages (same-origin) and loopback names are served.
+    expect(await raw(gw.admin, 'GET', '/services', { 'sec-fetch-site': 'same-origin' })).toBe(200)
+    expect(await raw(gw.admin, 'GET', '/services', { host: 'localhost:8001' })).toBe(200)
+    expect(await raw(gw.admin, 'GET', '/services', { host: 'admin.localhost' })).toBe(200)
+    expect(await raw(gw.admin, 'GET', '/services', { host: '[::1]:8001' })).toBe(200)
+  })
+
+  it('leave the decision to the token when one is set', async () => {
+    const guarded = await startInProcess({ admin_token: 'secret-token' })
+    try {
+      expect(await raw(guarded.admin, 'GET', '/services', { host: 'admin.example', authorization: 'Bearer secret-token' })).toBe(200)
+      expect(await raw(guarded.admin, 'GET', '/services', { host: 'admin.example' })).toBe(401)
+    } finally {
+      await guarded.close()
+    }
   })
 })

@@ -13,6 +13,7 @@ import { parseBody } from './body.ts'
 import { EntityEndpoints, type EntityContext, type WriteBody } from './entities.ts'
 import { METHOD_NOT_ALLOWED, NOT_FOUND, type AdminResponse } from './problem.ts'
 import { schemasEndpoint } from './schemas.ts'
+import { unauthenticatedAdminRefusal } from '../origin.ts'
 
 /** The gateway's version, reported by `GET /` and in `Via`. */
 export const VERSION = '0.1.0'
@@ -175,6 +176,8 @@ export class AdminApi {
   async #respond(request: IncomingMessage): Promise<AdminResponse> {
     const token = this.options.config.adminToken
     if (token !== undefined && !tokenMatches(token, presentedToken(request))) return { status: 401, body: { message: 'Unauthorized' } }
+    const refusal = token === undefined ? unauthenticatedAdminRefusal(request) : undefined
+    if (refusal !== undefined) return { status: 403, body: { message: refusal } }
     const url = new URL(request.url ?? '/', 'http://admin')
     const method = request.method ?? 'GET'
     const parts = pathSegments(url.pathname)

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs'
 import { realpath, stat } from 'node:fs/promises'
 import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http'
 import { extname, isAbsolute, join, relative, sep } from 'node:path'
-import { crossOriginRefusal } from './origin.ts'
+import { crossOriginRefusal } from '../origin.ts'
 
 /** What the GUI listener serves. */
 export interface GuiOptions {

@@ -23,7 +23,7 @@ function hostOf(url: string): string | undefined {
 }
 
 /** Whether the connection arrived on a loopback address (127.0.0.0/8, ::1, or IPv4-mapped 127.x). */
-function arrivedOnLoopback(request: IncomingMessage): boolean {
+export function arrivedOnLoopback(request: IncomingMessage): boolean {
   const local = request.socket.localAddress ?? ''
   return local === '::1' || local.startsWith('127.') || local.startsWith('::ffff:127.')
 }
@@ -54,6 +54,23 @@ export function crossOriginRefusal(request: IncomingMessage, adminTokenRequired:
   }
   if (!adminTokenRequired && host !== undefined && arrivedOnLoopback(request) && !isRebindingSafeHost(host)) {
     return `the GUI answers /api only for localhost or an IP address (Host "${host}" could be DNS rebinding); set admin_token to use other host names`
+  }
+  return undefined
+}
+
+/**
+ * Why the Admin API, when it has no token, refuses a request, or `undefined` when it serves it.
+ * Without a token it trusts whatever reaches it, so a browser must not be able to reach it for a
+ * page of another site: refused are requests a browser marks as cross-site or same-site
+ * (`Sec-Fetch-Site`; non-browser clients send none, and the GUI listener forwards its own pages'
+ * `same-origin`), and, on a loopback connection, a `Host` that DNS rebinding could have produced.
+ */
+export function unauthenticatedAdminRefusal(request: IncomingMessage): string | undefined {
+  const site = request.headers['sec-fetch-site']
+  if (site === 'cross-site' || site === 'same-site') return 'a page on another site cannot call the Admin API; set admin_token to allow browsers with the token'
+  const host = request.headers.host
+  if (host !== undefined && arrivedOnLoopback(request) && !isRebindingSafeHost(host)) {
+    return `the Admin API without admin_token answers on loopback only for localhost or an IP address (Host "${host}" could be DNS rebinding); set admin_token to use other host names`
   }
   return undefined
 }
