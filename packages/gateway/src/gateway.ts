@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
@@ -15,7 +14,7 @@ import { createAccessLog, type AccessLog } from './observability/access-log.ts'
 import { emptyMetrics, recordRequest, renderMetrics, type MetricsData } from './observability/metrics.ts'
 import { Upstreams } from './proxy/forward.ts'
 import { createProxyServer, type TlsMaterial } from './proxy/server.ts'
-import { loadDeclarative, parseConfigText, type ConfigProblem } from './store/declarative.ts'
+import { configHash, loadDeclarative, parseConfigText, type ConfigProblem } from './store/declarative.ts'
 import { MemoryStore } from './store/memory-store.ts'
 import { SqliteStore } from './store/sqlite-store.ts'
 import { databaseMetrics, openPostgresStore } from './store/postgres/wiring.ts'
@@ -45,7 +44,7 @@ export async function openStore(config: Config, log?: Logger): Promise<Store> {
     const loaded = loadDeclarative(parsed.value, { flavor: config.routerFlavor, checkRoute: createRouteChecker(config.routerFlavor) })
     if (!loaded.ok) throw new DeclarativeConfigError(loaded.problems)
     // The file's hash, as POST /config hashes a posted text: `check_hash` then knows the running config.
-    store.replaceAll(loaded.snapshot, createHash('md5').update(text).digest('hex'))
+    store.replaceAll(loaded.snapshot, configHash(text))
   }
   return store
 }

@@ -23,54 +23,49 @@ function hostOf(url: string): string | undefined {
 }
 
 /** Whether the connection arrived on a loopback address (127.0.0.0/8, ::1, or IPv4-mapped 127.x). */
-export function arrivedOnLoopback(request: IncomingMessage): boolean {
+function arrivedOnLoopback(request: IncomingMessage): boolean {
   const local = request.socket.localAddress ?? ''
   return local === '::1' || local.startsWith('127.') || local.startsWith('::ffff:127.')
 }
 
 /**
- * Why a request to the GUI's `/api/*` must not reach the Admin API, or `undefined` when it may.
- *
- * The GUI forwards `/api` with the browser's own headers, so a page on another origin could use it
- * to write to the Admin API: an HTML form POST needs no CORS preflight and the Admin API accepts
- * form bodies. Refused here:
- * - a request a browser marks as cross-origin (`Sec-Fetch-Site: cross-site` or `same-site`), or
- *   whose `Origin` is not this listener's own origin (`Origin: null` included);
- * - when the Admin API may be open (no admin token known) and the connection came in on loopback,
- *   a `Host` that DNS rebinding could have produced (see {@link isRebindingSafeHost}). A
- *   non-loopback GUI address requires `admin_token` (see config.ts), and a rebound page never has
- *   the token, so no Host rule is needed there.
+ * What every way into the Admin API refuses from browsers: a request a browser marks as coming from
+ * another site (`Sec-Fetch-Site: cross-site` or `same-site`; non-browser clients send none), and,
+ * when the Admin API may be open (no admin token known) and the connection came in on loopback, a
+ * `Host` that DNS rebinding could have produced (see {@link isRebindingSafeHost}). A non-loopback
+ * address requires `admin_token` (see config.ts), and a rebound page never has the token.
  */
-export function crossOriginRefusal(request: IncomingMessage, adminTokenRequired: boolean): string | undefined {
+function browserRefusal(request: IncomingMessage, adminTokenRequired: boolean): string | undefined {
   const site = request.headers['sec-fetch-site']
-  if (site === 'cross-site' || site === 'same-site') return 'a page on another origin cannot call the Admin API through the GUI'
+  if (site === 'cross-site' || site === 'same-site') return 'a page on another site cannot call the Admin API; set admin_token to allow browsers with the token'
   const host = request.headers.host
-  const origin = request.headers.origin
-  if (origin !== undefined) {
-    const originHost = hostOf(origin)
-    if (originHost === undefined || host === undefined || originHost !== hostOf(`http://${host}`)) {
-      return 'a page on another origin cannot call the Admin API through the GUI'
-    }
-  }
   if (!adminTokenRequired && host !== undefined && arrivedOnLoopback(request) && !isRebindingSafeHost(host)) {
-    return `the GUI answers /api only for localhost or an IP address (Host "${host}" could be DNS rebinding); set admin_token to use other host names`
+    return `without admin_token the Admin API answers on loopback only for localhost or an IP address (Host "${host}" could be DNS rebinding); set admin_token to use other host names`
   }
   return undefined
 }
 
 /**
- * Why the Admin API, when it has no token, refuses a request, or `undefined` when it serves it.
- * Without a token it trusts whatever reaches it, so a browser must not be able to reach it for a
- * page of another site: refused are requests a browser marks as cross-site or same-site
- * (`Sec-Fetch-Site`; non-browser clients send none, and the GUI listener forwards its own pages'
- * `same-origin`), and, on a loopback connection, a `Host` that DNS rebinding could have produced.
+ * Why a request to the GUI's `/api/*` must not reach the Admin API, or `undefined` when it may. The
+ * GUI forwards `/api` with the browser's own headers, so a page on another origin could use it to
+ * write to the Admin API: an HTML form POST needs no CORS preflight and the Admin API accepts form
+ * bodies. Besides {@link browserRefusal}, a request whose `Origin` is not this listener's own
+ * (`Origin: null` included) is refused.
+ */
+export function crossOriginRefusal(request: IncomingMessage, adminTokenRequired: boolean): string | undefined {
+  const origin = request.headers.origin
+  if (origin !== undefined) {
+    const originHost = hostOf(origin)
+    const host = request.headers.host
+    if (originHost === undefined || host === undefined || originHost !== hostOf(`http://${host}`)) return 'a page on another origin cannot call the Admin API through the GUI'
+  }
+  return browserRefusal(request, adminTokenRequired)
+}
+
+/**
+ * Why the Admin API, when it has no token, refuses a request, or `undefined` when it serves it
+ * ({@link browserRefusal}; the GUI listener forwards its own pages' `same-origin`).
  */
 export function unauthenticatedAdminRefusal(request: IncomingMessage): string | undefined {
-  const site = request.headers['sec-fetch-site']
-  if (site === 'cross-site' || site === 'same-site') return 'a page on another site cannot call the Admin API; set admin_token to allow browsers with the token'
-  const host = request.headers.host
-  if (host !== undefined && arrivedOnLoopback(request) && !isRebindingSafeHost(host)) {
-    return `the Admin API without admin_token answers on loopback only for localhost or an IP address (Host "${host}" could be DNS rebinding); set admin_token to use other host names`
-  }
-  return undefined
+  return browserRefusal(request, false)
 }

@@ -87,10 +87,12 @@ export function decodeForm(pairs: Iterable<readonly [string, string]>): JsonObje
   return compact(root) as JsonObject
 }
 
-/** The first form key that nests deeper than `MAX_BODY_DEPTH`, if any. */
-function tooDeepKey(pairs: Iterable<readonly [string, string]>): string | undefined {
-  for (const [key] of pairs) if (keyPath(key).length > MAX_BODY_DEPTH) return key
-  return undefined
+/** The fields of a urlencoded or multipart body's pairs; refused when a key nests deeper than `MAX_BODY_DEPTH`. */
+function formBody(pairs: readonly [string, string][], raw: string, type: string): ParsedBody {
+  for (const [key] of pairs) {
+    if (keyPath(key).length > MAX_BODY_DEPTH) return { ok: false, message: `form key '${key.slice(0, 80)}' nests deeper than ${MAX_BODY_DEPTH} levels` }
+  }
+  return { ok: true, value: decodeForm(pairs), form: true, raw, type }
 }
 
 /** True when a parsed JSON value nests deeper than `max` (checked without recursion). */
@@ -135,10 +137,7 @@ export async function parseBody(request: IncomingMessage): Promise<ParsedBody> {
   const raw = buffer.toString('utf8')
   if (buffer.length === 0) return { ok: true, value: {}, form: false, raw, type }
   if (type === 'application/x-www-form-urlencoded') {
-    const pairs = [...new URLSearchParams(raw)]
-    const deep = tooDeepKey(pairs)
-    if (deep !== undefined) return { ok: false, message: `form key '${deep.slice(0, 80)}' nests deeper than ${MAX_BODY_DEPTH} levels` }
-    return { ok: true, value: decodeForm(pairs), form: true, raw, type }
+    return formBody([...new URLSearchParams(raw)], raw, type)
   }
   if (type === 'multipart/form-data') {
     try {
@@ -148,9 +147,7 @@ export async function parseBody(request: IncomingMessage): Promise<ParsedBody> {
       data.forEach((value, key) => parts.push([key, value]))
       const pairs: [string, string][] = []
       for (const [key, value] of parts) pairs.push([key, typeof value === 'string' ? value : await value.text()])
-      const deep = tooDeepKey(pairs)
-      if (deep !== undefined) return { ok: false, message: `form key '${deep.slice(0, 80)}' nests deeper than ${MAX_BODY_DEPTH} levels` }
-      return { ok: true, value: decodeForm(pairs), form: true, raw, type }
+      return formBody(pairs, raw, type)
     } catch {
       return { ok: false, message: 'invalid multipart body' }
     }

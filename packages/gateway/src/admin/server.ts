@@ -4,9 +4,8 @@ import { hostname } from 'node:os'
 import type { Duplex } from 'node:stream'
 import { stringify } from 'yaml'
 import type { Config } from '../config.ts'
-import { createHash } from 'node:crypto'
 import { declarativeErrorBody } from '../store/declarative-errors.ts'
-import { loadDeclarative, parseConfigText } from '../store/declarative.ts'
+import { configHash, loadDeclarative, parseConfigText } from '../store/declarative.ts'
 import { MemoryStore } from '../store/memory-store.ts'
 import { databaseStatus, unavailableResponse } from '../store/postgres/wiring.ts'
 import { parseBody } from './body.ts'
@@ -378,7 +377,7 @@ export class AdminApi {
       input = parsed.value
       hashed = text
     }
-    const hash = createHash('md5').update(hashed).digest('hex')
+    const hash = configHash(hashed)
     const store = this.options.store
     if (checkHash && store instanceof MemoryStore && store.configHash === hash) return { status: 304 }
     const loaded = loadDeclarative(input, { flavor: this.options.flavor, checkRoute: this.options.checkRoute })

@@ -20,7 +20,8 @@ export type FieldErrors = { [field: string]: string | FieldErrors }
 /** The JSON Kong's encoder (lua-cjson) writes for an error table. */
 export type RenderedErrors = string | null | RenderedErrors[] | { [key: string]: RenderedErrors }
 
-const POSITION = /^[1-9]\d*$/
+/** A key of an error table that is an array position (1-based, as in Lua). */
+export const POSITION = /^[1-9]\d*$/
 
 /**
  * Renders field errors as Kong's JSON encoder does: errors of array items are keyed by position in
@@ -228,8 +229,8 @@ export function coerceForm(schema: EntitySchema, input: JsonObject): JsonObject 
 }
 
 /** Orders keys as Kong's `sorted_keys` does: positions numerically, names by byte order. */
-function sortedKeys(errors: FieldErrors): string[] {
-  const position = (key: string): number => (/^[1-9]\d*$/.test(key) ? Number(key) : Number.NaN)
+export function sortedKeys(errors: FieldErrors): string[] {
+  const position = (key: string): number => (POSITION.test(key) ? Number(key) : Number.NaN)
   return Object.keys(errors).sort((a, b) => {
     const [x, y] = [position(a), position(b)]
     if (!Number.isNaN(x) && !Number.isNaN(y)) return x - y

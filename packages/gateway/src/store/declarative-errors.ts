@@ -3,7 +3,7 @@
  * `declarative_config_flattened`): the error table as `fields`, the same table written by
  * Penlight's `pretty.write` in `message`, and with `flatten_errors` one entry per failing entity.
  */
-import { renderErrors, setOwn, type FieldErrors, type RenderedErrors } from '../entities/schema.ts'
+import { POSITION, renderErrors, setOwn, sortedKeys, UUID_PATTERN, type FieldErrors, type RenderedErrors } from '../entities/schema.ts'
 
 /** One failing entity of Kong's `flattened_errors`. */
 export interface FlattenedError {
@@ -18,8 +18,6 @@ export interface FlattenedError {
 /** Kong's error code and name for an invalid declarative config. */
 const DECLARATIVE_CONFIG_CODE = 14
 
-const POSITION = /^[1-9]\d*$/
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const LUA_KEYWORDS = new Set(['and', 'break', 'do', 'else', 'elseif', 'end', 'false', 'for', 'function', 'goto', 'if', 'in', 'local', 'nil', 'not', 'or', 'repeat', 'return', 'then', 'true', 'until', 'while'])
 
 /** A Lua string literal as Penlight writes it: `%q`, or a long bracket when it holds a newline. */
@@ -70,11 +68,11 @@ function isRecord(value: unknown): value is Mutable {
 
 /** Keys in the order Kong's `drain` hands them out: sorted, then popped from the end. */
 function drained(table: FieldErrors): string[] {
-  return Object.keys(table).sort((a, b) => (POSITION.test(a) && POSITION.test(b) ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0)).reverse()
+  return sortedKeys(table).reverse()
 }
 
 function primaryKey(entity: Mutable): { id: string } | undefined {
-  return typeof entity['id'] === 'string' && UUID.test(entity['id']) ? { id: entity['id'] } : undefined
+  return typeof entity['id'] === 'string' && UUID_PATTERN.test(entity['id']) ? { id: entity['id'] } : undefined
 }
 
 function categorize(errors: FieldErrors, namespace: string, out: FlattenedError['errors'][number][]): void {

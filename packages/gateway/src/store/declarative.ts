@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { normalizePath, uuidV5 } from '@switchyard/http'
 import { parseDocument } from 'yaml'
 import type { RouterFlavor } from '../config.ts'
@@ -108,6 +109,14 @@ function own(node: FieldErrors, key: string): string | FieldErrors | undefined {
 
 function location(path: readonly Segment[]): string {
   return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('') || 'document'
+}
+
+/**
+ * The hash of a declarative config's text as Kong keeps it for `POST /config?check_hash=1` (MD5,
+ * hex): the same for a posted text and for the file loaded at start, so either is "the running one".
+ */
+export function configHash(text: string): string {
+  return createHash('md5').update(text).digest('hex')
 }
 
 /** Parses YAML or JSON text; a syntax error comes back as Kong's `{ error: 'failed parsing …' }`. */
