@@ -4,7 +4,7 @@ import type { Result } from '../diagnostics/diagnostic.ts'
 import type { Schema } from '../schema/schema.ts'
 import { RegexCache } from '../values/regex/index.ts'
 import { FieldCounter } from './field-counter.ts'
-import { normalizeId, normalizePriority, prepareRoute, RouterError, type PreparedRoute, type RouteInput } from './route.ts'
+import { assertListedOnce, normalizeId, normalizePriority, prepareRoute, RouterError, type PreparedRoute, type RouteInput } from './route.ts'
 import { explainRoutes, type Explanation, type RouterApi } from './router-api.ts'
 import { SortedRoutes } from './sorted-routes.ts'
 
@@ -43,11 +43,8 @@ export class LinearRouter implements RouterApi {
     for (const route of routes) {
       const result = prepareRoute(route, this.#schema, this.#regexes)
       if (!result.ok) return result
-      const key = `${result.value.priority}/${result.value.id}`
-      if (keys.has(key) || this.#routes.hasKey(result.value)) {
-        throw new RouterError(`a route with id ${result.value.id} and priority ${result.value.priority} already exists`)
-      }
-      keys.add(key)
+      assertListedOnce(keys, result.value)
+      this.#assertNew(result.value)
       prepared.push(result.value)
     }
     for (const route of prepared) {
@@ -114,10 +111,12 @@ export class LinearRouter implements RouterApi {
     return this.#routes.items
   }
 
+  #assertNew(route: PreparedRoute): void {
+    if (this.#routes.hasKey(route)) throw new RouterError(`a route with id ${route.id} and priority ${route.priority} already exists`)
+  }
+
   #insert(route: PreparedRoute): void {
-    if (this.#routes.hasKey(route)) {
-      throw new RouterError(`a route with id ${route.id} and priority ${route.priority} already exists`)
-    }
+    this.#assertNew(route)
     this.#routes.insert({ ...route, seen: 0 })
     this.#fields.add(route.fields)
   }

@@ -39,6 +39,13 @@ const MAX_PRIORITY = 2n ** 64n - 1n
 const UUID = /^(?:([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})|\{([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})\}|urn:uuid:([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})|([0-9a-f]{8})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{12}))$/i
 const DECIMAL = /^-?[0-9]+$/
 
+/** Throws `RouterError` when a bulk load lists a (priority, id) a second time; `seen` holds the keys listed so far. */
+export function assertListedOnce(seen: Set<string>, route: PreparedRoute): void {
+  const key = `${route.priority}/${route.id}`
+  if (seen.has(key)) throw new RouterError(`a route with id ${route.id} and priority ${route.priority} is listed twice`)
+  seen.add(key)
+}
+
 /** Normalises a priority (a bigint, a safe integer or a decimal string) to a bigint in 0..2^64−1, or throws. */
 export function normalizePriority(priority: bigint | number | string): bigint {
   // `BigInt()` alone would also take '', ' 5 ', '0x10', '+5', [], true: callers pass user JSON.

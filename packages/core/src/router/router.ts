@@ -11,7 +11,7 @@ import { RegexCache } from '../values/regex/index.ts'
 import { FieldCounter } from './field-counter.ts'
 import { planIndex, type Placement } from './index-plan.ts'
 import { RouteIndex, type DimensionSummary, type Filed } from './route-index.ts'
-import { compareRoutes, normalizeId, normalizePriority, prepareRoute, priorityOf, RouterError, storedPriority, type PreparedRoute, type RouteInput, type StoredPriority } from './route.ts'
+import { assertListedOnce, compareRoutes, normalizeId, normalizePriority, prepareRoute, priorityOf, RouterError, storedPriority, type PreparedRoute, type RouteInput, type StoredPriority } from './route.ts'
 import { explainRoutes, type Explanation, type RouterApi } from './router-api.ts'
 import { REMOVED, type SortedRoutes } from './sorted-routes.ts'
 
@@ -22,12 +22,6 @@ interface Entry {
   readonly matcher: Matcher
   /** The expression as text: the caller's source, or the canonical print of a tree it passed. */
   readonly source: string
-  /**
-   * The tree, kept only for a tree whose printed text is beyond the parser's limits (a caller may
-   * build one, e.g. a 2048-predicate expression plus the `net.protocol` amendment), so it cannot
-   * be parsed back.
-   */
-  readonly tree: Expr | undefined
   readonly fields: readonly string[]
   /** The index lists the entry is in (set when inserted): removal goes straight to them. */
   filed: Filed<Entry> | undefined
@@ -68,6 +62,13 @@ export class Router implements RouterApi {
   readonly #index = new RouteIndex<Entry>()
   // One entry per id almost always; an array only when an id is listed at several priorities.
   readonly #byId = new Map<string, Entry | Entry[]>()
+  /**
+   * The trees of routes whose printed text is beyond the parser's limits (a caller may build one,
+   * e.g. a 2048-predicate expression plus the `net.protocol` amendment), which cannot be parsed back;
+   * kept beside the entries, as they are rare, so that every other entry stays one field smaller.
+   * Weak: an entry removed but still awaited by a pruning batch keeps its tree until then.
+   */
+  readonly #unparsableTrees = new WeakMap<Entry, Expr>()
   readonly #fields = new FieldCounter()
   readonly #record = new MatchRecord()
   #size = 0
@@ -103,9 +104,7 @@ export class Router implements RouterApi {
         failures.push({ id: route.id, diagnostics: prepared.diagnostics })
         continue
       }
-      const key = `${prepared.value.priority}/${prepared.value.id}`
-      if (keys.has(key)) throw new RouterError(`a route with id ${prepared.value.id} and priority ${prepared.value.priority} is listed twice`)
-      keys.add(key)
+      assertListedOnce(keys, prepared.value)
       this.#assertNew(prepared.value)
       entries.push(this.#entry(prepared.value))
     }
@@ -248,7 +247,8 @@ export class Router implements RouterApi {
 
   /** A route's tree, parsed again from its text (parse(print(e)) equals e, so it is the tree it was added with). */
   #treeOf(entry: Entry): Expr {
-    if (entry.tree !== undefined) return entry.tree
+    const kept = this.#unparsableTrees.get(entry)
+    if (kept !== undefined) return kept
     const parsed = parse(entry.source, { regexes: this.#regexes })
     if (!parsed.ok) throw new Error(`route ${entry.id} no longer parses`)
     return parsed.value
@@ -264,13 +264,13 @@ export class Router implements RouterApi {
       // Memory: the tree is dropped once planned and compiled (about 1 KB per route); explain
       // re-parses the text, which gives back the same tree (parse(print(e)) equals e).
       source,
-      tree: route.source === undefined && !withinParserLimits(route.expr, source) ? route.expr : undefined,
       fields: route.fields,
       filed: undefined,
       reason: plan.placements === undefined ? (plan.reason ?? 'no indexable condition') : undefined,
       seen: 0,
       memo: route.recordsConstant ? false : undefined,
     }
+    if (route.source === undefined && !withinParserLimits(route.expr, source)) this.#unparsableTrees.set(entry, route.expr)
     return { entry, placements: plan.placements }
   }
 
