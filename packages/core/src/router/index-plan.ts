@@ -215,7 +215,24 @@ function best(left: Placement, right: Placement): Placement {
       next = score
     }
   }
-  return second === undefined ? [first] : [first, second]
+  if (second === undefined) return [first]
+  return leadsLookup(second, first) ? [second, first] : [first, second]
+}
+
+/**
+ * Which of a placement's two atoms files it first. Both atoms key the route's list, so the order
+ * changes no candidate, only the lookup path: every request probes every primary dimension, so
+ * routes should share few of them. Hosts lead (a host names a service, whose routes then sit in one
+ * small structure under it; paths like `/users` recur across services), then the more selective atom.
+ */
+function leadsLookup(a: Atom, b: Atom): boolean {
+  const rank = leadRank(a) - leadRank(b)
+  return rank !== 0 ? rank < 0 : selectivity(a) > selectivity(b)
+}
+
+/** Fields that name the service a request is for: hosts by Host header or TLS SNI. */
+function leadRank(atom: Atom): number {
+  return atom.field === 'http.host' || atom.field === 'tls.sni' ? 0 : 1
 }
 
 /** A list of alternatives is only as good as its worst member, and each extra one costs a lookup. */

@@ -104,3 +104,27 @@ describe('Router under churn', () => {
   })
 })
 
+
+describe('Router index layout', () => {
+  const schema = new Schema({ 'http.host': 'String', 'http.path': 'String', 'http.method': 'String' })
+  const id = (n: number): string => `00000000-0000-4000-8000-${n.toString().padStart(12, '0')}`
+
+  it('files routes under their host first, whichever order the expression names host and path in', () => {
+    const router = new Router(schema)
+    router.add({ id: id(1), priority: 1, expression: 'http.host == "a.example" && http.path == "/x"' })
+    router.add({ id: id(2), priority: 2, expression: 'http.path == "/y" && http.host == "b.example"' })
+    router.add({ id: id(3), priority: 3, expression: 'http.path ^= "/a-long-prefix/" && http.host =^ ".example"' })
+    router.add({ id: id(4), priority: 4, expression: 'http.method == "GET" && http.path == "/z"' })
+    expect(router.describe().dimensions.map((d) => d.dimension)).toEqual([
+      'exact:http.host',
+      'exact:http.host → exact:http.path',
+      'suffix:http.host',
+      'suffix:http.host → prefix:http.path',
+      // Without a host, the more selective atom leads.
+      'exact:http.path',
+      'exact:http.path → exact:http.method',
+    ])
+    expect(router.match(contextOf({ 'http.host': 'b.example', 'http.path': '/y' }))?.id).toBe(id(2))
+    expect(router.match(contextOf({ 'http.host': 'c.example', 'http.path': '/a-long-prefix/q' }))?.id).toBe(id(3))
+  })
+})
