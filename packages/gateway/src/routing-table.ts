@@ -32,8 +32,8 @@ interface State<E, C, M extends { readonly id: string }> {
   readonly router: MatchingRouter<E, C, M>
   /** Route id → the entries it added. */
   readonly entries: Map<string, readonly RouterEntry<E>[]>
-  /** Entry id → route id. */
-  readonly owners: Map<string, string>
+  /** Entry id → the route that added it (one lookup per request finds the route). */
+  readonly owners: Map<string, Route>
   readonly routes: Map<string, Route>
   readonly services: Map<string, Service>
 }
@@ -92,8 +92,7 @@ export class RoutingTable<E, C, M extends { readonly id: string }> {
     const state = this.#state
     const match = state.router.match(context)
     if (match === undefined) return undefined
-    const routeId = state.owners.get(match.id)
-    const route = routeId === undefined ? undefined : state.routes.get(routeId)
+    const route = state.owners.get(match.id)
     if (route === undefined) return undefined
     const service = route.service === null ? null : (state.services.get(route.service.id) ?? null)
     return { route, service, match }
@@ -160,7 +159,7 @@ export class RoutingTable<E, C, M extends { readonly id: string }> {
         return this.#options.onRouteError?.(route, 'the router refused the route')
       }
       added.push(entry)
-      state.owners.set(entry.id, route.id)
+      state.owners.set(entry.id, route)
     }
     state.entries.set(route.id, added)
   }

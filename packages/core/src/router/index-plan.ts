@@ -1,5 +1,6 @@
 import type { Expr, Predicate } from '../syntax/ast.ts'
 import { literalPrefix, type RegexCache } from '../values/regex/index.ts'
+import { cidrEquals, ipEquals } from '../values/ip.ts'
 import type { IpAddr, IpCidr } from '../values/types.ts'
 
 /**
@@ -170,7 +171,7 @@ function alternatives(expr: Expr, prefixOf: PrefixOf): Alternatives {
       const right = alternatives(expr.right, prefixOf)
       if (typeof right === 'string') return `an \`||\` branch cannot be indexed (${right})`
       if (left.length + right.length > MAX_ALTERNATIVES) return `more than ${MAX_ALTERNATIVES} alternatives`
-      return left.concat(right)
+      return withoutRedundant(left.concat(right))
     }
     case 'And': {
       const left = alternatives(expr.left, prefixOf)
@@ -179,7 +180,7 @@ function alternatives(expr: Expr, prefixOf: PrefixOf): Alternatives {
       if (typeof right === 'string') return left
       if (left.length * right.length <= MAX_PRODUCT) {
         if (left.length === 1 && right.length === 1) return [best(left[0] as Placement, right[0] as Placement)]
-        return left.flatMap((l) => right.map((r) => best(l, r)))
+        return withoutRedundant(left.flatMap((l) => right.map((r) => best(l, r))))
       }
       return quality(left) >= quality(right) ? left : right
     }
@@ -233,6 +234,44 @@ function leadsLookup(a: Atom, b: Atom): boolean {
 /** Fields that name the service a request is for: hosts by Host header or TLS SNI. */
 function leadRank(atom: Atom): number {
   return atom.field === 'http.host' || atom.field === 'tls.sni' ? 0 : 1
+}
+
+/**
+ * Drops placements that another one already covers: a route filed under `[host]` is found by every
+ * request that meets `[host, path]`, and two equal placements would file it twice in one list. This
+ * is common: Kong's `net.protocol` amendment (`expr && (net.protocol == "http" || ...)`) gives each
+ * alternative the same two best atoms of `expr`.
+ */
+function withoutRedundant(placements: Placement[]): Placement[] {
+  const kept: Placement[] = []
+  for (let i = 0; i < placements.length; i++) {
+    const candidate = placements[i] as Placement
+    let covered = false
+    for (let j = 0; j < placements.length && !covered; j++) {
+      if (j === i) continue
+      const other = placements[j] as Placement
+      // Of two placements that cover each other (the same atoms), the first is kept.
+      covered = covers(other, candidate) && (j < i || !covers(candidate, other))
+    }
+    if (!covered) kept.push(candidate)
+  }
+  return kept.length === placements.length ? placements : kept
+}
+
+/** True when every atom of `a` is an atom of `b`: whenever `b` holds, `a` does. */
+function covers(a: Placement, b: Placement): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const atom = a[i] as Atom
+    if (!sameAtom(atom, b[0]) && (b[1] === undefined || !sameAtom(atom, b[1]))) return false
+  }
+  return true
+}
+
+function sameAtom(a: Atom, b: Atom): boolean {
+  if (!sameDimension(a, b)) return false
+  if (a.kind === 'ip') return b.kind === 'ip' && ipEquals(a.ip, b.ip)
+  if (a.kind === 'cidr') return b.kind === 'cidr' && cidrEquals(a.cidr, b.cidr)
+  return 'text' in b && a.text === b.text
 }
 
 /** A list of alternatives is only as good as its worst member, and each extra one costs a lookup. */

@@ -127,4 +127,18 @@ describe('Router index layout', () => {
     expect(router.match(contextOf({ 'http.host': 'b.example', 'http.path': '/y' }))?.id).toBe(id(2))
     expect(router.match(contextOf({ 'http.host': 'c.example', 'http.path': '/a-long-prefix/q' }))?.id).toBe(id(3))
   })
+
+  it('files a route once when alternatives repeat or cover each other', () => {
+    const router = new Router(new Schema({ 'http.host': 'String', 'http.path': 'String', 'net.protocol': 'String' }))
+    // Kong's protocol amendment: each `||` alternative has the same two best atoms.
+    router.add({ id: id(1), priority: 1, expression: '(http.host == "a.example" && http.path ^= "/v1/") && (net.protocol == "http" || net.protocol == "https")' })
+    // `[host]` covers `[host, path]`: the route is filed under the host alone.
+    router.add({ id: id(2), priority: 2, expression: 'http.host == "b.example" || (http.host == "b.example" && http.path == "/x")' })
+    const routes = (name: string) => router.describe().dimensions.find((d) => d.dimension === name)?.routes
+    expect(routes('exact:http.host → prefix:http.path')).toBe(1)
+    expect(routes('exact:http.host')).toBe(1)
+    expect(router.describe().dimensions.map((d) => d.dimension)).toEqual(['exact:http.host', 'exact:http.host → prefix:http.path'])
+    expect(router.match(contextOf({ 'http.host': 'a.example', 'http.path': '/v1/q', 'net.protocol': 'https' }))?.id).toBe(id(1))
+    expect(router.match(contextOf({ 'http.host': 'b.example', 'http.path': '/y', 'net.protocol': 'http' }))?.id).toBe(id(2))
+  })
 })
