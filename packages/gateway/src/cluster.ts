@@ -4,6 +4,7 @@ import type { Config } from './config.ts'
 import { openStore, startAdmin, startProxy, SHUTDOWN_GRACE_MS } from './gateway.ts'
 import { closeGracefully } from './listen.ts'
 import { emptyMetrics, mergeMetrics, type MetricsData } from './observability/metrics.ts'
+import { addCounts, NO_CONNECTIONS, type ConnectionCounts } from './proxy/connections.ts'
 import { MemoryStore } from './store/memory-store.ts'
 import type { Snapshot, StoreChange } from './store/store.ts'
 
@@ -20,7 +21,13 @@ type FromWorker =
   | { readonly type: 'listening'; readonly ports: readonly number[] }
   /** Sent after each applied change, so /status and /metrics show live router figures. */
   | { readonly type: 'router'; readonly size: number; readonly updatedAt: number }
-  | { readonly type: 'metrics'; readonly id: number; readonly data: MetricsData; readonly routerSize: number; readonly updatedAt: number; readonly connections: number }
+  | { readonly type: 'metrics'; readonly id: number; readonly data: MetricsData; readonly routerSize: number; readonly updatedAt: number; readonly connections: ConnectionCounts }
+
+/** What the workers report for /metrics and /status, summed over them. */
+interface WorkerFigures {
+  readonly metrics: MetricsData
+  connections: ConnectionCounts
+}
 
 /** Environment variable carrying the validated config to workers. */
 const CONFIG_ENV = 'SWITCHYARD_WORKER_CONFIG'
@@ -39,8 +46,8 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
   const forked = new Set<Worker>()
   let stopping = false
   let requestId = 0
-  const pending = new Map<number, { left: number; data: MetricsData; resolve: (data: MetricsData) => void }>()
-  let figures = { routerSize: 0, updatedAt: Date.now(), connections: 0, total: 0 }
+  const pending = new Map<number, { left: number; figures: WorkerFigures; resolve: (figures: WorkerFigures) => void }>()
+  let figures = { routerSize: 0, updatedAt: Date.now() }
   let listening = 0
   let proxyPorts: readonly number[] = []
   let allListening: () => void = () => {}
@@ -72,13 +79,13 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
       }
       if (message.type === 'metrics') {
         const entry = pending.get(message.id)
-        figures = { ...figures, routerSize: message.routerSize, updatedAt: Math.max(figures.updatedAt, message.updatedAt), connections: message.connections }
+        figures = { routerSize: message.routerSize, updatedAt: Math.max(figures.updatedAt, message.updatedAt) }
         if (entry === undefined) return
-        mergeMetrics(entry.data, message.data)
+        mergeMetrics(entry.figures.metrics, message.data)
+        entry.figures.connections = addCounts(entry.figures.connections, message.connections)
         if (--entry.left === 0) {
           pending.delete(message.id)
-          figures.total = entry.data.total
-          entry.resolve(entry.data)
+          entry.resolve(entry.figures)
         }
       }
     })
@@ -97,26 +104,29 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
     for (const worker of workers) worker.send({ type: 'change', change } satisfies ToWorker)
   })
 
-  const collect = (): Promise<MetricsData> =>
+  // Asked afresh for every /metrics and /status: each worker answers with its own figures, summed here.
+  const collect = (): Promise<WorkerFigures> =>
     new Promise((resolve) => {
       const id = ++requestId
       const live = [...workers].filter((w) => w.isConnected())
-      if (live.length === 0) return resolve(emptyMetrics())
-      pending.set(id, { left: live.length, data: emptyMetrics(), resolve })
+      if (live.length === 0) return resolve({ metrics: emptyMetrics(), connections: NO_CONNECTIONS })
+      pending.set(id, { left: live.length, figures: { metrics: emptyMetrics(), connections: NO_CONNECTIONS }, resolve })
       for (const worker of live) worker.send({ type: 'metrics', id } satisfies ToWorker)
       // A worker that dies mid-request must not hang /metrics.
       setTimeout(() => {
         const entry = pending.get(id)
-        if (entry !== undefined) pending.delete(id), resolve(entry.data)
+        if (entry !== undefined) pending.delete(id), resolve(entry.figures)
       }, 1000).unref()
     })
 
   const admin = await startAdmin(config, store, {
     routerSize: () => figures.routerSize,
     routerUpdatedAt: () => figures.updatedAt,
-    metrics: collect,
-    activeConnections: () => figures.connections,
-    totalRequests: () => figures.total,
+    metrics: async () => (await collect()).metrics,
+    server: async () => {
+      const { metrics, connections } = await collect()
+      return { ...connections, totalRequests: metrics.total }
+    },
   })
   await ready
   return {
@@ -161,7 +171,7 @@ export async function runWorker(log: Logger): Promise<void> {
       case 'change': return store.apply(message.change), reportRouter()
       case 'metrics':
         if (proxy === undefined) return
-        return void process.send?.({ type: 'metrics', id: message.id, data: proxy.metrics, routerSize: proxy.table.size, updatedAt: proxy.table.updatedAt, connections: proxy.activeConnections() } satisfies FromWorker)
+        return void process.send?.({ type: 'metrics', id: message.id, data: proxy.metrics, routerSize: proxy.table.size, updatedAt: proxy.table.updatedAt, connections: proxy.connections() } satisfies FromWorker)
       case 'shutdown':
         void (proxy?.close() ?? Promise.resolve()).then(() => process.exit(0))
     }

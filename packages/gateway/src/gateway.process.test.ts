@@ -191,6 +191,11 @@ describe('workers', () => {
         // Fresh connections spread over the workers; every one must know the new route.
         expect(await freshStatuses(`${gw.proxy}/w${round}`, 16)).toEqual(new Array(16).fill(200))
       }
+      // /status sums every worker's figures, read afresh (no /metrics call needed first).
+      const server = (await adminCall(gw.admin, 'GET', '/status')).body.server as unknown as Record<string, number>
+      expect(server['total_requests']).toBe(48)
+      expect(server['connections_accepted']).toBeGreaterThanOrEqual(48)
+      expect(server['connections_active']).toBe((server['connections_reading'] ?? 0) + (server['connections_writing'] ?? 0) + (server['connections_waiting'] ?? 0))
       const metrics = await (await fetch(`${gw.admin}/metrics`)).text()
       expect(metrics).toContain('switchyard_http_requests_total{route="w2",service="w",status_class="2xx"} 16')
     } finally {

@@ -1,17 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PLAYGROUND_DIST } from '@switchyard/playground'
 import type { Logger } from 'pino'
-import { AdminApi } from './admin/server.ts'
+import { AdminApi, type ServerCounts } from './admin/server.ts'
 import { inPrefix, type Config } from './config.ts'
 import { createResolver, createRouteChecker, createRoutingTable, type GatewayRoutingTable } from './engine.ts'
 import { createGuiHandler } from './gui/server.ts'
 import { closeGracefully, listen } from './listen.ts'
 import { createAccessLog, type AccessLog } from './observability/access-log.ts'
 import { emptyMetrics, recordRequest, renderMetrics, type MetricsData } from './observability/metrics.ts'
+import { ConnectionTracker, type ConnectionCounts } from './proxy/connections.ts'
 import { Upstreams } from './proxy/forward.ts'
 import { createProxyServer, type TlsMaterial } from './proxy/server.ts'
 import { configHash, loadDeclarative, parseConfigText, type ConfigProblem } from './store/declarative.ts'
@@ -55,7 +56,8 @@ export interface ProxyNode {
   readonly servers: readonly Server[]
   readonly addresses: readonly AddressInfo[]
   readonly metrics: MetricsData
-  readonly activeConnections: () => number
+  /** This process's proxy connections, in nginx's stub_status terms. */
+  readonly connections: () => ConnectionCounts
   close(): Promise<void>
 }
 
@@ -89,24 +91,14 @@ export async function startProxy(config: Config, store: Store, log: Logger): Pro
     servers.push(server)
     addresses.push(await listen(server, address))
   }
-  let connections = 0
-  // A connection whose upgrade request is served as an ordinary one is handed to the server again
-  // (a second 'connection' event for the same socket): each socket counts once.
-  const counted = new WeakSet<Socket>()
-  for (const server of servers) {
-    server.on('connection', (socket: Socket) => {
-      if (counted.has(socket)) return
-      counted.add(socket)
-      connections++
-      socket.once('close', () => connections--)
-    })
-  }
+  const tracker = new ConnectionTracker()
+  config.proxyListen.forEach((address, i) => tracker.attach(servers[i] as Server, address.ssl))
   return {
     table,
     servers,
     addresses,
     metrics,
-    activeConnections: () => connections,
+    connections: () => tracker.counts(),
     async close() {
       await Promise.all(servers.map((s) => closeGracefully(s, SHUTDOWN_GRACE_MS)))
       unsubscribe()
@@ -121,8 +113,8 @@ export interface AdminFigures {
   readonly routerSize: () => number
   readonly routerUpdatedAt: () => number
   readonly metrics: () => Promise<MetricsData>
-  readonly activeConnections: () => number
-  readonly totalRequests: () => number
+  /** Proxy connections and requests of every proxy process, read afresh. */
+  readonly server: () => Promise<ServerCounts>
 }
 
 /** Starts the Admin API listeners. */
@@ -136,8 +128,7 @@ export async function startAdmin(config: Config, store: Store, figures: AdminFig
       routerSize: figures.routerSize,
       routerUpdatedAt: figures.routerUpdatedAt,
       metrics: async () => renderMetrics(await figures.metrics(), { size: figures.routerSize(), updatedAt: figures.routerUpdatedAt() }) + databaseMetrics(store),
-      totalRequests: figures.totalRequests,
-      activeConnections: figures.activeConnections,
+      server: figures.server,
     },
   })
   const servers: Server[] = []
@@ -195,8 +186,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     routerSize: () => proxy.table.size,
     routerUpdatedAt: () => proxy.table.updatedAt,
     metrics: async () => proxy.metrics,
-    activeConnections: proxy.activeConnections,
-    totalRequests: () => proxy.metrics.total,
+    server: async () => ({ ...proxy.connections(), totalRequests: proxy.metrics.total }),
   })
   return {
     store,

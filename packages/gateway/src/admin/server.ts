@@ -13,6 +13,7 @@ import { EntityEndpoints, type EntityContext, type WriteBody } from './entities.
 import { METHOD_NOT_ALLOWED, NOT_FOUND, type AdminResponse } from './problem.ts'
 import { schemasEndpoint } from './schemas.ts'
 import { unauthenticatedAdminRefusal } from '../origin.ts'
+import type { ConnectionCounts } from '../proxy/connections.ts'
 
 /** The gateway's version, reported by `GET /` and in `Via`. */
 export const VERSION = '0.1.0'
@@ -23,27 +24,13 @@ export interface AdminStatus {
   readonly routerUpdatedAt: () => number
   /** Prometheus text for `/metrics`. */
   readonly metrics: () => Promise<string>
-  readonly totalRequests: () => number
-  readonly activeConnections: () => number
-  /**
-   * Proxy connection counts in nginx's stub_status terms, for `/status`; when absent, those fields
-   * are `null` (not measured) rather than a made-up zero.
-   */
-  readonly connections?: () => ConnectionCounts
+  /** Proxy connections and requests (of every proxy process), for `/status`. */
+  readonly server: () => Promise<ServerCounts>
 }
 
-/** Proxy connection counts, with the meaning nginx's stub_status gives them (Kong's `/status` `server`). */
-export interface ConnectionCounts {
-  /** Connections accepted since start. */
-  readonly accepted: number
-  /** Accepted connections that were served, not dropped at a connection limit; equals `accepted` without one. */
-  readonly handled: number
-  /** Open connections reading a request head. */
-  readonly reading: number
-  /** Open connections with a request in progress: its body, the upstream call or the response. */
-  readonly writing: number
-  /** Open keep-alive connections between requests. */
-  readonly waiting: number
+/** What `/status` reports under `server`: nginx's stub_status counts and the proxied requests. */
+export interface ServerCounts extends ConnectionCounts {
+  readonly totalRequests: number
 }
 
 /** Everything the Admin API handler needs. */
@@ -196,7 +183,7 @@ export class AdminApi {
     return this.#route(method, parts.segments, url.searchParams, body, raw, type)
   }
 
-  #route(method: string, parts: readonly string[], query: URLSearchParams, body: WriteBody, raw: string, type: string): AdminResponse {
+  #route(method: string, parts: readonly string[], query: URLSearchParams, body: WriteBody, raw: string, type: string): AdminResponse | Promise<AdminResponse> {
     const e = this.#entities
     const [first, second, third, fourth] = parts
     // As in Kong, DB-less entities change only through POST /config.
@@ -300,23 +287,23 @@ export class AdminApi {
   }
 
   /** Kong's `GET /status` (kong/api/routes/health.lua): database, server counters and memory, plus the router. */
-  #statusBody(query: URLSearchParams): AdminResponse {
+  async #statusBody(query: URLSearchParams): Promise<AdminResponse> {
     const memory = memoryFormat(query)
     if (!memory.ok) return { status: 400, body: { message: memory.message } }
     const s = this.options.status
-    const connections = s.connections?.()
+    const counts = await s.server()
     return {
       status: 200,
       body: {
         database: databaseStatus(this.options.store),
         server: {
-          connections_accepted: connections?.accepted ?? null,
-          connections_active: s.activeConnections(),
-          connections_handled: connections?.handled ?? null,
-          connections_reading: connections?.reading ?? null,
-          connections_writing: connections?.writing ?? null,
-          connections_waiting: connections?.waiting ?? null,
-          total_requests: s.totalRequests(),
+          connections_accepted: counts.accepted,
+          connections_active: counts.active,
+          connections_handled: counts.handled,
+          connections_reading: counts.reading,
+          connections_writing: counts.writing,
+          connections_waiting: counts.waiting,
+          total_requests: counts.totalRequests,
           admin_requests: this.#requests,
         },
         memory: this.#memory(memory.format),

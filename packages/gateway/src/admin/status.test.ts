@@ -5,7 +5,7 @@ import { loadConfig } from '../config.ts'
 import { createRouteChecker } from '../engine.ts'
 import { MemoryStore } from '../store/memory-store.ts'
 import { adminCall, startInProcess, tempDir, type InProcessGateway } from '../testing/harness.ts'
-import { AdminApi, type ConnectionCounts } from './server.ts'
+import { AdminApi, type ServerCounts } from './server.ts'
 
 // GET / and GET /status checked against Kong Gateway 3.x (kong/api/routes/kong.lua and health.lua,
 // kong/pdk/node.lua, spec/02-integration/04-admin_api/02-kong_routes_spec.lua).
@@ -91,20 +91,37 @@ describe('GET /', () => {
 })
 
 describe('GET /status', () => {
-  it("has Kong's server counters, connections not measured as null", async () => {
+  it("has Kong's server counters, measured on the proxy's connections", async () => {
     const { status, body } = await getStatus(gw.admin)
     expect(status).toBe(200)
     expect(body.server).toEqual({
-      connections_accepted: null,
+      connections_accepted: expect.any(Number),
       connections_active: expect.any(Number),
-      connections_handled: null,
-      connections_reading: null,
-      connections_writing: null,
-      connections_waiting: null,
+      connections_handled: expect.any(Number),
+      connections_reading: expect.any(Number),
+      connections_writing: expect.any(Number),
+      connections_waiting: expect.any(Number),
       total_requests: expect.any(Number),
       admin_requests: expect.any(Number),
     })
     expect(body.database).toMatchObject({ reachable: true })
+  })
+
+  it('counts a keep-alive proxy connection as waiting between requests, and not once it closes', async () => {
+    const server = async () => (await getStatus(gw.admin)).body.server as Record<string, number>
+    const before = await server()
+    const socket = connect(Number(new URL(gw.proxy).port), '127.0.0.1')
+    await new Promise((resolve) => socket.once('connect', resolve))
+    const answered = new Promise((resolve) => socket.once('data', resolve))
+    socket.write('GET /nothing-here HTTP/1.1\r\nHost: x\r\n\r\n')
+    await answered
+    const idle = await server()
+    expect(idle['connections_accepted']).toBe((before['connections_accepted'] ?? 0) + 1)
+    expect(idle['connections_handled']).toBe(idle['connections_accepted'])
+    expect(idle['connections_waiting']).toBe((before['connections_waiting'] ?? 0) + 1)
+    expect(idle['connections_active']).toBe((idle['connections_reading'] ?? 0) + (idle['connections_writing'] ?? 0) + (idle['connections_waiting'] ?? 0))
+    socket.destroy()
+    await expect.poll(async () => (await server())['connections_active'], { timeout: 2000 }).toBe(before['connections_active'])
   })
 
   it('counts proxied requests in total_requests', async () => {
@@ -159,7 +176,7 @@ describe('GET /status with connection counts', () => {
   let server: Server
   let base: string
   const dir = tempDir()
-  const counts: ConnectionCounts = { accepted: 12, handled: 11, reading: 1, writing: 2, waiting: 3 }
+  const counts: ServerCounts = { accepted: 12, handled: 11, active: 6, reading: 1, writing: 2, waiting: 3, totalRequests: 40 }
 
   beforeAll(async () => {
     const loaded = loadConfig({ env: {}, flags: { prefix: dir.path, workers: '4', log_level: 'silent' } })
@@ -169,7 +186,7 @@ describe('GET /status with connection counts', () => {
       store: new MemoryStore(),
       flavor: loaded.config.routerFlavor,
       checkRoute: createRouteChecker(loaded.config.routerFlavor),
-      status: { routerSize: () => 0, routerUpdatedAt: () => 0, metrics: async () => '', totalRequests: () => 40, activeConnections: () => 6, connections: () => counts },
+      status: { routerSize: () => 0, routerUpdatedAt: () => 0, metrics: async () => '', server: async () => counts },
     })
     server = createServer(admin.handle)
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

@@ -191,7 +191,7 @@ describe('upgrades', () => {
 
   it('counts each reinjected connection once and not after it closes', async () => {
     await Promise.all(Array.from({ length: 5 }, () => exchange('GET /a/1 HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n', 1)))
-    await expect.poll(() => gw.gateway.proxy.activeConnections(), { timeout: 2000 }).toBe(0)
+    await expect.poll(() => gw.gateway.proxy.connections().active, { timeout: 2000 }).toBe(0)
   })
 
   it('serves any upgrade request that is not a forwarded WebSocket, with its body, and the request pipelined after it', async () => {
