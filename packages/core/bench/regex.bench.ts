@@ -3,6 +3,7 @@
  *
  *   npx tsx packages/core/bench/regex.bench.ts           # all tables
  *   npx tsx packages/core/bench/regex.bench.ts compile   # compile time only
+ *   npx tsx packages/core/bench/regex.bench.ts dfa       # lazy DFAs against the Pike VM alone
  *   npx tsx packages/core/bench/regex.bench.ts compile --before /tmp/regex-before
  *       # compile time of an older copy of src/values/regex side by side, e.g. from
  *       # git archive 5ae4fa9 packages/core/src/values/regex | tar -x -C /tmp/regex-before --strip-components=5
@@ -18,6 +19,9 @@
  * best of three rounds, and the total for 10,000 distinct corpus route regexes.
  */
 import { compileRegex, compileRegexWith, type CompiledRegex } from '../src/values/regex/index.ts'
+import { lowerAst } from '../src/values/regex/lower.ts'
+import { parsePattern } from '../src/values/regex/parse.ts'
+import { PikeVM } from '../src/values/regex/pike-vm.ts'
 import { routeCorpus } from '../src/values/regex/test-corpus.ts'
 
 interface Row {
@@ -148,12 +152,52 @@ function run(title: string, rows: readonly Row[], longInputs: boolean): void {
   }
 }
 
-// `-- compile` runs only the compile-time table.
+/** Patterns whose Pike VM runs keep many states alive, on a 16 KB header: with and without the lazy DFAs. */
+const MANY_STATES: readonly { pattern: string; input: string }[] = [
+  { pattern: '(a|b){100}x', input: 'ab'.repeat(8192) },
+  { pattern: '(a|b){500}x', input: 'ab'.repeat(8192) },
+  { pattern: '(a|b){500}x', input: `${'ab'.repeat(8192)}x` },
+  { pattern: '(a|b){1500}x', input: 'ab'.repeat(8192) },
+  ...CATASTROPHIC.map((row) => ({ pattern: row.pattern, input: (row.inputs[0] as string).slice(0, 16_384) })),
+]
+
+/** Milliseconds of one call, median of 5 after one untimed call (which builds the DFA states). */
+function callMs(call: () => unknown): number {
+  call()
+  const samples: number[] = []
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now()
+    call()
+    samples.push(performance.now() - t)
+  }
+  return median(samples)
+}
+
+function runDfaTable(): void {
+  console.log('\n### Lazy DFAs against the Pike VM alone (ms per call, 16 KB input)\n')
+  console.log('| pattern | input | test: DFA | test: VM alone | exec: DFAs + VM on the span | exec: VM alone |')
+  console.log('|---|---|---|---|---|---|')
+  for (const { pattern, input } of MANY_STATES) {
+    const regex = compiled(pattern, 'pike-vm')
+    const parsed = parsePattern(pattern)
+    if (!parsed.ok) throw new Error(pattern)
+    const lowered = lowerAst(parsed.parsed.ast, pattern)
+    if (!lowered.ok) throw new Error(pattern)
+    const vm = new PikeVM({ k: 'cap', index: 0, sub: lowered.hir }, regex.groupCount)
+    const shown = input.length > 12 ? `${JSON.stringify(input.slice(0, 6)).slice(0, -1)}…${JSON.stringify(input.slice(-3)).slice(1)}` : JSON.stringify(input)
+    const cells = [callMs(() => regex.test(input)), callMs(() => vm.run(input, false)), callMs(() => regex.exec(input)), callMs(() => vm.run(input, true))]
+    console.log(`| \`${pattern.replace(/\|/g, '\\|')}\` | \`${shown}\` | ${cells.map((ms) => `${ms.toFixed(1)} ms`).join(' | ')} |`)
+  }
+}
+
+// `-- compile` runs only the compile-time table, `-- dfa` only the lazy DFA table.
 const compileOnly = process.argv.includes('compile')
-if (!compileOnly) {
+const dfaOnly = process.argv.includes('dfa')
+if (!compileOnly && !dfaOnly) {
   run('Typical route regexes (median ns per test(), inputs cycled)', ROUTES, false)
   run(`Catastrophic patterns (ours on ${N}-char inputs)`, CATASTROPHIC, true)
 }
+if (!compileOnly) runDfaTable()
 
 const COMPILE_PATTERNS: readonly string[] = [
   '^/base/users/\\d+/orders$',
@@ -231,4 +275,4 @@ async function runCompile(): Promise<void> {
   }
 }
 
-void runCompile()
+if (!dfaOnly) void runCompile()

@@ -48,3 +48,26 @@ export function nullable(h: Hir): boolean {
       return h.subs.some(nullable)
   }
 }
+
+/**
+ * The regex that matches the reversed strings of `h`'s matches: concatenations run backwards and
+ * `\A`/`\z` trade places. Group numbers and priorities stay; only match existence and extent are
+ * meaningful (the lazy DFA's reverse search reads it).
+ */
+export function reversed(h: Hir): Hir {
+  switch (h.k) {
+    case 'empty':
+    case 'set':
+      return h
+    case 'look':
+      return h.look === 'start' ? { ...h, look: 'end' } : h.look === 'end' ? { ...h, look: 'start' } : h
+    case 'rep':
+      return { ...h, sub: reversed(h.sub) }
+    case 'cap':
+      return { ...h, sub: reversed(h.sub) }
+    case 'cat':
+      return { k: 'cat', subs: h.subs.map(reversed).reverse() }
+    case 'alt':
+      return { k: 'alt', subs: h.subs.map(reversed) }
+  }
+}

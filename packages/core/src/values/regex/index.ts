@@ -8,9 +8,10 @@
  * Both read the same resolved sets, so they agree; the tests check this with random patterns.
  */
 import type { ReError } from './ast.ts'
-import type { Hir } from './hir.ts'
+import { reversed, type Hir } from './hir.ts'
 import { lowerAst } from './lower.ts'
 import { parsePattern } from './parse.ts'
+import { dfaEligible, LazyDfa } from './lazy-dfa.ts'
 import { PikeVM } from './pike-vm.ts'
 import { anchoredPrefix } from './prefix.ts'
 import { isBacktrackSafe } from './safety.ts'
@@ -51,20 +52,23 @@ export type EngineChoice = 'auto' | 'regexp' | 'pike-vm'
 class VmRegex implements CompiledRegex {
   readonly engine = 'pike-vm'
   private readonly vm: PikeVM
+  /** The lazy DFAs, made on first use for programs they can run (see lazy-dfa.ts). */
+  private dfas: { exists: LazyDfa; end: LazyDfa; start: LazyDfa } | false | undefined
   constructor(
     readonly source: string,
     readonly groupCount: number,
     readonly groupNames: readonly (string | undefined)[],
     readonly literalPrefix: string | undefined,
-    hir: Hir,
+    private readonly hir: Hir,
   ) {
     this.vm = new PikeVM(hir, groupCount)
   }
   test(input: string): boolean {
-    return this.vm.run(input, false) === true
+    const dfas = this.lazyDfas()
+    return (dfas === false ? undefined : dfas.exists.test(input)) ?? this.vm.run(input, false) === true
   }
   exec(input: string): (string | undefined)[] | null {
-    const slots = this.vm.run(input, true)
+    const slots = this.search(input)
     if (typeof slots === 'boolean') return null
     const out: (string | undefined)[] = []
     for (let g = 0; g < this.groupCount; g++) {
@@ -73,6 +77,27 @@ class VmRegex implements CompiledRegex {
       out.push(s < 0 || e < 0 ? undefined : input.slice(s, e))
     }
     return out
+  }
+  /**
+   * The groups' slots of the leftmost-first match: the DFAs find where it ends and then where it
+   * starts, and the Pike VM runs on that span only (as the regex crate does), so a program with
+   * many live states costs it the match's length, not the input's. Without DFAs, the VM alone.
+   */
+  private search(input: string): Int32Array | boolean {
+    const dfas = this.lazyDfas()
+    if (dfas === false) return this.vm.run(input, true)
+    const end = dfas.end.matchEnd(input)
+    if (end === -1) return false
+    const start = end === undefined ? undefined : dfas.start.matchStart(input, end)
+    return start === undefined || start < 0 ? this.vm.run(input, true) : this.vm.run(input, true, start)
+  }
+  private lazyDfas(): { exists: LazyDfa; end: LazyDfa; start: LazyDfa } | false {
+    if (this.dfas === undefined) {
+      this.dfas = dfaEligible(this.vm)
+        ? { exists: new LazyDfa(this.vm, 'exists'), end: new LazyDfa(this.vm, 'first-end'), start: new LazyDfa(new PikeVM(reversed(this.hir), this.groupCount), 'reverse-start') }
+        : false
+    }
+    return this.dfas
   }
 }
 

@@ -18,6 +18,28 @@ const CAPTURE = 3
 const LOOK = 4
 const MATCH = 5
 
+/** NFA state kinds, for engines that run the same program (lazy-dfa.ts). */
+export const NFA = { SET, SPLIT, EMPTY, CAPTURE, LOOK, MATCH } as const
+
+/** Look codes of `\A` and `\z` (a LOOK state's `arg`, plus 16 for the ASCII-only variants). */
+export const LOOK_START = 0
+export const LOOK_END = 1
+
+/** A compiled NFA: what the Pike VM runs, shared with the lazy DFA. */
+export interface NfaProgram {
+  readonly kind: Int8Array
+  readonly next: Int32Array
+  /** SET: set index; CAPTURE: slot; LOOK: look code (+ 16 when ASCII). */
+  readonly arg: Int32Array
+  /** SPLIT: the alternatives in priority order. */
+  readonly alts: readonly Int32Array[]
+  readonly start: number
+  /** True when every match starts at offset 0. */
+  readonly anchored: boolean
+  /** True when code point `cp` is in set number `set`. */
+  inSet(set: number, cp: number): boolean
+}
+
 const LOOKS: readonly Look[] = ['start', 'end', 'startLF', 'endLF', 'startCRLF', 'endCRLF', 'word', 'notWord', 'wordStart', 'wordEnd', 'wordStartHalf', 'wordEndHalf']
 
 interface Builder {
@@ -194,15 +216,15 @@ function anchoredAtStart(h: Hir): boolean {
 }
 
 /** A compiled Pike VM program with reusable scratch space (matching allocates nothing for `test`). */
-export class PikeVM {
-  private readonly kind: Int8Array
-  private readonly next: Int32Array
-  private readonly arg: Int32Array
-  private readonly alts: readonly Int32Array[]
+export class PikeVM implements NfaProgram {
+  readonly kind: Int8Array
+  readonly next: Int32Array
+  readonly arg: Int32Array
+  readonly alts: readonly Int32Array[]
   private readonly setRanges: readonly (readonly number[])[]
   private readonly setAscii: Uint32Array
-  private readonly start: number
-  private readonly anchored: boolean
+  readonly start: number
+  readonly anchored: boolean
   private readonly slotCount: number
   private readonly word: CharSet
   private readonly prefix: string
@@ -251,7 +273,7 @@ export class PikeVM {
     return this.kind.length
   }
 
-  private inSet(set: number, cp: number): boolean {
+  inSet(set: number, cp: number): boolean {
     if (cp < 128) return ((this.setAscii[set * 4 + (cp >> 5)] as number) >>> (cp & 31) & 1) === 1
     return inRanges(this.setRanges[set] as readonly number[], cp)
   }
@@ -410,9 +432,10 @@ export class PikeVM {
 
   /**
    * Runs the search. With `want` false it only answers whether a match exists and allocates
-   * nothing; otherwise it returns the capture slots of the leftmost-first match.
+   * nothing; otherwise it returns the capture slots of the leftmost-first match. With `from`, only
+   * matches starting at that offset are searched (the lazy DFAs found where the match starts).
    */
-  run(s: string, want: boolean): Int32Array | boolean {
+  run(s: string, want: boolean, from?: number): Int32Array | boolean {
     const S = this.slotCount
     let slots: Int32Array | undefined
     let tables: [Int32Array, Int32Array] | undefined
@@ -432,10 +455,12 @@ export class PikeVM {
     let cur: 0 | 1 = 0
     let matched = false
     const len = s.length
-    let at = 0
+    const anchored = this.anchored || from !== undefined
+    const first = from ?? 0
+    let at = first
     for (;;) {
-      if (this.size[cur] === 0 && (matched || (this.anchored && at > 0))) break
-      if (this.size[cur] === 0 && this.prefix.length > 0) {
+      if (this.size[cur] === 0 && (matched || (anchored && at > first))) break
+      if (this.size[cur] === 0 && this.prefix.length > 0 && from === undefined) {
         if (this.anchored) {
           if (!s.startsWith(this.prefix)) break
         } else {
@@ -444,7 +469,7 @@ export class PikeVM {
           at = next
         }
       }
-      if (!matched && (!this.anchored || at === 0)) {
+      if (!matched && (!anchored || at === first)) {
         if (slots !== undefined) {
           slots.fill(-1)
           this.closure(cur, this.start, s, at, slots, tables?.[cur])

@@ -1,0 +1,318 @@
+/**
+ * Lazy DFAs over the Pike VM's program: each DFA state is the set of NFA states a search can be in,
+ * built the first time a search needs it and then reused, so a character costs one table read
+ * instead of one step per live NFA state. This is how the regex crate runs most searches; the Pike
+ * VM alone costs O(input × states), which for patterns like `(a|b){500}x` is a second on a 16 KB
+ * header. Three searches, as in the regex crate:
+ * - `exists`: is there a match at all (stops at the first match state);
+ * - `first-end`: where the leftmost-first match ends (the Pike VM's choice: states kept in
+ *   priority order, lower-priority ones dropped once a match is seen);
+ * - `reverse-start`: run on the reversed program backwards from that end, where the match starts.
+ * The Pike VM then computes the groups on that span only.
+ *
+ * Bounded: each DFA holds at most STATE_BUDGET bytes (the regex crate's default cache capacity) of states and all DFAs together at most
+ * TOTAL_BUDGET; a full DFA forgets its states and goes on, and a search that keeps filling it
+ * (nearly every character a new state) gives up, so the caller runs the Pike VM, as the regex crate
+ * does. Only `\A` and `\z` are supported among look-arounds; other programs are not eligible.
+ */
+import { LOOK_END, LOOK_START, NFA, type NfaProgram } from './pike-vm.ts'
+
+/** Characters below this code point have a transition table per state; others are computed each time. */
+const TABLE = 128
+const UNKNOWN = -1
+/** Bytes of states one DFA may hold before it forgets them. */
+const STATE_BUDGET = 2 << 20
+/** Bytes of states all DFAs of the process may hold together. */
+const TOTAL_BUDGET = 64 << 20
+/** Times one search may fill its DFA before it gives the input to the Pike VM. */
+const MAX_CLEARS_PER_SEARCH = 3
+
+let totalBytes = 0
+const released = new FinalizationRegistry<{ bytes: number }>((held) => {
+  totalBytes -= held.bytes
+})
+
+/** Which search a DFA runs (see the module comment). */
+export type DfaSearch = 'exists' | 'first-end' | 'reverse-start'
+
+interface DfaState {
+  /** The NFA's SET and MATCH states: in priority order for `first-end`, ascending otherwise. */
+  readonly ids: Int32Array
+  /** Where MATCH is in `ids`, or -1. */
+  readonly matchAt: number
+  readonly match: boolean
+  /** `first-end`: a match was seen earlier in the search, so no new search starts. */
+  readonly matched: boolean
+  /** Next state by character below TABLE, at a position before the end and at the end. */
+  readonly next: Int32Array
+  atEnd: Int32Array | undefined
+}
+
+/** True when the lazy DFA can run the program: no look-around other than `\A` and `\z`. */
+export function dfaEligible(program: NfaProgram): boolean {
+  for (let sid = 0; sid < program.kind.length; sid++) {
+    if (program.kind[sid] !== NFA.LOOK) continue
+    const look = (program.arg[sid] as number) % 16
+    if (look !== LOOK_START && look !== LOOK_END) return false
+  }
+  return true
+}
+
+export class LazyDfa {
+  readonly #program: NfaProgram
+  readonly #search: DfaSearch
+  #states: DfaState[] = []
+  /** State numbers by a hash of their NFA states (and `matched`); equal hashes are told apart by comparing. */
+  #index = new Map<number, number | number[]>()
+  // Shared with the finalizer: what this DFA holds, released when it is collected.
+  readonly #held = { bytes: 0 }
+  #clears = 0
+  /** Initial states, by whether the first position is at the start and at the end of the input. */
+  #initial = [UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN]
+  // Scratch for closures: visit stamps, a stack, and the states found.
+  readonly #mark: Int32Array
+  #stamp = 0
+  readonly #stack: Int32Array
+  readonly #found: Int32Array
+
+  /** A DFA for one search over `program` (for `reverse-start`, the reversed program). */
+  constructor(program: NfaProgram, search: DfaSearch = 'exists') {
+    this.#program = program
+    this.#search = search
+    const n = program.kind.length
+    this.#mark = new Int32Array(n)
+    let edges = n
+    for (const alts of program.alts) edges += alts.length
+    this.#stack = new Int32Array(edges + 1)
+    this.#found = new Int32Array(n)
+    released.register(this, this.#held)
+  }
+
+  /** `exists`: true when the program matches somewhere in `s`; undefined when the search gave up. */
+  test(s: string): boolean | undefined {
+    const clearsBefore = this.#clears
+    const len = s.length
+    let current = this.#start(true, len === 0)
+    if (current === UNKNOWN) return undefined
+    if ((this.#states[current] as DfaState).match) return true
+    const anchored = this.#program.anchored
+    let at = 0
+    while (at < len) {
+      const cp = codePointAt(s, at)
+      at += cp > 0xffff ? 2 : 1
+      current = this.#next(current, cp, at === len)
+      if (current === UNKNOWN || this.#clears - clearsBefore > MAX_CLEARS_PER_SEARCH) return undefined
+      const reached = this.#states[current] as DfaState
+      if (reached.match) return true
+      if (anchored && reached.ids.length === 0) return false
+    }
+    return false
+  }
+
+  /** `first-end`: the end of the leftmost-first match in `s`, -1 when none; undefined when the search gave up. */
+  matchEnd(s: string): number | undefined {
+    const clearsBefore = this.#clears
+    const len = s.length
+    let current = this.#start(true, len === 0)
+    let end = -1
+    let at = 0
+    for (;;) {
+      if (current === UNKNOWN || this.#clears - clearsBefore > MAX_CLEARS_PER_SEARCH) return undefined
+      const state = this.#states[current] as DfaState
+      if (state.match) end = at
+      // Nothing left that could match later: no thread, or only lower-priority ones after a match.
+      if (state.matchAt === 0 || (state.ids.length === 0 && (state.matched || this.#program.anchored)) || at >= len) return end
+      const cp = codePointAt(s, at)
+      at += cp > 0xffff ? 2 : 1
+      current = this.#next(current, cp, at === len)
+    }
+  }
+
+  /**
+   * `reverse-start`, on the reversed program: the smallest offset from which a match of the
+   * original program ends at `end` (-1 when none); undefined when the search gave up.
+   */
+  matchStart(s: string, end: number): number | undefined {
+    const clearsBefore = this.#clears
+    // The reversed program reads `s` backwards from `end`: its start is the original's end of
+    // input only when `end` is the end of `s`, and its end is the original's offset 0.
+    let current = this.#start(end === s.length, end === 0)
+    let start = -1
+    let at = end
+    for (;;) {
+      if (current === UNKNOWN || this.#clears - clearsBefore > MAX_CLEARS_PER_SEARCH) return undefined
+      const state = this.#states[current] as DfaState
+      if (state.match) start = at
+      if (state.ids.length === (state.match ? 1 : 0) || at === 0) return start
+      const cp = codePointBefore(s, at)
+      at -= cp > 0xffff ? 2 : 1
+      current = this.#next(current, cp, at === 0)
+    }
+  }
+
+  /** Number of DFA states held now (for tests and diagnostics). */
+  get stateCount(): number {
+    return this.#states.length
+  }
+
+  #start(atStart: boolean, atEnd: boolean): number {
+    const which = (atStart ? 2 : 0) + (atEnd ? 1 : 0)
+    const known = this.#initial[which] as number
+    if (known !== UNKNOWN) return known
+    const state = this.#intern(this.#closure([this.#program.start], 1, atStart, atEnd), false)
+    this.#initial[which] = state
+    return state
+  }
+
+  /** The state after reading `cp` in state number `current` (which must exist), from its table when known. */
+  #next(current: number, cp: number, atEnd: boolean): number {
+    const state = this.#states[current] as DfaState
+    if (cp >= TABLE) return this.#step(state, cp, atEnd)
+    const table = atEnd ? (state.atEnd ?? this.#endTable(state)) : state.next
+    let next = table[cp] as number
+    if (next !== UNKNOWN) return next
+    next = this.#step(state, cp, atEnd)
+    // A step that filled the DFA started over: the old state's table is gone with it.
+    if (next !== UNKNOWN && this.#states[current] === state) table[cp] = next
+    return next
+  }
+
+  /** The state after reading `cp` in `state`: the NFA's moves, then (unanchored) a new start. */
+  #step(state: DfaState, cp: number, atEnd: boolean): number {
+    const { kind, next, arg, start, anchored } = this.#program
+    const seeds: number[] = []
+    const ids = state.ids
+    // Leftmost-first: threads after a match have lower priority and are dropped.
+    const count = this.#search === 'first-end' && state.matchAt >= 0 ? state.matchAt : ids.length
+    for (let i = 0; i < count; i++) {
+      const sid = ids[i] as number
+      if (kind[sid] === NFA.SET && this.#program.inSet(arg[sid] as number, cp)) seeds.push(next[sid] as number)
+    }
+    const matched = state.matched || state.match
+    // A new search starts at every offset, until a leftmost-first search has its match; a reverse
+    // search is anchored at its end.
+    if (!anchored && this.#search !== 'reverse-start' && !(this.#search === 'first-end' && matched)) seeds.push(start)
+    return this.#intern(this.#closure(seeds, seeds.length, false, atEnd), this.#search === 'first-end' && matched)
+  }
+
+  /** Collects into `#found` the SET and MATCH states reachable from the seeds without input; returns how many. */
+  #closure(seeds: readonly number[], seedCount: number, atStart: boolean, atEnd: boolean): number {
+    const { kind, next, arg, alts } = this.#program
+    const mark = this.#mark
+    const stack = this.#stack
+    const found = this.#found
+    const stamp = ++this.#stamp
+    let count = 0
+    let sp = 0
+    for (let i = seedCount - 1; i >= 0; i--) stack[sp++] = seeds[i] as number
+    while (sp > 0) {
+      let sid = stack[--sp] as number
+      for (;;) {
+        if (mark[sid] === stamp) break
+        mark[sid] = stamp
+        const k = kind[sid]
+        if (k === NFA.SET || k === NFA.MATCH) {
+          found[count++] = sid
+          break
+        }
+        if (k === NFA.SPLIT) {
+          const choices = alts[sid] as Int32Array
+          if (choices.length === 0) break
+          for (let i = choices.length - 1; i >= 1; i--) stack[sp++] = choices[i] as number
+          sid = choices[0] as number
+        } else if (k === NFA.LOOK) {
+          const look = (arg[sid] as number) % 16
+          if (look === LOOK_START ? !atStart : !atEnd) break
+          sid = next[sid] as number
+        } else sid = next[sid] as number // EMPTY, CAPTURE
+      }
+    }
+    return count
+  }
+
+  /** The DFA state for the first `count` states of `#found`, created if new. */
+  #intern(count: number, matched: boolean): number {
+    const ids = this.#found.slice(0, count)
+    // Priority order matters only to leftmost-first; elsewhere equal sets are one state.
+    if (this.#search !== 'first-end') ids.sort()
+    const hash = hashIds(ids, matched)
+    const known = this.#find(hash, ids, matched)
+    if (known !== UNKNOWN) return known
+    const bytes = 96 + 4 * count + 4 * TABLE
+    if (this.#held.bytes + bytes > STATE_BUDGET || totalBytes + bytes > TOTAL_BUDGET) {
+      this.#clear()
+      // Still no room: other DFAs hold the process's budget, so this search gives up.
+      if (totalBytes + bytes > TOTAL_BUDGET || bytes > STATE_BUDGET) return UNKNOWN
+    }
+    let matchAt = -1
+    for (let i = 0; i < count && matchAt < 0; i++) if (this.#program.kind[ids[i] as number] === NFA.MATCH) matchAt = i
+    this.#states.push({ ids, matchAt, match: matchAt >= 0, matched, next: new Int32Array(TABLE).fill(UNKNOWN), atEnd: undefined })
+    const number = this.#states.length - 1
+    const same = this.#index.get(hash)
+    if (same === undefined) this.#index.set(hash, number)
+    else if (typeof same === 'number') this.#index.set(hash, [same, number])
+    else same.push(number)
+    this.#held.bytes += bytes
+    totalBytes += bytes
+    return this.#states.length - 1
+  }
+
+  #find(hash: number, ids: Int32Array, matched: boolean): number {
+    const same = this.#index.get(hash)
+    if (same === undefined) return UNKNOWN
+    if (typeof same === 'number') return this.#isState(same, ids, matched) ? same : UNKNOWN
+    for (const number of same) if (this.#isState(number, ids, matched)) return number
+    return UNKNOWN
+  }
+
+  #isState(number: number, ids: Int32Array, matched: boolean): boolean {
+    const state = this.#states[number] as DfaState
+    if (state.matched !== matched || state.ids.length !== ids.length) return false
+    for (let i = 0; i < ids.length; i++) if (state.ids[i] !== ids[i]) return false
+    return true
+  }
+
+  /** The table of transitions into the end of the input, made on first use (most states never need one). */
+  #endTable(state: DfaState): Int32Array {
+    state.atEnd = new Int32Array(TABLE).fill(UNKNOWN)
+    this.#held.bytes += 4 * TABLE
+    totalBytes += 4 * TABLE
+    return state.atEnd
+  }
+
+  #clear(): void {
+    totalBytes -= this.#held.bytes
+    this.#held.bytes = 0
+    this.#states = []
+    this.#index = new Map()
+    this.#initial = [UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN]
+    this.#clears++
+  }
+}
+
+/** The code point at UTF-16 offset `at` (a lone surrogate stands for itself). */
+function codePointAt(s: string, at: number): number {
+  const cp = s.charCodeAt(at)
+  if (cp >= 0xd800 && cp <= 0xdbff && at + 1 < s.length) {
+    const low = s.charCodeAt(at + 1)
+    if (low >= 0xdc00 && low <= 0xdfff) return ((cp - 0xd800) << 10) + (low - 0xdc00) + 0x10000
+  }
+  return cp
+}
+
+/** The code point that ends at UTF-16 offset `at`. */
+function codePointBefore(s: string, at: number): number {
+  const low = s.charCodeAt(at - 1)
+  if (low >= 0xdc00 && low <= 0xdfff && at >= 2) {
+    const high = s.charCodeAt(at - 2)
+    if (high >= 0xd800 && high <= 0xdbff) return ((high - 0xd800) << 10) + (low - 0xdc00) + 0x10000
+  }
+  return low
+}
+
+/** FNV-1a over the state numbers, and the `matched` flag. */
+function hashIds(ids: Int32Array, matched: boolean): number {
+  let hash = matched ? 0x811c9dc5 ^ 1 : 0x811c9dc5
+  for (let i = 0; i < ids.length; i++) hash = Math.imul(hash ^ (ids[i] as number), 0x01000193)
+  return hash >>> 0
+}
