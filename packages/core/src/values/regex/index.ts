@@ -4,8 +4,10 @@
  *
  * Engine choice per pattern: when the safety analysis (safety.ts) proves that a backtracking
  * engine has no choice to undo beyond one character, the pattern runs as a translated V8
- * `RegExp` (fast); otherwise it runs on the Pike VM (pike-vm.ts, linear, slower by a constant).
- * Both read the same resolved sets, so they agree; the tests check this with random patterns.
+ * `RegExp` (fast); otherwise it runs on the Pike VM (pike-vm.ts, linear, slower by a constant),
+ * through lazy DFAs (lazy-dfa.ts) where its look-arounds allow: they answer most searches alone
+ * and narrow a match to its span before the VM computes the groups. All read the same resolved
+ * sets, so they agree; the tests check this with random patterns.
  */
 import type { ReError } from './ast.ts'
 import { reversed, type Hir } from './hir.ts'
