@@ -243,6 +243,18 @@ describe('request targets and malformed requests', () => {
   })
 
   it.each([
+    ['an HTTP/1.1 request without Host', 'GET /a/p HTTP/1.1\r\n\r\n'],
+    ['an absolute-form HTTP/1.1 request without Host', 'GET http://h/a/p HTTP/1.1\r\n\r\n'],
+    ['two Host headers', 'GET /a/p HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n'],
+    ['two Host headers, differently cased and equal', 'GET /a/p HTTP/1.1\r\nHost: x\r\nhost: x\r\n\r\n'],
+  ])('answers %s with 400 as nginx does, and serves the next request', async (_name, text) => {
+    const { answers } = await exchange(text + NEXT, 2)
+    expect(answers.map((a) => a.status)).toEqual([400, 200])
+    expect(JSON.parse(answers[0]?.body ?? '{}')).toMatchObject({ message: 'Bad request' })
+    expect(urlOf(answers[1])).toBe('/a/next')
+  })
+
+  it.each([
     ['a malformed request line', 'THIS IS NOT HTTP\r\n\r\n'],
     ['a header without colon', 'GET /a HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n'],
     ['a space before the colon', 'GET /a HTTP/1.1\r\nHost : x\r\n\r\n'],

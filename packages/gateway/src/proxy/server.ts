@@ -46,6 +46,21 @@ function clientAddress(socket: Socket): string {
   return unmapped(socket.remoteAddress)
 }
 
+/**
+ * nginx refuses with 400 an HTTP/1.1 request without a Host header ("client sent HTTP/1.1 request
+ * without Host header"), absolute-form target or not, and any request with two ("client sent
+ * duplicate host header"): two readers of one request must not see two hosts.
+ */
+function badHostHeader(incoming: IncomingMessage): boolean {
+  const raw = incoming.rawHeaders
+  let count = 0
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string
+    if (name.length === 4 && name.toLowerCase() === 'host') count++
+  }
+  return count > 1 || (count === 0 && (incoming.httpVersionMajor > 1 || incoming.httpVersionMinor >= 1))
+}
+
 /** nginx refuses a `%` not followed by two hex digits in the path with 400. */
 function hasBadPercent(target: string): boolean {
   return target.includes('%') && /%(?![0-9A-Fa-f]{2})/.test(pathOf(target))
@@ -122,7 +137,7 @@ type Decision =
 
 /** Routes a request; Kong's own answers (404, 503, 426, redirects, gRPC mismatches) come back as decisions. */
 function decide(resolve: Resolver, request: NodeRequest): Decision {
-  if (hasBadPercent(request.path) || (request.lineHost !== undefined && !isValidLineHost(request.lineHost))) return { kind: 'error', code: 'bad-request' }
+  if (hasBadPercent(request.path) || (request.lineHost !== undefined && !isValidLineHost(request.lineHost)) || badHostHeader(request.request)) return { kind: 'error', code: 'bad-request' }
   // A getter that returns undefined reads as an absent field, as the extractor expects; the static
   // type cannot say so under exactOptionalPropertyTypes.
   const result = resolve(request as unknown as ProxyRequest)
