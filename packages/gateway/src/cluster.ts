@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster'
 import type { Logger } from 'pino'
 import type { Config } from './config.ts'
-import { openStore, startAdmin, startProxy, SHUTDOWN_GRACE_MS } from './gateway.ts'
+import { checkProxySettings, openStore, startAdmin, startProxy, SHUTDOWN_GRACE_MS } from './gateway.ts'
 import { closeGracefully } from './listen.ts'
 import { emptyMetrics, mergeMetrics, type MetricsData } from './observability/metrics.ts'
 import { addCounts, NO_CONNECTIONS, type ConnectionCounts } from './proxy/connections.ts'
@@ -39,6 +39,8 @@ const CONFIG_ENV = 'SWITCHYARD_WORKER_CONFIG'
  * millisecond), and aggregates their metrics for `/metrics`.
  */
 export async function runPrimary(config: Config, log: Logger): Promise<{ close(): Promise<void>; adminPorts: number[]; proxyPorts: readonly number[] }> {
+  // Settings the workers read themselves are checked here first, so a mistake is one clear error.
+  checkProxySettings(config)
   const store = await openStore(config, log)
   /** Workers that have the snapshot and get every change. */
   const workers = new Set<Worker>()
@@ -48,10 +50,16 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
   let requestId = 0
   const pending = new Map<number, { left: number; figures: WorkerFigures; resolve: (figures: WorkerFigures) => void }>()
   let figures = { routerSize: 0, updatedAt: Date.now() }
-  let listening = 0
   let proxyPorts: readonly number[] = []
+  /** Workers that have started their listeners; one that exits before is a failed start. */
+  const started = new Set<Worker>()
   let allListening: () => void = () => {}
-  const ready = new Promise<void>((resolve) => (allListening = resolve))
+  let failedStart: (error: Error) => void = () => {}
+  const ready = new Promise<void>((resolve, reject) => {
+    allListening = resolve
+    failedStart = reject
+  })
+  let running = false
 
   // Workers accept connections themselves (the kernel spreads them) instead of the primary handing them out.
   cluster.schedulingPolicy = cluster.SCHED_NONE
@@ -75,7 +83,8 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
       if (message.type === 'listening') {
         log.debug({ worker: worker.id, ports: message.ports }, 'worker listening')
         proxyPorts = message.ports
-        if (++listening === config.workers) allListening()
+        started.add(worker)
+        if (started.size === config.workers) allListening()
       }
       if (message.type === 'metrics') {
         const entry = pending.get(message.id)
@@ -92,6 +101,12 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
     worker.on('exit', (code) => {
       workers.delete(worker)
       forked.delete(worker)
+      // A worker that cannot start (a port in use, say) would fail the same way again: the start fails.
+      if (!running && !started.has(worker)) {
+        stopping = true
+        for (const other of forked) other.kill('SIGTERM')
+        return failedStart(new Error(`a proxy worker could not start (exit code ${String(code)}); its error is above`))
+      }
       if (!stopping) {
         log.error({ worker: worker.id, code }, 'worker exited; restarting')
         fork()
@@ -128,7 +143,14 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
       return { ...connections, totalRequests: metrics.total }
     },
   })
-  await ready
+  try {
+    await ready
+  } catch (error) {
+    await Promise.all(admin.servers.map((server) => closeGracefully(server, 1000)))
+    store.close()
+    throw error
+  }
+  running = true
   return {
     proxyPorts,
     adminPorts: admin.addresses.map((a) => a.port),

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
-import { request as httpRequest } from 'node:http'
+import { createServer, request as httpRequest } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -143,6 +144,33 @@ routes:
     const file = join(d, 'kong.yml')
     writeFileSync(file, '_format_version: "3.0"\nservices:\n  - name: x\n')
     await expect(spawnGateway(['--prefix', d, '--database', 'off', '--declarative-config', file])).rejects.toThrow(/services\[0\]\.host/)
+  })
+
+  // One clear line and exit 1, from the primary, not an error per worker or a worker restart loop.
+  it.each([
+    ['an ssl_cert that is a folder', (d: string) => ['--proxy-listen', '127.0.0.1:0 ssl', '--ssl-cert', d, '--ssl-cert-key', join(d, 'key.pem')], /ssl_cert: cannot read .*: is a directory, not a file/],
+    ['a missing ssl_cert_key', (d: string) => ['--proxy-listen', '127.0.0.1:0 ssl', '--ssl-cert', join(d, 'cert.pem'), '--ssl-cert-key', join(d, 'missing.pem')], /ssl_cert_key: cannot read .*missing\.pem: no such file/],
+    ['a certificate file that holds no certificate', (d: string) => ['--proxy-listen', '127.0.0.1:0 ssl', '--ssl-cert', join(d, 'cert.pem'), '--ssl-cert-key', join(d, 'cert.pem')], /ssl_cert, ssl_cert_key: .*cert\.pem are not a PEM certificate and its private key \(.*\)/],
+    ['an access log under a file', (d: string) => ['--proxy-access-log', join(d, 'cert.pem', 'access.log')], /proxy_access_log: cannot open .*access\.log: /],
+  ])('refuses to start with %s, in one line', async (_name, settings, message) => {
+    const d = dir()
+    writeFileSync(join(d, 'cert.pem'), 'not a certificate')
+    for (const workers of ['1', '2']) {
+      const started = spawnGateway(['--prefix', d, '--database', 'off', '--workers', workers, ...settings(d)])
+      await expect(started).rejects.toThrow(new RegExp(`exited with 1 before starting:\nswitchyard: ${message.source}[^\n]*\n$`))
+    }
+  })
+
+  it('fails its start when a worker cannot listen, instead of restarting it forever', async () => {
+    const taken = createServer()
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+    try {
+      const port = (taken.address() as AddressInfo).port
+      const started = spawnGateway(['--prefix', dir(), '--database', 'off', '--workers', '2', '--proxy-listen', `127.0.0.1:${port}`])
+      await expect(started).rejects.toThrow(/exited with 1 before starting:[\s\S]*EADDRINUSE[\s\S]*a proxy worker could not start \(exit code 1\); its error is above\n$/)
+    } finally {
+      await new Promise((resolve) => taken.close(resolve))
+    }
   })
 })
 

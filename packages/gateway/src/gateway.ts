@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { closeSync, existsSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { createSecureContext } from 'node:tls'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PLAYGROUND_DIST } from '@switchyard/playground'
@@ -9,8 +10,9 @@ import { AdminApi, type ServerCounts } from './admin/server.ts'
 import { inPrefix, type Config } from './config.ts'
 import { createResolver, createRouteChecker, createRoutingTable, type GatewayRoutingTable } from './engine.ts'
 import { createGuiHandler } from './gui/server.ts'
+import { readSettingFile } from './input-file.ts'
 import { closeGracefully, listen } from './listen.ts'
-import { createAccessLog, type AccessLog } from './observability/access-log.ts'
+import { createAccessLog, openAccessLogFile, type AccessLog } from './observability/access-log.ts'
 import { emptyMetrics, recordRequest, renderMetrics, type MetricsData } from './observability/metrics.ts'
 import { ConnectionTracker, type ConnectionCounts } from './proxy/connections.ts'
 import { Upstreams } from './proxy/forward.ts'
@@ -39,7 +41,7 @@ export async function openStore(config: Config, log?: Logger): Promise<Store> {
   if (config.database === 'sqlite') return new SqliteStore(join(config.prefix, 'switchyard.db'))
   const store = new MemoryStore()
   if (config.declarativeConfig !== undefined) {
-    const text = readFileSync(config.declarativeConfig, 'utf8')
+    const text = readSettingFile('declarative_config', config.declarativeConfig)
     const parsed = parseConfigText(text)
     if (!parsed.ok) throw new DeclarativeConfigError(parsed.problems)
     const loaded = loadDeclarative(parsed.value, { flavor: config.routerFlavor, checkRoute: createRouteChecker(config.routerFlavor) })
@@ -61,19 +63,43 @@ export interface ProxyNode {
   close(): Promise<void>
 }
 
-function tlsMaterial(config: Config): TlsMaterial | undefined {
+/** Where the access log goes: `off`, `stdout` or a file (relative paths are in the prefix folder). */
+function accessLogTarget(config: Config): string {
+  return config.proxyAccessLog === 'off' || config.proxyAccessLog === 'stdout' ? config.proxyAccessLog : inPrefix(config, config.proxyAccessLog)
+}
+
+/**
+ * Reads what proxy processes will read (TLS material, the access-log file), so that a primary
+ * fails its start once, with one clear error, instead of every worker failing.
+ */
+export function checkProxySettings(config: Config): void {
+  readTlsMaterial(config)
+  const target = accessLogTarget(config)
+  if (target !== 'off' && target !== 'stdout') closeSync(openAccessLogFile(target))
+}
+
+/** The certificate and key of `ssl` listeners, read and checked (a clear error names the setting and file). */
+function readTlsMaterial(config: Config): TlsMaterial | undefined {
   if (config.sslCert === undefined || config.sslCertKey === undefined) return undefined
-  return { cert: readFileSync(config.sslCert), key: readFileSync(config.sslCertKey) }
+  const material = { cert: readSettingFile('ssl_cert', config.sslCert), key: readSettingFile('ssl_cert_key', config.sslCertKey) }
+  try {
+    createSecureContext(material)
+  } catch (error) {
+    throw new Error(`ssl_cert, ssl_cert_key: ${config.sslCert} and ${config.sslCertKey} are not a PEM certificate and its private key (${(error as Error).message})`)
+  }
+  return material
 }
 
 /** Starts the proxy listeners over a store whose changes feed the routing table. */
 export async function startProxy(config: Config, store: Store, log: Logger): Promise<ProxyNode> {
+  // Settings that can fail are read before anything is started.
+  const tls = readTlsMaterial(config)
+  const accessLog: AccessLog = createAccessLog(accessLogTarget(config))
   const table = createRoutingTable({ flavor: config.routerFlavor, onRouteError: (route, message) => log.error({ route: route.id, message }, 'route not loaded') })
   table.load(store.snapshot())
   const unsubscribe = store.subscribe((change) => table.apply(change))
   const upstreams = new Upstreams({ keepaliveIdleTimeoutMs: config.upstreamKeepaliveIdleTimeout * 1000, keepalivePoolSize: config.upstreamKeepalivePoolSize })
   const metrics = emptyMetrics()
-  const accessLog: AccessLog = createAccessLog(config.proxyAccessLog === 'off' || config.proxyAccessLog === 'stdout' ? config.proxyAccessLog : inPrefix(config, config.proxyAccessLog))
   const resolve = createResolver(table)
   const options = {
     resolve,
@@ -83,7 +109,6 @@ export async function startProxy(config: Config, store: Store, log: Logger): Pro
       accessLog.write(record)
     },
   }
-  const tls = tlsMaterial(config)
   const servers: Server[] = []
   const addresses: AddressInfo[] = []
   for (const address of config.proxyListen) {

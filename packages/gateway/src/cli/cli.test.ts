@@ -7,7 +7,7 @@ import { tempDir } from '../testing/harness.ts'
 import { check, type CliOutput } from './check.ts'
 import { validateConfigFile } from './config-validate.ts'
 import { runCli } from './index.ts'
-import { MAX_INPUT_BYTES } from './input-file.ts'
+import { MAX_INPUT_BYTES } from '../input-file.ts'
 import { match } from './match.ts'
 
 function capture(): CliOutput & { stdout: string; stderr: string } {

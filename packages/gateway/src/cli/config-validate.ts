@@ -3,7 +3,7 @@ import type { RouterFlavor } from '../config.ts'
 import { createRouteChecker } from '../engine.ts'
 import { loadDeclarative, parseConfigText } from '../store/declarative.ts'
 import type { CliOutput } from './check.ts'
-import { readInputFile } from './input-file.ts'
+import { readInputFile } from '../input-file.ts'
 
 const USAGE = 'usage: switchyard config validate FILE\n'
 

@@ -7,7 +7,7 @@
 import { checkConversion, convertConfig, formatCheck, formatSummary, type Flavor, type Json, type PriorityLayout } from '@switchyard/http'
 import { writeFileSync } from 'node:fs'
 import { parse, stringify } from 'yaml'
-import { readInputFile } from './input-file.ts'
+import { readInputFile } from '../input-file.ts'
 
 /** Reads FILE from disk with the CLI's checks (a regular text file of bounded size); throws the reason. */
 function readChecked(path: string): string {

@@ -5,7 +5,7 @@ import { createRouteChecker, createRouteCompiler } from '../engine.ts'
 import type { Route } from '../entities/route.ts'
 import { loadDeclarative, parseConfigText } from '../store/declarative.ts'
 import type { CliOutput } from './check.ts'
-import { readInputFile } from './input-file.ts'
+import { readInputFile } from '../input-file.ts'
 
 const USAGE = 'usage: switchyard match --config FILE --request JSON [--explain]\n'
 

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 import pino, { type Logger } from 'pino'
 import type { RequestRecord } from '../proxy/server.ts'
@@ -9,6 +9,16 @@ export interface AccessLog {
   flush(): void
 }
 
+/** Opens (creating it and its folder if needed) an access-log file for appending; throws a clear error. */
+export function openAccessLogFile(target: string): number {
+  try {
+    mkdirSync(dirname(target), { recursive: true })
+    return openSync(target, 'a')
+  } catch (error) {
+    throw new Error(`proxy_access_log: cannot open ${target}: ${(error as Error).message}`)
+  }
+}
+
 /**
  * Creates the access log: one JSON line per request (pino), with route, service, status and both
  * latencies. `off` writes nothing; `stdout` or a file path writes asynchronously, so logging never
@@ -16,8 +26,11 @@ export interface AccessLog {
  */
 export function createAccessLog(target: string): AccessLog {
   if (target === 'off') return { write: () => {}, flush: () => {} }
-  if (target !== 'stdout') mkdirSync(dirname(target), { recursive: true })
-  const destination = pino.destination({ dest: target === 'stdout' ? 1 : target, sync: false, minLength: 4096 })
+  // The file is opened here, synchronously: an unwritable path is a clear start-up error, and the
+  // writer gets a descriptor that is open from the first moment (one still being opened cannot be
+  // flushed when the process stops early).
+  const fd = target === 'stdout' ? 1 : openAccessLogFile(target)
+  const destination = pino.destination({ dest: fd, sync: false, minLength: 4096 })
   const logger: Logger = pino({ base: null, messageKey: 'msg', timestamp: pino.stdTimeFunctions.isoTime }, destination)
   return {
     write(record) {

@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs'
 
-/** Largest file an offline command reads: 64 MiB, far beyond any real declarative configuration. */
+/** Largest file the gateway reads as configuration: 64 MiB, far beyond any real declarative configuration. */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024
 
 /** A file's text, or a one-line reason it cannot be used (no stack, no errno jargon alone). */
@@ -22,9 +22,10 @@ function reasonOf(error: unknown): string {
 }
 
 /**
- * Reads a configuration file for `match`, `config validate` and `convert`: a regular file (not a
- * folder, FIFO or device, which would block or never end), at most {@link MAX_INPUT_BYTES}, text
- * (no NUL byte) in UTF-8. The message names the path.
+ * Reads a configuration file (the declarative config, TLS material, the inputs of `match`,
+ * `config validate` and `convert`): a regular file (not a folder, FIFO or device, which would
+ * block or never end), at most {@link MAX_INPUT_BYTES}, text (no NUL byte) in UTF-8. The message
+ * names the path.
  */
 export function readInputFile(path: string): InputFile {
   let descriptor: number
@@ -58,4 +59,11 @@ export function readInputFile(path: string): InputFile {
   } finally {
     closeSync(descriptor)
   }
+}
+
+/** The text of a file a setting names, or an error that names the setting and says what is wrong. */
+export function readSettingFile(setting: string, path: string): string {
+  const file = readInputFile(path)
+  if (!file.ok) throw new Error(`${setting}: ${file.message}`)
+  return file.text
 }
