@@ -114,7 +114,6 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
     })
     return worker
   }
-  for (let i = 0; i < config.workers; i++) fork()
   const unsubscribe = store.subscribe((change) => {
     for (const worker of workers) worker.send({ type: 'change', change } satisfies ToWorker)
   })
@@ -134,18 +133,28 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
       }, 1000).unref()
     })
 
-  const admin = await startAdmin(config, store, {
-    routerSize: () => figures.routerSize,
-    routerUpdatedAt: () => figures.updatedAt,
-    metrics: async () => (await collect()).metrics,
-    server: async () => {
-      const { metrics, connections } = await collect()
-      return { ...connections, totalRequests: metrics.total }
-    },
-  })
+  // The Admin API listens first: a port it cannot have fails the start before any worker exists.
+  let admin: Awaited<ReturnType<typeof startAdmin>>
+  try {
+    admin = await startAdmin(config, store, {
+      routerSize: () => figures.routerSize,
+      routerUpdatedAt: () => figures.updatedAt,
+      metrics: async () => (await collect()).metrics,
+      server: async () => {
+        const { metrics, connections } = await collect()
+        return { ...connections, totalRequests: metrics.total }
+      },
+    })
+  } catch (error) {
+    unsubscribe()
+    store.close()
+    throw error
+  }
+  for (let i = 0; i < config.workers; i++) fork()
   try {
     await ready
   } catch (error) {
+    unsubscribe()
     await Promise.all(admin.servers.map((server) => closeGracefully(server, 1000)))
     store.close()
     throw error

@@ -161,6 +161,18 @@ routes:
     }
   })
 
+  it('fails its start in one line when the Admin API cannot listen, before forking workers', async () => {
+    const taken = createServer()
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+    try {
+      const port = (taken.address() as AddressInfo).port
+      const started = spawnGateway(['--prefix', dir(), '--database', 'off', '--workers', '2', '--admin-listen', `127.0.0.1:${port}`])
+      await expect(started).rejects.toThrow(/exited with 1 before starting:\nswitchyard: listen EADDRINUSE[^\n]*\n$/)
+    } finally {
+      await new Promise((resolve) => taken.close(resolve))
+    }
+  })
+
   it('fails its start when a worker cannot listen, instead of restarting it forever', async () => {
     const taken = createServer()
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
