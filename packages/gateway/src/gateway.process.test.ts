@@ -161,25 +161,15 @@ routes:
     }
   })
 
-  it('fails its start in one line when the Admin API cannot listen, before forking workers', async () => {
+  it.each([
+    ['the Admin API cannot listen, before forking workers', '--admin-listen', /exited with 1 before starting:\nswitchyard: listen EADDRINUSE[^\n]*\n$/],
+    ['a worker cannot listen, instead of restarting it forever', '--proxy-listen', /exited with 1 before starting:[\s\S]*EADDRINUSE[\s\S]*a proxy worker could not start \(exit code 1\); its error is above\n$/],
+  ])('fails its start when %s', async (_name, setting, message) => {
     const taken = createServer()
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
     try {
       const port = (taken.address() as AddressInfo).port
-      const started = spawnGateway(['--prefix', dir(), '--database', 'off', '--workers', '2', '--admin-listen', `127.0.0.1:${port}`])
-      await expect(started).rejects.toThrow(/exited with 1 before starting:\nswitchyard: listen EADDRINUSE[^\n]*\n$/)
-    } finally {
-      await new Promise((resolve) => taken.close(resolve))
-    }
-  })
-
-  it('fails its start when a worker cannot listen, instead of restarting it forever', async () => {
-    const taken = createServer()
-    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
-    try {
-      const port = (taken.address() as AddressInfo).port
-      const started = spawnGateway(['--prefix', dir(), '--database', 'off', '--workers', '2', '--proxy-listen', `127.0.0.1:${port}`])
-      await expect(started).rejects.toThrow(/exited with 1 before starting:[\s\S]*EADDRINUSE[\s\S]*a proxy worker could not start \(exit code 1\); its error is above\n$/)
+      await expect(spawnGateway(['--prefix', dir(), '--database', 'off', '--workers', '2', setting, `127.0.0.1:${port}`])).rejects.toThrow(message)
     } finally {
       await new Promise((resolve) => taken.close(resolve))
     }
