@@ -161,6 +161,12 @@ routes:
     }
   })
 
+  it('refuses to start on a file that is not an SQLite database, naming it', async () => {
+    const d = dir()
+    writeFileSync(join(d, 'switchyard.db'), 'this is not a database, just some text that is long enough to hold a header\n'.repeat(100))
+    await expect(spawnGateway(['--prefix', d])).rejects.toThrow(/exited with 1 before starting:\nswitchyard: database: cannot use the SQLite database .*switchyard\.db \(file is not a database\)[^\n]*\n$/)
+  })
+
   it.each([
     ['the Admin API cannot listen, before forking workers', '--admin-listen', /exited with 1 before starting:\nswitchyard: listen EADDRINUSE[^\n]*\n$/],
     ['a worker cannot listen, instead of restarting it forever', '--proxy-listen', /exited with 1 before starting:[\s\S]*EADDRINUSE[\s\S]*a proxy worker could not start \(exit code 1\); its error is above\n$/],

@@ -35,10 +35,20 @@ export class DeclarativeConfigError extends Error {
   }
 }
 
+/** The SQLite store in the prefix folder, or an error that says which file could not be used and why. */
+function openSqliteStore(file: string): SqliteStore {
+  try {
+    return new SqliteStore(file)
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new Error(`database: cannot use the SQLite database ${file} (${reason}); check the prefix setting, or move the file aside to start empty`)
+  }
+}
+
 /** Opens the configured store: SQLite in the prefix folder, or memory loaded from the declarative file. */
 export async function openStore(config: Config, log?: Logger): Promise<Store> {
   if (config.database === 'postgres') return openPostgresStore(config, log)
-  if (config.database === 'sqlite') return new SqliteStore(join(config.prefix, 'switchyard.db'))
+  if (config.database === 'sqlite') return openSqliteStore(join(config.prefix, 'switchyard.db'))
   const store = new MemoryStore()
   if (config.declarativeConfig !== undefined) {
     const text = readSettingFile('declarative_config', config.declarativeConfig)
