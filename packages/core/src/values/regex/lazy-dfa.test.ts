@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { reversed, type Hir } from './hir.ts'
 import { compileRegexWith } from './index.ts'
-import { dfaEligible, LazyDfa } from './lazy-dfa.ts'
+import { dfaEligible, dfaMemory, LazyDfa } from './lazy-dfa.ts'
 import { lowerAst } from './lower.ts'
 import { parsePattern } from './parse.ts'
 import { PikeVM } from './pike-vm.ts'
@@ -132,6 +132,24 @@ describe('lazy DFA', () => {
     if (!compiled.ok) throw new Error('compiles')
     expect(compiled.regex.test(input)).toBe(false)
     expect(compiled.regex.test(`${input}x`)).toBe(true)
+  })
+
+  it('makes room for a new pattern when the process budget is full, by clearing the DFAs that hold the most', () => {
+    const input = 'ab'.repeat(3000)
+    const held: LazyDfa[] = []
+    for (let n = 0; dfaMemory().held < dfaMemory().budget - (64 << 10) && n < 400; n++) {
+      const dfa = dfaOf(`(a|b){${300 + n}}x`)
+      dfa.test(input)
+      held.push(dfa)
+    }
+    expect(dfaMemory().held).toBeGreaterThan(dfaMemory().budget - (64 << 10))
+    // The new pattern's states do not fit without taking others' room: it gets it, and answers.
+    const fresh = dfaOf('(a|b){200}y')
+    expect(fresh.test(`${input}y`)).toBe(true)
+    expect(fresh.stateCount).toBeGreaterThan(100)
+    expect(dfaMemory().held).toBeLessThanOrEqual(dfaMemory().budget)
+    // One that gave its states up builds them again when searched, and still answers right.
+    expect(held[0]?.test(`${input}x`)).toBe(true)
   })
 
   it('answers exec with null from the DFA, and with the groups from the Pike VM when there is a match', () => {

@@ -10,10 +10,11 @@
  * - `reverse-start`: run on the reversed program backwards from that end, where the match starts.
  * The Pike VM then computes the groups on that span only.
  *
- * Bounded: each DFA holds at most STATE_BUDGET bytes (the regex crate's default cache capacity) of states and all DFAs together at most
- * TOTAL_BUDGET; a full DFA forgets its states and goes on, and a search that keeps filling it
- * (nearly every character a new state) gives up, so the caller runs the Pike VM, as the regex crate
- * does. Only `\A` and `\z` are supported among look-arounds; other programs are not eligible.
+ * Bounded: each DFA holds at most STATE_BUDGET bytes of states (the regex crate's default cache
+ * capacity) and all DFAs together at most TOTAL_BUDGET (when that is full, the DFAs holding the most
+ * give their states up). A full DFA forgets its states and goes on, and a search that keeps filling
+ * it (nearly every character a new state) gives up, so the caller runs the Pike VM, as the regex
+ * crate does. Only `\A` and `\z` are supported among look-arounds; other programs are not eligible.
  */
 import { LOOK_END, LOOK_START, NFA, type NfaProgram } from './pike-vm.ts'
 
@@ -28,9 +29,35 @@ const TOTAL_BUDGET = 64 << 20
 const MAX_CLEARS_PER_SEARCH = 3
 
 let totalBytes = 0
-const released = new FinalizationRegistry<{ bytes: number }>((held) => {
+/** Every DFA that holds states, weakly: when the process budget is full, the largest give theirs up. */
+const holders = new Set<WeakRef<LazyDfa>>()
+const released = new FinalizationRegistry<{ bytes: number; ref: WeakRef<LazyDfa> }>((held) => {
   totalBytes -= held.bytes
+  holders.delete(held.ref)
 })
+
+/** Bytes of states all DFAs of the process hold now, and the most they may hold (for diagnostics and tests). */
+export function dfaMemory(): { readonly held: number; readonly budget: number } {
+  return { held: totalBytes, budget: TOTAL_BUDGET }
+}
+
+/**
+ * Makes room for `bytes` more in the process budget by clearing other DFAs, largest first, so that
+ * DFAs built early cannot keep every later pattern on the Pike VM. Returns whether it succeeded.
+ */
+function makeRoom(bytes: number, asking: LazyDfa): boolean {
+  const others: LazyDfa[] = []
+  for (const ref of holders) {
+    const dfa = ref.deref()
+    if (dfa !== undefined && dfa !== asking && dfa.heldBytes > 0) others.push(dfa)
+  }
+  others.sort((a, b) => b.heldBytes - a.heldBytes)
+  for (const dfa of others) {
+    if (totalBytes + bytes <= TOTAL_BUDGET) break
+    dfa.forget()
+  }
+  return totalBytes + bytes <= TOTAL_BUDGET
+}
 
 /** Which search a DFA runs (see the module comment). */
 export type DfaSearch = 'exists' | 'first-end' | 'reverse-start'
@@ -65,7 +92,7 @@ export class LazyDfa {
   /** State numbers by a hash of their NFA states (and `matched`); equal hashes are told apart by comparing. */
   #index = new Map<number, number | number[]>()
   // Shared with the finalizer: what this DFA holds, released when it is collected.
-  readonly #held = { bytes: 0 }
+  readonly #held: { bytes: number; ref: WeakRef<LazyDfa> }
   #clears = 0
   /** Initial states, by whether the first position is at the start and at the end of the input. */
   #initial = [UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN]
@@ -85,6 +112,9 @@ export class LazyDfa {
     for (const alts of program.alts) edges += alts.length
     this.#stack = new Int32Array(edges + 1)
     this.#found = new Int32Array(n)
+    const ref = new WeakRef(this)
+    this.#held = { bytes: 0, ref }
+    holders.add(ref)
     released.register(this, this.#held)
   }
 
@@ -239,11 +269,10 @@ export class LazyDfa {
     const known = this.#find(hash, ids, matched)
     if (known !== UNKNOWN) return known
     const bytes = 96 + 4 * count + 4 * TABLE
-    if (this.#held.bytes + bytes > STATE_BUDGET || totalBytes + bytes > TOTAL_BUDGET) {
-      this.#clear()
-      // Still no room: other DFAs hold the process's budget, so this search gives up.
-      if (totalBytes + bytes > TOTAL_BUDGET || bytes > STATE_BUDGET) return UNKNOWN
-    }
+    if (this.#held.bytes + bytes > STATE_BUDGET) this.#clear()
+    if (totalBytes + bytes > TOTAL_BUDGET && !makeRoom(bytes, this)) this.#clear()
+    // Still no room (a state beyond the budget by itself): this search gives up.
+    if (totalBytes + bytes > TOTAL_BUDGET || bytes > STATE_BUDGET) return UNKNOWN
     let matchAt = -1
     for (let i = 0; i < count && matchAt < 0; i++) if (this.#program.kind[ids[i] as number] === NFA.MATCH) matchAt = i
     this.#states.push({ ids, matchAt, match: matchAt >= 0, matched, next: new Int32Array(TABLE).fill(UNKNOWN), atEnd: undefined })
@@ -278,6 +307,16 @@ export class LazyDfa {
     this.#held.bytes += 4 * TABLE
     totalBytes += 4 * TABLE
     return state.atEnd
+  }
+
+  /** Bytes of states this DFA holds now. */
+  get heldBytes(): number {
+    return this.#held.bytes
+  }
+
+  /** Drops every state (another DFA needs the process's budget); later searches build them again. */
+  forget(): void {
+    if (this.#held.bytes > 0) this.#clear()
   }
 
   #clear(): void {
