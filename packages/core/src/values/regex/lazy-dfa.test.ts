@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { reversed, type Hir } from './hir.ts'
 import { compileRegexWith } from './index.ts'
 import { dfaEligible, dfaMemory, LazyDfa } from './lazy-dfa.ts'
@@ -150,6 +150,22 @@ describe('lazy DFA', () => {
     expect(dfaMemory().held).toBeLessThanOrEqual(dfaMemory().budget)
     // One that gave its states up builds them again when searched, and still answers right.
     expect(held[0]?.test(`${input}x`)).toBe(true)
+  })
+
+  it('runs where the runtime has no weak references (some edge runtimes), within its own budget', async () => {
+    vi.stubGlobal('WeakRef', undefined)
+    vi.stubGlobal('FinalizationRegistry', undefined)
+    try {
+      vi.resetModules()
+      const fresh = await import('./lazy-dfa.ts')
+      const dfa = new fresh.LazyDfa(program('(a|b){20}x'))
+      expect(dfa.test('ab'.repeat(40) + 'x')).toBe(true)
+      expect(dfa.test('ab'.repeat(40))).toBe(false)
+      expect(fresh.dfaMemory().held).toBe(0)
+    } finally {
+      vi.unstubAllGlobals()
+      vi.resetModules()
+    }
   })
 
   it('answers exec with null from the DFA, and with the groups from the Pike VM when there is a match', () => {

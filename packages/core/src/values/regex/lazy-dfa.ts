@@ -31,10 +31,17 @@ const MAX_CLEARS_PER_SEARCH = 3
 let totalBytes = 0
 /** Every DFA that holds states, weakly: when the process budget is full, the largest give theirs up. */
 const holders = new Set<WeakRef<LazyDfa>>()
-const released = new FinalizationRegistry<{ bytes: number; ref: WeakRef<LazyDfa> }>((held) => {
-  totalBytes -= held.bytes
-  holders.delete(held.ref)
-})
+/**
+ * Runtimes without weak references (some edge runtimes) cannot tell when a DFA is collected: there,
+ * each DFA keeps to its own budget only, and nothing is counted against the process's.
+ */
+const weak = typeof WeakRef === 'function' && typeof FinalizationRegistry === 'function'
+const released = weak
+  ? new FinalizationRegistry<{ bytes: number; ref: WeakRef<LazyDfa> }>((held) => {
+      totalBytes -= held.bytes
+      holders.delete(held.ref)
+    })
+  : undefined
 
 /** Bytes of states all DFAs of the process hold now, and the most they may hold (for diagnostics and tests). */
 export function dfaMemory(): { readonly held: number; readonly budget: number } {
@@ -92,7 +99,7 @@ export class LazyDfa {
   /** State numbers by a hash of their NFA states (and `matched`); equal hashes are told apart by comparing. */
   #index = new Map<number, number | number[]>()
   // Shared with the finalizer: what this DFA holds, released when it is collected.
-  readonly #held: { bytes: number; ref: WeakRef<LazyDfa> }
+  readonly #held: { bytes: number; ref: WeakRef<LazyDfa> | undefined }
   #clears = 0
   /** Initial states, by whether the first position is at the start and at the end of the input. */
   #initial = [UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN]
@@ -112,10 +119,12 @@ export class LazyDfa {
     for (const alts of program.alts) edges += alts.length
     this.#stack = new Int32Array(edges + 1)
     this.#found = new Int32Array(n)
-    const ref = new WeakRef(this)
+    const ref = weak ? new WeakRef(this) : undefined
     this.#held = { bytes: 0, ref }
-    holders.add(ref)
-    released.register(this, this.#held)
+    if (ref !== undefined && released !== undefined) {
+      holders.add(ref)
+      released.register(this, this.#held as { bytes: number; ref: WeakRef<LazyDfa> })
+    }
   }
 
   /** `exists`: true when the program matches somewhere in `s`; undefined when the search gave up. */
@@ -282,7 +291,7 @@ export class LazyDfa {
     else if (typeof same === 'number') this.#index.set(hash, [same, number])
     else same.push(number)
     this.#held.bytes += bytes
-    totalBytes += bytes
+    if (weak) totalBytes += bytes
     return this.#states.length - 1
   }
 
@@ -305,7 +314,7 @@ export class LazyDfa {
   #endTable(state: DfaState): Int32Array {
     state.atEnd = new Int32Array(TABLE).fill(UNKNOWN)
     this.#held.bytes += 4 * TABLE
-    totalBytes += 4 * TABLE
+    if (weak) totalBytes += 4 * TABLE
     return state.atEnd
   }
 
@@ -320,7 +329,7 @@ export class LazyDfa {
   }
 
   #clear(): void {
-    totalBytes -= this.#held.bytes
+    if (weak) totalBytes -= this.#held.bytes
     this.#held.bytes = 0
     this.#states = []
     this.#index = new Map()
