@@ -78,6 +78,11 @@ describe.skipIf(!HAS_CHROMIUM)('GUI with a real gateway', () => {
     await poll(() => page.locator('.route-form [role=alert]').textContent()).toMatch(/schema violation|expression/i)
     // Marked as coming from the API (not only from the editor's own lint), at core's span.
     await poll(() => page.locator('.route-form .cm-route-from-api.cm-route-diagnostic-operator-type-mismatch').count()).toBeGreaterThan(0)
+    // The editor's own lint running again (a protocols edit reconfigures it; under load it can also
+    // finish after the API's answer) shows the API's diagnostic beside its own, not instead of it.
+    await page.getByLabel('Protocols').fill('http, https')
+    await page.waitForTimeout(600)
+    expect(await page.locator('.route-form .cm-route-from-api.cm-route-diagnostic-operator-type-mismatch').count()).toBeGreaterThan(0)
     await page.getByRole('button', { name: 'Cancel' }).click()
   })
 

@@ -1,9 +1,9 @@
 import type { Diagnostic, Schema } from '@switchyard/core'
 import { routeExpression, toLintDiagnostic, type ExpressionValidator } from '@switchyard/editor'
 import { closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete'
-import { Compartment, EditorState } from '@codemirror/state'
+import { Compartment, EditorState, StateEffect, StateField } from '@codemirror/state'
 import { EditorView, keymap, placeholder } from '@codemirror/view'
-import { lintKeymap, setDiagnostics } from '@codemirror/lint'
+import { linter, lintKeymap, setDiagnostics, type Diagnostic as LintDiagnostic } from '@codemirror/lint'
 import { minimalSetup } from 'codemirror'
 
 /** Options of an expression editor. */
@@ -25,6 +25,27 @@ export interface ExpressionEditor {
   showDiagnostics(diagnostics: readonly Diagnostic[]): void
 }
 
+/** Diagnostics the Admin API gave for the current text: kept until the next edit. */
+const setApiDiagnostics = StateEffect.define<readonly LintDiagnostic[]>()
+const apiDiagnostics = StateField.define<readonly LintDiagnostic[]>({
+  create: () => [],
+  update: (value, transaction) => {
+    for (const effect of transaction.effects) if (effect.is(setApiDiagnostics)) return effect.value
+    return transaction.docChanged ? [] : value
+  },
+})
+
+/**
+ * The Admin API's diagnostics as one more lint source: every lint run (the editor's own lint can
+ * finish after the API answered) shows them beside the editor's, instead of replacing them.
+ */
+const apiLint = [
+  apiDiagnostics,
+  linter((view) => [...view.state.field(apiDiagnostics)], {
+    needsRefresh: (update) => update.transactions.some((transaction) => transaction.effects.some((effect) => effect.is(setApiDiagnostics))),
+  }),
+]
+
 function language(schema: Schema, validate: ExpressionValidator | undefined) {
   return routeExpression(validate === undefined ? { schema } : { schema, validate })
 }
@@ -44,6 +65,7 @@ export function createExpressionEditor(parent: HTMLElement, options: ExpressionE
         placeholder('http.path ^= "/api" && http.method == "GET"'),
         EditorView.contentAttributes.of({ 'aria-label': options.label, 'aria-multiline': 'true' }),
         compartment.of(language(options.schema, options.validate)),
+        apiLint,
         EditorView.updateListener.of((update) => {
           if (update.docChanged) options.onChange(update.state.doc.toString())
         }),
@@ -59,6 +81,8 @@ export function createExpressionEditor(parent: HTMLElement, options: ExpressionE
         const lint = toLintDiagnostic(d, length)
         return { ...lint, markClass: `${lint.markClass ?? ''} cm-route-from-api` }
       })
+      view.dispatch({ effects: setApiDiagnostics.of(converted) })
+      // Shown at once; the lint run the effect schedules then adds the editor's own beside them.
       view.dispatch(setDiagnostics(view.state, converted))
     },
   }
