@@ -2,7 +2,7 @@
 // The gateway runs in this process on ephemeral ports (its own test harness); the built GUI is served
 // as the GUI listener serves it, with `/api/*` going to the Admin API.
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { httpGet, startInProcess, startUpstream, type InProcessGateway, type TestServer } from '../../gateway/src/testing/harness.ts'
 import { buildPlayground, HAS_CHROMIUM, launchChromium } from './browser.ts'
 import { serveStatic, type StaticServer } from './static-server.ts'
@@ -25,6 +25,12 @@ describe.skipIf(!HAS_CHROMIUM)('GUI with a real gateway', () => {
     // Fail fast with a useful message instead of running into the test timeout.
     page.setDefaultTimeout(8000)
     page.on('dialog', (dialog) => void dialog.accept())
+  })
+
+  // A test that fails with the route form open must not fail the next ones too: close it.
+  afterEach(async () => {
+    const cancel = page.locator('.route-form').getByRole('button', { name: 'Cancel' })
+    if ((await cancel.count()) > 0) await cancel.click()
   })
 
   afterAll(async () => {
