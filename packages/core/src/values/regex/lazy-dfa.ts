@@ -16,7 +16,7 @@
  * it (nearly every character a new state) gives up, so the caller runs the Pike VM, as the regex
  * crate does. Only `\A` and `\z` are supported among look-arounds; other programs are not eligible.
  */
-import { LOOK_END, LOOK_START, NFA, type NfaProgram } from './pike-vm.ts'
+import { codePointBefore, LOOK_END, LOOK_START, NFA, type NfaProgram } from './pike-vm.ts'
 
 /** Characters below this code point have a transition table per state; others are computed each time. */
 const TABLE = 128
@@ -137,7 +137,7 @@ export class LazyDfa {
     const anchored = this.#program.anchored
     let at = 0
     while (at < len) {
-      const cp = codePointAt(s, at)
+      const cp = s.codePointAt(at) as number
       at += cp > 0xffff ? 2 : 1
       current = this.#next(current, cp, at === len)
       if (current === UNKNOWN || this.#clears - clearsBefore > MAX_CLEARS_PER_SEARCH) return undefined
@@ -161,7 +161,7 @@ export class LazyDfa {
       if (state.match) end = at
       // Nothing left that could match later: no thread, or only lower-priority ones after a match.
       if (state.matchAt === 0 || (state.ids.length === 0 && (state.matched || this.#program.anchored)) || at >= len) return end
-      const cp = codePointAt(s, at)
+      const cp = s.codePointAt(at) as number
       at += cp > 0xffff ? 2 : 1
       current = this.#next(current, cp, at === len)
     }
@@ -198,7 +198,7 @@ export class LazyDfa {
     const which = (atStart ? 2 : 0) + (atEnd ? 1 : 0)
     const known = this.#initial[which] as number
     if (known !== UNKNOWN) return known
-    const state = this.#intern(this.#closure([this.#program.start], 1, atStart, atEnd), false)
+    const state = this.#intern(this.#closure([this.#program.start], atStart, atEnd), false)
     this.#initial[which] = state
     return state
   }
@@ -231,11 +231,11 @@ export class LazyDfa {
     // A new search starts at every offset, until a leftmost-first search has its match; a reverse
     // search is anchored at its end.
     if (!anchored && this.#search !== 'reverse-start' && !(this.#search === 'first-end' && matched)) seeds.push(start)
-    return this.#intern(this.#closure(seeds, seeds.length, false, atEnd), this.#search === 'first-end' && matched)
+    return this.#intern(this.#closure(seeds, false, atEnd), this.#search === 'first-end' && matched)
   }
 
   /** Collects into `#found` the SET and MATCH states reachable from the seeds without input; returns how many. */
-  #closure(seeds: readonly number[], seedCount: number, atStart: boolean, atEnd: boolean): number {
+  #closure(seeds: readonly number[], atStart: boolean, atEnd: boolean): number {
     const { kind, next, arg, alts } = this.#program
     const mark = this.#mark
     const stack = this.#stack
@@ -243,7 +243,7 @@ export class LazyDfa {
     const stamp = ++this.#stamp
     let count = 0
     let sp = 0
-    for (let i = seedCount - 1; i >= 0; i--) stack[sp++] = seeds[i] as number
+    for (let i = seeds.length - 1; i >= 0; i--) stack[sp++] = seeds[i] as number
     while (sp > 0) {
       let sid = stack[--sp] as number
       for (;;) {
@@ -292,7 +292,7 @@ export class LazyDfa {
     else same.push(number)
     this.#held.bytes += bytes
     if (weak) totalBytes += bytes
-    return this.#states.length - 1
+    return number
   }
 
   #find(hash: number, ids: Int32Array, matched: boolean): number {
@@ -336,26 +336,6 @@ export class LazyDfa {
     this.#initial = [UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN]
     this.#clears++
   }
-}
-
-/** The code point at UTF-16 offset `at` (a lone surrogate stands for itself). */
-function codePointAt(s: string, at: number): number {
-  const cp = s.charCodeAt(at)
-  if (cp >= 0xd800 && cp <= 0xdbff && at + 1 < s.length) {
-    const low = s.charCodeAt(at + 1)
-    if (low >= 0xdc00 && low <= 0xdfff) return ((cp - 0xd800) << 10) + (low - 0xdc00) + 0x10000
-  }
-  return cp
-}
-
-/** The code point that ends at UTF-16 offset `at`. */
-function codePointBefore(s: string, at: number): number {
-  const low = s.charCodeAt(at - 1)
-  if (low >= 0xdc00 && low <= 0xdfff && at >= 2) {
-    const high = s.charCodeAt(at - 2)
-    if (high >= 0xd800 && high <= 0xdbff) return ((high - 0xd800) << 10) + (low - 0xdc00) + 0x10000
-  }
-  return low
 }
 
 /** FNV-1a over the state numbers, and the `matched` flag. */

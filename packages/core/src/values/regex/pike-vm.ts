@@ -308,7 +308,7 @@ export class PikeVM implements NfaProgram {
         return n === 13 || (n === 10 && (at === 0 || s.charCodeAt(at - 1) !== 13))
       }
     }
-    const before = this.isWord(cpBefore(s, at), ascii)
+    const before = this.isWord(codePointBefore(s, at), ascii)
     const after = this.isWord(at < len ? (s.codePointAt(at) as number) : -1, ascii)
     switch (kind) {
       case 6:
@@ -520,7 +520,8 @@ export class PikeVM implements NfaProgram {
   }
 }
 
-function cpBefore(s: string, at: number): number {
+/** The code point that ends at UTF-16 offset `at` (a lone surrogate stands for itself), -1 at 0. */
+export function codePointBefore(s: string, at: number): number {
   if (at === 0) return -1
   const lo = s.charCodeAt(at - 1)
   if (lo >= 0xdc00 && lo <= 0xdfff && at >= 2) {
