@@ -119,15 +119,15 @@ export async function startProxy(config: Config, store: Store, log: Logger): Pro
       accessLog.write(record)
     },
   }
+  const tracker = new ConnectionTracker()
   const servers: Server[] = []
   const addresses: AddressInfo[] = []
   for (const address of config.proxyListen) {
     const server = createProxyServer(options, address.ssl ? tls : undefined)
+    tracker.attach(server, address.ssl)
     servers.push(server)
     addresses.push(await listen(server, address))
   }
-  const tracker = new ConnectionTracker()
-  config.proxyListen.forEach((address, i) => tracker.attach(servers[i] as Server, address.ssl))
   return {
     table,
     servers,

@@ -17,7 +17,7 @@ export interface ConnectionCounts {
   readonly waiting: number
 }
 
-/** Counts of no connections, and the sum of several processes' counts. */
+/** The sum of two processes' counts (a primary adds up its workers'). */
 export function addCounts(a: ConnectionCounts, b: ConnectionCounts): ConnectionCounts {
   return {
     accepted: a.accepted + b.accepted,
@@ -29,6 +29,7 @@ export function addCounts(a: ConnectionCounts, b: ConnectionCounts): ConnectionC
   }
 }
 
+/** Counts of no connections: where a sum starts. */
 export const NO_CONNECTIONS: ConnectionCounts = { accepted: 0, handled: 0, active: 0, reading: 0, writing: 0, waiting: 0 }
 
 type State = 'reading' | 'writing' | 'waiting' | 'closed'
