@@ -1,10 +1,9 @@
 // Measures one workload at one size in this process (so heap and RSS figures do not mix) and prints
 // one JSON line. Spawned by bench/run.ts; the method is ../shared/bench/README.md "Measuring".
-import { readFileSync } from 'node:fs'
 import { LinearRouter, Router, type Context, type RouterApi } from '@switchyard/core'
 import { contextFromFields, type JsonFieldValue } from '@switchyard/http'
 import findMyWay from 'find-my-way'
-import { schemaOf, type RouteLine } from './workload-schema.ts'
+import { readWorkload, schemaOf, type RouteLine } from './workload-schema.ts'
 
 interface RequestLine {
   fields: Record<string, JsonFieldValue>
@@ -14,8 +13,8 @@ interface RequestLine {
 const KINDS = ['hi', 'lo', 'miss'] as const
 
 const [routesPath, requestsPath, withLinear] = process.argv.slice(2) as [string, string, string]
-const routesFile = JSON.parse(readFileSync(routesPath, 'utf8')) as { schema: Record<string, string>; routes: RouteLine[] }
-const requests = (JSON.parse(readFileSync(requestsPath, 'utf8')) as { requests: RequestLine[] }).requests
+const routesFile = readWorkload<{ schema: Record<string, string>; routes: RouteLine[] }>(routesPath)
+const requests = readWorkload<{ requests: RequestLine[] }>(requestsPath).requests
 const schema = schemaOf(routesFile.schema)
 const routes = routesFile.routes
 const size = routes.length

@@ -3,16 +3,17 @@
 // atc-router figures were taken). It loads nothing but the engine, so its peak resident size is the
 // router's figure; the measuring process (measure.ts) also holds the requests, repeated builds, the
 // linear reference and find-my-way, and reports its own peak beside it.
-import { readFileSync } from 'node:fs'
 import { Router } from '@switchyard/core'
-import { schemaOf, type RouteLine } from './workload-schema.ts'
+import { readWorkload, schemaOf, type RouteLine } from './workload-schema.ts'
 
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.()
 const routesPath = process.argv[2] as string
 
 gc()
 const before = process.memoryUsage()
-const file = JSON.parse(readFileSync(routesPath, 'utf8')) as { schema: Record<string, string>; routes: RouteLine[] }
+const file = readWorkload<{ schema: Record<string, string>; routes: RouteLine[] }>(routesPath)
+// The file's text is garbage now; collected before the baseline, so the router is not credited with its release.
+gc()
 const loaded = process.memoryUsage()
 const router = new Router(schemaOf(file.schema))
 for (const route of file.routes) router.add(route)
