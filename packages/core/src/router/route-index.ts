@@ -2,7 +2,8 @@ import type { Context } from '../context/context.ts'
 import type { FieldValue } from '../values/types.ts'
 import { createDimensionIndex, type DimensionIndex } from './dimension-index.ts'
 import { asciiFold, dimensionOf, type Atom, type Placement } from './index-plan.ts'
-import { SortedRoutes, type IndexedRoute } from './sorted-routes.ts'
+import { compareRoutes } from './route.ts'
+import { insertInOrder, removeInOrder, SortedRoutes, type IndexedRoute, type RouteArray } from './sorted-routes.ts'
 
 /** One dimension: the field it reads, how values are cased first, and its lookup structure in one object. */
 type Dimension<T> = DimensionIndex<T>
@@ -13,7 +14,15 @@ type Dimension<T> = DimensionIndex<T>
  */
 class Bucket<R extends IndexedRoute> extends SortedRoutes<R> {
   /** A handful of dimensions in a plain array: lighter than a Map and iterated without an iterator. */
-  readonly subs: Dimension<SortedRoutes<R>>[] = []
+  readonly subs: Dimension<RouteArray<R>>[] = []
+}
+
+/** A list the index files routes in: a bucket's own list, or a bare array under a second atom. */
+type IndexList<R extends IndexedRoute> = SortedRoutes<R> | RouteArray<R>
+
+/** Routes in a list (lazily removed ones not counted). */
+function sizeOf<R extends IndexedRoute>(list: IndexList<R>): number {
+  return Array.isArray(list) ? list.length : list.size
 }
 
 function findDimension<T>(dimensions: readonly Dimension<T>[], atom: Atom): Dimension<T> | undefined {
@@ -30,9 +39,6 @@ function newBucket<R extends IndexedRoute>(): Bucket<R> {
   return new Bucket<R>(true)
 }
 
-function newList<R extends IndexedRoute>(): SortedRoutes<R> {
-  return new SortedRoutes<R>(true)
-}
 
 /**
  * Routes added to a long residual list one by one wait in a short side list (both are searched),
@@ -45,7 +51,12 @@ const FRESH_MAX = 256
 const SWEEP_AT = 64
 
 /** Where `insert` filed a route: its one list, or one list per placement. */
-export type Filed<R extends IndexedRoute> = SortedRoutes<R> | readonly SortedRoutes<R>[]
+export type Filed<R extends IndexedRoute> = IndexList<R> | FiledMany<R>
+
+/** The lists of a route filed under several placements, in the order of its placements. */
+class FiledMany<R extends IndexedRoute> {
+  constructor(readonly lists: readonly IndexList<R>[]) {}
+}
 
 /** A summary of one dimension for `describe()`. */
 export interface DimensionSummary {
@@ -63,15 +74,18 @@ export class RouteIndex<R extends IndexedRoute> {
   readonly #primary: Dimension<Bucket<R>>[] = []
   readonly residual = new SortedRoutes<R>(true)
   readonly #fresh = new SortedRoutes<R>(true)
-  readonly #touched = new Set<SortedRoutes<R>>()
+  readonly #touched = new Set<IndexList<R>>()
   // Scratch state for one `collect` call: reused so that lookups allocate nothing per request.
   #context: Context | undefined
-  readonly #lists: SortedRoutes<R>[] = []
+  readonly #lists: (readonly R[])[] = []
   #listCount = 0
   readonly #visitBucket = (bucket: Bucket<R>): void => this.#collectBucket(bucket)
-  readonly #visitList = (list: SortedRoutes<R>): void => {
-    if (list.size > 0) this.#lists[this.#listCount++] = list
+  readonly #visitList = (list: RouteArray<R>): void => {
+    if (list.length > 0) this.#lists[this.#listCount++] = list
   }
+  /** The route a second-level list is being created for (see `#file`). */
+  #newcomer: R | undefined
+  readonly #newList = (): RouteArray<R> => [this.#newcomer as R]
 
   /** Files a route under each placement; with `deferSort`, lists are sorted on `finish()`. */
   insert(route: R, placements: readonly Placement[] | undefined, deferSort = false): Filed<R> {
@@ -84,12 +98,21 @@ export class RouteIndex<R extends IndexedRoute> {
     }
     // One placement (most routes) keeps its list itself rather than a one-element array.
     if (placements.length === 1) return this.#file(placements[0] as Placement, route, deferSort)
-    return placements.map((placement) => this.#file(placement, route, deferSort))
+    return new FiledMany(placements.map((placement) => this.#file(placement, route, deferSort)))
   }
 
-  #file(placement: Placement, route: R, deferSort: boolean): SortedRoutes<R> {
-    const list = this.#listFor(placement, true) as SortedRoutes<R>
-    this.#insertInto(list, route, deferSort)
+  #file(placement: Placement, route: R, deferSort: boolean): IndexList<R> {
+    const bucket = this.#slot(this.#primary, placement[0], true, newBucket<R>) as Bucket<R>
+    const second = placement[1]
+    if (second === undefined) {
+      this.#insertInto(bucket, route, deferSort)
+      return bucket
+    }
+    // A new list is made holding the route already, at its exact size.
+    this.#newcomer = route
+    const list = this.#slot(bucket.subs, second, true, this.#newList) as RouteArray<R>
+    this.#newcomer = undefined
+    if (list.length !== 1 || list[0] !== route) this.#insertInto(list, route, deferSort)
     return list
   }
 
@@ -103,10 +126,12 @@ export class RouteIndex<R extends IndexedRoute> {
       if (!this.#fresh.remove(route)) this.residual.remove(route)
       return
     }
-    const count = Array.isArray(filed) ? filed.length : 1
+    const many = filed instanceof FiledMany
+    const count = many ? filed.lists.length : 1
     for (let i = 0; i < count; i++) {
-      const list = Array.isArray(filed) ? (filed[i] as SortedRoutes<R>) : (filed as SortedRoutes<R>)
-      if (!list.remove(route) || list.size > 0) continue
+      const list = many ? (filed.lists[i] as IndexList<R>) : filed
+      const removed = Array.isArray(list) ? removeInOrder(list, route) : list.remove(route)
+      if (!removed || sizeOf(list) > 0) continue
       // Emptied containers are pruned in batches, not at once: an update removes a route and adds it
       // back, usually under the same atoms, and then finds its lists still in place. Lookups skip
       // empty lists, and a batch is at most SWEEP_AT lists, so churn cannot grow the index.
@@ -115,12 +140,12 @@ export class RouteIndex<R extends IndexedRoute> {
     }
   }
 
-  readonly #emptied: { list: SortedRoutes<R>; at: number; placements: () => readonly Placement[] | undefined }[] = []
+  readonly #emptied: { list: IndexList<R>; at: number; placements: () => readonly Placement[] | undefined }[] = []
 
   /** Prunes the containers of the lists recorded as emptied, unless they were refilled since. */
   #sweep(): void {
     for (const { list, at, placements } of this.#emptied) {
-      if (list.size > 0) continue
+      if (sizeOf(list) > 0) continue
       const placement = placements()?.[at]
       if (placement !== undefined) this.#prune(placement)
     }
@@ -129,7 +154,10 @@ export class RouteIndex<R extends IndexedRoute> {
 
   /** Sorts every list filled by deferred inserts. */
   finish(): void {
-    for (const list of this.#touched) list.finish()
+    for (const list of this.#touched) {
+      if (Array.isArray(list)) list.sort(compareRoutes)
+      else list.finish()
+    }
     this.#touched.clear()
   }
 
@@ -138,11 +166,11 @@ export class RouteIndex<R extends IndexedRoute> {
    * entries of `lists`. The array is reused by the next call.
    */
   // Hot path: one lookup per value of each indexed field; callbacks are preallocated.
-  collect(context: Context): { readonly lists: readonly SortedRoutes<R>[]; readonly count: number } {
+  collect(context: Context): { readonly lists: readonly (readonly R[])[]; readonly count: number } {
     this.#listCount = 0
     this.#context = context
-    if (this.residual.size > 0) this.#lists[this.#listCount++] = this.residual
-    if (this.#fresh.size > 0) this.#lists[this.#listCount++] = this.#fresh
+    if (this.residual.size > 0) this.#lists[this.#listCount++] = this.residual.items
+    if (this.#fresh.size > 0) this.#lists[this.#listCount++] = this.#fresh.items
     const primary = this.#primary
     for (let i = 0; i < primary.length; i++) this.#query(primary[i] as Dimension<Bucket<R>>, context, this.#visitBucket)
     this.#context = undefined
@@ -150,7 +178,7 @@ export class RouteIndex<R extends IndexedRoute> {
     return this.#result
   }
 
-  readonly #result: { lists: readonly SortedRoutes<R>[]; count: number } = { lists: this.#lists, count: 0 }
+  readonly #result: { lists: readonly (readonly R[])[]; count: number } = { lists: this.#lists, count: 0 }
 
   /** Dimensions with their number of keys and filed routes, for tuning large configurations. */
   summary(): DimensionSummary[] {
@@ -169,7 +197,7 @@ export class RouteIndex<R extends IndexedRoute> {
         add(name, 0, bucket.size)
         for (const sub of bucket.subs) {
           let routes = 0
-          sub.eachSlot((list) => (routes += list.size))
+          sub.eachSlot((list) => (routes += list.length))
           add(`${name} → ${dimensionOf(sub)}`, sub.size, routes)
         }
       })
@@ -178,11 +206,11 @@ export class RouteIndex<R extends IndexedRoute> {
   }
 
   #collectBucket(bucket: Bucket<R>): void {
-    if (bucket.size > 0) this.#lists[this.#listCount++] = bucket
+    if (bucket.size > 0) this.#lists[this.#listCount++] = bucket.items
     const sub = bucket.subs
     if (sub.length === 0) return
     const context = this.#context as Context
-    for (let i = 0; i < sub.length; i++) this.#query(sub[i] as Dimension<SortedRoutes<R>>, context, this.#visitList)
+    for (let i = 0; i < sub.length; i++) this.#query(sub[i] as Dimension<RouteArray<R>>, context, this.#visitList)
   }
 
   #query<T>(dimension: Dimension<T>, context: Context, visit: (slot: T) => void): void {
@@ -196,19 +224,13 @@ export class RouteIndex<R extends IndexedRoute> {
     }
   }
 
-  #insertInto(list: SortedRoutes<R>, route: R, deferSort: boolean): void {
-    list.insert(route, deferSort)
-    if (deferSort) this.#touched.add(list)
-  }
-
-  // Placements are read by index: destructuring goes through the array iterator, which costs in the
-  // less optimised code that updates run in.
-  #listFor(placement: Placement, create: boolean): SortedRoutes<R> | undefined {
-    const bucket = this.#slot(this.#primary, placement[0], create, newBucket<R>)
-    if (bucket === undefined) return undefined
-    const second = placement[1]
-    if (second === undefined) return bucket
-    return this.#slot(bucket.subs, second, create, newList<R>)
+  #insertInto(list: IndexList<R>, route: R, deferSort: boolean): void {
+    if (deferSort) {
+      if (Array.isArray(list)) list.push(route)
+      else list.insert(route, true)
+      this.#touched.add(list)
+    } else if (Array.isArray(list)) insertInOrder(list, route)
+    else list.insert(route)
   }
 
   #slot<T>(dimensions: Dimension<T>[], atom: Atom, create: boolean, make: () => T): T | undefined {
@@ -231,7 +253,7 @@ export class RouteIndex<R extends IndexedRoute> {
     if (bucket === undefined) return
     if (second !== undefined) {
       const sub = findDimension(bucket.subs, second)
-      if (sub !== undefined && sub.slotFor(second)?.size === 0) {
+      if (sub !== undefined && sub.slotFor(second)?.length === 0) {
         sub.drop(second)
         if (sub.size === 0) removeDimension(bucket.subs, sub)
       }

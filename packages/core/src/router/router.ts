@@ -13,7 +13,7 @@ import { planIndex, type Placement } from './index-plan.ts'
 import { RouteIndex, type DimensionSummary, type Filed } from './route-index.ts'
 import { assertListedOnce, compareRoutes, normalizeId, normalizePriority, prepareRoute, priorityOf, RouterError, storedPriority, type PreparedRoute, type RouteInput, type StoredPriority } from './route.ts'
 import { explainRoutes, type Explanation, type RouterApi } from './router-api.ts'
-import { REMOVED, type SortedRoutes } from './sorted-routes.ts'
+import { REMOVED } from './sorted-routes.ts'
 
 /** A route entry as the indexed router keeps it: compiled matcher, placements, and a visit stamp. */
 interface Entry {
@@ -150,7 +150,7 @@ export class Router implements RouterApi {
     const record = this.#record
     if (count === 0) return undefined
     if (count === 1) {
-      const items = (lists[0] as SortedRoutes<Entry>).items
+      const items = lists[0] as readonly Entry[]
       for (let i = 0; i < items.length; i++) {
         const entry = items[i] as Entry
         if (entry.seen === REMOVED) continue
@@ -165,7 +165,7 @@ export class Router implements RouterApi {
       let best: Entry | undefined
       let bestList = -1
       for (let l = 0; l < count; l++) {
-        const items = (lists[l] as SortedRoutes<Entry>).items
+        const items = lists[l] as readonly Entry[]
         let at = positions[l] as number
         // Past routes already tried (listed under several placements) and routes removed lazily.
         while (at < items.length && ((items[at] as Entry).seen === query || (items[at] as Entry).seen === REMOVED)) at++

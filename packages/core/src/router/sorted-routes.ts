@@ -135,14 +135,39 @@ export class SortedRoutes<R extends IndexedRoute = IndexedRoute> {
   }
 
   #position(route: { readonly priority: StoredPriority; readonly id: string }): number {
-    const items = this.items
-    let low = 0
-    let high = items.length
-    while (low < high) {
-      const mid = (low + high) >>> 1
-      if (compareRoutes(items[mid] as R, route) < 0) low = mid + 1
-      else high = mid
-    }
-    return low
+    return positionIn(this.items, route)
   }
+}
+
+/** Where a route with this key goes in `items` (evaluation order): before every route it precedes. */
+function positionIn(items: readonly IndexedRoute[], route: { readonly priority: StoredPriority; readonly id: string }): number {
+  let low = 0
+  let high = items.length
+  while (low < high) {
+    const mid = (low + high) >>> 1
+    if (compareRoutes(items[mid] as IndexedRoute, route) < 0) low = mid + 1
+    else high = mid
+  }
+  return low
+}
+
+/**
+ * A short list of routes in evaluation order as a bare array, changed in place: most lists of the
+ * index hold one route, and a list object around the array would double what each costs. Long
+ * lists that change often (residual routes, buckets) are `SortedRoutes` instead.
+ */
+export type RouteArray<R extends IndexedRoute> = R[]
+
+/** Inserts in order (binary search), in place. */
+export function insertInOrder<R extends IndexedRoute>(items: RouteArray<R>, route: R): void {
+  items.splice(positionIn(items, route), 0, route)
+}
+
+/** Removes a route entry in place; true when it was present. */
+export function removeInOrder<R extends IndexedRoute>(items: RouteArray<R>, route: R): boolean {
+  let at = positionIn(items, route)
+  while (at < items.length && items[at] !== route && compareRoutes(items[at] as R, route) === 0) at++
+  if (items[at] !== route) return false
+  items.splice(at, 1)
+  return true
 }
