@@ -37,7 +37,7 @@ export { FieldContext } from './context/context.ts'
 export type { Match } from './context/match.ts'
 export { MatchRecord } from './context/match.ts'
 
-export type { Matcher, CompileOptions } from './compile/predicate.ts'
+export type { Matcher, RouteMatcher, ComparisonChain, CompileOptions } from './compile/predicate.ts'
 export { compile, compileExpr } from './compile/compiler.ts'
 export type { Trace, PredicateTrace, LogicTrace, ExpressionTrace } from './compile/explain.ts'
 export { explainExpr } from './compile/explain.ts'

@@ -1,6 +1,6 @@
 import type { CheckedExpression } from '../check/checker.ts'
 import type { Expr } from '../syntax/ast.ts'
-import { asStringComparison, compileComparisons, compilePredicate, type CompileOptions, type Matcher, type StringComparison } from './predicate.ts'
+import { asStringComparison, compileComparisons, compilePredicate, type CompileOptions, type Matcher, type RouteMatcher, runMatcher, type StringComparison } from './predicate.ts'
 
 /**
  * Compiles a checked expression into one closure. Regexes are compiled (and shared through the
@@ -13,12 +13,13 @@ export function compile(checked: CheckedExpression, options: CompileOptions): Ma
 
 /** Compiles any tree (the caller guarantees it passed the checker). */
 export function compileExpr(expr: Expr, options: CompileOptions): Matcher {
-  return compileRoute(expr, options).matcher
+  const { matcher } = compileRoute(expr, options)
+  return typeof matcher === 'function' ? matcher : (context, record) => matcher.test(context, record)
 }
 
 /** A compiled expression, and whether every match of it records the same values. */
 export interface CompiledRoute {
-  readonly matcher: Matcher
+  readonly matcher: RouteMatcher
   /**
    * True when the matcher is a common comparison or an `&&` chain of them: each records the literal
    * it compared, so every match records the same values (an `||` or a regex depends on the request).
@@ -35,14 +36,19 @@ export function compileRoute(expr: Expr, options: CompileOptions): CompiledRoute
       const chain = flatten(expr, 'And')
       const comparisons = comparisonsOf(chain)
       if (comparisons !== undefined) return { matcher: compileComparisons(comparisons), recordsConstant: true }
-      const matcher = expr.kind === 'Predicate' ? compilePredicate(expr, options) : every(chain.map((e) => compileExpr(e, options)))
+      const matcher = expr.kind === 'Predicate' ? compilePredicate(expr, options) : every(chain.map((e) => compileTerm(e, options)))
       return { matcher, recordsConstant: false }
     }
     case 'Not':
-      return { matcher: not(compileExpr(expr.operand, options)), recordsConstant: false }
+      return { matcher: not(compileTerm(expr.operand, options)), recordsConstant: false }
     case 'Or':
-      return { matcher: some(flatten(expr, 'Or').map((e) => compileExpr(e, options))), recordsConstant: false }
+      return { matcher: some(flatten(expr, 'Or').map((e) => compileTerm(e, options))), recordsConstant: false }
   }
+}
+
+/** A part of an expression, in the form the combinators below take (comparisons stay objects). */
+function compileTerm(expr: Expr, options: CompileOptions): RouteMatcher {
+  return compileRoute(expr, options).matcher
 }
 
 /** The chain's predicates as common comparisons, when every one of them is one. */
@@ -77,31 +83,31 @@ function flatten(expr: Expr, kind: 'And' | 'Or'): Expr[] {
   return out
 }
 
-function every(terms: readonly Matcher[]): Matcher {
-  if (terms.length === 2) return both(terms[0] as Matcher, terms[1] as Matcher)
+function every(terms: readonly RouteMatcher[]): Matcher {
+  if (terms.length === 2) return both(terms[0] as RouteMatcher, terms[1] as RouteMatcher)
   return (context, record) => {
-    for (let i = 0; i < terms.length; i++) if (!(terms[i] as Matcher)(context, record)) return false
+    for (let i = 0; i < terms.length; i++) if (!runMatcher(terms[i] as RouteMatcher, context, record)) return false
     return true
   }
 }
 
 // Separate functions, so each closure's context holds only its matchers and not the list or tree.
-function not(operand: Matcher): Matcher {
-  return (context, record) => !operand(context, record)
+function not(operand: RouteMatcher): Matcher {
+  return (context, record) => !runMatcher(operand, context, record)
 }
 
-function both(a: Matcher, b: Matcher): Matcher {
-  return (context, record) => a(context, record) && b(context, record)
+function both(a: RouteMatcher, b: RouteMatcher): Matcher {
+  return (context, record) => runMatcher(a, context, record) && runMatcher(b, context, record)
 }
 
-function either(a: Matcher, b: Matcher): Matcher {
-  return (context, record) => a(context, record) || b(context, record)
+function either(a: RouteMatcher, b: RouteMatcher): Matcher {
+  return (context, record) => runMatcher(a, context, record) || runMatcher(b, context, record)
 }
 
-function some(terms: readonly Matcher[]): Matcher {
-  if (terms.length === 2) return either(terms[0] as Matcher, terms[1] as Matcher)
+function some(terms: readonly RouteMatcher[]): Matcher {
+  if (terms.length === 2) return either(terms[0] as RouteMatcher, terms[1] as RouteMatcher)
   return (context, record) => {
-    for (let i = 0; i < terms.length; i++) if ((terms[i] as Matcher)(context, record)) return true
+    for (let i = 0; i < terms.length; i++) if (runMatcher(terms[i] as RouteMatcher, context, record)) return true
     return false
   }
 }

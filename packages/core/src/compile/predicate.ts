@@ -94,52 +94,117 @@ function comparisonHolds(context: Context, record: MatchRecord, field: string, t
  */
 function stringComparison(predicate: Predicate): Matcher | undefined {
   const c = asStringComparison(predicate)
-  return c === undefined ? undefined : compileComparisons([c])
+  if (c === undefined) return undefined
+  const { field, text } = c
+  const mode = modeOf(c)
+  return (context, record) => comparisonHolds(context, record, field, text, mode)
 }
 
 /**
  * A common comparison, or an `&&` chain of them (most routes: host and path, perhaps a method), as
- * one closure evaluated left to right with the same short-circuit and recordings as the chain of
- * closures it replaces, in less memory and one call per candidate.
+ * one small object evaluated left to right with the same short-circuit and recordings as the chain
+ * of closures it replaces. An object with the terms in its own fields takes about half the memory
+ * of a closure and its context holding the same values (measured: 144 → 64 bytes for two terms),
+ * and every route keeps one.
  */
-export function compileComparisons(comparisons: readonly StringComparison[]): Matcher {
-  // Up to three terms (most routes) keep their terms in the closure itself; longer chains use one
-  // interleaved list. Either way no per-term arrays: this state lives as long as the route.
+export function compileComparisons(comparisons: readonly StringComparison[]): ComparisonChain {
   const a = comparisons[0] as StringComparison
   const b = comparisons[1]
   const c = comparisons[2]
-  if (comparisons.length === 1) return oneComparison(a.field, a.text, modeOf(a))
-  if (comparisons.length === 2 && b !== undefined) return twoComparisons(a.field, a.text, modeOf(a), b.field, b.text, modeOf(b))
-  if (comparisons.length === 3 && b !== undefined && c !== undefined) return threeComparisons(a.field, a.text, modeOf(a), b.field, b.text, modeOf(b), c.field, c.text, modeOf(c))
+  if (comparisons.length === 1) return new OneComparison(a.field, a.text, modeOf(a))
+  if (comparisons.length === 2 && b !== undefined) return new TwoComparisons(a.field, a.text, b.field, b.text, modeOf(a) | (modeOf(b) << MODE_BITS))
+  if (comparisons.length === 3 && b !== undefined && c !== undefined) {
+    return new ThreeComparisons(a.field, a.text, b.field, b.text, c.field, c.text, modeOf(a) | (modeOf(b) << MODE_BITS) | (modeOf(c) << (2 * MODE_BITS)))
+  }
   const terms = new Array<string | number>(comparisons.length * 3)
   comparisons.forEach((comparison, i) => {
     terms[3 * i] = comparison.field
     terms[3 * i + 1] = comparison.text
     terms[3 * i + 2] = modeOf(comparison)
   })
-  return (context, record) => {
+  return new ManyComparisons(terms)
+}
+
+/** A compiled comparison chain (see `compileComparisons`). */
+export interface ComparisonChain {
+  test(context: Context, record: MatchRecord): boolean
+}
+
+/**
+ * What the routers keep per route: a closure, or for the common comparison chains the smaller object.
+ * Evaluated with `runMatcher` (or the same test inlined on hot paths).
+ */
+export type RouteMatcher = Matcher | ComparisonChain
+
+/** Evaluates a route's matcher. */
+export function runMatcher(matcher: RouteMatcher, context: Context, record: MatchRecord): boolean {
+  return typeof matcher === 'function' ? matcher(context, record) : matcher.test(context, record)
+}
+
+/** A comparison's kind and `any()` flag as one small integer (below 1 << MODE_BITS). */
+function modeOf(comparison: StringComparison): number {
+  return comparison.kind * 2 + (comparison.anyMode ? 1 : 0)
+}
+
+const MODE_BITS = 3
+const MODE_MASK = (1 << MODE_BITS) - 1
+
+class OneComparison implements ComparisonChain {
+  constructor(
+    readonly f0: string,
+    readonly t0: string,
+    readonly mode: number,
+  ) {}
+  test(context: Context, record: MatchRecord): boolean {
+    return comparisonHolds(context, record, this.f0, this.t0, this.mode)
+  }
+}
+
+/** Two terms; their modes share one field. */
+class TwoComparisons implements ComparisonChain {
+  constructor(
+    readonly f0: string,
+    readonly t0: string,
+    readonly f1: string,
+    readonly t1: string,
+    readonly modes: number,
+  ) {}
+  test(context: Context, record: MatchRecord): boolean {
+    const modes = this.modes
+    return comparisonHolds(context, record, this.f0, this.t0, modes & MODE_MASK) && comparisonHolds(context, record, this.f1, this.t1, modes >> MODE_BITS)
+  }
+}
+
+class ThreeComparisons implements ComparisonChain {
+  constructor(
+    readonly f0: string,
+    readonly t0: string,
+    readonly f1: string,
+    readonly t1: string,
+    readonly f2: string,
+    readonly t2: string,
+    readonly modes: number,
+  ) {}
+  test(context: Context, record: MatchRecord): boolean {
+    const modes = this.modes
+    return (
+      comparisonHolds(context, record, this.f0, this.t0, modes & MODE_MASK) &&
+      comparisonHolds(context, record, this.f1, this.t1, (modes >> MODE_BITS) & MODE_MASK) &&
+      comparisonHolds(context, record, this.f2, this.t2, modes >> (2 * MODE_BITS))
+    )
+  }
+}
+
+/** Longer chains: one interleaved list of field, text and mode. */
+class ManyComparisons implements ComparisonChain {
+  constructor(readonly terms: readonly (string | number)[]) {}
+  test(context: Context, record: MatchRecord): boolean {
+    const terms = this.terms
     for (let i = 0; i < terms.length; i += 3) {
       if (!comparisonHolds(context, record, terms[i] as string, terms[i + 1] as string, terms[i + 2] as number)) return false
     }
     return true
   }
-}
-
-/** A comparison's kind and `any()` flag as one small integer. */
-function modeOf(comparison: StringComparison): number {
-  return comparison.kind * 2 + (comparison.anyMode ? 1 : 0)
-}
-
-function oneComparison(f0: string, t0: string, m0: number): Matcher {
-  return (context, record) => comparisonHolds(context, record, f0, t0, m0)
-}
-
-function twoComparisons(f0: string, t0: string, m0: number, f1: string, t1: string, m1: number): Matcher {
-  return (context, record) => comparisonHolds(context, record, f0, t0, m0) && comparisonHolds(context, record, f1, t1, m1)
-}
-
-function threeComparisons(f0: string, t0: string, m0: number, f1: string, t1: string, m1: number, f2: string, t2: string, m2: number): Matcher {
-  return (context, record) => comparisonHolds(context, record, f0, t0, m0) && comparisonHolds(context, record, f1, t1, m1) && comparisonHolds(context, record, f2, t2, m2)
 }
 
 function valueTest(predicate: Predicate, lower: boolean, options: CompileOptions): ValueTest {

@@ -3,6 +3,7 @@ import { MatchRecord, type Match } from '../context/match.ts'
 import type { Result } from '../diagnostics/diagnostic.ts'
 import type { Schema } from '../schema/schema.ts'
 import { RegexCache } from '../values/regex/index.ts'
+import { runMatcher } from '../compile/predicate.ts'
 import { FieldCounter } from './field-counter.ts'
 import { assertListedOnce, normalizeId, normalizePriority, prepareRoute, RouterError, type PreparedRoute, type RouteInput } from './route.ts'
 import { explainRoutes, type Explanation, type RouterApi } from './router-api.ts'
@@ -79,7 +80,7 @@ export class LinearRouter implements RouterApi {
     const record = this.#record
     for (const route of this.#routes.items) {
       record.clear()
-      if (route.matcher(context, record)) {
+      if (runMatcher(route.matcher, context, record)) {
         const match = record.toMatch(route.id, route.priority)
         record.clear()
         return match

@@ -1,6 +1,6 @@
 import { check } from '../check/checker.ts'
 import { compileRoute } from '../compile/compiler.ts'
-import type { Matcher } from '../compile/predicate.ts'
+import type { RouteMatcher } from '../compile/predicate.ts'
 import { NO_DIAGNOSTICS, type Result } from '../diagnostics/diagnostic.ts'
 import type { Schema } from '../schema/schema.ts'
 import type { Expr } from '../syntax/ast.ts'
@@ -24,7 +24,7 @@ export interface PreparedRoute {
   readonly expr: Expr
   readonly source: string | undefined
   readonly fields: readonly string[]
-  readonly matcher: Matcher
+  readonly matcher: RouteMatcher
   /** Every match records the same values (see `CompiledRoute`), so one result can serve them all. */
   readonly recordsConstant: boolean
 }

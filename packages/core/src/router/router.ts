@@ -1,4 +1,4 @@
-import type { Matcher } from '../compile/predicate.ts'
+import type { RouteMatcher } from '../compile/predicate.ts'
 import type { Context } from '../context/context.ts'
 import { MatchRecord, type Match } from '../context/match.ts'
 import type { Diagnostic, Result } from '../diagnostics/diagnostic.ts'
@@ -19,7 +19,7 @@ import { REMOVED } from './sorted-routes.ts'
 interface Entry {
   readonly id: string
   readonly priority: StoredPriority
-  readonly matcher: Matcher
+  readonly matcher: RouteMatcher
   /** The expression as text: the caller's source, or the canonical print of a tree it passed. */
   readonly source: string
   readonly fields: readonly string[]
@@ -155,7 +155,8 @@ export class Router implements RouterApi {
         const entry = items[i] as Entry
         if (entry.seen === REMOVED) continue
         record.clear()
-        if (entry.matcher(context, record)) return this.#found(entry)
+        const matcher = entry.matcher
+        if (typeof matcher === 'function' ? matcher(context, record) : matcher.test(context, record)) return this.#found(entry)
       }
       return undefined
     }
@@ -180,7 +181,8 @@ export class Router implements RouterApi {
       positions[bestList] = (positions[bestList] as number) + 1
       best.seen = query
       record.clear()
-      if (best.matcher(context, record)) return this.#found(best)
+      const matcher = best.matcher
+      if (typeof matcher === 'function' ? matcher(context, record) : matcher.test(context, record)) return this.#found(best)
     }
   }
 
