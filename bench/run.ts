@@ -50,6 +50,8 @@ interface Row {
   bulkMs: number
   matchNs: Record<string, number | null>
   updateUs: { median: number; p99: number }
+  /** The same updates timed right after the build, before the update path is optimised. */
+  coldUpdateUs: { median: number; p99: number }
   heapMB: number
   heapBytesPerRoute: number
   /** Peak resident size of the memory probe (reads the routes, builds once). */
@@ -116,14 +118,14 @@ function ratio(a: number | null | undefined, b: number | null | undefined): stri
 
 function printRow(r: Row): void {
   if (!headerPrinted) {
-    console.log('| workload | size | build ms | bulk ms | hi | lo | miss | update µs (median / p99) | heap MB (B/route) | RSS growth MB | peak RSS MB (probe / bench) | residual | linear hi / lo / miss | speedup hi / lo / miss | find-my-way hi / lo / miss | mismatches |')
-    console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---:|')
+    console.log('| workload | size | build ms | bulk ms | hi | lo | miss | update µs (median / p99) | cold update µs (median / p99) | heap MB (B/route) | RSS growth MB | peak RSS MB (probe / bench) | residual | linear hi / lo / miss | speedup hi / lo / miss | find-my-way hi / lo / miss | mismatches |')
+    console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---:|')
     headerPrinted = true
   }
   const l = r.linear?.matchNs
   const f = r.findMyWayNs
   console.log(
-    `| ${r.workload} | ${r.size} | ${r.buildMs} | ${r.bulkMs} | ${fmt(r.matchNs['hi'])} | ${fmt(r.matchNs['lo'])} | ${fmt(r.matchNs['miss'])} | ${r.updateUs.median} / ${r.updateUs.p99} | ${r.heapMB} (${r.heapBytesPerRoute}) | ${r.rssGrowthMB} | ${r.peakRssMB} / ${r.processPeakRssMB} | ${r.residual} | ` +
+    `| ${r.workload} | ${r.size} | ${r.buildMs} | ${r.bulkMs} | ${fmt(r.matchNs['hi'])} | ${fmt(r.matchNs['lo'])} | ${fmt(r.matchNs['miss'])} | ${r.updateUs.median} / ${r.updateUs.p99} | ${r.coldUpdateUs.median} / ${r.coldUpdateUs.p99} | ${r.heapMB} (${r.heapBytesPerRoute}) | ${r.rssGrowthMB} | ${r.peakRssMB} / ${r.processPeakRssMB} | ${r.residual} | ` +
       `${l ? `${fmt(l['hi'])} / ${fmt(l['lo'])} / ${fmt(l['miss'])}` : '–'} | ${l ? `${ratio(r.matchNs['hi'], l['hi'])} / ${ratio(r.matchNs['lo'], l['lo'])} / ${ratio(r.matchNs['miss'], l['miss'])}` : '–'} | ` +
       `${f ? `${fmt(f['hi'])} / ${fmt(f['lo'])} / ${fmt(f['miss'])}` : '–'} | ${r.mismatches + (r.linear?.mismatches ?? 0)} |`,
   )
@@ -139,6 +141,7 @@ if (jsonOut !== undefined) {
         buildMs: r.buildMs,
         matchNs: r.matchNs,
         updateUs: r.updateUs,
+        coldUpdateUs: r.coldUpdateUs,
         heapMB: r.heapMB,
         peakRssMB: r.peakRssMB,
         processPeakRssMB: r.processPeakRssMB,
