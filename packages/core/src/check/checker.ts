@@ -1,8 +1,10 @@
 import { diagnostic, NO_DIAGNOSTICS, type Diagnostic, type Result } from '../diagnostics/diagnostic.ts'
 import type { Expr, Literal, Predicate } from '../syntax/ast.ts'
 import { operators, type LiteralType } from '../syntax/operators.ts'
-import type { Schema } from '../schema/schema.ts'
+import { Schema } from '../schema/schema.ts'
 import { internList } from '../syntax/intern.ts'
+import { keepShape } from '../keep-shape.ts'
+import { predicate, stringLiteral } from '../syntax/build.ts'
 import type { ValueType } from '../values/types.ts'
 
 /** An expression that passed the checker, with the distinct fields it reads (first-use order). */
@@ -50,6 +52,9 @@ class CheckedTree implements CheckedExpression {
     return new Map(this.fields.map((name) => [name, this.schema.typeOf(name) as ValueType]))
   }
 }
+
+// Checked trees usually live for one call (a router keeps only what it compiled); see keep-shape.ts.
+keepShape(new CheckedTree(predicate('http.path', 'equals', stringLiteral('/')), [], new Schema([])))
 
 /** Checks predicates one by one; used on the predicates of an expression that did not fully parse too. */
 export function checkPredicates(predicates: readonly Predicate[], schema: Schema): { diagnostics: Diagnostic[]; fieldTypes: Map<string, ValueType> } {

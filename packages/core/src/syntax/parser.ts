@@ -1,7 +1,7 @@
 import { diagnostic, warning, type Diagnostic, type Result } from '../diagnostics/diagnostic.ts'
 import { cover, span, type Span } from '../diagnostics/span.ts'
 import { formatIpCidr, parseIpCidr, parseIpv4, parseIpv6, ipv4Mask, ipv6Mask } from '../values/ip.ts'
-import { compileRegex, type RegexCache } from '../values/regex/index.ts'
+import { compileRegex } from '../values/regex/index.ts'
 import { INT_MAX } from '../values/types.ts'
 import type { Expr, FieldRef, IntLiteral, Literal, Predicate, StringLiteral } from './ast.ts'
 import { MAX_EXPRESSION_LENGTH, MAX_NESTING_DEPTH, MAX_PREDICATES } from './limits.ts'
@@ -9,6 +9,8 @@ import { STRING_ESCAPES, valueOffsetToSource } from './literal-text.ts'
 import { OPERATOR_NAMES, isTransform, operators, type OperatorName, type Transform } from './operators.ts'
 import type { Token, TokenKind } from './token.ts'
 import { intern, ownString } from './intern.ts'
+import { keepShape } from '../keep-shape.ts'
+import { RegexCache } from '../values/regex/index.ts'
 
 // Field names repeat in every route; short literals (methods, tenants) often do. See intern.ts.
 const SHARED_NAME_LENGTH = 64
@@ -657,6 +659,9 @@ class Parser {
     this.#diagnostics.push(diagnostic(code, at, message, hint))
   }
 }
+
+// Parsers live for one call; see keep-shape.ts.
+keepShape(new Parser('', new RegexCache(), false))
 
 function isAsciiLetter(ch: string): boolean {
   const c = ch.charCodeAt(0)

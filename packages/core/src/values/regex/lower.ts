@@ -9,6 +9,7 @@ import type { Hir, Look } from './hir.ts'
 import { HINTS, MESSAGES } from './messages.ts'
 import { memoBySet } from './memo.ts'
 import { caseFoldAscii, caseFoldSimple, perlDigit, perlSpace, perlWord, resolveName, resolveNameValue } from './unicode.ts'
+import { keepShape } from '../../keep-shape.ts'
 
 interface Flags {
   i: boolean
@@ -307,3 +308,6 @@ export function lowerAst(ast: Ast, source: string): { ok: true; hir: Hir } | { o
     throw e
   }
 }
+
+// Lowerers live for one call; see keep-shape.ts.
+keepShape(new Lowerer())

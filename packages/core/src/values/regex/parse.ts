@@ -6,6 +6,7 @@
  */
 import type { Ast, AssertionKind, Bracketed, ClassItem, ClassSet, FlagChar, FlagItem, Literal, PerlKind, ReError, ReSpan, UnicodeQuery } from './ast.ts'
 import { MESSAGES, HINTS } from './messages.ts'
+import { keepShape } from '../../keep-shape.ts'
 
 /** Rust's default nest limit (`RegexBuilder::nest_limit`). */
 export const NEST_LIMIT = 250
@@ -801,3 +802,6 @@ export function parsePattern(pattern: string): { ok: true; parsed: Parsed } | { 
     throw e
   }
 }
+
+// Parsers live for one call; see keep-shape.ts.
+keepShape(new Parser(''))
