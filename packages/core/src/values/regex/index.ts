@@ -18,6 +18,7 @@ import { PikeVM } from './pike-vm.ts'
 import { anchoredPrefix } from './prefix.ts'
 import { isBacktrackSafe } from './safety.ts'
 import { toRegExp } from './translate.ts'
+import { keepShape } from '../../keep-shape.ts'
 
 /** A pattern Rust would reject: one sentence, the UTF-16 range in the pattern, maybe a hint. */
 export interface RegexError {
@@ -218,3 +219,8 @@ export function literalPrefix(pattern: string): string | undefined {
   if (!lowered.ok) return undefined
   return anchoredPrefix(lowered.hir)
 }
+
+// A router keeps its compiled regexes, but a process that only validates (an editor, the Admin
+// API) drops them after each call; see keep-shape.ts.
+keepShape(compileRegexWith('a', 'regexp'))
+keepShape(compileRegexWith('a', 'pike-vm'))

@@ -1,0 +1,28 @@
+import { execFileSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+// Runs in a child process: the check needs V8 flags (forced collections, deoptimisation traces).
+const script = `
+import { check, parse, Schema } from ${JSON.stringify(fileURLToPath(new URL('./index.ts', import.meta.url)))}
+const schema = new Schema([['http.host', 'String'], ['http.path', 'String'], ['http.method', 'String']])
+const sources = Array.from({ length: 4000 }, (_, i) =>
+  'http.host == "h' + (i % 97) + '.example.com" && http.path ^= "/v' + i + '/items" && (http.method == "GET" || http.path ~ r#"^/x/\\\\d+$"#)')
+const pass = () => { for (const source of sources) { const parsed = parse(source); if (!parsed.ok || !check(parsed.value, schema).ok) throw new Error(source) } }
+for (let i = 0; i < 4; i++) pass()
+console.log('--- collections start')
+for (let i = 0; i < 3; i++) { globalThis.gc(); pass() }
+`
+
+describe('short-lived classes', () => {
+  it('keep their optimised code across full collections (no "weak objects" deoptimisation)', () => {
+    const trace = execFileSync(process.execPath, ['--import', 'tsx', '--expose-gc', '--trace-deopt', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    })
+    const afterCollections = trace.slice(trace.indexOf('--- collections start'))
+    expect(trace).toContain('--- collections start')
+    const thrownAway = afterCollections.split('\n').filter((line) => line.includes('reason: weak objects'))
+    expect(thrownAway).toEqual([])
+  }, 60_000)
+})
