@@ -4,17 +4,22 @@ import { describe, expect, it } from 'vitest'
 
 // Runs in a child process: the check needs V8 flags (forced collections, deoptimisation traces).
 const script = `
-import { check, parse, Schema } from ${JSON.stringify(fileURLToPath(new URL('./index.ts', import.meta.url)))}
+import { check, parse, Router, Schema } from ${JSON.stringify(fileURLToPath(new URL('./index.ts', import.meta.url)))}
 const schema = new Schema([['http.host', 'String'], ['http.path', 'String'], ['http.method', 'String']])
 const sources = Array.from({ length: 4000 }, (_, i) =>
   'http.host == "h' + (i % 97) + '.example.com" && http.path ^= "/v' + i + '/items" && (http.method == "GET" || http.path ~ r#"^/x/\\\\d+$"#)')
-const pass = () => { for (const source of sources) { const parsed = parse(source); if (!parsed.ok || !check(parsed.value, schema).ok) throw new Error(source) } }
+const pass = () => {
+  for (const source of sources) { const parsed = parse(source); if (!parsed.ok || !check(parsed.value, schema).ok) throw new Error(source) }
+  // A new router each pass: the previous one is garbage at the next collection, as after a reload.
+  const router = new Router(schema)
+  sources.forEach((expression, i) => router.add({ id: String(i), priority: i, expression }))
+}
 for (let i = 0; i < 4; i++) pass()
 console.log('--- collections start')
 for (let i = 0; i < 3; i++) { globalThis.gc(); pass() }
 `
 
-describe('short-lived classes', () => {
+describe('short-lived classes and replaced routers', () => {
   it('keep their optimised code across full collections (no "weak objects" deoptimisation)', () => {
     const trace = execFileSync(process.execPath, ['--import', 'tsx', '--expose-gc', '--trace-deopt', '--input-type=module', '-e', script], {
       encoding: 'utf8',

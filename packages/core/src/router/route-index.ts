@@ -35,6 +35,17 @@ function removeDimension<T>(dimensions: Dimension<T>[], dimension: Dimension<T>)
   if (at >= 0) dimensions.splice(at, 1)
 }
 
+/**
+ * The route `#file` is creating a second-level list for. Module state rather than a closure per
+ * index: optimised code calls the factory as a known function, and a per-index closure would be
+ * a different one for every router (see keep-shape.ts on code thrown away when one is collected).
+ */
+let newcomer: IndexedRoute | undefined
+
+function newListOfNewcomer<R extends IndexedRoute>(): RouteArray<R> {
+  return [newcomer as R]
+}
+
 function newBucket<R extends IndexedRoute>(): Bucket<R> {
   return new Bucket<R>(true)
 }
@@ -83,9 +94,6 @@ export class RouteIndex<R extends IndexedRoute> {
   readonly #visitList = (list: RouteArray<R>): void => {
     if (list.length > 0) this.#lists[this.#listCount++] = list
   }
-  /** The route a second-level list is being created for (see `#file`). */
-  #newcomer: R | undefined
-  readonly #newList = (): RouteArray<R> => [this.#newcomer as R]
 
   /** Files a route under each placement; with `deferSort`, lists are sorted on `finish()`. */
   insert(route: R, placements: readonly Placement[] | undefined, deferSort = false): Filed<R> {
@@ -109,9 +117,9 @@ export class RouteIndex<R extends IndexedRoute> {
       return bucket
     }
     // A new list is made holding the route already, at its exact size.
-    this.#newcomer = route
-    const list = this.#slot(bucket.subs, second, true, this.#newList) as RouteArray<R>
-    this.#newcomer = undefined
+    newcomer = route
+    const list = this.#slot(bucket.subs, second, true, newListOfNewcomer) as RouteArray<R>
+    newcomer = undefined
     if (list.length !== 1 || list[0] !== route) this.#insertInto(list, route, deferSort)
     return list
   }

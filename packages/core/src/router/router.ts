@@ -2,12 +2,13 @@ import type { RouteMatcher } from '../compile/predicate.ts'
 import type { Context } from '../context/context.ts'
 import { MatchRecord, type Match } from '../context/match.ts'
 import type { Diagnostic, Result } from '../diagnostics/diagnostic.ts'
-import type { Schema } from '../schema/schema.ts'
+import { Schema } from '../schema/schema.ts'
 import type { Expr } from '../syntax/ast.ts'
 import { MAX_EXPRESSION_LENGTH, MAX_NESTING_DEPTH, MAX_PREDICATES } from '../syntax/limits.ts'
 import { parse } from '../syntax/parser.ts'
 import { print } from '../syntax/print.ts'
 import { RegexCache } from '../values/regex/index.ts'
+import { keepShape } from '../keep-shape.ts'
 import { FieldCounter } from './field-counter.ts'
 import { planIndex, type Placement } from './index-plan.ts'
 import { RouteIndex, type DimensionSummary, type Filed } from './route-index.ts'
@@ -321,3 +322,28 @@ function deepFreeze(match: Match): Match {
   Object.freeze(match.captures)
   return Object.freeze(match)
 }
+
+/**
+ * A small router holding one instance of each of the index's and matchers' classes. A process
+ * replaces its router on a configuration reload; when the old one is collected, these classes'
+ * hidden classes would go with it (the new router's instances are built after), and the code that
+ * builds and matches would be thrown away. See keep-shape.ts.
+ */
+function sampleRouter(): Router {
+  const router = new Router(new Schema([['s', 'String'], ['t', 'String'], ['u', 'String'], ['n', 'Int'], ['ip', 'IpAddr']]))
+  const expressions = [
+    's == "a" && t ^= "/b"',
+    's =^ ".c" && t == "/d" && u == "GET"',
+    's == "e" && t == "/f" && u == "GET" && t ^= "/"',
+    'n == 1 && s == "e"',
+    'n == 2',
+    'ip in 10.0.0.0/8',
+    'ip == 10.0.0.1',
+    's == "g" || s == "h"',
+    't ~ r#"i"#',
+    't ~ r#"^/(j|k)+x$"#',
+  ]
+  expressions.forEach((expression, i) => router.add({ id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, priority: i, expression }))
+  return router
+}
+keepShape(sampleRouter())
