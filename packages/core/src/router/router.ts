@@ -86,8 +86,8 @@ export class Router implements RouterApi {
   add(route: RouteInput): Result<void> {
     const prepared = prepareRoute(route, this.#schema, this.#regexes)
     if (!prepared.ok) return prepared
-    this.#assertNew(prepared.value)
-    this.#insert(this.#entry(prepared.value), false)
+    const sameId = this.#assertNew(prepared.value)
+    this.#insert(this.#entry(prepared.value), false, sameId)
     return { ok: true, value: undefined, diagnostics: prepared.diagnostics }
   }
 
@@ -277,17 +277,19 @@ export class Router implements RouterApi {
     return { entry, placements: plan.placements }
   }
 
-  #assertNew(route: PreparedRoute): void {
+  /** Throws when the router holds the route's (priority, id) already; returns the entries under its id. */
+  #assertNew(route: PreparedRoute): Entry | Entry[] | undefined {
     const stored = storedPriority(route.priority)
     const found = this.#byId.get(route.id)
     if (found !== undefined && (Array.isArray(found) ? found.some((e) => e.priority === stored) : found.priority === stored)) {
       throw new RouterError(`a route with id ${route.id} and priority ${route.priority} already exists`)
     }
+    return found
   }
 
-  #insert({ entry, placements }: Filing, deferSort: boolean): void {
+  /** Files an entry; `found` is what the router holds under its id (looked up when not given). */
+  #insert({ entry, placements }: Filing, deferSort: boolean, found = this.#byId.get(entry.id)): void {
     entry.filed = this.#index.insert(entry, placements, deferSort)
-    const found = this.#byId.get(entry.id)
     if (found === undefined) this.#byId.set(entry.id, entry)
     else if (Array.isArray(found)) found.push(entry)
     else this.#byId.set(entry.id, [found, entry])
