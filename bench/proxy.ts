@@ -2,8 +2,11 @@
 // Measures, in one run on loopback with wrk (autocannon when wrk is not installed): requests/s and p50/p99 latency straight to an
 // upstream, through nginx (proxy_pass with keep-alive upstreams: the anchor), and through the
 // Switchyard gateway with 1 route and with the 10k-route gateway-mix workload (1 worker and
-// --workers 2). Prints each figure and its ratio to nginx. The upstream is an nginx that answers
-// 200 itself, so it costs as little CPU as possible on a small machine.
+// --workers 2). Two references run beside them: Node's HTTP server with undici and no routing
+// (bare-proxy.mjs, the floor of any proxy built on them) and raw sockets with no HTTP library
+// (raw-proxy.mjs, the ceiling of a proxy written in Node). Prints each figure and its ratio to
+// nginx. The upstream is an nginx that answers 200 itself, so it costs as little CPU as possible
+// on a small machine.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
@@ -28,6 +31,7 @@ const NGINX_PORT = 18_091
 const GATEWAY_PORT = 18_092
 const ADMIN_PORT = 18_093
 const BARE_PORT = 18_094
+const RAW_PORT = 18_095
 
 const work = mkdtempSync(join(tmpdir(), 'switchyard-bench-'))
 const children: ChildProcess[] = []
@@ -214,6 +218,11 @@ async function main(): Promise<void> {
   await waitForPort(BARE_PORT)
   rows.push(await measure('bare Node proxy (http + undici, no routing)', BARE_PORT))
   await stop(bare)
+  const raw = spawn(process.execPath, [join(here, 'raw-proxy.mjs'), String(RAW_PORT), String(UPSTREAM_PORT)], { stdio: 'inherit' })
+  children.push(raw)
+  await waitForPort(RAW_PORT)
+  rows.push(await measure('raw-socket Node proxy (no HTTP library, no routing)', RAW_PORT))
+  await stop(raw)
   const oneRoute = JSON.stringify({ _format_version: '3.0', services: [{ name: 'upstream', url: `http://127.0.0.1:${UPSTREAM_PORT}`, routes: [{ name: 'all', expression: 'http.path ^= "/"', strip_path: false }] }] })
   let gateway = await startGateway(oneRoute, 1)
   rows.push(await measure('switchyard, 1 route, 1 worker', GATEWAY_PORT))
