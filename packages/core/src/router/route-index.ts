@@ -1,7 +1,7 @@
 import type { Context } from '../context/context.ts'
 import type { FieldValue } from '../values/types.ts'
 import { createDimensionIndex, type DimensionIndex } from './dimension-index.ts'
-import { asciiFold, dimensionOf, type Atom, type Placement } from './index-plan.ts'
+import { asciiFold, dimensionOf, type Atom, type Casing, type Placement } from './index-plan.ts'
 import { compareRoutes } from './route.ts'
 import { insertInOrder, removeInOrder, SortedRoutes, type IndexedRoute, type RouteArray } from './sorted-routes.ts'
 
@@ -182,6 +182,7 @@ export class RouteIndex<R extends IndexedRoute> {
     const primary = this.#primary
     for (let i = 0; i < primary.length; i++) this.#query(primary[i] as Dimension<Bucket<R>>, context, this.#visitBucket)
     this.#context = undefined
+    this.#casedInput = undefined
     this.#result.count = this.#listCount
     return this.#result
   }
@@ -228,8 +229,23 @@ export class RouteIndex<R extends IndexedRoute> {
     for (let i = 0; i < values.length; i++) {
       const value = values[i] as FieldValue
       if (casing === 'as-is' || typeof value !== 'string') dimension.query(value, visit)
-      else dimension.query(casing === 'lower' ? value.toLowerCase() : asciiFold(value), visit)
+      else dimension.query(this.#cased(value, casing), visit)
     }
+  }
+
+  // A request's path is folded for several dimensions (the top level and each bucket met): the
+  // last value cased is kept for the rest of the `collect` call.
+  #casedInput: string | undefined
+  #casedCasing: Casing | undefined
+  #casedOutput = ''
+
+  #cased(value: string, casing: Casing): string {
+    if (value === this.#casedInput && casing === this.#casedCasing) return this.#casedOutput
+    const output = casing === 'lower' ? value.toLowerCase() : asciiFold(value)
+    this.#casedInput = value
+    this.#casedCasing = casing
+    this.#casedOutput = output
+    return output
   }
 
   #insertInto(list: IndexList<R>, route: R, deferSort: boolean): void {
