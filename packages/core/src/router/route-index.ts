@@ -36,20 +36,22 @@ function removeDimension<T>(dimensions: Dimension<T>[], dimension: Dimension<T>)
 }
 
 /**
- * The route `#file` is creating a second-level list for. Module state rather than a closure per
- * index: optimised code calls the factory as a known function, and a per-index closure would be
- * a different one for every router (see keep-shape.ts on code thrown away when one is collected).
+ * The route `#file` is filing under a second atom, and whether the list was created for it (then
+ * holding it already). Module state rather than a closure per index: optimised code calls the
+ * factory as a known function, and a per-index closure would be a different one for every router
+ * (see keep-shape.ts on code thrown away when one is collected).
  */
 let newcomer: IndexedRoute | undefined
+let newcomerPlaced = false
 
 function newListOfNewcomer<R extends IndexedRoute>(): RouteArray<R> {
+  newcomerPlaced = true
   return [newcomer as R]
 }
 
 function newBucket<R extends IndexedRoute>(): Bucket<R> {
   return new Bucket<R>(true)
 }
-
 
 /**
  * Routes added to a long residual list one by one wait in a short side list (both are searched),
@@ -118,9 +120,10 @@ export class RouteIndex<R extends IndexedRoute> {
     }
     // A new list is made holding the route already, at its exact size.
     newcomer = route
+    newcomerPlaced = false
     const list = this.#slot(bucket.subs, second, true, newListOfNewcomer) as RouteArray<R>
     newcomer = undefined
-    if (list.length !== 1 || list[0] !== route) this.#insertInto(list, route, deferSort)
+    if (!newcomerPlaced) this.#insertInto(list, route, deferSort)
     return list
   }
 
