@@ -14,6 +14,8 @@ describe('decodeForm (Kong form conventions)', () => {
     ['methods=&hosts=', { methods: null, hosts: null }],
     ['service=', { service: null }],
     ['service.name=', { service: { name: null } }],
+    ['paths[3]=/c&paths[1]=/a', { paths: ['/a', '/c'] }],
+    ['paths[1]=/a&paths.x=/b', { paths: ['/a'] }],
   ])('%s', (text, expected) => {
     expect(decodeForm(new URLSearchParams(text))).toEqual(expected)
   })
@@ -26,5 +28,14 @@ describe('decodeForm: keys objects inherit', () => {
     expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('polluted')
     expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype)
     expect(Object.keys(decoded)).toEqual([text.split(/[.[]/)[0]])
+  })
+})
+
+describe('decodeForm: huge array indices', () => {
+  // Regression: `paths[1000000000]=/x` made a billion-long sparse array whose compaction walked its
+  // length, stalling the process (proxy included) for about 20 seconds.
+  // A walk over the largest array index (2^32 − 2) would not finish within the test's timeout.
+  it('keeps the values in index order without walking the gaps', () => {
+    expect(decodeForm(new URLSearchParams('paths[4294967295]=/y&paths[1000000000]=/x'))).toEqual({ paths: ['/x', '/y'] })
   })
 })

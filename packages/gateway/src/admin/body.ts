@@ -109,9 +109,18 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
 
 const TOO_DEEP = `request body nests deeper than ${MAX_BODY_DEPTH} levels: Kong's entities need a few`
 
-/** Removes the holes `a[3]` alone leaves in an array. */
+/**
+ * Removes the holes `a[3]` alone leaves in an array. Reads the indices that hold values rather than
+ * walking the length: `paths[1000000000]=/x` makes an array a billion long with one element, and a
+ * walk over it stalled the whole process for seconds.
+ */
 function compact(value: unknown): Json {
-  if (Array.isArray(value)) return value.filter((v) => v !== undefined).map(compact)
+  if (Array.isArray(value)) {
+    const out: Json[] = []
+    // Own keys list array indices first, in ascending order; `a[1]=x&a.y=z` also leaves a named one.
+    for (const key of Object.keys(value)) if (/^\d+$/.test(key)) out.push(compact(value[Number(key)]))
+    return out
+  }
   if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, compact(v)]))
   return value as Json
 }
