@@ -33,3 +33,4 @@ export {
   EXPRESSION_ONLY_BITS,
 } from './expression-route.ts'
 export * from './migrate/index.ts'
+export { setOwn } from './set-own.ts'

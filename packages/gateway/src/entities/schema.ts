@@ -1,3 +1,5 @@
+import { setOwn } from '@switchyard/http'
+
 /**
  * A small declarative schema for Kong's entities: field types, defaults and per-field checks, with
  * Kong's error texts ("expected a string", "required field missing", …) so Admin API clients see the
@@ -55,15 +57,8 @@ export type FieldSpec =
 /** An entity schema: field name → spec. */
 export type EntitySchema = Readonly<Record<string, FieldSpec>>
 
-/**
- * Sets an own, enumerable property and returns the value. Keys that come from clients (body fields,
- * header names, entity names) may be `__proto__`, where a plain assignment would replace the
- * object's prototype, or walk into `Object.prototype` when read back, instead of holding an entry.
- */
-export function setOwn<T>(target: object, key: string | number, value: T): T {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
-  return value
-}
+/** Client keys may be `__proto__`: see `setOwn` in packages/http. */
+export { setOwn }
 
 /** Matches an RFC 4122 UUID in any version, as Kong's `uuid` type does. */
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

@@ -7,6 +7,7 @@ import type { RequestLike } from '../request.ts'
 import { splitHostPort } from '../traditional/hosts.ts'
 import { isPresent, isRegexPath, isStreamRoute, type AddressMatch, type TraditionalRoute } from '../traditional/route.ts'
 import { regexSample } from './regex-sample.ts'
+import { setOwn } from '../set-own.ts'
 
 /** One sample request and why it was made. */
 export interface Sample {
@@ -49,7 +50,8 @@ function httpSamples(route: TraditionalRoute): Sample[] {
   const secure = protocols.includes('https') || protocols.includes('grpcs')
   const scheme = protocols.includes('http') || protocols.includes('grpc') ? 'http' : 'https'
   const headers: Record<string, string> = {}
-  if (route.headers) for (const [name, values] of Object.entries(route.headers)) headers[name] = headerSample(values[0] ?? '')
+  // Defined, not assigned, so that a header named `__proto__` stays a header.
+  if (route.headers) for (const [name, values] of Object.entries(route.headers)) setOwn(headers, name, headerSample(values[0] ?? ''))
   const base: RequestLike = {
     method: isPresent(route.methods) ? route.methods[0]! : 'GET',
     path: isPresent(route.paths) ? pathSample(route.paths[0]!) : '/',

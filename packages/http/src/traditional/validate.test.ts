@@ -32,6 +32,19 @@ describe('accepted routes', () => {
   ])('%s', (_name, route, flavor) => expect(errorsOf(route, flavor)).toEqual([]))
 })
 
+describe('header names that objects inherit', () => {
+  // Regression: `__proto__` (allowed by Kong's name rule) was assigned into the checked map, which
+  // set its prototype instead, so the route lost its header condition and matched without it.
+  it.each(['__proto__', 'constructor', 'toString'])('keeps a header named %s', (name) => {
+    const result = normalizeRoute(http({ paths: ['/p'], headers: JSON.parse(`{"${name}": ["a"]}`) as object }), { flavor: 'traditional_compatible' })
+    expect(result.ok).toBe(true)
+    const headers = result.ok ? result.route.headers : undefined
+    expect(Object.keys(headers ?? {})).toEqual([name])
+    expect(Object.getOwnPropertyDescriptor(headers, name)?.value).toEqual(['a'])
+    expect(Object.getPrototypeOf(headers)).toBe(Object.prototype)
+  })
+})
+
 describe('rejected routes, by field', () => {
   it.each<[object, string, Flavor?]>([
     [http({ hosts: [''] }), 'hosts.1: length must be at least 1'],

@@ -7,6 +7,7 @@ import { checkAddress } from './addresses.ts'
 import { checkEngine, checkRegexPath, checkPathNormalized } from './engine-check.ts'
 import { schemaViolation, type FieldError, type SchemaViolation } from './errors.ts'
 import { checkHeaderName } from './headers.ts'
+import { setOwn } from '../set-own.ts'
 import { checkHost } from './hosts.ts'
 import { checkPathShape } from './paths.ts'
 import { MAX_EXPRESSION_PRIORITY } from './priority.ts'
@@ -175,7 +176,9 @@ function checkHeaders(value: unknown, errors: FieldError[]): TraditionalRoute['h
     const checked = checkStringArray(`headers.${name}`, values, errors, () => undefined, false)
     if (checked === null || checked === undefined) errors.push({ field: `headers.${name}`, message: 'required field missing' })
     else if (checked.length === 0) errors.push({ field: `headers.${name}`, message: 'length must be at least 1' })
-    else out[name] = checked
+    // Defined, not assigned: a header may be named `__proto__` (Kong's name rule allows it), and
+    // assigning that name would set the map's prototype and drop the header from the route.
+    else setOwn(out, name, checked)
   }
   return out
 }
