@@ -94,6 +94,8 @@ class Parser {
   #transformDepth = 0
   #predicates = 0
   #limitReported = false
+  /** Set when a nesting limit stopped the parse: the parentheses around it are not reported unclosed. */
+  #nestingExceeded = false
   readonly #diagnostics: Diagnostic[] = []
   readonly #tokens: Token[] = []
   readonly #parsedPredicates: Predicate[] = []
@@ -218,6 +220,7 @@ class Parser {
     this.#position++
     if (++this.#depth > MAX_NESTING_DEPTH) {
       this.#error('limit-exceeded', span(open, open + 1), `Parentheses nest deeper than ${MAX_NESTING_DEPTH} levels.`, 'flatten the expression')
+      this.#nestingExceeded = true
       this.#position = this.#source.length
       return BROKEN
     }
@@ -233,7 +236,7 @@ class Parser {
     this.#skipWhitespace()
     this.#depth--
     if (this.#source[this.#position] !== ')') {
-      if (inner !== BROKEN || this.#atEnd()) {
+      if (!this.#nestingExceeded && (inner !== BROKEN || this.#atEnd())) {
         this.#error(
           'unclosed-paren',
           span(open, open + 1),
@@ -303,6 +306,7 @@ class Parser {
     // (`lower(` repeated thousands of times would otherwise overflow the stack).
     if (++this.#transformDepth > MAX_NESTING_DEPTH) {
       this.#error('limit-exceeded', span(start, afterName + 1), `Transformations nest deeper than ${MAX_NESTING_DEPTH} levels.`, 'apply each transformation once')
+      this.#nestingExceeded = true
       this.#position = this.#source.length
       return undefined
     }
