@@ -93,6 +93,21 @@ describe('gRPC routes', () => {
   })
 })
 
+describe('route protocols', () => {
+  // Kong's routes schema: `protocols` is a set with len_min = 1 in every flavor; an expression
+  // route with an empty list was accepted and then served every protocol.
+  it.each([
+    ['an expression route', { expression: 'http.path == "/e"', protocols: [] }],
+    ['a traditional route', { paths: ['/t'], protocols: [] }],
+  ])('refuses an empty list on %s, and stores nothing', async (_name, body) => {
+    const before = (await call('GET', '/routes')).body
+    const refused = await call('POST', '/routes', body)
+    expect(refused.status).toBe(400)
+    expect(refused.body.fields).toMatchObject({ protocols: 'length must be at least 1' })
+    expect((await call('GET', '/routes')).body).toEqual(before)
+  })
+})
+
 describe('nested routes', () => {
   it('DELETE /services/{s}/routes/{r} is 404 for a missing route or one of another service', async () => {
     await call('POST', '/services', { name: 'other', host: 'other.example' })

@@ -53,7 +53,7 @@ export function routeSchema(flavor: RouterFlavor): EntitySchema {
     name: { type: 'string', check: checkName },
     created_at: { type: 'timestamp' },
     updated_at: { type: 'timestamp' },
-    protocols: { type: 'array', set: true, oneOf: PROTOCOLS, default: ['http', 'https'] },
+    protocols: { type: 'array', set: true, oneOf: PROTOCOLS, default: ['http', 'https'], minLength: 1 },
     methods: { type: 'array', set: true, check: (v) => (/^[A-Z]+$/.test(v) ? undefined : 'invalid value: ' + v) },
     hosts: { type: 'array' },
     paths: { type: 'array' },

@@ -48,7 +48,7 @@ export type FieldSpec =
   | { readonly type: 'integer'; readonly default?: number | null; readonly required?: boolean; readonly min?: number; readonly max?: number; readonly oneOf?: readonly number[] }
   | { readonly type: 'boolean'; readonly default?: boolean | null }
   | { readonly type: 'uuid'; readonly default?: null }
-  | { readonly type: 'array'; readonly set?: boolean; readonly oneOf?: readonly string[]; readonly default?: readonly string[] | null; readonly check?: (v: string) => string | undefined }
+  | { readonly type: 'array'; readonly set?: boolean; readonly oneOf?: readonly string[]; readonly default?: readonly string[] | null; readonly check?: (v: string) => string | undefined; readonly minLength?: number }
   | { readonly type: 'headers'; readonly default?: null }
   | { readonly type: 'endpoints'; readonly default?: null }
   | { readonly type: 'foreign'; readonly reference: string; readonly default?: null; readonly required?: boolean }
@@ -121,6 +121,8 @@ function checkValue(spec: FieldSpec, value: Json): { value: Json } | { error: st
       return typeof value === 'number' ? { value } : { error: 'expected a number' }
     case 'array': {
       if (!Array.isArray(value)) return { error: spec.set === true ? 'expected a set' : 'expected an array' }
+      // Kong's `len_min` (the route's `protocols`: an empty list would leave the route on no protocol).
+      if (spec.minLength !== undefined && value.length < spec.minLength) return { error: `length must be at least ${spec.minLength}` }
       const out: string[] = []
       const errors: FieldErrors = {}
       // Kong checks every item and keys each failure by its 1-based position.
