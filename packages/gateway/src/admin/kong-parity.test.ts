@@ -108,6 +108,21 @@ describe('route protocols', () => {
   })
 })
 
+describe('field errors', () => {
+  // Kong lists every field's error at once; the engine's field checks (paths, sources, …) were
+  // skipped when the schema had found an error elsewhere, or hidden by an entity error.
+  it.each([
+    [{ paths: ['x'], methods: ['get'] }, ['methods', 'paths']],
+    [{ paths: ['x'], priority: 'abc' }, ['paths', 'priority']],
+    [{ paths: ['x'], bogus: 1 }, ['bogus', 'paths']],
+    [{ sources: [{ ip: '10.0.0.0/33' }] }, ['@entity', 'sources']],
+  ])('%j reports %j', async (body, fields) => {
+    const refused = await call('POST', '/routes', body)
+    expect(refused.status).toBe(400)
+    expect(Object.keys(refused.body.fields as object).sort()).toEqual(fields)
+  })
+})
+
 describe('nested routes', () => {
   it('DELETE /services/{s}/routes/{r} is 404 for a missing route or one of another service', async () => {
     await call('POST', '/services', { name: 'other', host: 'other.example' })

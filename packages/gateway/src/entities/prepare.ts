@@ -62,12 +62,21 @@ export function prepareService(input: JsonObject, id: string | undefined, create
 export function prepareRoute(input: JsonObject, id: string | undefined, createdAt: number | undefined, context: PrepareContext): { ok: true; route: Route } | { ok: false; violation: Violation } {
   const body = context.form ? coerceForm(routeSchema(context.flavor), input) : input
   const built = buildRoute(body, id, context.now, createdAt ?? context.now, context.flavor)
-  if (!built.ok) return { ok: false, violation: { fields: built.fields, entityErrors: [], diagnostics: [] } }
+  if (!built.ok) {
+    // Kong lists every field's error at once: the engine's field checks (paths, hosts, sources, …)
+    // still run on the fields that passed the schema, and their errors join the schema's.
+    const others = Object.fromEntries(Object.entries(body).filter(([field]) => !Object.hasOwn(built.fields, field)))
+    const rest = buildRoute(others, id, context.now, createdAt ?? context.now, context.flavor)
+    const more = rest.ok ? nestFieldErrors(context.checkRoute(rest.route).fields ?? {}) : {}
+    return { ok: false, violation: { fields: { ...more, ...built.fields }, entityErrors: [], diagnostics: [] } }
+  }
   const shape = checkRouteShape(built.route, context.flavor)
-  if (shape.length > 0) return { ok: false, violation: { fields: {}, entityErrors: shape, diagnostics: [] } }
   const matching = context.checkRoute(built.route)
-  if (matching.errors.length > 0 || Object.keys(matching.fields ?? {}).length > 0) {
-    return { ok: false, violation: { fields: nestFieldErrors(matching.fields ?? {}), entityErrors: matching.errors, diagnostics: matching.diagnostics } }
+  const fields = nestFieldErrors(matching.fields ?? {})
+  // A field error is reported with the entity's errors, not hidden by them.
+  if (shape.length > 0) return { ok: false, violation: { fields, entityErrors: shape, diagnostics: [] } }
+  if (matching.errors.length > 0 || Object.keys(fields).length > 0) {
+    return { ok: false, violation: { fields, entityErrors: matching.errors, diagnostics: matching.diagnostics } }
   }
   return { ok: true, route: built.route }
 }
