@@ -53,10 +53,8 @@ export class SortedRoutes<R extends IndexedRoute = IndexedRoute> {
   remove(route: R): boolean {
     this.finish()
     const items = this.items
-    let at = this.#position(route)
-    // Past stamped routes with the same key (a deferred insert lands after them).
-    while (at < items.length && items[at] !== route && compareRoutes(items[at] as R, route) === 0) at++
-    if (items[at] !== route) return false
+    const at = indexOfRoute(items, route)
+    if (at < 0) return false
     if (this.#lazy && items.length >= LAZY_FROM) {
       route.seen = REMOVED
       if (++this.#removed * 8 > items.length) this.#compact()
@@ -165,9 +163,16 @@ export function insertInOrder<R extends IndexedRoute>(items: RouteArray<R>, rout
 
 /** Removes a route entry in place; true when it was present. */
 export function removeInOrder<R extends IndexedRoute>(items: RouteArray<R>, route: R): boolean {
-  let at = positionIn(items, route)
-  while (at < items.length && items[at] !== route && compareRoutes(items[at] as R, route) === 0) at++
-  if (items[at] !== route) return false
+  const at = indexOfRoute(items, route)
+  if (at < 0) return false
   items.splice(at, 1)
   return true
+}
+
+/** Where `route` itself is in `items` (evaluation order), or -1. */
+function indexOfRoute(items: readonly IndexedRoute[], route: IndexedRoute): number {
+  let at = positionIn(items, route)
+  // Past other routes with the same key (stamped ones, or a deferred insert that landed after them).
+  while (at < items.length && items[at] !== route && compareRoutes(items[at] as IndexedRoute, route) === 0) at++
+  return items[at] === route ? at : -1
 }
