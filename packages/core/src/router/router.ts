@@ -156,6 +156,8 @@ export class Router implements RouterApi {
         const entry = items[i] as Entry
         if (entry.seen === REMOVED) continue
         record.clear()
+        // `runMatcher`'s test, written out: here the calls keep feedback of their own, where the shared
+        // function's calls also see every combinator's terms (2-4% per match on gateway-mix 10k).
         const matcher = entry.matcher
         if (typeof matcher === 'function' ? matcher(context, record) : matcher.test(context, record)) return this.#found(entry)
       }
