@@ -17,7 +17,7 @@ import {
   type RouterApi,
   type ValueType,
 } from '@switchyard/core'
-import { contextFromFields, createFieldExtractor, httpSchema, streamSchema, uriCaptures, type RequestLike } from '@switchyard/http'
+import { contextFromFields, createFieldExtractor, httpSchema, streamSchema, subsystemOf, uriCaptures, type RequestLike } from '@switchyard/http'
 import type { CaseResult, Group, GroupCase, GroupRoute, InvalidEntry, JsonValue } from './group.ts'
 import { expressionRoute, invalidExpressionKind } from './expression-routes.ts'
 import { traditionalSupport } from './traditional.ts'
@@ -39,26 +39,32 @@ export function runGroup(file: string, group: Group): CaseResult[] {
   const routers: RouterApi[] = [new Router(schema), new LinearRouter(schema)]
   const routesById = new Map<string, GroupRoute>()
   let setupProblem: { status: 'failed' | 'skipped'; reason: string } | undefined
+  // Routes Kong's router would not hold, and why: shown beside a failing case.
+  const notLoaded: string[] = []
   for (const route of group.routes ?? []) {
     routesById.set(route.id, route)
-    const entries = routeEntries(route, group, builtin)
-    if (!entries.ok) {
-      setupProblem ??= { status: entries.skip ? 'skipped' : 'failed', reason: entries.error }
+    const excluded = exclusion(route, subsystem, builtin)
+    if (excluded !== undefined) {
+      notLoaded.push(`route ${route.id}: ${excluded}`)
       continue
     }
-    for (const entry of entries.entries) {
-      for (const router of routers) {
-        const added = router.add(entry)
-        if (!added.ok) setupProblem ??= { status: 'failed', reason: `route ${route.id} rejected: ${added.diagnostics.map((d) => d.message).join('; ')}` }
-      }
+    const entries = routeEntries(route, group, builtin)
+    if (!entries.ok) {
+      if (entries.skip) setupProblem ??= { status: 'skipped', reason: entries.error }
+      // As Kong builds its router: a route that fails to convert is logged and left out (spec §4).
+      else notLoaded.push(entries.error)
+      continue
     }
+    const refused = addAll(routers, entries.entries)
+    if (refused !== undefined) notLoaded.push(`route ${route.id} rejected: ${refused}`)
   }
   for (const c of group.cases ?? []) {
     if (setupProblem !== undefined) {
       result(c.name, setupProblem.status, setupProblem.status === 'skipped' ? { reason: setupProblem.reason } : { expected: 'all routes accepted', got: setupProblem.reason })
       continue
     }
-    result(c.name, ...runCase(c, group, schema, subsystem, routers, routesById))
+    const [status, detail] = runCase(c, group, schema, subsystem, routers, routesById)
+    result(c.name, status, status === 'failed' && notLoaded.length > 0 ? { ...detail, got: `${detail.got ?? ''} (not loaded: ${notLoaded.join('; ')})` } : detail)
   }
   for (const [index, entry] of (group.invalid ?? []).entries()) {
     const name = `invalid #${index + 1}: ${entry.expression ?? JSON.stringify(entry.traditional)}`.slice(0, 120)
@@ -71,6 +77,38 @@ export function runGroup(file: string, group: Group): CaseResult[] {
 }
 
 type Entries = { ok: true; entries: RouteInput[] } | { ok: false; skip: boolean; error: string }
+
+/**
+ * Why Kong's router for this subsystem would not hold a route (traditional-routes.md §6.2): its
+ * service is disabled, or none of its protocols belongs to the subsystem. Groups with their own
+ * schema have no subsystem.
+ */
+function exclusion(route: GroupRoute, subsystem: 'http' | 'stream', builtin: boolean): string | undefined {
+  if (route.service?.['enabled'] === false) return 'its service is disabled'
+  if (!builtin) return undefined
+  const protocols = route.traditional?.['protocols'] ?? route['protocols']
+  if (!Array.isArray(protocols) || protocols.length === 0) return undefined
+  return protocols.some((p) => typeof p === 'string' && subsystemOf(p) === subsystem) ? undefined : `no protocol of the ${subsystem} subsystem`
+}
+
+/**
+ * Adds a route's entries to every router, all or nothing: when a router refuses one, what was
+ * added for the route is taken back (as the gateway does) and the refusal returned.
+ */
+function addAll(routers: readonly RouterApi[], entries: readonly RouteInput[]): string | undefined {
+  const done: [RouterApi, RouteInput][] = []
+  for (const router of routers) {
+    for (const entry of entries) {
+      const result = router.add(entry)
+      if (!result.ok) {
+        for (const [r, e] of done) r.remove(e.id, e.priority)
+        return result.diagnostics.map((d) => d.message).join('; ')
+      }
+      done.push([router, entry])
+    }
+  }
+  return undefined
+}
 
 function routeEntries(route: GroupRoute, group: Group, builtin: boolean): Entries {
   if (route.expression !== undefined) {

@@ -1,7 +1,7 @@
 // Traditional routes beside expressions: the public part of this folder.
 
 export type { AddressMatch, Flavor, PriorityLayout, Protocol, TraditionalRoute } from './route.ts'
-export { PROTOCOLS, isStreamRoute, isRegexPath } from './route.ts'
+export { PROTOCOLS, isStreamRoute, isRegexPath, subsystemOf } from './route.ts'
 export type { FieldError, SchemaViolation, KongErrorFields } from './errors.ts'
 export { schemaViolation } from './errors.ts'
 export type { NormalizeOptions, NormalizeResult, RouteDefaults } from './validate.ts'

@@ -63,7 +63,12 @@ export function hasHeaders(headers: TraditionalRoute['headers']): headers is Rea
 /** True when Kong routes this route in the stream subsystem (its first protocol is tcp, tls, udp or tls_passthrough). */
 export function isStreamRoute(route: TraditionalRoute): boolean {
   const first = route.protocols?.[0]
-  return first !== undefined && STREAM_PROTOCOLS.has(first)
+  return first !== undefined && subsystemOf(first) === 'stream'
+}
+
+/** The subsystem whose router holds routes of a protocol: Kong's stream (L4) or http router. */
+export function subsystemOf(protocol: string): 'http' | 'stream' {
+  return STREAM_PROTOCOLS.has(protocol) ? 'stream' : 'http'
 }
 
 /** True when a path is a regex path (`~` first). */
