@@ -104,7 +104,6 @@ export function createResolver(table: GatewayRoutingTable): Resolver {
       { target: request.path, host: request.host, scheme: request.scheme, forwardedHost: request.forwardedHost, contentType: request.contentType, httpVersion: request.httpVersion },
       { path: typeof recorded === 'string' ? recorded : undefined, captures: routed.match.captures },
     )
-    if (result.kind === 'invalid-path') return { kind: 'bad-field', field: 'http.path', error: result.error }
     if (result.kind === 'respond') return { kind: 'respond', route: routed.route, status: result.status, headers: result.headers, message: result.message }
     return { kind: 'routed', resolution: { route: routed.route, service: routed.service, path: result.path, host: result.host ?? '', prefix: result.forwardedPrefix } }
   }

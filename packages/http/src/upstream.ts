@@ -5,7 +5,7 @@
  * (426 or a redirect). A pure function of the route, its service, the request and the match.
  */
 import { textToBytes } from './bytes.ts'
-import { normalizePath, stripQuery } from './path.ts'
+import { normalizePathBytes, stripQuery } from './path.ts'
 
 /** The service fields routing reads (Admin API names), or the `url` shorthand. */
 export interface ServiceLike {
@@ -90,9 +90,6 @@ export interface UpstreamProxy {
 
 /** Kong's answer for a request that matched a route. */
 export type UpstreamResult = UpstreamProxy | UpstreamResponse
-
-/** A request path that is not UTF-8 never matches: Kong answers 404. */
-export type UpstreamInputError = { readonly kind: 'invalid-path'; readonly error: string }
 
 // Kong's url shorthand infers 443 for https only, 80 for every other scheme (traditional-routes.md §1.6).
 const DEFAULT_PORTS: Readonly<Record<string, number>> = { https: 443 }
@@ -220,23 +217,23 @@ export function enforceProtocols(route: UpstreamRoute, request: UpstreamRequestI
 
 /**
  * What Kong does with a match (§5): either an answer of its own (§5.8) or the upstream request with
- * path, query, Host and captures. A path that is not UTF-8 cannot have matched; it is reported.
+ * path, query, Host and captures. The path is handled as the bytes Kong normalises: one that is
+ * not UTF-8 can match a route that reads no `http.path*` field (language.md §7.2 step 5), and is
+ * sent on escaped byte by byte.
  */
 export function upstreamRequest(
   route: UpstreamRoute,
   service: ServiceLike | undefined,
   request: UpstreamRequestInput,
   match: UpstreamMatchInput,
-): UpstreamResult | UpstreamInputError {
+): UpstreamResult {
   const refused = enforceProtocols(route, request)
   if (refused !== undefined) return refused
-  const normalized = normalizePath(request.target)
-  if (!normalized.ok) return { kind: 'invalid-path', error: normalized.error }
   const target = service === undefined ? undefined : resolveService(service)
   const strip = route.strip_path === true
   const prefix = strip ? match.path : undefined
   // Byte strings, so that stripping counts bytes as Kong does.
-  const uri = textToBytes(normalized.text)
+  const uri = normalizePathBytes(stripQuery(request.target))
   const base = textToBytes(target?.path ?? '/')
   const joined = upstreamPathV0(base, uri, strip, prefix === undefined ? undefined : textToBytes(prefix))
   const query = request.target.indexOf('?', 1)

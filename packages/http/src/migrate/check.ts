@@ -111,7 +111,6 @@ function outcome(loaded: LoadedRouter, sample: Sample, routeOf: (entry: LoadedEn
     { ...(typeof recorded === 'string' ? { path: recorded } : {}), captures: match.captures },
   )
   if (upstream.kind === 'respond') return { route, status: upstream.status }
-  if (upstream.kind === 'invalid-path') return { route, error: upstream.error }
   return {
     route,
     upstreamPath: upstream.path,

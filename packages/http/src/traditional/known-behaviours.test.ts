@@ -3,7 +3,7 @@ import { Router, type Match } from '@switchyard/core'
 import { expressionRouteMatcher } from '../expression-route.ts'
 import { createFieldExtractor, type RequestLike } from '../request.ts'
 import { httpSchema, streamSchema } from '../schemas.ts'
-import { upstreamRequest, type ServiceLike, type UpstreamInputError, type UpstreamResult } from '../upstream.ts'
+import { upstreamRequest, type ServiceLike, type UpstreamResult } from '../upstream.ts'
 import { traditionalMatchers } from './matchers.ts'
 import type { Flavor, PriorityLayout, TraditionalRoute } from './route.ts'
 
@@ -14,7 +14,7 @@ type TestRoute = TraditionalRoute & { readonly id: string; readonly service?: Se
 interface Routed {
   readonly route: string | null
   readonly match: Match | undefined
-  readonly upstream: UpstreamResult | UpstreamInputError | undefined
+  readonly upstream: UpstreamResult | undefined
 }
 
 /** Builds the router; throws when a route is invalid (tests use valid routes). */

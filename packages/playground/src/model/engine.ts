@@ -6,7 +6,6 @@ import {
   subsystemForProtocols,
   traditionalMatchers,
   upstreamRequest,
-  type UpstreamInputError,
   type UpstreamResult,
 } from '@switchyard/http'
 import type { RequestDraft } from './request.ts'
@@ -49,7 +48,7 @@ export interface EvaluatedMatch {
   readonly priority: bigint
   readonly matches: Readonly<Record<string, string>>
   readonly captures: Readonly<Record<string, string>>
-  readonly upstream: UpstreamResult | UpstreamInputError
+  readonly upstream: UpstreamResult
 }
 
 /** Everything the playground shows for one request. */

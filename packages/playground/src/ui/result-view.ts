@@ -73,7 +73,6 @@ function upstreamSection(evaluation: Extract<Evaluation, { ok: true }>): Child {
   const match = evaluation.match
   if (match === undefined) return null
   const upstream = match.upstream
-  if (upstream.kind === 'invalid-path') return h('p', { role: 'status' }, `The path is not valid UTF-8 (${upstream.error}); Kong answers 404.`)
   if (upstream.kind === 'respond') {
     return h('p', { class: 'upstream' }, `Kong answers itself: ${upstream.status} ${upstream.message}`, ...Object.entries(upstream.headers).map(([k, v]) => h('span', { class: 'muted' }, ` ${k}: ${v}`)))
   }
