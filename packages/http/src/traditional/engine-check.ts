@@ -9,13 +9,16 @@ import { schemaForProtocols } from '../schemas.ts'
 import { traditionalExpression } from './expression.ts'
 import { rewriteNetPort } from './flavor.ts'
 import { pathPredicate } from './paths.ts'
+import { pcreRefusal } from './pcre.ts'
 import type { TraditionalRoute } from './route.ts'
 
 /**
- * A regex path's error text, or `undefined`: the pattern must compile for the engine (Rust `regex`
- * syntax after the `?<` rewrite), which in ATC flavors is the binding constraint.
+ * A regex path's error text, or `undefined`: the pattern must compile with PCRE, as Kong checks
+ * every regex path, and for the engine (Rust `regex` syntax after the `?<` rewrite).
  */
 export function checkRegexPath(path: string): string | undefined {
+  const refused = pcreRefusal(path.slice(1))
+  if (refused !== undefined) return `invalid regex: '${path.slice(1)}' (PCRE returned: ${refused.message} at offset ${refused.offset})`
   const result = validate(pathPredicate(path), schemaForProtocols(['http']))
   if (result.ok) return undefined
   return `invalid regex: '${path.slice(1)}' (${result.error?.message ?? 'rejected by the engine'})`

@@ -70,10 +70,11 @@ function checkPort(text: string): string | undefined {
 }
 
 function checkIpv4(address: string): string | undefined {
-  const match = /^(\d+)\.(\d+)\.(\d+)\.(\d+):?(\d*)$/.exec(address)
+  // Kong's normalize_ipv4: one to three digits per octet, and a port of at least one digit after a colon.
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?::(\d+))?$/.exec(address)
   if (match === null) return `invalid ipv4 address: ${address}`
   for (let i = 1; i <= 4; i++) if (Number(match[i]) > 255) return `invalid ipv4 address: ${address}`
-  return match[5] === '' || match[5] === undefined ? undefined : checkPort(match[5])
+  return match[5] === undefined ? undefined : checkPort(match[5])
 }
 
 function checkIpv6(address: string): string | undefined {

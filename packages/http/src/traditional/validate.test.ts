@@ -51,6 +51,10 @@ describe('rejected routes, by field', () => {
     [http({ hosts: ['/example'] }), 'hosts.1: invalid hostname: /example'],
     [http({ hosts: ['ok.com', '.example'] }), 'hosts.2: invalid hostname: .example'],
     [http({ hosts: ['example:'] }), 'hosts.1: invalid hostname: example:'],
+    // Kong's normalize_ipv4: a colon needs a port after it, an octet has at most three digits.
+    [http({ hosts: ['1.2.3.4:'] }), 'hosts.1: invalid ipv4 address: 1.2.3.4:'],
+    [http({ hosts: ['0001.2.3.4'] }), 'hosts.1: invalid ipv4 address: 0001.2.3.4'],
+    [http({ hosts: ['1.2.3.256:80'] }), 'hosts.1: invalid ipv4 address: 1.2.3.256:80'],
     [http({ hosts: ['example-.org'] }), 'hosts.1: invalid hostname: example-.org'],
     [http({ hosts: ['hello..example.com'] }), 'hosts.1: invalid hostname: hello..example.com'],
     [http({ hosts: ['example.com:1000000'] }), 'hosts.1: invalid port number'],
