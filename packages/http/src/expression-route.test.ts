@@ -1,4 +1,4 @@
-import { FieldContext, Router, parse, withoutSpans, type Expr } from '@switchyard/core'
+import { FieldContext, Router, parse, print, withoutSpans, type Expr } from '@switchyard/core'
 import { describe, expect, it } from 'vitest'
 import {
   EXPRESSION_ONLY_BITS,
@@ -7,9 +7,9 @@ import {
   expressionRouteMatcher,
   expressionRoutePriority,
   isWellFormedSegmentSuffix,
-  rewriteNetPortFields,
   validateExpressionRoute,
 } from './expression-route.ts'
+import { rewriteNetPortMapped } from './net-port.ts'
 import { createFieldExtractor, type RequestLike } from './request.ts'
 import { httpSchema } from './schemas.ts'
 
@@ -84,28 +84,45 @@ describe('validateExpressionRoute', () => {
   it('reports every problem, and the fields read after the rewrite', () => {
     const result = validateExpressionRoute({ expression: 'http.path.segments.1_1 == "a" && foo == "b"', priority: -1 })
     expect(result.ok).toBe(false)
-    expect(result.diagnostics.map((d) => d.code)).toEqual(['invalid-priority', 'illformed-segments-field', 'unknown-field'])
+    expect(result.diagnostics.map((d) => d.code)).toEqual(['invalid-priority', 'unknown-field', 'illformed-segments-field'])
     expect(validateExpressionRoute({ expression: 'net.port == 1 && http.path == "/"' }).fields).toEqual(['net.dst.port', 'http.path'])
   })
 })
 
-describe('rewriteNetPortFields', () => {
+describe('net.port rewrite (§8.4): textual, as Kong does it', () => {
   it.each([
     ['net.port == 8000', 'net.dst.port == 8000'],
     ['net.port != 8000', 'net.dst.port != 8000'],
     ['net.port >= 1 && net.port < 2 && net.port <= 3 && net.port > 0', 'net.dst.port >= 1 && net.dst.port < 2 && net.dst.port <= 3 && net.dst.port > 0'],
-    ['!(net.port == 1) || http.path == "/net.port == 1"', '!(net.dst.port == 1) || http.path == "/net.port == 1"'],
+    ['!(net.port == 1) || http.path == "/net.port == 1"', '!(net.dst.port == 1) || http.path == "/net.dst.port == 1"'],
+    ['http.path ~ r#"^/x/net.port!"#', 'http.path ~ r#"^/x/net.dst.port!"#'],
     ['any(net.port) == 8000', 'any(net.port) == 8000'],
     ['net.port in 10.0.0.0/8', 'net.port in 10.0.0.0/8'],
     ['net.port ~ "x"', 'net.port ~ "x"'],
     ['net.portal == 1', 'net.portal == 1'],
   ])('%s → %s', (source, expected) => {
-    expect(withoutSpans(rewriteNetPortFields(tree(source)))).toEqual(tree(expected))
+    const built = expressionRouteMatcher({ expression: source, protocols: ['https'] })
+    expect(built.ok && print(built.value.expr)).toBe(print(tree(expected)))
   })
 
-  it('returns the same tree when nothing changes', () => {
-    const expr = tree('http.path == "/" && !(http.host == "x")')
-    expect(rewriteNetPortFields(expr)).toBe(expr)
+  it('maps diagnostics back to the text as written', () => {
+    // `net.port` becomes `net.dst.port` twice before the error: the span must not move by 8.
+    const source = 'net.port == 1 && net.port == 2 && http.path == 3'
+    const [diagnostic] = validateExpressionRoute({ expression: source }).diagnostics
+    expect(diagnostic?.kind).toBe('type')
+    expect(diagnostic?.span.start).toBe(source.lastIndexOf('=='))
+    const unknown = validateExpressionRoute({ expression: 'net.port == 1 && nope == 1' }).diagnostics[0]
+    expect('net.port == 1 && nope == 1'.slice(unknown?.span.start, unknown?.span.end)).toBe('nope')
+  })
+
+  it('maps an offset inside the inserted text to where it was inserted', () => {
+    const rewrite = rewriteNetPortMapped('a && net.port == 1 && net.port == 2')
+    expect(rewrite.text).toBe('a && net.dst.port == 1 && net.dst.port == 2')
+    expect(rewrite.toWritten(5)).toBe(5)
+    expect(rewrite.toWritten(9)).toBe(8)
+    expect(rewrite.toWritten(12)).toBe(8)
+    expect(rewrite.toWritten(13)).toBe(9)
+    expect(rewrite.toWritten(rewrite.text.length)).toBe('a && net.port == 1 && net.port == 2'.length)
   })
 })
 

@@ -3,7 +3,6 @@ import {
   anyOf,
   catalog,
   check,
-  operators,
   parse,
   predicate,
   stringLiteral,
@@ -11,10 +10,10 @@ import {
   type Diagnostic,
   type DiagnosticCode,
   type Expr,
-  type Predicate,
   type Result,
   type Span,
 } from '@switchyard/core'
+import { rewriteNetPort, rewriteNetPortMapped } from './net-port.ts'
 import { schemaForProtocols } from './schemas.ts'
 import { SEGMENTS_PREFIX } from './segments.ts'
 
@@ -79,15 +78,18 @@ export function validateExpressionRoute(route: ExpressionRouteInput): Expression
   const diagnostics: Diagnostic[] = []
   const priority = priorityDiagnostic(route.priority)
   if (priority !== undefined) diagnostics.push(priority)
-  const parsed = parse(route.expression)
+  const rewrite = rewriteNetPortMapped(route.expression)
+  const written = (d: Diagnostic): Diagnostic => ({ ...d, span: { start: rewrite.toWritten(d.span.start), end: rewrite.toWritten(d.span.end) } })
+  const parsed = parse(rewrite.text)
   if (!parsed.ok) {
-    return { ok: false, diagnostics: [...diagnostics, ...parsed.diagnostics], fields: [] }
+    return { ok: false, diagnostics: [...diagnostics, ...parsed.diagnostics.map(written)], fields: [] }
   }
-  const expr = rewriteNetPortFields(parsed.value)
+  const expr = parsed.value
   const checked = check(expr, schemaForProtocols(routeProtocols(route.protocols)))
-  const found = [...parsed.diagnostics, ...checked.diagnostics, ...segmentDiagnostics(expr)]
-  found.sort((a, b) => a.span.start - b.span.start)
-  diagnostics.push(...found)
+  // Kong checks the expression (syntax, fields, types) before the segment names (§8.5 items 5, 6):
+  // every problem is reported, in that order, each group in source order.
+  const bySource = (a: Diagnostic, b: Diagnostic): number => a.span.start - b.span.start
+  diagnostics.push(...[...parsed.diagnostics, ...checked.diagnostics].sort(bySource).map(written), ...segmentDiagnostics(expr).map(written))
   const ok = !diagnostics.some((d) => d.severity === 'error')
   return { ok, diagnostics, fields: checked.ok ? checked.value.fields : [] }
 }
@@ -128,35 +130,6 @@ function segmentDiagnostics(expr: Expr): Diagnostic[] {
     )
   })
   return found
-}
-
-/**
- * Renames the deprecated `net.port` to `net.dst.port` wherever Kong's textual rewrite
- * (`(net\.port)(\s*)([=><!])`, spec §8.4) would touch a field: a bare `net.port` directly followed by
- * an operator starting with `=`, `>`, `<` or `!`. Unlike Kong it never touches string literals
- * (§8.4 Decision). `any(net.port)` and `net.port in …` stay as written, so they remain unknown
- * fields, as in Kong. Returns the same tree when nothing changes.
- */
-export function rewriteNetPortFields(expr: Expr): Expr {
-  switch (expr.kind) {
-    case 'Predicate':
-      return rewritePredicate(expr)
-    case 'Not': {
-      const operand = rewriteNetPortFields(expr.operand)
-      return operand === expr.operand ? expr : { ...expr, operand }
-    }
-    default: {
-      const left = rewriteNetPortFields(expr.left)
-      const right = rewriteNetPortFields(expr.right)
-      return left === expr.left && right === expr.right ? expr : { ...expr, left, right }
-    }
-  }
-}
-
-function rewritePredicate(p: Predicate): Predicate {
-  if (p.field.name !== 'net.port' || p.field.transforms.length > 0) return p
-  if (!'=><!'.includes(operators[p.op].symbol.charAt(0))) return p
-  return { ...p, field: { ...p.field, name: 'net.dst.port' } }
 }
 
 /** The protocol value a route protocol stands for in `net.protocol` (grpc → http, grpcs → https, tls_passthrough → tcp). */
@@ -207,8 +180,8 @@ export interface ExpressionRouteMatcher {
 export function expressionRouteMatcher(route: ExpressionRouteInput): Result<ExpressionRouteMatcher> {
   const invalid = priorityDiagnostic(route.priority)
   if (invalid !== undefined) return { ok: false, diagnostics: [invalid] }
-  const parsed = parse(route.expression)
+  const parsed = parse(rewriteNetPort(route.expression))
   if (!parsed.ok) return parsed
-  const expr = amendProtocols(rewriteNetPortFields(parsed.value), routeProtocols(route.protocols))
+  const expr = amendProtocols(parsed.value, routeProtocols(route.protocols))
   return { ok: true, value: { expr, priority: expressionRoutePriority(route.priority) }, diagnostics: parsed.diagnostics }
 }

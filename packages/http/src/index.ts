@@ -26,7 +26,6 @@ export {
   expressionRouteMatcher,
   expressionRoutePriority,
   amendProtocols,
-  rewriteNetPortFields,
   routeProtocols,
   isWellFormedSegmentSuffix,
   MAX_EXPRESSION_PRIORITY,

@@ -4,7 +4,7 @@
  * mapped onto 0..2^46−1 in Kong's order; everything else is kept.
  */
 import { traditionalExpression } from '../traditional/expression.ts'
-import { rewriteNetPort, usesNetPort } from '../traditional/flavor.ts'
+import { rewriteNetPort, usesNetPort } from '../net-port.ts'
 import { needsRegexRewrite } from '../traditional/paths.ts'
 import { documentedPriority, effectivePriority, priorityParts } from '../traditional/priority.ts'
 import { isStreamRoute, type Flavor, type PriorityLayout } from '../traditional/route.ts'

@@ -1,22 +1,9 @@
 /**
  * What each ATC flavor adds to a route's expression (traditional-routes.md §2.9, language §8.3–8.4).
  */
+import { rewriteNetPort } from '../net-port.ts'
 import { stringLiteral } from './literals.ts'
 import type { Flavor } from './route.ts'
-
-/**
- * Kong's deprecated-`net.port` rewrite: every `net.port` followed by optional whitespace and one of
- * `= > < !` becomes `net.dst.port`. It is textual, so it also rewrites inside string values
- * (`/net.port=1` → `/net.dst.port=1`), as Kong does.
- */
-export function rewriteNetPort(expression: string): string {
-  return expression.replace(/net\.port(\s*[=><!])/g, 'net.dst.port$1')
-}
-
-/** True when `rewriteNetPort` changes the text. */
-export function usesNetPort(expression: string): boolean {
-  return /net\.port\s*[=><!]/.test(expression)
-}
 
 // Kong maps gRPC and passthrough protocols onto the values `net.protocol` takes.
 const PROTOCOL_VALUE: Readonly<Record<string, string>> = { grpc: 'http', grpcs: 'https', tls_passthrough: 'tcp' }

@@ -7,7 +7,8 @@ export { schemaViolation } from './errors.ts'
 export type { NormalizeOptions, NormalizeResult, RouteDefaults } from './validate.ts'
 export { normalizeRoute, withEntityDefaults } from './validate.ts'
 export { traditionalExpression } from './expression.ts'
-export { flavorExpression, protocolPredicate, rewriteNetPort as rewriteNetPortText, usesNetPort } from './flavor.ts'
+export { flavorExpression, protocolPredicate } from './flavor.ts'
+export { rewriteNetPort as rewriteNetPortText, rewriteNetPortMapped, usesNetPort } from '../net-port.ts'
 export type { PriorityParts } from './priority.ts'
 export {
   documentedPriority,
