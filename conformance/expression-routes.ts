@@ -2,10 +2,10 @@
 // (net.port rewrite, priority range, the expression-route priority bit, protocols).
 import type { DiagnosticKind, RouteInput } from '@switchyard/core'
 import { expressionRouteMatcher, validateExpressionRoute } from '@switchyard/http'
-import type { Group, GroupRoute, InvalidEntry } from './group.ts'
+import { routeFields, type Group, type GroupRoute, type InvalidEntry } from './group.ts'
 
-function protocolsOf(route: { readonly [key: string]: unknown }): readonly string[] | undefined {
-  const protocols = route['protocols']
+function protocolsOf(route: GroupRoute): readonly string[] | undefined {
+  const protocols = routeFields(route)['protocols']
   return Array.isArray(protocols) ? (protocols as string[]) : undefined
 }
 

@@ -12,6 +12,19 @@ export interface GroupRoute {
   readonly [key: string]: JsonValue | undefined
 }
 
+/** The case file's own keys of a route; every other key is a Kong route field. */
+const CASE_KEYS: ReadonlySet<string> = new Set(['id', 'priority', 'expression', 'traditional', 'service'])
+
+/**
+ * A route's Kong fields (protocols, strip_path, preserve_host, ...), wherever the file puts them:
+ * under `traditional`, or beside `expression` on an expression route.
+ */
+export function routeFields(route: GroupRoute): { readonly [key: string]: JsonValue } {
+  const fields: { [key: string]: JsonValue } = {}
+  for (const [key, value] of Object.entries(route)) if (!CASE_KEYS.has(key) && value !== undefined) fields[key] = value
+  return { ...fields, ...route.traditional }
+}
+
 /** What a case expects. */
 export interface CaseExpectation {
   readonly route: string | null

@@ -26,7 +26,12 @@ for (const root of roots) {
       results.push({ file: name, name: '(file)', status: 'failed', expected: 'valid JSON', got: String(error) })
       continue
     }
-    results.push(...runGroup(name, group))
+    try {
+      results.push(...runGroup(name, group))
+    } catch (error) {
+      // One broken group is reported as such; the files after it still run.
+      results.push({ file: name, name: '(group)', status: 'failed', expected: 'the group to run', got: error instanceof Error ? (error.stack ?? error.message) : String(error) })
+    }
   }
 }
 

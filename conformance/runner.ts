@@ -18,7 +18,7 @@ import {
   type ValueType,
 } from '@switchyard/core'
 import { contextFromFields, createFieldExtractor, httpSchema, streamSchema, subsystemOf, uriCaptures, type RequestLike } from '@switchyard/http'
-import type { CaseResult, Group, GroupCase, GroupRoute, InvalidEntry, JsonValue } from './group.ts'
+import { routeFields, type CaseResult, type Group, type GroupCase, type GroupRoute, type InvalidEntry, type JsonValue } from './group.ts'
 import { expressionRoute, invalidExpressionKind } from './expression-routes.ts'
 import { traditionalSupport } from './traditional.ts'
 
@@ -86,9 +86,24 @@ type Entries = { ok: true; entries: RouteInput[] } | { ok: false; skip: boolean;
 function exclusion(route: GroupRoute, subsystem: 'http' | 'stream', builtin: boolean): string | undefined {
   if (route.service?.['enabled'] === false) return 'its service is disabled'
   if (!builtin) return undefined
-  const protocols = route.traditional?.['protocols'] ?? route['protocols']
+  const protocols = routeFields(route)['protocols']
   if (!Array.isArray(protocols) || protocols.length === 0) return undefined
   return protocols.some((p) => typeof p === 'string' && subsystemOf(p) === subsystem) ? undefined : `no protocol of the ${subsystem} subsystem`
+}
+
+/**
+ * Why a router refused an entry, or undefined once added. The router throws (rather than
+ * returning diagnostics) for a caller's mistake such as an id already held at that priority or a
+ * priority out of range; Kong logs such a route and builds the rest (atc-router: "UUID already
+ * exists"), so a group file holding one runs its cases without it.
+ */
+function addOne(router: RouterApi, entry: RouteInput): string | undefined {
+  try {
+    const result = router.add(entry)
+    return result.ok ? undefined : result.diagnostics.map((d) => d.message).join('; ')
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error)
+  }
 }
 
 /**
@@ -99,10 +114,10 @@ function addAll(routers: readonly RouterApi[], entries: readonly RouteInput[]): 
   const done: [RouterApi, RouteInput][] = []
   for (const router of routers) {
     for (const entry of entries) {
-      const result = router.add(entry)
-      if (!result.ok) {
+      const refusal = addOne(router, entry)
+      if (refusal !== undefined) {
         for (const [r, e] of done) r.remove(e.id, e.priority)
-        return result.diagnostics.map((d) => d.message).join('; ')
+        return refusal
       }
       done.push([router, entry])
     }
@@ -149,9 +164,11 @@ function runCase(
     }
   }
   if (match !== undefined && c.expect.captures !== undefined) {
-    // Traditional routes report Kong's uri_captures: only when a group exists besides 0 (spec §5.7).
-    const traditional = routesById.get(originalRouteId(match.id, routesById) ?? '')?.traditional !== undefined
-    const captures = Object.keys(match.captures).length === 0 || (traditional && uriCaptures(match.captures) === undefined) ? null : match.captures
+    // Kong's routes (the built-in schemas) report uri_captures only when a group exists besides 0
+    // (traditional-routes.md §5.7, language.md §8.7); the bare engine (a group's own schema)
+    // reports group 0 alone too.
+    const kong = typeof group.schema === 'string'
+    const captures = Object.keys(match.captures).length === 0 || (kong && uriCaptures(match.captures) === undefined) ? null : match.captures
     if (!sameRecord(captures, c.expect.captures)) problems.push(`captures ${JSON.stringify(c.expect.captures)} ≠ ${JSON.stringify(captures)}`)
   }
   if (c.expect.upstream_path !== undefined || c.expect.upstream_host !== undefined) {

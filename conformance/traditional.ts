@@ -1,7 +1,7 @@
 // The conformance runner's view of traditional routes and upstream requests (issue: traditional routes).
 import type { DiagnosticKind, Match, RouteInput } from '@switchyard/core'
 import { normalizeRoute, traditionalMatchers, upstreamRequest, type ServiceLike } from '@switchyard/http'
-import type { Group, GroupRoute, InvalidEntry, JsonValue } from './group.ts'
+import { routeFields, type Group, type GroupRoute, type InvalidEntry, type JsonValue } from './group.ts'
 
 /** What the runner needs from the traditional-routes implementation. */
 export interface TraditionalSupport {
@@ -43,14 +43,16 @@ export const traditionalSupport: TraditionalSupport | undefined = {
       ...(entry.expression === undefined ? {} : { expression: entry.expression }),
       ...(entry.priority === undefined ? {} : { priority: Number(entry.priority) }),
     }
-    return normalizeRoute(route, { flavor: group.flavor ?? 'expressions', defaults: 'router' }).ok ? undefined : 'validation'
+    const result = normalizeRoute(route, { flavor: group.flavor ?? 'expressions', defaults: 'router' })
+    // An error in the route's own expression has the kind of its diagnostic (syntax, type, ...).
+    return result.ok ? undefined : (result.errors[0]?.kind ?? 'validation')
   },
   upstream(route, _group, match, request) {
     const recorded = match.matches['http.path']
     const host = text(request['host'])
     const scheme = text(request['scheme'])
     const result = upstreamRequest(
-      route.traditional ?? {},
+      routeFields(route),
       route.service as ServiceLike | undefined,
       { target: text(request['path']) ?? '/', ...(host === undefined ? {} : { host }), ...(scheme === undefined ? {} : { scheme }) },
       { ...(typeof recorded === 'string' ? { path: recorded } : {}), captures: match.captures },

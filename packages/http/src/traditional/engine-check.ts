@@ -10,6 +10,8 @@ import { traditionalExpression } from './expression.ts'
 import { rewriteNetPort } from '../net-port.ts'
 import { pathPredicate } from './paths.ts'
 import { pcreRefusal } from './pcre.ts'
+import type { FieldError } from './errors.ts'
+import { validateExpressionRoute } from '../expression-route.ts'
 import type { TraditionalRoute } from './route.ts'
 
 /**
@@ -36,13 +38,23 @@ export function checkPathNormalized(path: string): string | undefined {
 }
 
 /**
- * The engine's verdict on the route's generated expression (with the `net.port` rewrite, without the
- * protocol predicate) for the schema of its first protocol: Kong's entity error text, or `undefined`.
+ * The engine's verdict on the route's expression (its own, or the one generated from its fields;
+ * with the `net.port` rewrite, without the protocol predicate) for the schema of its first
+ * protocol: Kong's entity error, or `undefined`. An expression of the route's own is validated as an
+ * expression route (§8.5 items 5, 6), and the error carries the kind of its diagnostic.
  */
-export function checkEngine(route: TraditionalRoute): string | undefined {
+export function checkEngine(route: TraditionalRoute): FieldError | undefined {
+  if (route.expression !== undefined && route.expression !== null) {
+    const validation = validateExpressionRoute({ expression: route.expression, ...(route.protocols === undefined || route.protocols === null ? {} : { protocols: route.protocols }) })
+    const first = validation.diagnostics.find((d) => d.severity === 'error')
+    if (first === undefined) return undefined
+    return { field: '@entity', message: first.message.startsWith(PREFIX) ? first.message : PREFIX + first.message, kind: first.kind }
+  }
   const expression = rewriteNetPort(traditionalExpression(route))
   if (expression === '') return undefined
   const result = validate(expression, schemaForProtocols(route.protocols ?? []))
   if (result.ok) return undefined
-  return `Router Expression failed validation: ${result.error?.message ?? 'invalid expression'}`
+  return { field: '@entity', message: PREFIX + (result.error?.message ?? 'invalid expression') }
 }
+
+const PREFIX = 'Router Expression failed validation: '

@@ -2,11 +2,17 @@
  * Kong's Admin API error for an invalid entity (`kong/db/errors.lua` schema violation), so that
  * Kong clients and scripts understand ours.
  */
+import type { DiagnosticKind } from '@switchyard/core'
 
 /** One problem: the field path (`paths.2`, `sources.1.ip`, or `@entity`) and what is wrong. */
 export interface FieldError {
   readonly field: string
   readonly message: string
+  /**
+   * For an error in the route's own `expression`: the kind of the engine's diagnostic (`syntax`,
+   * `unknown-field`, `type`, or `validation` for an ill-formed segment field name).
+   */
+  readonly kind?: DiagnosticKind
 }
 
 /** Field errors nested as Kong nests them: arrays by position (1-based in messages), records by name. */

@@ -85,7 +85,7 @@ export function normalizeRoute(input: unknown, options: NormalizeOptions): Norma
   checkEntity(typed, options.flavor, errors)
   if (errors.length > 0) return fail(errors)
   const engineError = checkEngine(typed)
-  if (engineError !== undefined) return fail([{ field: '@entity', message: engineError }])
+  if (engineError !== undefined) return fail([engineError])
   return { ok: true, route: (options.defaults ?? 'entity') === 'entity' ? withEntityDefaults(typed) : typed }
 }
 
