@@ -6,6 +6,7 @@ import { Pool, type Dispatcher } from 'undici'
 import type { Service } from '../entities/service.ts'
 import { GatewayError } from '../errors.ts'
 import { downstreamHeaders } from './headers.ts'
+import { ReadDeadlines, type ReadWatch } from './read-deadlines.ts'
 
 /** Where and how to send one request upstream. */
 export interface UpstreamRequest {
@@ -74,7 +75,7 @@ export function retryable(error: unknown, method: string, bodyRead: boolean): bo
  * generator rather than the request itself also keeps undici from destroying the client
  * connection when the upstream fails, so the client still gets its 502/504.
  */
-export async function* bodyWithWriteTimeout(request: AsyncIterable<Buffer>, timeoutMs: number, onTimeout: () => void): AsyncGenerator<Buffer, void, undefined> {
+export async function* bodyWithWriteTimeout(request: AsyncIterable<Buffer>, timeoutMs: number, onTimeout: () => void, onSent: () => void = () => {}): AsyncGenerator<Buffer, void, undefined> {
   for await (const chunk of request) {
     const timer = setTimeout(onTimeout, timeoutMs)
     try {
@@ -83,6 +84,7 @@ export async function* bodyWithWriteTimeout(request: AsyncIterable<Buffer>, time
       clearTimeout(timer)
     }
   }
+  onSent()
 }
 
 function isHttps(service: Service): boolean {
@@ -107,7 +109,14 @@ function serverName(headers: readonly string[]): string | undefined {
  * the client response (backpressure included) without a stream or promise in between, which is
  * measurably cheaper per request than undici's `stream()` API.
  */
-class Exchange implements Dispatcher.DispatchHandler {
+class Exchange implements Dispatcher.DispatchHandler, ReadWatch {
+  // read_timeout (see read-deadlines.ts): armed once the request is sent, restarted by the head
+  // and by every body chunk; `#waitingFor` says which of the two the upstream is late with.
+  readDeadline = 0
+  readActive = false
+  readonly readTimeoutMs: number
+  #waitingFor: 'head' | 'body' | undefined
+  #hasBody = false
   #attempt = 0
   #status = 0
   #upstreamLatency = 0
@@ -124,7 +133,9 @@ class Exchange implements Dispatcher.DispatchHandler {
     readonly upstream: UpstreamRequest,
     readonly extraHeaders: readonly string[],
     readonly callback: ForwardCallback,
+    readonly deadlines: ReadDeadlines,
   ) {
+    this.readTimeoutMs = upstream.service.read_timeout
     // Removed again when the exchange settles, so `on` (no wrapper closure per request) suffices.
     response.on('close', this.#onClientClose)
   }
@@ -133,12 +144,42 @@ class Exchange implements Dispatcher.DispatchHandler {
   send(): void {
     const { request, upstream } = this
     const hasBody = request.headers['content-length'] !== undefined ? request.headers['content-length'] !== '0' : request.headers['transfer-encoding'] !== undefined
+    this.#hasBody = hasBody
     this.#started = performance.now()
-    const timeout = upstream.service.read_timeout
-    const body = hasBody ? bodyWithWriteTimeout(request, upstream.service.write_timeout, this.#onWriteTimeout) : null
-    // undici documents AsyncIterable bodies for dispatch (docs/api/Dispatcher.md); its typings omit them.
-    const options = { path: upstream.path, method: upstream.method as Dispatcher.HttpMethod, headers: upstream.headers as string[], body, headersTimeout: timeout, bodyTimeout: timeout }
+    const body = hasBody ? bodyWithWriteTimeout(request, upstream.service.write_timeout, this.#onWriteTimeout, this.#onBodySent) : null
+    // undici documents AsyncIterable bodies for dispatch (docs/api/Dispatcher.md); its typings
+    // omit them. Its own read timeouts are off: ReadDeadlines keeps them to the millisecond.
+    const options = { path: upstream.path, method: upstream.method as Dispatcher.HttpMethod, headers: upstream.headers as string[], body, headersTimeout: 0, bodyTimeout: 0 }
     this.pool.dispatch(options as Dispatcher.DispatchOptions, this)
+  }
+
+  /** Starts waiting for the response head: nginx arms proxy_read_timeout once the request is sent. */
+  #awaitHead(): void {
+    if (this.#settled || this.#waitingFor !== undefined) return
+    this.#wait('head')
+  }
+
+  /** (Re)starts the read_timeout wait for the head or the next body chunk. */
+  #wait(what: 'head' | 'body'): void {
+    this.#waitingFor = what
+    this.deadlines.watch(this)
+  }
+
+  readonly #onBodySent = (): void => this.#awaitHead()
+
+  readTimedOut(): void {
+    const waitingFor = this.#waitingFor
+    this.#waitingFor = undefined
+    const message = waitingFor === 'head' ? 'the upstream sent no response head' : 'the upstream sent nothing more of the response body'
+    // undici's codes for the same failures, so that retries and the 504 follow the usual rules.
+    const code = waitingFor === 'head' ? 'UND_ERR_HEADERS_TIMEOUT' : 'UND_ERR_BODY_TIMEOUT'
+    this.#abortUpstream?.(Object.assign(new Error(`${message} within read_timeout (${this.readTimeoutMs} ms)`), { code }))
+  }
+
+  #stopWaiting(): void {
+    if (this.#waitingFor === undefined) return
+    this.#waitingFor = undefined
+    this.deadlines.unwatch(this)
   }
 
   readonly #onWriteTimeout = (): void => {
@@ -153,12 +194,15 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 
   readonly #onDrain = (): void => {
+    if (this.#waitingFor === 'body') this.#wait('body')
     this.#resume?.()
   }
 
   onConnect(abort: (error?: Error) => void): void {
     this.#abortUpstream = abort
-    if (this.#clientGone) abort(new Error('client closed the connection'))
+    this.#stopWaiting()
+    if (this.#clientGone) return abort(new Error('client closed the connection'))
+    if (!this.#hasBody) this.#awaitHead()
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
@@ -166,6 +210,8 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (statusCode < 200) return true
     this.#status = statusCode
     this.#upstreamLatency = performance.now() - this.#started
+    // Also when the upstream answers before taking the whole request body.
+    this.#wait('body')
     this.#resume = resume
     const { request, response } = this
     // Node sends a Trailer field only ahead of a chunked body, and throws otherwise.
@@ -175,17 +221,23 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 
   onData(chunk: Buffer): boolean {
+    this.readActive = true
     if (this.response.write(chunk)) return true
+    // The client is not taking the body, so the upstream is not the one late: nginx stops reading
+    // (and its read timer) too. The wait restarts on drain.
+    this.deadlines.unwatch(this)
     this.response.once('drain', this.#onDrain)
     return false
   }
 
   onComplete(): void {
+    this.#stopWaiting()
     this.response.end()
     this.#settle(undefined)
   }
 
   onError(error: Error): void {
+    this.#stopWaiting()
     const { response, request } = this
     if (response.headersSent) {
       // The upstream broke mid-body or the client went away; the status is already sent.
@@ -209,6 +261,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   #settle(error: GatewayError | undefined): void {
     if (this.#settled) return
     this.#settled = true
+    this.#stopWaiting()
     this.response.off('close', this.#onClientClose)
     this.callback(error, { status: this.#status, upstreamLatency: this.#upstreamLatency })
   }
@@ -268,6 +321,7 @@ function tunnelOnceSwitched(upstream: Socket, client: Duplex, head: Buffer, onNo
  */
 export class Upstreams {
   readonly #pools = new Map<string, Pool>()
+  readonly #deadlines = new ReadDeadlines()
   // Services are immutable (a change replaces the object), so each one's pool is looked up once
   // rather than by building its origin key on every request.
   #byService = new WeakMap<Service, Pool>()
@@ -303,7 +357,7 @@ export class Upstreams {
    * connection.
    */
   forward(request: IncomingMessage, response: ServerResponse, upstream: UpstreamRequest, extraHeaders: readonly string[], callback: ForwardCallback): void {
-    new Exchange(this.#pool(upstream.service), request, response, upstream, extraHeaders, callback).send()
+    new Exchange(this.#pool(upstream.service), request, response, upstream, extraHeaders, callback, this.#deadlines).send()
   }
 
   /**
@@ -349,6 +403,7 @@ export class Upstreams {
   /** Closes every pool (waiting for in-flight requests). */
   async close(): Promise<void> {
     await Promise.all([...this.#pools.values()].map((pool) => pool.close()))
+    this.#deadlines.close()
     this.#pools.clear()
     this.#byService = new WeakMap()
   }
