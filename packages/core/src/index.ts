@@ -31,6 +31,7 @@ export type { CheckedExpression } from './check/checker.ts'
 export { check, checkPredicates, literalType, operatorsFor } from './check/checker.ts'
 export type { Validation } from './check/validate.ts'
 export { validate } from './check/validate.ts'
+export { atcErrorText } from './check/atc-text.ts'
 
 export type { Context } from './context/context.ts'
 export { FieldContext } from './context/context.ts'

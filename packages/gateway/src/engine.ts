@@ -1,5 +1,5 @@
 import { FieldContext, lineColumn, Router, type Diagnostic, type Expr, type Match } from '@switchyard/core'
-import { createFieldExtractor, expressionRouteMatcher, httpSchema, isStreamRoute, traditionalMatchers, upstreamRequest, validateExpressionRoute, type FieldExtractor } from '@switchyard/http'
+import { createFieldExtractor, expressionRouteMatcher, httpSchema, isStreamRoute, kongExpressionError, traditionalMatchers, upstreamRequest, validateExpressionRoute, type FieldExtractor } from '@switchyard/http'
 import type { RouterFlavor } from './config.ts'
 import type { ExpressionDiagnostic, MatchingCheck, RouteChecker } from './entities/prepare.ts'
 import type { Route } from './entities/route.ts'
@@ -10,7 +10,6 @@ import { RoutingTable, type RouteCompiler } from './routing-table.ts'
 /** The live routing table type the gateway uses: core's router over the HTTP schema. */
 export type GatewayRoutingTable = RoutingTable<string | Expr, FieldContext, Match>
 
-const KONG_PREFIX = 'Router Expression failed validation: '
 
 /** True when a route is routed by its expression (expressions flavor, expression set). */
 function isExpressionRoute(route: Route, flavor: RouterFlavor): route is Route & { expression: string } {
@@ -43,12 +42,12 @@ export function createRouteCompiler(flavor: RouterFlavor): RouteCompiler<string 
 export function createRouteChecker(flavor: RouterFlavor): RouteChecker {
   return (route): MatchingCheck => {
     if (isExpressionRoute(route, flavor)) {
-      const result = validateExpressionRoute({ expression: route.expression, priority: route.priority ?? 0, protocols: route.protocols })
-      const diagnostics = result.diagnostics.map((d) => withPosition(route.expression, d))
-      const errors = diagnostics
-        .filter((d) => d.severity === 'error')
-        .map((d) => (d.message.startsWith(KONG_PREFIX) ? d.message : `${KONG_PREFIX}${d.message} (at ${d.line}:${d.column})`))
-      return { errors, diagnostics }
+      const input = { expression: route.expression, protocols: route.protocols }
+      const diagnostics = validateExpressionRoute(input).diagnostics.map((d) => withPosition(route.expression, d))
+      // Kong's one message (atc-router's text) for `message` and `fields`; every problem, with
+      // its position and a hint, in `diagnostics`.
+      const error = kongExpressionError(input)
+      return { errors: error === undefined ? [] : [error], diagnostics }
     }
     const converted = traditionalMatchers(route, { flavor })
     if (converted.ok) return { errors: [], diagnostics: [] }

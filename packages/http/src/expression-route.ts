@@ -1,5 +1,6 @@
 import {
   and,
+  atcErrorText,
   anyOf,
   catalog,
   check,
@@ -92,6 +93,24 @@ export function validateExpressionRoute(route: ExpressionRouteInput): Expression
   diagnostics.push(...[...parsed.diagnostics, ...checked.diagnostics].sort(bySource).map(written), ...segmentDiagnostics(expr).map(written))
   const ok = !diagnostics.some((d) => d.severity === 'error')
   return { ok, diagnostics, fields: checked.ok ? checked.value.fields : [] }
+}
+
+/** Kong's prefix for the route errors its router's validation finds (routes.lua `validate_route`). */
+export const ROUTER_VALIDATION_PREFIX = 'Router Expression failed validation: '
+
+/**
+ * The entity error Kong reports for a route's expression (spec §8.5 items 5, 6): atc-router's one
+ * message for the first problem, after Kong's prefix; undefined when the expression is valid. The
+ * diagnostics of `validateExpressionRoute` say more, with positions; this is the text Kong clients
+ * and tests expect in `message` and `fields`.
+ */
+export function kongExpressionError(route: ExpressionRouteInput): string | undefined {
+  const validation = validateExpressionRoute({ expression: route.expression, ...(route.protocols === undefined ? {} : { protocols: route.protocols }) })
+  const first = validation.diagnostics.find((d) => d.severity === 'error')
+  if (first === undefined) return undefined
+  if (first.code === 'illformed-segments-field') return first.message
+  const text = atcErrorText(rewriteNetPort(route.expression), schemaForProtocols(routeProtocols(route.protocols)))
+  return ROUTER_VALIDATION_PREFIX + (text ?? first.message)
 }
 
 function priorityDiagnostic(priority: number | bigint | undefined): Diagnostic | undefined {

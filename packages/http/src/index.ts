@@ -23,6 +23,8 @@ export * from './upstream.ts'
 export type { ExpressionRouteInput, ExpressionRouteValidation, ExpressionRouteMatcher } from './expression-route.ts'
 export {
   validateExpressionRoute,
+  kongExpressionError,
+  ROUTER_VALIDATION_PREFIX,
   expressionRouteMatcher,
   expressionRoutePriority,
   amendProtocols,

@@ -112,7 +112,17 @@ describe('routes', () => {
     const before = await call('GET', '/routes?size=1000')
     const bad = await call('POST', '/routes', { expression: 'http.path == 1' })
     expect(bad.status).toBe(400)
-    expect(bad.body).toMatchObject({ code: 2, name: 'schema violation', fields: { '@entity': [expect.stringContaining('Router Expression failed validation')] } })
+    // Kong's message (atc-router's text) in `message` and `fields`; the details in `diagnostics`.
+    expect(bad.body).toMatchObject({
+      code: 2,
+      name: 'schema violation',
+      message: 'schema violation (Router Expression failed validation: Type mismatch between the LHS and RHS values of predicate)',
+      fields: { '@entity': ['Router Expression failed validation: Type mismatch between the LHS and RHS values of predicate'] },
+    })
+    const unknown = await call('POST', '/routes', { expression: 'http.foo == "x" && http.path == 1' })
+    expect(unknown.body.fields).toEqual({ '@entity': ['Router Expression failed validation: Unknown LHS field'] })
+    const syntax = await call('POST', '/routes', { expression: 'http.path = "/v"' })
+    expect((syntax.body.fields as unknown as Record<string, string[]>)['@entity']).toEqual(['Router Expression failed validation:  --> 1:11\n  |\n1 | http.path = "/v"\n  |           ^---\n  |\n  = expected binary_operator'])
     expect(bad.body.diagnostics).toMatchObject([{ code: 'operator-type-mismatch', span: { start: 10, end: 12 }, line: 1, column: 11 }])
     const after = await call('GET', '/routes?size=1000')
     expect(after.body.data).toEqual(before.body.data)

@@ -11,7 +11,7 @@ import { rewriteNetPort } from '../net-port.ts'
 import { pathPredicate } from './paths.ts'
 import { pcreRefusal } from './pcre.ts'
 import type { FieldError } from './errors.ts'
-import { validateExpressionRoute } from '../expression-route.ts'
+import { kongExpressionError, validateExpressionRoute } from '../expression-route.ts'
 import type { TraditionalRoute } from './route.ts'
 
 /**
@@ -45,10 +45,11 @@ export function checkPathNormalized(path: string): string | undefined {
  */
 export function checkEngine(route: TraditionalRoute): FieldError | undefined {
   if (route.expression !== undefined && route.expression !== null) {
-    const validation = validateExpressionRoute({ expression: route.expression, ...(route.protocols === undefined || route.protocols === null ? {} : { protocols: route.protocols }) })
-    const first = validation.diagnostics.find((d) => d.severity === 'error')
-    if (first === undefined) return undefined
-    return { field: '@entity', message: first.message.startsWith(PREFIX) ? first.message : PREFIX + first.message, kind: first.kind }
+    const input = { expression: route.expression, ...(route.protocols === undefined || route.protocols === null ? {} : { protocols: route.protocols }) }
+    const first = validateExpressionRoute(input).diagnostics.find((d) => d.severity === 'error')
+    const message = kongExpressionError(input)
+    if (first === undefined || message === undefined) return undefined
+    return { field: '@entity', message, kind: first.kind }
   }
   const expression = rewriteNetPort(traditionalExpression(route))
   if (expression === '') return undefined

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest'
+import { Schema } from '../schema/schema.ts'
+import { atcErrorText } from './atc-text.ts'
+
+const schema = new Schema([
+  ['http.path', 'String'],
+  ['tcp.port', 'Int'],
+  ['net.dst.port', 'Int'],
+  ['net.src.ip', 'IpAddr'],
+])
+
+describe('atcErrorText', () => {
+  // Spec §4.2's rules and examples (atc src/semantics.rs, src/ffi/expression.rs tests).
+  it.each([
+    ['foo == 1', 'Unknown LHS field'],
+    ['http.path == "/a" && foo == 1', 'Unknown LHS field'],
+    ['net.src.ip == 10.0.0.0/8', 'Type mismatch between the LHS and RHS values of predicate'],
+    ['http.path == 1', 'Type mismatch between the LHS and RHS values of predicate'],
+    ['lower(net.dst.port) == 80', 'lower-case transformation function only supported with String type fields'],
+    ['net.src.ip ~ "x"', 'Regex operators only supports string operands'],
+    ['net.dst.port ^= 80', 'Regex/Prefix/Postfix operators only supports string operands'],
+    ['http.path > "a"', 'Greater/GreaterOrEqual/Lesser/LesserOrEqual operators only supports integer operands'],
+    ['http.path in "x"', 'In/NotIn operators only supports IP in CIDR'],
+    ['net.src.ip in 10.0.1.0', 'In/NotIn operators only supports IP in CIDR'],
+    ['net.dst.port contains 1', 'Contains operator only supports string operands'],
+    // The first failing predicate, depth-first and left before right, is the one reported.
+    ['(http.path == 1 || foo == 1) && net.src.ip ~ "x"', 'Type mismatch between the LHS and RHS values of predicate'],
+    ['!(tcp.port ^= 1) && foo == 1', 'Regex/Prefix/Postfix operators only supports string operands'],
+  ])('%s → %s', (source, text) => {
+    expect(atcErrorText(source, schema)).toBe(text)
+  })
+
+  it('renders a syntax error as pest does (spec §1.5, atc t/01-sanity.t TEST 4)', () => {
+    expect(atcErrorText('http.path = "/foo" && tcp.port == 80', schema)).toBe(
+      [' --> 1:11', '  |', '1 | http.path = "/foo" && tcp.port == 80', '  |           ^---', '  |', '  = expected binary_operator'].join('\n'),
+    )
+  })
+
+  it.each([
+    ['net.src.ip in 10.0.0.1/8', 'host part of address was not zero', '^--------^'],
+    ['tcp.port == 9223372036854775808', 'number too large to fit in target type', '^-----------------^'],
+    ['upper(http.path) == "x"', 'unknown transformation function: upper', '^---^'],
+    ['http.path ~ 1', 'regex operator can only be used with String operands', '^'],
+    ['net.src.ip == 1:2', 'invalid IPv6 address syntax', '^-^'],
+  ])('gives atc\'s own message for %s', (source, message, marker) => {
+    const text = atcErrorText(source, schema) ?? ''
+    expect(text.endsWith(`= ${message}`)).toBe(true)
+    expect(text).toContain(marker)
+  })
+
+  it('starts a regex error with the regex crate\'s heading', () => {
+    expect(atcErrorText('http.path ~ r#"(a"#', schema)).toMatch(/= regex parse error:\nerror: /)
+  })
+
+  it('counts columns in characters and widens the gutter for long line numbers', () => {
+    const source = `${'http.path == "é" &&\n'.repeat(9)}http.path = "x"`
+    const text = atcErrorText(source, schema) ?? ''
+    expect(text.split('\n').slice(0, 3)).toEqual(['  --> 10:11', '   |', '10 | http.path = "x"'])
+  })
+
+  it('has nothing to say about a valid expression', () => {
+    expect(atcErrorText('http.path ^= "/" && net.src.ip in 10.0.0.0/8', schema)).toBeUndefined()
+  })
+})

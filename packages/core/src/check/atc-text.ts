@@ -1,0 +1,121 @@
+/**
+ * The error text atc-router gives for an expression, which Kong puts after "Router Expression
+ * failed validation: " in its Admin API errors (spec §1.5, §4.2). The engine's own diagnostics say
+ * more and point at the problem; this is the one message a Kong client or test expects, computed
+ * from the same parse: atc's checker texts for the first failing predicate (depth-first, left
+ * before right), and for a syntax error pest's layout with atc's custom message where it has one
+ * (address and CIDR errors, integer overflow, regexes, transformation names). Pest's lists of
+ * expected grammar rules are approximated: the spec does not require their wording.
+ */
+import type { DiagnosticCode } from '../diagnostics/catalog.ts'
+import type { Diagnostic } from '../diagnostics/diagnostic.ts'
+import { lineColumn } from '../diagnostics/span.ts'
+import type { Schema } from '../schema/schema.ts'
+import type { Expr, Predicate } from '../syntax/ast.ts'
+import { parse } from '../syntax/parser.ts'
+import { literalType } from './checker.ts'
+
+/** atc-router's text for the first problem of `source` against `schema`, or undefined when it has none. */
+export function atcErrorText(source: string, schema: Schema): string | undefined {
+  const parsed = parse(source)
+  if (!parsed.ok) {
+    const first = parsed.diagnostics.find((d) => d.severity === 'error')
+    return first === undefined ? undefined : pestText(source, first)
+  }
+  return firstCheckText(parsed.value, schema)
+}
+
+function firstCheckText(expr: Expr, schema: Schema): string | undefined {
+  if (expr.kind === 'Predicate') return predicateText(expr, schema)
+  if (expr.kind === 'Not') return firstCheckText(expr.operand, schema)
+  return firstCheckText(expr.left, schema) ?? firstCheckText(expr.right, schema)
+}
+
+/** atc's `src/semantics.rs` rules, in its order (spec §4.2). */
+function predicateText(p: Predicate, schema: Schema): string | undefined {
+  const lhs = schema.typeOf(p.field.name)
+  if (lhs === undefined) return 'Unknown LHS field'
+  const rhs = literalType(p.value)
+  // Set literals after `in` / `not in` are this engine's extension, checked by its own rules.
+  if (rhs === 'StringSet' || rhs === 'IntSet') return undefined
+  const op = p.op
+  if (op !== 'regex' && op !== 'in' && op !== 'notIn' && lhs !== rhs) return 'Type mismatch between the LHS and RHS values of predicate'
+  if (p.field.transforms.includes('lower') && lhs !== 'String') return 'lower-case transformation function only supported with String type fields'
+  switch (op) {
+    case 'regex':
+      return lhs === 'String' ? undefined : 'Regex operators only supports string operands'
+    case 'prefix':
+    case 'suffix':
+      return rhs === 'String' ? undefined : 'Regex/Prefix/Postfix operators only supports string operands'
+    case 'greater':
+    case 'greaterOrEqual':
+    case 'less':
+    case 'lessOrEqual':
+      return rhs === 'Int' ? undefined : 'Greater/GreaterOrEqual/Lesser/LesserOrEqual operators only supports integer operands'
+    case 'in':
+    case 'notIn':
+      return lhs === 'IpAddr' && rhs === 'IpCidr' ? undefined : 'In/NotIn operators only supports IP in CIDR'
+    case 'contains':
+      return rhs === 'String' ? undefined : 'Contains operator only supports string operands'
+    default:
+      return undefined
+  }
+}
+
+// What pest reports as expected at each kind of syntax error (its grammar's rule names).
+const EXPECTED: Partial<Record<DiagnosticCode, string>> = {
+  'expected-term': 'expected term',
+  'expected-operator': 'expected binary_operator',
+  'expected-value': 'expected rhs',
+  'unterminated-string': 'expected str_char or str_esc',
+  'invalid-escape': 'expected str_esc',
+  'invalid-raw-string': 'expected rhs',
+  'invalid-int': 'expected rhs',
+  'invalid-not-in': 'expected binary_operator',
+  'unclosed-paren': 'expected and_op or or_op',
+  'empty-parens': 'expected term',
+  'not-without-parens': 'expected term',
+  'unexpected-end': 'expected term',
+}
+
+// The syntax errors atc reports with a message of its own (spec §1.5), over the literal's span.
+const CUSTOM: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>(['int-out-of-range', 'invalid-ip', 'cidr-host-bits', 'invalid-cidr', 'unknown-transformation', 'regex-needs-string', 'invalid-regex', 'unsupported-regex'])
+
+/** The custom message atc attaches to a syntax error, or pest's expected-rules line. */
+function syntaxText(source: string, d: Diagnostic): string {
+  const text = source.slice(d.span.start, d.span.end)
+  switch (d.code) {
+    case 'int-out-of-range':
+      return 'number too large to fit in target type'
+    case 'invalid-ip':
+      return text.includes(':') ? 'invalid IPv6 address syntax' : 'invalid IPv4 address syntax'
+    case 'cidr-host-bits':
+      return 'host part of address was not zero'
+    case 'invalid-cidr': {
+      const prefix = /\/(\d+)$/.exec(text)?.[1]
+      const v6 = text.includes(':')
+      if (prefix !== undefined && Number(prefix) > (v6 ? 128 : 32)) return `invalid length for network: Network length ${prefix} is too long for ${v6 ? 'Ipv6' : 'Ipv4'} (maximum: ${v6 ? 128 : 32})`
+      return 'invalid IP address syntax'
+    }
+    case 'unknown-transformation':
+      return `unknown transformation function: ${text}`
+    case 'regex-needs-string':
+      return 'regex operator can only be used with String operands'
+    case 'invalid-regex':
+    case 'unsupported-regex':
+      return `regex parse error:\nerror: ${d.message.replace(/^Invalid regex: /, '')}`
+    default:
+      return EXPECTED[d.code] ?? 'expected EOI, and_op, or or_op'
+  }
+}
+
+/** Pest's rendering of a parse error (spec §1.5): position, the line, a marker, then the message. */
+function pestText(source: string, d: Diagnostic): string {
+  const { line, column } = lineColumn(source, d.span.start)
+  const lineText = source.split('\n')[line - 1] ?? ''
+  const gutter = ' '.repeat(String(line).length)
+  const width = [...source.slice(d.span.start, d.span.end)].length
+  // A point error shows `^---`; a span error `^`, dashes, `^` under the span (`^` alone for one character).
+  const marker = !CUSTOM.has(d.code) || width <= 0 ? '^---' : width === 1 ? '^' : `^${'-'.repeat(width - 2)}^`
+  return [`${gutter}--> ${line}:${column}`, `${gutter} |`, `${line} | ${lineText}`, `${gutter} | ${' '.repeat(column - 1)}${marker}`, `${gutter} |`, `${gutter} = ${syntaxText(source, d)}`].join('\n')
+}
