@@ -101,7 +101,8 @@ export interface ForwardedInfo {
 
 /**
  * Headers the proxy sets itself; incoming values are replaced (no trusted_ips: clients are not
- * trusted). `expect` is dropped because this hop already answered `100-continue`.
+ * trusted). `expect` is dropped as nginx's proxy module clears it: this hop already answered
+ * `100-continue`, and other expectations are ignored.
  */
 const SET_BY_PROXY_OR_VIA = new Set(['via', 'expect', 'host', 'x-real-ip', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'x-forwarded-path', 'x-forwarded-prefix'])
 

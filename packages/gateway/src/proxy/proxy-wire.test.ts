@@ -230,11 +230,18 @@ describe('request targets and malformed requests', () => {
     ['https://h:1', 404, ''],
     ['http://h', 404, ''],
     ['http://H.example:8080/a/x', 200, '/a/x'],
-    ['*', 404, ''],
+    ['*', 400, ''],
     ['http:///a/p', 400, ''],
     ['http://user@h/a/p', 400, ''],
     ['/a/%zz', 400, ''],
     ['/a/%2', 400, ''],
+    ['/a/%00', 400, ''],
+    ['/a/x%00y?q', 400, ''],
+    ['http://h/a/%00', 400, ''],
+    ['/a/p?x=%00', 200, '/a/p?x=%00'],
+    ['/a/%2500', 200, '/a/%2500'],
+    ['http://a..b/a/p', 400, ''],
+    ['http://./a/p', 400, ''],
   ])('answers the target %s with %i and serves the next request on the connection', async (target, status, url) => {
     const { answers } = await exchange(`GET ${target} HTTP/1.1\r\nHost: x\r\n\r\n${NEXT}`, 2)
     expect(answers.map((a) => a.status)).toEqual([status, 200])
@@ -247,6 +254,17 @@ describe('request targets and malformed requests', () => {
     ['an absolute-form HTTP/1.1 request without Host', 'GET http://h/a/p HTTP/1.1\r\n\r\n'],
     ['two Host headers', 'GET /a/p HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n'],
     ['two Host headers, differently cased and equal', 'GET /a/p HTTP/1.1\r\nHost: x\r\nhost: x\r\n\r\n'],
+    ['Host: a/b', 'GET /a/p HTTP/1.1\r\nHost: a/b\r\n\r\n'],
+    ['Host: a b', 'GET /a/p HTTP/1.1\r\nHost: a b\r\n\r\n'],
+    ['Host: a..b', 'GET /a/p HTTP/1.1\r\nHost: a..b\r\n\r\n'],
+    ['Host: a:1..2', 'GET /a/p HTTP/1.1\r\nHost: a:1..2\r\n\r\n'],
+    ['an empty Host', 'GET /a/p HTTP/1.1\r\nHost:\r\n\r\n'],
+    ['Host: .', 'GET /a/p HTTP/1.1\r\nHost: .\r\n\r\n'],
+    ['Host: :80', 'GET /a/p HTTP/1.1\r\nHost: :80\r\n\r\n'],
+    ['a tab inside Host', 'GET /a/p HTTP/1.1\r\nHost: a\tb\r\n\r\n'],
+    ['an invalid Host with an absolute-form target', 'GET http://h/a/p HTTP/1.1\r\nHost: a/b\r\n\r\n'],
+    ['an invalid Host on a WebSocket upgrade', `GET /a/p HTTP/1.1\r\nHost: a/b\r\n${WEBSOCKET}\r\n`],
+    ['OPTIONS *', 'OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n'],
   ])('answers %s with 400 as nginx does, and serves the next request', async (_name, text) => {
     const { answers } = await exchange(text + NEXT, 2)
     expect(answers.map((a) => a.status)).toEqual([400, 200])
@@ -281,6 +299,36 @@ describe('request targets and malformed requests', () => {
     const { answers } = await exchange(`GET /a/te HTTP/1.1\r\nHost: x\r\n${fields}\r\n${NEXT}`, 2)
     expect(answers.map((a) => a.status)).toEqual([200, 200])
     expect(JSON.parse(answers[0]?.body ?? '{}')).toMatchObject({ url: '/a/te' })
+    expect(urlOf(answers[1])).toBe('/a/next')
+  })
+
+  it.each([
+    ['Host: .a (a leading dot)', '.a'],
+    ['Host: a. (a trailing dot)', 'a.'],
+    ['Host: a\\b (no path separator on Unix)', 'a\\b'],
+    ['Host: [::1]:8000', '[::1]:8000'],
+  ])('proxies a request with %s, as nginx does', async (_name, host) => {
+    const { answers } = await exchange(`GET /p/h HTTP/1.1\r\nHost: ${host}\r\n\r\n${NEXT}`, 2)
+    expect(answers.map((a) => a.status)).toEqual([200, 200])
+    expect(JSON.parse(answers[0]?.body ?? '{}')).toMatchObject({ url: '/p/h', headers: { host } })
+  })
+
+  it('answers an empty Host with 400 on HTTP/1.0 too (nginx validates any Host value)', async () => {
+    const { answers } = await exchange('GET /a/p HTTP/1.0\r\nHost:\r\n\r\n', 1, { waitMs: 500 })
+    expect(answers.map((a) => a.status)).toEqual([400])
+  })
+
+  it.each([
+    ['an unknown expectation', 'Expect: something\r\n'],
+    ['a 100-continue with parameters', 'Expect: 100-continue; a=b\r\n'],
+    ['an empty Expect', 'Expect:\r\n'],
+  ])('proxies a request with %s (nginx ignores it) without forwarding Expect, and serves the next one', async (_name, expectation) => {
+    const { answers } = await exchange(`POST /a/expect HTTP/1.1\r\nHost: x\r\n${expectation}Content-Length: 5\r\n\r\nhello${NEXT}`, 2)
+    expect(answers.map((a) => a.status)).toEqual([200, 200])
+    expect(answers[0]?.head).toMatch(/^x-switchyard-request-id: /im)
+    const echoed = JSON.parse(answers[0]?.body ?? '{}') as Echo
+    expect(echoed).toMatchObject({ url: '/a/expect', body: 'hello' })
+    expect(echoed.headers.expect).toBeUndefined()
     expect(urlOf(answers[1])).toBe('/a/next')
   })
 

@@ -7,7 +7,7 @@ import { VERSION } from '../admin/server.ts'
 import { errorBody, GATEWAY_ERRORS, type GatewayErrorCode } from '../errors.ts'
 import type { Upstreams } from './forward.ts'
 import { asksForTrailers, milliseconds, PROXY_LATENCY_HEADER, RESPONSE_LATENCY_HEADER, UPSTREAM_LATENCY_HEADER, upstreamHeaders } from './headers.ts'
-import { isTls, isValidLineHost, NodeRequest, unmapped } from './node-request.ts'
+import { isTls, isValidHost, isValidLineHost, NodeRequest, unmapped } from './node-request.ts'
 import type { ProxyRequest, Resolution, Resolver } from './resolve.ts'
 import type { Route } from '../entities/route.ts'
 import type { Service } from '../entities/service.ts'
@@ -16,6 +16,7 @@ import type { Service } from '../entities/service.ts'
 export const REQUEST_ID_HEADER = 'x-switchyard-request-id'
 const VIA = `1.1 switchyard/${VERSION}`
 const SERVER = `switchyard/${VERSION}`
+const SLASH = 47
 
 /** One finished proxied request, for the access log and metrics. */
 export interface RequestRecord {
@@ -48,22 +49,32 @@ function clientAddress(socket: Socket): string {
 
 /**
  * nginx refuses with 400 an HTTP/1.1 request without a Host header ("client sent HTTP/1.1 request
- * without Host header"), absolute-form target or not, and any request with two ("client sent
- * duplicate host header"): two readers of one request must not see two hosts.
+ * without Host header"), absolute-form target or not; any request with two ("client sent duplicate
+ * host header"), since two readers of one request must not see two hosts; and, on any HTTP version,
+ * a Host value ngx_http_validate_host declines ("client sent invalid host header", {@link isValidHost}),
+ * an empty one included.
  */
 function badHostHeader(incoming: IncomingMessage): boolean {
   const raw = incoming.rawHeaders
   let count = 0
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i] as string
-    if (name.length === 4 && name.toLowerCase() === 'host') count++
+    if (name.length === 4 && name.toLowerCase() === 'host' && (++count > 1 || !isValidHost(raw[i + 1] as string))) return true
   }
-  return count > 1 || (count === 0 && (incoming.httpVersionMajor > 1 || incoming.httpVersionMinor >= 1))
+  return count === 0 && (incoming.httpVersionMajor > 1 || incoming.httpVersionMinor >= 1)
 }
 
-/** nginx refuses a `%` not followed by two hex digits in the path with 400. */
-function hasBadPercent(target: string): boolean {
-  return target.includes('%') && /%(?![0-9A-Fa-f]{2})/.test(pathOf(target))
+/**
+ * nginx's URI parser answers 400 to a target that is neither origin-form nor absolute-form (`*`,
+ * which Node accepts for any method), to a `%` not followed by two hex digits in the path, and to
+ * a `%00` there (a decoded NUL). `target` is the origin-form target ({@link NodeRequest.path}).
+ */
+function hasBadTarget(target: string): boolean {
+  if (target.charCodeAt(0) !== SLASH) return true
+  if (!target.includes('%')) return false
+  const path = pathOf(target)
+  // Every `%` must start an escape, so `%00` can only be one.
+  return /%(?![0-9A-Fa-f]{2})/.test(path) || path.includes('%00')
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8'
@@ -137,7 +148,7 @@ type Decision =
 
 /** Routes a request; Kong's own answers (404, 503, 426, redirects, gRPC mismatches) come back as decisions. */
 function decide(resolve: Resolver, request: NodeRequest): Decision {
-  if (hasBadPercent(request.path) || (request.lineHost !== undefined && !isValidLineHost(request.lineHost)) || badHostHeader(request.request)) return { kind: 'error', code: 'bad-request' }
+  if (hasBadTarget(request.path) || (request.lineHost !== undefined && !isValidLineHost(request.lineHost)) || badHostHeader(request.request)) return { kind: 'error', code: 'bad-request' }
   // A getter that returns undefined reads as an absent field, as the extractor expects; the static
   // type cannot say so under exactOptionalPropertyTypes.
   const result = resolve(request as unknown as ProxyRequest)
@@ -332,6 +343,9 @@ export function createProxyServer(options: ProxyOptions, tls: TlsMaterial | unde
   const server: Server = tls === undefined ? createHttpServer(serverOptions, handlers.handleRequest) : createHttpsServer({ ...serverOptions, cert: tls.cert, key: tls.key }, handlers.handleRequest)
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => handlers.handleUpgrade(server, request, socket, head))
   server.on('connect', onConnect)
+  // Node answers a bare 417 to an `Expect` other than 100-continue unless this event has a listener;
+  // nginx ignores unknown expectations (and clears `Expect` upstream), so serve the request as usual.
+  server.on('checkExpectation', handlers.handleRequest)
   server.on('clientError', createClientErrorHandler())
   return server
 }
