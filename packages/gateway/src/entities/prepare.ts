@@ -1,6 +1,6 @@
 import type { RouterFlavor } from '../config.ts'
 import { buildRoute, checkRouteShape, routeSchema, type Route } from './route.ts'
-import { coerceForm, type FieldErrors, type JsonObject } from './schema.ts'
+import { coerceForm, POSITION, setOwn, type FieldErrors, type Json, type JsonObject } from './schema.ts'
 import { buildService, SERVICE_SCHEMA, type Service } from './service.ts'
 
 /** A diagnostic as the Admin API returns it: core's shape plus line and column for people. */
@@ -64,17 +64,25 @@ export function prepareRoute(input: JsonObject, id: string | undefined, createdA
   const built = buildRoute(body, id, context.now, createdAt ?? context.now, context.flavor)
   if (!built.ok) {
     // Kong lists every field's error at once: the engine's field checks (paths, hosts, sources, …)
-    // still run on the fields that passed the schema, and their errors join the schema's.
-    const others = Object.fromEntries(Object.entries(body).filter(([field]) => !Object.hasOwn(built.fields, field)))
+    // still run on the fields that passed the schema, and their errors join the schema's. Kong
+    // checks every item of a list, so a list whose items failed the schema is still checked, with
+    // those items (or a record's failing keys) left out, and the errors of both are merged.
+    const others: Record<string, Json> = {}
+    const partial: Record<string, Json> = {}
+    for (const [field, value] of Object.entries(body)) {
+      const error = built.fields[field]
+      if (error === undefined) setOwn(others, field, value)
+      else if (Array.isArray(value) && typeof error === 'object' && Object.keys(error).every((k) => POSITION.test(k))) setOwn(partial, field, withoutFailures(value, error))
+    }
     const rest = buildRoute(others, id, context.now, createdAt ?? context.now, context.flavor)
-    const more = rest.ok ? nestFieldErrors(context.checkRoute(rest.route).fields ?? {}) : {}
-    return { ok: false, violation: { fields: { ...more, ...built.fields }, entityErrors: [], diagnostics: [] } }
+    const more = rest.ok ? nestFieldErrors(context.checkRoute({ ...rest.route, ...partial } as Route).fields ?? {}) : {}
+    return { ok: false, violation: { fields: mergeFieldErrors(more, built.fields), entityErrors: [], diagnostics: [] } }
   }
   const shape = checkRouteShape(built.route, context.flavor)
   const matching = context.checkRoute(built.route)
-  const fields = nestFieldErrors(matching.fields ?? {})
+  const fields = mergeFieldErrors(nestFieldErrors(matching.fields ?? {}), shape.fields)
   // A field error is reported with the entity's errors, not hidden by them.
-  if (shape.length > 0) return { ok: false, violation: { fields, entityErrors: shape, diagnostics: [] } }
+  if (shape.errors.length > 0 || Object.keys(shape.fields).length > 0) return { ok: false, violation: { fields, entityErrors: shape.errors, diagnostics: [] } }
   if (matching.errors.length > 0 || Object.keys(fields).length > 0) {
     return { ok: false, violation: { fields, entityErrors: matching.errors, diagnostics: matching.diagnostics } }
   }
@@ -97,6 +105,29 @@ function nestFieldErrors(fields: FieldErrors): FieldErrors {
       node = typeof child === 'object' ? child : (node[key] = {})
     }
     node[path[path.length - 1] ?? name] = error
+  }
+  return out
+}
+
+/**
+ * A list for the engine's checks without what the schema refused: a failed item becomes null
+ * (the engine's own error for it is then dropped by the merge), a record loses its failing keys.
+ */
+function withoutFailures(items: readonly Json[], errors: FieldErrors): Json[] {
+  return items.map((item, index) => {
+    const error = errors[String(index + 1)]
+    if (error === undefined) return item
+    if (typeof error === 'string' || typeof item !== 'object' || item === null || Array.isArray(item)) return null
+    return Object.fromEntries(Object.entries(item).filter(([key]) => !Object.hasOwn(error, key)))
+  })
+}
+
+/** Merges two error trees; where both have an error for the same place, `winner`'s is kept. */
+function mergeFieldErrors(base: FieldErrors, winner: FieldErrors): FieldErrors {
+  const out: FieldErrors = { ...base }
+  for (const [key, error] of Object.entries(winner)) {
+    const under = out[key]
+    setOwn(out, key, typeof under === 'object' && typeof error === 'object' ? mergeFieldErrors(under, error) : error)
   }
   return out
 }

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto'
+import { exclusiveProtocolsError, snisRefused, SNIS_ENTITY_ERROR, SNIS_FIELD_ERROR, TLS_PASSTHROUGH_SNIS_ERROR } from '@switchyard/http'
 import type { RouterFlavor } from '../config.ts'
 import { applySchema, checkName, checkTag, type EntitySchema, type FieldErrors, type Json, type JsonObject } from './schema.ts'
 import { PROTOCOLS } from './service.ts'
 
-/** A source or destination of a stream route. */
+/** A source or destination of a stream route; both keys are present, an unset one null (as in Kong). */
 export interface Endpoint {
-  readonly ip?: string
-  readonly port?: number
+  readonly ip: string | null
+  readonly port: number | null
 }
 
 /** A Kong Route: how requests are matched (expression + priority, or traditional fields) and rewritten. */
@@ -44,8 +45,6 @@ export const MATCHING_FIELDS = ['methods', 'hosts', 'paths', 'headers', 'snis', 
 /** Largest route priority Kong accepts (language.md §8.1). */
 export const MAX_ROUTE_PRIORITY = 2 ** 46 - 1
 
-const EXCLUSIVE_SETS: readonly (readonly string[])[] = [['http', 'https'], ['tcp', 'tls', 'udp'], ['tls_passthrough'], ['grpc', 'grpcs']]
-
 /** The Route schema for a flavor; `expression` and `priority` exist only in `expressions`. */
 export function routeSchema(flavor: RouterFlavor): EntitySchema {
   const base: EntitySchema = {
@@ -79,43 +78,67 @@ function quoteList(names: readonly string[]): string {
   return names.map((n) => `'${n}'`).join(', ')
 }
 
+/** The entity errors and field errors of `checkRouteShape`. */
+export interface RouteShapeErrors {
+  /** `@entity` errors, in Kong's order. */
+  readonly errors: string[]
+  /** Field errors that come from entity checks (`protocols` sets, `snis` on a protocol without TLS). */
+  readonly fields: FieldErrors
+}
+
+/** Kong's emptiness test of the entity checks: null, or an empty list or map, is unset. */
+function isNonEmpty(value: unknown): boolean {
+  if (value === null || value === undefined) return false
+  if (Array.isArray(value)) return value.length > 0
+  return typeof value !== 'object' || Object.keys(value).length > 0
+}
+
 /**
  * Kong's entity checks that need no expression engine (language.md §8.5 steps 1–4 and the
- * protocol rules of traditional-routes.md §1.4). Returns the `@entity` errors.
+ * protocol rules of traditional-routes.md §1.4), in Kong's order: the `protocols` sets (a field
+ * error, after which no entity check applies, as each one's `if_match` inherits the field's
+ * rules), routes.lua's `snis` conditional, the router's checks (skipped when `snis` failed), then
+ * the protocol subschema's `must set one of`.
  */
-export function checkRouteShape(route: Route, flavor: RouterFlavor): string[] {
-  const errors: string[] = []
+export function checkRouteShape(route: Route, flavor: RouterFlavor): RouteShapeErrors {
   const protocols = route.protocols
-  const groups = EXCLUSIVE_SETS.filter((set) => protocols.some((p) => set.includes(p)))
-  if (groups.length > 1) errors.push(`these sets are mutually exclusive: ${groups.map((g) => `('${g.join("', '")}')`).join(', ')}`)
-  const present = MATCHING_FIELDS.filter((f) => route[f] !== null)
+  const conflict = exclusiveProtocolsError(protocols)
+  if (conflict !== undefined) return { errors: [], fields: { protocols: conflict } }
+  const errors: string[] = []
+  const fields: FieldErrors = {}
+  const refused = snisRefused(protocols, route.snis)
+  if (refused) {
+    errors.push(SNIS_ENTITY_ERROR)
+    fields['snis'] = SNIS_FIELD_ERROR
+  }
+  const present = MATCHING_FIELDS.filter((f) => isNonEmpty(route[f]))
   const hasExpression = flavor === 'expressions' && typeof route.expression === 'string'
-  if (hasExpression) {
-    if (present.length > 0) errors.push("Router Expression failed validation: cannot set 'expression' with 'methods', 'hosts', 'paths', 'headers', 'snis', 'sources' or 'destinations' simultaneously")
-    if (route.regex_priority !== 0) errors.push("Router Expression failed validation: cannot set 'regex_priority' with 'expression' simultaneously")
-    return errors
+  if (!refused) {
+    if (hasExpression && present.length > 0) errors.push("Router Expression failed validation: cannot set 'expression' with 'methods', 'hosts', 'paths', 'headers', 'snis', 'sources' or 'destinations' simultaneously")
+    else if (hasExpression && route.regex_priority !== 0) errors.push("Router Expression failed validation: cannot set 'regex_priority' with 'expression' simultaneously")
+    else if (flavor === 'expressions' && (route.priority ?? 0) !== 0 && present.length > 0) {
+      errors.push("Router Expression failed validation: cannot set 'priority' with 'methods', 'hosts', 'paths', 'headers', 'snis', 'sources' or 'destinations' simultaneously")
+    }
   }
-  if (flavor === 'expressions' && (route.priority ?? 0) !== 0 && present.length > 0) {
-    errors.push("Router Expression failed validation: cannot set 'priority' with 'methods', 'hosts', 'paths', 'headers', 'snis', 'sources' or 'destinations' simultaneously")
-  }
+  if (hasExpression) return { errors, fields }
   const first = protocols[0] ?? 'http'
-  const stream = ['tcp', 'tls', 'udp', 'tls_passthrough'].includes(first)
+  if (first === 'tls_passthrough') {
+    // The one subschema message that does not list the fields (nor `expression`), in every flavor.
+    if (!present.includes('snis')) errors.push(TLS_PASSTHROUGH_SNIS_ERROR)
+    return { errors, fields }
+  }
   // What Kong's protocol subschemas require, and how their messages name the protocols.
   let required: string[]
   let when: string
-  if (first === 'tls_passthrough') [required, when] = [['snis'], "'tls_passthrough'"]
-  else if (stream) [required, when] = [['sources', 'destinations', 'snis'], "'tcp', 'tls' or 'udp'"]
+  if (['tcp', 'tls', 'udp'].includes(first)) [required, when] = [['sources', 'destinations', 'snis'], "'tcp', 'tls' or 'udp'"]
   else if (first === 'grpc' || first === 'grpcs') {
     ;[required, when] = protocols.includes('grpcs') ? [['hosts', 'headers', 'paths', 'snis'], "'grpcs'"] : [['hosts', 'headers', 'paths'], "'grpc'"]
   } else [required, when] = protocols.includes('https') ? [['methods', 'hosts', 'headers', 'paths', 'snis'], "'https'"] : [['methods', 'hosts', 'headers', 'paths'], "'http'"]
-  if (!required.some((f) => route[f as (typeof MATCHING_FIELDS)[number]] !== null)) {
+  if (!required.some((f) => present.includes(f as (typeof MATCHING_FIELDS)[number]))) {
     const names = flavor === 'expressions' ? [...required, 'expression'] : required
     errors.push(`must set one of ${quoteList(names)} when 'protocols' is ${when}`)
   }
-  if (route.snis !== null && !protocols.some((p) => ['https', 'grpcs', 'tls', 'tls_passthrough'].includes(p))) {
-    errors.push("'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls' or 'tls_passthrough'")
-  }
-  return errors
+  return { errors, fields }
 }
 
 /**
@@ -128,11 +151,8 @@ export function buildRoute(input: JsonObject, id: string | undefined, now: numbe
   const defaults = input['strip_path'] === undefined && isGrpc(input['protocols']) ? { strip_path: false } : {}
   const result = applySchema(routeSchema(flavor), { ...defaults, ...input, id: id ?? input['id'] ?? randomUUID(), created_at: createdAt, updated_at: now })
   if (!result.ok) return result
-  const route = result.entity as unknown as Route
-  if (route.headers !== null && Object.keys(route.headers).some((h) => h.toLowerCase() === 'host')) {
-    return { ok: false, fields: { headers: "cannot contain 'host' header, which must be specified in the 'hosts' attribute" } }
-  }
-  return { ok: true, route }
+  // The schema's `headers` check refuses a `host` header, as Kong's routes schema does.
+  return { ok: true, route: result.entity as unknown as Route }
 }
 
 function isGrpc(protocols: Json | undefined): boolean {

@@ -1,4 +1,4 @@
-import { setOwn } from '@switchyard/http'
+import { checkAddress, checkHeaderName, checkUtf8Name, setOwn } from '@switchyard/http'
 
 /**
  * A small declarative schema for Kong's entities: field types, defaults and per-field checks, with
@@ -63,9 +63,9 @@ export { setOwn }
 /** Matches an RFC 4122 UUID in any version, as Kong's `uuid` type does. */
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-/** Kong's `name` rule: ASCII letters, digits, `. - _ ~`, or any non-ASCII character. */
+/** Kong's `utf8_name` rule (routes and services): ASCII letters, digits, `. - _ ~`, or any non-ASCII character. */
 export function checkName(value: string): string | undefined {
-  return /^(?:[A-Za-z0-9.\-_~]|[^\x00-\x7f])+$/.test(value) ? undefined : 'invalid value: ' + value
+  return checkUtf8Name(value)
 }
 
 /**
@@ -137,10 +137,20 @@ function checkValue(spec: FieldSpec, value: Json): { value: Json } | { error: st
     case 'headers': {
       if (!isObject(value)) return { error: 'expected a map' }
       const out: [string, string[]][] = []
+      // Kong's map check stops at the first failing name or value list; the errors of a list's
+      // items are keyed by their position in that list, under `headers` (not under the name).
       for (const [name, values] of Object.entries(value)) {
-        const list = typeof values === 'string' ? [values] : values
-        if (!Array.isArray(list) || list.some((v) => typeof v !== 'string' || v === '')) return { error: `${name}: expected an array of non-empty strings` }
-        out.push([name, list as string[]])
+        const nameError = checkHeaderName(name)
+        if (nameError !== undefined) return { error: nameError }
+        if (values === null) return { error: 'required field missing' }
+        if (!Array.isArray(values)) return { error: 'expected an array' }
+        const errors: FieldErrors = {}
+        for (const [index, item] of (values as Json[]).entries()) {
+          if (typeof item !== 'string') errors[String(index + 1)] = 'expected a string'
+          else if (item === '') errors[String(index + 1)] = 'length must be at least 1'
+        }
+        if (Object.keys(errors).length > 0) return { error: errors }
+        out.push([name, values as string[]])
       }
       // fromEntries defines own properties: a header named `__proto__` stays a header.
       return { value: Object.fromEntries(out) }
@@ -152,7 +162,9 @@ function checkValue(spec: FieldSpec, value: Json): { value: Json } | { error: st
         const error = checkEndpoint(item)
         if (error !== undefined) errors[String(index + 1)] = error
       }
-      return Object.keys(errors).length > 0 ? { error: errors } : { value }
+      if (Object.keys(errors).length > 0) return { error: errors }
+      // Kong fills a record's declared fields: an unset `ip` or `port` is null, not missing.
+      return { value: (value as JsonObject[]).map((item) => ({ ip: item['ip'] ?? null, port: item['port'] ?? null })) }
     }
     case 'foreign': {
       if (!isObject(value)) return { error: 'expected a record' }
@@ -166,16 +178,20 @@ function checkValue(spec: FieldSpec, value: Json): { value: Json } | { error: st
   }
 }
 
-/** Checks one `sources`/`destinations` record: the record's own error, or its fields' errors. */
+/**
+ * Checks one `sources`/`destinations` record: the record's own error, or its fields' errors. The
+ * `ip` rule (an IP or a CIDR range) is left to the route's engine checks, as for hosts and paths.
+ */
 function checkEndpoint(item: Json): string | FieldErrors | undefined {
   if (!isObject(item)) return 'expected a record'
-  if ((item['ip'] ?? null) === null && (item['port'] ?? null) === null) return "at least one of these fields must be non-empty: 'ip', 'port'"
+  const problem = checkAddress(item)
+  if (problem === undefined) return undefined
+  if ('message' in problem) return problem.message
   const errors: FieldErrors = {}
-  if (item['ip'] !== undefined && item['ip'] !== null && typeof item['ip'] !== 'string') errors['ip'] = 'expected a string'
-  const port = item['port']
-  if (port !== undefined && port !== null) {
-    if (typeof port !== 'number' || !Number.isInteger(port)) errors['port'] = 'expected an integer'
-    else if (port < 0 || port > 65535) errors['port'] = 'value should be between 0 and 65535'
+  for (const [key, message] of Object.entries(problem.fields)) {
+    // An `ip` that is a string is left to the engine (see above); its type is checked here.
+    if (key === 'ip' && typeof item['ip'] === 'string') continue
+    setOwn(errors, key, message)
   }
   return Object.keys(errors).length > 0 ? errors : undefined
 }
@@ -216,6 +232,8 @@ export function coerceForm(schema: EntitySchema, input: JsonObject): JsonObject 
     const spec = Object.hasOwn(schema, name) ? schema[name] : undefined
     if (spec === undefined || typeof value !== 'string') {
       if (spec?.type === 'endpoints' && Array.isArray(value)) out[name] = (value as Json[]).map((e) => (isObject(e) && typeof e['port'] === 'string' ? { ...e, port: Number(e['port']) } : e))
+      // `headers.x-foo=bar` gives one string; Kong's form decoding makes it a list (a JSON body does not).
+      if (spec?.type === 'headers' && isObject(value)) out[name] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? [v] : v]))
       continue
     }
     if (spec.type === 'integer' && /^-?\d+$/.test(value)) out[name] = Number(value)

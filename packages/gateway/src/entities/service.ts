@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { checkKongPath } from '@switchyard/http'
 import { applySchema, checkName, checkTag, checkUuid, type EntitySchema, type FieldErrors, type Json, type JsonObject } from './schema.ts'
 
 /** A Kong Service: where matched requests go, and how long to wait for it. Timeouts in milliseconds. */
@@ -30,12 +31,14 @@ export interface Service {
 export const PROTOCOLS = ['grpc', 'grpcs', 'http', 'https', 'tcp', 'tls', 'tls_passthrough', 'udp'] as const
 const TIMEOUT = { type: 'integer', default: 60000, min: 1, max: 2 ** 31 - 2 } as const
 
-/** Checks a service `path`: starts with `/`, no empty segment, valid percent-encoding (Kong typedefs `path`). */
+/**
+ * Checks a service `path` as Kong's `path` typedef does, in its validator order: starts with `/`,
+ * no empty segment, only RFC 3986 unreserved and reserved characters, valid percent-encoding.
+ */
 export function checkServicePath(path: string): string | undefined {
   if (!path.startsWith('/')) return 'should start with: /'
   if (path.includes('//')) return 'must not have empty segments'
-  if (/%(?![0-9a-fA-F]{2})/.test(path)) return 'invalid url-encoded value'
-  return undefined
+  return checkKongPath(path)?.message
 }
 
 /**

@@ -21,6 +21,21 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
         tags TEXT, data TEXT NOT NULL);
       CREATE INDEX routes_service_id ON routes(service_id);`,
   },
+  {
+    // Kong returns both keys of a source or destination, an unset one null; routes written
+    // before this version hold only the keys that were set.
+    version: 2,
+    name: 'route sources and destinations with ip and port',
+    sql: ['sources', 'destinations']
+      .map(
+        (field) => `
+      UPDATE routes SET data = json_set(data, '$.${field}', (
+        SELECT json_group_array(json_object('ip', json_extract(e.value, '$.ip'), 'port', json_extract(e.value, '$.port')))
+        FROM json_each(routes.data, '$.${field}') AS e))
+      WHERE json_type(data, '$.${field}') = 'array';`,
+      )
+      .join(''),
+  },
 ]
 
 type Table = 'services' | 'routes'

@@ -3,6 +3,7 @@
  * bits and the schema's checks (traditional-routes.md §1.1, §2.4, §3.1).
  */
 import { parseIpAddr, parseIpCidr } from '@switchyard/core'
+import { setOwn } from '../set-own.ts'
 import type { AddressMatch } from './route.ts'
 
 /** Which side of the connection a field describes. */
@@ -61,8 +62,11 @@ export function addressBits(elements: readonly AddressMatch[]): number {
   return bits
 }
 
-/** Kong's check of one element: the error text (with the sub-field it concerns), or `undefined`. */
-export function checkAddress(element: unknown): { field?: 'ip' | 'port'; message: string } | undefined {
+/**
+ * Kong's check of one element (a record of `ip` and `port`): the element's own error (`message`),
+ * or every failing sub-field's error (`fields`, unknown keys included), or `undefined`.
+ */
+export function checkAddress(element: unknown): { readonly message: string } | { readonly fields: Readonly<Record<string, string>> } | undefined {
   if (typeof element !== 'object' || element === null || Array.isArray(element)) return { message: 'expected a record' }
   const record = element as Record<string, unknown>
   const ip = record['ip']
@@ -70,15 +74,18 @@ export function checkAddress(element: unknown): { field?: 'ip' | 'port'; message
   const hasIp = ip !== undefined && ip !== null
   const hasPort = port !== undefined && port !== null
   if (!hasIp && !hasPort) return { message: "at least one of these fields must be non-empty: 'ip', 'port'" }
+  const fields: Record<string, string> = {}
+  for (const key of Object.keys(record)) if (key !== 'ip' && key !== 'port') setOwn(fields, key, 'unknown field')
   if (hasIp) {
-    if (typeof ip !== 'string') return { field: 'ip', message: 'expected a string' }
-    if (!isIpOrCidr(ip)) return { field: 'ip', message: 'invalid ip or cidr range: ' + `'${ip}'` }
+    if (typeof ip !== 'string') fields['ip'] = 'expected a string'
+    else if (ip.length === 0) fields['ip'] = 'length must be at least 1'
+    else if (!isIpOrCidr(ip)) fields['ip'] = `invalid ip or cidr range: '${ip}'`
   }
   if (hasPort) {
-    if (typeof port !== 'number' || !Number.isInteger(port)) return { field: 'port', message: 'expected an integer' }
-    if (port < 0 || port > 65535) return { field: 'port', message: 'value should be between 0 and 65535' }
+    if (typeof port !== 'number' || !Number.isInteger(port)) fields['port'] = 'expected an integer'
+    else if (port < 0 || port > 65535) fields['port'] = 'value should be between 0 and 65535'
   }
-  return undefined
+  return Object.keys(fields).length > 0 ? { fields } : undefined
 }
 
 function isIpOrCidr(text: string): boolean {

@@ -37,10 +37,14 @@ export function headersExpression(headers: Readonly<Record<string, readonly stri
     .join(' && ')
 }
 
-/** Kong's check of a header name: the error text, or `undefined`. */
+/**
+ * Kong's check of a route's header name (the `header_name` typedef with routes.lua's `match_none`,
+ * in Kong's validator order): the error text, or `undefined`.
+ */
 export function checkHeaderName(name: string): string | undefined {
   if (name.length === 0) return 'length must be at least 1'
-  if (!/^[a-zA-Z0-9\-_]+$/.test(name)) return `invalid header name: ${name}`
   if (asciiLower(name) === 'host') return "cannot contain 'host' header, which must be specified in the 'hosts' attribute"
+  // kong.tools.utils validate_header_name.
+  if (!/^[a-zA-Z0-9\-_]+$/.test(name)) return `bad header name '${name}', allowed characters are A-Z, a-z, 0-9, '_', and '-'`
   return undefined
 }

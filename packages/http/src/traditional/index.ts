@@ -6,6 +6,18 @@ export type { FieldError, SchemaViolation, KongErrorFields } from './errors.ts'
 export { schemaViolation } from './errors.ts'
 export type { NormalizeOptions, NormalizeResult, RouteDefaults } from './validate.ts'
 export { normalizeRoute, withEntityDefaults } from './validate.ts'
+export {
+  checkUtf8Name,
+  checkKongPath,
+  exclusiveProtocolsError,
+  snisRefused,
+  SNI_PROTOCOLS,
+  SNIS_ENTITY_ERROR,
+  SNIS_FIELD_ERROR,
+  TLS_PASSTHROUGH_SNIS_ERROR,
+} from './entity-rules.ts'
+export { checkHeaderName } from './headers.ts'
+export { checkAddress } from './addresses.ts'
 export { traditionalExpression } from './expression.ts'
 export { flavorExpression, protocolPredicate } from './flavor.ts'
 export { rewriteNetPort as rewriteNetPortText, rewriteNetPortMapped, usesNetPort } from '../net-port.ts'

@@ -2,6 +2,7 @@
  * The `paths` field: the expression Kong generates, path splitting into matchers, and the schema's
  * checks that do not need the engine (traditional-routes.md §1.3, §2.7, §2.10).
  */
+import { checkKongPath } from './entity-rules.ts'
 import { orGroup, stringLiteral } from './literals.ts'
 import { isRegexPath } from './route.ts'
 import { utf8Length } from './uuid.ts'
@@ -56,7 +57,7 @@ export function checkPathShape(path: string): string | undefined {
   if (!path.startsWith('/') && !path.startsWith('~/')) return 'should start with: / (fixed path) or ~/ (regex path)'
   if (path.includes('//')) return 'must not have empty segments'
   if (isRegexPath(path)) return undefined
-  const badEscape = /%(?![0-9a-fA-F]{2})/.exec(path)
-  if (badEscape !== null) return `invalid url-encoded value: '${path.slice(badEscape.index, badEscape.index + 3)}'`
-  return undefined
+  // Kong's router_path keeps only the percent-encoding error of the `path` typedef's validator.
+  const problem = checkKongPath(path)
+  return problem?.code === 'percent' ? problem.message : undefined
 }

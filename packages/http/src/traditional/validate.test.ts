@@ -71,8 +71,13 @@ describe('rejected routes, by field', () => {
     [http({ methods: [' GET'] }), 'methods.1: invalid value:  GET'],
     [http({ methods: [''] }), 'methods.1: length must be at least 1'],
     [http({ headers: { HoSt: ['a'] } }), "headers: cannot contain 'host' header, which must be specified in the 'hosts' attribute"],
-    [http({ headers: { location: [''] } }), 'headers.location.1: length must be at least 1'],
-    [http({ headers: { 'a.b': ['1'] } }), 'headers: invalid header name: a.b'],
+    // Kong's `headers` map: a value list's items are keyed by position under `headers`.
+    [http({ headers: { location: [''] } }), 'headers.1: length must be at least 1'],
+    [http({ headers: { location: ['a', 7] } }), 'headers.2: expected a string'],
+    [http({ headers: { location: true } }), 'headers: expected an array'],
+    [http({ headers: { location: null } }), 'headers: required field missing'],
+    [http({ headers: { 'a.b': ['1'] } }), "headers: bad header name 'a.b', allowed characters are A-Z, a-z, 0-9, '_', and '-'"],
+    [http({ headers: { 'x a': ['v'] } }), "headers: bad header name 'x a', allowed characters are A-Z, a-z, 0-9, '_', and '-'"],
     [{ snis: ['1.2.3.4'] }, 'snis.1: must not be an IP'],
     [{ snis: ['a.test:443'] }, 'snis.1: must not have a port'],
     [{ snis: ['a.*.test'] }, 'snis.1: wildcard must be leftmost or rightmost character'],
@@ -80,11 +85,14 @@ describe('rejected routes, by field', () => {
     [{ protocols: ['tcp'], sources: [{ ip: '0.0.0.0/33' }] }, "sources.1.ip: invalid ip or cidr range: '0.0.0.0/33'"],
     [{ protocols: ['tcp'], sources: [{ ip: '1/0' }] }, "sources.1.ip: invalid ip or cidr range: '1/0'"],
     [{ protocols: ['tcp'], destinations: [{ port: 65536 }] }, 'destinations.1.port: value should be between 0 and 65535'],
+    [{ protocols: ['tcp'], sources: [{ ip: '1.2.3.4', zone: 'a' }] }, 'sources.1.zone: unknown field'],
     [http({ paths: ['/'], https_redirect_status_code: 200 }), 'https_redirect_status_code: value must be one of: 426, 301, 302, 307, 308'],
     [http({ paths: ['/'], path_handling: 'v2' }), 'path_handling: expected one of: v0, v1'],
     [http({ paths: ['/'], strip_path: 'yes' }), 'strip_path: expected a boolean'],
     [http({ paths: ['/'], regex_priority: 1.5 }), 'regex_priority: expected an integer'],
-    [http({ paths: ['/'], name: 'a b' }), 'name: invalid value: a b: it must only contain alphanumeric and ., -, _, ~ characters'],
+    // Kong's `utf8_name` typedef.
+    [http({ paths: ['/'], name: 'a b' }), "name: invalid value 'a b': the only accepted ascii characters are alphanumerics or ., -, _, and ~"],
+    [http({ paths: ['/'], name: 'examp:le' }), "name: invalid value 'examp:le': the only accepted ascii characters are alphanumerics or ., -, _, and ~"],
     [http({ paths: ['/'], expression: 'http.path == "/"' }), 'expression: unknown field'],
     [{ expression: 'http.path == "/"', priority: 2 ** 46 }, 'priority: value should be between 0 and 70368744177663', 'expressions'],
   ])('%j → %s', (route, error, flavor) => expect(errorsOf(route, flavor)).toContain(error))
@@ -106,14 +114,16 @@ describe('protocol rules (§1.4) and entity checks (§1.5)', () => {
     [{ protocols: ['grpc'], methods: ['GET'], paths: ['/foo'] }, "methods: cannot set 'methods' when 'protocols' is 'grpc' or 'grpcs'"],
     [{ protocols: ['grpcs'], hosts: ['g.test'], strip_path: true }, "strip_path: cannot set 'strip_path' when 'protocols' is 'grpc' or 'grpcs'"],
     [{ protocols: ['tcp'] }, "@entity: must set one of 'sources', 'destinations', 'snis' when 'protocols' is 'tcp', 'tls' or 'udp'"],
-    [{ protocols: ['tls_passthrough'] }, "@entity: must set one of 'snis' when 'protocols' is 'tls_passthrough'"],
+    // Kong 3.7+ (routes_subschemas.lua): this message never lists the fields, in every flavor.
+    [{ protocols: ['tls_passthrough'] }, "@entity: must set snis when 'protocols' is 'tls_passthrough'"],
+    [{ protocols: ['tls_passthrough'], sources: [{ ip: '127.0.0.1' }] }, "@entity: must set snis when 'protocols' is 'tls_passthrough'"],
+    [{ protocols: ['tls_passthrough'] }, "@entity: must set snis when 'protocols' is 'tls_passthrough'", 'expressions'],
     [{ protocols: ['tcp'], paths: ['/'], sources: [{ port: 1 }] }, "paths: cannot set 'paths' when 'protocols' is 'tcp', 'tls', 'tls_passthrough' or 'udp'"],
-    [{ protocols: ['tcp'], snis: ['a.test'] }, "snis: 'snis' can only be set when 'protocols' is 'grpcs', 'tls', 'https' or 'tls_passthrough'"],
-    [http({ snis: ['a.test'], paths: ['/'] }), "snis: 'snis' can only be set when 'protocols' is 'grpcs', 'tls', 'https' or 'tls_passthrough'"],
+
     [http({ sources: [{ ip: '10.0.0.1' }], paths: ['/'] }), "sources: cannot set 'sources' when 'protocols' is 'http' or 'https'"],
     [{ protocols: [], paths: ['/'] }, 'protocols: length must be at least 1'],
     [{ protocols: ['ftp'], paths: ['/'] }, 'protocols.1: expected one of: http, https, grpc, grpcs, tcp, tls, udp, tls_passthrough'],
-    [{ protocols: ['http', 'tcp'], paths: ['/'] }, "protocols: these sets are mutually exclusive: ('http', 'https'), ('tcp', 'tls', 'udp'), ('tls_passthrough'), ('grpc', 'grpcs')"],
+
     [
       { expression: 'http.path == "/"', paths: ['/'] },
       "@entity: Router Expression failed validation: cannot set 'expression' with 'methods', 'hosts', 'paths', 'headers', 'snis', 'sources' or 'destinations' simultaneously",
@@ -130,6 +140,54 @@ describe('protocol rules (§1.4) and entity checks (§1.5)', () => {
   it('validates the generated expression with the engine (§1.5 item 5)', () => {
     expect(errorsOf(http({ headers: { x: ['~*([a'] } }))[0]).toMatch(/^@entity: Router Expression failed validation: /)
     expect(errorsOf({ protocols: ['tcp'], sources: [{ ip: '10.1.2.3/0' }] })[0]).toMatch(/^@entity: Router Expression failed validation: /)
+  })
+})
+
+describe('whole error lists, as Kong reports them (spec/01-unit/01-db/01-schema/06-routes_spec.lua)', () => {
+  const SNIS = "'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls' or 'tls_passthrough'"
+  const flavors: Flavor[] = ['traditional_compatible', 'expressions']
+
+  describe.each(flavors)('%s', (flavor) => {
+    it.each<[object, string[]]>([
+      // Only the sets the protocols fall in, in the order the protocols name them; no entity check applies.
+      [{ protocols: ['tls', 'tls_passthrough'], snis: ['a.test'] }, ["protocols: these sets are mutually exclusive: ('tcp', 'tls', 'udp'), ('tls_passthrough')"]],
+      [{ protocols: ['https', 'tls'] }, ["protocols: these sets are mutually exclusive: ('http', 'https'), ('tcp', 'tls', 'udp')"]],
+      [{ protocols: ['tcp', 'http'], sources: [{ port: 1 }] }, ["protocols: these sets are mutually exclusive: ('tcp', 'tls', 'udp'), ('http', 'https')"]],
+      // The first protocol's subschema still rules the fields.
+      [
+        { protocols: ['tcp', 'http'], paths: ['/'] },
+        ["paths: cannot set 'paths' when 'protocols' is 'tcp', 'tls', 'tls_passthrough' or 'udp'", "protocols: these sets are mutually exclusive: ('tcp', 'tls', 'udp'), ('http', 'https')"],
+      ],
+      // routes.lua's `snis` conditional: an entity error and the field's `len_eq = 0` error.
+      [{ protocols: ['tcp', 'udp'], snis: ['example.org'] }, [`@entity: ${SNIS}`, 'snis: length must be 0']],
+      [{ protocols: ['http'], snis: ['example.org'], paths: ['/'] }, [`@entity: ${SNIS}`, 'snis: length must be 0']],
+      [{ protocols: ['grpc'], snis: ['example.org'], paths: ['/'] }, [`@entity: ${SNIS}`, 'snis: length must be 0']],
+      [{ protocols: ['tls_passthrough'], sources: [{ ip: '127.0.0.1' }] }, ["@entity: must set snis when 'protocols' is 'tls_passthrough'"]],
+      // Every element's errors, and every failing key of one element.
+      [
+        { protocols: ['tcp'], sources: [{ ip: '127.' }, { ip: '1.2.3.4', port: 65536 }] },
+        ["sources.1.ip: invalid ip or cidr range: '127.'", 'sources.2.port: value should be between 0 and 65535'],
+      ],
+      [{ protocols: ['tcp'], destinations: [{ ip: 'x', port: -1 }] }, ["destinations.1.ip: invalid ip or cidr range: 'x'", 'destinations.1.port: value should be between 0 and 65535']],
+    ])('%j', (route, errors) => expect(errorsOf(route, flavor)).toEqual(errors))
+
+    it("adds the subschema's `must set one of` after the `snis` error", () => {
+      const listed = flavor === 'expressions' ? "'methods', 'hosts', 'headers', 'paths', 'expression'" : "'methods', 'hosts', 'headers', 'paths'"
+      expect(errorsOf({ protocols: ['http'], snis: ['example.org'] }, flavor)).toEqual([
+        `@entity: ${SNIS}`,
+        'snis: length must be 0',
+        `@entity: must set one of ${listed} when 'protocols' is 'http'`,
+      ])
+    })
+  })
+
+  it('reports an invalid escape only in a path made of RFC 3986 characters, from the rewritten text', () => {
+    expect(errorsOf(http({ paths: ['/a%2%41'] }))).toEqual(["paths.1: invalid url-encoded value: '%2_'"])
+    expect(errorsOf(http({ paths: ['/a b%zz'] }))).not.toContain("paths.1: invalid url-encoded value: '%zz'")
+  })
+
+  it('stops at the first failing header', () => {
+    expect(errorsOf(http({ headers: { 'x a': ['v'], location: [''] } }))).toEqual(["headers: bad header name 'x a', allowed characters are A-Z, a-z, 0-9, '_', and '-'"])
   })
 })
 

@@ -5,6 +5,7 @@
  */
 import { checkAddress } from './addresses.ts'
 import { checkEngine, checkRegexPath, checkPathNormalized } from './engine-check.ts'
+import { checkUtf8Name, exclusiveProtocolsError, snisRefused, SNIS_ENTITY_ERROR, SNIS_FIELD_ERROR, TLS_PASSTHROUGH_SNIS_ERROR } from './entity-rules.ts'
 import { schemaViolation, type FieldError, type SchemaViolation } from './errors.ts'
 import { checkHeaderName } from './headers.ts'
 import { setOwn } from '../set-own.ts'
@@ -35,7 +36,6 @@ export type NormalizeResult =
 
 const MATCHING_FIELDS = ['methods', 'hosts', 'paths', 'headers', 'snis', 'sources', 'destinations'] as const
 const REDIRECT_CODES = [426, 301, 302, 307, 308]
-const EXCLUSIVE_GROUPS: readonly (readonly string[])[] = [['http', 'https'], ['tcp', 'tls', 'udp'], ['tls_passthrough'], ['grpc', 'grpcs']]
 
 /**
  * Checks an Admin-API-shaped route and returns it typed, with sets de-duplicated (first-seen order)
@@ -112,8 +112,10 @@ function checkName(name: unknown, errors: FieldError[]): void {
   if (name === undefined || name === null) return
   if (typeof name !== 'string') errors.push({ field: 'name', message: 'expected a string' })
   else if (name.length === 0) errors.push({ field: 'name', message: 'length must be at least 1' })
-  else if (!/^(?:[A-Za-z0-9.\-_~]|[^\x00-\x7f])+$/.test(name))
-    errors.push({ field: 'name', message: 'invalid value: ' + name + ': it must only contain alphanumeric and ., -, _, ~ characters' })
+  else {
+    const message = checkUtf8Name(name)
+    if (message !== undefined) errors.push({ field: 'name', message })
+  }
 }
 
 function checkType(field: string, value: unknown, type: 'integer' | 'boolean', errors: FieldError[]): void {
@@ -158,6 +160,10 @@ function checkStringSet(
   return checkStringArray(field, value, errors, check, true)
 }
 
+/**
+ * Kong's `headers` map: it stops at the first failing name or value list, and the errors of a
+ * list's items go under `headers` by their position in that list (`headers.1`), not under the name.
+ */
 function checkHeaders(value: unknown, errors: FieldError[]): TraditionalRoute['headers'] {
   if (value === undefined || value === null) return value
   if (typeof value !== 'object' || Array.isArray(value)) {
@@ -171,14 +177,26 @@ function checkHeaders(value: unknown, errors: FieldError[]): TraditionalRoute['h
     const nameError = checkHeaderName(name)
     if (nameError !== undefined) {
       errors.push({ field: 'headers', message: nameError })
-      continue
+      return undefined
     }
-    const checked = checkStringArray(`headers.${name}`, values, errors, () => undefined, false)
-    if (checked === null || checked === undefined) errors.push({ field: `headers.${name}`, message: 'required field missing' })
-    else if (checked.length === 0) errors.push({ field: `headers.${name}`, message: 'length must be at least 1' })
+    if (values === undefined || values === null) {
+      errors.push({ field: 'headers', message: 'required field missing' })
+      return undefined
+    }
+    if (!Array.isArray(values)) {
+      errors.push({ field: 'headers', message: 'expected an array' })
+      return undefined
+    }
+    const before = errors.length
+    values.forEach((item: unknown, index) => {
+      if (typeof item !== 'string') errors.push({ field: `headers.${index + 1}`, message: 'expected a string' })
+      else if (item.length === 0) errors.push({ field: `headers.${index + 1}`, message: 'length must be at least 1' })
+    })
+    if (errors.length > before) return undefined
+    if (values.length === 0) errors.push({ field: `headers.${name}`, message: 'length must be at least 1' })
     // Defined, not assigned: a header may be named `__proto__` (Kong's name rule allows it), and
     // assigning that name would set the map's prototype and drop the header from the route.
-    else setOwn(out, name, checked)
+    else setOwn(out, name, values as string[])
   }
   return out
 }
@@ -193,7 +211,8 @@ function checkAddresses(field: string, value: unknown, errors: FieldError[]): re
   value.forEach((element: unknown, index) => {
     const problem = checkAddress(element)
     if (problem !== undefined) {
-      errors.push({ field: `${field}.${index + 1}${problem.field === undefined ? '' : '.' + problem.field}`, message: problem.message })
+      if ('message' in problem) errors.push({ field: `${field}.${index + 1}`, message: problem.message })
+      else for (const [key, message] of Object.entries(problem.fields)) errors.push({ field: `${field}.${index + 1}.${key}`, message })
       return
     }
     const record = element as AddressMatch
@@ -230,76 +249,78 @@ function quoteList(fields: readonly string[]): string {
   return fields.map((field) => `'${field}'`).join(', ')
 }
 
-/** The protocol subschema (§1.4) and the ATC entity checks (§1.5 items 2–4). */
+/**
+ * The protocol subschema (§1.4) and the ATC entity checks (§1.5 items 2–4), in Kong's order: the
+ * field rules of the first protocol's subschema, the `protocols` sets, then routes.lua's entity
+ * checks (`snis` conditional, then the router's, skipped when a field they read failed) and the
+ * subschema's `must set one of` check. Conflicting protocols stop after their field error: every
+ * entity check's `if_match` inherits the `protocols` field's rules, so none of them applies.
+ */
 function checkEntity(route: TraditionalRoute, flavor: Flavor, errors: FieldError[]): void {
   const protocols = route.protocols ?? ['http', 'https']
-  const groups = EXCLUSIVE_GROUPS.filter((group) => protocols.some((protocol) => group.includes(protocol)))
-  if (groups.length > 1) {
-    errors.push({
-      field: 'protocols',
-      message: `these sets are mutually exclusive: ${EXCLUSIVE_GROUPS.map((group) => `(${group.map((p) => `'${p}'`).join(', ')})`).join(', ')}`,
-    })
-    return
-  }
   const raw = route as Readonly<Record<string, unknown>>
-  const hasExpression = flavor === 'expressions' && route.expression !== undefined && route.expression !== null
-  const matching = MATCHING_FIELDS.filter((field) => isSet(raw[field]))
-  if (hasExpression && matching.length > 0)
-    errors.push({
-      field: '@entity',
-      message: "Router Expression failed validation: cannot set 'expression' with 'methods', 'hosts', 'paths', 'headers', 'snis', 'sources' or 'destinations' simultaneously",
-    })
-  if (hasExpression && (route.regex_priority ?? 0) !== 0)
-    errors.push({ field: '@entity', message: "Router Expression failed validation: cannot set 'regex_priority' with 'expression' simultaneously" })
-  if (flavor === 'expressions' && (route.priority ?? 0) !== 0 && matching.length > 0)
-    errors.push({
-      field: '@entity',
-      message: "Router Expression failed validation: cannot set 'priority' with 'methods', 'hosts', 'paths', 'headers', 'snis', 'sources' or 'destinations' simultaneously",
-    })
-  if (errors.length > 0) return
-
   const has = (field: string): boolean => isSet(raw[field])
+  const before = errors.length
   const reject = (field: string, when: string): void => {
     if (has(field)) errors.push({ field, message: `cannot set '${field}' when 'protocols' is ${when}` })
   }
+  // Kong picks the subschema by the first protocol, whatever the others are.
+  const first = protocols[0]!
+  const grpc = first === 'grpc' || first === 'grpcs'
+  const stream = STREAM_PROTOCOLS.has(first)
+  const allowAddresses = flavor === 'expressions'
+  if (grpc) {
+    reject('methods', "'grpc' or 'grpcs'")
+    if (route.strip_path === true) errors.push({ field: 'strip_path', message: "cannot set 'strip_path' when 'protocols' is 'grpc' or 'grpcs'" })
+    if (!allowAddresses) {
+      reject('sources', "'grpc' or 'grpcs'")
+      reject('destinations', "'grpc' or 'grpcs'")
+    }
+  } else if (stream) {
+    for (const field of ['methods', 'hosts', 'paths', 'headers']) reject(field, "'tcp', 'tls', 'tls_passthrough' or 'udp'")
+  } else if (!allowAddresses) {
+    reject('sources', "'http' or 'https'")
+    reject('destinations', "'http' or 'https'")
+  }
+  const conflict = exclusiveProtocolsError(protocols)
+  if (conflict !== undefined) {
+    errors.push({ field: 'protocols', message: conflict })
+    return
+  }
+
+  if (snisRefused(protocols, route.snis)) {
+    errors.push({ field: '@entity', message: SNIS_ENTITY_ERROR })
+    errors.push({ field: 'snis', message: SNIS_FIELD_ERROR })
+  }
+  const hasExpression = flavor === 'expressions' && route.expression !== undefined && route.expression !== null
+  if (errors.length === before) {
+    const matching = MATCHING_FIELDS.filter((field) => has(field))
+    if (hasExpression && matching.length > 0)
+      errors.push({
+        field: '@entity',
+        message: "Router Expression failed validation: cannot set 'expression' with 'methods', 'hosts', 'paths', 'headers', 'snis', 'sources' or 'destinations' simultaneously",
+      })
+    else if (hasExpression && (route.regex_priority ?? 0) !== 0)
+      errors.push({ field: '@entity', message: "Router Expression failed validation: cannot set 'regex_priority' with 'expression' simultaneously" })
+    else if (flavor === 'expressions' && (route.priority ?? 0) !== 0 && matching.length > 0)
+      errors.push({
+        field: '@entity',
+        message: "Router Expression failed validation: cannot set 'priority' with 'methods', 'hosts', 'paths', 'headers', 'snis', 'sources' or 'destinations' simultaneously",
+      })
+  }
+
   const atLeastOne = (fields: readonly string[], when: string): void => {
     if (hasExpression || fields.some(has)) return
     const listed = flavor === 'expressions' ? [...fields, 'expression'] : fields
     errors.push({ field: '@entity', message: `must set one of ${quoteList(listed)} when 'protocols' is ${when}` })
   }
-  const first = protocols[0]!
-  const allowAddresses = flavor === 'expressions'
-  if (protocols.includes('grpc') || protocols.includes('grpcs')) {
-    const when = "'grpc' or 'grpcs'"
-    reject('methods', when)
-    if (route.strip_path === true) errors.push({ field: 'strip_path', message: `cannot set 'strip_path' when 'protocols' is ${when}` })
-    if (!allowAddresses) {
-      reject('sources', when)
-      reject('destinations', when)
-    }
+  if (grpc) {
     if (protocols.includes('grpcs')) atLeastOne(['hosts', 'headers', 'paths', 'snis'], "'grpcs'")
-    else {
-      if (has('snis')) errors.push({ field: 'snis', message: "'snis' can only be set when 'protocols' is 'grpcs', 'tls', 'https' or 'tls_passthrough'" })
-      atLeastOne(['hosts', 'headers', 'paths'], "'grpc'")
-    }
-  } else if (STREAM_PROTOCOLS.has(first)) {
-    for (const field of ['methods', 'hosts', 'paths', 'headers'])
-      reject(field, "'tcp', 'tls', 'tls_passthrough' or 'udp'")
-    if (first === 'tls_passthrough') atLeastOne(['snis'], "'tls_passthrough'")
-    else {
-      if (!protocols.includes('tls') && has('snis'))
-        errors.push({ field: 'snis', message: "'snis' can only be set when 'protocols' is 'grpcs', 'tls', 'https' or 'tls_passthrough'" })
-      atLeastOne(['sources', 'destinations', 'snis'], "'tcp', 'tls' or 'udp'")
-    }
-  } else {
-    if (!allowAddresses) {
-      reject('sources', "'http' or 'https'")
-      reject('destinations', "'http' or 'https'")
-    }
-    if (protocols.includes('https')) atLeastOne(['methods', 'hosts', 'headers', 'paths', 'snis'], "'https'")
-    else {
-      if (has('snis')) errors.push({ field: 'snis', message: "'snis' can only be set when 'protocols' is 'grpcs', 'tls', 'https' or 'tls_passthrough'" })
-      atLeastOne(['methods', 'hosts', 'headers', 'paths'], "'http'")
-    }
-  }
+    else atLeastOne(['hosts', 'headers', 'paths'], "'grpc'")
+  } else if (first === 'tls_passthrough') {
+    // The one subschema message that does not list the fields (nor `expression`).
+    if (!hasExpression && !has('snis')) errors.push({ field: '@entity', message: TLS_PASSTHROUGH_SNIS_ERROR })
+  } else if (stream) atLeastOne(['sources', 'destinations', 'snis'], "'tcp', 'tls' or 'udp'")
+  else if (protocols.includes('https')) atLeastOne(['methods', 'hosts', 'headers', 'paths', 'snis'], "'https'")
+  else atLeastOne(['methods', 'hosts', 'headers', 'paths'], "'http'")
 }

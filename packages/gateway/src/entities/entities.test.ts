@@ -1,0 +1,148 @@
+// Route and service entities against Kong 3.x's texts and field placement (kong/db/schema/typedefs.lua,
+// entities/routes.lua, routes_subschemas.lua, services.lua; spec/01-unit/01-db/01-schema/06-routes_spec.lua).
+import { describe, expect, it } from 'vitest'
+import type { RouterFlavor } from '../config.ts'
+import { createRouteChecker } from '../engine.ts'
+import { prepareRoute, prepareService, type PrepareContext, type Violation } from './prepare.ts'
+import { renderErrors, violationMessage, type JsonObject, type RenderedErrors } from './schema.ts'
+
+const FLAVORS: RouterFlavor[] = ['traditional_compatible', 'expressions']
+const contexts = new Map(FLAVORS.map((flavor) => [flavor, { flavor, checkRoute: createRouteChecker(flavor), now: 1, form: false } satisfies PrepareContext]))
+const context = (flavor: RouterFlavor = 'expressions', form = false): PrepareContext => ({ ...contexts.get(flavor)!, form })
+
+/** The `fields` and `message` of Kong's error body for a violation (as the Admin API renders it). */
+function body(violation: Violation): { fields: RenderedErrors; message: string } {
+  const fields = renderErrors(violation.fields) as Record<string, RenderedErrors>
+  return {
+    fields: violation.entityErrors.length > 0 ? { ...fields, '@entity': [...violation.entityErrors] } : fields,
+    message: violationMessage(violation.fields, violation.entityErrors),
+  }
+}
+
+function routeErrors(input: JsonObject, flavor?: RouterFlavor): { fields: RenderedErrors; message: string } | undefined {
+  const prepared = prepareRoute(input, undefined, undefined, context(flavor))
+  return prepared.ok ? undefined : body(prepared.violation)
+}
+
+function serviceErrors(input: JsonObject): { fields: RenderedErrors; message: string } | undefined {
+  const prepared = prepareService(input, undefined, undefined, context())
+  return prepared.ok ? undefined : body(prepared.violation)
+}
+
+const NAME = (name: string): string => `invalid value '${name}': the only accepted ascii characters are alphanumerics or ., -, _, and ~`
+const SNIS = "'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls' or 'tls_passthrough'"
+
+describe('name (the utf8_name typedef)', () => {
+  it.each(['bad name', 'examp:le', 'examp/le'])('%j is refused on services and routes', (name) => {
+    expect(serviceErrors({ host: 'a.test', name })).toEqual({ fields: { name: NAME(name) }, message: `schema violation (name: ${NAME(name)})` })
+    expect(routeErrors({ paths: ['/'], name })).toEqual({ fields: { name: NAME(name) }, message: `schema violation (name: ${NAME(name)})` })
+  })
+
+  it.each(['~3..x4~.M-p~1__3_', '孔', 'Конг', '🦍'])('%j is accepted', (name) => {
+    expect(serviceErrors({ host: 'a.test', name })).toBeUndefined()
+    expect(routeErrors({ paths: ['/'], name })).toBeUndefined()
+  })
+})
+
+describe.each(FLAVORS)('route protocols and snis (%s)', (flavor) => {
+  it.each<[JsonObject, RenderedErrors]>([
+    // Only the sets involved, in the order the protocols name them; no entity check applies.
+    [{ protocols: ['tls', 'tls_passthrough'], snis: ['a.test'] }, { protocols: "these sets are mutually exclusive: ('tcp', 'tls', 'udp'), ('tls_passthrough')" }],
+    [{ protocols: ['https', 'tls'] }, { protocols: "these sets are mutually exclusive: ('http', 'https'), ('tcp', 'tls', 'udp')" }],
+    [{ protocols: ['https', 'tls'], snis: ['a.test'] }, { protocols: "these sets are mutually exclusive: ('http', 'https'), ('tcp', 'tls', 'udp')" }],
+    [{ protocols: ['tcp', 'http'], sources: [{ port: 1 }] }, { protocols: "these sets are mutually exclusive: ('tcp', 'tls', 'udp'), ('http', 'https')" }],
+    // routes.lua's `snis` conditional: the entity error, and the field's own `len_eq = 0` error.
+    [{ protocols: ['tcp', 'udp'], snis: ['example.org'] }, { '@entity': [SNIS], snis: 'length must be 0' }],
+    [{ protocols: ['http'], snis: ['example.org'], paths: ['/'] }, { '@entity': [SNIS], snis: 'length must be 0' }],
+    [{ protocols: ['grpc'], snis: ['example.org'], paths: ['/'] }, { '@entity': [SNIS], snis: 'length must be 0' }],
+    // Kong 3.7+: the one subschema message that lists no fields, in every flavor.
+    [{ protocols: ['tls_passthrough'] }, { '@entity': ["must set snis when 'protocols' is 'tls_passthrough'"] }],
+    [{ protocols: ['tls_passthrough'], sources: [{ ip: '127.0.0.1' }] }, { '@entity': ["must set snis when 'protocols' is 'tls_passthrough'"] }],
+  ])('%j', (input, fields) => {
+    expect(routeErrors(input, flavor)?.fields).toEqual(fields)
+  })
+
+  it("lists the `snis` error before the subschema's, as Kong runs routes.lua's checks first", () => {
+    const listed = flavor === 'expressions' ? "'methods', 'hosts', 'headers', 'paths', 'expression'" : "'methods', 'hosts', 'headers', 'paths'"
+    expect(routeErrors({ protocols: ['http'], snis: ['example.org'] }, flavor)).toEqual({
+      fields: { '@entity': [SNIS, `must set one of ${listed} when 'protocols' is 'http'`], snis: 'length must be 0' },
+      message: `3 schema violations (${SNIS}; must set one of ${listed} when 'protocols' is 'http'; snis: length must be 0)`,
+    })
+  })
+})
+
+describe('an expression route (expressions flavor)', () => {
+  it('gets the protocols error and the snis errors too', () => {
+    expect(routeErrors({ expression: 'http.path == "/a"', protocols: ['http', 'tcp'] })?.fields).toEqual({
+      protocols: "these sets are mutually exclusive: ('http', 'https'), ('tcp', 'tls', 'udp')",
+    })
+    expect(routeErrors({ expression: 'http.path == "/a"', protocols: ['http'], snis: ['a.test'] })?.fields).toEqual({ '@entity': [SNIS], snis: 'length must be 0' })
+  })
+})
+
+describe('service path (the path typedef)', () => {
+  it.each([
+    ['a', 'should start with: /'],
+    ['/a//b', 'must not have empty segments'],
+    ['/a b', "invalid path: '/a b' (characters outside of the reserved list of RFC 3986 found)"],
+    ['/é', "invalid path: '/é' (characters outside of the reserved list of RFC 3986 found)"],
+    ['/a%zz', "invalid url-encoded value: '%zz'"],
+    ['/a%2', "invalid url-encoded value: '%2'"],
+    ['/a%2%41', "invalid url-encoded value: '%2_'"],
+  ])('%j → %s', (path, message) => {
+    expect(serviceErrors({ host: 'a.test', path })).toEqual({ fields: { path: message }, message: `schema violation (path: ${message})` })
+  })
+
+  it.each(["/a-b_c.d~e/%41:@!$&'()*+,;=", '/'])('%j is accepted', (path) => {
+    expect(serviceErrors({ host: 'a.test', path })).toBeUndefined()
+  })
+})
+
+describe('sources and destinations', () => {
+  it('are stored with both keys, an unset one null', () => {
+    const prepared = prepareRoute({ protocols: ['tcp'], sources: [{ ip: '10.0.0.1' }], destinations: [{ port: 81 }] }, undefined, undefined, context())
+    expect(prepared.ok && { sources: prepared.route.sources, destinations: prepared.route.destinations }).toEqual({
+      sources: [{ ip: '10.0.0.1', port: null }],
+      destinations: [{ ip: null, port: 81 }],
+    })
+  })
+
+  it.each(FLAVORS)("report every element's errors (%s)", (flavor) => {
+    expect(routeErrors({ protocols: ['tcp'], sources: [{ ip: '127.' }, { ip: '1.2.3.4', port: 65536 }] }, flavor)).toEqual({
+      fields: { sources: [{ ip: "invalid ip or cidr range: '127.'" }, { port: 'value should be between 0 and 65535' }] },
+      message: "2 schema violations (sources.1.ip: invalid ip or cidr range: '127.'; sources.2.port: value should be between 0 and 65535)",
+    })
+    expect(routeErrors({ protocols: ['tcp'], destinations: [{ ip: 'x', port: 70000 }] }, flavor)?.fields).toEqual({
+      destinations: [{ ip: "invalid ip or cidr range: 'x'", port: 'value should be between 0 and 65535' }],
+    })
+  })
+
+  it('refuse unknown keys in a record', () => {
+    expect(routeErrors({ protocols: ['tcp'], sources: [{ ip: '10.0.0.1', zone: 'a' }] })?.fields).toEqual({ sources: [{ zone: 'unknown field' }] })
+  })
+})
+
+describe('route headers', () => {
+  it.each<[JsonObject, RenderedErrors]>([
+    [{ location: true }, 'expected an array'],
+    [{ location: 'v' }, 'expected an array'],
+    [{ location: null }, 'required field missing'],
+    [{ location: [''] }, ['length must be at least 1']],
+    [{ location: ['a', true] }, [null, 'expected a string']],
+    [{ 'x a': ['v'] }, "bad header name 'x a', allowed characters are A-Z, a-z, 0-9, '_', and '-'"],
+    [{ HoSt: ['a'] }, "cannot contain 'host' header, which must be specified in the 'hosts' attribute"],
+  ])('%j → headers: %j', (headers, error) => {
+    expect(routeErrors({ paths: ['/h'], headers })?.fields).toEqual({ headers: error })
+  })
+
+  it('takes one form value as a list (a JSON body does not)', () => {
+    const prepared = prepareRoute({ paths: ['/h'], headers: { 'x-foo': 'bar' } }, undefined, undefined, context('expressions', true))
+    expect(prepared.ok && prepared.route.headers).toEqual({ 'x-foo': ['bar'] })
+  })
+})
+
+describe("errors of the same field's items", () => {
+  it("joins the schema's errors and the engine's", () => {
+    expect(routeErrors({ paths: ['/x'], hosts: ['bad host', 5] })?.fields).toEqual({ hosts: ['invalid hostname: bad host', 'expected a string'] })
+  })
+})

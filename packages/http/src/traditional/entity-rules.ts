@@ -1,0 +1,67 @@
+/**
+ * Rules of Kong's route and service schemas that the gateway's entities and the route validation
+ * share, with Kong's texts (kong/db/schema/typedefs.lua, entities/routes.lua, schema/init.lua).
+ */
+
+/**
+ * Kong's `utf8_name` typedef (the `name` of routes and services): ASCII letters, digits and
+ * `. - _ ~`, or any non-ASCII character. The error text, or `undefined`.
+ */
+export function checkUtf8Name(name: string): string | undefined {
+  if (/^(?:[A-Za-z0-9.\-_~]|[^\x00-\x7f])+$/.test(name)) return undefined
+  return `invalid value '${name}': the only accepted ascii characters are alphanumerics or ., -, _, and ~`
+}
+
+/** The `mutually_exclusive_subsets` of the route's `protocols`, in Kong's declaration order. */
+const EXCLUSIVE_PROTOCOL_SETS: readonly (readonly string[])[] = [['http', 'https'], ['tcp', 'tls', 'udp'], ['tls_passthrough'], ['grpc', 'grpcs']]
+
+/**
+ * Kong's `mutually_exclusive_subsets` check of `protocols` (an error of the `protocols` field): the
+ * sets the protocols fall in, listed in the order the protocols first name them, when there are
+ * two or more; otherwise `undefined`.
+ */
+export function exclusiveProtocolsError(protocols: readonly string[]): string | undefined {
+  const involved: (readonly string[])[] = []
+  for (const protocol of protocols) {
+    const set = EXCLUSIVE_PROTOCOL_SETS.find((candidate) => candidate.includes(protocol))
+    if (set !== undefined && !involved.includes(set)) involved.push(set)
+  }
+  if (involved.length <= 1) return undefined
+  return `these sets are mutually exclusive: ${involved.map((set) => `(${set.map((p) => `'${p}'`).join(', ')})`).join(', ')}`
+}
+
+/** The protocols that allow `snis` (the `conditional` entity check of routes.lua). */
+export const SNI_PROTOCOLS: readonly string[] = ['grpcs', 'https', 'tls', 'tls_passthrough']
+
+/**
+ * The entity error of that check; Kong also sets the `snis` field's error to
+ * `SNIS_FIELD_ERROR` (its `then_match` is `len_eq = 0`).
+ */
+export const SNIS_ENTITY_ERROR = "'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls' or 'tls_passthrough'"
+
+/** The `snis` field's error when the protocols do not allow SNIs. */
+export const SNIS_FIELD_ERROR = 'length must be 0'
+
+/** True when `snis` is set (non-empty) but no protocol allows it. */
+export function snisRefused(protocols: readonly string[], snis: readonly unknown[] | null | undefined): boolean {
+  return snis !== null && snis !== undefined && snis.length > 0 && !protocols.some((protocol) => SNI_PROTOCOLS.includes(protocol))
+}
+
+/** The entity error of the stream subschema for a `tls_passthrough` route without `snis`, in every flavor. */
+export const TLS_PASSTHROUGH_SNIS_ERROR = "must set snis when 'protocols' is 'tls_passthrough'"
+
+/**
+ * Kong's `path` typedef `custom_validator` (validate_path): characters outside RFC 3986's
+ * unreserved, sub-delims and `/ % : @` first, then percent-encoding. `code` tells which failed:
+ * route paths only report `percent`.
+ */
+export function checkKongPath(path: string): { code: 'rfc3986' | 'percent'; message: string } | undefined {
+  if (!/^\/[A-Za-z0-9.\-_~/%:@!$&'()*+,;=]*$/.test(path))
+    return { code: 'rfc3986', message: `invalid path: '${path}' (characters outside of the reserved list of RFC 3986 found)` }
+  // Kong replaces every valid escape with three placeholder characters, then quotes the first `%`
+  // left with up to two characters after it, from that rewritten text.
+  const rewritten = path.replace(/%[0-9A-Fa-f]{2}/g, '___')
+  const at = rewritten.indexOf('%')
+  if (at >= 0) return { code: 'percent', message: `invalid url-encoded value: '${rewritten.slice(at, at + 3)}'` }
+  return undefined
+}
