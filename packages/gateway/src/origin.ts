@@ -22,6 +22,18 @@ function hostOf(url: string): string | undefined {
   }
 }
 
+/**
+ * Whether a request's `Origin` is the origin it was sent to: its host (name and non-default port)
+ * is the request's `Host`. False without either header, and for `Origin: null`.
+ */
+export function isSameOrigin(request: IncomingMessage): boolean {
+  const origin = request.headers.origin
+  const host = request.headers.host
+  if (origin === undefined || host === undefined) return false
+  const originHost = hostOf(origin)
+  return originHost !== undefined && originHost === hostOf(`http://${host}`)
+}
+
 /** Whether the connection arrived on a loopback address (127.0.0.0/8, ::1, or IPv4-mapped 127.x). */
 function arrivedOnLoopback(request: IncomingMessage): boolean {
   const local = request.socket.localAddress ?? ''

@@ -6,14 +6,45 @@ import { UUID_PATTERN, type Json, type JsonObject } from '../entities/schema.ts'
 import type { Service } from '../entities/service.ts'
 import type { Store } from '../store/store.ts'
 import { listOptions, listResponse } from './list.ts'
-import { foreignKeyUnresolved, foreignKeyViolation, METHOD_NOT_ALLOWED, NOT_FOUND, referencedViolation, schemaViolation, uniqueViolation, type AdminResponse } from './problem.ts'
+import {
+  foreignKeyUnresolved,
+  foreignKeyViolation,
+  METHOD_NOT_ALLOWED,
+  NOT_FOUND,
+  operationUnsupported,
+  primaryKeyViolation,
+  referencedViolation,
+  schemaViolation,
+  uniqueViolation,
+  type AdminResponse,
+  type UnsupportedOperation,
+} from './problem.ts'
 
 /** What an entity endpoint needs: the store and how routes are checked. */
 export interface EntityContext {
   readonly store: Store
   readonly flavor: RouterFlavor
   readonly checkRoute: RouteChecker
+  /**
+   * DB-less mode: entities change only through `POST /config`. A write is still checked as Kong's
+   * DAO checks it (404, schema violation, unresolved `service.name`), then refused with Kong's 405
+   * where Kong's off strategy would be asked to write.
+   */
+  readonly readOnly?: boolean
 }
+
+/** The DAO call a write makes, for the DB-less 405: the operation, and whether the endpoint key is a name (`update_by_name`). */
+interface WriteKind {
+  readonly operation: UnsupportedOperation
+  readonly byName: boolean
+}
+
+/** How Kong's endpoints address an entity: a UUID key is the id, anything else the name. */
+function isNameKey(key: string): boolean {
+  return !UUID_PATTERN.test(key)
+}
+
+const CREATE: WriteKind = { operation: 'create', byName: false }
 
 /** A parsed write body: fields and whether they came from a form. */
 export interface WriteBody {
@@ -33,20 +64,22 @@ function prepareContext(context: EntityContext, form: boolean): PrepareContext {
  * Validates and stores a service: created (no `existing`), replaced (PUT) or patched (`merge`). `id`
  * is the one the endpoint imposes; undefined takes the body's (checked) or a new one.
  */
-function saveService(context: EntityContext, body: WriteBody, id: string | undefined, existing: Service | undefined, merge: boolean): { ok: true; service: Service } | { ok: false; response: AdminResponse } {
+function saveService(context: EntityContext, body: WriteBody, id: string | undefined, existing: Service | undefined, merge: boolean, kind: WriteKind): { ok: true; service: Service } | { ok: false; response: AdminResponse } {
   const { id: _id, created_at: _c, updated_at: _u, ...base } = (merge && existing !== undefined ? existing : {}) as JsonObject
   // A PATCH with `url` replaces protocol, host, port and path together.
   const input = merge && body.value['url'] !== undefined ? { ...base, path: null, ...body.value } : { ...base, ...body.value }
   const prepared = prepareService(input, id, existing?.created_at, prepareContext(context, body.form))
   if (!prepared.ok) return { ok: false, response: schemaViolation(prepared.violation) }
+  // Kong's off strategy refuses the write itself, after the DAO's checks and before any key conflict.
+  if (context.readOnly === true) return { ok: false, response: operationUnsupported(kind.operation, 'services', kind.byName) }
   // An id the endpoint did not impose came from the body, and must be new.
-  if (id === undefined && context.store.getService(prepared.service.id) !== undefined) return { ok: false, response: uniqueViolation({ field: 'id', value: prepared.service.id }) }
+  if (id === undefined && context.store.getService(prepared.service.id) !== undefined) return { ok: false, response: primaryKeyViolation(prepared.service.id) }
   const conflict = context.store.putService(prepared.service)
   return conflict !== undefined ? { ok: false, response: uniqueViolation(conflict) } : { ok: true, service: prepared.service }
 }
 
-function writeService(context: EntityContext, body: WriteBody, id: string | undefined, existing: Service | undefined, merge: boolean, status: number): AdminResponse {
-  const saved = saveService(context, body, id, existing, merge)
+function writeService(context: EntityContext, body: WriteBody, id: string | undefined, existing: Service | undefined, merge: boolean, status: number, kind: WriteKind): AdminResponse {
+  const saved = saveService(context, body, id, existing, merge, kind)
   return saved.ok ? { status, body: saved.service } : saved.response
 }
 
@@ -65,7 +98,7 @@ function resolveServiceName(context: EntityContext, input: JsonObject): { ok: tr
   return { ok: true, input: { ...input, service: { id: service.id } } }
 }
 
-function writeRoute(context: EntityContext, body: WriteBody, id: string | undefined, existing: Route | undefined, merge: boolean, status: number, forcedService?: Service): AdminResponse {
+function writeRoute(context: EntityContext, body: WriteBody, id: string | undefined, existing: Route | undefined, merge: boolean, status: number, kind: WriteKind, forcedService?: Service): AdminResponse {
   const { id: _id, created_at: _c, updated_at: _u, ...base } = (merge && existing !== undefined ? existing : {}) as JsonObject
   let input: JsonObject = { ...base, ...body.value }
   if (forcedService !== undefined) input = { ...input, service: { id: forcedService.id } }
@@ -73,10 +106,12 @@ function writeRoute(context: EntityContext, body: WriteBody, id: string | undefi
   if (!resolved.ok) return resolved.response
   const prepared = prepareRoute(resolved.input, id, existing?.created_at, prepareContext(context, body.form))
   if (!prepared.ok) return schemaViolation(prepared.violation)
-  // As in Kong, a reference to a missing service is found after the schema checks passed.
+  if (context.readOnly === true) return operationUnsupported(kind.operation, 'routes', kind.byName)
+  // A taken id, then a missing service: Postgres checks the primary key on insert, the foreign key
+  // (an after trigger) at the end of the statement.
+  if (id === undefined && context.store.getRoute(prepared.route.id) !== undefined) return primaryKeyViolation(prepared.route.id)
   const serviceId = prepared.route.service?.id
   if (serviceId !== undefined && context.store.getService(serviceId) === undefined) return foreignKeyViolation('service', serviceId, 'services')
-  if (id === undefined && context.store.getRoute(prepared.route.id) !== undefined) return uniqueViolation({ field: 'id', value: prepared.route.id })
   const conflict = context.store.putRoute(prepared.route)
   return conflict !== undefined ? uniqueViolation(conflict) : { status, body: prepared.route }
 }
@@ -101,7 +136,7 @@ export class EntityEndpoints {
 
   /** POST /services */
   createService(body: WriteBody): AdminResponse {
-    return writeService(this.context, body, undefined, undefined, false, 201)
+    return writeService(this.context, body, undefined, undefined, false, 201, CREATE)
   }
 
   /** GET /services/{id or name} */
@@ -114,20 +149,21 @@ export class EntityEndpoints {
   patchService(key: string, body: WriteBody): AdminResponse {
     const existing = this.context.store.getService(key)
     if (existing === undefined) return NOT_FOUND
-    return writeService(this.context, body, existing.id, existing, true, 200)
+    return writeService(this.context, body, existing.id, existing, true, 200, { operation: 'update', byName: isNameKey(key) })
   }
 
   /** PUT /services/{id or name}: creates or fully replaces. */
   putService(key: string, body: WriteBody): AdminResponse {
     const existing = this.context.store.getService(key)
     const upsert = upsertInput(key, existing, body)
-    return writeService(this.context, upsert.body, upsert.id, existing, false, 200)
+    return writeService(this.context, upsert.body, upsert.id, existing, false, 200, { operation: 'create or update', byName: isNameKey(key) })
   }
 
-  /** DELETE /services/{id or name}: 204 even when absent (Kong); refused while routes use it. */
+  /** DELETE /services/{id or name}: 204 even when absent (Kong); refused while routes use it, and in DB-less mode. */
   deleteService(key: string): AdminResponse {
     const existing = this.context.store.getService(key)
     if (existing === undefined) return { status: 204 }
+    if (this.context.readOnly === true) return operationUnsupported('remove', 'services', isNameKey(key))
     if (this.context.store.countRoutes(existing.id) > 0) return referencedViolation()
     this.context.store.deleteService(existing.id)
     return { status: 204 }
@@ -147,7 +183,7 @@ export class EntityEndpoints {
   createRoute(body: WriteBody, serviceKey?: string): AdminResponse {
     const service = serviceKey === undefined ? undefined : this.context.store.getService(serviceKey)
     if (serviceKey !== undefined && service === undefined) return NOT_FOUND
-    return writeRoute(this.context, body, undefined, undefined, false, 201, service)
+    return writeRoute(this.context, body, undefined, undefined, false, 201, CREATE, service)
   }
 
   /** The route for `key`, only if it belongs to the named service when one is given. */
@@ -169,7 +205,7 @@ export class EntityEndpoints {
   patchRoute(key: string, body: WriteBody, serviceKey?: string): AdminResponse {
     const route = this.#route(key, serviceKey)
     if (route === undefined || route === null) return NOT_FOUND
-    return writeRoute(this.context, body, route.id, route, true, 200)
+    return writeRoute(this.context, body, route.id, route, true, 200, { operation: 'update', byName: isNameKey(key) })
   }
 
   /** PUT /routes/{route}: creates or fully replaces. */
@@ -178,7 +214,7 @@ export class EntityEndpoints {
     if (existing === null) return NOT_FOUND
     const service = serviceKey === undefined ? undefined : this.context.store.getService(serviceKey)
     const upsert = upsertInput(key, existing ?? this.context.store.getRoute(key), body)
-    return writeRoute(this.context, upsert.body, upsert.id, existing, false, 200, service)
+    return writeRoute(this.context, upsert.body, upsert.id, existing, false, 200, { operation: 'create or update', byName: isNameKey(key) }, service)
   }
 
   /**
@@ -188,7 +224,9 @@ export class EntityEndpoints {
   deleteRoute(key: string, serviceKey?: string): AdminResponse {
     const route = this.#route(key, serviceKey)
     if (route === null || (route === undefined && serviceKey !== undefined)) return NOT_FOUND
-    if (route !== undefined) this.context.store.deleteRoute(route.id)
+    if (route === undefined) return { status: 204 }
+    if (this.context.readOnly === true) return operationUnsupported('remove', 'routes', isNameKey(key))
+    this.context.store.deleteRoute(route.id)
     return { status: 204 }
   }
 
@@ -201,7 +239,8 @@ export class EntityEndpoints {
   /** PATCH /routes/{route}/service: updates the route's service; 404 when the route has none. */
   patchRouteService(key: string, body: WriteBody): AdminResponse {
     const service = this.#serviceOfRoute(key)
-    return service === undefined ? NOT_FOUND : writeService(this.context, body, service.id, service, true, 200)
+    // Kong addresses the route's service by its id: never `by 'name'`.
+    return service === undefined ? NOT_FOUND : writeService(this.context, body, service.id, service, true, 200, { operation: 'update', byName: false })
   }
 
   /**
@@ -212,10 +251,10 @@ export class EntityEndpoints {
     const route = this.context.store.getRoute(key)
     if (route === undefined) return NOT_FOUND
     const existing = this.#serviceOfRoute(key)
-    const saved = saveService(this.context, body, existing?.id ?? randomUUID(), existing, false)
+    const saved = saveService(this.context, body, existing?.id ?? randomUUID(), existing, false, { operation: 'create or update', byName: false })
     if (!saved.ok) return saved.response
     if (existing === undefined) {
-      const linked = writeRoute(this.context, { value: { service: { id: saved.service.id } }, form: false }, route.id, route, true, 200)
+      const linked = writeRoute(this.context, { value: { service: { id: saved.service.id } }, form: false }, route.id, route, true, 200, { operation: 'update', byName: false })
       if (linked.status !== 200) return linked
     }
     return { status: 200, body: saved.service }

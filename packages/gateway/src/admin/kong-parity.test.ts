@@ -1,3 +1,4 @@
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { adminCall, startInProcess, type InProcessGateway, type JsonTree } from '../testing/harness.ts'
 
@@ -38,10 +39,22 @@ describe('ids in bodies', () => {
     expect(response.body.fields).toEqual({ id: 'expected a valid UUID' })
   })
 
-  it('keeps a valid body id, and refuses one already taken', async () => {
+  it("keeps a valid body id, and refuses one already taken with Kong's primary key violation", async () => {
     const id = '7b5c3a1e-2f4d-4c6b-9a8e-1d2c3b4a5f60'
     expect((await call('POST', '/services', { id, host: 'x.example' })).body.id).toBe(id)
-    expect((await call('POST', '/services', { id, host: 'x.example' })).status).toBe(409)
+    const taken = { status: 400, body: { code: 3, name: 'primary key violation', message: `primary key violation on key '{id="${id}"}'`, fields: { id } } }
+    expect(await call('POST', '/services', { id, host: 'x.example' })).toEqual(taken)
+  })
+
+  it('refuses a route id already taken, nested or not, before looking for its service', async () => {
+    const id = '5d1f0c2b-8e3a-4b7c-9d6e-2f1a0b3c4d5e'
+    expect((await call('POST', '/routes', { id, paths: ['/pk'] })).status).toBe(201)
+    const taken = { status: 400, body: { code: 3, name: 'primary key violation', message: `primary key violation on key '{id="${id}"}'`, fields: { id } } }
+    expect(await call('POST', '/routes', { id, paths: ['/pk2'] })).toEqual(taken)
+    expect(await call('POST', '/services/parity/routes', { id, paths: ['/pk3'] })).toEqual(taken)
+    // Postgres checks the primary key on insert, the foreign key at the end of the statement.
+    expect(await call('POST', '/routes', { id, paths: ['/pk4'], service: { id: '9d535b20-d1d6-4931-a7a2-6d0bbd8a5a84' } })).toEqual(taken)
+    expect((await call('GET', `/routes/${id}`)).body.paths).toEqual(['/pk'])
   })
 })
 
@@ -203,6 +216,15 @@ describe('pagination and tag filters', () => {
     const second = await call('GET', `/services?size=2&tags=offset&offset=${String(first.body.offset)}`)
     expect(second.status).toBe(200)
     expect((second.body.data as unknown as unknown[]).length).toBe(1)
+  })
+
+  it.each(['a,b,c,d,e,f', 'a/b/c/d/e/f'])('?tags=%s names more than 5 tags: 400, nested lists included', async (tags) => {
+    const refused = { code: 11, name: 'invalid options', message: 'invalid option (tags: cannot query more than 5 tags)', options: { tags: 'cannot query more than 5 tags' } }
+    expect(await call('GET', `/services?tags=${tags}`)).toEqual({ status: 400, body: refused })
+    expect(await call('GET', `/services/parity/routes?tags=${tags}`)).toEqual({ status: 400, body: refused })
+    expect((await call('GET', `/routes?tags=${tags.slice(0, -2)}`)).status).toBe(200)
+    // A trailing separator names no tag (Kong's split drops it): `a,b,c,d,e,` is 5 tags.
+    expect((await call('GET', `/routes?tags=${tags.slice(0, -1)}`)).status).toBe(200)
   })
 
   it('ignores tags on a nested list (Kong #6779)', async () => {
@@ -403,5 +425,180 @@ describe('next links', () => {
     expect(page.body.next).toBe(`/services/next-parent/routes?offset=${encodeURIComponent(String(page.body.offset))}`)
     const rest = await call('GET', String(page.body.next))
     expect((rest.body.data as unknown as { name: string }[]).length).toBe(2)
+  })
+})
+
+describe('/config with a database', () => {
+  it('refuses POST as Kong does (kong/api/routes/config.lua) and exports the entities on GET', async () => {
+    const only = { status: 400, body: { message: 'this endpoint is only available when switchyard is configured to not use a database' } }
+    expect(await call('POST', '/config', { _format_version: '3.0' })).toEqual(only)
+    const exported = await call('GET', '/config')
+    expect(exported.status).toBe(200)
+    expect(JSON.stringify(exported.body)).toContain('_format_version')
+  })
+})
+
+/** Sends a request with exactly these headers; status, headers and body text. */
+function raw(base: string, method: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(base + path, { method, headers }, (response) => {
+      let body = ''
+      response.on('data', (c: Buffer) => (body += c.toString('utf8')))
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }))
+    })
+    request.on('error', reject)
+    request.end()
+  })
+}
+
+describe('OPTIONS, HEAD and CORS (spec/02-integration/04-admin_api/24-cors_spec.lua)', () => {
+  it.each([
+    ['/', 'GET, HEAD, OPTIONS'],
+    ['/routes', 'GET, HEAD, OPTIONS, POST'],
+    ['/routes/test', 'DELETE, GET, HEAD, OPTIONS, PATCH, PUT'],
+    ['/routes/test/service', 'DELETE, GET, HEAD, OPTIONS, PATCH, PUT'],
+    ['/services/no-such-service/routes', 'GET, HEAD, OPTIONS, POST'],
+    ['/services/no-such-service/routes/r', 'DELETE, GET, HEAD, OPTIONS, PATCH, PUT'],
+    ['/schemas/routes/validate', 'OPTIONS, POST'],
+    ['/config', 'GET, HEAD, OPTIONS, POST'],
+    ['/status', 'GET, HEAD, OPTIONS'],
+  ])('OPTIONS %s is 204 with Allow and Access-Control-Allow-Methods %s', async (path, allow) => {
+    const answer = await raw(gw.admin, 'OPTIONS', path)
+    expect(answer).toMatchObject({ status: 204, body: '' })
+    expect(answer.headers).toMatchObject({ allow, 'access-control-allow-methods': allow, 'access-control-allow-headers': 'Content-Type', 'access-control-allow-origin': '*' })
+    expect(answer.headers).not.toHaveProperty('content-length')
+  })
+
+  it('answers OPTIONS of an unknown path 404, and echoes the headers a preflight asks for', async () => {
+    expect((await raw(gw.admin, 'OPTIONS', '/plugins')).status).toBe(404)
+    expect((await raw(gw.admin, 'OPTIONS', '/routes/r/service/x')).status).toBe(404)
+    const asked = await raw(gw.admin, 'OPTIONS', '/', { 'access-control-request-headers': 'X-Header-1,X-Header-2' })
+    expect(asked.headers['access-control-allow-headers']).toBe('X-Header-1,X-Header-2')
+  })
+
+  it('answers HEAD as GET, without the body', async () => {
+    for (const path of ['/services', '/services/parity', '/routes?size=1', '/services/no-such-service', '/status?unit=b']) {
+      const get = await raw(gw.admin, 'GET', path)
+      const head = await raw(gw.admin, 'HEAD', path)
+      expect(head.status, path).toBe(get.status)
+      expect(head.body, path).toBe('')
+      expect(head.headers['content-type'], path).toBe(get.headers['content-type'])
+    }
+    const get = await raw(gw.admin, 'GET', '/services/parity')
+    expect((await raw(gw.admin, 'HEAD', '/services/parity')).headers['content-length']).toBe(get.headers['content-length'])
+  })
+
+  it('gives every answer Access-Control-Allow-Origin: *, or the Origin of a page of its own with Vary: Origin', async () => {
+    for (const path of ['/services', '/no-such-path']) {
+      expect((await raw(gw.admin, 'GET', path)).headers).toMatchObject({ 'access-control-allow-origin': '*', vary: 'Origin' })
+      const own = await raw(gw.admin, 'GET', path, { origin: gw.admin })
+      expect(own.headers).toMatchObject({ 'access-control-allow-origin': gw.admin, vary: 'Origin' })
+      // Only preflights get the method and header lists.
+      expect(own.headers).not.toHaveProperty('access-control-allow-methods')
+    }
+  })
+
+  it('without admin_token grants no other origin: its preflight fails and its answers stay unreadable', async () => {
+    const page = { origin: 'http://evil.example', 'access-control-request-method': 'DELETE' }
+    for (const headers of [page, { ...page, 'sec-fetch-site': 'cross-site' }]) {
+      const preflight = await raw(gw.admin, 'OPTIONS', '/services/parity', headers)
+      expect(preflight.status).toBe(204)
+      expect(preflight.headers.allow).toBe('DELETE, GET, HEAD, OPTIONS, PATCH, PUT')
+      expect(preflight.headers).not.toHaveProperty('access-control-allow-origin')
+      expect(preflight.headers).not.toHaveProperty('access-control-allow-methods')
+    }
+    // A browser without Sec-Fetch-Site is served, but gets no grant to read the answer.
+    const read = await raw(gw.admin, 'GET', '/services', { origin: 'http://evil.example' })
+    expect(read.status).toBe(200)
+    expect(read.headers).not.toHaveProperty('access-control-allow-origin')
+    expect(read.headers.vary).toBe('Origin')
+    expect((await raw(gw.admin, 'GET', '/services', { origin: 'null' })).headers).not.toHaveProperty('access-control-allow-origin')
+  })
+
+  it('with admin_token answers any origin, a preflight without the token, and every other request only with it', async () => {
+    const guarded = await startInProcess({ admin_token: 'secret-token' })
+    try {
+      const origin = 'http://manager.example'
+      const preflight = await raw(guarded.admin, 'OPTIONS', '/services/anything', { origin, 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'kong-admin-token,content-type' })
+      expect(preflight).toMatchObject({ status: 204, body: '' })
+      expect(preflight.headers).toMatchObject({ 'access-control-allow-origin': origin, 'access-control-allow-methods': 'DELETE, GET, HEAD, OPTIONS, PATCH, PUT', 'access-control-allow-headers': 'kong-admin-token,content-type', vary: 'Origin' })
+      for (const method of ['GET', 'HEAD', 'DELETE']) {
+        const refused = await raw(guarded.admin, method, '/services', { origin })
+        expect(refused.status, method).toBe(401)
+        expect(refused.headers['access-control-allow-origin'], method).toBe(origin)
+      }
+      const served = await raw(guarded.admin, 'GET', '/services', { origin, 'kong-admin-token': 'secret-token' })
+      expect(served.status).toBe(200)
+      expect(served.headers['access-control-allow-origin']).toBe(origin)
+    } finally {
+      await guarded.close()
+    }
+  })
+})
+
+describe('DB-less writes (kong/db/strategies/off/init.lua, kong/db/dao/init.lua)', () => {
+  const S = '3f0c8a9e-1b2d-4c5e-8f7a-6b5c4d3e2f10'
+  const R = '8a7b6c5d-4e3f-4a1b-9c8d-7e6f5a4b3c2d'
+  const OTHER = 'c0ffee00-1111-4222-8333-444455556666'
+  let dbless: InProcessGateway
+  const send = (method: string, path: string, body?: unknown) => adminCall(dbless.admin, method, path, body)
+  const unsupported = (message: string) => ({ status: 405, body: { code: 12, name: 'operation unsupported', message: `${message} when not using a database` } })
+
+  beforeAll(async () => {
+    dbless = await startInProcess({ database: 'off' })
+    const config = { _format_version: '3.0', services: [{ id: S, name: 'dbl', host: 'dbl.example', routes: [{ id: R, name: 'dbl-r', paths: ['/dbl'] }] }] }
+    expect((await send('POST', '/config', config)).status).toBe(201)
+  })
+  afterAll(async () => {
+    await dbless.close()
+  })
+
+  it.each([
+    ['POST', '/services', { name: 'new', host: 'new.example' }, "cannot create 'services' entities"],
+    ['POST', '/services', { id: S, host: 'new.example' }, "cannot create 'services' entities"],
+    ['POST', '/routes', { paths: ['/new'], service: { name: 'dbl' } }, "cannot create 'routes' entities"],
+    ['POST', '/routes', { paths: ['/new'], service: { id: OTHER } }, "cannot create 'routes' entities"],
+    ['POST', '/services/dbl/routes', { paths: ['/new'] }, "cannot create 'routes' entities"],
+    ['PATCH', '/services/dbl', { port: 81 }, "cannot update 'services' entities by 'name'"],
+    ['PATCH', `/services/${S}`, { port: 81 }, "cannot update 'services' entities"],
+    ['PUT', '/services/dbl', { host: 'put.example' }, "cannot create or update 'services' entities by 'name'"],
+    ['PUT', '/services/new-name', { host: 'put.example' }, "cannot create or update 'services' entities by 'name'"],
+    ['PUT', `/services/${OTHER}`, { host: 'put.example' }, "cannot create or update 'services' entities"],
+    ['DELETE', '/services/dbl', undefined, "cannot remove 'services' entities by 'name'"],
+    ['DELETE', `/services/${S}`, undefined, "cannot remove 'services' entities"],
+    ['PATCH', '/routes/dbl-r', { paths: ['/z'] }, "cannot update 'routes' entities by 'name'"],
+    ['PUT', `/routes/${R}`, { paths: ['/z'] }, "cannot create or update 'routes' entities"],
+    ['DELETE', '/routes/dbl-r', undefined, "cannot remove 'routes' entities by 'name'"],
+    ['DELETE', `/routes/${R}`, undefined, "cannot remove 'routes' entities"],
+    ['PATCH', '/services/dbl/routes/dbl-r', { paths: ['/z'] }, "cannot update 'routes' entities by 'name'"],
+    ['PUT', `/services/dbl/routes/${R}`, { paths: ['/z'] }, "cannot create or update 'routes' entities"],
+    ['DELETE', '/services/dbl/routes/dbl-r', undefined, "cannot remove 'routes' entities by 'name'"],
+    ['PATCH', '/routes/dbl-r/service', { port: 81 }, "cannot update 'services' entities"],
+    ['PUT', '/routes/dbl-r/service', { host: 'put.example' }, "cannot create or update 'services' entities"],
+  ])('%s %s is 405: %s …', async (method, path, body, message) => {
+    const before = (await send('GET', '/config')).body
+    expect(await send(method, path, body)).toEqual(unsupported(message))
+    expect((await send('GET', '/config')).body).toEqual(before)
+  })
+
+  it("checks a write as Kong's DAO does before refusing it", async () => {
+    // Schema violations and unresolved references first.
+    expect((await send('POST', '/services', { port: 'x' })).body).toMatchObject({ code: 2, fields: { host: 'required field missing', port: 'expected an integer' } })
+    expect((await send('PATCH', '/services/dbl', { port: 'x' })).body).toMatchObject({ code: 2, fields: { port: 'expected an integer' } })
+    expect((await send('PUT', '/services/new-name', {})).body).toMatchObject({ code: 2, fields: { host: 'required field missing' } })
+    expect((await send('PATCH', '/routes/dbl-r/service', { port: 'x' })).body).toMatchObject({ code: 2 })
+    expect((await send('POST', '/routes', { paths: ['/n'], service: { name: 'missing' } })).body).toMatchObject({ code: 13, name: 'foreign keys unresolved' })
+    // What does not exist: 404 for updates and nested paths, 204 for a delete.
+    expect(await send('PATCH', '/services/missing', { port: 81 })).toEqual({ status: 404, body: { message: 'Not found' } })
+    expect((await send('PATCH', '/routes/missing', { paths: ['/z'] })).status).toBe(404)
+    expect((await send('POST', '/services/missing/routes', { paths: ['/z'] })).status).toBe(404)
+    expect((await send('DELETE', '/services/dbl/routes/missing')).status).toBe(404)
+    expect((await send('PATCH', '/routes/missing/service', { port: 81 })).status).toBe(404)
+    expect((await send('DELETE', '/services/missing')).status).toBe(204)
+    expect((await send('DELETE', `/routes/${OTHER}`)).status).toBe(204)
+    // A route's service is never deleted through the route, database or not.
+    expect(await send('DELETE', '/routes/dbl-r/service')).toEqual({ status: 405, body: { message: 'Method not allowed' } })
+    expect((await send('GET', '/services/dbl')).status).toBe(200)
+    expect((await send('GET', '/routes/dbl-r')).status).toBe(200)
   })
 })

@@ -5,6 +5,8 @@ import { invalidOffset, invalidOption, invalidSize, type AdminResponse } from '.
 /** Kong's default and largest page sizes. */
 export const DEFAULT_PAGE_SIZE = 100
 const MAX_PAGE_SIZE = 1000
+/** The most tags one `?tags=` filter may name (Kong's limit). */
+const MAX_FILTER_TAGS = 5
 
 // Kong's filter syntax (kong/api/endpoints.lua): `a,b` needs all the tags, `a/b` any of them; a
 // mix of both, an empty tag or a character no tag can hold is refused.
@@ -47,6 +49,8 @@ export function listOptions(query: URLSearchParams, scope: ListScope = 'collecti
   const tagsText = query.get('tags')
   const tags = tagsText === null ? undefined : tagFilter(tagsText)
   if (tagsText !== null && tags === undefined) return { ok: false, response: invalidOption('tags', 'invalid filter syntax') }
+  // Kong's DAO (validate_options_value) counts the tags of either mode, nested lists included.
+  if (tags !== undefined && tags.tags.length > MAX_FILTER_TAGS) return { ok: false, response: invalidOption('tags', `cannot query more than ${MAX_FILTER_TAGS} tags`) }
   const offset = query.get('offset') ?? undefined
   const problem = offset === undefined ? undefined : offsetProblem(offset)
   if (offset !== undefined && problem !== undefined) return { ok: false, response: invalidOffset(offset, problem) }

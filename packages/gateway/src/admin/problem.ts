@@ -6,6 +6,8 @@ import type { UniqueConflict } from '../store/store.ts'
 export interface AdminResponse {
   readonly status: number
   readonly body?: unknown
+  /** Headers besides the content type and length (`Allow` of an OPTIONS answer). */
+  readonly headers?: Readonly<Record<string, string>>
 }
 
 /** Kong's error codes (kong/db/errors.lua). */
@@ -18,6 +20,7 @@ export const KONG_ERROR_CODES = {
   'invalid offset': 7,
   'invalid size': 9,
   'invalid options': 11,
+  'operation unsupported': 12,
   'foreign keys unresolved': 13,
   'invalid declarative configuration': 14,
 } as const
@@ -51,6 +54,27 @@ export function uniqueViolation(conflict: UniqueConflict): AdminResponse {
       fields: { [conflict.field]: conflict.value },
     },
   }
+}
+
+/**
+ * 400 when a create names an id another entity has: Kong's primary_key_violation (the Postgres
+ * strategy's answer to a duplicate primary key), the key under `fields`.
+ */
+export function primaryKeyViolation(id: string): AdminResponse {
+  return { status: 400, body: { code: KONG_ERROR_CODES['primary key violation'], name: 'primary key violation', message: `primary key violation on key '{id="${id}"}'`, fields: { id } } }
+}
+
+/** A write Kong's DB-less strategy refuses (kong/db/strategies/off: insert, update, upsert, delete). */
+export type UnsupportedOperation = 'create' | 'update' | 'create or update' | 'remove'
+
+/**
+ * 405 for a write in DB-less mode, as Kong's off strategy words it: `cannot create 'services'
+ * entities when not using a database`, with `by 'name'` when the endpoint key is a name. Kong's
+ * handle_error sends the error table as is: `code`, `name` and `message`, no `fields`.
+ */
+export function operationUnsupported(operation: UnsupportedOperation, entity: 'services' | 'routes', byName: boolean): AdminResponse {
+  const message = `cannot ${operation} '${entity}' entities${byName ? " by 'name'" : ''} when not using a database`
+  return { status: 405, body: { code: KONG_ERROR_CODES['operation unsupported'], name: 'operation unsupported', message } }
 }
 
 /** 400 when a reference's id names no entity: Kong's foreign_key_violation_invalid_reference, with the key under `fields`. */

@@ -12,7 +12,7 @@ import { parseBody } from './body.ts'
 import { EntityEndpoints, type EntityContext, type WriteBody } from './entities.ts'
 import { METHOD_NOT_ALLOWED, NOT_FOUND, type AdminResponse } from './problem.ts'
 import { schemasEndpoint } from './schemas.ts'
-import { unauthenticatedAdminRefusal } from '../origin.ts'
+import { isSameOrigin, unauthenticatedAdminRefusal } from '../origin.ts'
 import type { ConnectionCounts } from '../proxy/connections.ts'
 
 /** The gateway's version, reported by `GET /` and in `Via`. */
@@ -40,6 +40,54 @@ export interface AdminOptions extends EntityContext {
 }
 
 const NODE_ID = randomUUID()
+
+/** `configuration_hash` of `/status` in DB-less mode before any declarative config is loaded (Kong's DECLARATIVE_EMPTY_CONFIG_HASH). */
+export const EMPTY_CONFIG_HASH = '00000000000000000000000000000000'
+
+/** Kong's answer to `/config` when a database is in use (kong/api/routes/config.lua), naming this gateway. */
+const DB_LESS_ONLY: AdminResponse = { status: 400, body: { message: 'this endpoint is only available when switchyard is configured to not use a database' } }
+
+const COLLECTION_METHODS = ['GET', 'POST'] as const
+const ENTITY_METHODS = ['DELETE', 'GET', 'PATCH', 'PUT'] as const
+const READ_METHODS = ['GET'] as const
+
+/** The methods an endpoint has, by path; undefined when no endpoint has this path (404). */
+function endpointMethods(parts: readonly string[]): readonly string[] | undefined {
+  const [first, , third] = parts
+  switch (parts.length === 0 ? '' : first) {
+    case '':
+      return READ_METHODS
+    case 'status':
+    case 'metrics':
+      return parts.length === 1 ? READ_METHODS : undefined
+    case 'config':
+      return parts.length === 1 ? COLLECTION_METHODS : undefined
+    case 'schemas':
+      return parts.length === 2 ? READ_METHODS : parts.length === 3 && third === 'validate' ? ['POST'] : undefined
+    case 'services':
+      if (parts.length <= 2) return parts.length === 1 ? COLLECTION_METHODS : ENTITY_METHODS
+      if (third !== 'routes' || parts.length > 4) return undefined
+      return parts.length === 3 ? COLLECTION_METHODS : ENTITY_METHODS
+    case 'routes':
+      if (parts.length <= 2) return parts.length === 1 ? COLLECTION_METHODS : ENTITY_METHODS
+      return parts.length === 3 && third === 'service' ? ENTITY_METHODS : undefined
+    default:
+      return undefined
+  }
+}
+
+/**
+ * Kong's `Allow` for an endpoint (the Admin API's OPTIONS handler): its methods, HEAD where there is
+ * GET, and OPTIONS, sorted and comma-separated (`GET, HEAD, OPTIONS, POST` for `/routes`).
+ */
+function allowHeader(methods: readonly string[]): string {
+  return [...methods, ...(methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].sort().join(', ')
+}
+
+/** A request header value safe to send back as is (printable ASCII), or undefined. */
+function echoable(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' && /^[\x20-\x7e]+$/.test(value) ? value : undefined
+}
 
 /** `?unit=` of `/status` (case-insensitive) → divisor and suffix, as Kong's `bytes_to_str`. */
 const MEMORY_UNITS: Readonly<Record<string, { readonly divisor: number; readonly suffix: string }>> = {
@@ -110,6 +158,11 @@ function pathSegments(pathname: string): { ok: true; segments: string[] } | { ok
   return { ok: true, segments }
 }
 
+/** 400 for a path segment whose percent-encoding does not decode. */
+function malformedPath(segment: string): AdminResponse {
+  return { status: 400, body: { message: `invalid percent-encoding in path segment '${segment}': write a literal '%' as %25` } }
+}
+
 /** Kong's `truthy` for `?flatten_errors=`: true, 1, "true", "1", "on" or "yes" (any case). */
 function isTruthy(value: unknown): boolean {
   const text = typeof value === 'string' ? value.toLowerCase() : value
@@ -123,24 +176,61 @@ export class AdminApi {
 
   /** Creates the handler; it starts nothing. */
   constructor(readonly options: AdminOptions) {
-    this.#entities = new EntityEndpoints(options)
+    this.#entities = new EntityEndpoints({ ...options, readOnly: options.config.database === 'off' })
   }
 
   /** Handles one Admin API request end to end. */
   readonly handle = (request: IncomingMessage, response: ServerResponse): void => {
     this.#requests++
-    this.#respond(request)
+    const cors = this.#cors(request)
+    this.#respond(request, cors)
       .catch((error: unknown): AdminResponse => unavailableResponse(error) ?? { status: 500, body: { message: 'An unexpected error occurred', detail: String(error) } })
       .then((answer) => {
+        const headers = { ...cors, ...answer.headers }
         if (typeof answer.body === 'string') {
-          response.writeHead(answer.status, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(answer.body)
+          response.writeHead(answer.status, { ...headers, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(answer.body)
           return
         }
+        // 204 and 304 have no content, and say nothing of it (RFC 9110 §8.6, §15.4.5).
+        if (answer.status === 204 || answer.status === 304) return void response.writeHead(answer.status, headers).end()
         const text = answer.body === undefined ? '' : JSON.stringify(answer.body)
-        response.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) })
+        // A HEAD gets the headers of the GET it stands for; Node sends no body for it.
+        response.writeHead(answer.status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) })
         response.end(text)
       })
       .catch(() => response.destroy())
+  }
+
+  /**
+   * The CORS headers of every answer, as Kong's Admin API sends them: the request's `Origin` echoed
+   * (with `Vary: Origin`), or `*` when there is none. Without `admin_token` the Admin API serves no
+   * other origin (see origin.ts), so there a foreign `Origin` gets no grant: a page elsewhere can
+   * neither pass a preflight nor read an answer, even in a browser that sends no `Sec-Fetch-Site`.
+   * With the token, any origin may ask: every request but a preflight still needs the token.
+   */
+  #cors(request: IncomingMessage): Record<string, string> {
+    const origin = request.headers.origin
+    const vary = { vary: 'Origin' }
+    if (origin === undefined) return { ...vary, 'access-control-allow-origin': '*' }
+    const echoed = echoable(origin)
+    if (echoed === undefined) return vary
+    if (this.options.config.adminToken === undefined && !isSameOrigin(request)) return vary
+    return { ...vary, 'access-control-allow-origin': echoed }
+  }
+
+  /**
+   * Kong's OPTIONS for an endpoint: 204 with `Allow`, and, for a granted origin, the same list as
+   * `Access-Control-Allow-Methods` and the requested headers (else `Content-Type`) as
+   * `Access-Control-Allow-Headers`. It needs no token (a browser's preflight never carries one) and
+   * reads nothing: the answer depends on the path's shape only, not on what exists.
+   */
+  #options(request: IncomingMessage, parts: readonly string[], cors: Readonly<Record<string, string>>): AdminResponse {
+    const methods = endpointMethods(parts)
+    if (methods === undefined) return NOT_FOUND
+    const allow = allowHeader(methods)
+    if (cors['access-control-allow-origin'] === undefined) return { status: 204, headers: { allow } }
+    const requested = echoable(request.headers['access-control-request-headers'])
+    return { status: 204, headers: { allow, 'access-control-allow-methods': allow, 'access-control-allow-headers': requested ?? 'Content-Type' } }
   }
 
   /**
@@ -159,16 +249,18 @@ export class AdminApi {
     socket.end(`HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${body}`)
   }
 
-  async #respond(request: IncomingMessage): Promise<AdminResponse> {
+  async #respond(request: IncomingMessage, cors: Readonly<Record<string, string>>): Promise<AdminResponse> {
+    const url = new URL(request.url ?? '/', 'http://admin')
+    const parts = pathSegments(url.pathname)
+    // OPTIONS before the token: it reveals no entity, and a preflight cannot carry the token.
+    if (request.method === 'OPTIONS') return parts.ok ? this.#options(request, parts.segments, cors) : malformedPath(parts.segment)
     const token = this.options.config.adminToken
     if (token !== undefined && !tokenMatches(token, presentedToken(request))) return { status: 401, body: { message: 'Unauthorized' } }
     const refusal = token === undefined ? unauthenticatedAdminRefusal(request) : undefined
     if (refusal !== undefined) return { status: 403, body: { message: refusal } }
-    const url = new URL(request.url ?? '/', 'http://admin')
-    const method = request.method ?? 'GET'
-    const parts = pathSegments(url.pathname)
-    if (!parts.ok) return { status: 400, body: { message: `invalid percent-encoding in path segment '${parts.segment}': write a literal '%' as %25` } }
-    if (url.pathname === '/metrics' && method === 'GET') return { status: 200, body: await this.options.status.metrics() }
+    if (!parts.ok) return malformedPath(parts.segment)
+    // As in Kong, HEAD is GET without the body (Node drops it).
+    const method = request.method === 'HEAD' ? 'GET' : (request.method ?? 'GET')
     const needsBody = method === 'POST' || method === 'PUT' || method === 'PATCH'
     let body: WriteBody = { value: {}, form: false }
     let raw = ''
@@ -186,16 +278,16 @@ export class AdminApi {
   #route(method: string, parts: readonly string[], query: URLSearchParams, body: WriteBody, raw: string, type: string): AdminResponse | Promise<AdminResponse> {
     const e = this.#entities
     const [first, second, third, fourth] = parts
-    // As in Kong, DB-less entities change only through POST /config.
-    if (this.options.config.database === 'off' && (first === 'services' || first === 'routes') && method !== 'GET') {
-      return { status: 405, body: { message: 'cannot change entities when not using a database: use POST /config' } }
-    }
+    // DB-less writes to services and routes reach the entity handlers, which check them as Kong
+    // does and then refuse them as Kong's off strategy does (405 `operation unsupported`).
     switch (parts.length === 0 ? '' : first) {
       case '':
-        // As Kong: GET and HEAD (Node sends HEAD's headers without the body); other methods 405.
-        return method === 'GET' || method === 'HEAD' ? this.#root() : METHOD_NOT_ALLOWED
+        // As Kong: GET (and HEAD, routed here as GET); other methods 405.
+        return method === 'GET' ? this.#root() : METHOD_NOT_ALLOWED
       case 'status':
         return parts.length === 1 && method === 'GET' ? this.#statusBody(query) : NOT_FOUND
+      case 'metrics':
+        return parts.length === 1 && method === 'GET' ? this.options.status.metrics().then((text) => ({ status: 200, body: text })) : NOT_FOUND
       case 'config':
         return parts.length === 1 && method === 'POST' ? this.#postConfig(body, raw, query) : parts.length === 1 && method === 'GET' ? this.#getConfig() : NOT_FOUND
       case 'schemas':
@@ -308,8 +400,16 @@ export class AdminApi {
         },
         memory: this.#memory(memory.format),
         router: { size: s.routerSize(), updated_at: new Date(s.routerUpdatedAt()).toISOString() },
+        // Kong's, in DB-less mode only: the hash of the running declarative config.
+        ...(this.options.config.database === 'off' ? { configuration_hash: this.#configurationHash() } : {}),
       },
     }
+  }
+
+  /** The hash `POST /config?check_hash=1` compares with (the loaded file's or the last posted config's), or Kong's empty-config hash. */
+  #configurationHash(): string {
+    const store = this.options.store
+    return (store instanceof MemoryStore ? store.configHash : undefined) ?? EMPTY_CONFIG_HASH
   }
 
   #memory(format: (bytes: number) => MemoryFigure): Record<string, unknown> {
@@ -332,7 +432,11 @@ export class AdminApi {
     }
   }
 
-  /** Kong's `GET /config`: the running entities as declarative YAML text, loadable by POST /config. */
+  /**
+   * Kong's `GET /config`: the running entities as declarative YAML text, loadable by POST /config.
+   * Kong answers it in DB-less mode only; here it also exports a database's entities (the cluster
+   * tests compare nodes with it), which no Kong client is refused by.
+   */
   #getConfig(): AdminResponse {
     const { services, routes } = this.options.store.snapshot()
     const strip = <T extends { created_at: number; updated_at: number }>(entity: T): Omit<T, 'created_at' | 'updated_at'> => {
@@ -348,7 +452,7 @@ export class AdminApi {
    * from the query or the body. A rejected config changes nothing.
    */
   #postConfig(body: WriteBody, raw: string, query: URLSearchParams): AdminResponse {
-    if (this.options.config.database !== 'off') return { status: 400, body: { message: 'this endpoint is only available when switchyard is configured to not use a database' } }
+    if (this.options.config.database !== 'off') return DB_LESS_ONLY
     const { flatten_errors: flattenField, check_hash: checkHashField, ...params } = body.value
     const flatten = isTruthy(query.get('flatten_errors') ?? flattenField)
     // As in Kong, older than flatten_errors: only "1" asks for the check.

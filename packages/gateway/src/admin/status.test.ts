@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
+import { join } from 'node:path'
 import { connect, type AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../config.ts'
@@ -169,6 +172,42 @@ describe('GET /status', () => {
     ['?scale=101', 'scale must be at most 100'],
   ])('/status%s → 400', async (search, message) => {
     expect(await call('GET', `/status${search}`)).toEqual({ status: 400, body: { message } })
+  })
+})
+
+describe('configuration_hash of GET /status (kong/api/routes/health.lua)', () => {
+  const md5 = (text: string) => createHash('md5').update(text).digest('hex')
+  const CONFIG = '_format_version: "3.0"\nservices:\n- name: a\n  host: h\n  routes:\n  - name: r\n    paths: [/]\n'
+  const hashOf = async (base: string) => (await adminCall(base, 'GET', '/status')).body.configuration_hash
+
+  it('is left out when a database is in use', async () => {
+    expect((await adminCall(gw.admin, 'GET', '/status')).body).not.toHaveProperty('configuration_hash')
+  })
+
+  it("is DB-less mode's running config hash: Kong's empty hash, then the hash check_hash compares", async () => {
+    const dbless = await startInProcess({ database: 'off' })
+    try {
+      expect(await hashOf(dbless.admin)).toBe('00000000000000000000000000000000')
+      const post = (path: string) => fetch(dbless.admin + path, { method: 'POST', body: CONFIG, headers: { 'content-type': 'application/x-yaml' } })
+      expect((await post('/config')).status).toBe(201)
+      expect(await hashOf(dbless.admin)).toBe(md5(CONFIG))
+      expect((await post('/config?check_hash=1')).status).toBe(304)
+    } finally {
+      await dbless.close()
+    }
+  })
+
+  it('is the hash of the declarative file loaded at start', async () => {
+    const dir = tempDir()
+    const file = join(dir.path, 'kong.yml')
+    writeFileSync(file, CONFIG)
+    const dbless = await startInProcess({ database: 'off', declarative_config: file })
+    try {
+      expect(await hashOf(dbless.admin)).toBe(md5(CONFIG))
+    } finally {
+      await dbless.close()
+      dir.cleanup()
+    }
   })
 })
 

@@ -34,6 +34,23 @@ describe('SqliteStore', () => {
     new SqliteStore(file).close()
   })
 
+  it('gives routes written by version 1 both keys of every source and destination (version 2)', () => {
+    const file = join(dir.path, 'v1.db')
+    const db = new Database(file)
+    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)')
+    db.exec((MIGRATIONS[0] as { sql: string }).sql)
+    db.prepare('INSERT INTO schema_migrations VALUES (1, ?, 0)').run(MIGRATIONS[0]?.name)
+    const old = { ...route(R, A), service: null, protocols: ['tcp'], paths: null, sources: [{ ip: '10.0.0.1' }, { port: 81 }, { ip: '10.0.0.2', port: 82 }], destinations: [{ port: 9 }] }
+    db.prepare('INSERT INTO routes (id, name, service_id, tags, data) VALUES (?, NULL, NULL, ?, ?)').run(R, '[]', JSON.stringify(old))
+    db.close()
+    const store = new SqliteStore(file)
+    const migrated = store.snapshot().routes[0]
+    expect(migrated?.sources).toEqual([{ ip: '10.0.0.1', port: null }, { ip: null, port: 81 }, { ip: '10.0.0.2', port: 82 }])
+    expect(migrated?.destinations).toEqual([{ ip: null, port: 9 }])
+    expect({ ...migrated, sources: null, destinations: null }).toEqual({ ...old, sources: null, destinations: null })
+    store.close()
+  })
+
   it('emits changes after commit, refuses duplicate names without writing, and keeps data across reopen', () => {
     const file = join(dir.path, 's.db')
     const store = new SqliteStore(file)
@@ -54,5 +71,16 @@ describe('SqliteStore', () => {
     reopened.replaceAll({ services: [service(B, 'two')], routes: [] })
     expect(reopened.snapshot().services.map((s) => s.name)).toEqual(['two'])
     reopened.close()
+  })
+
+  // Regression: one EXISTS per tag nested past SQLite's expression depth limit (1000). The Admin API
+  // now refuses more than 5 tags, as Kong does; the store still takes any number.
+  it('filters by thousands of tags at once', () => {
+    const store = new SqliteStore(':memory:')
+    store.putService(service(A, 'one'))
+    const tags = Array.from({ length: 1500 }, (_, i) => `t${i}`)
+    expect(store.listServices({ size: 10, tags: { mode: 'all', tags } }).data).toHaveLength(0)
+    expect(store.listServices({ size: 10, tags: { mode: 'any', tags: [...tags, 'a'] } }).data).toHaveLength(1)
+    store.close()
   })
 })
