@@ -13,25 +13,27 @@ export function isRebindingSafeHost(host: string): boolean {
   return isIP(name) === 4 || name === 'localhost' || name.endsWith('.localhost')
 }
 
-/** The `host` (name and non-default port, normalised) of a URL, or `undefined` when it does not parse. */
-function hostOf(url: string): string | undefined {
+/** The origin (scheme, name and non-default port, normalised) of a URL, or `undefined` when it does not parse. */
+function originOf(url: string): string | undefined {
   try {
-    return new URL(url).host
+    const origin = new URL(url).origin
+    return origin === 'null' ? undefined : origin
   } catch {
     return undefined
   }
 }
 
 /**
- * Whether a request's `Origin` is the origin it was sent to: its host (name and non-default port)
- * is the request's `Host`. False without either header, and for `Origin: null`.
+ * Whether a request's `Origin` is the origin it was sent to: the scheme of the connection (https on
+ * TLS), and the request's `Host`. False without either header, and for `Origin: null`.
  */
 export function isSameOrigin(request: IncomingMessage): boolean {
   const origin = request.headers.origin
   const host = request.headers.host
   if (origin === undefined || host === undefined) return false
-  const originHost = hostOf(origin)
-  return originHost !== undefined && originHost === hostOf(`http://${host}`)
+  const scheme = (request.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http'
+  const own = originOf(`${scheme}://${host}`)
+  return own !== undefined && originOf(origin) === own
 }
 
 /** Whether the connection arrived on a loopback address (127.0.0.0/8, ::1, or IPv4-mapped 127.x). */
@@ -65,19 +67,18 @@ function browserRefusal(request: IncomingMessage, adminTokenRequired: boolean): 
  * (`Origin: null` included) is refused.
  */
 export function crossOriginRefusal(request: IncomingMessage, adminTokenRequired: boolean): string | undefined {
-  const origin = request.headers.origin
-  if (origin !== undefined) {
-    const originHost = hostOf(origin)
-    const host = request.headers.host
-    if (originHost === undefined || host === undefined || originHost !== hostOf(`http://${host}`)) return 'a page on another origin cannot call the Admin API through the GUI'
-  }
+  if (request.headers.origin !== undefined && !isSameOrigin(request)) return 'a page on another origin cannot call the Admin API through the GUI'
   return browserRefusal(request, adminTokenRequired)
 }
 
 /**
- * Why the Admin API, when it has no token, refuses a request, or `undefined` when it serves it
- * ({@link browserRefusal}; the GUI listener forwards its own pages' `same-origin`).
+ * Why the Admin API, when it has no token, refuses a request, or `undefined` when it serves it:
+ * {@link browserRefusal}, and a request from a page on another origin (`Origin: null` included),
+ * which a browser that sends no `Sec-Fetch-Site` would otherwise let through as an HTML form POST
+ * (no CORS preflight; the Admin API accepts form bodies). Non-browser clients send no `Origin`;
+ * the GUI listener checks its pages' origin itself and does not forward the header.
  */
 export function unauthenticatedAdminRefusal(request: IncomingMessage): string | undefined {
+  if (request.headers.origin !== undefined && !isSameOrigin(request)) return 'a page on another origin cannot call the Admin API; set admin_token to allow browsers with the token'
   return browserRefusal(request, false)
 }

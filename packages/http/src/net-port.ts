@@ -5,7 +5,8 @@
  * (`"/net.port=1"` → `"/net.dst.port=1"`), and it leaves `any(net.port)` and `net.port in …`
  * alone (they stay unknown fields).
  */
-const NET_PORT = /net\.port(?=\s*[=><!])/g
+// Lua's `%s` (ASCII white space), not JavaScript's `\s`, which also takes Unicode spaces.
+const NET_PORT = /net\.port(?=[ \t\n\v\f\r]*[=><!])/g
 const INSERTED = '.dst'
 
 export function rewriteNetPort(expression: string): string {

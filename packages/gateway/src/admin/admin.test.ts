@@ -272,7 +272,14 @@ describe('browsers without an admin token', () => {
     expect(await raw(gw.admin, 'POST', '/services', { ...form, 'sec-fetch-site': 'cross-site' }, 'name=csrf&url=http://evil.example')).toBe(403)
     expect(await raw(gw.admin, 'POST', '/services', { ...form, 'sec-fetch-site': 'same-site' }, 'name=csrf&url=http://evil.example')).toBe(403)
     expect(await raw(gw.admin, 'GET', '/services', { host: 'evil.example:8001' })).toBe(403)
+    // A browser that sends no Sec-Fetch-Site still sends Origin with a form POST from another page.
+    expect(await raw(gw.admin, 'POST', '/services', { ...form, origin: 'https://evil.example' }, 'name=csrf&url=http://evil.example')).toBe(403)
+    expect(await raw(gw.admin, 'POST', '/services', { ...form, origin: 'null' }, 'name=csrf&url=http://evil.example')).toBe(403)
+    // Same host, other scheme: another origin.
+    const own = new URL(gw.admin).host
+    expect(await raw(gw.admin, 'POST', '/services', { ...form, host: own, origin: `https://${own}` }, 'name=csrf&url=http://evil.example')).toBe(403)
     expect((await call('GET', '/services/csrf')).status).toBe(404)
+    expect(await raw(gw.admin, 'GET', '/services', { host: own, origin: `http://${own}` })).toBe(200)
     // Clients that are no browser, the GUI's own pages (same-origin) and loopback names are served.
     expect(await raw(gw.admin, 'GET', '/services', { 'sec-fetch-site': 'same-origin' })).toBe(200)
     expect(await raw(gw.admin, 'GET', '/services', { host: 'localhost:8001' })).toBe(200)

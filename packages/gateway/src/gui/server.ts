@@ -43,8 +43,9 @@ const SECURITY_HEADERS = {
 
 // RFC 9110 §7.6.1: connection-specific fields, and those the Connection field names, are not
 // forwarded by a proxy. `host` is set for the Admin API; cookies of the GUI's origin are no business
-// of the Admin API, which authenticates by header only.
-const NOT_FORWARDED = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host', 'cookie', 'set-cookie'])
+// of the Admin API, which authenticates by header only; `origin` was checked here (the page's own),
+// and names the GUI's origin, not the Admin API's, which would refuse it as another origin.
+const NOT_FORWARDED = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host', 'cookie', 'set-cookie', 'origin'])
 
 function forwardable(headers: IncomingMessage['headers']): OutgoingHttpHeaders {
   const named = new Set(String(headers.connection ?? '').toLowerCase().split(',').map((name) => name.trim()))

@@ -146,7 +146,9 @@ class Exchange implements Dispatcher.DispatchHandler, ReadWatch {
     const hasBody = request.headers['content-length'] !== undefined ? request.headers['content-length'] !== '0' : request.headers['transfer-encoding'] !== undefined
     this.#hasBody = hasBody
     this.#started = performance.now()
-    const body = hasBody ? bodyWithWriteTimeout(request, upstream.service.write_timeout, this.#onWriteTimeout, this.#onBodySent) : null
+    const attempt = this.#attempt
+    // Bound to this attempt: a reader of an earlier attempt finishing late must not start this one's wait.
+    const body = hasBody ? bodyWithWriteTimeout(request, upstream.service.write_timeout, this.#onWriteTimeout, () => attempt === this.#attempt && this.#awaitHead()) : null
     // undici documents AsyncIterable bodies for dispatch (docs/api/Dispatcher.md); its typings
     // omit them. Its own read timeouts are off: ReadDeadlines keeps them to the millisecond.
     const options = { path: upstream.path, method: upstream.method as Dispatcher.HttpMethod, headers: upstream.headers as string[], body, headersTimeout: 0, bodyTimeout: 0 }
@@ -164,8 +166,6 @@ class Exchange implements Dispatcher.DispatchHandler, ReadWatch {
     this.#waitingFor = what
     this.deadlines.watch(this)
   }
-
-  readonly #onBodySent = (): void => this.#awaitHead()
 
   readTimedOut(): void {
     const waitingFor = this.#waitingFor
