@@ -73,12 +73,17 @@ export function crossOriginRefusal(request: IncomingMessage, adminTokenRequired:
 
 /**
  * Why the Admin API, when it has no token, refuses a request, or `undefined` when it serves it:
- * {@link browserRefusal}, and a request from a page on another origin (`Origin: null` included),
- * which a browser that sends no `Sec-Fetch-Site` would otherwise let through as an HTML form POST
- * (no CORS preflight; the Admin API accepts form bodies). Non-browser clients send no `Origin`;
- * the GUI listener checks its pages' origin itself and does not forward the header.
+ * {@link browserRefusal}, and, from a browser that sends no `Sec-Fetch-Site` (older Safari and
+ * Firefox), a request whose `Origin` is another origin (`null` included): such a browser would
+ * otherwise let a page elsewhere write with an HTML form POST (no CORS preflight; the Admin API
+ * accepts form bodies). A browser that sends `Sec-Fetch-Site` is judged by it, so a reverse proxy
+ * in front of the Admin API that rewrites `Host` (serving the GUI as a static site) keeps working
+ * for its own pages. Non-browser clients send neither header; the GUI listener checks its pages'
+ * origin itself and does not forward `Origin`.
  */
 export function unauthenticatedAdminRefusal(request: IncomingMessage): string | undefined {
-  if (request.headers.origin !== undefined && !isSameOrigin(request)) return 'a page on another origin cannot call the Admin API; set admin_token to allow browsers with the token'
+  if (request.headers['sec-fetch-site'] === undefined && request.headers.origin !== undefined && !isSameOrigin(request)) {
+    return 'a page on another origin cannot call the Admin API; set admin_token to allow browsers with the token'
+  }
   return browserRefusal(request, false)
 }
