@@ -6,6 +6,7 @@ import { Pool, type Dispatcher } from 'undici'
 import type { Service } from '../entities/service.ts'
 import { GatewayError } from '../errors.ts'
 import { downstreamHeaders } from './headers.ts'
+import { timedConnector } from './connector.ts'
 import { ReadDeadlines, type ReadWatch } from './read-deadlines.ts'
 
 /** Where and how to send one request upstream. */
@@ -339,7 +340,7 @@ export class Upstreams {
       pool = new Pool(origin, {
         // No servername: undici takes it from each request's Host header, as nginx takes
         // `$upstream_host` (the preserved Host with preserve_host), and sends none for an IP.
-        connect: { timeout: service.connect_timeout, rejectUnauthorized: service.tls_verify === true },
+        connect: timedConnector({ rejectUnauthorized: service.tls_verify === true }, service.connect_timeout),
         keepAliveTimeout: this.options.keepaliveIdleTimeoutMs,
         keepAliveMaxTimeout: Math.max(this.options.keepaliveIdleTimeoutMs, 1000),
         pipelining: 1,

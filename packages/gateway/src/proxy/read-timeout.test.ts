@@ -1,7 +1,8 @@
-// read_timeout against real upstreams on loopback: kept to the millisecond range (not undici's
-// half-second ticks), for the response head and between body chunks, and not charged to the
-// upstream while the client holds the body back.
-import { connect } from 'node:net'
+// read_timeout and connect_timeout against real upstreams on loopback: kept to the millisecond
+// range (not undici's half-second ticks), for the response head and between body chunks, not
+// charged to the upstream while the client holds the body back, and for a TLS handshake that
+// never completes.
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { adminCall, startInProcess, startUpstream, type InProcessGateway, type TestServer } from '../testing/harness.ts'
 
@@ -9,6 +10,9 @@ const READ_TIMEOUT = 250
 const BIG = 8 * 1024 * 1024
 let gw: InProcessGateway
 let upstream: TestServer
+// Accepts TCP connections and never answers: a TLS handshake to it never completes.
+let silent: Server
+const silentSockets = new Set<Socket>()
 
 beforeAll(async () => {
   gw = await startInProcess()
@@ -23,22 +27,33 @@ beforeAll(async () => {
   })
   await adminCall(gw.admin, 'POST', '/services', { name: 'stalling', url: `http://127.0.0.1:${upstream.port}`, read_timeout: READ_TIMEOUT, retries: 0 })
   await adminCall(gw.admin, 'POST', '/services/stalling/routes', { expression: 'http.path ^= "/"', strip_path: false })
+  silent = createServer((socket) => void silentSockets.add(socket))
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+  await adminCall(gw.admin, 'POST', '/services', { name: 'silent', url: `https://127.0.0.1:${(silent.address() as AddressInfo).port}`, connect_timeout: READ_TIMEOUT, retries: 0 })
+  await adminCall(gw.admin, 'POST', '/services/silent/routes', { expression: 'http.path == "/silent"', priority: 10 })
 })
 
 afterAll(async () => {
   await gw.close()
   await upstream.close()
+  for (const socket of silentSockets) socket.destroy()
+  await new Promise((resolve) => silent.close(resolve))
 })
+
+/** A 504 for `path` after the service's timeout, give or take the checks' resolution. */
+async function expect504AfterTimeout(path: string): Promise<void> {
+  const started = performance.now()
+  const response = await fetch(`${gw.proxy}${path}`)
+  const elapsed = performance.now() - started
+  expect(response.status).toBe(504)
+  expect(elapsed).toBeGreaterThanOrEqual(READ_TIMEOUT - 5)
+  // undici's own timeouts answered after about a second here.
+  expect(elapsed).toBeLessThan(READ_TIMEOUT + 450)
+}
 
 describe('read_timeout', () => {
   it('answers 504 once the upstream sent no head for read_timeout, not a second later', async () => {
-    const started = performance.now()
-    const response = await fetch(`${gw.proxy}/head`)
-    const elapsed = performance.now() - started
-    expect(response.status).toBe(504)
-    expect(elapsed).toBeGreaterThanOrEqual(READ_TIMEOUT - 5)
-    // undici's own timeouts answered after about a second here.
-    expect(elapsed).toBeLessThan(READ_TIMEOUT + 450)
+    await expect504AfterTimeout('/head')
   })
 
   it('ends the response once the upstream sent nothing more of the body for read_timeout', async () => {
@@ -50,6 +65,10 @@ describe('read_timeout', () => {
     const started = performance.now()
     await expect(reader.read()).rejects.toThrow()
     expect(performance.now() - started).toBeLessThan(READ_TIMEOUT + 450)
+  })
+
+  it('answers 504 once connecting (TLS handshake included) took connect_timeout, not a second later', async () => {
+    await expect504AfterTimeout('/silent')
   })
 
   it('does not cut a body the client is slow to take', async () => {
