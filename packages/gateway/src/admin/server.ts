@@ -433,17 +433,17 @@ export class AdminApi {
   }
 
   /**
-   * Kong's `GET /config`: the running entities as declarative YAML text, loadable by POST /config.
+   * Kong's `GET /config` (kong/db/declarative/export.lua): the running entities as declarative YAML
+   * text, loadable by POST /config: `_format_version: "3.0"`, `_transform: false`, each kind that
+   * has entities, every field (nulls and timestamps included), a route's service as its id.
    * Kong answers it in DB-less mode only; here it also exports a database's entities (the cluster
    * tests compare nodes with it), which no Kong client is refused by.
    */
   #getConfig(): AdminResponse {
     const { services, routes } = this.options.store.snapshot()
-    const strip = <T extends { created_at: number; updated_at: number }>(entity: T): Omit<T, 'created_at' | 'updated_at'> => {
-      const { created_at: _c, updated_at: _u, ...rest } = entity
-      return rest
-    }
-    return { status: 200, body: { config: stringify({ _format_version: '3.0', services: services.map(strip), routes: routes.map(strip) }) } }
+    const exported = routes.map((route) => ({ ...route, service: route.service === null ? null : route.service.id }))
+    const config = { _format_version: '3.0', _transform: false, ...(services.length > 0 ? { services } : {}), ...(routes.length > 0 ? { routes: exported } : {}) }
+    return { status: 200, body: { config: stringify(config) } }
   }
 
   /**
@@ -458,26 +458,29 @@ export class AdminApi {
     // As in Kong, older than flatten_errors: only "1" asks for the check.
     const checkHash = String(query.get('check_hash') ?? checkHashField) === '1'
     let input: unknown = params
-    let hashed = JSON.stringify(params)
+    // As in Kong, only a config sent as text (a `config` field or the raw body) is compared with the
+    // running one: a body that is itself the config has no text hash, and is always loaded.
+    let text: string | undefined
     if (params['_format_version'] === undefined) {
       const config = params['config']
-      const text = typeof config === 'string' ? config : raw.trim() !== '' ? raw : undefined
+      text = typeof config === 'string' ? config : raw.trim() !== '' ? raw : undefined
       if (text === undefined) return { status: 400, body: { message: 'expected a declarative configuration' } }
       const parsed = parseConfigText(text)
       if (!parsed.ok) return { status: 400, body: declarativeErrorBody(parsed.errors, undefined, false) }
       input = parsed.value
-      hashed = text
     }
-    const hash = configHash(hashed)
     const store = this.options.store
-    if (checkHash && store instanceof MemoryStore && store.configHash === hash) return { status: 304 }
+    if (checkHash && text !== undefined && store instanceof MemoryStore && store.configHash === configHash(text)) return { status: 304 }
     const loaded = loadDeclarative(input, { flavor: this.options.flavor, checkRoute: this.options.checkRoute })
     if (!loaded.ok) return { status: 400, body: declarativeErrorBody(loaded.errors, input, flatten) }
+    // Kong hashes such a body's loaded entities (timestamps included), so it matches no text.
+    const hash = configHash(text ?? JSON.stringify(loaded.snapshot))
     if (store instanceof MemoryStore) store.replaceAll(loaded.snapshot, hash)
     else store.replaceAll(loaded.snapshot)
-    // Kong answers with the flattened entities, each kind keyed by id.
+    // Kong answers with the flattened entities, each kind keyed by id; a kind without entities is absent.
     const byId = <T extends { id: string }>(entities: readonly T[]): Record<string, T> => Object.fromEntries(entities.map((e) => [e.id, e]))
-    return { status: 201, body: { services: byId(loaded.snapshot.services), routes: byId(loaded.snapshot.routes) } }
+    const { services, routes } = loaded.snapshot
+    return { status: 201, body: { ...(services.length > 0 ? { services: byId(services) } : {}), ...(routes.length > 0 ? { routes: byId(routes) } : {}) } }
   }
 
 }

@@ -82,6 +82,21 @@ describe('switchyard config validate', () => {
     writeFileSync(good, CONFIG)
     expect(validateConfigFile([good], capture())).toBe(0)
   })
+
+  it('starts each problem with FILE:LINE:COLUMN, syntax errors included', () => {
+    const bad = join(dir.path, 'placed.yml')
+    writeFileSync(bad, '_format_version: "3.0"\nservices:\n  - name: s\n    hots: h\nplugins:\n  - name: key-auth\n')
+    const io = capture()
+    expect(validateConfigFile([bad], io)).toBe(1)
+    expect(io.stderr).toContain(`${bad}:4:5: services[0].hots: unknown field\n`)
+    expect(io.stderr).toContain(`${bad}:3:5: services[0].host: required field missing\n`)
+    expect(io.stderr).toContain(`${bad}:5:1: plugins: 'plugins' entities are not supported by switchyard`)
+    const broken = join(dir.path, 'syntax.yml')
+    writeFileSync(broken, '_format_version: "3.0"\nservices: [\n')
+    const io2 = capture()
+    expect(validateConfigFile([broken], io2)).toBe(1)
+    expect(io2.stderr).toMatch(new RegExp(`^${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:1: \\S`))
+  })
 })
 
 describe('every command fails with one clear line and a non-zero exit code', () => {

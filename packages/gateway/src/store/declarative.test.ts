@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { uuidV5 } from '@switchyard/http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parse as parseYaml } from 'yaml'
 import { createRouteChecker } from '../engine.ts'
 import { adminCall, startInProcess, type InProcessGateway } from '../testing/harness.ts'
 import { declarativeErrorBody, luaPretty } from './declarative-errors.ts'
-import { generatedId, loadDeclarative, migratePath, parseConfigText } from './declarative.ts'
+import { generatedId, loadDeclarative, migratePath, parseConfigText, positionIn } from './declarative.ts'
 
 const OPTIONS = { flavor: 'expressions' as const, checkRoute: createRouteChecker('expressions') }
 const load = (text: string) => {
@@ -117,6 +118,85 @@ routes:
     expect(errorsOf('_format_version: "3.0"\nservices:\n- name: a\n  host: h\n  routes:\n  - name: r\n    paths: [/]\n- name: b\n  host: h\n  routes:\n  - name: r\n    paths: [/]\n')).toEqual({
       routes: { '1': "uniqueness violation: 'routes' entity with name set to 'r' already declared" },
     })
+  })
+})
+
+describe('declarative config: Kong entity types switchyard does not implement', () => {
+  const UNSUPPORTED = "entities are not supported by switchyard (it loads services and routes only)"
+
+  it('refuses each declared one with an error naming its type, at the top level and nested', () => {
+    const text = `_format_version: "3.0"
+plugins:
+- name: key-auth
+consumers:
+- username: bobby
+upstreams:
+- name: u
+  targets:
+  - target: 10.0.0.1
+services:
+- name: a
+  host: h
+  plugins:
+  - name: rate-limiting
+  routes:
+  - name: n
+    paths: [/n]
+    plugins:
+    - name: cors
+routes:
+- name: t
+  paths: [/t]
+  service: a
+  plugins:
+  - name: acl
+`
+    expect(errorsOf(text)).toEqual({
+      plugins: `'plugins' ${UNSUPPORTED}`,
+      consumers: `'consumers' ${UNSUPPORTED}`,
+      upstreams: `'upstreams' ${UNSUPPORTED}`,
+      services: { '1': { plugins: `'plugins' ${UNSUPPORTED}`, routes: { '1': { plugins: `'plugins' ${UNSUPPORTED}` } } } },
+      routes: { '1': { plugins: `'plugins' ${UNSUPPORTED}` } },
+    })
+  })
+
+  it('accepts an empty or null list of them (nothing is dropped), and still calls other keys unknown', () => {
+    const text = '_format_version: "3.0"\nplugins: []\nconsumers: ~\nupstreams: []\ncertificates: []\nservices:\n- name: a\n  host: h\n  plugins: []\n  routes:\n  - paths: [/]\n    plugins: []\n'
+    expect(snapshotOf(text).routes).toHaveLength(1)
+    expect(errorsOf('_format_version: "3.0"\nplugin: []\n')).toEqual({ plugin: 'unknown field' })
+  })
+})
+
+describe('declarative config: timestamps (kong/db/schema/init.lua process_auto_fields)', () => {
+  it('keeps a declared created_at, as Kong does, and sets updated_at to now', () => {
+    const snapshot = snapshotOf('_format_version: "3.0"\nservices:\n- name: a\n  host: h\n  created_at: 1566863706\n  updated_at: 1566863707\n  routes:\n  - name: r\n    paths: [/]\n    created_at: 1566863708\n')
+    expect(snapshot.services[0]?.created_at).toBe(1566863706)
+    expect(snapshot.services[0]?.updated_at).toBeGreaterThan(1566863707)
+    expect(snapshot.routes[0]?.created_at).toBe(1566863708)
+    expect(errorsOf('_format_version: "3.0"\nservices:\n- name: a\n  host: h\n  created_at: yesterday\n')).toEqual({ services: { '1': { created_at: expect.any(String) } } })
+  })
+})
+
+describe('declarative config: places in the text', () => {
+  it('gives the line and column of a YAML or JSON syntax error', () => {
+    const parsed = parseConfigText('_format_version: "3.0"\nservices: [\n')
+    expect(parsed.ok ? undefined : parsed.problems[0]).toMatchObject({ line: 3, column: 1, location: 'line 3, column 1' })
+  })
+
+  it("finds a problem's path in YAML and JSON text: the key, else the nearest item", () => {
+    const yaml = '_format_version: "3.0"\nservices:\n- name: a\n  hots: h\n  routes:\n  - paths: [/]\n'
+    const at = positionIn(yaml)
+    expect(at(['services', 0, 'hots'])).toEqual({ line: 4, column: 3 })
+    expect(at(['services', 0, 'host'])).toEqual({ line: 3, column: 3 })
+    expect(at(['services', 0, 'routes', 0, 'paths'])).toEqual({ line: 6, column: 5 })
+    expect(at(['_format_version'])).toEqual({ line: 1, column: 1 })
+    expect(positionIn('{"_format_version": "3.0",\n "services": [{"name": "a", "port": -1}]}')(['services', 0, 'port'])).toEqual({ line: 2, column: 29 })
+    expect(positionIn('services: [\n')(['services'])).toBeUndefined()
+  })
+
+  it('carries each problem\'s path', () => {
+    const result = load('_format_version: "3.0"\nservices:\n- name: a\n')
+    expect(result.ok ? undefined : result.problems[0]).toMatchObject({ location: 'services[0].host', path: ['services', 0, 'host'] })
   })
 })
 
@@ -319,6 +399,44 @@ describe('POST /config and GET /config (kong/api/routes/config.lua)', () => {
     expect((await post('/config', GOOD)).status).toBe(201)
     expect((await post('/config?check_hash=1', GOOD)).status).toBe(304)
     expect((await post('/config?check_hash=true', GOOD)).status).toBe(201)
+  })
+
+  it('compares only a config sent as text with ?check_hash=1: a body that is the config is always loaded (as Kong)', async () => {
+    const json = { _format_version: '3.0', services: [{ name: 'j', host: 'h' }] }
+    expect((await call('POST', '/config?check_hash=1', json)).status).toBe(201)
+    expect((await call('POST', '/config?check_hash=1', json)).status).toBe(201)
+    expect((await call('POST', '/config?check_hash=1', { config: JSON.stringify(json) })).status).toBe(201)
+    expect((await call('POST', '/config?check_hash=1', { config: JSON.stringify(json) })).status).toBe(304)
+  })
+
+  it('answers 201 with only the kinds that have entities, as Kong', async () => {
+    expect(await call('POST', '/config', { _format_version: '3.0' })).toEqual({ status: 201, body: {} })
+    const body = (await call('POST', '/config', { _format_version: '3.0', services: [{ name: 'only', host: 'h' }] })).body
+    expect(Object.keys(body)).toEqual(['services'])
+  })
+
+  it("exports as Kong's export.lua: _transform false, timestamps, a route's service as its id, no empty kinds; and loads it back", async () => {
+    expect((await call('POST', '/config', { _format_version: '3.0' })).status).toBe(201)
+    expect((await call('GET', '/config')).body).toEqual({ config: '_format_version: "3.0"\n_transform: false\n' })
+    const text = '_format_version: "3.0"\nservices:\n- name: a\n  host: h\n  created_at: 1566863706\n  routes:\n  - name: r\n    paths: [/]\n    created_at: 1566863707\nroutes:\n- name: free\n  paths: [/free]\n'
+    expect((await post('/config', text)).status).toBe(201)
+    const exported = parseYaml(String((await call('GET', '/config')).body['config'])) as { _transform: boolean; services: Record<string, unknown>[]; routes: Record<string, unknown>[] }
+    expect(exported._transform).toBe(false)
+    expect(exported.services[0]).toMatchObject({ name: 'a', created_at: 1566863706, updated_at: expect.any(Number), path: null })
+    const routes = Object.fromEntries(exported.routes.map((r) => [r['name'], r]))
+    expect(routes['r']).toMatchObject({ service: generatedId('services', 'a'), created_at: 1566863707 })
+    expect(routes['free']?.['service']).toBeNull()
+    const again = String((await call('GET', '/config')).body['config'])
+    expect((await post('/config', again)).status).toBe(201)
+    expect((await call('GET', '/routes/r')).body).toMatchObject({ created_at: 1566863707, service: { id: generatedId('services', 'a') } })
+  })
+
+  it('refuses a config with plugins, naming the type, and keeps the running one', async () => {
+    expect((await post('/config', GOOD)).status).toBe(201)
+    const response = await call('POST', '/config', { _format_version: '3.0', services: [{ name: 'x', host: 'h' }], plugins: [{ name: 'key-auth' }] })
+    expect(response).toMatchObject({ status: 400, body: { code: 14, fields: { plugins: "'plugins' entities are not supported by switchyard (it loads services and routes only)" } } })
+    expect((await call('GET', '/services/a')).status).toBe(200)
+    expect((await call('GET', '/services/x')).status).toBe(404)
   })
 
   it('keeps route ids when the same file is loaded again', async () => {

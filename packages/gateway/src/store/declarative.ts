@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { normalizePath, uuidV5 } from '@switchyard/http'
-import { parseDocument } from 'yaml'
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml'
 import type { RouterFlavor } from '../config.ts'
 import { prepareRoute, prepareService, type ExpressionDiagnostic, type RouteChecker, type Violation } from '../entities/prepare.ts'
 import type { Route } from '../entities/route.ts'
@@ -11,6 +11,11 @@ import type { Snapshot } from './store.ts'
 /** One problem in a declarative config, with where it is (`services[0].routes[1].expression`). */
 export interface ConfigProblem {
   readonly location: string
+  /** The same place as segments (array positions 0-based), for finding it in the text (`positionIn`). */
+  readonly path?: readonly Segment[]
+  /** Where a YAML or JSON syntax error is in the text (1-based). */
+  readonly line?: number
+  readonly column?: number
   readonly message: string
   readonly diagnostics?: readonly ExpressionDiagnostic[]
   /** The expression the diagnostics point into. */
@@ -47,7 +52,8 @@ function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-type Segment = string | number
+/** One step of a location: a key, or a 0-based array position. */
+export type Segment = string | number
 
 /** Collects problems twice over: a location for people, Kong's nested table for clients. */
 class Problems {
@@ -61,8 +67,9 @@ class Problems {
    */
   add(path: readonly Segment[], message: string, options: { tree?: readonly Segment[]; shownAt?: readonly Segment[]; list?: boolean; diagnostics?: readonly ExpressionDiagnostic[]; source?: string } = {}): void {
     const { diagnostics, source } = options
-    const where = location(options.shownAt ?? path)
-    this.list.push(diagnostics !== undefined && source !== undefined ? { location: where, message, diagnostics, source } : { location: where, message })
+    const shown = options.shownAt ?? path
+    const where = location(shown)
+    this.list.push(diagnostics !== undefined && source !== undefined ? { location: where, path: shown, message, diagnostics, source } : { location: where, path: shown, message })
     const tree = (options.tree ?? path).map((s) => (typeof s === 'number' ? String(s + 1) : s))
     const last = tree.pop() ?? 'error'
     let node = this.errors
@@ -121,9 +128,14 @@ export function configHash(text: string): string {
 
 /** Parses YAML or JSON text; a syntax error comes back as Kong's `{ error: 'failed parsing …' }`. */
 export function parseConfigText(text: string): { ok: true; value: unknown } | { ok: false; problems: ConfigProblem[]; errors: FieldErrors } {
-  const document = parseDocument(text, { prettyErrors: false })
+  const lines = new LineCounter()
+  const document = parseDocument(text, { prettyErrors: false, lineCounter: lines })
   if (document.errors.length > 0) {
-    const problems = document.errors.map((e) => ({ location: e.linePos?.[0] === undefined ? 'document' : `line ${e.linePos[0].line}, column ${e.linePos[0].col}`, message: e.message.split('\n')[0] ?? e.message }))
+    const problems = document.errors.map((e): ConfigProblem => {
+      const message = e.message.split('\n')[0] ?? e.message
+      const at = lines.linePos(e.pos[0])
+      return { location: `line ${at.line}, column ${at.col}`, line: at.line, column: at.col, message }
+    })
     return { ok: false, problems, errors: { error: `failed parsing declarative configuration: ${problems.map((p) => `${p.location}: ${p.message}`).join('; ')}` } }
   }
   let value: unknown
@@ -137,6 +149,84 @@ export function parseConfigText(text: string): { ok: true; value: unknown } | { 
   }
   if (!isObject(value)) return { ok: false, problems: [{ location: 'document', message: 'expected an object' }], errors: { error: 'failed parsing declarative configuration: expected an object' } }
   return { ok: true, value }
+}
+
+/**
+ * A finder of places in a config's text: the line and column (1-based) of a problem's `path` (the
+ * key of the last step found, or the item), for messages people can jump to. Undefined for text
+ * that does not parse.
+ */
+export function positionIn(text: string): (path: readonly Segment[]) => { line: number; column: number } | undefined {
+  const lines = new LineCounter()
+  const document = parseDocument(text, { prettyErrors: false, lineCounter: lines })
+  return (path) => {
+    if (document.errors.length > 0) return undefined
+    let node: unknown = document.contents
+    let offset = rangeStart(node)
+    for (const segment of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === segment)
+        if (pair === undefined) break
+        offset = rangeStart(pair.key) ?? offset
+        node = pair.value
+      } else if (isSeq(node) && typeof segment === 'number' && segment < node.items.length) {
+        node = node.items[segment]
+        offset = rangeStart(node) ?? offset
+      } else break
+    }
+    if (offset === undefined) return undefined
+    const at = lines.linePos(offset)
+    return { line: at.line, column: at.col }
+  }
+}
+
+function rangeStart(node: unknown): number | undefined {
+  const range = typeof node === 'object' && node !== null && 'range' in node ? (node as { range?: readonly number[] | null }).range : undefined
+  return range?.[0]
+}
+
+/**
+ * Kong 3.x entity types (kong/constants.lua CORE_ENTITIES and the bundled plugins' entities) that
+ * Switchyard does not implement. A config that declares any is refused with an error naming the
+ * type: ignoring it would drop, say, an authentication plugin and leave its routes open.
+ */
+const UNSUPPORTED_ENTITIES = new Set([
+  'workspaces', 'consumers', 'certificates', 'snis', 'upstreams', 'targets', 'plugins', 'ca_certificates', 'clustering_data_planes', 'parameters',
+  'vaults', 'key_sets', 'keys', 'filter_chains', 'keyauth_credentials', 'basicauth_credentials', 'hmacauth_credentials', 'jwt_secrets', 'acls',
+  'oauth2_credentials', 'oauth2_authorization_codes', 'oauth2_tokens',
+])
+
+/** The Kong entities that nest under a service or a route (those with a foreign key to it). */
+const NESTED_UNSUPPORTED = ['plugins', 'filter_chains']
+
+function unsupportedMessage(kind: string): string {
+  return `'${kind}' entities are not supported by switchyard (it loads services and routes only)`
+}
+
+/**
+ * Whether a declared list of an unsupported kind holds anything: an empty list or null declares
+ * nothing, so it is accepted (Kong exports and decK files often carry them).
+ */
+function declaresAny(value: Json | undefined): boolean {
+  return value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0)
+}
+
+/** Takes the nested lists of unsupported kinds out of an entity, refusing those that declare any. */
+function withoutNested(input: JsonObject, path: readonly Segment[], problems: Problems): JsonObject {
+  const rest: Record<string, Json> = { ...input }
+  for (const kind of NESTED_UNSUPPORTED) {
+    if (!Object.hasOwn(rest, kind)) continue
+    if (declaresAny(rest[kind])) problems.add([...path, kind], unsupportedMessage(kind))
+    delete rest[kind]
+  }
+  return rest
+}
+
+/** Kong keeps a declared `created_at` (its schema fills only a missing one); `updated_at` is always now. */
+function declaredCreatedAt(input: JsonObject): number | undefined {
+  const value = input['created_at']
+  // A wrong type reaches the schema, which reports it at `created_at`.
+  return value === undefined || value === null ? undefined : (value as number)
 }
 
 /** Options of declarative validation. */
@@ -192,7 +282,11 @@ export function loadDeclarative(value: unknown, options: DeclarativeOptions): De
     return { ok: false, problems: problems.list, errors: problems.errors }
   }
   const known = new Set(['_format_version', '_transform', '_comment', '_ignore', '_workspace', 'services', 'routes'])
-  for (const key of Object.keys(value)) if (!known.has(key)) problems.add([key], 'unknown field')
+  for (const key of Object.keys(value)) {
+    if (UNSUPPORTED_ENTITIES.has(key)) {
+      if (declaresAny(value[key])) problems.add([key], unsupportedMessage(key))
+    } else if (!known.has(key)) problems.add([key], 'unknown field')
+  }
   const version = value['_format_version']
   if (version === undefined || version === null) problems.add(['_format_version'], 'required field missing')
   else if (typeof version !== 'string') problems.add(['_format_version'], 'expected a string')
@@ -226,7 +320,7 @@ export function loadDeclarative(value: unknown, options: DeclarativeOptions): De
 
   list('services', [], value).forEach((raw, index) => {
     const path = ['services', index]
-    const { routes: nested, ...input } = withoutExtras(raw, path, problems)
+    const { routes: nested, ...input } = withoutNested(withoutExtras(raw, path, problems), path, problems)
     const { id, assigned } = idOf('services', input, path)
     list('routes', path, { routes: nested ?? null }).forEach((route, routeIndex) => {
       const routePath = [...path, 'routes', routeIndex]
@@ -235,7 +329,7 @@ export function loadDeclarative(value: unknown, options: DeclarativeOptions): De
       pendingRoutes.push({ path: routePath, input: route, serviceRef: undefined, serviceId: assigned })
     })
     declaredServices.push({ path, nameTree: path, id: assigned, name: typeof input['name'] === 'string' ? input['name'] : undefined })
-    const prepared = prepareService(input, id, undefined, context)
+    const prepared = prepareService(input, id, declaredCreatedAt(input), context)
     if (!prepared.ok) problems.addViolation(path, prepared.violation)
     else services.push(prepared.service)
   })
@@ -246,7 +340,7 @@ export function loadDeclarative(value: unknown, options: DeclarativeOptions): De
   for (const s of declaredServices) if (s.name !== undefined) byKey.set(s.name, s.id)
 
   for (const pending of pendingRoutes) {
-    const { service: _ignored, ...withoutService } = withoutExtras(pending.input, pending.path, problems)
+    const { service: _ignored, ...withoutService } = withoutNested(withoutExtras(pending.input, pending.path, problems), pending.path, problems)
     const input = migrate && Array.isArray(withoutService['paths']) ? { ...withoutService, paths: (withoutService['paths'] as Json[]).map((p) => (typeof p === 'string' ? migratePath(p) : p)) } : withoutService
     const { id, assigned } = idOf('routes', input, pending.path)
     const name = typeof input['name'] === 'string' ? input['name'] : undefined
@@ -263,7 +357,7 @@ export function loadDeclarative(value: unknown, options: DeclarativeOptions): De
         problems.add([...pending.path, 'service'], `invalid reference 'service: ${shown}' (no such entry in 'services')`, { tree: ['routes', name ?? assigned], list: true })
       } else serviceId = found
     }
-    const prepared = prepareRoute({ ...input, service: serviceId === null ? null : { id: serviceId } }, id, undefined, context)
+    const prepared = prepareRoute({ ...input, service: serviceId === null ? null : { id: serviceId } }, id, declaredCreatedAt(input), context)
     if (!prepared.ok) problems.addViolation(pending.path, prepared.violation, input['expression'])
     else routes.push(prepared.route)
   }
