@@ -384,11 +384,12 @@ describe('/schemas', () => {
     expect(services.status).toBe(200)
     const fields = services.body.fields as unknown as Record<string, Record<string, unknown>>[]
     expect(fields).toContainEqual({ id: { type: 'string', uuid: true, auto: true } })
-    expect(fields).toContainEqual({ port: { type: 'integer', default: 80, between: [0, 65535] } })
+    expect(fields).toContainEqual({ port: { type: 'integer', required: true, default: 80, between: [0, 65535] } })
     expect(fields).toContainEqual({ client_certificate: { type: 'foreign', reference: 'certificates' } })
     const routes = await call('GET', '/schemas/routes')
     const routeFields = routes.body.fields as unknown as Record<string, Record<string, unknown>>[]
-    expect(routeFields).toContainEqual({ protocols: { type: 'set', default: ['http', 'https'], elements: { type: 'string', one_of: ROUTE_PROTOCOLS.split(', ') } } })
+    expect(routeFields).toContainEqual({ protocols: { type: 'set', required: true, default: ['http', 'https'], elements: { type: 'string', one_of: ROUTE_PROTOCOLS.split(', ') } } })
+    expect(routeFields).toContainEqual({ strip_path: { type: 'boolean', required: true, default: true } })
     expect(routeFields).toContainEqual({ service: { type: 'foreign', reference: 'services' } })
   })
 
@@ -602,5 +603,59 @@ describe('DB-less writes (kong/db/strategies/off/init.lua, kong/db/dao/init.lua)
     expect(await send('DELETE', '/routes/dbl-r/service')).toEqual({ status: 405, body: { message: 'Method not allowed' } })
     expect((await send('GET', '/services/dbl')).status).toBe(200)
     expect((await send('GET', '/routes/dbl-r')).status).toBe(200)
+  })
+})
+
+// Kong keeps an explicit null (ngx.null) where an absent field takes its default, and refuses it in a
+// `required` field (kong/db/schema/init.lua process_auto_fields and validate; routes.lua, services.lua).
+// Kong's form decoding (kong/api/arguments.lua infer_value) makes an empty value null too.
+describe('null in a required field that has a default', () => {
+  const missing = (field: string) => ({ status: 400, body: { code: 2, name: 'schema violation', message: `schema violation (${field}: required field missing)`, fields: { [field]: 'required field missing' } } })
+
+  it('POST /routes refuses protocols, priority and strip_path null; absent ones take their defaults', async () => {
+    expect(await call('POST', '/routes', { protocols: null, paths: ['/null-p'] })).toEqual(missing('protocols'))
+    expect(await call('POST', '/routes', { priority: null, expression: 'http.path == "/"' })).toEqual(missing('priority'))
+    expect(await call('POST', '/routes', { strip_path: null, paths: ['/null-s'] })).toEqual(missing('strip_path'))
+    const created = await call('POST', '/routes', { paths: ['/null-ok'] })
+    expect(created.status).toBe(201)
+    expect(created.body).toMatchObject({ protocols: ['http', 'https'], strip_path: true, preserve_host: false, https_redirect_status_code: 426, request_buffering: true, response_buffering: true, priority: 0 })
+  })
+
+  it('PATCH and PUT refuse them too, and leave the stored route as it was', async () => {
+    const created = await call('POST', '/routes', { name: 'null-patch', paths: ['/null-patch'], strip_path: false })
+    const id = String(created.body.id)
+    expect(await call('PATCH', `/routes/${id}`, { strip_path: null })).toEqual(missing('strip_path'))
+    expect(await call('PATCH', `/routes/${id}`, { protocols: null })).toEqual(missing('protocols'))
+    expect(await call('PUT', `/routes/${id}`, { paths: ['/null-patch'], preserve_host: null })).toEqual(missing('preserve_host'))
+    expect((await call('GET', `/routes/${id}`)).body).toMatchObject({ strip_path: false, protocols: ['http', 'https'] })
+    // A nullable field still clears with null.
+    expect((await call('PATCH', `/routes/${id}`, { name: null })).body).toMatchObject({ name: null, strip_path: false })
+  })
+
+  it('a form with an empty value is refused the same way; an empty service= still unlinks', async () => {
+    expect(await form('POST', '/routes', 'paths[]=/null-form&strip_path=')).toEqual(missing('strip_path'))
+    expect(await form('POST', '/routes', 'paths[]=/null-form&protocols=')).toEqual(missing('protocols'))
+    const created = await form('POST', '/services/parity/routes', 'name=null-form&paths[]=/null-form')
+    expect(created.status).toBe(201)
+    expect(await form('PATCH', '/routes/null-form', 'https_redirect_status_code=')).toEqual(missing('https_redirect_status_code'))
+    expect((await form('PATCH', '/routes/null-form', 'service=')).body).toMatchObject({ service: null, https_redirect_status_code: 426 })
+    const multipart = new FormData()
+    multipart.set('paths[]', '/null-mp')
+    multipart.set('preserve_host', '')
+    const response = await fetch(gw.admin + '/routes', { method: 'POST', body: multipart })
+    expect({ status: response.status, body: await response.json() }).toEqual(missing('preserve_host'))
+  })
+
+  it('services: protocol, port and enabled null are refused on POST, PUT and PATCH (JSON and form)', async () => {
+    expect(await call('POST', '/services', { host: 'null.example', protocol: null })).toEqual(missing('protocol'))
+    expect(await call('POST', '/services', { host: 'null.example', port: null })).toEqual(missing('port'))
+    expect(await call('PUT', '/services/null-svc', { host: 'null.example', enabled: null })).toEqual(missing('enabled'))
+    expect(await form('POST', '/services', 'host=null.example&port=')).toEqual(missing('port'))
+    const created = await call('POST', '/services', { name: 'null-svc', host: 'null.example' })
+    expect(created.body).toMatchObject({ protocol: 'http', port: 80, enabled: true })
+    expect(await call('PATCH', '/services/null-svc', { port: null })).toEqual(missing('port'))
+    expect(await form('PATCH', '/services/null-svc', 'enabled=')).toEqual(missing('enabled'))
+    // Nullable fields clear.
+    expect((await call('PATCH', '/services/null-svc', { name: 'null-svc2', path: null, tags: null })).body).toMatchObject({ port: 80, path: null, tags: null })
   })
 })

@@ -146,3 +146,55 @@ describe("errors of the same field's items", () => {
     expect(routeErrors({ paths: ['/x'], hosts: ['bad host', 5] })?.fields).toEqual({ hosts: ['invalid hostname: bad host', 'expected a string'] })
   })
 })
+
+// Kong's process_auto_fields fills a default only for an absent (nil) field and keeps ngx.null;
+// `validate` then refuses null in a `required` field (spec 06-routes_spec.lua "fails when protocol
+// is missing", "fails when priority is missing"). Nullable fields still accept null.
+describe('null in a required field that has a default', () => {
+  const ROUTE_FIELDS = ['https_redirect_status_code', 'strip_path', 'preserve_host', 'request_buffering', 'response_buffering']
+
+  it.each(FLAVORS.flatMap((flavor) => ROUTE_FIELDS.map((field) => [flavor, field] as const)))('%s: route %s null is required field missing', (flavor, field) => {
+    expect(routeErrors({ paths: ['/n'], [field]: null }, flavor)).toEqual({ fields: { [field]: 'required field missing' }, message: `schema violation (${field}: required field missing)` })
+  })
+
+  it.each(FLAVORS)('%s: an absent one takes its default', (flavor) => {
+    const prepared = prepareRoute({ paths: ['/n'] }, undefined, undefined, context(flavor))
+    expect(prepared.ok && prepared.route).toMatchObject({ protocols: ['http', 'https'], https_redirect_status_code: 426, strip_path: true, preserve_host: false, request_buffering: true, response_buffering: true })
+  })
+
+  it('expressions: protocols and priority null are refused, with the other fields still checked', () => {
+    expect(routeErrors({ protocols: null, paths: ['/n'] })?.fields).toEqual({ protocols: 'required field missing' })
+    expect(routeErrors({ priority: null, expression: 'http.path == "/"' })?.fields).toEqual({ priority: 'required field missing' })
+    expect(routeErrors({ protocols: null, strip_path: null, paths: ['/n'] })?.fields).toEqual({ protocols: 'required field missing', strip_path: 'required field missing' })
+  })
+
+  it('traditional_compatible: a null protocols (the subschema key) is the only error, as Kong stops there', () => {
+    expect(routeErrors({ protocols: null, paths: ['/n'] }, 'traditional_compatible')).toEqual({ fields: { protocols: 'required field missing' }, message: 'schema violation (protocols: required field missing)' })
+    expect(routeErrors({ protocols: null, strip_path: null, paths: ['no-slash'], bogus: 1 }, 'traditional_compatible')?.fields).toEqual({ protocols: 'required field missing' })
+  })
+
+  it('a form value that is empty (null once decoded) is refused the same way', () => {
+    const prepared = prepareRoute({ paths: ['/n'], strip_path: null, https_redirect_status_code: null }, undefined, undefined, context('expressions', true))
+    expect(prepared.ok ? undefined : prepared.violation.fields).toEqual({ strip_path: 'required field missing', https_redirect_status_code: 'required field missing' })
+  })
+
+  it('nullable route fields keep accepting null (it clears them)', () => {
+    const prepared = prepareRoute({ paths: ['/n'], name: null, hosts: null, methods: null, headers: null, tags: null, service: null, snis: null }, undefined, undefined, context())
+    expect(prepared.ok && prepared.route).toMatchObject({ name: null, hosts: null, methods: null, headers: null, tags: null, service: null, snis: null })
+  })
+
+  it.each(['protocol', 'port', 'enabled'])('service %s null is required field missing; absent takes the default', (field) => {
+    expect(serviceErrors({ host: 'n.example', [field]: null })).toEqual({ fields: { [field]: 'required field missing' }, message: `schema violation (${field}: required field missing)` })
+    const prepared = prepareService({ host: 'n.example' }, undefined, undefined, context())
+    expect(prepared.ok && prepared.service).toMatchObject({ protocol: 'http', port: 80, enabled: true })
+  })
+
+  it('nullable service fields keep accepting null', () => {
+    const prepared = prepareService({ host: 'n.example', name: null, path: null, tags: null, client_certificate: null, tls_verify: null, tls_verify_depth: null, ca_certificates: null }, undefined, undefined, context())
+    expect(prepared.ok && prepared.service).toMatchObject({ name: null, path: null, tags: null, client_certificate: null, tls_verify: null, tls_verify_depth: null, ca_certificates: null })
+  })
+
+  it('a service null host is still required field missing, with a null protocol beside it', () => {
+    expect(serviceErrors({ host: null, protocol: null })?.fields).toEqual({ host: 'required field missing', protocol: 'required field missing' })
+  })
+})

@@ -61,6 +61,11 @@ export function prepareService(input: JsonObject, id: string | undefined, create
  */
 export function prepareRoute(input: JsonObject, id: string | undefined, createdAt: number | undefined, context: PrepareContext): { ok: true; route: Route } | { ok: false; violation: Violation } {
   const body = context.form ? coerceForm(routeSchema(context.flavor), input) : input
+  // In the traditional flavors `protocols` is routes.lua's subschema key: Kong's `validate` stops
+  // at a null one (`required field missing`) and checks nothing else. An absent one takes its default.
+  if (context.flavor !== 'expressions' && body['protocols'] === null) {
+    return { ok: false, violation: { fields: { protocols: 'required field missing' }, entityErrors: [], diagnostics: [] } }
+  }
   const built = buildRoute(body, id, context.now, createdAt ?? context.now, context.flavor)
   if (!built.ok) {
     // Kong lists every field's error at once: the engine's field checks (paths, hosts, sources, …)

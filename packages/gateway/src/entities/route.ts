@@ -45,14 +45,18 @@ export const MATCHING_FIELDS = ['methods', 'hosts', 'paths', 'headers', 'snis', 
 /** Largest route priority Kong accepts (language.md §8.1). */
 export const MAX_ROUTE_PRIORITY = 2 ** 46 - 1
 
-/** The Route schema for a flavor; `expression` and `priority` exist only in `expressions`. */
+/**
+ * The Route schema for a flavor; `expression` and `priority` exist only in `expressions`. The fields
+ * routes.lua marks `required = true` with a default take the default when absent and refuse an
+ * explicit null (`required field missing`); the others accept null.
+ */
 export function routeSchema(flavor: RouterFlavor): EntitySchema {
   const base: EntitySchema = {
     id: { type: 'uuid' },
     name: { type: 'string', check: checkName },
     created_at: { type: 'timestamp' },
     updated_at: { type: 'timestamp' },
-    protocols: { type: 'array', set: true, oneOf: PROTOCOLS, default: ['http', 'https'], minLength: 1 },
+    protocols: { type: 'array', set: true, oneOf: PROTOCOLS, default: ['http', 'https'], required: true, minLength: 1 },
     methods: { type: 'array', set: true, check: (v) => (/^[A-Z]+$/.test(v) ? undefined : 'invalid value: ' + v) },
     hosts: { type: 'array' },
     paths: { type: 'array' },
@@ -60,18 +64,18 @@ export function routeSchema(flavor: RouterFlavor): EntitySchema {
     snis: { type: 'array', set: true },
     sources: { type: 'endpoints' },
     destinations: { type: 'endpoints' },
-    https_redirect_status_code: { type: 'integer', default: 426, oneOf: [426, 301, 302, 307, 308] },
+    https_redirect_status_code: { type: 'integer', default: 426, required: true, oneOf: [426, 301, 302, 307, 308] },
     regex_priority: { type: 'integer', default: 0 },
-    strip_path: { type: 'boolean', default: true },
+    strip_path: { type: 'boolean', default: true, required: true },
     path_handling: { type: 'string', default: 'v0', oneOf: ['v0', 'v1'] },
-    preserve_host: { type: 'boolean', default: false },
-    request_buffering: { type: 'boolean', default: true },
-    response_buffering: { type: 'boolean', default: true },
+    preserve_host: { type: 'boolean', default: false, required: true },
+    request_buffering: { type: 'boolean', default: true, required: true },
+    response_buffering: { type: 'boolean', default: true, required: true },
     tags: { type: 'array', set: true, check: checkTag },
     service: { type: 'foreign', reference: 'services' },
   }
   if (flavor !== 'expressions') return base
-  return { ...base, expression: { type: 'string' }, priority: { type: 'integer', default: 0, min: 0, max: MAX_ROUTE_PRIORITY } }
+  return { ...base, expression: { type: 'string' }, priority: { type: 'integer', default: 0, required: true, min: 0, max: MAX_ROUTE_PRIORITY } }
 }
 
 function quoteList(names: readonly string[]): string {

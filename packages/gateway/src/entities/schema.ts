@@ -46,9 +46,9 @@ export function renderErrors(errors: string | FieldErrors): RenderedErrors {
 export type FieldSpec =
   | { readonly type: 'string'; readonly default?: string | null; readonly required?: boolean; readonly oneOf?: readonly string[]; readonly check?: (v: string) => string | undefined }
   | { readonly type: 'integer'; readonly default?: number | null; readonly required?: boolean; readonly min?: number; readonly max?: number; readonly oneOf?: readonly number[] }
-  | { readonly type: 'boolean'; readonly default?: boolean | null }
+  | { readonly type: 'boolean'; readonly default?: boolean | null; readonly required?: boolean }
   | { readonly type: 'uuid'; readonly default?: null }
-  | { readonly type: 'array'; readonly set?: boolean; readonly oneOf?: readonly string[]; readonly default?: readonly string[] | null; readonly check?: (v: string) => string | undefined; readonly minLength?: number }
+  | { readonly type: 'array'; readonly set?: boolean; readonly oneOf?: readonly string[]; readonly default?: readonly string[] | null; readonly required?: boolean; readonly check?: (v: string) => string | undefined; readonly minLength?: number }
   | { readonly type: 'headers'; readonly default?: null }
   | { readonly type: 'endpoints'; readonly default?: null }
   | { readonly type: 'foreign'; readonly reference: string; readonly default?: null; readonly required?: boolean }
@@ -199,6 +199,13 @@ function checkEndpoint(item: Json): string | FieldErrors | undefined {
 /**
  * Applies a schema to a complete input object: unknown fields, types, checks, defaults. Returns the
  * normalized entity (every schema field present, `null` when unset) or every field error.
+ *
+ * An absent field takes its default; an explicit `null` does not. Kong's `process_auto_fields`
+ * fills defaults only where the value is nil (absent), and keeps `ngx.null`, so a `required` field
+ * given null (`{"protocols": null}`, `strip_path=` in a form) is `required field missing` even when
+ * it has a default, on insert, upsert and update alike. A nullable field given null is cleared;
+ * one that also has a default (`regex_priority`, `retries`, the timeouts) takes the default here,
+ * where Kong would store the null.
  */
 export function applySchema(schema: EntitySchema, input: JsonObject): { ok: true; entity: Record<string, Json> } | { ok: false; fields: FieldErrors } {
   const fields: FieldErrors = {}
@@ -208,9 +215,10 @@ export function applySchema(schema: EntitySchema, input: JsonObject): { ok: true
   for (const [name, spec] of Object.entries(schema)) {
     const value = input[name]
     if (value === undefined || value === null) {
-      const fallback = 'default' in spec ? spec.default : null
+      const required = 'required' in spec && spec.required === true
+      const fallback = value === null && required ? null : 'default' in spec ? spec.default : null
       if (fallback === undefined || fallback === null) {
-        if ('required' in spec && spec.required === true) fields[name] = 'required field missing'
+        if (required) fields[name] = 'required field missing'
         entity[name] = null
       } else entity[name] = fallback as Json
       continue

@@ -62,15 +62,15 @@ function isIpv4(text: string): boolean {
   return octets.length === 4 && octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255)
 }
 
-/** The Service schema, with Kong's defaults. */
+/** The Service schema, with Kong's defaults; `required` as services.lua has it (an explicit null is refused). */
 export const SERVICE_SCHEMA: EntitySchema = {
   id: { type: 'uuid' },
   name: { type: 'string', check: checkName },
   created_at: { type: 'timestamp' },
   updated_at: { type: 'timestamp' },
-  protocol: { type: 'string', default: 'http', oneOf: PROTOCOLS },
+  protocol: { type: 'string', default: 'http', required: true, oneOf: PROTOCOLS },
   host: { type: 'string', required: true, check: checkHost },
-  port: { type: 'integer', default: 80, min: 0, max: 65535 },
+  port: { type: 'integer', default: 80, required: true, min: 0, max: 65535 },
   path: { type: 'string', check: checkServicePath },
   retries: { type: 'integer', default: 5, min: 0, max: 32767 },
   connect_timeout: TIMEOUT,
@@ -81,7 +81,7 @@ export const SERVICE_SCHEMA: EntitySchema = {
   tls_verify: { type: 'boolean' },
   tls_verify_depth: { type: 'integer', min: 0, max: 64 },
   ca_certificates: { type: 'array', check: checkUuid },
-  enabled: { type: 'boolean', default: true },
+  enabled: { type: 'boolean', default: true, required: true },
 }
 
 /** Expands Kong's `url` shorthand into protocol, host, port and path (only the fields it names). */
