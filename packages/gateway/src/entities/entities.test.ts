@@ -51,6 +51,8 @@ describe.each(FLAVORS)('route protocols and snis (%s)', (flavor) => {
     [{ protocols: ['https', 'tls'] }, { protocols: "these sets are mutually exclusive: ('http', 'https'), ('tcp', 'tls', 'udp')" }],
     [{ protocols: ['https', 'tls'], snis: ['a.test'] }, { protocols: "these sets are mutually exclusive: ('http', 'https'), ('tcp', 'tls', 'udp')" }],
     [{ protocols: ['tcp', 'http'], sources: [{ port: 1 }] }, { protocols: "these sets are mutually exclusive: ('tcp', 'tls', 'udp'), ('http', 'https')" }],
+    // A field that fails the schema does not hide the protocol rules, which are field errors in Kong.
+    [{ protocols: ['tcp', 'http'], sources: [{ ip: 1 }] }, { protocols: "these sets are mutually exclusive: ('tcp', 'tls', 'udp'), ('http', 'https')", sources: [{ ip: 'expected a string' }] }],
     // routes.lua's `snis` conditional: the entity error, and the field's own `len_eq = 0` error.
     [{ protocols: ['tcp', 'udp'], snis: ['example.org'] }, { '@entity': [SNIS], snis: 'length must be 0' }],
     [{ protocols: ['http'], snis: ['example.org'], paths: ['/'] }, { '@entity': [SNIS], snis: 'length must be 0' }],

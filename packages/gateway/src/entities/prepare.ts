@@ -80,8 +80,12 @@ export function prepareRoute(input: JsonObject, id: string | undefined, createdA
       else if (Array.isArray(value) && typeof error === 'object' && Object.keys(error).every((k) => POSITION.test(k))) setOwn(partial, field, withoutFailures(value, error))
     }
     const rest = buildRoute(others, id, context.now, createdAt ?? context.now, context.flavor)
-    const more = rest.ok ? nestFieldErrors(context.checkRoute({ ...rest.route, ...partial } as Route).fields ?? {}) : {}
-    return { ok: false, violation: { fields: mergeFieldErrors(more, built.fields), entityErrors: [], diagnostics: [] } }
+    const checked = rest.ok ? ({ ...rest.route, ...partial } as Route) : undefined
+    const more = checked === undefined ? {} : nestFieldErrors(context.checkRoute(checked).fields ?? {})
+    // The protocol rules that are field errors in Kong (conflicting `protocols`, `snis` on protocols
+    // without TLS) are reported beside the schema's too; its entity checks wait for a valid entity.
+    const shape = checked === undefined ? {} : checkRouteShape(checked, context.flavor).fields
+    return { ok: false, violation: { fields: mergeFieldErrors(mergeFieldErrors(more, shape), built.fields), entityErrors: [], diagnostics: [] } }
   }
   const shape = checkRouteShape(built.route, context.flavor)
   const matching = context.checkRoute(built.route)

@@ -118,7 +118,8 @@ function checkValue(spec: FieldSpec, value: Json): { value: Json } | { error: st
     case 'uuid':
       return typeof value === 'string' && UUID_PATTERN.test(value) ? { value: value.toLowerCase() } : { error: 'expected a valid UUID' }
     case 'timestamp':
-      return typeof value === 'number' ? { value } : { error: 'expected a number' }
+      // Kong's auto_timestamp_s: an integer (seconds).
+      return typeof value === 'number' && Number.isInteger(value) ? { value } : { error: 'expected an integer' }
     case 'array': {
       if (!Array.isArray(value)) return { error: spec.set === true ? 'expected a set' : 'expected an array' }
       // Kong's `len_min` (the route's `protocols`: an empty list would leave the route on no protocol).

@@ -173,7 +173,9 @@ describe('declarative config: timestamps (kong/db/schema/init.lua process_auto_f
     expect(snapshot.services[0]?.created_at).toBe(1566863706)
     expect(snapshot.services[0]?.updated_at).toBeGreaterThan(1566863707)
     expect(snapshot.routes[0]?.created_at).toBe(1566863708)
-    expect(errorsOf('_format_version: "3.0"\nservices:\n- name: a\n  host: h\n  created_at: yesterday\n')).toEqual({ services: { '1': { created_at: expect.any(String) } } })
+    expect(errorsOf('_format_version: "3.0"\nservices:\n- name: a\n  host: h\n  created_at: yesterday\n')).toEqual({ services: { '1': { created_at: 'expected an integer' } } })
+    // Kong's timestamps are whole seconds.
+    expect(errorsOf('_format_version: "3.0"\nservices:\n- name: a\n  host: h\n  created_at: 1.5\n')).toEqual({ services: { '1': { created_at: 'expected an integer' } } })
   })
 })
 
