@@ -144,6 +144,7 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
         const { metrics, connections } = await collect()
         return { ...connections, totalRequests: metrics.total }
       },
+      workerPids: () => [...workers].flatMap((worker) => (worker.process.pid === undefined ? [] : [worker.process.pid])),
     })
   } catch (error) {
     unsubscribe()

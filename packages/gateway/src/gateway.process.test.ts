@@ -168,8 +168,8 @@ routes:
   })
 
   it.each([
-    ['the Admin API cannot listen, before forking workers', '--admin-listen', /exited with 1 before starting:\nswitchyard: listen EADDRINUSE[^\n]*\n$/],
-    ['a worker cannot listen, instead of restarting it forever', '--proxy-listen', /exited with 1 before starting:[\s\S]*EADDRINUSE[\s\S]*a proxy worker could not start \(exit code 1\); its error is above\n$/],
+    ['the Admin API cannot listen, before forking workers', '--admin-listen', /exited with 1 before starting:\nswitchyard: admin_listen 127\.0\.0\.1:\d+: the address is already in use[^\n]*\n$/],
+    ['a worker cannot listen, instead of restarting it forever', '--proxy-listen', /exited with 1 before starting:[\s\S]*proxy_listen 127\.0\.0\.1:\d+: the address is already in use[\s\S]*a proxy worker could not start \(exit code 1\); its error is above\n$/],
   ])('fails its start when %s', async (_name, setting, message) => {
     const taken = createServer()
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))

@@ -126,7 +126,7 @@ export async function startProxy(config: Config, store: Store, log: Logger): Pro
     const server = createProxyServer(options, address.ssl ? tls : undefined)
     tracker.attach(server, address.ssl)
     servers.push(server)
-    addresses.push(await listen(server, address))
+    addresses.push(await listen(server, address, 'proxy_listen'))
   }
   return {
     table,
@@ -150,6 +150,8 @@ export interface AdminFigures {
   readonly metrics: () => Promise<MetricsData>
   /** Proxy connections and requests of every proxy process, read afresh. */
   readonly server: () => Promise<ServerCounts>
+  /** The pids of the proxy worker processes this process forked. */
+  readonly workerPids?: () => readonly number[]
 }
 
 /** Starts the Admin API listeners. */
@@ -164,6 +166,7 @@ export async function startAdmin(config: Config, store: Store, figures: AdminFig
       routerUpdatedAt: figures.routerUpdatedAt,
       metrics: async () => renderMetrics(await figures.metrics(), { size: figures.routerSize(), updatedAt: figures.routerUpdatedAt() }) + databaseMetrics(store),
       server: figures.server,
+      ...(figures.workerPids === undefined ? {} : { workerPids: figures.workerPids }),
     },
   })
   const servers: Server[] = []
@@ -172,7 +175,7 @@ export async function startAdmin(config: Config, store: Store, figures: AdminFig
     const server = createServer({ requireHostHeader: false }, admin.handle)
     server.on('clientError', admin.handleClientError)
     servers.push(server)
-    addresses.push(await listen(server, address))
+    addresses.push(await listen(server, address, 'admin_listen'))
   }
   const guiAddresses: AddressInfo[] = []
   const first = addresses[0]
@@ -181,7 +184,7 @@ export async function startAdmin(config: Config, store: Store, figures: AdminFig
     for (const address of config.adminGuiListen) {
       const server = createServer(handler)
       servers.push(server)
-      guiAddresses.push(await listen(server, address))
+      guiAddresses.push(await listen(server, address, 'admin_gui_listen'))
     }
   }
   return { servers, addresses, guiAddresses }

@@ -2,15 +2,28 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { ListenAddress } from './config.ts'
 
-/** Starts a server on an address; resolves with the bound address (port 0 → the real port). */
-export function listen(server: Server, address: ListenAddress): Promise<AddressInfo> {
+/**
+ * Starts a server on an address; resolves with the bound address (port 0 → the real port). A
+ * failure names the setting the address came from (`setting`, e.g. `proxy_listen`) and what to do.
+ */
+export function listen(server: Server, address: ListenAddress, setting: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject)
+    const onError = (error: NodeJS.ErrnoException): void => reject(listenError(error, address, setting))
+    server.once('error', onError)
     server.listen({ host: address.host, port: address.port, backlog: 16384 }, () => {
-      server.off('error', reject)
+      server.off('error', onError)
       resolve(server.address() as AddressInfo)
     })
   })
+}
+
+/** The error of a listener that could not start, naming the setting and the address. */
+function listenError(error: NodeJS.ErrnoException, address: ListenAddress, setting: string): Error {
+  const where = `${setting} ${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`
+  if (error.code === 'EADDRINUSE') return new Error(`${where}: the address is already in use (another process listens there; stop it or choose another port)`, { cause: error })
+  if (error.code === 'EACCES') return new Error(`${where}: permission denied (ports below 1024 need privileges; choose a higher port)`, { cause: error })
+  if (error.code === 'EADDRNOTAVAIL') return new Error(`${where}: no interface of this machine has that address`, { cause: error })
+  return new Error(`${where}: ${error.message}`, { cause: error })
 }
 
 /**

@@ -26,6 +26,8 @@ export interface AdminStatus {
   readonly metrics: () => Promise<string>
   /** Proxy connections and requests (of every proxy process), for `/status`. */
   readonly server: () => Promise<ServerCounts>
+  /** The pids of the proxy worker processes, when this process forked them (`GET /`'s `pids.workers`). */
+  readonly workerPids?: () => readonly number[]
 }
 
 /** What `/status` reports under `server`: nginx's stub_status counts and the proxied requests. */
@@ -361,8 +363,8 @@ export class AdminApi {
         },
         // Switchyard has no plugins: none can be loaded or configured.
         plugins: { available_on_server: {}, enabled_in_cluster: [] },
-        // Kong's master and worker pids; a primary that cannot see its workers leaves `workers` out, as Kong does.
-        pids: this.#servesProxy ? { master: process.pid, workers: [process.pid] } : { master: process.pid },
+        // Kong's master and worker pids: this process when it proxies itself, else the workers it forked.
+        pids: { master: process.pid, workers: this.#servesProxy ? [process.pid] : [...(this.options.status.workerPids?.() ?? [])] },
         configuration: {
           database: c.database,
           router_flavor: c.routerFlavor,

@@ -225,7 +225,7 @@ describe('GET /status with connection counts', () => {
       store: new MemoryStore(),
       flavor: loaded.config.routerFlavor,
       checkRoute: createRouteChecker(loaded.config.routerFlavor),
-      status: { routerSize: () => 0, routerUpdatedAt: () => 0, metrics: async () => '', server: async () => counts },
+      status: { routerSize: () => 0, routerUpdatedAt: () => 0, metrics: async () => '', server: async () => counts, workerPids: () => [4001, 4002] },
     })
     server = createServer(admin.handle)
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -241,8 +241,8 @@ describe('GET /status with connection counts', () => {
     expect(body.server).toMatchObject({ connections_accepted: 12, connections_handled: 11, connections_reading: 1, connections_writing: 2, connections_waiting: 3, connections_active: 6, total_requests: 40 })
   })
 
-  it('leaves out worker heaps and pids a multi-process primary cannot see', async () => {
+  it('leaves out worker heaps a multi-process primary cannot see, and lists the pids of the workers it forked', async () => {
     expect((await getStatus(base)).body.memory.workers_lua_vms).toEqual([])
-    expect((await adminCall(base, 'GET', '/')).body.pids).toEqual({ master: process.pid })
+    expect((await adminCall(base, 'GET', '/')).body.pids).toEqual({ master: process.pid, workers: [4001, 4002] })
   })
 })

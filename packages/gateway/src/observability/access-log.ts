@@ -6,6 +6,7 @@ import type { RequestRecord } from '../proxy/server.ts'
 /** Writes one access-log line. */
 export interface AccessLog {
   write(record: RequestRecord): void
+  /** Writes out what is buffered; called when the gateway stops, after the last request. */
   flush(): void
 }
 
@@ -18,6 +19,9 @@ export function openAccessLogFile(target: string): number {
     throw new Error(`proxy_access_log: cannot open ${target}: ${(error as Error).message}`)
   }
 }
+
+/** The longest a logged line waits to be written when traffic is light. */
+const FLUSH_EVERY_MS = 1000
 
 /**
  * Creates the access log: one JSON line per request (pino), with route, service, status and both
@@ -32,8 +36,21 @@ export function createAccessLog(target: string): AccessLog {
   const fd = target === 'stdout' ? 1 : openAccessLogFile(target)
   const destination = pino.destination({ dest: fd, sync: false, minLength: 4096 })
   const logger: Logger = pino({ base: null, messageKey: 'msg', timestamp: pino.stdTimeFunctions.isoTime }, destination)
+  // Lines are written in 4 KB batches; on a quiet gateway a batch could wait for traffic
+  // indefinitely, so whatever was logged is written out at least once a second.
+  let unwritten = false
+  const timer = setInterval(() => {
+    if (!unwritten) return
+    unwritten = false
+    try {
+      destination.flush()
+    } catch {
+      // Closed while stopping: the stop's own flush wrote what there was.
+    }
+  }, FLUSH_EVERY_MS).unref()
   return {
     write(record) {
+      unwritten = true
       logger.info({
         request_id: record.requestId,
         method: record.method,
@@ -49,6 +66,7 @@ export function createAccessLog(target: string): AccessLog {
       })
     },
     flush() {
+      clearInterval(timer)
       try {
         destination.flushSync()
       } catch {
