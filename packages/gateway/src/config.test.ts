@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { helpText, loadConfig, SETTINGS } from './config.ts'
+import { helpText, loadConfig, SETTINGS, trustedNetworks } from './config.ts'
 
 describe('loadConfig', () => {
   it('uses Kong’s defaults', () => {
@@ -16,6 +16,27 @@ describe('loadConfig', () => {
     expect(result.errors).toEqual(['proxy_listen: an `ssl` listener needs ssl_cert and ssl_cert_key'])
     const fixed = loadConfig({ file: 'database = off\nrouter_flavor = traditional_compatible', env: { SWITCHYARD_WORKERS: '2', SWITCHYARD_PROXY_LISTEN: '127.0.0.1:9000' }, flags: { workers: '4' } })
     expect(fixed.ok && fixed.config).toMatchObject({ database: 'off', routerFlavor: 'traditional_compatible', workers: 4, proxyListen: [{ host: '127.0.0.1', port: 9000 }] })
+  })
+
+  it('reads trusted_ips as IPs and CIDRs, and names each bad entry', () => {
+    const good = loadConfig({ env: { SWITCHYARD_TRUSTED_IPS: '10.0.0.0/8, 192.168.1.10,::1, 0.0.0.0/0' } })
+    expect(good.ok && good.config.trustedIps).toEqual(['10.0.0.0/8', '192.168.1.10', '::1', '0.0.0.0/0'])
+    // Text in the config, which travels to the workers as JSON; networks where they are used.
+    expect(good.ok && JSON.parse(JSON.stringify(good.config)).trustedIps).toEqual(good.ok && good.config.trustedIps)
+    expect(trustedNetworks(good.ok ? good.config.trustedIps : [])).toEqual([
+      { family: 4, network: 0x0a000000, prefix: 8 },
+      { family: 4, network: 0xc0a8010a, prefix: 32 },
+      { family: 6, network: 1n, prefix: 128 },
+      { family: 4, network: 0, prefix: 0 },
+    ])
+    expect(loadConfig({ env: {} }).ok && (loadConfig({ env: {} }) as { config: { trustedIps: unknown } }).config.trustedIps).toEqual([])
+    const bad = loadConfig({ env: { SWITCHYARD_TRUSTED_IPS: '10.0.0.1/8,lb.example' } })
+    expect(bad.ok).toBe(false)
+    if (bad.ok) return
+    expect(bad.errors).toEqual([
+      "trusted_ips: '10.0.0.1/8' is not a CIDR (the address has bits set beyond the prefix; e.g. 10.0.0.0/8)",
+      "trusted_ips: 'lb.example' is not an IP address or CIDR (e.g. 10.0.0.0/8, 192.168.1.10, ::1)",
+    ])
   })
 
   it('reports every problem at once', () => {

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os'
 import { isAbsolute, join } from 'node:path'
+import { parseIpAddr, parseIpCidr, type IpCidr } from '@switchyard/core'
 import { parsePgSettings, type PgSettings } from './store/postgres/settings.ts'
 
 /** One address a listener binds; `ssl` makes it an HTTPS listener. */
@@ -39,6 +40,11 @@ export interface Config {
   readonly upstreamKeepalivePoolSize: number
   /** Seconds an idle upstream connection is kept (Kong's `upstream_keepalive_idle_timeout`). */
   readonly upstreamKeepaliveIdleTimeout: number
+  /**
+   * Kong's `trusted_ips`: clients (load balancers, other proxies) whose X-Forwarded-Proto/Host/Port/
+   * Path/Prefix are passed on and believed for https-only routes; empty, nobody is trusted.
+   */
+  readonly trustedIps: readonly string[]
 }
 
 /** One documented setting: its Kong-style name, flag, default and meaning (shown by `--help`). */
@@ -73,6 +79,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'proxy_access_log', flag: '--proxy-access-log', default: 'logs/access.log', help: 'Access log: `off`, `stdout`, or a file (relative to prefix).' },
   { name: 'upstream_keepalive_pool_size', flag: '--upstream-keepalive-pool-size', default: '512', help: 'Connections kept per upstream.' },
   { name: 'upstream_keepalive_idle_timeout', flag: '--upstream-keepalive-idle-timeout', default: '60', help: 'Seconds an idle upstream connection is kept.' },
+  { name: 'trusted_ips', flag: '--trusted-ips', default: '', help: 'Comma-separated IPs or CIDRs (`0.0.0.0/0,::/0` for all) whose X-Forwarded-* headers are trusted.' },
 ]
 
 /** Where settings come from, in rising precedence: file < environment < flags. */
@@ -170,6 +177,7 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
     proxyAccessLog: get('proxy_access_log'),
     upstreamKeepalivePoolSize: integer('upstream_keepalive_pool_size', get('upstream_keepalive_pool_size'), 1, errors),
     upstreamKeepaliveIdleTimeout: integer('upstream_keepalive_idle_timeout', get('upstream_keepalive_idle_timeout'), 0, errors),
+    trustedIps: parseTrustedIps(get('trusted_ips'), errors),
   }
   if (prefix === '') errors.push('prefix: must not be empty')
   if (config.proxyListen.some((l) => l.ssl) && (config.sslCert === undefined || config.sslCertKey === undefined)) {
@@ -208,4 +216,34 @@ export function helpText(): string {
     lines.push(`      ${s.help}`)
   }
   return lines.join('\n')
+}
+
+/**
+ * `trusted_ips`: IPs and CIDRs, comma-separated; an error names each bad one. Kept as text (the
+ * config travels to worker processes as JSON); {@link trustedNetworks} reads them.
+ */
+function parseTrustedIps(text: string, errors: string[]): string[] {
+  const items = text.split(',').map((part) => part.trim()).filter((part) => part !== '')
+  for (const item of items) {
+    const network = trustedNetwork(item)
+    if (typeof network === 'string') errors.push(`trusted_ips: '${item}' ${network}`)
+  }
+  return items
+}
+
+/** An IP (as a /32 or /128) or a CIDR, or why it is neither. */
+function trustedNetwork(item: string): IpCidr | string {
+  if (item.includes('/')) {
+    const cidr = parseIpCidr(item)
+    if (typeof cidr === 'object') return cidr
+    return `is not a CIDR (${cidr === 'host-bits' ? 'the address has bits set beyond the prefix' : cidr === 'invalid-prefix' ? 'the prefix length is out of range' : 'the address does not parse'}; e.g. 10.0.0.0/8)`
+  }
+  const ip = parseIpAddr(item)
+  if (ip === undefined) return 'is not an IP address or CIDR (e.g. 10.0.0.0/8, 192.168.1.10, ::1)'
+  return ip.family === 4 ? { family: 4, network: ip.value, prefix: 32 } : { family: 6, network: ip.value, prefix: 128 }
+}
+
+/** The networks of a validated `trusted_ips` list. */
+export function trustedNetworks(items: readonly string[]): IpCidr[] {
+  return items.map(trustedNetwork).filter((network): network is IpCidr => typeof network === 'object')
 }

@@ -100,7 +100,7 @@ export function createResolver(table: GatewayRoutingTable): Resolver {
     const result = upstreamRequest(
       routed.route,
       routed.service ?? undefined,
-      { target: request.path, host: request.host, scheme: request.scheme, forwardedHost: request.forwardedHost, contentType: request.contentType, httpVersion: request.httpVersion },
+      { target: request.path, host: request.host, scheme: request.forwardedProto ?? request.scheme, forwardedHost: request.forwardedHost, contentType: request.contentType, httpVersion: request.httpVersion },
       { path: typeof recorded === 'string' ? recorded : undefined, captures: routed.match.captures },
     )
     if (result.kind === 'respond') return { kind: 'respond', route: routed.route, status: result.status, headers: result.headers, message: result.message }

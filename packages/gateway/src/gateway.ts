@@ -4,10 +4,11 @@ import type { AddressInfo } from 'node:net'
 import { createSecureContext } from 'node:tls'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { cidrContains, parseIpAddr, type IpCidr } from '@switchyard/core'
 import { PLAYGROUND_DIST } from '@switchyard/playground'
 import type { Logger } from 'pino'
 import { AdminApi, type ServerCounts } from './admin/server.ts'
-import { inPrefix, type Config } from './config.ts'
+import { inPrefix, trustedNetworks, type Config } from './config.ts'
 import { createResolver, createRouteChecker, createRoutingTable, type GatewayRoutingTable } from './engine.ts'
 import { createGuiHandler } from './gui/server.ts'
 import { readSettingFile } from './input-file.ts'
@@ -100,6 +101,14 @@ function readTlsMaterial(config: Config): TlsMaterial | undefined {
   return material
 }
 
+/** Kong's `trusted_ips` check on the connecting peer's address (not on X-Forwarded-For). */
+function trustedClients(networks: readonly IpCidr[]): (clientIp: string) => boolean {
+  return (clientIp) => {
+    const address = parseIpAddr(clientIp)
+    return address !== undefined && networks.some((network) => cidrContains(network, address))
+  }
+}
+
 /** Starts the proxy listeners over a store whose changes feed the routing table. */
 export async function startProxy(config: Config, store: Store, log: Logger): Promise<ProxyNode> {
   // Settings that can fail are read before anything is started.
@@ -118,6 +127,7 @@ export async function startProxy(config: Config, store: Store, log: Logger): Pro
       recordRequest(metrics, record)
       accessLog.write(record)
     },
+    ...(config.trustedIps.length === 0 ? {} : { trusted: trustedClients(trustedNetworks(config.trustedIps)) }),
   }
   const tracker = new ConnectionTracker()
   const servers: Server[] = []

@@ -86,8 +86,8 @@ export interface ForwardedInfo {
   readonly proto: string
   /** nginx's `$host`: the request's host, lower-cased and without port, or the listener address. */
   readonly host: string
-  /** The port of the listener the client connected to (Kong: `ctx.host_port or var.server_port`). */
-  readonly port: number
+  /** The port of the listener the client connected to (Kong: `ctx.host_port or var.server_port`), or a trusted client's X-Forwarded-Port. */
+  readonly port: number | string
   /** The original request path, before normalization and query. */
   readonly path: string
   /** The stripped prefix, when strip_path removed one other than `/`. */
@@ -100,8 +100,8 @@ export interface ForwardedInfo {
 }
 
 /**
- * Headers the proxy sets itself; incoming values are replaced (no trusted_ips: clients are not
- * trusted). `expect` is dropped as nginx's proxy module clears it: this hop already answered
+ * Headers the proxy sets itself; incoming values are replaced (a client in `trusted_ips` has its
+ * X-Forwarded-* values taken into {@link ForwardedInfo} first). `expect` is dropped as nginx's proxy module clears it: this hop already answered
  * `100-continue`, and other expectations are ignored.
  */
 const SET_BY_PROXY_OR_VIA = new Set(['via', 'expect', 'host', 'x-real-ip', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'x-forwarded-path', 'x-forwarded-prefix'])

@@ -73,9 +73,14 @@ export class NodeRequest {
   readonly lineHost: string | undefined
   #forwardedHost: string | undefined
 
+  /**
+   * @param trusted the client is in `trusted_ips` (a load balancer, another proxy): its
+   *   X-Forwarded-Proto/Host/Port/Path/Prefix are passed on and believed, as Kong does.
+   */
   constructor(
     readonly request: IncomingMessage,
     readonly scheme: string,
+    readonly trusted = false,
   ) {
     const url = request.url ?? '/'
     // Hot path: an origin-form target (`/…`) is taken as it is; only an absolute-form one is split.
@@ -109,9 +114,39 @@ export class NodeRequest {
   get forwardedHost(): string {
     if (this.#forwardedHost === undefined) {
       const host = this.lineHost ?? this.request.headers.host
-      this.#forwardedHost = host === undefined ? unmapped(this.request.socket.localAddress) : requestHost(host)
+      this.#forwardedHost = this.#trustedHeader('x-forwarded-host') ?? (host === undefined ? unmapped(this.request.socket.localAddress) : requestHost(host))
     }
     return this.#forwardedHost
+  }
+
+  /** The scheme Kong believes the client used: a trusted client's X-Forwarded-Proto, else the listener's. */
+  get forwardedProto(): string {
+    return this.#trustedHeader('x-forwarded-proto') ?? this.scheme
+  }
+
+  /** The port forwarded upstream: a trusted client's X-Forwarded-Port, else the listener's. */
+  get forwardedPort(): string {
+    return this.#trustedHeader('x-forwarded-port') ?? String(this.request.socket.localPort ?? 0)
+  }
+
+  /** A trusted client's X-Forwarded-Path, which is passed on instead of the request's own. */
+  get forwardedPath(): string | undefined {
+    return this.#trustedHeader('x-forwarded-path')
+  }
+
+  /** A trusted client's X-Forwarded-Prefix, which is passed on instead of the stripped prefix. */
+  get forwardedPrefix(): string | undefined {
+    return this.#trustedHeader('x-forwarded-prefix')
+  }
+
+  /** A header's value from a trusted client (nginx's `$http_…`: the first of repeated lines), else undefined. */
+  #trustedHeader(name: string): string | undefined {
+    if (!this.trusted) return undefined
+    const value = this.request.headers[name]
+    if (typeof value !== 'string' || value === '') return undefined
+    // Node joins repeated lines of these headers with `, `; nginx's variable holds the first.
+    const comma = value.indexOf(',')
+    return comma < 0 ? value : value.slice(0, comma).trim()
   }
 
   /** The `Content-Type` header, which gRPC routes check: `''` when absent, which is not gRPC either (Kong: 415). */

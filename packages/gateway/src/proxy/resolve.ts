@@ -27,6 +27,8 @@ export type ResolveResult =
 export interface ProxyRequest extends RequestLike {
   /** Kong's forwarded host for redirects, nginx's `$host` (an absolute-form target's host, else the Host header's); unset: from `host`. */
   readonly forwardedHost?: string | undefined
+  /** The scheme Kong checks https-only routes against (a trusted client's X-Forwarded-Proto); unset: `scheme`. */
+  readonly forwardedProto?: string | undefined
   /** The `Content-Type` header, which gRPC routes check. */
   readonly contentType?: string | undefined
   /** The HTTP major version (1 or 2), which gRPC routes check. */

@@ -40,6 +40,8 @@ export interface ProxyOptions {
   readonly upstreams: Upstreams
   /** Called once per request after the response ends. */
   readonly observe: (record: RequestRecord) => void
+  /** Whether a client address is in `trusted_ips`; absent, no client is trusted. */
+  readonly trusted?: (clientIp: string) => boolean
 }
 
 /** The client's address, as the routes and X-Forwarded-For see it. */
@@ -128,11 +130,11 @@ function proxiedHeaders(request: NodeRequest, resolution: Resolution, clientIp: 
   const incoming = request.request
   const headers = upstreamHeaders(incoming.headers, incoming.rawHeaders, resolution.host, {
     clientIp,
-    proto: request.scheme,
+    proto: request.forwardedProto,
     host: request.forwardedHost,
-    port: incoming.socket.localPort ?? 0,
-    path: pathOf(request.path),
-    prefix: resolution.prefix,
+    port: request.forwardedPort,
+    path: request.forwardedPath ?? pathOf(request.path),
+    prefix: request.forwardedPrefix ?? resolution.prefix,
     via: VIA,
     websocket,
     trailers,
@@ -237,7 +239,7 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
     const requestId = randomUUID()
     // Read now: the socket is detached from the request once the response ends.
     const clientIp = clientAddress(request.socket)
-    const target = new NodeRequest(request, scheme)
+    const target = new NodeRequest(request, scheme, options.trusted?.(clientIp) === true)
     const decision = decide(options.resolve, target)
     const finish = (status: number, resolution: Resolution | undefined, upstreamLatency: number | undefined): void => {
       options.observe({
@@ -281,7 +283,7 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
   }
 
   const upgrade = (server: Server, request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const target = new NodeRequest(request, scheme)
+    const target = new NodeRequest(request, scheme, options.trusted?.(clientAddress(request.socket)) === true)
     // Only a WebSocket that goes upstream is tunnelled; Kong's own answers (404, 426, redirects, …)
     // and every other upgrade are served by the request handler, exactly as without Upgrade.
     const decision = isWebSocket(request.headers.upgrade) ? decide(options.resolve, target) : undefined
