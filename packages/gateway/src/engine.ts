@@ -43,10 +43,11 @@ export function createRouteChecker(flavor: RouterFlavor): RouteChecker {
   return (route): MatchingCheck => {
     if (isExpressionRoute(route, flavor)) {
       const input = { expression: route.expression, protocols: route.protocols }
-      const diagnostics = validateExpressionRoute(input).diagnostics.map((d) => withPosition(route.expression, d))
+      const validation = validateExpressionRoute(input)
+      const diagnostics = validation.diagnostics.map((d) => withPosition(route.expression, d))
       // Kong's one message (atc-router's text) for `message` and `fields`; every problem, with
       // its position and a hint, in `diagnostics`.
-      const error = kongExpressionError(input)
+      const error = kongExpressionError(input, validation)
       return { errors: error === undefined ? [] : [error], diagnostics }
     }
     const converted = traditionalMatchers(route, { flavor })

@@ -102,10 +102,10 @@ export const ROUTER_VALIDATION_PREFIX = 'Router Expression failed validation: '
  * The entity error Kong reports for a route's expression (spec §8.5 items 5, 6): atc-router's one
  * message for the first problem, after Kong's prefix; undefined when the expression is valid. The
  * diagnostics of `validateExpressionRoute` say more, with positions; this is the text Kong clients
- * and tests expect in `message` and `fields`.
+ * and tests expect in `message` and `fields`. `validation` is that function's result for `route`
+ * (without a priority), which every caller has already computed.
  */
-export function kongExpressionError(route: ExpressionRouteInput): string | undefined {
-  const validation = validateExpressionRoute({ expression: route.expression, ...(route.protocols === undefined ? {} : { protocols: route.protocols }) })
+export function kongExpressionError(route: ExpressionRouteInput, validation: ExpressionRouteValidation): string | undefined {
   const first = validation.diagnostics.find((d) => d.severity === 'error')
   if (first === undefined) return undefined
   if (first.code === 'illformed-segments-field') return first.message

@@ -11,7 +11,7 @@ import { rewriteNetPort } from '../net-port.ts'
 import { pathPredicate } from './paths.ts'
 import { pcreRefusal } from './pcre.ts'
 import type { FieldError } from './errors.ts'
-import { kongExpressionError, validateExpressionRoute } from '../expression-route.ts'
+import { kongExpressionError, ROUTER_VALIDATION_PREFIX, validateExpressionRoute } from '../expression-route.ts'
 import type { TraditionalRoute } from './route.ts'
 
 /**
@@ -46,8 +46,9 @@ export function checkPathNormalized(path: string): string | undefined {
 export function checkEngine(route: TraditionalRoute): FieldError | undefined {
   if (route.expression !== undefined && route.expression !== null) {
     const input = { expression: route.expression, ...(route.protocols === undefined || route.protocols === null ? {} : { protocols: route.protocols }) }
-    const first = validateExpressionRoute(input).diagnostics.find((d) => d.severity === 'error')
-    const message = kongExpressionError(input)
+    const validation = validateExpressionRoute(input)
+    const first = validation.diagnostics.find((d) => d.severity === 'error')
+    const message = kongExpressionError(input, validation)
     if (first === undefined || message === undefined) return undefined
     return { field: '@entity', message, kind: first.kind }
   }
@@ -55,7 +56,5 @@ export function checkEngine(route: TraditionalRoute): FieldError | undefined {
   if (expression === '') return undefined
   const result = validate(expression, schemaForProtocols(route.protocols ?? []))
   if (result.ok) return undefined
-  return { field: '@entity', message: PREFIX + (result.error?.message ?? 'invalid expression') }
+  return { field: '@entity', message: ROUTER_VALIDATION_PREFIX + (result.error?.message ?? 'invalid expression') }
 }
-
-const PREFIX = 'Router Expression failed validation: '
