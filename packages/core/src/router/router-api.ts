@@ -26,6 +26,11 @@ export interface Explanation {
 export interface RouterApi {
   /** Adds a route; a bad expression comes back as diagnostics and changes nothing. Throws on a duplicate (priority, id). */
   add(route: RouteInput): Result<void>
+  /**
+   * Adds many routes at once, all or nothing: when one does not compile, nothing is added; a
+   * (priority, id) listed twice or already present throws, also before anything is added.
+   */
+  addAll(routes: Iterable<RouteInput>): { readonly ok: boolean }
   /** Removes the route with this id (only the entry with this priority when given); false if absent. */
   remove(id: string, priority?: bigint | number | string): boolean
   /** Replaces every entry of the route's id with the new one, or changes nothing when it does not compile. */

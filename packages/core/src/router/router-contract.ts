@@ -161,6 +161,28 @@ export function runRouterContract(name: string, createRouter: (schema: Schema) =
       expect(router.add({ id: 'ffffffff-0000-0000-0000-000000000000', priority: 9, expression: 'a ^= "/"' }).ok).toBe(true)
       expect(router.size).toBe(4)
     })
+    it('bulk loads: one id at two priorities is two routes; a (priority, id) listed twice or already held is refused and adds nothing', () => {
+      const id = '00000000-0000-0000-0000-00000000000a'
+      const other = '00000000-0000-0000-0000-00000000000b'
+      const router = createRouter(schema)
+      expect(router.addAll([{ id, priority: 1, expression: 'a == "x"' }, { id, priority: 2, expression: 'a == "y"' }]).ok).toBe(true)
+      expect(router.size).toBe(2)
+      expect(router.match(contextOf({ a: 'y' }))?.priority).toBe(2n)
+      expect(() => router.addAll([{ id: other, priority: 3, expression: 'b == "z"' }, { id, priority: 2, expression: 'a == "z"' }])).toThrow(/already exists/)
+      expect(router.size).toBe(2)
+      expect(router.has(other)).toBe(false)
+      expect([...router.fields]).toEqual(['a'])
+
+      const empty = createRouter(schema)
+      const twice = [{ id: other, priority: 3, expression: 'b == "z"' }, { id, priority: 4, expression: 'a == "x"' }, { id, priority: 4, expression: 'a == "y"' }]
+      expect(() => empty.addAll(twice)).toThrow(/listed twice/)
+      expect(empty.size).toBe(0)
+      expect(empty.match(contextOf({ b: 'z' }))).toBeUndefined()
+      expect(empty.addAll(twice.slice(0, 2)).ok).toBe(true)
+      expect(empty.match(contextOf({ b: 'z' }))?.id).toBe(other)
+      expect(empty.remove(id)).toBe(true)
+      expect(empty.size).toBe(1)
+    })
     it('K24: == and != on the same field', () => {
       const router = createRouter(schema)
       router.add({ id: '00000000-0000-0000-0000-1aa500000000', priority: 0, expression: 'net.port == 8000' })

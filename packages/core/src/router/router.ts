@@ -12,7 +12,7 @@ import { keepShape } from '../keep-shape.ts'
 import { FieldCounter } from './field-counter.ts'
 import { planIndex, type Placement } from './index-plan.ts'
 import { RouteIndex, type DimensionSummary, type Filed } from './route-index.ts'
-import { assertListedOnce, compareRoutes, normalizeId, normalizePriority, prepareRoute, priorityOf, RouterError, storedPriority, type PreparedRoute, type RouteInput, type StoredPriority } from './route.ts'
+import { compareRoutes, normalizeId, normalizePriority, prepareRoute, priorityOf, RouterError, storedPriority, type PreparedRoute, type RouteInput, type StoredPriority } from './route.ts'
 import { explainRoutes, type Explanation, type RouterApi } from './router-api.ts'
 import { REMOVED } from './sorted-routes.ts'
 
@@ -62,7 +62,7 @@ export class Router implements RouterApi {
   readonly #regexes: RegexCache
   readonly #index = new RouteIndex<Entry>()
   // One entry per id almost always; an array only when an id is listed at several priorities.
-  readonly #byId = new Map<string, Entry | Entry[]>()
+  #byId = new Map<string, Entry | Entry[]>()
   /**
    * The trees of routes whose printed text is beyond the parser's limits (a caller may build one,
    * e.g. a 2048-predicate expression plus the `net.protocol` amendment), which cannot be parsed back;
@@ -96,22 +96,33 @@ export class Router implements RouterApi {
    * insert. All-or-nothing: when any route fails, nothing is added and every failure is returned.
    */
   addAll(routes: Iterable<RouteInput>): { ok: true } | { ok: false; failures: { id: string; diagnostics: readonly Diagnostic[] }[] } {
-    const entries: Filing[] = []
+    const filings: Filing[] = []
     const failures: { id: string; diagnostics: readonly Diagnostic[] }[] = []
-    const keys = new Set<string>()
+    // The new entries by id, which also finds a (priority, id) listed twice. Loading into an empty
+    // router (a whole configuration) adopts it as the router's own: one map operation per route.
+    const listed = new Map<string, Entry | Entry[]>()
+    const empty = this.#byId.size === 0
     for (const route of routes) {
       const prepared = prepareRoute(route, this.#schema, this.#regexes)
       if (!prepared.ok) {
         failures.push({ id: route.id, diagnostics: prepared.diagnostics })
         continue
       }
-      assertListedOnce(keys, prepared.value)
-      this.#assertNew(prepared.value)
-      entries.push(this.#entry(prepared.value))
+      const filing = this.#entry(prepared.value)
+      const { entry } = filing
+      const before = listed.get(entry.id)
+      if (before !== undefined && holdsPriority(before, entry.priority)) {
+        throw new RouterError(`a route with id ${entry.id} and priority ${prepared.value.priority} is listed twice`)
+      }
+      if (!empty) this.#assertNew(prepared.value)
+      listed.set(entry.id, before === undefined ? entry : Array.isArray(before) ? [...before, entry] : [before, entry])
+      filings.push(filing)
     }
     if (failures.length > 0) return { ok: false, failures }
-    for (const entry of entries) this.#insert(entry, true)
+    for (const { entry, placements } of filings) this.#file(entry, placements, true)
     this.#index.finish()
+    if (empty) this.#byId = listed
+    else for (const entries of listed.values()) for (const entry of Array.isArray(entries) ? entries : [entries]) this.#list(entry)
     return { ok: true }
   }
 
@@ -283,20 +294,30 @@ export class Router implements RouterApi {
   #assertNew(route: PreparedRoute): Entry | Entry[] | undefined {
     const stored = storedPriority(route.priority)
     const found = this.#byId.get(route.id)
-    if (found !== undefined && (Array.isArray(found) ? found.some((e) => e.priority === stored) : found.priority === stored)) {
+    if (found !== undefined && holdsPriority(found, stored)) {
       throw new RouterError(`a route with id ${route.id} and priority ${route.priority} already exists`)
     }
     return found
   }
 
-  /** Files an entry; `found` is what the router holds under its id (looked up when not given). */
+  /** Files an entry and lists it under its id; `found` is what the router holds under the id (looked up when not given). */
   #insert({ entry, placements }: Filing, deferSort: boolean, found = this.#byId.get(entry.id)): void {
+    this.#file(entry, placements, deferSort)
+    this.#list(entry, found)
+  }
+
+  /** Files an entry in the index and counts it. */
+  #file(entry: Entry, placements: readonly Placement[] | undefined, deferSort: boolean): void {
     entry.filed = this.#index.insert(entry, placements, deferSort)
+    this.#fields.add(entry.fields)
+    this.#size++
+  }
+
+  /** Lists an entry under its id beside what the router holds there already. */
+  #list(entry: Entry, found = this.#byId.get(entry.id)): void {
     if (found === undefined) this.#byId.set(entry.id, entry)
     else if (Array.isArray(found)) found.push(entry)
     else this.#byId.set(entry.id, [found, entry])
-    this.#fields.add(entry.fields)
-    this.#size++
   }
 }
 
@@ -319,6 +340,11 @@ function withinParserLimits(expr: Expr, source: string): boolean {
     }
   }
   return fits(expr, 0)
+}
+
+/** True when the entries listed under an id include one at this priority. */
+function holdsPriority(listed: Entry | Entry[], priority: StoredPriority): boolean {
+  return Array.isArray(listed) ? listed.some((e) => e.priority === priority) : listed.priority === priority
 }
 
 function deepFreeze(match: Match): Match {

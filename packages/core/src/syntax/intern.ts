@@ -32,6 +32,26 @@ function engineShared(text: string): string {
   return text
 }
 
+/**
+ * `intern(source.slice(start, end), maxLength)` without the slice when the text is one of the few
+ * names seen last: a configuration's expressions name the same handful of fields over and over, and
+ * comparing in place skips cutting and hashing a new string for each.
+ */
+export function internSlice(source: string, start: number, end: number, maxLength: number): string {
+  const length = end - start
+  for (let r = 0; r < RECENT; r++) {
+    const name = recentNames[r]
+    if (name !== undefined && name.length === length && source.startsWith(name, start)) return name
+  }
+  const name = intern(source.slice(start, end), maxLength)
+  recentNames[nextName] = name
+  nextName = (nextName + 1) % RECENT
+  return name
+}
+
+const recentNames: (string | undefined)[] = []
+let nextName = 0
+
 const lists = new Map<string, readonly string[]>()
 
 /**

@@ -8,7 +8,7 @@ import { MAX_EXPRESSION_LENGTH, MAX_NESTING_DEPTH, MAX_PREDICATES } from './limi
 import { STRING_ESCAPES, valueOffsetToSource } from './literal-text.ts'
 import { OPERATOR_NAMES, isTransform, operators, type OperatorName, type Transform } from './operators.ts'
 import type { Token, TokenKind } from './token.ts'
-import { intern, ownString } from './intern.ts'
+import { intern, internSlice, ownString } from './intern.ts'
 import { keepShape } from '../keep-shape.ts'
 import { RegexCache } from '../values/regex/index.ts'
 
@@ -631,7 +631,7 @@ class Parser {
     let i = start + 1
     while (i < source.length && isIdentChar(source.charCodeAt(i))) i++
     this.#position = i
-    return intern(source.slice(start, i), SHARED_NAME_LENGTH)
+    return internSlice(source, start, i, SHARED_NAME_LENGTH)
   }
 
   #sticky(pattern: RegExp, at: number): string | undefined {
