@@ -39,6 +39,24 @@ describe('loadConfig', () => {
     ])
   })
 
+  it('reads real_ip_header and real_ip_recursive, with Kong’s defaults X-Real-IP and off', () => {
+    expect(loadConfig({ env: {} })).toMatchObject({ ok: true, config: { realIpHeader: 'X-Real-IP', realIpRecursive: false } })
+    expect(loadConfig({ env: { SWITCHYARD_REAL_IP_HEADER: 'X-Forwarded-For', SWITCHYARD_REAL_IP_RECURSIVE: 'on' } })).toMatchObject({ ok: true, config: { realIpHeader: 'X-Forwarded-For', realIpRecursive: true } })
+    expect(loadConfig({ file: 'real_ip_header = CF-Connecting-IP\nreal_ip_recursive = on', flags: { real_ip_recursive: 'off' } })).toMatchObject({ ok: true, config: { realIpHeader: 'CF-Connecting-IP', realIpRecursive: false } })
+  })
+
+  it('refuses proxy_protocol, a value that is no header name, and a real_ip_recursive other than on or off', () => {
+    const result = loadConfig({ env: { SWITCHYARD_REAL_IP_HEADER: 'proxy_protocol', SWITCHYARD_REAL_IP_RECURSIVE: 'yes' } })
+    expect(result.ok).toBe(false)
+    if (result.ok) return
+    expect(result.errors).toEqual([
+      'real_ip_header: proxy_protocol is not supported (the proxy listeners do not accept the PROXY protocol); name a header such as X-Forwarded-For or X-Real-IP',
+      'real_ip_recursive: expected one of on, off, got "yes"',
+    ])
+    expect(loadConfig({ flags: { real_ip_header: 'X Client' } })).toMatchObject({ ok: false, errors: ['real_ip_header: expected a header name such as X-Forwarded-For or X-Real-IP, got "X Client"'] })
+    expect(loadConfig({ file: 'real_ip_header =' })).toMatchObject({ ok: false, errors: ['real_ip_header: expected a header name such as X-Forwarded-For or X-Real-IP, got ""'] })
+  })
+
   it('reports every problem at once', () => {
     const result = loadConfig({ env: { SWITCHYARD_DATABASE: 'mysql', SWITCHYARD_WORKERS: 'zero', SWITCHYARD_ADMIN_LISTEN: '0.0.0.0:8001' } })
     expect(result.ok).toBe(false)

@@ -45,6 +45,13 @@ export interface Config {
    * Path/Prefix are passed on and believed for https-only routes; empty, nobody is trusted.
    */
   readonly trustedIps: readonly string[]
+  /**
+   * Kong's `real_ip_header` (nginx's realip module, with `trusted_ips` as `set_real_ip_from`): the
+   * request header that names the real client of a trusted one; default `X-Real-IP`.
+   */
+  readonly realIpHeader: string
+  /** Kong's `real_ip_recursive`: walk `real_ip_header` from the right past trusted addresses; default off. */
+  readonly realIpRecursive: boolean
 }
 
 /** One documented setting: its Kong-style name, flag, default and meaning (shown by `--help`). */
@@ -80,6 +87,8 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'upstream_keepalive_pool_size', flag: '--upstream-keepalive-pool-size', default: '512', help: 'Connections kept per upstream.' },
   { name: 'upstream_keepalive_idle_timeout', flag: '--upstream-keepalive-idle-timeout', default: '60', help: 'Seconds an idle upstream connection is kept.' },
   { name: 'trusted_ips', flag: '--trusted-ips', default: '', help: 'Comma-separated IPs or CIDRs (`0.0.0.0/0,::/0` for all) whose X-Forwarded-* headers are trusted.' },
+  { name: 'real_ip_header', flag: '--real-ip-header', default: 'X-Real-IP', help: 'Header whose address becomes the client address (net.src.ip, X-Real-IP, access log) for clients in trusted_ips only: X-Real-IP, X-Forwarded-For or another name (`proxy_protocol` is not supported).' },
+  { name: 'real_ip_recursive', flag: '--real-ip-recursive', default: 'off', help: '`off`: take the last address of real_ip_header; `on`: the last one, from the right, that is not in trusted_ips.' },
 ]
 
 /** Where settings come from, in rising precedence: file < environment < flags. */
@@ -178,6 +187,8 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
     upstreamKeepalivePoolSize: integer('upstream_keepalive_pool_size', get('upstream_keepalive_pool_size'), 1, errors),
     upstreamKeepaliveIdleTimeout: integer('upstream_keepalive_idle_timeout', get('upstream_keepalive_idle_timeout'), 0, errors),
     trustedIps: parseTrustedIps(get('trusted_ips'), errors),
+    realIpHeader: parseRealIpHeader(get('real_ip_header'), errors),
+    realIpRecursive: oneOf('real_ip_recursive', get('real_ip_recursive'), ['on', 'off'] as const, errors) === 'on',
   }
   if (prefix === '') errors.push('prefix: must not be empty')
   if (config.proxyListen.some((l) => l.ssl) && (config.sslCert === undefined || config.sslCertKey === undefined)) {
@@ -229,6 +240,19 @@ function parseTrustedIps(text: string, errors: string[]): string[] {
     if (typeof network === 'string') errors.push(`trusted_ips: '${item}' ${network}`)
   }
   return items
+}
+
+/** An HTTP field name (RFC 9110 §5.1: a token). */
+const FIELD_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+
+/**
+ * `real_ip_header`: a header name. nginx's `proxy_protocol` (the address from a PROXY protocol
+ * preamble) is refused, since the listeners do not speak that protocol.
+ */
+function parseRealIpHeader(text: string, errors: string[]): string {
+  if (text === 'proxy_protocol') errors.push('real_ip_header: proxy_protocol is not supported (the proxy listeners do not accept the PROXY protocol); name a header such as X-Forwarded-For or X-Real-IP')
+  else if (!FIELD_NAME.test(text)) errors.push(`real_ip_header: expected a header name such as X-Forwarded-For or X-Real-IP, got "${text}"`)
+  return text
 }
 
 /** An IP (as a /32 or /128) or a CIDR, or why it is neither. */

@@ -1,16 +1,24 @@
 /**
- * Gateway error codes and their HTTP statuses and bodies. The status always comes from this table,
- * never from the throw site, so the proxy answers exactly as Kong does for the same failure.
+ * The part of Kong that answers a failure, which decides how the body's format is chosen
+ * (proxy/error-response.ts): `kong` is the runloop calling kong.response.error
+ * (kong/pdk/response.lua), `nginx` is nginx's error_page running kong/error_handlers.lua.
+ */
+export type ErrorSource = 'kong' | 'nginx'
+
+/**
+ * Gateway error codes and their HTTP statuses, messages and sources. The status always comes from
+ * this table, never from the throw site, so the proxy answers exactly as Kong does for the same failure.
  */
 export const GATEWAY_ERRORS = {
-  'no-route': { status: 404, message: 'no Route matched with those values' },
-  'no-service': { status: 503, message: 'no Service found with those values' },
-  'https-required': { status: 426, message: 'Please use HTTPS protocol' },
-  'bad-request': { status: 400, message: 'Bad request' },
-  'upstream-unavailable': { status: 502, message: 'An invalid response was received from the upstream server' },
-  'upstream-timeout': { status: 504, message: 'The upstream server is timing out' },
-  'internal': { status: 500, message: 'An unexpected error occurred' },
-} as const satisfies Record<string, { status: number; message: string }>
+  'no-route': { status: 404, message: 'no Route matched with those values', source: 'kong' },
+  'no-service': { status: 503, message: 'no Service found with those values', source: 'kong' },
+  'https-required': { status: 426, message: 'Please use HTTPS protocol', source: 'kong' },
+  // nginx refuses a malformed request itself; a failed or timed-out proxy_pass is nginx's too.
+  'bad-request': { status: 400, message: 'Bad request', source: 'nginx' },
+  'upstream-unavailable': { status: 502, message: 'An invalid response was received from the upstream server', source: 'nginx' },
+  'upstream-timeout': { status: 504, message: 'The upstream server is timing out', source: 'nginx' },
+  'internal': { status: 500, message: 'An unexpected error occurred', source: 'nginx' },
+} as const satisfies Record<string, { status: number; message: string; source: ErrorSource }>
 
 /** A code from the gateway error table. */
 export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS
@@ -29,9 +37,4 @@ export class GatewayError extends Error {
     this.name = 'GatewayError'
     this.status = GATEWAY_ERRORS[code].status
   }
-}
-
-/** The JSON body Kong sends for a proxy-side error (Kong ≥ 3.5 includes the request id). */
-export function errorBody(code: GatewayErrorCode, requestId: string): string {
-  return JSON.stringify({ message: GATEWAY_ERRORS[code].message, request_id: requestId })
 }

@@ -17,7 +17,8 @@ import { createAccessLog, openAccessLogFile, type AccessLog } from './observabil
 import { emptyMetrics, recordRequest, renderMetrics, type MetricsData } from './observability/metrics.ts'
 import { ConnectionTracker, type ConnectionCounts } from './proxy/connections.ts'
 import { Upstreams } from './proxy/forward.ts'
-import { createProxyServer, type TlsMaterial } from './proxy/server.ts'
+import { createRealIp } from './proxy/real-ip.ts'
+import { createProxyServer, type ProxyOptions, type TlsMaterial } from './proxy/server.ts'
 import { configHash, loadDeclarative, parseConfigText, type ConfigProblem } from './store/declarative.ts'
 import { MemoryStore } from './store/memory-store.ts'
 import { SqliteStore } from './store/sqlite-store.ts'
@@ -109,6 +110,13 @@ function trustedClients(networks: readonly IpCidr[]): (clientIp: string) => bool
   }
 }
 
+/** The proxy's `trusted_ips` check and, over the same networks, nginx's realip rules; nothing when no client is trusted. */
+function trust(config: Config): Pick<ProxyOptions, 'trusted' | 'realIp'> {
+  if (config.trustedIps.length === 0) return {}
+  const networks = trustedNetworks(config.trustedIps)
+  return { trusted: trustedClients(networks), realIp: createRealIp(networks, config.realIpHeader, config.realIpRecursive) }
+}
+
 /** Starts the proxy listeners over a store whose changes feed the routing table. */
 export async function startProxy(config: Config, store: Store, log: Logger): Promise<ProxyNode> {
   // Settings that can fail are read before anything is started.
@@ -127,7 +135,7 @@ export async function startProxy(config: Config, store: Store, log: Logger): Pro
       recordRequest(metrics, record)
       accessLog.write(record)
     },
-    ...(config.trustedIps.length === 0 ? {} : { trusted: trustedClients(trustedNetworks(config.trustedIps)) }),
+    ...trust(config),
   }
   const tracker = new ConnectionTracker()
   const servers: Server[] = []

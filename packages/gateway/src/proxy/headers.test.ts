@@ -61,7 +61,7 @@ describe('asksForTrailers', () => {
 })
 
 describe('upstreamHeaders', () => {
-  const info = { clientIp: '10.0.0.9', proto: 'http', host: 'example.com', port: 8000, path: '/a', prefix: undefined, via: '1.1 switchyard', websocket: false, trailers: false }
+  const info = { clientIp: '10.0.0.9', peer: '10.0.0.9', proto: 'http', host: 'example.com', port: 8000, path: '/a', prefix: undefined, via: '1.1 switchyard', websocket: false, trailers: false }
 
   it("replaces the client's forwarding headers and Via with the proxy's, keeping the chains", () => {
     const rawHeaders = ['Host', 'example.com', 'X-Forwarded-For', '1.2.3.4', 'Via', '1.0 edge', 'Connection', 'X-Drop', 'X-Drop', 'x', 'Accept', '*/*']
@@ -72,6 +72,16 @@ describe('upstreamHeaders', () => {
     expect(pairs.get('host')).toBe('upstream.internal')
     expect(pairs.get('x-forwarded-for')).toBe('1.2.3.4, 10.0.0.9')
     expect(pairs.get('via')).toBe('1.0 edge, 1.1 switchyard')
+  })
+
+  it('sends the real client address as X-Real-IP, and appends the connecting address to a client-sent X-Forwarded-For (Kong’s realip rule)', () => {
+    const real = { ...info, clientIp: '203.0.113.7', peer: '10.0.0.9' }
+    const pairs = (out: string[]) => new Map(out.flatMap((_, i) => (i % 2 === 0 ? [[out[i] as string, out[i + 1] as string] as const] : [])))
+    const chained = pairs(upstreamHeaders({ 'x-forwarded-for': '203.0.113.7' }, ['X-Forwarded-For', '203.0.113.7'], 'h', real))
+    expect([chained.get('x-real-ip'), chained.get('x-forwarded-for')]).toEqual(['203.0.113.7', '203.0.113.7, 10.0.0.9'])
+    // Without a client-sent X-Forwarded-For (the address came from X-Real-IP), Kong sends $remote_addr.
+    const alone = pairs(upstreamHeaders({ 'x-real-ip': '203.0.113.7' }, ['X-Real-IP', '203.0.113.7'], 'h', real))
+    expect([alone.get('x-real-ip'), alone.get('x-forwarded-for')]).toEqual(['203.0.113.7', '203.0.113.7'])
   })
 
   it('drops what a request Connection header names, with and without hop-by-hop names beside it', () => {

@@ -81,7 +81,10 @@ export function endToEnd(rawHeaders: readonly string[], connection: string | str
 
 /** What the proxy knows about the client side of a request, for the headers it sets upstream. */
 export interface ForwardedInfo {
+  /** nginx's `$remote_addr`: the client address, from `real_ip_header` for a trusted client (X-Real-IP). */
   readonly clientIp: string
+  /** nginx's `$realip_remote_addr`: the connecting address, appended to a client-sent X-Forwarded-For. */
+  readonly peer: string
   /** `http` or `https`: the scheme the client used. */
   readonly proto: string
   /** nginx's `$host`: the request's host, lower-cased and without port, or the listener address. */
@@ -108,7 +111,9 @@ const SET_BY_PROXY_OR_VIA = new Set(['via', 'expect', 'host', 'x-real-ip', 'x-fo
 
 /**
  * The upstream request headers, as Kong builds them: end-to-end headers, `Host` as decided by
- * preserve_host, `X-Real-IP`, `X-Forwarded-For` (the client's chain plus the client address),
+ * preserve_host, `X-Real-IP` (the client address), `X-Forwarded-For` (the client's chain plus the
+ * connecting address, or the client address when the request had none: Kong's runloop handler
+ * appends `$realip_remote_addr` and falls back to `$remote_addr`),
  * `X-Forwarded-Proto/Host/Port/Path/Prefix`, `Via` with this hop appended, `te: trailers` when the
  * client asked for trailers, and Kong's `Connection: keep-alive, Upgrade` and `Upgrade: websocket`
  * for a WebSocket.
@@ -120,7 +125,7 @@ export function upstreamHeaders(incoming: IncomingHttpHeaders, rawHeaders: reado
   headers.push(
     'host', host,
     'x-real-ip', info.clientIp,
-    'x-forwarded-for', chain === undefined || chain === '' ? info.clientIp : `${chain}, ${info.clientIp}`,
+    'x-forwarded-for', chain === undefined || chain === '' ? info.clientIp : `${chain}, ${info.peer}`,
     'x-forwarded-proto', info.proto,
     'x-forwarded-host', info.host,
     'x-forwarded-port', String(info.port),

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 import { requestHost } from '@switchyard/http'
+import type { RealClient } from './real-ip.ts'
 
 /** An address without the IPv4-mapped IPv6 prefix (`::ffff:10.0.0.1` is 10.0.0.1). */
 export function unmapped(address: string | undefined): string {
@@ -76,11 +77,15 @@ export class NodeRequest {
   /**
    * @param trusted the client is in `trusted_ips` (a load balancer, another proxy): its
    *   X-Forwarded-Proto/Host/Port/Path/Prefix are passed on and believed, as Kong does.
+   * @param realClient the address `real_ip_header` gave for a trusted client (nginx's realip
+   *   module), which routes see as `net.src.ip` and `net.src.port`; undefined, the connecting
+   *   address is the client's.
    */
   constructor(
     readonly request: IncomingMessage,
     readonly scheme: string,
     readonly trusted = false,
+    readonly realClient: RealClient | undefined = undefined,
   ) {
     const url = request.url ?? '/'
     // Hot path: an origin-form target (`/…`) is taken as it is; only an absolute-form one is split.
@@ -165,11 +170,11 @@ export class NodeRequest {
   }
 
   get src_ip(): string {
-    return unmapped(this.request.socket.remoteAddress)
+    return this.realClient === undefined ? unmapped(this.request.socket.remoteAddress) : this.realClient.ip
   }
 
   get src_port(): number | undefined {
-    return this.request.socket.remotePort
+    return this.realClient === undefined ? this.request.socket.remotePort : this.realClient.port
   }
 
   get dst_ip(): string {

@@ -4,10 +4,12 @@ import { createServer as createHttpsServer } from 'node:https'
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { VERSION } from '../admin/server.ts'
-import { errorBody, GATEWAY_ERRORS, type GatewayErrorCode } from '../errors.ts'
+import { GATEWAY_ERRORS, type GatewayErrorCode } from '../errors.ts'
+import { errorRequest, errorResponse, UNREAD_REQUEST, type ErrorRequest } from './error-response.ts'
 import type { Upstreams } from './forward.ts'
 import { asksForTrailers, milliseconds, PROXY_LATENCY_HEADER, RESPONSE_LATENCY_HEADER, UPSTREAM_LATENCY_HEADER, upstreamHeaders } from './headers.ts'
 import { isTls, isValidHost, isValidLineHost, NodeRequest, unmapped } from './node-request.ts'
+import type { RealIp } from './real-ip.ts'
 import type { ProxyRequest, Resolution, Resolver } from './resolve.ts'
 import type { Route } from '../entities/route.ts'
 import type { Service } from '../entities/service.ts'
@@ -31,6 +33,7 @@ export interface RequestRecord {
   /** Milliseconds, or undefined when no upstream was called. */
   readonly upstreamLatency: number | undefined
   readonly totalLatency: number
+  /** nginx's `$remote_addr`: the connecting address, or the one `real_ip_header` gave for a trusted client. */
   readonly clientIp: string
 }
 
@@ -42,11 +45,19 @@ export interface ProxyOptions {
   readonly observe: (record: RequestRecord) => void
   /** Whether a client address is in `trusted_ips`; absent, no client is trusted. */
   readonly trusted?: (clientIp: string) => boolean
+  /** Kong's `real_ip_header`: where a trusted client's request names the real client; absent, it is not read. */
+  readonly realIp?: RealIp
 }
 
-/** The client's address, as the routes and X-Forwarded-For see it. */
+/** The connecting address (nginx's `$realip_remote_addr`), which `trusted_ips` is checked against. */
 function clientAddress(socket: Socket): string {
   return unmapped(socket.remoteAddress)
+}
+
+/** The request as routes see it; a trusted peer's `real_ip_header` names the client, as nginx's realip module does. */
+function proxyRequest(options: ProxyOptions, request: IncomingMessage, scheme: string, peer: string): NodeRequest {
+  const trusted = options.trusted?.(peer) === true
+  return new NodeRequest(request, scheme, trusted, trusted ? options.realIp?.(peer, request.rawHeaders) : undefined)
 }
 
 /**
@@ -82,29 +93,35 @@ function hasBadTarget(target: string): boolean {
 const JSON_TYPE = 'application/json; charset=utf-8'
 
 /**
- * Writes one of Kong's own answers: the body, then Content-Type, Server, the request id and `extra`
- * (a flat name/value list: latency headers, Location, Upgrade, …). A response already under way is
- * cut instead.
+ * Writes one of Kong's own answers: the body, then Content-Type (none when undefined), Server, the
+ * request id and `extra` (a flat name/value list: latency headers, Location, Upgrade, …). A response
+ * already under way is cut instead.
  */
-function answer(response: ServerResponse, status: number, body: string, requestId: string, extra: readonly string[]): number {
+function answer(response: ServerResponse, status: number, body: string, contentType: string | undefined, requestId: string, extra: readonly string[]): number {
   if (response.headersSent) {
     response.destroy()
     return status
   }
-  response.writeHead(status, ['content-type', JSON_TYPE, 'content-length', String(Buffer.byteLength(body)), 'server', SERVER, REQUEST_ID_HEADER, requestId, ...extra])
+  const type = contentType === undefined ? [] : ['content-type', contentType]
+  response.writeHead(status, [...type, 'content-length', String(Buffer.byteLength(body)), 'server', SERVER, REQUEST_ID_HEADER, requestId, ...extra])
   response.end(body)
   return status
 }
 
-function sendError(response: ServerResponse, code: GatewayErrorCode, requestId: string, latency: readonly string[]): number {
-  return answer(response, GATEWAY_ERRORS[code].status, errorBody(code, requestId), requestId, latency)
+/** Answers with a gateway error, in the format Kong chooses for this request (`fields`). */
+function sendError(response: ServerResponse, code: GatewayErrorCode, requestId: string, latency: readonly string[], fields: ErrorRequest): number {
+  const { status, message, source } = GATEWAY_ERRORS[code]
+  const error = errorResponse(source, status, message, requestId, fields)
+  return answer(response, status, error.body, error.contentType, requestId, [...error.headers, ...latency])
 }
 
-function sendRespond(response: ServerResponse, decision: Decision & { kind: 'respond' }, requestId: string, latency: readonly string[]): number {
-  const body = decision.status >= 300 && decision.status < 400 ? '' : JSON.stringify({ message: decision.message, request_id: requestId })
+function sendRespond(response: ServerResponse, decision: Decision & { kind: 'respond' }, requestId: string, latency: readonly string[], fields: ErrorRequest): number {
   const extra = [...latency]
   for (const [name, value] of Object.entries(decision.headers)) extra.push(name, value)
-  return answer(response, decision.status, body, requestId, extra)
+  if (decision.status >= 300 && decision.status < 400) return answer(response, decision.status, '', JSON_TYPE, requestId, extra)
+  // Kong's other answers after the match (426, 415) are kong.response.error calls.
+  const error = errorResponse('kong', decision.status, decision.message, requestId, fields)
+  return answer(response, decision.status, error.body, error.contentType, requestId, [...error.headers, ...extra])
 }
 
 /** Kong's latency header for an answer of its own, `started` being the request's `performance.now()`. */
@@ -113,10 +130,14 @@ function responseLatency(started: number): string[] {
 }
 
 /** An answer written straight to a connection the HTTP server no longer handles (upgrades, parse errors); it closes it. */
-function rawError(socket: Duplex, code: GatewayErrorCode, requestId: string): void {
-  const status = GATEWAY_ERRORS[code].status
-  const body = errorBody(code, requestId)
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\nServer: ${SERVER}\r\n${REQUEST_ID_HEADER}: ${requestId}\r\n\r\n${body}`)
+function rawError(socket: Duplex, code: GatewayErrorCode, requestId: string, fields: ErrorRequest): void {
+  const { status, message, source } = GATEWAY_ERRORS[code]
+  const error = errorResponse(source, status, message, requestId, fields)
+  let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n`
+  if (error.contentType !== undefined) head += `Content-Type: ${error.contentType}\r\n`
+  head += `Content-Length: ${Buffer.byteLength(error.body)}\r\nConnection: close\r\nServer: ${SERVER}\r\n${REQUEST_ID_HEADER}: ${requestId}\r\n`
+  for (let i = 0; i < error.headers.length; i += 2) head += `${error.headers[i] as string}: ${error.headers[i + 1] as string}\r\n`
+  socket.end(`${head}\r\n${error.body}`)
 }
 
 /** The request target without its query. */
@@ -126,10 +147,11 @@ function pathOf(target: string): string {
 }
 
 /** The upstream request headers of a routed request (Kong's X-Forwarded-*, Via, TE, Upgrade), request id last. */
-function proxiedHeaders(request: NodeRequest, resolution: Resolution, clientIp: string, requestId: string, websocket: boolean, trailers: boolean): string[] {
+function proxiedHeaders(request: NodeRequest, resolution: Resolution, peer: string, requestId: string, websocket: boolean, trailers: boolean): string[] {
   const incoming = request.request
   const headers = upstreamHeaders(incoming.headers, incoming.rawHeaders, resolution.host, {
-    clientIp,
+    clientIp: request.realClient?.ip ?? peer,
+    peer,
     proto: request.forwardedProto,
     host: request.forwardedHost,
     port: request.forwardedPort,
@@ -238,9 +260,11 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
     const started = performance.now()
     const requestId = randomUUID()
     // Read now: the socket is detached from the request once the response ends.
-    const clientIp = clientAddress(request.socket)
-    const target = new NodeRequest(request, scheme, options.trusted?.(clientIp) === true)
+    const peer = clientAddress(request.socket)
+    const target = proxyRequest(options, request, scheme, peer)
     const decision = decide(options.resolve, target)
+    // nginx refuses a malformed request while reading its head, before the realip module runs.
+    const clientIp = decision.kind === 'error' && decision.code === 'bad-request' ? peer : (target.realClient?.ip ?? peer)
     const finish = (status: number, resolution: Resolution | undefined, upstreamLatency: number | undefined): void => {
       options.observe({
         requestId,
@@ -259,16 +283,19 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
     if (decision.kind === 'error') {
       // Drain an unread body so the connection stays usable for the next request.
       request.resume()
-      return finish(sendError(response, decision.code, requestId, responseLatency(started)), decision.resolution, undefined)
+      // nginx refuses a malformed request while reading the request line or Host, before the
+      // fields that usually follow them, so its 400 is formatted as for a request without Accept.
+      const fields = decision.code === 'bad-request' ? UNREAD_REQUEST : errorRequest(request.rawHeaders, request.httpVersionMajor)
+      return finish(sendError(response, decision.code, requestId, responseLatency(started), fields), decision.resolution, undefined)
     }
     if (decision.kind === 'respond') {
       request.resume()
-      return finish(sendRespond(response, decision, requestId, responseLatency(started)), { route: decision.route, service: null, path: '', host: '', prefix: undefined }, undefined)
+      return finish(sendRespond(response, decision, requestId, responseLatency(started), errorRequest(request.rawHeaders, request.httpVersionMajor)), { route: decision.route, service: null, path: '', host: '', prefix: undefined }, undefined)
     }
     const { resolution } = decision
     const service = resolution.service
     const trailers = asksForTrailers(request.headers.te)
-    const headers = proxiedHeaders(target, resolution, clientIp, requestId, false, trailers)
+    const headers = proxiedHeaders(target, resolution, peer, requestId, false, trailers)
     const proxyLatency = milliseconds(performance.now() - started)
     const extra = ['via', VIA, 'server', SERVER, REQUEST_ID_HEADER, requestId, PROXY_LATENCY_HEADER, proxyLatency]
     options.upstreams.forward(request, response, { service, method: request.method ?? 'GET', path: resolution.path, headers, trailers }, extra, (error, outcome) => {
@@ -277,13 +304,14 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
         // The body may be half read (the upstream failed mid-upload): like nginx, answer and close
         // the connection rather than wait for or drain the rest.
         if (!request.complete) response.shouldKeepAlive = false
-        finish(sendError(response, error.code, requestId, [UPSTREAM_LATENCY_HEADER, milliseconds(outcome.upstreamLatency), PROXY_LATENCY_HEADER, proxyLatency]), resolution, undefined)
+        finish(sendError(response, error.code, requestId, [UPSTREAM_LATENCY_HEADER, milliseconds(outcome.upstreamLatency), PROXY_LATENCY_HEADER, proxyLatency], errorRequest(request.rawHeaders, request.httpVersionMajor)), resolution, undefined)
       }
     })
   }
 
   const upgrade = (server: Server, request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const target = new NodeRequest(request, scheme, options.trusted?.(clientAddress(request.socket)) === true)
+    const peer = clientAddress(request.socket)
+    const target = proxyRequest(options, request, scheme, peer)
     // Only a WebSocket that goes upstream is tunnelled; Kong's own answers (404, 426, redirects, …)
     // and every other upgrade are served by the request handler, exactly as without Upgrade.
     const decision = isWebSocket(request.headers.upgrade) ? decide(options.resolve, target) : undefined
@@ -291,8 +319,8 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
     const requestId = randomUUID()
     socket.on('error', () => socket.destroy())
     const { resolution } = decision
-    const headers = proxiedHeaders(target, resolution, clientAddress(request.socket), requestId, true, asksForTrailers(request.headers.te))
-    options.upstreams.upgrade(socket, head, { service: resolution.service, method: request.method ?? 'GET', path: resolution.path, headers, trailers: false }, (error) => rawError(socket, error.code, requestId))
+    const headers = proxiedHeaders(target, resolution, peer, requestId, true, asksForTrailers(request.headers.te))
+    options.upstreams.upgrade(socket, head, { service: resolution.service, method: request.method ?? 'GET', path: resolution.path, headers, trailers: false }, (error) => rawError(socket, error.code, requestId, errorRequest(request.rawHeaders, request.httpVersionMajor)))
   }
 
   // A request pipelined behind others is answered after them, whether it is tunnelled or reinjected.
@@ -317,7 +345,7 @@ function createClientErrorHandler(): (error: Error & { code?: string }, socket: 
     afterResponses(socket, () => {
       // The broken request's own answer is under way already: it can only be cut.
       if (inFlight(socket)?.headersSent === true) return void socket.destroy()
-      rawError(socket, 'bad-request', randomUUID())
+      rawError(socket, 'bad-request', randomUUID(), UNREAD_REQUEST)
     })
   }
 }
@@ -328,7 +356,7 @@ function createClientErrorHandler(): (error: Error & { code?: string }, socket: 
  * otherwise drop the connection without a word.
  */
 function onConnect(_request: IncomingMessage, socket: Duplex): void {
-  afterResponses(socket, () => rawError(socket, 'bad-request', randomUUID()))
+  afterResponses(socket, () => rawError(socket, 'bad-request', randomUUID(), UNREAD_REQUEST))
 }
 
 /** TLS material for HTTPS listeners. */
