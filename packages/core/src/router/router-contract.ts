@@ -5,6 +5,7 @@ import { parseIpAddr } from '../values/ip.ts'
 import type { FieldValue } from '../values/types.ts'
 import { allOf, anyOf, predicate, stringLiteral } from '../syntax/build.ts'
 import type { RouterApi } from './router-api.ts'
+import type { RouteInput } from './route.ts'
 
 /** Test-only: builds a context from plain values (IP strings parsed, numbers kept). */
 export function contextOf(values: Record<string, string | number | bigint | readonly (string | number)[]>, ipFields: readonly string[] = []): FieldContext {
@@ -182,6 +183,18 @@ export function runRouterContract(name: string, createRouter: (schema: Schema) =
       expect(empty.match(contextOf({ b: 'z' }))?.id).toBe(other)
       expect(empty.remove(id)).toBe(true)
       expect(empty.size).toBe(1)
+    })
+    it('a long bulk load that fails at its end leaves an empty router empty and usable', () => {
+      const many = Array.from({ length: 3000 }, (_, i) => ({ id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, priority: i, expression: `a == "${i}"` }))
+      const router = createRouter(schema)
+      expect(router.addAll([...many, { id: 'bad', priority: 1, expression: 'a == 1' }]).ok).toBe(false)
+      expect(() => router.addAll([...many, many[0] as RouteInput])).toThrow(/listed twice/)
+      expect(router.size).toBe(0)
+      expect([...router.fields]).toEqual([])
+      expect(router.match(contextOf({ a: '7' }))).toBeUndefined()
+      expect(router.addAll(many.slice(0, 10)).ok).toBe(true)
+      expect(router.match(contextOf({ a: '7' }))?.id).toBe('00000000-0000-4000-8000-000000000007')
+      expect(router.match(contextOf({ a: '2999' }))).toBeUndefined()
     })
     it('K24: == and != on the same field', () => {
       const router = createRouter(schema)
