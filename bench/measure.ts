@@ -39,13 +39,31 @@ const contexts = requests.map((r) => {
 })
 const byKind = Object.fromEntries(KINDS.map((k) => [k, contexts.filter((c) => c.request.kind === k)]))
 
+/**
+ * The requests of each kind that hit the first 20 routes met (misses: the first 20), the working set
+ * of the 1k files, where `hi` and `lo` reach 20 routes in all (100k: about 500). Timed beside the
+ * full groups, they tell the growth of the work per match from the growth of the memory it touches.
+ */
+const WORKING_SET = 20
+const byKindSmall = Object.fromEntries(
+  KINDS.map((k) => {
+    const targets = new Set<string | null>()
+    const group: typeof contexts = []
+    for (const c of byKind[k] ?? []) {
+      if (!targets.has(c.request.expect) && targets.size < WORKING_SET) targets.add(c.request.expect)
+      if (targets.has(c.request.expect) && (k !== 'miss' || group.length < WORKING_SET)) group.push(c)
+    }
+    return [k, group]
+  }),
+)
+
 /** Nanoseconds per match for one kind: all requests of the kind, repeated until ≥ 20 ms; median of passes. */
-function matchTimes(router: RouterApi, passes: number, sample?: number): Record<string, number | null> {
+function matchTimes(router: RouterApi, passes: number, sample?: number, groups: Record<string, typeof contexts> = byKind): Record<string, number | null> {
   const out: Record<string, number | null> = {}
   const times: Record<string, number[]> = { hi: [], lo: [], miss: [] }
   for (let pass = 0; pass < passes; pass++) {
     for (const kind of KINDS) {
-      const group = (byKind[kind] ?? []).slice(0, sample)
+      const group = (groups[kind] ?? []).slice(0, sample)
       if (group.length === 0) continue
       let rounds = 0
       const start = process.hrtime.bigint()
@@ -114,6 +132,7 @@ gc()
 
 const wrong = mismatches(built)
 const matchNs = matchTimes(built, large ? 3 : 7)
+const workingSetNs = matchTimes(built, large ? 3 : 7, undefined, byKindSmall)
 
 // Update: remove one route and add it again; 100 samples spread over the route list, timed twice.
 // Cold: right after the build, when V8 still runs the remove path (never called while building)
@@ -181,6 +200,7 @@ console.log(
     buildMs: Math.round(median(buildTimes) * 10) / 10,
     bulkMs: Math.round(bulkMs * 10) / 10,
     matchNs,
+    workingSetNs,
     updateUs,
     coldUpdateUs,
     heapMB: Math.round(heapMB * 10) / 10,

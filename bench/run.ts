@@ -49,6 +49,8 @@ interface Row {
   buildMs: number
   bulkMs: number
   matchNs: Record<string, number | null>
+  /** The same, over requests reaching only 20 routes per kind (the 1k files' working set). */
+  workingSetNs: Record<string, number | null>
   updateUs: { median: number; p99: number }
   /** The same updates timed right after the build, before the update path is optimised. */
   coldUpdateUs: { median: number; p99: number }
@@ -118,14 +120,14 @@ function ratio(a: number | null | undefined, b: number | null | undefined): stri
 
 function printRow(r: Row): void {
   if (!headerPrinted) {
-    console.log('| workload | size | build ms | bulk ms | hi | lo | miss | update µs (median / p99) | cold update µs (median / p99) | heap MB (B/route) | RSS growth MB | peak RSS MB (probe / bench) | residual | linear hi / lo / miss | speedup hi / lo / miss | find-my-way hi / lo / miss | mismatches |')
-    console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---:|')
+    console.log('| workload | size | build ms | bulk ms | hi | lo | miss | hi / lo / miss, 20 routes | update µs (median / p99) | cold update µs (median / p99) | heap MB (B/route) | RSS growth MB | peak RSS MB (probe / bench) | residual | linear hi / lo / miss | speedup hi / lo / miss | find-my-way hi / lo / miss | mismatches |')
+    console.log('|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|---|---|---:|')
     headerPrinted = true
   }
   const l = r.linear?.matchNs
   const f = r.findMyWayNs
   console.log(
-    `| ${r.workload} | ${r.size} | ${r.buildMs} | ${r.bulkMs} | ${fmt(r.matchNs['hi'])} | ${fmt(r.matchNs['lo'])} | ${fmt(r.matchNs['miss'])} | ${r.updateUs.median} / ${r.updateUs.p99} | ${r.coldUpdateUs.median} / ${r.coldUpdateUs.p99} | ${r.heapMB} (${r.heapBytesPerRoute}) | ${r.rssGrowthMB} | ${r.peakRssMB} / ${r.processPeakRssMB} | ${r.residual} | ` +
+    `| ${r.workload} | ${r.size} | ${r.buildMs} | ${r.bulkMs} | ${fmt(r.matchNs['hi'])} | ${fmt(r.matchNs['lo'])} | ${fmt(r.matchNs['miss'])} | ${fmt(r.workingSetNs['hi'])} / ${fmt(r.workingSetNs['lo'])} / ${fmt(r.workingSetNs['miss'])} | ${r.updateUs.median} / ${r.updateUs.p99} | ${r.coldUpdateUs.median} / ${r.coldUpdateUs.p99} | ${r.heapMB} (${r.heapBytesPerRoute}) | ${r.rssGrowthMB} | ${r.peakRssMB} / ${r.processPeakRssMB} | ${r.residual} | ` +
       `${l ? `${fmt(l['hi'])} / ${fmt(l['lo'])} / ${fmt(l['miss'])}` : '–'} | ${l ? `${ratio(r.matchNs['hi'], l['hi'])} / ${ratio(r.matchNs['lo'], l['lo'])} / ${ratio(r.matchNs['miss'], l['miss'])}` : '–'} | ` +
       `${f ? `${fmt(f['hi'])} / ${fmt(f['lo'])} / ${fmt(f['miss'])}` : '–'} | ${r.mismatches + (r.linear?.mismatches ?? 0)} |`,
   )
@@ -140,6 +142,7 @@ if (jsonOut !== undefined) {
         size: r.size,
         buildMs: r.buildMs,
         matchNs: r.matchNs,
+        workingSetNs: r.workingSetNs,
         updateUs: r.updateUs,
         coldUpdateUs: r.coldUpdateUs,
         heapMB: r.heapMB,
