@@ -1,5 +1,5 @@
 import type { Expr, Predicate } from '../syntax/ast.ts'
-import { literalPrefix, type RegexCache } from '../values/regex/index.ts'
+import { literalPrefixes, type RegexCache } from '../values/regex/index.ts'
 import { cidrEquals, ipEquals } from '../values/ip.ts'
 import type { IpAddr, IpCidr } from '../values/types.ts'
 
@@ -123,8 +123,8 @@ const MAX_PRODUCT = 16
 /** Fields with few distinct values in practice: indexing on them prunes little. */
 const LOW_CARDINALITY = new Set(['http.method', 'net.protocol', 'net.dst.port', 'net.src.port', 'http.path.segments.len'])
 
-/** Literal prefixes of anchored regexes: from a cache of compiled patterns, or worked out on the spot. */
-type PrefixOf = (pattern: string) => string | undefined
+/** Literal prefix sets of anchored regexes: from a cache of compiled patterns, or worked out on the spot. */
+type PrefixOf = (pattern: string) => readonly string[] | undefined
 
 /**
  * Derives how a route's expression can be indexed. Pass the regex cache the route was compiled
@@ -132,7 +132,7 @@ type PrefixOf = (pattern: string) => string | undefined
  * patterns again.
  */
 export function planIndex(expr: Expr, regexes?: RegexCache): IndexPlan {
-  const result = alternatives(expr, regexes === undefined ? literalPrefix : (pattern) => regexes.literalPrefix(pattern))
+  const result = alternatives(expr, regexes === undefined ? literalPrefixes : (pattern) => regexes.literalPrefixes(pattern))
   return typeof result === 'string' ? { placements: undefined, reason: result } : { placements: result, reason: undefined }
 }
 
@@ -311,11 +311,16 @@ function atomsOf(p: Predicate, prefixOf: PrefixOf): Atom[] | string {
       return 'an empty suffix matches everything'
     case 'regex': {
       if (value.kind !== 'String') return 'a regex without a literal prefix after `^`'
-      const prefix = prefixOf(value.value)
-      // A case-insensitive prefix beats a short exact one (`(?i)^/users` gives `/` exactly).
+      // Every match starts with one of these: one placement each, like the branches of an `||`.
+      const prefixes = prefixOf(value.value)
+      // A case-insensitive prefix beats exact ones that are shorter, or as long but several
+      // (`(?i)^/users` gives 16 spellings of `/user`): a longer literal, or one list instead of many.
       const folded = lower ? undefined : foldedLiteralPrefix(value.value)
-      if (folded !== undefined && folded.length > (prefix?.length ?? 0)) return [textAtom('prefix', field, 'fold', folded)]
-      if (prefix !== undefined && prefix !== '') return [textAtom('prefix', field, casing, prefix)]
+      if (folded !== undefined) {
+        const shortest = prefixes === undefined ? 0 : Math.min(...prefixes.map((p) => p.length))
+        if (folded.length > shortest || (folded.length === shortest && (prefixes?.length ?? 0) > 1)) return [textAtom('prefix', field, 'fold', folded)]
+      }
+      if (prefixes !== undefined) return prefixes.map((prefix) => textAtom('prefix', field, casing, prefix))
       return 'a regex without a literal prefix after `^`'
     }
     case 'in':

@@ -19,7 +19,7 @@ const schema = new Schema({
 })
 
 const hosts = ['a.com', 'b.com', 'x.a.com', 'A.com', 'api.b.com']
-const paths = ['/', '/a', '/a/', '/a/b', '/ab', '/b', '/a/b/c', '/A/b', '/users/12/orders', '/users/x', '/USERS/7', '/uſers/1', '/\u212Aey', '/key/a-b']
+const paths = ['/', '/a', '/a/', '/a/b', '/ab', '/b', '/b/c', '/a/b/c', '/users/1a', '/Key', '/A/b', '/users/12/orders', '/users/x', '/USERS/7', '/uſers/1', '/\u212Aey', '/key/a-b']
 const methods = ['GET', 'POST', 'HEAD', 'get']
 const tenants = ['t1', 't2', 'T1']
 const ips = ['10.0.0.1', '10.1.2.3', '192.168.1.5', '2001:db8::1', '::ffff:10.0.0.1']
@@ -46,6 +46,14 @@ const predicate = fc.oneof(
     'http.path ~ r#"(?i)^/us?ers"#',
     'lower(http.path) ~ r#"^/a/b"#',
     'http.host ~ r#"^x\\."#',
+    'http.path ~ r#"^/(a|b)/c$"#',
+    'http.path ~ r#"^/a/(b|b/c|)"#',
+    'http.path ~ r#"^/[ab]/"#',
+    'http.path ~ r#"^/(users|key)/[1a]"#',
+    'http.path ~ r#"(^/a|^/ke)y?"#',
+    'http.path ~ r#"^(/a|/b)|^/u"#',
+    'http.path ~ r#"(?i)^/(a|key)"#',
+    'lower(http.path) ~ r#"^/(a|users)/"#',
     'http.method in ["GET", "HEAD"]',
     'http.method not in ["GET"]',
     'net.dst.port in [80, 443]',

@@ -15,7 +15,7 @@ import { lowerAst } from './lower.ts'
 import { parsePattern } from './parse.ts'
 import { dfaEligible, LazyDfa } from './lazy-dfa.ts'
 import { PikeVM } from './pike-vm.ts'
-import { anchoredPrefix } from './prefix.ts'
+import { anchoredPrefix, anchoredPrefixes } from './prefix.ts'
 import { isBacktrackSafe } from './safety.ts'
 import { toRegExp } from './translate.ts'
 import { keepShape } from '../../keep-shape.ts'
@@ -40,6 +40,11 @@ export interface CompiledRegex {
   readonly engine: 'regexp' | 'pike-vm'
   /** The literal text every match starts with when the pattern is anchored at the start (see `literalPrefix`). */
   readonly literalPrefix: string | undefined
+  /**
+   * For a pattern anchored at the start, literals one of which every match starts with, spelling
+   * out alternations and small classes (`^/(a|b)/` gives `/a/` and `/b/`); see `literalPrefixes`.
+   */
+  readonly literalPrefixes: readonly string[] | undefined
   /** True when the regex matches anywhere in `input` (unanchored search). Allocates nothing. */
   test(input: string): boolean
   /** Groups 0..n of the leftmost-first match; undefined for groups that did not participate. */
@@ -62,6 +67,7 @@ class VmRegex implements CompiledRegex {
     readonly groupCount: number,
     readonly groupNames: readonly (string | undefined)[],
     readonly literalPrefix: string | undefined,
+    readonly literalPrefixes: readonly string[] | undefined,
     private readonly hir: Hir,
   ) {
     this.vm = new PikeVM(hir, groupCount)
@@ -115,6 +121,7 @@ class JsRegex implements CompiledRegex {
     readonly groupCount: number,
     readonly groupNames: readonly (string | undefined)[],
     readonly literalPrefix: string | undefined,
+    readonly literalPrefixes: readonly string[] | undefined,
     private readonly re: RegExp,
     private readonly jsGroups: readonly number[],
   ) {}
@@ -148,12 +155,13 @@ export function compileRegexWith(pattern: string, engine: EngineChoice): Compile
   const groupNames = new Array<string | undefined>(captureCount).fill(undefined)
   for (const i of present) groupNames[i] = names[i]
   const prefix = anchoredPrefix(lowered.hir)
+  const prefixes = anchoredPrefixes(lowered.hir)
   const useJs = engine === 'regexp' || (engine === 'auto' && isBacktrackSafe(lowered.hir))
   if (useJs) {
     const re = toRegExp(lowered.hir)
-    if (re !== undefined) return { ok: true, regex: new JsRegex(pattern, captureCount, groupNames, prefix, re, present) }
+    if (re !== undefined) return { ok: true, regex: new JsRegex(pattern, captureCount, groupNames, prefix, prefixes, re, present) }
   }
-  return { ok: true, regex: new VmRegex(pattern, captureCount, groupNames, prefix, hir) }
+  return { ok: true, regex: new VmRegex(pattern, captureCount, groupNames, prefix, prefixes, hir) }
 }
 
 function collectGroups(h: Hir, out: number[]): void {
@@ -200,6 +208,12 @@ export class RegexCache {
     return r.ok ? r.regex.literalPrefix : undefined
   }
 
+  /** `literalPrefixes` of a pattern, from its cached compiled form (undefined for invalid patterns). */
+  literalPrefixes(pattern: string): readonly string[] | undefined {
+    const r = this.get(pattern)
+    return r.ok ? r.regex.literalPrefixes : undefined
+  }
+
   /** Number of cached patterns. */
   get size(): number {
     return this.entries.size
@@ -218,6 +232,21 @@ export function literalPrefix(pattern: string): string | undefined {
   const lowered = lowerAst(parsed.parsed.ast, pattern)
   if (!lowered.ok) return undefined
   return anchoredPrefix(lowered.hir)
+}
+
+/**
+ * For a regex anchored at the start of the text, literal texts one of which every match starts
+ * with: `literalPrefix` with alternations and classes of up to four characters spelled out while
+ * there are at most 16 (`^/(users|teams)/\d+$` gives `/teams/` and `/users/`; `^/v[12]/` gives
+ * `/v1/` and `/v2/`). Of two texts where one begins the other, only the shorter is listed.
+ * Undefined when not anchored, invalid, or when a match may start with no literal.
+ */
+export function literalPrefixes(pattern: string): readonly string[] | undefined {
+  const parsed = parsePattern(pattern)
+  if (!parsed.ok) return undefined
+  const lowered = lowerAst(parsed.parsed.ast, pattern)
+  if (!lowered.ok) return undefined
+  return anchoredPrefixes(lowered.hir)
 }
 
 // A router keeps its compiled regexes, but a process that only validates (an editor, the Admin

@@ -85,3 +85,106 @@ export function anchoredPrefix(h: Hir): string | undefined {
   }
 }
 
+
+/** At most this many texts in a prefix set: more would file a route in too many index lists. */
+const MAX_PREFIXES = 16
+/** A class of at most this many single characters (`[12]`, `[-_]`) is spelled out in a prefix set. */
+const MAX_SPELLED_SET = 4
+
+/**
+ * Literal texts such that every match of `h` starts with one of them: `^/(users|teams)/\d+` gives
+ * `/users/` and `/teams/` where `prefixOf` gives only `/`. Alternations and small classes are
+ * spelled out while the set stays within MAX_PREFIXES; past that, the texts gathered so far are
+ * kept as they are, each still a prefix of every match through it.
+ */
+export function prefixesOf(h: Hir): Prefix[] {
+  switch (h.k) {
+    case 'empty':
+    case 'look':
+      return [{ text: '', complete: true }]
+    case 'set': {
+      const members = spelledMembers(h.set.ranges)
+      return members === undefined ? [{ text: '', complete: false }] : members.map((cp) => ({ text: String.fromCodePoint(cp), complete: true }))
+    }
+    case 'cap':
+      return prefixesOf(h.sub)
+    case 'cat': {
+      let acc: Prefix[] = [{ text: '', complete: true }]
+      for (const s of h.subs) {
+        if (!acc.some((p) => p.complete)) break
+        const next = prefixesOf(s)
+        const grown: Prefix[] = []
+        for (const p of acc) {
+          if (!p.complete) grown.push(p)
+          else for (const q of next) grown.push({ text: p.text + q.text, complete: q.complete })
+        }
+        if (grown.length > MAX_PREFIXES) return acc.map((p) => ({ text: p.text, complete: false }))
+        acc = grown
+      }
+      return acc
+    }
+    case 'alt': {
+      const all = h.subs.flatMap(prefixesOf)
+      return all.length > MAX_PREFIXES ? [prefixOf(h)] : all
+    }
+    case 'rep': {
+      if (h.min === 0) return [{ text: '', complete: false }]
+      const sub = prefixesOf(h.sub)
+      return h.min === 1 && h.max === 1 ? sub : sub.map((p) => ({ text: p.text, complete: false }))
+    }
+  }
+}
+
+/** The members of a set of at most MAX_SPELLED_SET single characters, or undefined. */
+function spelledMembers(ranges: readonly number[]): number[] | undefined {
+  const members: number[] = []
+  for (let i = 0; i < ranges.length; i += 2) {
+    for (let cp = ranges[i] as number; cp <= (ranges[i + 1] as number); cp++) {
+      if (members.length === MAX_SPELLED_SET) return undefined
+      members.push(cp)
+    }
+  }
+  return members.length === 0 ? undefined : members
+}
+
+/**
+ * For a pattern anchored with `\\A`/`^`, the set of literals one of which every match starts with
+ * (see `prefixesOf`), the shortest of any two where one begins the other; undefined if not anchored
+ * or when some match may start with no literal at all.
+ */
+export function anchoredPrefixes(h: Hir): string[] | undefined {
+  const texts = anchoredTexts(h)
+  if (texts === undefined || texts.length === 0 || texts.includes('')) return undefined
+  // `/a` covers `/ab`: a route filed under both would be looked at twice for nothing.
+  const sorted = [...new Set(texts)].sort()
+  const kept: string[] = []
+  for (const t of sorted) if (kept.length === 0 || !t.startsWith(kept[kept.length - 1] as string)) kept.push(t)
+  return kept
+}
+
+function anchoredTexts(h: Hir): string[] | undefined {
+  switch (h.k) {
+    case 'look':
+      return h.look === 'start' ? [''] : undefined
+    case 'cap':
+      return anchoredTexts(h.sub)
+    case 'alt': {
+      const out: string[] = []
+      for (const s of h.subs) {
+        const texts = anchoredTexts(s)
+        if (texts === undefined) return undefined
+        out.push(...texts)
+      }
+      return out.length > MAX_PREFIXES ? undefined : out
+    }
+    case 'cat': {
+      const [head, ...rest] = h.subs
+      if (head === undefined) return undefined
+      if (head.k === 'look' && head.look === 'start') return prefixesOf({ k: 'cat', subs: rest }).map((p) => p.text)
+      if (head.k === 'cap' || head.k === 'alt') return anchoredTexts(head)
+      return undefined
+    }
+    default:
+      return undefined
+  }
+}
