@@ -1,6 +1,7 @@
 import { httpSchema, streamSchema } from '@switchyard/http'
-import { CompletionContext, type CompletionResult } from '@codemirror/autocomplete'
-import { EditorState } from '@codemirror/state'
+import { CompletionContext, nextSnippetField, type Completion, type CompletionResult } from '@codemirror/autocomplete'
+import { EditorState, type Transaction } from '@codemirror/state'
+import type { EditorView } from '@codemirror/view'
 import { describe, expect, it } from 'vitest'
 import { completionSituation, expressionCompletions } from './complete.ts'
 import { routeExpression } from './route-expression.ts'
@@ -58,6 +59,28 @@ describe('field completion', () => {
     expect(typeof family?.apply).toBe('function')
   })
 
+  // A snippet's apply and the snippet commands use only `state` and `dispatch` of the view.
+  function accept(label: string): { state: EditorState } {
+    const doc = { state: EditorState.create({ extensions: [routeExpression({ schema: httpSchema })] }) }
+    const view = { get state() { return doc.state }, dispatch: (tr: Transaction) => { doc.state = tr.state } }
+    const option = complete('¦')?.options.find((o) => o.label === label) as Completion
+    ;(option.apply as (view: EditorView, completion: Completion, from: number, to: number) => void)(view as unknown as EditorView, option, 0, 0)
+    return view
+  }
+
+  it.each([
+    ['lower()', 'lower(field)', 'field'],
+    ['any()', 'any(field)', 'field'],
+    ['http.headers.<name>', 'http.headers.name', 'name'],
+  ])('%s selects its placeholder, and Tab then moves past the snippet instead of leaving the editor', (label, text, placeholder) => {
+    const view = accept(label)
+    const { from, to } = view.state.selection.main
+    expect(view.state.doc.toString()).toBe(text)
+    expect(view.state.sliceDoc(from, to)).toBe(placeholder)
+    expect(nextSnippetField(view as never)).toBe(true)
+    expect(view.state.selection.main.head).toBe(text.length)
+  })
+
   it('offers only the schema of the route: no http fields for stream routes', () => {
     const stream = labels('¦', false, streamSchema)
     expect(stream).toContain('tls.sni')
@@ -104,6 +127,12 @@ describe('value completion', () => {
 
   it('replaces a partly typed quoted value', () => {
     expect(complete('http.method == "PO¦')?.from).toBe(15)
+  })
+
+  it('replaces the closing quote closeBrackets typed, instead of leaving a second one', () => {
+    expect(complete('http.method == "PO¦"')).toMatchObject({ from: 15, to: 19 })
+    expect(complete('net.protocol == "¦"')).toMatchObject({ from: 16, to: 18 })
+    expect(complete('http.method == "PO¦')?.to).toBeUndefined()
   })
 
   it('offers net.protocol values of the schema: http/https for HTTP, tcp/tls/udp for streams', () => {

@@ -87,7 +87,7 @@ function fieldOptions(schema: Schema, typed: string): Completion[] {
     }
     const prefix = name.slice(0, -1)
     const placeholder = familyPlaceholder(name)
-    options.push(snippetCompletion(`${prefix}\${${placeholder}}`, { label: `${prefix}<${placeholder}>`, type: 'property', detail: type, ...described }))
+    options.push(snippetCompletion(`${prefix}\${${placeholder}}\${}`, { label: `${prefix}<${placeholder}>`, type: 'property', detail: type, ...described }))
     // Once the family's prefix is typed, offer concrete members too (they must still type-check).
     if (typed.startsWith(prefix)) {
       for (const example of FAMILY_EXAMPLES[name] ?? []) {
@@ -97,9 +97,11 @@ function fieldOptions(schema: Schema, typed: string): Completion[] {
       }
     }
   }
+  // Each snippet ends with an empty `${}` stop: with a single placeholder CodeMirror keeps no snippet
+  // active, so Tab would leave the editor instead of moving past the `)` (or the family's name).
   options.push(
-    snippetCompletion('lower(${field})', { label: 'lower()', type: 'function', detail: 'String fields', info: 'Lower-cases each value before comparing; the literal is not lowered.' }),
-    snippetCompletion('any(${field})', { label: 'any()', type: 'function', detail: 'any field', info: 'At least one value must pass, instead of every value.' }),
+    snippetCompletion('lower(${field})${}', { label: 'lower()', type: 'function', detail: 'String fields', info: 'Lower-cases each value before comparing; the literal is not lowered.' }),
+    snippetCompletion('any(${field})${}', { label: 'any()', type: 'function', detail: 'any field', info: 'At least one value must pass, instead of every value.' }),
   )
   return options
 }
@@ -150,7 +152,10 @@ export function expressionCompletions(context: CompletionContext, schema: Schema
     case 'logical':
       options = LOGICAL_OPTIONS
   }
-  return options.length === 0 ? null : { from: situation.from, options }
+  if (options.length === 0) return null
+  // closeBrackets typed the closing quote already: a quoted value replaces it instead of doubling it.
+  const closingQuote = situation.kind === 'value' && typed.startsWith('"') && context.state.sliceDoc(context.pos, context.pos + 1) === '"'
+  return closingQuote ? { from: situation.from, to: context.pos + 1, options } : { from: situation.from, options }
 }
 
 /** A CodeMirror completion source for expressions over `schema`. */

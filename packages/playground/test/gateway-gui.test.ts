@@ -3,7 +3,7 @@
 // as the GUI listener serves it, with `/api/*` going to the Admin API.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { httpGet, startInProcess, startUpstream, type InProcessGateway, type TestServer } from '../../gateway/src/testing/harness.ts'
+import { adminCall, httpGet, startInProcess, startUpstream, type InProcessGateway, type TestServer } from '../../gateway/src/testing/harness.ts'
 import { buildPlayground, HAS_CHROMIUM, launchChromium } from './browser.ts'
 import { serveStatic, type StaticServer } from './static-server.ts'
 
@@ -15,10 +15,10 @@ describe.skipIf(!HAS_CHROMIUM)('GUI with a real gateway', () => {
   let gateway: InProcessGateway
   let upstream: TestServer
   let gui: StaticServer
+  let dist: string
   let page: Page
 
   beforeAll(async () => {
-    let dist: string
     ;[upstream, gateway, browser, dist] = await Promise.all([startUpstream('echo'), startInProcess(), launchChromium(), buildPlayground()])
     gui = await serveStatic(dist, gateway.admin)
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
@@ -106,6 +106,21 @@ describe.skipIf(!HAS_CHROMIUM)('GUI with a real gateway', () => {
     expect(JSON.parse(answer.body)).toMatchObject({ name: 'echo', url: '/x' })
   })
 
+  it('creates a tcp route by destination port with the traditional fields', async () => {
+    await page.getByRole('button', { name: 'New route' }).click()
+    await page.getByLabel('Name', { exact: true }).fill('db-route')
+    await page.getByLabel('Protocols').fill('tcp')
+    await page.getByLabel('Match by').selectOption('traditional')
+    await page.getByLabel('Destinations (IP, CIDR, :port)').fill(':5432')
+    await poll(() => page.locator('[data-testid=converted-expression]').textContent()).toBe('(net.dst.port == 5432) && (net.protocol == r#"tcp"#)')
+    await page.getByRole('button', { name: 'Save route' }).click()
+    await poll(() => page.locator('tr[data-route]').allTextContents()).toContainEqual(expect.stringContaining('db-route'))
+    expect((await adminCall(gateway.admin, 'GET', '/routes/db-route')).body).toMatchObject({ destinations: [{ port: 5432 }], protocols: ['tcp'] })
+    await adminCall(gateway.admin, 'DELETE', '/routes/db-route')
+    await page.getByRole('link', { name: 'Playground' }).click()
+    await page.getByRole('link', { name: 'Routes' }).click()
+  })
+
   it('loads the gateway’s routes into the playground and computes the same upstream', async () => {
     await page.getByRole('link', { name: 'Playground' }).click()
     await page.getByRole('button', { name: 'Load from gateway' }).click()
@@ -117,10 +132,115 @@ describe.skipIf(!HAS_CHROMIUM)('GUI with a real gateway', () => {
     expect(await page.locator('[data-testid=upstream-url]').textContent()).toBe(`http://127.0.0.1:${upstream.port}/hello?x=1`)
   })
 
+  it('turns an expression route into a traditional one and back, and the gateway proxies by each', async () => {
+    await page.getByRole('link', { name: 'Routes' }).click()
+    await page.getByRole('button', { name: 'Edit route gui-route' }).click()
+    await page.getByLabel('Priority (0 to 2^46 − 1)').fill('5')
+    await page.getByLabel('Match by').selectOption('traditional')
+    await page.getByLabel('Paths (a leading ~ makes a regex)').fill('/switched')
+    await page.getByRole('button', { name: 'Save route' }).click()
+    await poll(() => page.locator('tr[data-route]', { hasText: 'gui-route' }).textContent()).toContain('/switched')
+    expect((await proxied('/switched/x', 200)).status).toBe(200)
+
+    await page.getByRole('button', { name: 'Edit route gui-route' }).click()
+    await page.getByLabel('Match by').selectOption('expression')
+    const editor = page.locator('.route-form .cm-content')
+    await editor.click()
+    await editor.pressSequentially('http.path ^= "/gui"', { delay: 5 })
+    await page.keyboard.press('Escape')
+    await page.getByRole('button', { name: 'Save route' }).click()
+    await poll(() => page.locator('tr[data-route]', { hasText: 'gui-route' }).textContent()).toContain('http.path ^= "/gui"')
+    expect((await proxied('/gui/x', 200)).status).toBe(200)
+  })
+
+  it('refuses a priority that is not a number on the field itself, and sends nothing', async () => {
+    await page.getByRole('button', { name: 'Edit route gui-route' }).click()
+    const priority = page.getByLabel('Priority (0 to 2^46 − 1)')
+    await priority.fill('abc')
+    await poll(() => priority.getAttribute('aria-invalid')).toBe('true')
+    expect(await page.locator('[data-testid=live-priority]').count()).toBe(0)
+    await page.getByRole('button', { name: 'Save route' }).click()
+    await poll(() => page.locator('.route-form [role=alert]').textContent()).toMatch(/whole number/)
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('priority')
+    await page.getByRole('button', { name: 'Cancel' }).click()
+    // Focus returns to the route's Edit button, not to the page body.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Edit route gui-route')
+  })
+
+  it('keeps an open route form, and what was typed in it, across a visit to the Playground', async () => {
+    await page.getByRole('button', { name: 'New route' }).click()
+    await page.getByLabel('Name', { exact: true }).fill('half-typed')
+    await page.getByRole('link', { name: 'Playground' }).click()
+    await page.getByRole('link', { name: 'Routes' }).click()
+    await poll(() => page.locator('.routes-view > [role=status]').textContent()).toContain('router flavor')
+    expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('half-typed')
+    await page.getByRole('button', { name: 'Cancel' }).click()
+  })
+
+  it('returns focus to the saved route’s Edit button', async () => {
+    await page.getByRole('button', { name: 'Edit route trad-route' }).click()
+    await page.getByLabel('Methods (comma-separated)').fill('GET, POST')
+    await page.getByRole('button', { name: 'Save route' }).click()
+    await poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Edit route trad-route')
+  })
+
+  it('lists routes by name and filters a long list', async () => {
+    for (const name of ['zeta', 'alpha-2', 'alpha-10']) await adminCall(gateway.admin, 'POST', '/routes', { name, expression: `http.path == "/${name}"` })
+    await page.getByRole('link', { name: 'Playground' }).click()
+    await page.getByRole('link', { name: 'Routes' }).click()
+    await poll(() => page.locator('tr[data-route] td:first-child').allTextContents()).toEqual(['alpha-2', 'alpha-10', 'gui-route', 'trad-route', 'zeta'])
+    await page.getByLabel('Filter routes').fill('ALPHA')
+    await poll(() => page.locator('tr[data-route] td:first-child').allTextContents()).toEqual(['alpha-2', 'alpha-10'])
+    await page.getByLabel('Filter routes').fill('/switched')
+    await poll(() => page.locator('tr[data-route] td:first-child').allTextContents()).toEqual([])
+    await page.getByLabel('Filter routes').fill('')
+    for (const name of ['zeta', 'alpha-2', 'alpha-10']) await adminCall(gateway.admin, 'DELETE', `/routes/${name}`)
+  })
+
+  it('deletes a service nothing uses, and explains why one that routes use stays', async () => {
+    await page.getByLabel('Service name').fill('spare')
+    await page.getByLabel('Service URL').fill('http://127.0.0.1:9')
+    await page.getByRole('button', { name: 'Add service' }).click()
+    await poll(() => page.locator('tr[data-service]').allTextContents()).toContainEqual(expect.stringContaining('spare'))
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('service-name')
+    await page.getByRole('button', { name: 'Delete service echo' }).click()
+    await poll(() => page.locator('.routes-view > [role=status]').textContent()).toMatch(/still used by routes/)
+    await page.getByRole('button', { name: 'Delete service spare' }).click()
+    await poll(() => page.locator('tr[data-service]').allTextContents()).not.toContainEqual(expect.stringContaining('spare'))
+  })
+
+  it('keeps the Edit and Delete buttons on screen in a narrow window', async () => {
+    await page.setViewportSize({ width: 390, height: 844 })
+    const edit = page.getByRole('button', { name: 'Edit route gui-route' })
+    const box = await edit.boundingBox()
+    expect(box!.x + box!.width).toBeLessThanOrEqual(390)
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+    await page.setViewportSize({ width: 1280, height: 900 })
+  })
+
   it('deletes a route from the Routes view, and the gateway stops proxying it', async () => {
     await page.getByRole('link', { name: 'Routes' }).click()
     await page.getByRole('button', { name: 'Delete route gui-route' }).click()
     await poll(() => page.locator('tr[data-route]').allTextContents()).not.toContainEqual(expect.stringContaining('gui-route'))
     expect((await proxied('/gui/hello', 404)).status).toBe(404)
+  })
+
+  it('connects with an admin token typed next to the default /api base', async () => {
+    const guarded = await startInProcess({ admin_token: 'gui-secret' })
+    const guardedGui = await serveStatic(dist, guarded.admin)
+    const other = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    try {
+      await other.goto(`${guardedGui.url}#routes`)
+      const status = other.locator('.routes-view > [role=status]')
+      await poll(() => status.textContent()).toMatch(/Unauthorized.*admin token/)
+      await other.getByLabel('Admin token').fill('gui-secret')
+      await other.getByRole('button', { name: 'Connect' }).click()
+      await poll(() => status.textContent()).toContain('router flavor')
+      expect(await other.locator('.admin-status').textContent()).toBe('Connected.')
+    } finally {
+      await other.close()
+      await guardedGui.close()
+      await guarded.close()
+    }
   })
 })

@@ -1,6 +1,7 @@
 // End-to-end tests of the built GUI in real headless Chromium, without a gateway.
 import { validate } from '@switchyard/core'
 import { httpSchema } from '@switchyard/http'
+import { pathToFileURL } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildPlayground, HAS_CHROMIUM, launchChromium } from './browser.ts'
@@ -12,11 +13,13 @@ const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_
 describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
   let browser: Browser
   let server: StaticServer
+  let dist: string
   let page: Page
   const errors: string[] = []
 
   beforeAll(async () => {
-    server = await serveStatic(await buildPlayground())
+    dist = await buildPlayground()
+    server = await serveStatic(dist)
     browser = await launchChromium()
   })
 
@@ -176,6 +179,192 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
     await poll(() => page.locator('.routes-panel [role=status]').first().textContent()).toContain('still work')
     expect(await page.locator('.route-card legend').allTextContents()).toEqual(['users-api', 'catch-all'])
     await poll(() => page.locator('[data-testid=verdict]').textContent()).toContain('Matched')
+    await page.close()
+  })
+
+  it('moves past lower() with Tab after its field is completed, and keeps focus in the editor', async () => {
+    await open()
+    await replaceExpression('low')
+    const list = page.locator('.cm-tooltip-autocomplete')
+    await list.locator('li[aria-selected="true"]').first().waitFor()
+    // CodeMirror ignores Enter on a list opened less than its interaction delay (75 ms) ago.
+    await page.waitForTimeout(150)
+    await page.keyboard.press('Enter')
+    await poll(() => firstEditor().textContent()).toBe('lower(field)')
+    // The placeholder is selected: typing replaces it, and its own completion is accepted in place.
+    await page.keyboard.type('http.ho', { delay: 5 })
+    await list.locator('li[aria-selected="true"]').first().waitFor()
+    await page.waitForTimeout(150)
+    await page.keyboard.press('Enter')
+    await poll(() => firstEditor().textContent()).toBe('lower(http.host)')
+    await page.keyboard.press('Tab')
+    await page.keyboard.type(' ==', { delay: 5 })
+    await poll(() => firstEditor().textContent()).toBe('lower(http.host) ==')
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('cm-content'))).toBe(true)
+    await page.close()
+  })
+
+  it('completes a quoted value without doubling the closing quote typed for it', async () => {
+    await open()
+    await replaceExpression('http.method == "PO')
+    const list = page.locator('.cm-tooltip-autocomplete')
+    await poll(() => list.locator('li[aria-selected="true"] .cm-completionLabel').textContent()).toBe('"POST"')
+    await page.waitForTimeout(150)
+    await page.keyboard.press('Enter')
+    await poll(() => firstEditor().textContent()).toBe('http.method == "POST"')
+    await page.close()
+  })
+
+  it('lists each diagnostic in words under the editor, and selecting one puts the cursor on it', async () => {
+    await open()
+    await replaceExpression('http.path == "/" && http.method ==')
+    await page.keyboard.press('Escape')
+    const entry = page.locator('.route-card').first().locator('.diagnostics li')
+    await poll(() => entry.allTextContents()).toEqual([expect.stringMatching(/^Error, column 35: The expression ends where a value was expected\./)])
+    // The editor names the list as its description, so screen readers read it with the editor.
+    const described = await firstEditor().getAttribute('aria-describedby')
+    expect(await page.locator(`[id="${described}"] li`).count()).toBe(1)
+    await page.locator('body').click({ position: { x: 5, y: 5 } })
+    await entry.getByRole('button').click()
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('cm-content'))).toBe(true)
+    await replaceExpression('http.path == "/"')
+    await poll(() => entry.count()).toBe(0)
+    await page.close()
+  })
+
+  it('shows a bad priority on the Priority field, not as a mark at the start of the expression', async () => {
+    await open()
+    const card = page.locator('.route-card').first()
+    await card.getByLabel('Priority').fill('abc')
+    await poll(() => card.getByLabel('Priority').getAttribute('aria-invalid')).toBe('true')
+    expect(await card.locator('.field-problem').first().textContent()).toMatch(/whole number/)
+    await page.waitForTimeout(400)
+    expect(await card.locator('.cm-lintRange, .cm-lintPoint').count()).toBe(0)
+    await poll(() => card.locator('.card-problem').textContent()).toMatch(/^Not loaded: .*priority/)
+    await card.getByLabel('Priority').fill('7')
+    await poll(() => card.locator('.card-problem').isHidden()).toBe(true)
+    expect(await card.getByLabel('Priority').getAttribute('aria-invalid')).toBeNull()
+    await page.close()
+  })
+
+  it('says on the card when a misspelt protocol keeps its route out of the router', async () => {
+    await open()
+    const card = page.locator('.route-card').first()
+    await card.getByLabel('Protocols').fill('htp')
+    await poll(() => card.locator('.card-problem').textContent()).toMatch(/protocols.*expected one of/)
+    await poll(() => page.locator('.result .problems').textContent()).toContain('users-api')
+    await page.close()
+  })
+
+  it('marks request fields the router cannot read, next to the field', async () => {
+    await open()
+    const ip = page.getByLabel('Client IP')
+    await ip.fill('10.0.0.300')
+    await poll(() => ip.getAttribute('aria-invalid')).toBe('true')
+    const note = await ip.getAttribute('aria-describedby')
+    expect(await page.locator(`[id="${note}"]`).textContent()).toContain('not an IPv4 or IPv6 address')
+    await page.getByLabel('URL (path and query)').fill('https://example.com/api')
+    await poll(() => page.getByLabel('URL (path and query)').getAttribute('aria-invalid')).toBe('true')
+    await ip.fill('10.0.0.3')
+    await poll(() => ip.getAttribute('aria-invalid')).toBeNull()
+    await page.close()
+  })
+
+  it('says which route a Remove button removes after a rename, and keeps focus among the routes', async () => {
+    await open()
+    const card = page.locator('.route-card').first()
+    await card.getByLabel('Name').fill('renamed')
+    expect(await card.getByRole('button', { name: 'Remove route renamed' }).count()).toBe(1)
+    expect(await card.locator('.cm-content').getAttribute('aria-label')).toBe('Expression of route renamed')
+    await card.getByRole('button', { name: 'Remove route renamed' }).click()
+    await poll(() => page.locator('.route-card legend').allTextContents()).toEqual(['catch-all'])
+    expect(await page.evaluate(() => document.activeElement?.closest('.route-card')?.querySelector('legend')?.textContent)).toBe('catch-all')
+    await page.close()
+  })
+
+  it('says so when a share link cannot be read, instead of quietly showing the example', async () => {
+    await open()
+    const link = await page.getByLabel('Share link').inputValue()
+    await page.close()
+    await open(link.slice(0, link.length - 40))
+    expect(await page.locator('.routes-panel [role=status]').first().textContent()).toMatch(/share link cannot be read/)
+    await page.close()
+  })
+
+  it('confirms that the share link was copied', async () => {
+    await open()
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url.slice(0, -1) })
+    await page.getByRole('button', { name: 'Copy share link' }).click()
+    await poll(() => page.locator('footer [role=status]').textContent()).toBe('Link copied.')
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await page.getByLabel('Share link').inputValue())
+    await page.close()
+  })
+
+  it('keeps the Routes view when the skip link is used there, and focuses the content', async () => {
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    page.on('pageerror', (error) => errors.push(error.message))
+    await page.goto(`${server.url}#routes`)
+    await page.locator('.routes-view').waitFor()
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content')
+    await page.keyboard.press('Enter')
+    expect(await page.locator('nav a[aria-current=page]').textContent()).toBe('Routes')
+    expect(await page.evaluate(() => location.hash)).toBe('#routes')
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main')
+    await page.close()
+  })
+
+  it('sends Connect with the default /api base (a relative URL), and says whether it connected', async () => {
+    await open()
+    const base = page.getByLabel('Admin API')
+    expect(await base.inputValue()).toBe('/api')
+    await base.fill('')
+    await page.getByRole('button', { name: 'Connect' }).click()
+    // No gateway behind this server: the answer is a failure, but the request was made.
+    await poll(() => page.locator('.admin-status').textContent()).toBe('Not connected: see Routes.')
+    expect(await base.inputValue()).toBe('/api')
+    await page.close()
+  })
+
+  it('works opened from disk (file://), without any server', async () => {
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    page.on('pageerror', (error) => errors.push(error.message))
+    await page.goto(pathToFileURL(`${dist}/index.html`).href)
+    await poll(() => page.locator('[data-testid=verdict]').textContent()).toContain('catch-all')
+    await page.getByRole('link', { name: 'Routes' }).click()
+    await poll(() => page.locator('.routes-view [role=status]').textContent()).toMatch(/opened from a file/)
+    await page.close()
+  })
+
+  it('draws the editor’s caret and tooltips for a dark colour scheme', async () => {
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'dark' })
+    page.on('pageerror', (error) => errors.push(error.message))
+    await page.goto(server.url)
+    await page.locator('[data-testid=verdict]').waitFor()
+    await page.locator('.route-card').first().locator('.cm-route-field', { hasText: 'http.method' }).hover()
+    const tooltip = page.locator('.cm-tooltip-hover')
+    await tooltip.waitFor()
+    // WCAG contrast of the tooltip's text on its own background, and of the strings on the editor's.
+    const contrast = (selector: string, backgroundOf: string) =>
+      page.evaluate(([text, background]) => {
+        const rgb = (css: string) => (css.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number)
+        const luminance = (css: string) => {
+          const [r, g, b] = rgb(css).map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4))
+          return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!
+        }
+        const opaque = (element: Element | null): string => {
+          for (let at = element; at !== null; at = at.parentElement) {
+            const colour = getComputedStyle(at).backgroundColor
+            if (!colour.startsWith('rgba(0, 0, 0, 0)') && colour !== 'transparent') return colour
+          }
+          return 'rgb(255, 255, 255)'
+        }
+        const [a, b] = [luminance(getComputedStyle(document.querySelector(text)!).color), luminance(opaque(document.querySelector(background)))]
+        return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)
+      }, [selector, backgroundOf] as const)
+    expect(await contrast('.cm-tooltip-hover strong', '.cm-tooltip-hover')).toBeGreaterThan(4.5)
+    expect(await contrast('.route-card .cm-route-string', '.route-card .cm-editor')).toBeGreaterThan(4.5)
+    expect(await page.locator('.route-card .cm-editor').first().evaluate((e) => e.classList.contains('cm-editor') && getComputedStyle(e.querySelector('.cm-content')!).caretColor)).not.toBe('rgb(0, 0, 0)')
     await page.close()
   })
 

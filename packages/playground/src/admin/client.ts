@@ -20,6 +20,8 @@ export interface AdminRoute {
   readonly paths: readonly string[] | null
   readonly headers: Readonly<Record<string, readonly string[]>> | null
   readonly snis: readonly string[] | null
+  readonly sources?: readonly { readonly ip?: string; readonly port?: number }[] | null
+  readonly destinations?: readonly { readonly ip?: string; readonly port?: number }[] | null
   readonly regex_priority: number
   readonly strip_path: boolean
   readonly preserve_host: boolean
@@ -50,6 +52,23 @@ export interface AdminInfo {
   readonly routerFlavor: string
 }
 
+/**
+ * What usually stands behind a failed fetch of `base`: the browser does not say which, so name the
+ * likely ones. Another origin adds CORS; a page opened from a file has no `/api` to call.
+ */
+function unreachableCauses(base: string): string {
+  if (typeof location === 'undefined') return 'the gateway may be down or the URL wrong.'
+  let url: URL
+  try {
+    url = new URL(base, location.href)
+  } catch {
+    return 'the URL is not valid.'
+  }
+  if (url.protocol === 'file:') return 'this page was opened from a file, so there is no gateway behind it; type the Admin API URL, e.g. http://127.0.0.1:8001.'
+  if (url.origin !== location.origin) return 'the gateway may be down, the URL wrong, or the Admin API may not allow calls from this page (CORS).'
+  return 'the gateway may be down or the URL wrong.'
+}
+
 /** A small Kong Admin API client over `fetch`; `base` is e.g. `/api` or `http://127.0.0.1:8001`. */
 export class AdminClient {
   readonly #base: string
@@ -69,7 +88,7 @@ export class AdminClient {
     try {
       response = await fetch(this.#base + path, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
     } catch (error) {
-      throw new AdminUnreachable(`The Admin API at ${this.#base} cannot be reached (${String(error)}).`)
+      throw new AdminUnreachable(`The Admin API at ${this.#base} cannot be reached (${String(error)}): ${unreachableCauses(this.#base)}`)
     }
     const text = await response.text()
     let data: unknown = undefined
@@ -125,6 +144,11 @@ export class AdminClient {
     return this.#call('PATCH', `/routes/${encodeURIComponent(id)}`, body)
   }
 
+  /** Deletes a service; Kong refuses while routes still use it. */
+  async deleteService(id: string): Promise<void> {
+    await this.#call('DELETE', `/services/${encodeURIComponent(id)}`)
+  }
+
   /** Deletes a route. */
   async deleteRoute(id: string): Promise<void> {
     await this.#call('DELETE', `/routes/${encodeURIComponent(id)}`)
@@ -134,4 +158,16 @@ export class AdminClient {
 /** A service's URL as people write it, e.g. `http://backend:8080/api`. */
 export function serviceUrl(service: AdminService): string {
   return `${service.protocol}://${service.host}:${service.port}${service.path ?? ''}`
+}
+
+/**
+ * An Admin API failure in words for people: Kong's message, with what to do when a token is missing
+ * or refused (Kong's own message is a bare "Unauthorized").
+ */
+export function adminErrorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error)
+  if (error instanceof AdminError && (error.status === 401 || error.status === 403)) {
+    return `${error.message} (HTTP ${error.status}): the Admin API needs a valid admin token; type it next to the Admin API URL and press Connect.`
+  }
+  return error.message
 }

@@ -49,6 +49,28 @@ export interface EvaluatedMatch {
   readonly matches: Readonly<Record<string, string>>
   readonly captures: Readonly<Record<string, string>>
   readonly upstream: UpstreamResult
+  /** Why the route's service URL is no service Kong would accept; the upstream is then meaningless. */
+  readonly serviceProblem: string | undefined
+}
+
+// The protocols Kong's services schema accepts.
+const SERVICE_PROTOCOLS: ReadonlySet<string> = new Set(['http', 'https', 'grpc', 'grpcs', 'tcp', 'tls', 'tls_passthrough', 'udp', 'ws', 'wss'])
+
+/**
+ * Why Kong would refuse a service URL, or undefined when it is fine: it must be an absolute URL
+ * with a host and one of the services schema's protocols.
+ */
+export function serviceUrlProblem(url: string): string | undefined {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return `The service URL "${url}" is not a URL such as http://backend:8080/path.`
+  }
+  const protocol = parsed.protocol.slice(0, -1)
+  if (!SERVICE_PROTOCOLS.has(protocol)) return `A service cannot use "${protocol}": use one of ${[...SERVICE_PROTOCOLS].join(', ')}.`
+  if (parsed.hostname === '') return `The service URL "${url}" has no host.`
+  return undefined
 }
 
 /** Everything the playground shows for one request. */
@@ -56,6 +78,8 @@ export type Evaluation =
   | {
       readonly ok: true
       readonly subsystem: 'http' | 'stream'
+      /** How many routes the router of this subsystem holds. */
+      readonly loaded: number
       readonly match: EvaluatedMatch | undefined
       readonly entries: readonly EvaluatedEntry[]
       /** Each field the routes read, with the request's values as the router sees them (empty: absent). */
@@ -96,16 +120,18 @@ function loadRouter(routes: readonly PlaygroundRoute[], subsystem: 'http' | 'str
   const router = new Router(subsystem === 'http' ? httpSchema : streamSchema)
   const owners = new Map<string, PlaygroundRoute>()
   for (const route of routes) {
-    if (subsystemForProtocols(route.protocols ?? []) !== subsystem) continue
     if (route.id === '') {
       problems.push({ route, message: 'A route needs an id.' })
       continue
     }
+    // Checked before the subsystem is chosen: a misspelt protocol ("htp") would otherwise send the
+    // route to the stream router, and an HTTP request would pass it by without a word.
     const converted = traditionalMatchers(route, { flavor: 'expressions' })
     if (!converted.ok) {
       problems.push({ route, message: converted.violation.message })
       continue
     }
+    if (subsystemForProtocols(route.protocols ?? []) !== subsystem) continue
     for (const matcher of converted.matchers) {
       const id = normalizeId(matcher.id)
       // Two typed-in routes may share an id; core treats a duplicate as a caller error, so check first.
@@ -150,7 +176,8 @@ export function evaluate(routes: readonly PlaygroundRoute[], draft: RequestDraft
     }
   })
   const found = explanation.match
-  if (found === undefined) return { ok: true, subsystem, match: undefined, entries, fields, problems }
+  const loaded = new Set(owners.values()).size
+  if (found === undefined) return { ok: true, subsystem, loaded, match: undefined, entries, fields, problems }
   const route = ownerOf(owners, found.id)
   const matches = Object.fromEntries(Object.entries(found.matches).map(([field, value]) => [field, formatValue(value)]))
   const upstream = upstreamRequest(route, route.service ?? undefined, toUpstreamInput(draft), {
@@ -160,7 +187,8 @@ export function evaluate(routes: readonly PlaygroundRoute[], draft: RequestDraft
   return {
     ok: true,
     subsystem,
-    match: { route, entryId: found.id, priority: found.priority, matches, captures: found.captures, upstream },
+    loaded,
+    match: { route, entryId: found.id, priority: found.priority, matches, captures: found.captures, upstream, serviceProblem: route.service === null || route.service === undefined ? undefined : serviceUrlProblem(route.service.url) },
     entries,
     fields,
     problems,

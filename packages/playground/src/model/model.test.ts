@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { evaluate, upstreamUrl } from './engine.ts'
-import { DEFAULT_REQUEST, parseHeaderLines, toRequestLike } from './request.ts'
+import { evaluate, serviceUrlProblem, upstreamUrl } from './engine.ts'
+import { DEFAULT_REQUEST, parseHeaderLines, requestProblems, toRequestLike } from './request.ts'
 import type { PlaygroundRoute } from './route.ts'
 import { decodeState, encodeState, SHARE_PREFIX } from './share.ts'
 
@@ -58,6 +58,30 @@ describe('evaluate', () => {
     expect(result.ok && result.match?.route.name).toBe('api')
   })
 
+  it('reports a route with a misspelt protocol instead of passing it by in silence', () => {
+    const misspelt: PlaygroundRoute = { ...routes[0]!, id: 'typo', name: 'typo', protocols: ['htp'] }
+    const result = evaluate([misspelt], { ...DEFAULT_REQUEST, url: '/api' })
+    expect(result.problems).toMatchObject([{ route: { name: 'typo' }, message: expect.stringContaining('protocols') }])
+  })
+
+  it('reports http and stream protocols mixed in one route, whichever subsystem the request goes to', () => {
+    const mixed: PlaygroundRoute = { id: 'mixed', name: 'mixed', expression: 'net.dst.port == 80', protocols: ['tcp', 'http'] }
+    for (const scheme of ['http', 'tcp']) expect(evaluate([mixed], { ...DEFAULT_REQUEST, scheme }).problems.map((p) => p.route.name)).toEqual(['mixed'])
+  })
+
+  it('says when the matched route’s service URL is no URL Kong would accept', () => {
+    const result = evaluate([{ ...routes[0]!, service: { url: 'not a url' } }], { ...DEFAULT_REQUEST, url: '/api/x' })
+    expect(result.ok && result.match?.serviceProblem).toMatch(/not a URL/)
+    const fine = evaluate(routes, { ...DEFAULT_REQUEST, url: '/api/x' })
+    expect(fine.ok && fine.match?.serviceProblem).toBeUndefined()
+  })
+
+  it('counts the routes loaded for the request’s subsystem', () => {
+    const http = evaluate(routes, DEFAULT_REQUEST)
+    const stream = evaluate(routes, { ...DEFAULT_REQUEST, scheme: 'udp' })
+    expect([http.ok && http.loaded, stream.ok && stream.loaded]).toEqual([3, 1])
+  })
+
   it('reports a duplicate id instead of throwing', () => {
     const result = evaluate([routes[0]!, { ...routes[0]!, name: 'copy' }], DEFAULT_REQUEST)
     expect(result.problems.map((p) => p.route.name)).toEqual(['copy'])
@@ -78,6 +102,48 @@ describe('request', () => {
     expect(toRequestLike({ ...DEFAULT_REQUEST, sni: '', srcPort: 'x', dstPort: '443' })).not.toHaveProperty('sni')
     expect(toRequestLike({ ...DEFAULT_REQUEST, srcPort: 'x' })).not.toHaveProperty('src_port')
     expect(toRequestLike({ ...DEFAULT_REQUEST, dstPort: '443' })).toMatchObject({ dst_port: 443 })
+  })
+})
+
+describe('service URL', () => {
+  it.each([
+    ['http://backend:8080/v1', undefined],
+    ['https://backend', undefined],
+    ['tcp://db:5432', undefined],
+    ['not a url', /not a URL/],
+    ['backend:8080', /cannot use "backend"/],
+    ['ftp://files', /cannot use "ftp"/],
+  ])('%s', (url, problem) => {
+    if (problem === undefined) expect(serviceUrlProblem(url)).toBeUndefined()
+    else expect(serviceUrlProblem(url)).toMatch(problem)
+  })
+})
+
+describe('request problems', () => {
+  it('names each field that holds something no request has', () => {
+    expect(requestProblems(DEFAULT_REQUEST)).toEqual({})
+    expect(
+      Object.keys(requestProblems({ ...DEFAULT_REQUEST, url: 'api/x', headers: 'X-A: 1\nnot a header', srcIp: 'abc', dstIp: '::1', srcPort: '70000', dstPort: '' })).sort(),
+    ).toEqual(['headers', 'srcIp', 'srcPort', 'url'])
+  })
+
+  it.each([
+    ['http', 'db.example.com', true],
+    ['https', 'db.example.com', false],
+    ['tcp', 'db.example.com', true],
+    ['tls', 'db.example.com', false],
+    ['tls', '', true],
+    ['udp', '', false],
+  ])('%s with SNI %j is a request that cannot happen: %s', (scheme, sni, flagged) => {
+    expect(requestProblems({ ...DEFAULT_REQUEST, scheme, sni }).sni !== undefined).toBe(flagged)
+  })
+
+  it('asks for the path alone when a whole URL is pasted', () => {
+    expect(requestProblems({ ...DEFAULT_REQUEST, url: 'https://example.com/api' }).url).toMatch(/Host/)
+  })
+
+  it('numbers the header lines it ignores', () => {
+    expect(requestProblems({ ...DEFAULT_REQUEST, headers: 'bad\nX-A: 1\n: empty name' }).headers).toMatch(/Lines 1, 3 /)
   })
 })
 

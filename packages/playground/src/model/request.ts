@@ -1,3 +1,4 @@
+import { parseIpAddr } from '@switchyard/core'
 import type { RequestLike, UpstreamRequestInput } from '@switchyard/http'
 
 /** The request builder's fields, as typed (all text, so a half-typed port is kept as is). */
@@ -90,4 +91,34 @@ export function toUpstreamInput(draft: RequestDraft): UpstreamRequestInput {
     contentType,
     httpVersion: 2,
   }
+}
+
+/** Request builder fields that can hold something no real request has. */
+export type CheckedRequestField = 'url' | 'headers' | 'sni' | 'srcIp' | 'srcPort' | 'dstIp' | 'dstPort'
+
+/**
+ * What is wrong with the typed request, field by field: such values are dropped (an IP, a port, a
+ * header line) or never match a route (a target without `/`), so say so next to the field instead
+ * of letting the result look like a routing decision.
+ */
+export function requestProblems(draft: RequestDraft): Partial<Record<CheckedRequestField, string>> {
+  const problems: Partial<Record<CheckedRequestField, string>> = {}
+  const url = draft.url.trim()
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) problems.url = 'Type only the path and query (e.g. /api?x=1): the host goes in Host and the scheme in Scheme.'
+  else if (url !== '' && !url.startsWith('/')) problems.url = 'A request path starts with "/".'
+  const unread = draft.headers.split('\n').map((line, i) => [line, i + 1] as const).filter(([line]) => line.trim() !== '' && line.indexOf(':') <= 0)
+  if (unread.length > 0) problems.headers = `Line${unread.length === 1 ? '' : 's'} ${unread.map(([, n]) => n).join(', ')} ha${unread.length === 1 ? 's' : 've'} no "Name:" and ${unread.length === 1 ? 'is' : 'are'} ignored.`
+  // Only a TLS handshake carries an SNI; on streams Kong even tells tls from tcp by the SNI alone.
+  const sni = draft.sni.trim() !== ''
+  if (sni && (draft.scheme === 'http' || draft.scheme === 'tcp' || draft.scheme === 'udp')) problems.sni = `A ${draft.scheme} connection has no TLS handshake, so no SNI: choose ${draft.scheme === 'http' ? 'https' : 'tls'} or clear it.`
+  else if (!sni && draft.scheme === 'tls') problems.sni = 'Without an SNI Kong cannot tell a tls stream from tcp: it is routed as tcp.'
+  for (const key of ['srcIp', 'dstIp'] as const) {
+    const text = draft[key].trim()
+    if (text !== '' && parseIpAddr(text) === undefined) problems[key] = `"${text}" is not an IPv4 or IPv6 address.`
+  }
+  for (const key of ['srcPort', 'dstPort'] as const) {
+    const text = draft[key].trim()
+    if (text !== '' && !(/^\d+$/.test(text) && Number(text) <= 65535)) problems[key] = 'A port is a whole number from 0 to 65535.'
+  }
+  return problems
 }

@@ -1,3 +1,5 @@
+import type { AddressEntry } from './addresses.ts'
+
 /**
  * A route as the playground holds it: the Admin API's route shape (Kong-compatible), with the
  * service's URL carried along so a typed-in route needs no gateway.
@@ -15,8 +17,8 @@ export interface PlaygroundRoute {
   readonly paths?: readonly string[] | null
   readonly headers?: Readonly<Record<string, readonly string[]>> | null
   readonly snis?: readonly string[] | null
-  readonly sources?: readonly { readonly ip?: string; readonly port?: number }[] | null
-  readonly destinations?: readonly { readonly ip?: string; readonly port?: number }[] | null
+  readonly sources?: readonly AddressEntry[] | null
+  readonly destinations?: readonly AddressEntry[] | null
   readonly regex_priority?: number | null
   readonly strip_path?: boolean | null
   readonly preserve_host?: boolean | null

@@ -38,6 +38,8 @@ function initialAdminUrl(): string {
 
 type ViewName = 'routes' | 'playground'
 
+const UNREADABLE_LINK = 'This share link cannot be read (it may have been cut short when copied): the routes and request below are not from it.'
+
 /** The whole GUI: header with navigation and Admin API setting, and the two views. */
 export class App {
   readonly element: HTMLElement
@@ -49,6 +51,8 @@ export class App {
   readonly #main = h('main', { id: 'main', tabindex: '-1' })
   readonly #tabs: Record<ViewName, HTMLAnchorElement>
   readonly #share = h('input', { type: 'text', readonly: true, id: uniqueId('share'), 'aria-label': 'Share link', class: 'share-link' })
+  readonly #copied = h('span', { role: 'status', class: 'muted' })
+  readonly #adminStatus = h('span', { role: 'status', class: 'muted admin-status' })
   // Unset until `start`, so the first evaluation does not overwrite the hash the page was opened with.
   #view: ViewName | undefined = undefined
   readonly #footer: HTMLElement
@@ -58,6 +62,7 @@ export class App {
     const client = () => new AdminClient(this.#adminUrl, this.#adminToken)
     this.#routes = new RoutesView(client)
     const shared = decodeState(location.hash)
+    const unreadable = shared === undefined && location.hash.startsWith(SHARE_PREFIX)
     this.#playground = new PlaygroundView(shared ?? EXAMPLE_STATE, {
       loadFromGateway: async () => {
         const [services, routes] = await Promise.all([client().services(), client().routes()])
@@ -68,12 +73,15 @@ export class App {
         if (this.#view === 'playground' && location.hash !== hash) history.replaceState(null, '', hash)
       },
     })
+    if (unreadable) this.#playground.say(UNREADABLE_LINK)
     this.#tabs = {
       playground: h('a', { href: '#playground', onclick: (e) => this.#navigate(e, 'playground') }, 'Playground'),
       routes: h('a', { href: '#routes', onclick: (e) => this.#navigate(e, 'routes') }, 'Routes'),
     }
     const adminId = uniqueId('admin')
-    const adminInput = h('input', { id: adminId, type: 'url', value: this.#adminUrl, spellcheck: 'false' })
+    // Not type=url: the default `/api` is a relative URL, which a url input refuses, and the browser
+    // would then block every Connect (and so the admin token) without saying why.
+    const adminInput = h('input', { id: adminId, type: 'text', inputmode: 'url', value: this.#adminUrl, spellcheck: 'false', autocomplete: 'off', class: 'admin-base' })
     const tokenId = uniqueId('token')
     const tokenInput = h('input', { id: tokenId, type: 'password', autocomplete: 'off', placeholder: 'token (optional)', class: 'token' })
     const adminForm = h(
@@ -84,24 +92,34 @@ export class App {
       h('label', { for: tokenId, class: 'visually-hidden' }, 'Admin token'),
       tokenInput,
       h('button', { type: 'submit' }, 'Connect'),
+      this.#adminStatus,
     )
     adminForm.addEventListener('submit', (event) => {
       event.preventDefault()
       this.#adminUrl = adminInput.value.trim() === '' ? DEFAULT_ADMIN_URL : adminInput.value.trim()
+      adminInput.value = this.#adminUrl
       this.#adminToken = tokenInput.value
       try {
         localStorage.setItem(ADMIN_URL_KEY, this.#adminUrl)
       } catch {
         // Storage may be disabled (private mode, file://); the setting then lasts for this page only.
       }
-      void this.#routes.refresh()
+      this.#adminStatus.textContent = 'Connecting…'
+      void this.#routes.refresh().then((connected) => {
+        // The Routes view says why; this says it on the Playground too, where that view is hidden.
+        this.#adminStatus.textContent = connected ? 'Connected.' : 'Not connected: see Routes.'
+      })
     })
     const copy = h('button', { type: 'button', onclick: () => void this.#copyShare() }, 'Copy share link')
-    this.#footer = h('footer', { class: 'share' }, this.#share, copy)
+    this.#footer = h('footer', { class: 'share' }, this.#share, copy, this.#copied)
     this.element = h(
       'div',
       { class: 'app' },
-      h('a', { href: '#main', class: 'skip' }, 'Skip to content'),
+      // Focus moves without touching the hash: `#main` is no view, and the hash says which view is shown.
+      h('a', { href: '#main', class: 'skip', onclick: (e) => {
+        e.preventDefault()
+        this.#main.focus()
+      } }, 'Skip to content'),
       h(
         'header',
         {},
@@ -125,7 +143,8 @@ export class App {
     if (hash.startsWith(SHARE_PREFIX)) {
       const state = decodeState(hash)
       // Our own replaceState does not fire hashchange; a pasted link does, so load it.
-      if (state !== undefined && JSON.stringify(state) !== JSON.stringify(this.#playground.state)) this.#playground.setState(state)
+      if (state === undefined) this.#playground.say(UNREADABLE_LINK)
+      else if (JSON.stringify(state) !== JSON.stringify(this.#playground.state)) this.#playground.setState(state)
       this.#show('playground')
     } else this.#show(hash === '#routes' ? 'routes' : 'playground')
   }
@@ -154,8 +173,10 @@ export class App {
     this.#share.select()
     try {
       await navigator.clipboard.writeText(this.#share.value)
+      this.#copied.textContent = 'Link copied.'
     } catch {
-      // Without clipboard permission the selected field still lets people copy by hand.
+      // Without clipboard permission (or outside a secure context) the selected field still lets people copy by hand.
+      this.#copied.textContent = 'Selected: press Ctrl+C (⌘C) to copy.'
     }
   }
 }

@@ -38,6 +38,28 @@ export function uniqueId(prefix: string): string {
   return `${prefix}-${nextId}`
 }
 
+/**
+ * Shows or clears a problem under a labelled field (from `textField`, `textArea` or `select`): the
+ * control is marked `aria-invalid` and described by the message, so screen readers say it too.
+ */
+export function setFieldProblem(field: HTMLElement, message: string | undefined): void {
+  const control = field.querySelector<HTMLElement>('input, textarea, select')
+  let note = field.querySelector<HTMLElement>(':scope > .field-problem')
+  if (message === undefined) {
+    note?.remove()
+    control?.removeAttribute('aria-invalid')
+    control?.removeAttribute('aria-describedby')
+    return
+  }
+  if (note === null) {
+    note = h('p', { class: 'field-problem', id: uniqueId('problem') })
+    field.append(note)
+  }
+  note.textContent = message
+  control?.setAttribute('aria-invalid', 'true')
+  control?.setAttribute('aria-describedby', note.id)
+}
+
 /** A labelled text input; `oninput` receives the new value. */
 export function textField(label: string, value: string, oninput: (value: string) => void, props: Props = {}): HTMLElement {
   const id = uniqueId('field')

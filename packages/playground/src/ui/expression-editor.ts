@@ -3,8 +3,9 @@ import { routeExpression, toLintDiagnostic, type ExpressionValidator } from '@sw
 import { closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete'
 import { Compartment, EditorState, StateEffect, StateField } from '@codemirror/state'
 import { EditorView, keymap, placeholder } from '@codemirror/view'
-import { linter, lintKeymap, setDiagnostics, type Diagnostic as LintDiagnostic } from '@codemirror/lint'
+import { forEachDiagnostic, linter, lintKeymap, setDiagnostics, type Diagnostic as LintDiagnostic } from '@codemirror/lint'
 import { minimalSetup } from 'codemirror'
+import { h, replaceChildren, uniqueId } from './dom.ts'
 
 /** Options of an expression editor. */
 export interface ExpressionEditorOptions {
@@ -23,6 +24,8 @@ export interface ExpressionEditor {
   configure(schema: Schema, validate?: ExpressionValidator): void
   /** Shows diagnostics that came from elsewhere (the Admin API) at their spans, until the next edit. */
   showDiagnostics(diagnostics: readonly Diagnostic[]): void
+  /** Renames the editable area, e.g. when its route is renamed. */
+  setLabel(label: string): void
 }
 
 /** Diagnostics the Admin API gave for the current text: kept until the next edit. */
@@ -50,9 +53,75 @@ function language(schema: Schema, validate: ExpressionValidator | undefined) {
   return routeExpression(validate === undefined ? { schema } : { schema, validate })
 }
 
+/** One diagnostic as the list under the editor shows it. */
+interface Listed {
+  readonly from: number
+  readonly to: number
+  readonly severity: string
+  readonly message: string
+  readonly source: string
+}
+
+function listedDiagnostics(view: EditorView): Listed[] {
+  const found: Listed[] = []
+  forEachDiagnostic(view.state, (d, from, to) => found.push({ from, to, severity: d.severity, message: d.message, source: d.source ?? '' }))
+  // The editor's own lint and the Admin API can report the same problem; list it once.
+  const seen = new Set<string>()
+  return found.filter((d) => {
+    const key = `${d.from}:${d.to}:${d.source}:${d.message}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+/**
+ * The diagnostics in words under the editor: a mark alone says nothing to a screen reader or to a
+ * keyboard user, and a problem at the very end of the text is a barely visible point. Each entry
+ * selects its span in the editor.
+ */
+function renderDiagnostics(list: HTMLElement, view: EditorView, listed: readonly Listed[]): void {
+  list.hidden = listed.length === 0
+  replaceChildren(
+    list,
+    ...listed.map((d) => {
+      const line = view.state.doc.lineAt(d.from)
+      const where = view.state.doc.lines > 1 ? `Line ${line.number}, column ${d.from - line.from + 1}` : `Column ${d.from - line.from + 1}`
+      const [message, ...hint] = d.message.split('\n')
+      return h(
+        'li',
+        { class: `diagnostic ${d.severity}`, 'data-code': d.source },
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'link',
+            onclick: () => {
+              const length = view.state.doc.length
+              view.dispatch({ selection: { anchor: Math.min(d.from, length), head: Math.min(d.to, length) }, scrollIntoView: true })
+              view.focus()
+            },
+          },
+          `${d.severity === 'error' ? 'Error' : d.severity === 'warning' ? 'Warning' : 'Note'}, ${where.toLowerCase()}`,
+        ),
+        `: ${message ?? ''}`,
+        hint.length === 0 ? null : h('span', { class: 'muted' }, ` (${hint.join(' ')})`),
+        d.source === '' ? null : h('code', { class: 'muted code' }, ` ${d.source}`),
+      )
+    }),
+  )
+}
+
 /** Creates an expression editor inside `parent`. */
 export function createExpressionEditor(parent: HTMLElement, options: ExpressionEditorOptions): ExpressionEditor {
   const compartment = new Compartment()
+  const labelled = new Compartment()
+  // CodeMirror draws its caret, selection, tooltips and completion list for a light page unless told
+  // otherwise: in a dark colour scheme the caret would be black on black, tooltips light on white.
+  const scheme = new Compartment()
+  const darkQuery = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined
+  const list = h('ul', { class: 'diagnostics', id: uniqueId('diagnostics'), hidden: true })
+  let shown = ''
   const view = new EditorView({
     parent,
     state: EditorState.create({
@@ -63,18 +132,34 @@ export function createExpressionEditor(parent: HTMLElement, options: ExpressionE
         keymap.of([...closeBracketsKeymap, ...completionKeymap, ...lintKeymap]),
         EditorView.lineWrapping,
         placeholder('http.path ^= "/api" && http.method == "GET"'),
-        EditorView.contentAttributes.of({ 'aria-label': options.label, 'aria-multiline': 'true' }),
+        labelled.of(EditorView.contentAttributes.of({ 'aria-label': options.label })),
+        scheme.of(EditorView.darkTheme.of(darkQuery?.matches ?? false)),
+        EditorView.contentAttributes.of({ 'aria-multiline': 'true', 'aria-describedby': list.id }),
         compartment.of(language(options.schema, options.validate)),
         apiLint,
         EditorView.updateListener.of((update) => {
           if (update.docChanged) options.onChange(update.state.doc.toString())
+          const listed = listedDiagnostics(update.view)
+          const key = JSON.stringify(listed)
+          if (key !== shown) {
+            shown = key
+            renderDiagnostics(list, update.view, listed)
+          }
         }),
       ],
     }),
   })
+  if (parent.parentNode === null) parent.append(list)
+  else parent.after(list)
+  const followScheme = (event: MediaQueryListEvent) => {
+    if (!view.dom.isConnected) darkQuery?.removeEventListener('change', followScheme)
+    else view.dispatch({ effects: scheme.reconfigure(EditorView.darkTheme.of(event.matches)) })
+  }
+  darkQuery?.addEventListener('change', followScheme)
   return {
     view,
     configure: (schema, validate) => view.dispatch({ effects: compartment.reconfigure(language(schema, validate)) }),
+    setLabel: (label) => view.dispatch({ effects: labelled.reconfigure(EditorView.contentAttributes.of({ 'aria-label': label })) }),
     showDiagnostics: (diagnostics) => {
       const length = view.state.doc.length
       const converted = diagnostics.map((d) => {

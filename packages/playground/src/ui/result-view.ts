@@ -45,7 +45,12 @@ function values(p: PredicateOutcome): string {
  * then the route's own priority), with the decimal value on hover.
  */
 function routerPriority(priority: bigint): HTMLElement {
-  return h('span', { class: 'muted', title: `router priority ${priority.toString()}` }, `priority 0x${priority.toString(16).padStart(16, '0')}`)
+  return h('span', { class: 'muted', title: `router priority ${priority.toString()}` }, `priority ${hexPriority(priority)}`)
+}
+
+/** A 64-bit router priority as the GUI writes it everywhere: 16 hexadecimal digits after `0x`. */
+export function hexPriority(priority: bigint): string {
+  return `0x${priority.toString(16).padStart(16, '0')}`
 }
 
 function traceItem(entry: EvaluatedEntry): HTMLElement {
@@ -81,7 +86,15 @@ function upstreamSection(evaluation: Extract<Evaluation, { ok: true }>): Child {
     'dl',
     { class: 'upstream' },
     h('dt', {}, 'Upstream URL'),
-    h('dd', {}, url === undefined ? 'none: the route has no service, Kong answers 503' : h('code', { 'data-testid': 'upstream-url' }, url)),
+    h(
+      'dd',
+      {},
+      match.serviceProblem !== undefined
+        ? h('span', { class: 'error' }, `none: ${match.serviceProblem}`)
+        : url === undefined
+          ? 'none: the route has no service, Kong answers 503'
+          : h('code', { 'data-testid': 'upstream-url' }, url),
+    ),
     h('dt', {}, 'Host header'),
     h('dd', {}, h('code', {}, upstream.host ?? '(none)')),
     upstream.prefix === undefined ? null : h('dt', {}, 'Stripped prefix'),
@@ -104,14 +117,17 @@ function fieldsSection(fields: Readonly<Record<string, readonly string[]>>): HTM
 
 /** Renders an evaluation: the winner, its records and upstream, then the explain trace. */
 export function resultView(evaluation: Evaluation): HTMLElement {
+  // Shown right under the verdict: a route that did not load changes what can match.
   const problems =
     evaluation.problems.length === 0
       ? null
       : h(
           'div',
           { class: 'problems' },
-          h('h3', {}, 'Routes not loaded'),
-          h('ul', {}, ...evaluation.problems.map((p) => h('li', {}, h('strong', {}, routeLabel(p.route)), `: ${p.message}`))),
+          h('h3', {}, `Routes not loaded (${evaluation.problems.length})`),
+          h('p', { class: 'muted' }, 'Kong refuses these routes, so they take no part below.'),
+          // Kong's expression errors draw a caret under the source over several lines: keep them.
+          h('ul', {}, ...evaluation.problems.map((p) => h('li', {}, h('strong', {}, routeLabel(p.route)), ': ', h('span', { class: 'kong-message' }, p.message)))),
         )
   if (!evaluation.ok) {
     return h('section', { class: 'result', 'aria-labelledby': 'result-title' }, h('h2', { id: 'result-title' }, 'Result'), h('p', { class: 'verdict no', role: 'status' }, `The router cannot read ${evaluation.field}: ${evaluation.error}. Kong answers 404.`), problems)
@@ -126,14 +142,39 @@ export function resultView(evaluation: Evaluation): HTMLElement {
     { class: 'result', 'aria-labelledby': 'result-title' },
     h('h2', { id: 'result-title' }, 'Result'),
     verdict,
+    problems,
     upstreamSection(evaluation),
     match === undefined ? null : table('Matched values', match.matches, 'No values recorded.'),
     match === undefined || Object.keys(match.captures).length === 0 ? null : table('Captures', match.captures, ''),
     fieldsSection(evaluation.fields),
     h('h3', {}, 'Explain'),
     evaluation.entries.length === 0
-      ? h('p', { class: 'muted' }, 'No route was evaluated.')
-      : h('ol', { class: 'explain', 'aria-label': 'Routes in evaluation order' }, ...evaluation.entries.map(traceItem)),
-    problems,
+      ? h(
+          'p',
+          { class: 'muted' },
+          evaluation.loaded > 0
+            ? 'No route could match this request.'
+            : evaluation.subsystem === 'stream'
+              ? 'There is no tcp, tls or udp route: give a route one of those protocols to test stream routing.'
+              : 'There is no http or https route to try.',
+        )
+      : h(
+          'div',
+          {},
+          h(
+            'p',
+            { class: 'legend muted' },
+            'Predicates: ',
+            h('span', { class: 'pred pass' }, 'passed'),
+            ', ',
+            h('span', { class: 'pred fail' }, 'failed'),
+            ', ',
+            h('span', { class: 'pred skipped' }, 'not evaluated'),
+            '; the one that decided a route that did not match is ',
+            h('mark', { class: 'decisive' }, 'highlighted'),
+            '.',
+          ),
+          h('ol', { class: 'explain', 'aria-label': 'Routes in evaluation order' }, ...evaluation.entries.map(traceItem)),
+        ),
   )
 }

@@ -1,87 +1,18 @@
 import { expressionRoutePriority, schemaForProtocols, traditionalMatchers, validateExpressionRoute } from '@switchyard/http'
 import type { AdminRoute, AdminService } from '../admin/client.ts'
-import { AdminError } from '../admin/client.ts'
-import { checkbox, h, replaceChildren, select, textArea, textField, type Child } from './dom.ts'
+import { AdminError, adminErrorText } from '../admin/client.ts'
+import { bodyOf, draftOf, list, priorityProblem, regexPriorityProblem } from '../model/route-draft.ts'
+import { checkbox, h, replaceChildren, select, setFieldProblem, textArea, textField, type Child } from './dom.ts'
 import { createExpressionEditor, type ExpressionEditor } from './expression-editor.ts'
+import { hexPriority } from './result-view.ts'
 
-/** What the route form edits: the Admin API's route fields, as typed. */
-interface RouteDraft {
-  mode: 'expression' | 'traditional'
-  name: string
-  service: string
-  protocols: string
-  expression: string
-  priority: string
-  methods: string
-  hosts: string
-  paths: string
-  headers: string
-  snis: string
-  regexPriority: string
-  stripPath: boolean
-  preserveHost: boolean
-}
+/** Labels of the address fields, which stream (tcp, tls, udp) routes match on. */
+export const SOURCES_LABEL = 'Sources (IP, CIDR, :port)'
+export const DESTINATIONS_LABEL = 'Destinations (IP, CIDR, :port)'
 
-function list(text: string): string[] {
-  return text.split(',').map((s) => s.trim()).filter((s) => s !== '')
-}
-
-function headerRecord(text: string): Record<string, string[]> {
-  const headers: Record<string, string[]> = {}
-  for (const line of text.split('\n')) {
-    const colon = line.indexOf(':')
-    if (colon <= 0) continue
-    headers[line.slice(0, colon).trim()] = list(line.slice(colon + 1))
-  }
-  return headers
-}
-
-function draftOf(route: AdminRoute | undefined, flavor: string): RouteDraft {
-  const traditional = route !== undefined && (route.expression === undefined || route.expression === null)
-  return {
-    mode: flavor !== 'expressions' || traditional ? 'traditional' : 'expression',
-    name: route?.name ?? '',
-    service: route?.service?.id ?? '',
-    protocols: (route?.protocols ?? ['http', 'https']).join(', '),
-    expression: route?.expression ?? '',
-    priority: String(route?.priority ?? 0),
-    methods: (route?.methods ?? []).join(', '),
-    hosts: (route?.hosts ?? []).join(', '),
-    paths: (route?.paths ?? []).join(', '),
-    headers: Object.entries(route?.headers ?? {}).map(([k, v]) => `${k}: ${v.join(', ')}`).join('\n'),
-    snis: (route?.snis ?? []).join(', '),
-    regexPriority: String(route?.regex_priority ?? 0),
-    stripPath: route?.strip_path ?? true,
-    preserveHost: route?.preserve_host ?? false,
-  }
-}
-
-/**
- * The Admin API body for a draft: only the fields of its mode, so switching modes never leaves a
- * stale expression behind (null clears it on update).
- */
-function bodyOf(draft: RouteDraft): Record<string, unknown> {
-  const common = {
-    name: draft.name === '' ? null : draft.name,
-    protocols: list(draft.protocols),
-    service: draft.service === '' ? null : { id: draft.service },
-    strip_path: draft.stripPath,
-    preserve_host: draft.preserveHost,
-  }
-  if (draft.mode === 'expression') {
-    return { ...common, expression: draft.expression, priority: Number(draft.priority), methods: null, hosts: null, paths: null, headers: null, snis: null }
-  }
-  const headers = headerRecord(draft.headers)
-  const orNull = (values: string[]) => (values.length === 0 ? null : values)
-  return {
-    ...common,
-    methods: orNull(list(draft.methods)),
-    hosts: orNull(list(draft.hosts)),
-    paths: orNull(list(draft.paths)),
-    headers: Object.keys(headers).length === 0 ? null : headers,
-    snis: orNull(list(draft.snis)),
-    regex_priority: Number(draft.regexPriority),
-  }
+/** A router priority in the hexadecimal the Playground shows too, the decimal value on hover. */
+function routerPriorityCode(priority: bigint): HTMLElement {
+  return h('code', { 'data-testid': 'live-priority', title: priority.toString() }, hexPriority(priority))
 }
 
 /** What the form does with a saved body. */
@@ -100,21 +31,39 @@ export interface RouteFormHost {
  */
 export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): HTMLElement {
   const draft = draftOf(route, host.flavor)
+  const flavor = host.flavor === 'expressions' ? 'expressions' : 'traditional_compatible'
   const errors = h('div', { class: 'form-errors', role: 'alert' })
   const body = h('div')
   const live = h('div', { class: 'live', 'aria-live': 'polite' })
   let editor: ExpressionEditor | undefined
+  let priorityField: HTMLElement | undefined
+  let regexPriorityField: HTMLElement | undefined
   const form = h('form', { class: 'route-form', 'aria-labelledby': 'route-form-title' })
 
-  const validator = (source: string) => validateExpressionRoute({ expression: source, priority: Number(draft.priority), protocols: list(draft.protocols) }).diagnostics
+  // A bad priority is the priority field's problem: it is shown there, not as a mark at the start
+  // of the expression, where the route-level check puts it.
+  const validator = (source: string) =>
+    validateExpressionRoute({ expression: source, priority: 0, protocols: list(draft.protocols) }).diagnostics.filter((d) => d.code !== 'invalid-priority')
 
   const refreshLive = () => {
     if (draft.mode === 'expression') {
-      const priority = Number(draft.priority)
-      replaceChildren(live, Number.isSafeInteger(priority) && priority >= 0 ? h('p', {}, 'Router priority: ', h('code', { 'data-testid': 'live-priority' }, expressionRoutePriority(priority).toString())) : null)
+      const problem = priorityProblem(draft.priority)
+      if (priorityField !== undefined) setFieldProblem(priorityField, problem)
+      replaceChildren(
+        live,
+        problem === undefined
+          ? h('p', {}, 'Router priority: ', routerPriorityCode(expressionRoutePriority(Number(draft.priority.trim() || '0'))))
+          : null,
+      )
       return
     }
-    const converted = traditionalMatchers({ id: route?.id ?? 'new', ...bodyOf(draft) }, { flavor: host.flavor === 'expressions' ? 'expressions' : 'traditional_compatible' })
+    const problem = regexPriorityProblem(draft.regexPriority)
+    if (regexPriorityField !== undefined) setFieldProblem(regexPriorityField, problem)
+    if (problem !== undefined) {
+      replaceChildren(live)
+      return
+    }
+    const converted = traditionalMatchers({ id: route?.id ?? 'new', ...bodyOf(draft, flavor) }, { flavor })
     if (!converted.ok) {
       replaceChildren(live, h('p', { class: 'error' }, converted.violation.message))
       return
@@ -122,24 +71,23 @@ export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): H
     replaceChildren(
       live,
       h('p', {}, converted.matchers.length === 1 ? 'Converted expression and priority:' : `Converted into ${converted.matchers.length} router entries:`),
-      ...converted.matchers.map((m) => h('pre', { class: 'expr-box' }, h('code', { 'data-testid': 'converted-expression' }, m.expression), '\n', h('span', { class: 'muted' }, `priority ${m.priority.toString()}`))),
+      ...converted.matchers.map((m) => h('pre', { class: 'expr-box' }, h('code', { 'data-testid': 'converted-expression' }, m.expression), '\n', h('span', { class: 'muted' }, 'priority ', routerPriorityCode(m.priority)))),
     )
   }
 
   const renderBody = () => {
     editor?.view.destroy()
     editor = undefined
+    priorityField = undefined
+    regexPriorityField = undefined
     const fields: Child[] = []
     if (draft.mode === 'expression') {
       const holder = h('div', { class: 'editor' })
-      fields.push(
-        h('div', { class: 'field' }, h('span', { class: 'label', id: 'route-expression-label' }, 'Expression'), holder),
-        textField('Priority (0 to 2^46 − 1)', draft.priority, (v) => {
-          draft.priority = v
-          editor?.configure(schemaForProtocols(list(draft.protocols)), validator)
-          refreshLive()
-        }, { inputmode: 'numeric', name: 'priority' }),
-      )
+      priorityField = textField('Priority (0 to 2^46 − 1)', draft.priority, (v) => {
+        draft.priority = v
+        refreshLive()
+      }, { inputmode: 'numeric', name: 'priority', class: 'medium' })
+      fields.push(h('div', { class: 'field' }, h('span', { class: 'label', id: 'route-expression-label' }, 'Expression'), holder), priorityField)
       editor = createExpressionEditor(holder, {
         doc: draft.expression,
         schema: schemaForProtocols(list(draft.protocols)),
@@ -150,10 +98,11 @@ export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): H
         },
       })
     } else {
-      const bind = (key: 'methods' | 'hosts' | 'paths' | 'snis' | 'regexPriority') => (v: string) => {
+      const bind = (key: 'methods' | 'hosts' | 'paths' | 'snis' | 'sources' | 'destinations' | 'regexPriority') => (v: string) => {
         draft[key] = v
         refreshLive()
       }
+      regexPriorityField = textField('Regex priority', draft.regexPriority, bind('regexPriority'), { inputmode: 'numeric', name: 'regex-priority' })
       fields.push(
         textField('Methods (comma-separated)', draft.methods, bind('methods'), { name: 'methods' }),
         textField('Hosts', draft.hosts, bind('hosts'), { name: 'hosts' }),
@@ -163,7 +112,13 @@ export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): H
           refreshLive()
         }, { name: 'headers' }),
         textField('SNIs', draft.snis, bind('snis'), { name: 'snis' }),
-        textField('Regex priority', draft.regexPriority, bind('regexPriority'), { inputmode: 'numeric', name: 'regex-priority' }),
+        h(
+          'div',
+          { class: 'row' },
+          textField(SOURCES_LABEL, draft.sources, bind('sources'), { name: 'sources', placeholder: '10.0.0.0/8, 192.168.1.5:5432' }),
+          textField(DESTINATIONS_LABEL, draft.destinations, bind('destinations'), { name: 'destinations', placeholder: ':5432' }),
+        ),
+        regexPriorityField,
       )
     }
     replaceChildren(body, ...fields)
@@ -206,15 +161,24 @@ export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): H
   form.addEventListener('submit', (event) => {
     event.preventDefault()
     replaceChildren(errors)
-    host.save(bodyOf(draft)).catch((error: unknown) => {
+    // Number("abc") would reach the API as null and come back as "required field missing".
+    const invalid = draft.mode === 'expression' ? priorityField : regexPriorityField
+    const problem = draft.mode === 'expression' ? priorityProblem(draft.priority) : regexPriorityProblem(draft.regexPriority)
+    if (problem !== undefined) {
+      replaceChildren(errors, h('p', {}, problem))
+      invalid?.querySelector('input')?.focus()
+      return
+    }
+    host.save(bodyOf(draft, flavor)).catch((error: unknown) => {
       if (!(error instanceof AdminError)) {
-        replaceChildren(errors, h('p', {}, String(error instanceof Error ? error.message : error)))
+        replaceChildren(errors, h('p', {}, adminErrorText(error)))
         return
       }
       const fields = Object.entries(error.body.fields ?? {}).filter(([name]) => name !== '@entity')
       replaceChildren(
         errors,
-        h('p', {}, error.message),
+        // Kong's expression errors draw a caret under the source over several lines: keep them.
+        h('p', { class: 'kong-message' }, adminErrorText(error)),
         fields.length === 0 ? null : h('ul', {}, ...fields.map(([name, text]) => h('li', {}, h('code', {}, name), `: ${typeof text === 'string' ? text : JSON.stringify(text)}`))),
       )
       if (error.body.diagnostics !== undefined && editor !== undefined) editor.showDiagnostics(error.body.diagnostics)

@@ -1,13 +1,29 @@
 import { traditionalMatchers } from '@switchyard/http'
-import { AdminClient, AdminUnreachable, serviceUrl, type AdminRoute, type AdminService } from '../admin/client.ts'
+import { AdminClient, adminErrorText, AdminUnreachable, serviceUrl, type AdminRoute, type AdminService } from '../admin/client.ts'
 import { h, replaceChildren, textField } from './dom.ts'
 import { routeForm } from './route-form.ts'
+
+/** `1 route`, `2 routes`. */
+export function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`
+}
 
 function matching(route: AdminRoute, flavor: string): HTMLElement {
   if (route.expression !== undefined && route.expression !== null) return h('code', { class: 'expr' }, route.expression)
   const converted = traditionalMatchers(route, { flavor: flavor === 'expressions' ? 'expressions' : 'traditional_compatible' })
   const summary = [route.methods?.join(' '), route.hosts?.join(' '), route.paths?.join(' ')].filter((s) => s !== undefined && s !== '').join(' · ')
   return h('span', {}, summary, converted.ok ? h('code', { class: 'expr muted block' }, converted.matchers.map((m) => m.expression).join('\n')) : null)
+}
+
+/** Named routes first, alphabetically (numbers in names in numeric order), then unnamed ones by id. */
+function byName(a: { readonly name: string | null; readonly id: string }, b: { readonly name: string | null; readonly id: string }): number {
+  if ((a.name === null) !== (b.name === null)) return a.name === null ? 1 : -1
+  return (a.name ?? a.id).localeCompare(b.name ?? b.id, undefined, { numeric: true, sensitivity: 'base' }) || a.id.localeCompare(b.id)
+}
+
+/** A table cell that keeps its column's name, shown beside the value when rows are stacked on a narrow screen. */
+function cell(label: string, ...children: (Node | string)[]): HTMLTableCellElement {
+  return h('td', { 'data-label': label }, ...children)
 }
 
 /** The Routes view: services and routes of the gateway's Admin API, with create, edit and delete. */
@@ -19,6 +35,9 @@ export class RoutesView {
   #services: AdminService[] = []
   #routes: AdminRoute[] = []
   #flavor = 'expressions'
+  #filter = ''
+  /** The open route form, kept across reloads: going to the Playground and back must not lose an edit. */
+  #form: HTMLElement | undefined
 
   /** Builds the view; `client` returns the client for the currently configured Admin API. */
   constructor(client: () => AdminClient) {
@@ -26,71 +45,105 @@ export class RoutesView {
     this.element = h('section', { class: 'panel routes-view', 'aria-labelledby': 'routes-title' }, h('h2', { id: 'routes-title' }, 'Services and routes'), this.#status, this.#content)
   }
 
-  /** Reloads everything from the Admin API. */
-  async refresh(): Promise<void> {
+  /** Reloads everything from the Admin API; resolves to whether it could. */
+  async refresh(): Promise<boolean> {
     this.#status.textContent = 'Loading…'
     try {
       const client = this.#client()
       const [info, services, routes] = await Promise.all([client.info(), client.services(), client.routes()])
       this.#flavor = info.routerFlavor
-      this.#services = services
-      this.#routes = routes
-      this.#status.textContent = `Gateway ${info.version}, router flavor ${info.routerFlavor}: ${services.length} services, ${routes.length} routes.`
-      this.#renderLists()
+      this.#services = services.sort(byName)
+      this.#routes = routes.sort(byName)
+      this.#status.textContent = `Gateway ${info.version}, router flavor ${info.routerFlavor}: ${counted(services.length, 'service')}, ${counted(routes.length, 'route')}.`
+      if (this.#form === undefined) this.#renderLists()
+      return true
     } catch (error) {
       const unreachable = error instanceof AdminUnreachable
-      this.#status.textContent = `${error instanceof Error ? error.message : String(error)}${unreachable ? ' Set the Admin API URL above; the Playground works without a gateway.' : ''}`
-      replaceChildren(this.#content)
+      this.#status.textContent = `${adminErrorText(error)}${unreachable ? ' Set the Admin API URL above; the Playground works without a gateway.' : ''}`
+      if (this.#form === undefined) replaceChildren(this.#content)
+      return false
     }
   }
 
   #renderLists(): void {
-    const serviceName = (id: string | undefined) => {
-      const service = this.#services.find((s) => s.id === id)
-      return service === undefined ? '—' : (service.name ?? service.id.slice(0, 8))
-    }
     replaceChildren(
       this.#content,
       h('h3', {}, 'Services'),
-      this.#services.length === 0
-        ? h('p', { class: 'muted' }, 'No services.')
-        : h(
-            'table',
-            { class: 'list' },
-            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'URL'))),
-            h('tbody', {}, ...this.#services.map((s) => h('tr', {}, h('td', {}, s.name ?? s.id), h('td', {}, h('code', {}, serviceUrl(s)))))),
-          ),
+      this.#services.length === 0 ? h('p', { class: 'muted' }, 'No services yet: add one below, then routes can send requests to it.') : this.#serviceTable(),
       this.#serviceForm(),
       h('h3', {}, 'Routes'),
-      h('div', { class: 'toolbar' }, h('button', { type: 'button', onclick: () => this.#edit(undefined) }, 'New route')),
-      this.#routes.length === 0
-        ? h('p', { class: 'muted' }, 'No routes.')
-        : this.#routeTable(serviceName),
+      h('div', { class: 'toolbar' }, h('button', { type: 'button', class: 'new-route', onclick: () => this.#edit(undefined) }, 'New route')),
+      this.#routes.length === 0 ? h('p', { class: 'muted' }, 'No routes yet: create one with New route.') : this.#routeList(),
     )
   }
 
-  #routeTable(serviceName: (id: string | undefined) => string): HTMLElement {
+  #serviceTable(): HTMLElement {
+    const rows = this.#services.map((s) => {
+      const label = s.name ?? s.id
+      return h(
+        'tr',
+        { 'data-service': s.id },
+        cell('Name', s.name ?? s.id),
+        cell('URL', h('code', {}, serviceUrl(s))),
+        h('td', { class: 'actions' }, h('button', { type: 'button', class: 'danger', onclick: () => void this.#deleteService(s), 'aria-label': `Delete service ${label}` }, 'Delete')),
+      )
+    })
+    const head = h('thead', {}, h('tr', {}, ...['Name', 'URL', 'Actions'].map((t) => h('th', { scope: 'col' }, t))))
+    return h('div', { class: 'scroll' }, h('table', { class: 'list services' }, head, h('tbody', {}, ...rows)))
+  }
+
+  #serviceName(id: string | undefined): string {
+    const service = this.#services.find((s) => s.id === id)
+    return service === undefined ? '—' : (service.name ?? service.id.slice(0, 8))
+  }
+
+  /** The route table with a filter above it: long lists are found by name, service or what they match. */
+  #routeList(): HTMLElement {
+    const holder = h('div')
+    const render = () => {
+      const needle = this.#filter.trim().toLowerCase()
+      const shown = needle === '' ? this.#routes : this.#routes.filter((r) => this.#searchText(r).includes(needle))
+      replaceChildren(
+        holder,
+        needle === '' ? null : h('p', { class: 'muted', role: 'status' }, `${counted(shown.length, 'route')} of ${this.#routes.length} match the filter.`),
+        shown.length === 0 ? null : this.#routeTable(shown),
+      )
+    }
+    const filter = textField('Filter routes', this.#filter, (text) => {
+      this.#filter = text
+      render()
+    }, { type: 'search', name: 'route-filter', placeholder: 'name, service, path, host…', class: 'medium' })
+    render()
+    return h('div', {}, filter, holder)
+  }
+
+  #searchText(route: AdminRoute): string {
+    const parts = [route.name, route.id, this.#serviceName(route.service?.id), route.expression, ...(route.paths ?? []), ...(route.hosts ?? []), ...(route.methods ?? []), ...(route.snis ?? [])]
+    return parts.filter((part) => typeof part === 'string').join('\n').toLowerCase()
+  }
+
+  #routeTable(routes: readonly AdminRoute[]): HTMLElement {
     const head = h('thead', {}, h('tr', {}, ...['Name', 'Service', 'Matching', 'Priority', 'Actions'].map((t) => h('th', { scope: 'col' }, t))))
-    const rows = this.#routes.map((r) => {
+    const rows = routes.map((r) => {
       const label = r.name ?? r.id
       return h(
         'tr',
         { 'data-route': r.id },
-        h('td', {}, r.name ?? r.id.slice(0, 8)),
-        h('td', {}, serviceName(r.service?.id)),
-        h('td', {}, matching(r, this.#flavor)),
+        cell('Name', r.name ?? r.id.slice(0, 8)),
+        cell('Service', this.#serviceName(r.service?.id)),
+        cell('Matching', matching(r, this.#flavor)),
         // Traditional routes have no priority of their own: Kong derives it from their fields.
-        h('td', {}, r.expression !== undefined && r.expression !== null ? String(r.priority ?? 0) : 'derived'),
+        cell('Priority', r.expression !== undefined && r.expression !== null ? String(r.priority ?? 0) : 'derived'),
         h(
           'td',
           { class: 'actions' },
-          h('button', { type: 'button', onclick: () => this.#edit(r), 'aria-label': `Edit route ${label}` }, 'Edit'),
+          h('button', { type: 'button', class: 'edit', onclick: () => this.#edit(r), 'aria-label': `Edit route ${label}` }, 'Edit'),
           h('button', { type: 'button', class: 'danger', onclick: () => void this.#delete(r), 'aria-label': `Delete route ${label}` }, 'Delete'),
         ),
       )
     })
     // Wide tables scroll sideways in a narrow window instead of widening the page.
-    return h('div', { class: 'scroll' }, h('table', { class: 'list' }, head, h('tbody', {}, ...rows)))
+    return h('div', { class: 'scroll' }, h('table', { class: 'list routes' }, head, h('tbody', {}, ...rows)))
   }
 
   #serviceForm(): HTMLElement {
@@ -100,16 +153,19 @@ export class RoutesView {
       'form',
       { class: 'row service-form', 'aria-label': 'Add a service' },
       textField('Service name', '', (v) => (draft.name = v), { name: 'service-name' }),
-      textField('Service URL', '', (v) => (draft.url = v), { name: 'service-url', placeholder: 'http://backend:8080' }),
+      textField('Service URL', '', (v) => (draft.url = v), { name: 'service-url', placeholder: 'http://backend:8080', required: true }),
       h('button', { type: 'submit' }, 'Add service'),
       message,
     )
     form.addEventListener('submit', (event) => {
       event.preventDefault()
+      const name = draft.name.trim()
       this.#client()
-        .createService(draft.name === '' ? { url: draft.url } : { name: draft.name, url: draft.url })
-        .then(() => this.refresh())
-        .catch((error: unknown) => (message.textContent = error instanceof Error ? error.message : String(error)))
+        .createService(name === '' ? { url: draft.url.trim() } : { name, url: draft.url.trim() })
+        .then(async () => {
+          if (await this.refresh()) this.#content.querySelector<HTMLElement>('.service-form input')?.focus()
+        })
+        .catch((error: unknown) => (message.textContent = adminErrorText(error)))
     })
     return form
   }
@@ -120,24 +176,52 @@ export class RoutesView {
       flavor: this.#flavor,
       save: async (body) => {
         const client = this.#client()
-        if (route === undefined) await client.createRoute(body)
-        else await client.updateRoute(route.id, body)
-        await this.refresh()
+        const saved = route === undefined ? await client.createRoute(body) : await client.updateRoute(route.id, body)
+        this.#form = undefined
+        if (await this.refresh()) this.#focusRoute(saved.id)
       },
-      cancel: () => this.#renderLists(),
+      cancel: () => {
+        this.#form = undefined
+        this.#renderLists()
+        this.#focusRoute(route?.id)
+      },
     })
+    this.#form = form
     replaceChildren(this.#content, form)
     form.querySelector<HTMLElement>('input, .cm-content')?.focus()
   }
 
+  /**
+   * Puts focus back where the person was after the form closes (the route's Edit button, else New
+   * route), instead of dropping it on the page body when the list is redrawn.
+   */
+  #focusRoute(id: string | undefined): void {
+    const edit = id === undefined ? null : this.#content.querySelector<HTMLElement>(`tr[data-route="${CSS.escape(id)}"] button.edit`)
+    ;(edit ?? this.#content.querySelector<HTMLElement>('button.new-route'))?.focus()
+  }
+
   async #delete(route: AdminRoute): Promise<void> {
     if (!window.confirm(`Delete route ${route.name ?? route.id}?`)) return
+    const index = this.#routes.indexOf(route)
     try {
       await this.#client().deleteRoute(route.id)
     } catch (error) {
-      this.#status.textContent = error instanceof Error ? error.message : String(error)
+      this.#status.textContent = adminErrorText(error)
       return
     }
-    await this.refresh()
+    if (await this.refresh()) this.#focusRoute((this.#routes[index] ?? this.#routes.at(-1))?.id)
+  }
+
+  async #deleteService(service: AdminService): Promise<void> {
+    if (!window.confirm(`Delete service ${service.name ?? service.id}?`)) return
+    try {
+      await this.#client().deleteService(service.id)
+    } catch (error) {
+      // Kong refuses to delete a service routes still use; say which way out there is.
+      const inUse = error instanceof Error && /references this 'services'/.test(error.message)
+      this.#status.textContent = inUse ? `Service ${service.name ?? service.id} is still used by routes: delete them or move them to another service first.` : adminErrorText(error)
+      return
+    }
+    if (await this.refresh()) this.#content.querySelector<HTMLElement>('.service-form input')?.focus()
   }
 }

@@ -1,6 +1,9 @@
 import { traditionalMatchers } from '@switchyard/http'
+import { formatAddresses, parseAddresses } from '../model/addresses.ts'
 import type { PlaygroundRoute } from '../model/route.ts'
 import { h, replaceChildren, textArea, textField } from './dom.ts'
+import { hexPriority } from './result-view.ts'
+import { DESTINATIONS_LABEL, SOURCES_LABEL } from './route-form.ts'
 
 type ListKey = 'methods' | 'hosts' | 'paths' | 'snis'
 
@@ -32,7 +35,7 @@ export function conversionPreview(route: PlaygroundRoute): HTMLElement {
   return h(
     'pre',
     { class: 'expr-box', 'aria-label': 'Converted expression' },
-    ...converted.matchers.flatMap((m, i) => [i > 0 ? '\n' : '', h('code', { 'data-testid': 'converted-expression' }, m.expression), h('span', { class: 'muted' }, `   priority 0x${m.priority.toString(16).padStart(16, '0')}`)]),
+    ...converted.matchers.flatMap((m, i) => [i > 0 ? '\n' : '', h('code', { 'data-testid': 'converted-expression' }, m.expression), h('span', { class: 'muted' }, `   priority ${hexPriority(m.priority)}`)]),
   )
 }
 
@@ -51,6 +54,12 @@ export function traditionalFields(route: PlaygroundRoute, onChange: (patch: Part
     h('div', { class: 'row' }, listField('Methods', 'methods'), listField('Hosts', 'hosts')),
     h('div', { class: 'row' }, listField('Paths (a leading ~ makes a regex)', 'paths'), listField('SNIs', 'snis')),
     textArea('Headers ("name: value, value" per line)', headersText(route.headers), (text) => change({ headers: headersOf(text) }), { rows: 2, name: 'route-headers' }),
+    h(
+      'div',
+      { class: 'row' },
+      textField(SOURCES_LABEL, formatAddresses(route.sources), (text) => change({ sources: parseAddresses(text) }), { name: 'sources', placeholder: '10.0.0.0/8, 10.1.1.1:5432' }),
+      textField(DESTINATIONS_LABEL, formatAddresses(route.destinations), (text) => change({ destinations: parseAddresses(text) }), { name: 'destinations', placeholder: ':5432' }),
+    ),
     textField('Regex priority', String(route.regex_priority ?? 0), (text) => change({ regex_priority: Number(text) }), { inputmode: 'numeric', class: 'narrow', name: 'regex-priority' }),
     h('div', { class: 'field' }, h('span', { class: 'label' }, 'Converted expression and router priority'), preview),
   ]
