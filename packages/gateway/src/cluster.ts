@@ -38,7 +38,7 @@ const CONFIG_ENV = 'SWITCHYARD_WORKER_CONFIG'
  * start and then every committed change over IPC (applied incrementally there, typically within a
  * millisecond), and aggregates their metrics for `/metrics`.
  */
-export async function runPrimary(config: Config, log: Logger): Promise<{ close(): Promise<void>; adminPorts: number[]; proxyPorts: readonly number[] }> {
+export async function runPrimary(config: Config, log: Logger): Promise<{ close(): Promise<void>; adminPorts: number[]; guiPorts: number[]; proxyPorts: readonly number[] }> {
   // Settings the workers read themselves are checked here first, so a mistake is one clear error.
   checkProxySettings(config)
   const store = await openStore(config, log)
@@ -164,6 +164,7 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
   return {
     proxyPorts,
     adminPorts: admin.addresses.map((a) => a.port),
+    guiPorts: admin.guiAddresses.map((a) => a.port),
     async close() {
       stopping = true
       unsubscribe()

@@ -44,7 +44,7 @@ export function configFromArgs(args: readonly string[], env: Readonly<Record<str
 /**
  * `switchyard start`: runs the gateway until SIGTERM or SIGINT, then stops accepting, lets in-flight
  * requests finish and exits 0. Logs go to stderr as JSON lines; the `switchyard started` line gives
- * the bound ports.
+ * the bound ports (proxy, admin, gui).
  */
 export async function start(args: readonly string[]): Promise<number> {
   const log = pino({ level: process.env['SWITCHYARD_LOG_LEVEL'] ?? 'info', base: { pid: process.pid } }, pino.destination(2))
@@ -64,15 +64,19 @@ export async function start(args: readonly string[]): Promise<number> {
   const config = loaded.config
   log.level = config.logLevel
   let running: { close(): Promise<void> }
+  if (config.adminGuiListen.length > 0 && config.adminListen.length === 0) {
+    // The GUI works through the Admin API (its `/api`): without one there is nothing to serve it with.
+    log.warn('admin_gui_listen is set but admin_listen is off: the GUI needs the Admin API and is not started; set admin_listen, or admin_gui_listen = off to silence this')
+  }
   try {
     if (config.workers > 1) {
       const primary = await runPrimary(config, log)
       running = primary
-      log.info({ proxy: primary.proxyPorts, admin: primary.adminPorts, workers: config.workers, database: config.database }, 'switchyard started')
+      log.info({ proxy: primary.proxyPorts, admin: primary.adminPorts, gui: primary.guiPorts, workers: config.workers, database: config.database }, 'switchyard started')
     } else {
       const gateway = await startGateway(config, log)
       running = gateway
-      log.info({ proxy: gateway.proxy.addresses.map((a) => a.port), admin: gateway.adminAddresses.map((a) => a.port), workers: 1, database: config.database }, 'switchyard started')
+      log.info({ proxy: gateway.proxy.addresses.map((a) => a.port), admin: gateway.adminAddresses.map((a) => a.port), gui: gateway.guiAddresses.map((a) => a.port), workers: 1, database: config.database }, 'switchyard started')
     }
   } catch (error) {
     process.stderr.write(`switchyard: ${error instanceof DeclarativeConfigError || error instanceof Error ? error.message : String(error)}\n`)

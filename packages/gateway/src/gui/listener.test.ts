@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { PLAYGROUND_DIST } from '@switchyard/playground'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startInProcess, type InProcessGateway } from '../testing/harness.ts'
+import { spawnGateway, startInProcess, type InProcessGateway } from '../testing/harness.ts'
 
 describe('the GUI listener (admin_gui_listen)', () => {
   let gateway: InProcessGateway
@@ -50,6 +50,24 @@ describe('the GUI listener (admin_gui_listen)', () => {
       expect((await fetch(base, { method: 'POST', headers: form, body: 'name=x&url=http://127.0.0.1:9' })).status).toBe(403)
     } finally {
       await guarded.close()
+    }
+  })
+
+  it('names its port in the start line, and says why it is not started when the Admin API is off', async () => {
+    const withGui = await spawnGateway(['--admin-gui-listen', '127.0.0.1:0'])
+    try {
+      const started = JSON.parse(withGui.output().split('\n').find((l) => l.includes('"switchyard started"')) ?? '{}') as { gui?: number[] }
+      expect(started.gui).toHaveLength(1)
+      expect((await fetch(`http://127.0.0.1:${started.gui?.[0]}/api/services`)).status).toBe(200)
+    } finally {
+      await withGui.stop()
+    }
+    const adminOff = await spawnGateway(['--admin-listen', 'off', '--admin-gui-listen', '127.0.0.1:0'])
+    try {
+      expect(adminOff.output()).toMatch(/admin_gui_listen is set but admin_listen is off: the GUI needs the Admin API and is not started/)
+      expect(JSON.parse(adminOff.output().split('\n').find((l) => l.includes('"switchyard started"')) ?? '{}')).toMatchObject({ gui: [] })
+    } finally {
+      await adminOff.stop()
     }
   })
 })
