@@ -68,6 +68,18 @@ describe('literals', () => {
 
 describe('syntax errors', () => {
   it.each([
+    ['http.path == "/" && && http.host == "a"', 20, 22, '&&'],
+    ['|| a == "x"', 0, 2, '||'],
+    ['a == "x" && & b == "y"', 12, 13, undefined],
+  ])('names a doubled or leading operator whole: %s', (source, start, end, operator) => {
+    const result = parse(source)
+    expect(result.ok).toBe(false)
+    const first = result.diagnostics[0]
+    expect(first).toMatchObject({ code: 'expected-term', span: { start, end } })
+    expect(first?.message).toBe(operator === undefined ? 'Expected a predicate or `(` but found `&`.' : `Expected a predicate or \`(\` but found the operator \`${operator}\`.`)
+  })
+
+  it.each([
     ['', 'expected-term'],
     ['   ', 'expected-term'],
     ['http.path = "/foo"', 'expected-operator'],

@@ -205,11 +205,13 @@ class Parser {
       this.#error('unexpected-end', span(start), 'The expression ends where a predicate or `(` was expected.')
       return BROKEN
     }
+    // A doubled or misplaced `&&` / `||` is named whole, as the operator it is.
+    const operator = this.#source.startsWith('&&', start) ? '&&' : this.#source.startsWith('||', start) ? '||' : undefined
     this.#error(
       'expected-term',
-      span(start, start + 1),
-      `Expected a predicate or \`(\` but found \`${ch}\`.`,
-      'a predicate starts with a field name, e.g. `http.path == "/"`',
+      span(start, start + (operator?.length ?? 1)),
+      operator === undefined ? `Expected a predicate or \`(\` but found \`${ch}\`.` : `Expected a predicate or \`(\` but found the operator \`${operator}\`.`,
+      operator === undefined ? 'a predicate starts with a field name, e.g. `http.path == "/"`' : `remove the extra \`${operator}\`, or write a predicate before it`,
     )
     return this.#recover()
   }
