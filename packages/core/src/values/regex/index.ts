@@ -15,7 +15,7 @@ import { lowerAst } from './lower.ts'
 import { parsePattern } from './parse.ts'
 import { dfaEligible, LazyDfa } from './lazy-dfa.ts'
 import { PikeVM } from './pike-vm.ts'
-import { anchoredPrefix, anchoredPrefixes } from './prefix.ts'
+import { anchoredPrefix, anchoredPrefixes, prefixMayBranch } from './prefix.ts'
 import { isBacktrackSafe } from './safety.ts'
 import { toRegExp } from './translate.ts'
 import { keepShape } from '../../keep-shape.ts'
@@ -67,10 +67,13 @@ class VmRegex implements CompiledRegex {
     readonly groupCount: number,
     readonly groupNames: readonly (string | undefined)[],
     readonly literalPrefix: string | undefined,
-    readonly literalPrefixes: readonly string[] | undefined,
+    readonly prefixSet: readonly string[] | undefined,
     private readonly hir: Hir,
   ) {
     this.vm = new PikeVM(hir, groupCount)
+  }
+  get literalPrefixes(): readonly string[] | undefined {
+    return prefixesOf(this)
   }
   test(input: string): boolean {
     const dfas = this.lazyDfas()
@@ -121,10 +124,13 @@ class JsRegex implements CompiledRegex {
     readonly groupCount: number,
     readonly groupNames: readonly (string | undefined)[],
     readonly literalPrefix: string | undefined,
-    readonly literalPrefixes: readonly string[] | undefined,
+    readonly prefixSet: readonly string[] | undefined,
     private readonly re: RegExp,
     private readonly jsGroups: readonly number[],
   ) {}
+  get literalPrefixes(): readonly string[] | undefined {
+    return prefixesOf(this)
+  }
   test(input: string): boolean {
     return this.re.test(input)
   }
@@ -155,13 +161,28 @@ export function compileRegexWith(pattern: string, engine: EngineChoice): Compile
   const groupNames = new Array<string | undefined>(captureCount).fill(undefined)
   for (const i of present) groupNames[i] = names[i]
   const prefix = anchoredPrefix(lowered.hir)
-  const prefixes = anchoredPrefixes(lowered.hir)
+  const prefixes = prefixMayBranch(lowered.hir) ? prefixSet(anchoredPrefixes(lowered.hir), prefix) : SAME_AS_PREFIX
   const useJs = engine === 'regexp' || (engine === 'auto' && isBacktrackSafe(lowered.hir))
   if (useJs) {
     const re = toRegExp(lowered.hir)
     if (re !== undefined) return { ok: true, regex: new JsRegex(pattern, captureCount, groupNames, prefix, prefixes, re, present) }
   }
   return { ok: true, regex: new VmRegex(pattern, captureCount, groupNames, prefix, prefixes, hir) }
+}
+
+/**
+ * What a compiled regex keeps of its prefix set: most patterns have one literal prefix, the same as
+ * `literalPrefix`, which then stands for the set (`prefixesOf`) instead of a second copy per regex.
+ */
+function prefixSet(prefixes: string[] | undefined, prefix: string | undefined): readonly string[] | undefined {
+  return prefixes !== undefined && prefixes.length === 1 && prefixes[0] === prefix ? SAME_AS_PREFIX : prefixes
+}
+const SAME_AS_PREFIX: readonly string[] = Object.freeze([])
+
+/** The prefix set a compiled regex stands for (see `prefixSet`). */
+function prefixesOf(regex: { readonly literalPrefix: string | undefined; readonly prefixSet: readonly string[] | undefined }): readonly string[] | undefined {
+  if (regex.prefixSet !== SAME_AS_PREFIX) return regex.prefixSet
+  return regex.literalPrefix === undefined || regex.literalPrefix === '' ? undefined : [regex.literalPrefix]
 }
 
 function collectGroups(h: Hir, out: number[]): void {
@@ -246,7 +267,7 @@ export function literalPrefixes(pattern: string): readonly string[] | undefined 
   if (!parsed.ok) return undefined
   const lowered = lowerAst(parsed.parsed.ast, pattern)
   if (!lowered.ok) return undefined
-  return anchoredPrefixes(lowered.hir)
+  return prefixesOf({ literalPrefix: anchoredPrefix(lowered.hir), prefixSet: prefixMayBranch(lowered.hir) ? prefixSet(anchoredPrefixes(lowered.hir), anchoredPrefix(lowered.hir)) : SAME_AS_PREFIX })
 }
 
 // A router keeps its compiled regexes, but a process that only validates (an editor, the Admin

@@ -109,11 +109,19 @@ export function prefixesOf(h: Hir): Prefix[] {
     case 'cap':
       return prefixesOf(h.sub)
     case 'cat': {
-      let acc: Prefix[] = [{ text: '', complete: true }]
+      let acc: { text: string; complete: boolean }[] = [{ text: '', complete: true }]
       for (const s of h.subs) {
         if (!acc.some((p) => p.complete)) break
+        if (s.k === 'look' || s.k === 'empty') continue
+        // A literal character (most of a route pattern) extends the open texts in place.
+        const single = s.k === 'set' ? singleMember(s.set) : undefined
+        if (single !== undefined) {
+          const ch = String.fromCodePoint(single)
+          for (const p of acc) if (p.complete) p.text += ch
+          continue
+        }
         const next = prefixesOf(s)
-        const grown: Prefix[] = []
+        const grown: { text: string; complete: boolean }[] = []
         for (const p of acc) {
           if (!p.complete) grown.push(p)
           else for (const q of next) grown.push({ text: p.text + q.text, complete: q.complete })
@@ -135,7 +143,11 @@ export function prefixesOf(h: Hir): Prefix[] {
   }
 }
 
-/** The members of a set of at most MAX_SPELLED_SET single characters, or undefined. */
+/**
+ * The members of a set of at most MAX_SPELLED_SET single characters, or undefined. The spellings of
+ * one letter under `(?i)` (`c`/`C`, `s`/`S`/`ſ`) are not spelled out: a case-insensitive word would
+ * give 2^n texts, and the route index files such patterns by their case-folded prefix instead.
+ */
 function spelledMembers(ranges: readonly number[]): number[] | undefined {
   const members: number[] = []
   for (let i = 0; i < ranges.length; i += 2) {
@@ -144,7 +156,13 @@ function spelledMembers(ranges: readonly number[]): number[] | undefined {
       members.push(cp)
     }
   }
-  return members.length === 0 ? undefined : members
+  if (members.length === 0 || (members.length > 1 && members.every((cp) => folded(cp) === folded(members[0] as number)))) return undefined
+  return members
+}
+
+/** A character's simple case fold, enough to tell the case spellings of one letter apart from other sets. */
+function folded(cp: number): string {
+  return String.fromCodePoint(cp).toUpperCase().toLowerCase()
 }
 
 /**
@@ -186,5 +204,31 @@ function anchoredTexts(h: Hir): string[] | undefined {
     }
     default:
       return undefined
+  }
+}
+
+/**
+ * Whether `anchoredPrefixes` can give more than `anchoredPrefix`: an alternation or a small class
+ * where the run of literal characters ends. Most route patterns have neither (`^/users/\d+$`), and
+ * this walk tells so without building any text.
+ */
+export function prefixMayBranch(h: Hir): boolean {
+  switch (h.k) {
+    case 'alt':
+      return true
+    case 'cap':
+      return prefixMayBranch(h.sub)
+    case 'set':
+      return singleMember(h.set) === undefined && spelledMembers(h.set.ranges) !== undefined
+    case 'rep':
+      return h.min > 0 && prefixMayBranch(h.sub)
+    case 'cat':
+      for (const s of h.subs) {
+        if (s.k === 'look' || s.k === 'empty' || (s.k === 'set' && singleMember(s.set) !== undefined)) continue
+        return prefixMayBranch(s)
+      }
+      return false
+    default:
+      return false
   }
 }
