@@ -90,7 +90,7 @@ class Lowerer {
       case 'unicode':
         return { k: 'set', set: this.unicode(ast.query, ast.negated, ast.span) }
       case 'bracketed':
-        return { k: 'set', set: this.bracketed(ast, true) }
+        return { k: 'set', set: this.bracketed(ast) }
       case 'repetition':
         return repetition(ast.min, ast.max, this.flags.U ? !ast.greedy : ast.greedy, this.lower(ast.sub))
       case 'group': {
@@ -180,9 +180,15 @@ class Lowerer {
     return negated ? negate(folded) : folded
   }
 
-  private bracketed(b: Bracketed, top: boolean): CharSet {
-    const set = this.foldAndNegate(this.classSet(b.set), b.negated)
-    if (top && !this.flags.u && !isAscii(set)) fail(MESSAGES.invalidUtf8, b.span)
+  private bracketed(b: Bracketed): CharSet {
+    // Like regex-syntax, every bracketed class is checked as it closes, nested ones included, so
+    // `(?-u)[a-z&&[^aeiou]]` is rejected even though the intersection is ASCII.
+    return this.asciiOnly(this.foldAndNegate(this.classSet(b.set), b.negated), b.span)
+  }
+
+  /** Without `u`, a class must stay ASCII: anything else could match inside a UTF-8 sequence. */
+  private asciiOnly(set: CharSet, span: ReSpan): CharSet {
+    if (!this.flags.u && !isAscii(set)) fail(MESSAGES.invalidUtf8, span)
     return set
   }
 
@@ -196,10 +202,7 @@ class Lowerer {
   }
 
   private classLiteral(lit: Literal): number {
-    if (!this.flags.u) {
-      if (lit.hexByte && lit.cp > 0x7f) return lit.cp // a raw byte: reported as invalid UTF-8 by the class
-      if (lit.cp > 0x7f) fail(MESSAGES.unicodeNotAllowed, lit.span)
-    }
+    if (!this.flags.u && lit.cp > 0x7f) fail(lit.hexByte ? MESSAGES.invalidUtf8 : MESSAGES.unicodeNotAllowed, lit.span)
     return lit.cp
   }
 
@@ -210,13 +213,13 @@ class Lowerer {
       case 'range':
         return setFromRanges([this.classLiteral(item.from), this.classLiteral(item.to)])
       case 'ascii':
-        return this.foldAndNegate(setFromRanges(ASCII_CLASS_RANGES[item.name] ?? []), item.negated)
+        return this.asciiOnly(this.foldAndNegate(setFromRanges(ASCII_CLASS_RANGES[item.name] ?? []), item.negated), item.span)
       case 'perl':
         return this.perl(item.perl, item.negated, item.span)
       case 'unicode':
         return this.unicode(item.query, item.negated, item.span)
       case 'bracketed':
-        return this.bracketed(item, false)
+        return this.bracketed(item)
       case 'union': {
         let acc: CharSet = { ranges: [] }
         for (const x of item.items) acc = union(acc, this.classItem(x))

@@ -66,6 +66,17 @@ const MATCHES: readonly (readonly [string, string, (string | undefined)[] | null
   ['(?i)ſ', 'S', ['S']],
   ['(?i)σ', 'ς', ['ς']],
   ['(?i)straße', 'STRASSE', null], // simple folding only
+  // regex 1.11 folds with Unicode 16's CaseFolding.txt: its new pairs and new simple foldings...
+  ['(?i)\\x{1C89}', '\u1C8A', ['\u1C8A']],
+  ['(?i)\u0264', '\uA7CB', ['\uA7CB']],
+  ['(?i)[\\x{10D70}-\\x{10D85}]+', '\u{10D50}\u{10D65}', ['\u{10D50}\u{10D65}']],
+  ['(?i)\\x{1FD3}', '\u0390', ['\u0390']],
+  ['(?i)\u03B0', '\u1FE3', ['\u1FE3']],
+  ['(?i)\uFB05', '\uFB06', ['\uFB06']],
+  // ...but not Unicode 17's, which the platform knows and Rust does not
+  ['(?i)\\x{A7CE}', '\uA7CF', null],
+  ['(?i)\uA7D3', '\uA7D2', null],
+  ['(?i)\\x{16EA0}', '\u{16EBB}', null],
   ['(?i)[a-c]+', 'ABC', ['ABC']],
   ['(?i)[^a]', 'A', null],
   ['(?i)[a-z--k]+', 'abK', ['ab']],

@@ -43,6 +43,8 @@ const ACCEPTED = [
   '[\\d\\pL\\p{Greek}]',
   '\\pL\\PN\\p{Greek}\\p{Lu}\\p{gc=Nd}\\p{sc:Latin}\\p{scx=Grek}\\p{Script!=Greek}\\p{ L }',
   '\\p{Letter}\\p{is_greek}\\p{White_Space}\\p{space}\\p{Any}\\p{Assigned}\\p{ASCII}',
+  // scripts added in Unicode 16, the version of regex 1.11's tables
+  '\\p{Garay}\\p{Gurung_Khema}\\p{Kirat_Rai}\\p{Ol_Onal}\\p{Sunuwar}\\p{Todhri}\\p{Tulu_Tigalari}\\p{sc=Gara}\\p{scx=Tutg}',
   '\\x7F\\x{10FFFF}\\u007F\\u{7F}\\U0000007F\\a\\f\\v\\t\\n\\r',
   '\\/\\-\\%\\!\\"\\#\\&\\~\\ \\@\\\'\\,\\;\\:\\=\\`',
   '\\A\\z\\b\\B\\b{start}\\b{end}\\b{start-half}\\b{end-half}\\<\\>',
@@ -51,6 +53,9 @@ const ACCEPTED = [
   '[\\[\\]]',
   '(?-u:\\w)',
   '(?-u:[a-z])',
+  '(?-u)[[:alpha:]&&[a-c]]',
+  '(?-u)é', // a non-ASCII literal is its UTF-8 encoding (regex 1.10.1 and later)
+  '(?i-u)İ', // ... and ASCII case folding leaves it alone
   '[^\\x00-\\x{10FFFF}]', // an empty class is allowed and matches nothing
   '\\u{1F600}',
   '😀+',
@@ -121,6 +126,14 @@ const REJECTED: readonly (readonly [string, string, number, number])[] = [
   ['\\p{Foo}', 'Unicode property not found', 0, 7],
   ['\\p{gc=Foo}', 'Unicode property value not found', 0, 10],
   ['\\p{sc=Foo}', 'Unicode property value not found', 0, 10],
+  // Rust knows these script values but has no table for them (Scripts.txt lists neither)
+  ['\\p{Unknown}', 'Unicode property value not found', 0, 11],
+  ['\\p{sc=Zzzz}', 'Unicode property value not found', 0, 11],
+  ['\\p{scx=Unknown}', 'Unicode property value not found', 0, 15],
+  ['\\p{Hrkt}', 'Unicode property value not found', 0, 8],
+  // Unicode 17 scripts are newer than regex 1.11's tables
+  ['\\p{Beria_Erfe}', 'Unicode property not found', 0, 14],
+  ['\\p{MCM}', 'this Unicode property is valid in Rust but not supported by Switchyard', 0, 7],
   ['\\b{foo}', 'unrecognized special word boundary assertion, valid choices are: start, end, start-half or end-half', 3, 6],
   ['\\b{foo', 'special word boundary assertion is either unclosed or contains an invalid character', 2, 6],
   ['(?-u:\\xFF)', 'pattern can match invalid UTF-8', 5, 9],
@@ -129,6 +142,14 @@ const REJECTED: readonly (readonly [string, string, number, number])[] = [
   ['(?-u)[^a]', 'pattern can match invalid UTF-8', 5, 9],
   ['(?-u)\\pL', 'Unicode not allowed here', 5, 8],
   ['(?-u)[é]', 'Unicode not allowed here', 6, 7],
+  // every bracketed class is checked as it closes, nested ones and ASCII classes included
+  ['(?-u)[a-z&&[^aeiou]]', 'pattern can match invalid UTF-8', 11, 19],
+  ['(?-u)[[:^alpha:]&&a]', 'pattern can match invalid UTF-8', 6, 16],
+  ['(?-u)[[:^alpha:]]', 'pattern can match invalid UTF-8', 6, 16],
+  ['(?-u)[^[^a]]', 'pattern can match invalid UTF-8', 7, 11],
+  ['(?-u)[[^a]é]', 'pattern can match invalid UTF-8', 6, 10],
+  // a raw byte in a class is reported where it is written
+  ['(?-u)[a\\xFFb]', 'pattern can match invalid UTF-8', 7, 11],
   ['a{1000000}', 'compiled regex exceeds size limit of 10485760 bytes', 0, 10],
   ['😀)', 'unopened group', 2, 3], // offsets are UTF-16: the emoji is two units
 ]

@@ -51,7 +51,7 @@ export const GENERAL_CATEGORIES: readonly (readonly string[])[] = [
   ['Space_Separator', 'Zs'],
 ]
 
-/** Scripts of Unicode 15 (the regex crate's tables): long name, then ISO 15924 code(s). */
+/** Scripts of Unicode 16 (regex 1.11's tables): long name, then ISO 15924 code(s). */
 export const SCRIPTS: readonly (readonly string[])[] = [
   ['Adlam', 'Adlm'], ['Ahom', 'Ahom'], ['Anatolian_Hieroglyphs', 'Hluw'], ['Arabic', 'Arab'],
   ['Armenian', 'Armn'], ['Avestan', 'Avst'], ['Balinese', 'Bali'], ['Bamum', 'Bamu'],
@@ -63,15 +63,15 @@ export const SCRIPTS: readonly (readonly string[])[] = [
   ['Cypriot', 'Cprt'], ['Cypro_Minoan', 'Cpmn'], ['Cyrillic', 'Cyrl'], ['Deseret', 'Dsrt'],
   ['Devanagari', 'Deva'], ['Dives_Akuru', 'Diak'], ['Dogra', 'Dogr'], ['Duployan', 'Dupl'],
   ['Egyptian_Hieroglyphs', 'Egyp'], ['Elbasan', 'Elba'], ['Elymaic', 'Elym'],
-  ['Ethiopic', 'Ethi'], ['Georgian', 'Geor'], ['Glagolitic', 'Glag'], ['Gothic', 'Goth'],
+  ['Ethiopic', 'Ethi'], ['Garay', 'Gara'], ['Georgian', 'Geor'], ['Glagolitic', 'Glag'], ['Gothic', 'Goth'],
   ['Grantha', 'Gran'], ['Greek', 'Grek'], ['Gujarati', 'Gujr'], ['Gunjala_Gondi', 'Gong'],
-  ['Gurmukhi', 'Guru'], ['Han', 'Hani'], ['Hangul', 'Hang'], ['Hanifi_Rohingya', 'Rohg'],
+  ['Gurmukhi', 'Guru'], ['Gurung_Khema', 'Gukh'], ['Han', 'Hani'], ['Hangul', 'Hang'], ['Hanifi_Rohingya', 'Rohg'],
   ['Hanunoo', 'Hano'], ['Hatran', 'Hatr'], ['Hebrew', 'Hebr'], ['Hiragana', 'Hira'],
   ['Imperial_Aramaic', 'Armi'], ['Inherited', 'Zinh', 'Qaai'], ['Inscriptional_Pahlavi', 'Phli'],
   ['Inscriptional_Parthian', 'Prti'], ['Javanese', 'Java'], ['Kaithi', 'Kthi'],
   ['Kannada', 'Knda'], ['Katakana', 'Kana'], ['Kawi', 'Kawi'], ['Kayah_Li', 'Kali'],
   ['Kharoshthi', 'Khar'], ['Khitan_Small_Script', 'Kits'], ['Khmer', 'Khmr'], ['Khojki', 'Khoj'],
-  ['Khudawadi', 'Sind'], ['Lao', 'Laoo'], ['Latin', 'Latn'], ['Lepcha', 'Lepc'], ['Limbu', 'Limb'],
+  ['Khudawadi', 'Sind'], ['Kirat_Rai', 'Krai'], ['Lao', 'Laoo'], ['Latin', 'Latn'], ['Lepcha', 'Lepc'], ['Limbu', 'Limb'],
   ['Linear_A', 'Lina'], ['Linear_B', 'Linb'], ['Lisu', 'Lisu'], ['Lycian', 'Lyci'],
   ['Lydian', 'Lydi'], ['Mahajani', 'Mahj'], ['Makasar', 'Maka'], ['Malayalam', 'Mlym'],
   ['Mandaic', 'Mand'], ['Manichaean', 'Mani'], ['Marchen', 'Marc'], ['Masaram_Gondi', 'Gonm'],
@@ -80,7 +80,7 @@ export const SCRIPTS: readonly (readonly string[])[] = [
   ['Modi', 'Modi'], ['Mongolian', 'Mong'], ['Mro', 'Mroo'], ['Multani', 'Mult'],
   ['Myanmar', 'Mymr'], ['Nabataean', 'Nbat'], ['Nag_Mundari', 'Nagm'], ['Nandinagari', 'Nand'],
   ['New_Tai_Lue', 'Talu'], ['Newa', 'Newa'], ['Nko', 'Nkoo'], ['Nushu', 'Nshu'],
-  ['Nyiakeng_Puachue_Hmong', 'Hmnp'], ['Ogham', 'Ogam'], ['Ol_Chiki', 'Olck'],
+  ['Nyiakeng_Puachue_Hmong', 'Hmnp'], ['Ogham', 'Ogam'], ['Ol_Chiki', 'Olck'], ['Ol_Onal', 'Onao'],
   ['Old_Hungarian', 'Hung'], ['Old_Italic', 'Ital'], ['Old_North_Arabian', 'Narb'],
   ['Old_Permic', 'Perm'], ['Old_Persian', 'Xpeo'], ['Old_Sogdian', 'Sogo'],
   ['Old_South_Arabian', 'Sarb'], ['Old_Turkic', 'Orkh'], ['Old_Uyghur', 'Ougr'],
@@ -89,15 +89,20 @@ export const SCRIPTS: readonly (readonly string[])[] = [
   ['Psalter_Pahlavi', 'Phlp'], ['Rejang', 'Rjng'], ['Runic', 'Runr'], ['Samaritan', 'Samr'],
   ['Saurashtra', 'Saur'], ['Sharada', 'Shrd'], ['Shavian', 'Shaw'], ['Siddham', 'Sidd'],
   ['SignWriting', 'Sgnw'], ['Sinhala', 'Sinh'], ['Sogdian', 'Sogd'], ['Sora_Sompeng', 'Sora'],
-  ['Soyombo', 'Soyo'], ['Sundanese', 'Sund'], ['Syloti_Nagri', 'Sylo'], ['Syriac', 'Syrc'],
+  ['Soyombo', 'Soyo'], ['Sundanese', 'Sund'], ['Sunuwar', 'Sunu'], ['Syloti_Nagri', 'Sylo'], ['Syriac', 'Syrc'],
   ['Tagalog', 'Tglg'], ['Tagbanwa', 'Tagb'], ['Tai_Le', 'Tale'], ['Tai_Tham', 'Lana'],
   ['Tai_Viet', 'Tavt'], ['Takri', 'Takr'], ['Tamil', 'Taml'], ['Tangsa', 'Tnsa'],
   ['Tangut', 'Tang'], ['Telugu', 'Telu'], ['Thaana', 'Thaa'], ['Thai', 'Thai'],
-  ['Tibetan', 'Tibt'], ['Tifinagh', 'Tfng'], ['Tirhuta', 'Tirh'], ['Toto', 'Toto'],
+  ['Tibetan', 'Tibt'], ['Tifinagh', 'Tfng'], ['Tirhuta', 'Tirh'], ['Todhri', 'Todr'], ['Toto', 'Toto'], ['Tulu_Tigalari', 'Tutg'],
   ['Ugaritic', 'Ugar'], ['Vai', 'Vaii'], ['Vithkuqi', 'Vith'], ['Wancho', 'Wcho'],
   ['Warang_Citi', 'Wara'], ['Yezidi', 'Yezi'], ['Yi', 'Yiii'], ['Zanabazar_Square', 'Zanb'],
-  ['Unknown', 'Zzzz'],
 ]
+
+/**
+ * Script values Rust recognises but has no table for (its tables list the scripts of Scripts.txt,
+ * which names neither), so `\p{Unknown}` is "property value not found" there, not unassigned.
+ */
+export const SCRIPTS_WITHOUT_TABLE: readonly string[] = ['Unknown', 'Zzzz', 'Katakana_Or_Hiragana', 'Hrkt']
 
 /** Binary properties JS understands: canonical name, then aliases. */
 export const BINARY_PROPERTIES: readonly (readonly string[])[] = [
@@ -131,7 +136,7 @@ export const UNSUPPORTED_PROPERTIES: readonly string[] = [
   'Other_Math', 'OMath', 'Other_Grapheme_Extend', 'OGr_Ext', 'Other_ID_Start', 'OIDS',
   'Other_ID_Continue', 'OIDC', 'Other_Default_Ignorable_Code_Point', 'ODI', 'Hyphen',
   'Grapheme_Link', 'Gr_Link', 'Prepended_Concatenation_Mark', 'PCM', 'IDS_Unary_Operator', 'IDSU',
-  'ID_Compat_Math_Start', 'ID_Compat_Math_Continue', 'Emoji_Keycap_Sequence',
+  'ID_Compat_Math_Start', 'ID_Compat_Math_Continue', 'Modifier_Combining_Mark', 'MCM', 'Emoji_Keycap_Sequence',
 ]
 
 /**

@@ -5,7 +5,7 @@
  */
 import { type CharSet, setFromRanges, union, contains } from './charset.ts'
 import { memoBySet } from './memo.ts'
-import { BINARY_PROPERTIES, GENERAL_CATEGORIES, SCRIPTS, UNSUPPORTED_PROPERTIES, normalizeName } from './unicode-names.ts'
+import { BINARY_PROPERTIES, GENERAL_CATEGORIES, SCRIPTS, SCRIPTS_WITHOUT_TABLE, UNSUPPORTED_PROPERTIES, normalizeName } from './unicode-names.ts'
 
 /**
  * Code point segments that are scanned one by one. Planes 4-13 are unassigned and planes 15-16
@@ -142,7 +142,7 @@ function table(rows: readonly (readonly string[])[], jsOf: (row: readonly string
   return map
 }
 
-let tables: { gc: Table; script: Table; scx: Table; binary: Table; props: Map<string, string> } | undefined
+let tables: { gc: Table; script: Table; scx: Table; binary: Table; props: Map<string, string>; scriptWithoutTable: Set<string> } | undefined
 
 function getTables(): NonNullable<typeof tables> {
   if (tables !== undefined) return tables
@@ -156,7 +156,8 @@ function getTables(): NonNullable<typeof tables> {
   for (const n of ['Script_Extensions', 'scx']) props.set(normalizeName(n), 'scx')
   for (const row of BINARY_PROPERTIES) for (const n of row) props.set(normalizeName(n), 'binary')
   for (const n of UNSUPPORTED_PROPERTIES) props.set(normalizeName(n), 'unsupported')
-  tables = { gc, script, scx, binary, props }
+  const scriptWithoutTable = new Set(SCRIPTS_WITHOUT_TABLE.map(normalizeName))
+  tables = { gc, script, scx, binary, props, scriptWithoutTable }
   return tables
 }
 
@@ -190,7 +191,7 @@ export function resolveName(name: string): PropertyResult {
   }
   const special = specialGc(norm)
   if (special !== undefined) return { ok: true, set: special }
-  return fromJs(t.gc.get(norm)) ?? fromJs(t.script.get(norm)) ?? { ok: false, reason: 'property' }
+  return fromJs(t.gc.get(norm)) ?? fromJs(t.script.get(norm)) ?? { ok: false, reason: t.scriptWithoutTable.has(norm) ? 'value' : 'property' }
 }
 
 /** Resolves `\p{name=value}` (also `name:value`). */
@@ -217,13 +218,23 @@ let orbits: Map<number, readonly number[]> | undefined
 let foldable: CharSet | undefined
 
 /**
- * Cased letters added after Unicode 15.1, the version of the regex crate's tables: platforms with
- * newer data (Node 20.20 has Unicode 17) would otherwise fold them, and Rust does not. Checked
- * against the regex crate for every cased code point; only these differed.
+ * Cased letters added after Unicode 16, the version of regex 1.11's tables: platforms with newer
+ * data (Node 20.20 has Unicode 17) would otherwise fold them, and Rust does not. These are
+ * Unicode 17's new case pairs (U+A7D3 and U+A7D5 are older lowercase letters whose capitals are
+ * new, so they had no pair in Unicode 16 either).
  */
-const NEWER_CASED: readonly number[] = [
-  0x1c89, 0x1c8a, 0xa7cb, 0xa7cd, 0xa7ce, 0xa7cf, 0xa7d2, 0xa7d5, 0xa7da, 0xa7dc, 0x10d50, 0x10d65, 0x10d70, 0x10d85,
-  0x16ea0, 0x16ed3,
+const NEWER_CASED: readonly number[] = [0xa7ce, 0xa7cf, 0xa7d2, 0xa7d5, 0x16ea0, 0x16ed3]
+
+/**
+ * Simple case folding pairs that neither `toLowerCase` nor `toUpperCase` reveal: Unicode 16 gave
+ * these canonically or compatibly equivalent letters `S` entries in CaseFolding.txt (before, they
+ * only had full foldings), so regex 1.11 folds them together. The platform confirms each pair
+ * before it is used.
+ */
+const FOLD_ONLY_PAIRS: readonly (readonly [number, number])[] = [
+  [0x1fd3, 0x0390],
+  [0x1fe3, 0x03b0],
+  [0xfb05, 0xfb06],
 ]
 
 function isNewerCased(c: number): boolean {
@@ -263,6 +274,7 @@ function buildOrbits(): Map<number, readonly number[]> {
       }
     }
   }
+  for (const [c, d] of FOLD_ONLY_PAIRS) if (sameFold(c, d)) join(c, d)
   const groups = new Map<number, number[]>()
   for (const c of parent.keys()) {
     const root = find(c)
