@@ -115,7 +115,7 @@ export class Router implements RouterApi {
         throw new RouterError(`a route with id ${entry.id} and priority ${prepared.value.priority} is listed twice`)
       }
       if (!empty) this.#assertNew(prepared.value)
-      listed.set(entry.id, before === undefined ? entry : Array.isArray(before) ? [...before, entry] : [before, entry])
+      listUnder(listed, entry, before)
       filings.push(filing)
     }
     if (failures.length > 0) return { ok: false, failures }
@@ -315,9 +315,7 @@ export class Router implements RouterApi {
 
   /** Lists an entry under its id beside what the router holds there already. */
   #list(entry: Entry, found = this.#byId.get(entry.id)): void {
-    if (found === undefined) this.#byId.set(entry.id, entry)
-    else if (Array.isArray(found)) found.push(entry)
-    else this.#byId.set(entry.id, [found, entry])
+    listUnder(this.#byId, entry, found)
   }
 }
 
@@ -340,6 +338,13 @@ function withinParserLimits(expr: Expr, source: string): boolean {
     }
   }
   return fits(expr, 0)
+}
+
+/** Lists an entry in a by-id map beside `found`, what the map holds under its id already. */
+function listUnder(byId: Map<string, Entry | Entry[]>, entry: Entry, found: Entry | Entry[] | undefined): void {
+  if (found === undefined) byId.set(entry.id, entry)
+  else if (Array.isArray(found)) found.push(entry)
+  else byId.set(entry.id, [found, entry])
 }
 
 /** True when the entries listed under an id include one at this priority. */

@@ -161,7 +161,7 @@ export function compileRegexWith(pattern: string, engine: EngineChoice): Compile
   const groupNames = new Array<string | undefined>(captureCount).fill(undefined)
   for (const i of present) groupNames[i] = names[i]
   const prefix = anchoredPrefix(lowered.hir)
-  const prefixes = prefixMayBranch(lowered.hir) ? prefixSet(anchoredPrefixes(lowered.hir), prefix) : SAME_AS_PREFIX
+  const prefixes = keptPrefixSet(lowered.hir, prefix)
   const useJs = engine === 'regexp' || (engine === 'auto' && isBacktrackSafe(lowered.hir))
   if (useJs) {
     const re = toRegExp(lowered.hir)
@@ -174,7 +174,9 @@ export function compileRegexWith(pattern: string, engine: EngineChoice): Compile
  * What a compiled regex keeps of its prefix set: most patterns have one literal prefix, the same as
  * `literalPrefix`, which then stands for the set (`prefixesOf`) instead of a second copy per regex.
  */
-function prefixSet(prefixes: string[] | undefined, prefix: string | undefined): readonly string[] | undefined {
+function keptPrefixSet(hir: Hir, prefix: string | undefined): readonly string[] | undefined {
+  if (!prefixMayBranch(hir)) return SAME_AS_PREFIX
+  const prefixes = anchoredPrefixes(hir)
   return prefixes !== undefined && prefixes.length === 1 && prefixes[0] === prefix ? SAME_AS_PREFIX : prefixes
 }
 const SAME_AS_PREFIX: readonly string[] = Object.freeze([])
@@ -248,11 +250,16 @@ export class RegexCache {
  * common to all branches.
  */
 export function literalPrefix(pattern: string): string | undefined {
+  const hir = resolved(pattern)
+  return hir === undefined ? undefined : anchoredPrefix(hir)
+}
+
+/** The resolved form of a valid pattern, or undefined. */
+function resolved(pattern: string): Hir | undefined {
   const parsed = parsePattern(pattern)
   if (!parsed.ok) return undefined
   const lowered = lowerAst(parsed.parsed.ast, pattern)
-  if (!lowered.ok) return undefined
-  return anchoredPrefix(lowered.hir)
+  return lowered.ok ? lowered.hir : undefined
 }
 
 /**
@@ -263,11 +270,10 @@ export function literalPrefix(pattern: string): string | undefined {
  * Undefined when not anchored, invalid, or when a match may start with no literal.
  */
 export function literalPrefixes(pattern: string): readonly string[] | undefined {
-  const parsed = parsePattern(pattern)
-  if (!parsed.ok) return undefined
-  const lowered = lowerAst(parsed.parsed.ast, pattern)
-  if (!lowered.ok) return undefined
-  return prefixesOf({ literalPrefix: anchoredPrefix(lowered.hir), prefixSet: prefixMayBranch(lowered.hir) ? prefixSet(anchoredPrefixes(lowered.hir), anchoredPrefix(lowered.hir)) : SAME_AS_PREFIX })
+  const hir = resolved(pattern)
+  if (hir === undefined) return undefined
+  const literalPrefix = anchoredPrefix(hir)
+  return prefixesOf({ literalPrefix, prefixSet: keptPrefixSet(hir, literalPrefix) })
 }
 
 // A router keeps its compiled regexes, but a process that only validates (an editor, the Admin
