@@ -6,6 +6,7 @@
 //   - catch-up: a node is frozen (SIGSTOP) while `--catch-up` changes are written through the
 //     others, then resumed; time until it has applied them all (and routes the last one).
 import pg from 'pg'
+import { parseOptions } from './options.ts'
 import { adminCall, spawnGateway, startUpstream, type GatewayProcess } from '../packages/gateway/src/testing/harness.ts'
 import { bootstrap } from '../packages/gateway/src/store/postgres/migrations.ts'
 import { PostgresStore } from '../packages/gateway/src/store/postgres/postgres-store.ts'
@@ -14,14 +15,14 @@ import { route, service } from '../packages/gateway/test/cluster/fixtures.ts'
 import { databaseStatus, percentile, pgFlags, probe } from '../packages/gateway/test/cluster/nodes.ts'
 import { createTestDatabase, pgUnavailableReason } from '../packages/gateway/test/cluster/pg-helpers.ts'
 
-const args = process.argv.slice(2).filter((a) => a !== '--')
-const option = (name: string, fallback: number): number => {
-  const at = args.indexOf(name)
-  return at >= 0 ? Number(args[at + 1]) : fallback
-}
-const ROUTES = option('--routes', 10_000)
-const CHANGES = option('--changes', 500)
-const CATCH_UP = option('--catch-up', 1_000)
+const options = parseOptions(process.argv.slice(2), 'npm run bench:cluster --', 'Change propagation and catch-up of three gateways on one PostgreSQL.', {
+  routes: { kind: 'number', help: 'routes loaded before measuring (default 10000)' },
+  changes: { kind: 'number', help: 'changes timed for propagation (default 500)' },
+  'catch-up': { kind: 'number', help: 'changes written while one node is frozen (default 1000)' },
+})
+const ROUTES = options.routes ?? 10_000
+const CHANGES = options.changes ?? 500
+const CATCH_UP = options['catch-up'] ?? 1_000
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 async function until(check: () => Promise<boolean>, timeoutMs: number, everyMs = 1): Promise<boolean> {

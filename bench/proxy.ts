@@ -14,16 +14,18 @@ import { cpus, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
+import { parseOptions } from './options.ts'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
-const args = process.argv.slice(2).filter((a) => a !== '--')
-const option = (name: string, fallback: string): string => {
-  const at = args.indexOf(name)
-  return at >= 0 ? (args[at + 1] ?? fallback) : fallback
-}
-const DURATION = Number(option('--duration', '10'))
-const CONNECTIONS = Number(option('--connections', '50'))
-const JSON_OUT = args.includes('--json') ? option('--json', 'bench-proxy.json') : undefined
+const options = parseOptions(process.argv.slice(2), 'npm run bench:proxy --', 'Proxy throughput and latency on loopback: upstream, nginx, Node references and the gateway (see bench/RESULTS.md).', {
+  duration: { kind: 'number', help: 'seconds per scenario (default 10)' },
+  connections: { kind: 'number', help: 'concurrent connections of the load generator (default 50)' },
+  tool: { kind: 'string', help: 'wrk or autocannon (default: wrk when installed)' },
+  json: { kind: 'string', help: 'also write the rows as JSON to this file' },
+})
+const DURATION = options.duration ?? 10
+const CONNECTIONS = options.connections ?? 50
+const JSON_OUT = options.json
 const WORKLOAD = resolve(here, '../../shared/bench/workloads/gateway-mix-10k')
 const MAIN = resolve(here, '../packages/gateway/src/main.ts')
 const UPSTREAM_PORT = 18_090
@@ -112,7 +114,11 @@ interface Row {
 type Requests = { method: string; path: string; headers: Record<string, string> }[]
 
 /** wrk (Debian) when installed: written in C, it leaves more of a small machine to the proxies under test. */
-const TOOL = option('--tool', spawnSync('wrk', ['--version']).error === undefined ? 'wrk' : 'autocannon')
+const TOOL = options.tool ?? (spawnSync('wrk', ['--version']).error === undefined ? 'wrk' : 'autocannon')
+if (TOOL !== 'wrk' && TOOL !== 'autocannon') {
+  process.stderr.write(`--tool must be wrk or autocannon, got "${TOOL}"\n`)
+  process.exit(2)
+}
 
 interface LoadResult {
   readonly rps: number
