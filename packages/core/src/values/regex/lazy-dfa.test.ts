@@ -144,9 +144,13 @@ describe('lazy DFA', () => {
     }
     expect(dfaMemory().held).toBeGreaterThan(dfaMemory().budget - (64 << 10))
     // The new pattern's states do not fit without taking others' room: it gets it, and answers.
+    // The room is made a quarter of the budget at a time, not state by state: each scan of every
+    // DFA (tens of thousands in a large configuration) serves thousands of new states.
+    const scansBefore = dfaMemory().scans
     const fresh = dfaOf('(a|b){200}y')
     expect(fresh.test(`${input}y`)).toBe(true)
     expect(fresh.stateCount).toBeGreaterThan(100)
+    expect(dfaMemory().scans - scansBefore).toBe(1)
     expect(dfaMemory().held).toBeLessThanOrEqual(dfaMemory().budget)
     // One that gave its states up builds them again when searched, and still answers right.
     expect(held[0]?.test(`${input}x`)).toBe(true)

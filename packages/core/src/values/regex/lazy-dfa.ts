@@ -28,42 +28,95 @@ const TOTAL_BUDGET = 64 << 20
 /** Times one search may fill its DFA before it gives the input to the Pike VM. */
 const MAX_CLEARS_PER_SEARCH = 3
 
+/**
+ * When the process budget is full, DFAs are cleared until this much is held, not just until the new
+ * state fits: each scan of the holders then frees a quarter of the budget, so its cost is spread over
+ * thousands of new states instead of paid by every one (with tens of thousands of patterns in use,
+ * one scan per state made compiling and matching them quadratic).
+ */
+const LOW_WATER = (TOTAL_BUDGET / 4) * 3
+
 let totalBytes = 0
+/** What one DFA holds, shared with the finalizer that gives it back when the DFA is collected. */
+interface Held {
+  bytes: number
+  readonly ref: WeakRef<LazyDfa> | undefined
+}
 /** Every DFA that holds states, weakly: when the process budget is full, the largest give theirs up. */
-const holders = new Set<WeakRef<LazyDfa>>()
+const holders = new Map<WeakRef<LazyDfa>, Held>()
 /**
  * Runtimes without weak references (some edge runtimes) cannot tell when a DFA is collected: there,
  * each DFA keeps to its own budget only, and nothing is counted against the process's.
  */
 const weak = typeof WeakRef === 'function' && typeof FinalizationRegistry === 'function'
 const released = weak
-  ? new FinalizationRegistry<{ bytes: number; ref: WeakRef<LazyDfa> }>((held) => {
+  ? new FinalizationRegistry<Held>((held) => {
       totalBytes -= held.bytes
-      holders.delete(held.ref)
+      held.bytes = 0
+      if (held.ref !== undefined) holders.delete(held.ref)
     })
   : undefined
 
 /** Bytes of states all DFAs of the process hold now, and the most they may hold (for diagnostics and tests). */
-export function dfaMemory(): { readonly held: number; readonly budget: number } {
-  return { held: totalBytes, budget: TOTAL_BUDGET }
+export function dfaMemory(): { readonly held: number; readonly budget: number; readonly holders: number; readonly scans: number } {
+  return { held: totalBytes, budget: TOTAL_BUDGET, holders: holders.size, scans }
 }
 
+/** How many times the holders were scanned to make room (diagnostics and tests). */
+let scans = 0
+
 /**
- * Makes room for `bytes` more in the process budget by clearing other DFAs, largest first, so that
- * DFAs built early cannot keep every later pattern on the Pike VM. Returns whether it succeeded.
+ * Makes room for `bytes` more in the process budget, so that DFAs built early cannot keep every
+ * later pattern on the Pike VM: first gives back what collected DFAs held (their finalizers run only
+ * between event-loop turns, so a long synchronous load would otherwise count them until it ends),
+ * then clears other DFAs, largest first, down to LOW_WATER. Returns whether `bytes` fit now.
  */
 function makeRoom(bytes: number, asking: LazyDfa): boolean {
+  scans++
   const others: LazyDfa[] = []
-  for (const ref of holders) {
+  for (const [ref, held] of holders) {
     const dfa = ref.deref()
-    if (dfa !== undefined && dfa !== asking && dfa.heldBytes > 0) others.push(dfa)
+    if (dfa === undefined) {
+      totalBytes -= held.bytes
+      held.bytes = 0
+      holders.delete(ref)
+    } else if (dfa !== asking && held.bytes > 0) others.push(dfa)
   }
+  if (totalBytes + bytes <= LOW_WATER) return true
   others.sort((a, b) => b.heldBytes - a.heldBytes)
   for (const dfa of others) {
-    if (totalBytes + bytes <= TOTAL_BUDGET) break
+    if (totalBytes + bytes <= LOW_WATER) break
     dfa.forget()
   }
   return totalBytes + bytes <= TOTAL_BUDGET
+}
+
+/**
+ * Scratch for computing closures, shared by every DFA (searches run one at a time): visit stamps, a
+ * stack and the states found, grown to the largest program seen. Per DFA they were three typed
+ * arrays for each of the thousands of patterns a large configuration holds.
+ */
+const scratch = { mark: new Int32Array(64), stack: new Int32Array(64), found: new Int32Array(64) }
+let stamp = 0
+
+function scratchFor(nfaStates: number, edges: number): typeof scratch {
+  if (scratch.mark.length < nfaStates) {
+    const size = Math.max(nfaStates, 2 * scratch.mark.length)
+    scratch.mark = new Int32Array(size)
+    scratch.found = new Int32Array(size)
+    stamp = 0
+  }
+  if (scratch.stack.length < edges) scratch.stack = new Int32Array(Math.max(edges, 2 * scratch.stack.length))
+  return scratch
+}
+
+/** A stamp no mark holds yet: the marks start over before the counter would overflow. */
+function nextStamp(): number {
+  if (stamp === 0x7fffffff) {
+    scratch.mark.fill(0)
+    stamp = 0
+  }
+  return ++stamp
 }
 
 /** Which search a DFA runs (see the module comment). */
@@ -77,8 +130,9 @@ interface DfaState {
   readonly match: boolean
   /** `first-end`: a match was seen earlier in the search, so no new search starts. */
   readonly matched: boolean
-  /** Next state by character below TABLE, at a position before the end and at the end. */
-  readonly next: Int32Array
+  /** Where this state's row of next states by character below TABLE starts in the DFA's table. */
+  readonly row: number
+  /** Next state by character below TABLE at the end of the input, made on first use. */
   atEnd: Int32Array | undefined
 }
 
@@ -99,31 +153,33 @@ export class LazyDfa {
   /** State numbers by a hash of their NFA states (and `matched`); equal hashes are told apart by comparing. */
   #index = new Map<number, number | number[]>()
   // Shared with the finalizer: what this DFA holds, released when it is collected.
-  readonly #held: { bytes: number; ref: WeakRef<LazyDfa> | undefined }
+  readonly #held: Held
   #clears = 0
   /** Initial states, by whether the first position is at the start and at the end of the input. */
   #initial = [UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN]
-  // Scratch for closures: visit stamps, a stack, and the states found.
-  readonly #mark: Int32Array
-  #stamp = 0
-  readonly #stack: Int32Array
-  readonly #found: Int32Array
+  /**
+   * Every state's row of next states, one after the other: one allocation that doubles as states
+   * are added, where a typed array per state cost an allocation and a backing store to sweep each.
+   */
+  #table = new Int32Array(0)
+  /** Sizes of the shared closure scratch this program needs. */
+  readonly #nfaStates: number
+  readonly #edges: number
 
   /** A DFA for one search over `program` (for `reverse-start`, the reversed program). */
   constructor(program: NfaProgram, search: DfaSearch = 'exists') {
     this.#program = program
     this.#search = search
     const n = program.kind.length
-    this.#mark = new Int32Array(n)
     let edges = n
     for (const alts of program.alts) edges += alts.length
-    this.#stack = new Int32Array(edges + 1)
-    this.#found = new Int32Array(n)
+    this.#nfaStates = n
+    this.#edges = edges + 1
     const ref = weak ? new WeakRef(this) : undefined
     this.#held = { bytes: 0, ref }
     if (ref !== undefined && released !== undefined) {
-      holders.add(ref)
-      released.register(this, this.#held as { bytes: number; ref: WeakRef<LazyDfa> })
+      holders.set(ref, this.#held)
+      released.register(this, this.#held)
     }
   }
 
@@ -207,12 +263,14 @@ export class LazyDfa {
   #next(current: number, cp: number, atEnd: boolean): number {
     const state = this.#states[current] as DfaState
     if (cp >= TABLE) return this.#step(state, cp, atEnd)
-    const table = atEnd ? (state.atEnd ?? this.#endTable(state)) : state.next
-    let next = table[cp] as number
+    const table = atEnd ? (state.atEnd ?? this.#endTable(state)) : this.#table
+    const at = atEnd ? cp : state.row + cp
+    let next = table[at] as number
     if (next !== UNKNOWN) return next
     next = this.#step(state, cp, atEnd)
-    // A step that filled the DFA started over: the old state's table is gone with it.
-    if (next !== UNKNOWN && this.#states[current] === state) table[cp] = next
+    // A step that filled the DFA started over: the old state's table is gone with it. A new state
+    // may have moved the rows to a larger table: write to the current one.
+    if (next !== UNKNOWN && this.#states[current] === state) (atEnd ? table : this.#table)[at] = next
     return next
   }
 
@@ -237,10 +295,8 @@ export class LazyDfa {
   /** Collects into `#found` the SET and MATCH states reachable from the seeds without input; returns how many. */
   #closure(seeds: readonly number[], atStart: boolean, atEnd: boolean): number {
     const { kind, next, arg, alts } = this.#program
-    const mark = this.#mark
-    const stack = this.#stack
-    const found = this.#found
-    const stamp = ++this.#stamp
+    const { mark, stack, found } = scratchFor(this.#nfaStates, this.#edges)
+    const stamp = nextStamp()
     let count = 0
     let sp = 0
     for (let i = seeds.length - 1; i >= 0; i--) stack[sp++] = seeds[i] as number
@@ -271,7 +327,7 @@ export class LazyDfa {
 
   /** The DFA state for the first `count` states of `#found`, created if new. */
   #intern(count: number, matched: boolean): number {
-    const ids = this.#found.slice(0, count)
+    const ids = scratch.found.slice(0, count)
     // Priority order matters only to leftmost-first; elsewhere equal sets are one state.
     if (this.#search !== 'first-end') ids.sort()
     const hash = hashIds(ids, matched)
@@ -284,8 +340,15 @@ export class LazyDfa {
     if (totalBytes + bytes > TOTAL_BUDGET || bytes > STATE_BUDGET) return UNKNOWN
     let matchAt = -1
     for (let i = 0; i < count && matchAt < 0; i++) if (this.#program.kind[ids[i] as number] === NFA.MATCH) matchAt = i
-    this.#states.push({ ids, matchAt, match: matchAt >= 0, matched, next: new Int32Array(TABLE).fill(UNKNOWN), atEnd: undefined })
-    const number = this.#states.length - 1
+    const number = this.#states.length
+    const row = number * TABLE
+    if (row + TABLE > this.#table.length) {
+      const grown = new Int32Array(Math.max(4 * TABLE, 2 * this.#table.length))
+      grown.set(this.#table)
+      this.#table = grown
+    }
+    this.#table.fill(UNKNOWN, row, row + TABLE)
+    this.#states.push({ ids, matchAt, match: matchAt >= 0, matched, row, atEnd: undefined })
     const same = this.#index.get(hash)
     if (same === undefined) this.#index.set(hash, number)
     else if (typeof same === 'number') this.#index.set(hash, [same, number])
@@ -332,6 +395,7 @@ export class LazyDfa {
     if (weak) totalBytes -= this.#held.bytes
     this.#held.bytes = 0
     this.#states = []
+    this.#table = new Int32Array(0)
     this.#index = new Map()
     this.#initial = [UNKNOWN, UNKNOWN, UNKNOWN, UNKNOWN]
     this.#clears++
