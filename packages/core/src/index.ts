@@ -13,6 +13,7 @@ export { INT_MIN, INT_MAX, isValueType } from './values/types.ts'
 export { parseIpAddr, parseIpCidr, cidrContains, ipEquals, formatIpAddr, formatIpCidr } from './values/ip.ts'
 export type { CompiledRegex, RegexError } from './values/regex/index.ts'
 export { compileRegex, RegexCache, literalPrefix } from './values/regex/index.ts'
+export { dfaMemory, setDfaMemoryBudget } from './values/regex/lazy-dfa.ts'
 
 export type { Expr, And, Or, Not, Predicate, FieldRef, Literal, StringLiteral, IntLiteral, IpAddrLiteral, IpCidrLiteral, SetLiteral } from './syntax/ast.ts'
 export { forEachPredicate, fieldsOf } from './syntax/ast.ts'

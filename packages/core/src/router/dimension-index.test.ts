@@ -39,4 +39,52 @@ describe.each(['prefix', 'suffix'] as const)('radix index (%s)', (kind) => {
       { numRuns: 300 },
     )
   })
+
+  it('tells keys apart that share their first code units and differ deeper, after edges are split and pruned', () => {
+    // Two letters: every child is chosen by a code unit that many keys share, so the walk meets
+    // nodes whose edge differs from the value after its first unit, at every depth.
+    const key = fc.string({ unit: fc.constantFrom('a', 'b', '/'), minLength: 1, maxLength: 9 })
+    fc.assert(
+      fc.property(fc.uniqueArray(key, { minLength: 1, maxLength: 60 }), fc.array(fc.nat(), { maxLength: 30 }), fc.array(key, { minLength: 1, maxLength: 30 }), (keys, deletions, values) => {
+        const index = createDimensionIndex<string>(atom(kind, ''))
+        const live = new Set<string>()
+        for (const k of keys) {
+          index.slot(atom(kind, k), () => k)
+          live.add(k)
+        }
+        for (const d of deletions) {
+          const k = keys[d % keys.length] as string
+          index.drop(atom(kind, k))
+          live.delete(k)
+        }
+        // Re-added keys land in a tree whose edges were split for others.
+        for (const d of deletions.slice(0, 5)) {
+          const k = keys[(d * 7) % keys.length] as string
+          index.slot(atom(kind, k), () => k)
+          live.add(k)
+        }
+        for (const v of [...values, ...keys]) {
+          const found: string[] = []
+          index.query(v, (slot) => found.push(slot))
+          expect(found).toEqual(expected(kind, live, v))
+        }
+      }),
+      { numRuns: 500 },
+    )
+  })
+
+  it('answers a query made while visiting the slots of another one', () => {
+    // Written as prefixes; a suffix index gets every text reversed.
+    const text = (t: string): string => (kind === 'prefix' ? t : [...t].reverse().join(''))
+    const outer = createDimensionIndex<string>(atom(kind, ''))
+    const inner = createDimensionIndex<string>(atom(kind, ''))
+    for (const k of ['a', 'ab', 'abc']) outer.slot(atom(kind, text(k)), () => `outer ${k}`)
+    for (const k of ['a', 'aa', 'b']) inner.slot(atom(kind, text(k)), () => `inner ${k}`)
+    const seen: string[] = []
+    outer.query(text('abcd'), (slot) => {
+      seen.push(slot)
+      inner.query(text('aab'), (s) => seen.push(s))
+    })
+    expect(seen).toEqual(['outer a', 'inner a', 'inner aa', 'outer ab', 'inner a', 'inner aa', 'outer abc', 'inner a', 'inner aa'])
+  })
 })

@@ -103,77 +103,94 @@ abstract class Dimensioned {
   }
 }
 
+/**
+ * A radix tree node. A request's walk reads nothing but these objects: the first code units of up
+ * to three children sit in the node itself (most nodes have one to three), and edge labels are not
+ * compared on the way down. They need not be: the child chosen by the next code unit is the only one
+ * that can lie on the value's path, so the slots met are the value's prefixes up to the first edge
+ * that differs, and checking the deepest slot's key against the value says where that is (see
+ * `query`). At 100k routes the walk is cold in the caches, and each object it skips (label strings,
+ * a child list and its code units) was a miss.
+ */
 interface RadixNode<T> {
-  /** The edge text leading to this node (reversed in a suffix tree). */
-  label: string
+  /** A key through this node: its edge label is `key[start, end)`, the path from the root `key[0, end)`. */
+  key: string
+  start: number
+  end: number
   slot: T | undefined
-  /** Few children: the first code unit of each child's label, in the order of `kids`. */
-  firsts: string
-  kids: RadixNode<T>[] | undefined
-  /** Many children: a Map by first code unit instead (then `firsts` and `kids` are unused). */
-  wide: Map<number, RadixNode<T>> | undefined
+  c0: number
+  k0: RadixNode<T> | undefined
+  c1: number
+  k1: RadixNode<T> | undefined
+  c2: number
+  k2: RadixNode<T> | undefined
+  /** Children beyond three, by first code unit. */
+  more: Map<number, RadixNode<T>> | undefined
 }
 
-/**
- * Up to this many children a node scans `firsts` (one short string), which touches less memory
- * than a Map's table; most nodes have one to three children. Above it, a Map.
- */
-const WIDE = 12
+const NONE = -1
 
-function radixNode<T>(label: string, slot: T | undefined): RadixNode<T> {
-  return { label, slot, firsts: '', kids: undefined, wide: undefined }
+function radixNode<T>(key: string, start: number, end: number): RadixNode<T> {
+  return { key, start, end, slot: undefined, c0: NONE, k0: undefined, c1: NONE, k1: undefined, c2: NONE, k2: undefined, more: undefined }
 }
 
 function childAt<T>(node: RadixNode<T>, code: number): RadixNode<T> | undefined {
-  const wide = node.wide
-  if (wide !== undefined) return wide.get(code)
-  const firsts = node.firsts
-  for (let i = 0; i < firsts.length; i++) if (firsts.charCodeAt(i) === code) return (node.kids as RadixNode<T>[])[i]
-  return undefined
+  if (node.c0 === code) return node.k0
+  if (node.c1 === code) return node.k1
+  if (node.c2 === code) return node.k2
+  return node.more?.get(code)
 }
 
 function hasChildren<T>(node: RadixNode<T>): boolean {
-  return node.wide !== undefined ? node.wide.size > 0 : node.kids !== undefined
+  return node.k0 !== undefined || node.k1 !== undefined || node.k2 !== undefined || (node.more !== undefined && node.more.size > 0)
 }
 
-function childrenOf<T>(node: RadixNode<T>): Iterable<RadixNode<T>> {
-  return node.wide?.values() ?? node.kids ?? []
+function childrenOf<T>(node: RadixNode<T>): RadixNode<T>[] {
+  const out: RadixNode<T>[] = []
+  if (node.k0 !== undefined) out.push(node.k0)
+  if (node.k1 !== undefined) out.push(node.k1)
+  if (node.k2 !== undefined) out.push(node.k2)
+  if (node.more !== undefined) out.push(...node.more.values())
+  return out
 }
 
-/** Adds a child, or replaces the one whose label starts with the same code unit. */
-function setChild<T>(node: RadixNode<T>, child: RadixNode<T>): void {
-  const code = child.label.charCodeAt(0)
-  if (node.wide !== undefined) {
-    node.wide.set(code, child)
-    return
+/** Which inline child (0 to 2) has this first code unit (NONE: a free one), or -1. */
+function inlineAt<T>(node: RadixNode<T>, code: number): number {
+  return node.c0 === code ? 0 : node.c1 === code ? 1 : node.c2 === code ? 2 : -1
+}
+
+function setInline<T>(node: RadixNode<T>, at: number, code: number, child: RadixNode<T> | undefined): void {
+  if (at === 0) {
+    node.c0 = code
+    node.k0 = child
+  } else if (at === 1) {
+    node.c1 = code
+    node.k1 = child
+  } else {
+    node.c2 = code
+    node.k2 = child
   }
-  const at = node.firsts.indexOf(String.fromCharCode(code))
-  if (at >= 0) {
-    ;(node.kids as RadixNode<T>[])[at] = child
-    return
+}
+
+/** Sets the child under a first code unit, replacing the one there. */
+function setChild<T>(node: RadixNode<T>, code: number, child: RadixNode<T>): void {
+  const at = inlineAt(node, code)
+  if (at >= 0) setInline(node, at, code, child)
+  else if (node.more?.has(code)) node.more.set(code, child)
+  else {
+    const free = inlineAt(node, NONE)
+    if (free >= 0) setInline(node, free, code, child)
+    else (node.more ??= new Map()).set(code, child)
   }
-  // Exact-size copies: these arrays live as long as the tree, and narrow nodes are small.
-  const kids = node.kids === undefined ? [child] : [...node.kids, child]
-  if (kids.length > WIDE) {
-    node.wide = new Map(kids.map((k) => [k.label.charCodeAt(0), k]))
-    node.kids = undefined
-    node.firsts = ''
-    return
-  }
-  node.kids = kids
-  node.firsts += String.fromCharCode(code)
 }
 
 function deleteChild<T>(node: RadixNode<T>, code: number): void {
-  if (node.wide !== undefined) {
-    node.wide.delete(code)
-    return
+  const at = inlineAt(node, code)
+  if (at >= 0) setInline(node, at, NONE, undefined)
+  else if (node.more !== undefined) {
+    node.more.delete(code)
+    if (node.more.size === 0) node.more = undefined
   }
-  const at = node.firsts.indexOf(String.fromCharCode(code))
-  if (at < 0) return
-  node.firsts = node.firsts.slice(0, at) + node.firsts.slice(at + 1)
-  const kids = (node.kids as RadixNode<T>[]).filter((_, i) => i !== at)
-  node.kids = kids.length === 0 ? undefined : kids
 }
 
 /**
@@ -181,7 +198,7 @@ function deleteChild<T>(node: RadixNode<T>, code: number): void {
  * and visits every stored prefix of it, shortest first.
  */
 class RadixIndex<T> extends Dimensioned implements DimensionIndex<T> {
-  readonly #root: RadixNode<T> = radixNode<T>('', undefined)
+  readonly #root: RadixNode<T> = radixNode<T>('', 0, 0)
   readonly #reverse: boolean
   #size = 0
 
@@ -191,7 +208,8 @@ class RadixIndex<T> extends Dimensioned implements DimensionIndex<T> {
   }
 
   slot(atom: Atom, create: () => T): T {
-    const node = this.#insert(this.#key(atomText(atom)))
+    const key = this.#key(atomText(atom))
+    const node = this.#insert(key)
     if (node.slot === undefined) {
       node.slot = create()
       this.#size++
@@ -207,63 +225,64 @@ class RadixIndex<T> extends Dimensioned implements DimensionIndex<T> {
     const stack = [this.#root]
     for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
       if (node.slot !== undefined) visit(node.slot)
-      for (const child of childrenOf(node)) stack.push(child)
+      stack.push(...childrenOf(node))
     }
   }
 
-  #find(key: string): RadixNode<T> | undefined {
+  /** The nodes from the root to the key's node, or undefined when the key has no node. */
+  #path(key: string): RadixNode<T>[] | undefined {
     let node = this.#root
+    const path = [node]
     let offset = 0
     while (offset < key.length) {
       const child = childAt(node, key.charCodeAt(offset))
-      if (child === undefined || !key.startsWith(child.label, offset)) return undefined
-      offset += child.label.length
-      node = child
-    }
-    return node
-  }
-
-  drop(atom: Atom): void {
-    const key = this.#key(atomText(atom))
-    const path: RadixNode<T>[] = [this.#root]
-    let node = this.#root
-    let offset = 0
-    while (offset < key.length) {
-      const child = childAt(node, key.charCodeAt(offset))
-      if (child === undefined || !key.startsWith(child.label, offset)) return
-      offset += child.label.length
+      if (child === undefined || child.end > key.length) return undefined
+      for (let i = child.start; i < child.end; i++) if (child.key.charCodeAt(i) !== key.charCodeAt(i)) return undefined
+      offset = child.end
       node = child
       path.push(node)
     }
-    if (node.slot === undefined) return
+    return path
+  }
+
+  #find(key: string): RadixNode<T> | undefined {
+    return this.#path(key)?.at(-1)
+  }
+
+  drop(atom: Atom): void {
+    const path = this.#path(this.#key(atomText(atom)))
+    const node = path?.at(-1)
+    if (path === undefined || node === undefined || node.slot === undefined) return
     node.slot = undefined
     this.#size--
     // Drop leaves that hold nothing, so churn on distinct keys does not grow the tree.
     for (let i = path.length - 1; i > 0; i--) {
       const current = path[i] as RadixNode<T>
       if (current.slot !== undefined || hasChildren(current)) break
-      deleteChild(path[i - 1] as RadixNode<T>, current.label.charCodeAt(0))
+      deleteChild(path[i - 1] as RadixNode<T>, current.key.charCodeAt(current.start))
     }
   }
 
-  // Hot path: one pass over the value, comparing edge labels in place without slicing.
+  // Hot path: one pass down the tree, comparing each edge in place; nothing is allocated.
   query(value: FieldValue, visit: (slot: T) => void): void {
     if (typeof value !== 'string') return
     const length = value.length
     const reverse = this.#reverse
     let node = this.#root
     let offset = 0
-    for (;;) {
-      if (offset >= length) return
+    while (offset < length) {
       const child = childAt(node, value.charCodeAt(reverse ? length - 1 - offset : offset))
       if (child === undefined) return
-      const label = child.label
-      if (offset + label.length > length) return
+      const end = child.end
+      if (end > length) return
+      const key = child.key
       if (reverse) {
-        for (let i = 1; i < label.length; i++) if (value.charCodeAt(length - 1 - offset - i) !== label.charCodeAt(i)) return
-      } else if (!value.startsWith(label, offset)) return
-      offset += label.length
+        for (let i = child.start + 1; i < end; i++) if (value.charCodeAt(length - 1 - i) !== key.charCodeAt(i)) return
+      } else {
+        for (let i = child.start + 1; i < end; i++) if (value.charCodeAt(i) !== key.charCodeAt(i)) return
+      }
       node = child
+      offset = end
       if (node.slot !== undefined) visit(node.slot)
     }
   }
@@ -290,21 +309,22 @@ class RadixIndex<T> extends Dimensioned implements DimensionIndex<T> {
     let node = this.#root
     let offset = 0
     while (offset < key.length) {
-      const child = childAt(node, key.charCodeAt(offset))
+      const code = key.charCodeAt(offset)
+      const child = childAt(node, code)
       if (child === undefined) {
-        const leaf = radixNode<T>(ownString(key.slice(offset)), undefined)
-        setChild(node, leaf)
+        const leaf = radixNode<T>(ownString(key), offset, key.length)
+        setChild(node, code, leaf)
         return leaf
       }
-      const label = child.label
       let common = 0
-      while (common < label.length && offset + common < key.length && label.charCodeAt(common) === key.charCodeAt(offset + common)) common++
-      if (common < label.length) {
-        // Split the edge: the shared part becomes a new inner node.
-        const inner = radixNode<T>(ownString(label.slice(0, common)), undefined)
-        child.label = ownString(label.slice(common))
-        setChild(inner, child)
-        setChild(node, inner)
+      const label = child.end - child.start
+      while (common < label && offset + common < key.length && child.key.charCodeAt(child.start + common) === key.charCodeAt(offset + common)) common++
+      if (common < label) {
+        // Split the edge: the shared part becomes a new inner node, on the same key text.
+        const inner = radixNode<T>(child.key, child.start, child.start + common)
+        child.start += common
+        setChild(inner, child.key.charCodeAt(child.start), child)
+        setChild(node, code, inner)
         node = inner
       } else node = child
       offset += common

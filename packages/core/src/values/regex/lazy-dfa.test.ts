@@ -1,8 +1,8 @@
 import fc from 'fast-check'
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { reversed, type Hir } from './hir.ts'
 import { compileRegexWith } from './index.ts'
-import { dfaEligible, dfaMemory, LazyDfa } from './lazy-dfa.ts'
+import { dfaEligible, dfaMemory, LazyDfa, setDfaMemoryBudget } from './lazy-dfa.ts'
 import { lowerAst } from './lower.ts'
 import { parsePattern } from './parse.ts'
 import { PikeVM } from './pike-vm.ts'
@@ -135,9 +135,12 @@ describe('lazy DFA', () => {
   })
 
   it('makes room for a new pattern when the process budget is full, by clearing the DFAs that hold the most', () => {
+    // A small budget, filled in a fraction of the time the default 64 MB takes.
+    const previous = setDfaMemoryBudget(4 << 20)
+    onTestFinished(() => void setDfaMemoryBudget(previous))
     const input = 'ab'.repeat(3000)
     const held: LazyDfa[] = []
-    for (let n = 0; dfaMemory().held < dfaMemory().budget - (64 << 10) && n < 400; n++) {
+    for (let n = 0; (n < 3 || dfaMemory().held < dfaMemory().budget - (64 << 10)) && n < 400; n++) {
       const dfa = dfaOf(`(a|b){${300 + n}}x`)
       dfa.test(input)
       held.push(dfa)
@@ -154,6 +157,12 @@ describe('lazy DFA', () => {
     expect(dfaMemory().held).toBeLessThanOrEqual(dfaMemory().budget)
     // One that gave its states up builds them again when searched, and still answers right.
     expect(held[0]?.test(`${input}x`)).toBe(true)
+  })
+
+  it('refuses a process budget that is not a whole number of bytes or below one DFA\'s own', () => {
+    expect(() => setDfaMemoryBudget(1000)).toThrow(/at least/)
+    expect(() => setDfaMemoryBudget(Number.NaN)).toThrow(RangeError)
+    expect(dfaMemory().budget).toBe(64 << 20)
   })
 
   it('runs where the runtime has no weak references (some edge runtimes), within its own budget', async () => {

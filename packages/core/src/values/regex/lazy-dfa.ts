@@ -11,7 +11,7 @@
  * The Pike VM then computes the groups on that span only.
  *
  * Bounded: each DFA holds at most STATE_BUDGET bytes of states (the regex crate's default cache
- * capacity) and all DFAs together at most TOTAL_BUDGET (when that is full, the DFAs holding the most
+ * capacity) and all DFAs together at most the process budget, 64 MB unless set (when that is full, the DFAs holding the most
  * give their states up). A full DFA forgets its states and goes on, and a search that keeps filling
  * it (nearly every character a new state) gives up, so the caller runs the Pike VM, as the regex
  * crate does. Only `\A` and `\z` are supported among look-arounds; other programs are not eligible.
@@ -24,7 +24,7 @@ const UNKNOWN = -1
 /** Bytes of states one DFA may hold before it forgets them. */
 const STATE_BUDGET = 2 << 20
 /** Bytes of states all DFAs of the process may hold together. */
-const TOTAL_BUDGET = 64 << 20
+let totalBudget = 64 << 20
 /** Times one search may fill its DFA before it gives the input to the Pike VM. */
 const MAX_CLEARS_PER_SEARCH = 3
 
@@ -34,7 +34,7 @@ const MAX_CLEARS_PER_SEARCH = 3
  * thousands of new states instead of paid by every one (with tens of thousands of patterns in use,
  * one scan per state made compiling and matching them quadratic).
  */
-const LOW_WATER = (TOTAL_BUDGET / 4) * 3
+const lowWater = (): number => (totalBudget / 4) * 3
 
 let totalBytes = 0
 /** What one DFA holds, shared with the finalizer that gives it back when the DFA is collected. */
@@ -59,7 +59,19 @@ const released = weak
 
 /** Bytes of states all DFAs of the process hold now, and the most they may hold (for diagnostics and tests). */
 export function dfaMemory(): { readonly held: number; readonly budget: number; readonly holders: number; readonly scans: number } {
-  return { held: totalBytes, budget: TOTAL_BUDGET, holders: holders.size, scans }
+  return { held: totalBytes, budget: totalBudget, holders: holders.size, scans }
+}
+
+/**
+ * Sets the bytes of states all DFAs of the process may hold together (64 MB by default), e.g. for
+ * an edge runtime with little memory; DFAs holding more give states up as new ones are needed.
+ * Returns the previous budget.
+ */
+export function setDfaMemoryBudget(bytes: number): number {
+  if (!Number.isSafeInteger(bytes) || bytes < STATE_BUDGET) throw new RangeError(`the DFA memory budget must be a whole number of bytes, at least ${STATE_BUDGET}`)
+  const previous = totalBudget
+  totalBudget = bytes
+  return previous
 }
 
 /** How many times the holders were scanned to make room (diagnostics and tests). */
@@ -69,7 +81,7 @@ let scans = 0
  * Makes room for `bytes` more in the process budget, so that DFAs built early cannot keep every
  * later pattern on the Pike VM: first gives back what collected DFAs held (their finalizers run only
  * between event-loop turns, so a long synchronous load would otherwise count them until it ends),
- * then clears other DFAs, largest first, down to LOW_WATER. Returns whether `bytes` fit now.
+ * then clears other DFAs, largest first, down to three quarters of the budget. Returns whether `bytes` fit now.
  */
 function makeRoom(bytes: number, asking: LazyDfa): boolean {
   scans++
@@ -82,13 +94,13 @@ function makeRoom(bytes: number, asking: LazyDfa): boolean {
       holders.delete(ref)
     } else if (dfa !== asking && held.bytes > 0) others.push(dfa)
   }
-  if (totalBytes + bytes <= LOW_WATER) return true
+  if (totalBytes + bytes <= lowWater()) return true
   others.sort((a, b) => b.heldBytes - a.heldBytes)
   for (const dfa of others) {
-    if (totalBytes + bytes <= LOW_WATER) break
+    if (totalBytes + bytes <= lowWater()) break
     dfa.forget()
   }
-  return totalBytes + bytes <= TOTAL_BUDGET
+  return totalBytes + bytes <= totalBudget
 }
 
 /**
@@ -335,9 +347,9 @@ export class LazyDfa {
     if (known !== UNKNOWN) return known
     const bytes = 96 + 4 * count + 4 * TABLE
     if (this.#held.bytes + bytes > STATE_BUDGET) this.#clear()
-    if (totalBytes + bytes > TOTAL_BUDGET && !makeRoom(bytes, this)) this.#clear()
+    if (totalBytes + bytes > totalBudget && !makeRoom(bytes, this)) this.#clear()
     // Still no room (a state beyond the budget by itself): this search gives up.
-    if (totalBytes + bytes > TOTAL_BUDGET || bytes > STATE_BUDGET) return UNKNOWN
+    if (totalBytes + bytes > totalBudget || bytes > STATE_BUDGET) return UNKNOWN
     let matchAt = -1
     for (let i = 0; i < count && matchAt < 0; i++) if (this.#program.kind[ids[i] as number] === NFA.MATCH) matchAt = i
     const number = this.#states.length
