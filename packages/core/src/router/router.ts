@@ -1,4 +1,4 @@
-import type { RouteMatcher } from '../compile/predicate.ts'
+import { withImpliedTerms, type RouteMatcher } from '../compile/predicate.ts'
 import type { Context } from '../context/context.ts'
 import { MatchRecord, type Match } from '../context/match.ts'
 import type { Diagnostic, Result } from '../diagnostics/diagnostic.ts'
@@ -276,7 +276,7 @@ export class Router implements RouterApi {
     const entry: Entry = {
       id: route.id,
       priority: storedPriority(route.priority),
-      matcher: route.matcher,
+      matcher: impliedByPlacement(route.matcher, plan.placements),
       // Memory: the tree is dropped once planned and compiled (about 1 KB per route); explain
       // re-parses the text, which gives back the same tree (parse(print(e)) equals e).
       source,
@@ -317,6 +317,22 @@ export class Router implements RouterApi {
   #list(entry: Entry, found = this.#byId.get(entry.id)): void {
     listUnder(this.#byId, entry, found)
   }
+}
+
+const COMPARISON_KINDS = ['exact', 'prefix', 'suffix'] as const
+
+/**
+ * A route filed under one placement is offered only to requests that meet every atom of it, so the
+ * comparisons of its matcher that are those atoms (same field, kind and text, values as they are)
+ * are known to hold for some value; the matcher skips reading their literals (see `withImpliedTerms`).
+ * A route filed under several placements may be offered through any one of them: nothing is implied.
+ */
+function impliedByPlacement(matcher: RouteMatcher, placements: readonly Placement[] | undefined): RouteMatcher {
+  if (typeof matcher === 'function' || placements?.length !== 1) return matcher
+  const atoms = placements[0] as Placement
+  return withImpliedTerms(matcher, (field, text, kind) =>
+    atoms.some((atom) => atom.kind === COMPARISON_KINDS[kind] && atom.casing === 'as-is' && atom.field === field && atom.text === text),
+  )
 }
 
 /**
