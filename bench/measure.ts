@@ -80,6 +80,27 @@ function matchTimes(router: RouterApi, passes: number, sample?: number, groups: 
   return out
 }
 
+/**
+ * Warm-up before timing: V8 optimises a function only after it has run a few thousand times (the
+ * router's match() after about 3,000 calls here), and at 100k routes the passes of a kind last one
+ * or two rounds of its requests, so without a warm-up they timed the interpreter and the baseline
+ * tiers (10k routes: 20-50 µs a match in the first rounds against 1.5 µs warm). A gateway matches
+ * warm; so does the timing: every request runs WARM_UP_ROUNDS times, or for WARM_UP_MS when the
+ * rounds take longer (the linear reference at 100k routes, whose every request runs its loop 100k
+ * times and is warm within the first).
+ */
+const WARM_UP_ROUNDS = 10
+const WARM_UP_MS = 1500
+function warmUp(count: number, step: (i: number) => void): void {
+  const deadline = performance.now() + WARM_UP_MS
+  for (let round = 0; round < WARM_UP_ROUNDS; round++) {
+    for (let i = 0; i < count; i++) {
+      step(i)
+      if (performance.now() > deadline) return
+    }
+  }
+}
+
 function mismatches(router: RouterApi, sample?: number): number {
   let wrong = 0
   for (const { context, request } of contexts.slice(0, sample)) {
@@ -131,6 +152,7 @@ const bulkMs = median(bulkTimes)
 gc()
 
 const wrong = mismatches(built)
+warmUp(contexts.length, (i) => built.match((contexts[i] as (typeof contexts)[number]).context))
 const matchNs = matchTimes(built, large ? 3 : 7)
 const workingSetNs = matchTimes(built, large ? 3 : 7, undefined, byKindSmall)
 
@@ -167,6 +189,8 @@ if (withLinear === 'linear') {
   const reference = new LinearRouter(schema)
   reference.addAll(routes)
   const sample = size >= 10_000 ? (size >= 100_000 ? 20 : 100) : undefined
+  const sampled = KINDS.flatMap((kind) => (byKind[kind] ?? []).slice(0, sample))
+  warmUp(sampled.length, (i) => reference.match((sampled[i] as (typeof contexts)[number]).context))
   linear = { matchNs: matchTimes(reference, 3, sample), mismatches: mismatches(reference, sample), sample: sample ?? null }
 }
 
@@ -176,6 +200,7 @@ if (routes.every((r) => /^http\.path == "[^"]*"$/.test(r.expression))) {
   const fmw = findMyWay()
   for (const route of routes) fmw.on('GET', (JSON.parse(route.expression.slice('http.path == '.length)) as string), () => {})
   const times: Record<string, number[]> = { hi: [], lo: [], miss: [] }
+  warmUp(contexts.length, (i) => fmw.find('GET', (contexts[i] as (typeof contexts)[number]).request.fields['http.path'] as string))
   for (let pass = 0; pass < (large ? 3 : 7); pass++) {
     for (const kind of KINDS) {
       const paths = (byKind[kind] ?? []).map((c) => c.request.fields['http.path'] as string)
