@@ -209,6 +209,37 @@ describe.skipIf(!HAS_CHROMIUM)('GUI with a real gateway', () => {
     await poll(() => page.locator('tr[data-service]').allTextContents()).not.toContainEqual(expect.stringContaining('spare'))
   })
 
+  it('edits a service in its row, and the gateway proxies to its new URL; Escape leaves it unchanged', async () => {
+    await page.getByRole('button', { name: 'Edit service echo' }).click()
+    const form = page.getByRole('form', { name: 'Edit service echo' })
+    await poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('edit-service-name')
+    // A URL Kong refuses keeps the form open with its message, and changes nothing.
+    await form.getByLabel('URL').fill('ftp://nowhere')
+    await form.getByRole('button', { name: 'Save service' }).click()
+    await poll(() => form.getByRole('alert').textContent()).not.toBe('')
+    await form.getByLabel('URL').fill(`http://127.0.0.1:${upstream.port}/base`)
+    await form.getByRole('button', { name: 'Save service' }).click()
+    await poll(() => page.locator('tr[data-service]').allTextContents()).toContainEqual(expect.stringContaining(`127.0.0.1:${upstream.port}/base`))
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Edit service echo')
+    let answer = await proxied('/gui/hello', 200)
+    for (let i = 0; i < 20 && !(JSON.parse(answer.body) as { url: string }).url.startsWith('/base'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      answer = await proxied('/gui/hello', 200)
+    }
+    expect(JSON.parse(answer.body)).toMatchObject({ name: 'echo', url: '/base/hello' })
+
+    await page.getByRole('button', { name: 'Edit service echo' }).click()
+    await page.getByRole('form', { name: 'Edit service echo' }).getByLabel('Name').fill('renamed')
+    await page.keyboard.press('Escape')
+    await poll(() => page.locator('tr[data-service]').allTextContents()).toContainEqual(expect.stringContaining('echo'))
+    expect(await adminCall(gateway.admin, 'GET', '/services/echo')).toMatchObject({ status: 200 })
+    // Back to the URL the later tests expect.
+    await page.getByRole('button', { name: 'Edit service echo' }).click()
+    await page.getByRole('form', { name: 'Edit service echo' }).getByLabel('URL').fill(`http://127.0.0.1:${upstream.port}`)
+    await page.getByRole('form', { name: 'Edit service echo' }).getByRole('button', { name: 'Save service' }).click()
+    await poll(() => page.locator('tr[data-service]').allTextContents()).not.toContainEqual(expect.stringContaining('/base'))
+  })
+
   it('keeps the Edit and Delete buttons on screen in a narrow window', async () => {
     await page.setViewportSize({ width: 390, height: 844 })
     const edit = page.getByRole('button', { name: 'Edit route gui-route' })

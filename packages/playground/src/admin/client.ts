@@ -134,6 +134,11 @@ export class AdminClient {
     return this.#call('POST', '/services', body)
   }
 
+  /** Updates a service's name and URL (Kong's `url` shorthand sets protocol, host, port and path); a null name removes it. */
+  updateService(id: string, body: { readonly name: string | null; readonly url: string }): Promise<AdminService> {
+    return this.#call('PATCH', `/services/${encodeURIComponent(id)}`, body)
+  }
+
   /** Creates a route. */
   createRoute(body: Readonly<Record<string, unknown>>): Promise<AdminRoute> {
     return this.#call('POST', '/routes', body)

@@ -38,6 +38,8 @@ export class RoutesView {
   #filter = ''
   /** The open route form, kept across reloads: going to the Playground and back must not lose an edit. */
   #form: HTMLElement | undefined
+  /** The service being edited in its row, if any. */
+  #editingService: string | undefined
 
   /** Builds the view; `client` returns the client for the currently configured Admin API. */
   constructor(client: () => AdminClient) {
@@ -80,16 +82,66 @@ export class RoutesView {
   #serviceTable(): HTMLElement {
     const rows = this.#services.map((s) => {
       const label = s.name ?? s.id
+      if (s.id === this.#editingService) return h('tr', { 'data-service': s.id, class: 'editing' }, h('td', { colspan: 3 }, this.#serviceEditForm(s)))
       return h(
         'tr',
         { 'data-service': s.id },
         cell('Name', s.name ?? s.id),
         cell('URL', h('code', {}, serviceUrl(s))),
-        h('td', { class: 'actions' }, h('button', { type: 'button', class: 'danger', onclick: () => void this.#deleteService(s), 'aria-label': `Delete service ${label}` }, 'Delete')),
+        h(
+          'td',
+          { class: 'actions' },
+          h('button', { type: 'button', class: 'edit', onclick: () => this.#editService(s.id), 'aria-label': `Edit service ${label}` }, 'Edit'),
+          h('button', { type: 'button', class: 'danger', onclick: () => void this.#deleteService(s), 'aria-label': `Delete service ${label}` }, 'Delete'),
+        ),
       )
     })
     const head = h('thead', {}, h('tr', {}, ...['Name', 'URL', 'Actions'].map((t) => h('th', { scope: 'col' }, t))))
     return h('div', { class: 'scroll' }, h('table', { class: 'list services' }, head, h('tbody', {}, ...rows)))
+  }
+
+  /** Opens a service's row as a form (one at a time), focused on its name. */
+  #editService(id: string | undefined): void {
+    this.#editingService = id
+    this.#renderLists()
+    const row = id === undefined ? null : this.#content.querySelector(`tr[data-service="${CSS.escape(id)}"]`)
+    row?.querySelector<HTMLElement>(id === undefined ? 'button.edit' : 'input')?.focus()
+  }
+
+  /** A service's name and URL in its row, saved with PATCH; Escape or Cancel leaves it unchanged. */
+  #serviceEditForm(service: AdminService): HTMLElement {
+    const label = service.name ?? service.id
+    const draft = { name: service.name ?? '', url: serviceUrl(service) }
+    const message = h('p', { role: 'alert', class: 'form-errors' })
+    const close = (): void => {
+      this.#editingService = undefined
+      this.#renderLists()
+      this.#content.querySelector<HTMLElement>(`tr[data-service="${CSS.escape(service.id)}"] button.edit`)?.focus()
+    }
+    const form = h(
+      'form',
+      { class: 'row service-edit', 'aria-label': `Edit service ${label}` },
+      textField('Name', draft.name, (v) => (draft.name = v), { name: 'edit-service-name' }),
+      textField('URL', draft.url, (v) => (draft.url = v), { name: 'edit-service-url', required: true, class: 'medium' }),
+      h('button', { type: 'submit' }, 'Save service'),
+      h('button', { type: 'button', onclick: close }, 'Cancel'),
+      message,
+    )
+    form.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') close()
+    })
+    form.addEventListener('submit', (event) => {
+      event.preventDefault()
+      const name = draft.name.trim()
+      this.#client()
+        .updateService(service.id, { name: name === '' ? null : name, url: draft.url.trim() })
+        .then(async () => {
+          this.#editingService = undefined
+          if (await this.refresh()) this.#content.querySelector<HTMLElement>(`tr[data-service="${CSS.escape(service.id)}"] button.edit`)?.focus()
+        })
+        .catch((error: unknown) => (message.textContent = adminErrorText(error)))
+    })
+    return form
   }
 
   #serviceName(id: string | undefined): string {
