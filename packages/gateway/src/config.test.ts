@@ -45,6 +45,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ file: 'real_ip_header = CF-Connecting-IP\nreal_ip_recursive = on', flags: { real_ip_recursive: 'off' } })).toMatchObject({ ok: true, config: { realIpHeader: 'CF-Connecting-IP', realIpRecursive: false } })
   })
 
+  it('reads error_default_type (Kong’s text/plain by default) and refuses a type Kong does not offer', () => {
+    expect(loadConfig({ env: {} })).toMatchObject({ ok: true, config: { errorDefaultType: 'text/plain' } })
+    expect(loadConfig({ env: { SWITCHYARD_ERROR_DEFAULT_TYPE: 'application/json' } })).toMatchObject({ ok: true, config: { errorDefaultType: 'application/json' } })
+    expect(loadConfig({ file: 'error_default_type = text/html', flags: { error_default_type: 'application/xml' } })).toMatchObject({ ok: true, config: { errorDefaultType: 'application/xml' } })
+    const refused = loadConfig({ env: { SWITCHYARD_ERROR_DEFAULT_TYPE: 'application/yaml' } })
+    expect(refused.ok).toBe(false)
+    if (!refused.ok) expect(refused.errors.join('\n')).toMatch(/error_default_type: expected one of text\/plain, application\/json, application\/xml, text\/html, got "application\/yaml"/)
+  })
+
   it('refuses proxy_protocol, a value that is no header name, and a real_ip_recursive other than on or off', () => {
     const result = loadConfig({ env: { SWITCHYARD_REAL_IP_HEADER: 'proxy_protocol', SWITCHYARD_REAL_IP_RECURSIVE: 'yes' } })
     expect(result.ok).toBe(false)

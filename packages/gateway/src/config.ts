@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os'
+import { ERROR_DEFAULT_TYPES, type ErrorDefaultType } from './proxy/error-response.ts'
 import { isAbsolute, join } from 'node:path'
 import { parseIpAddr, parseIpCidr, type IpCidr } from '@switchyard/core'
 import { parsePgSettings, type PgSettings } from './store/postgres/settings.ts'
@@ -52,6 +53,8 @@ export interface Config {
   readonly realIpHeader: string
   /** Kong's `real_ip_recursive`: walk `real_ip_header` from the right past trusted addresses; default off. */
   readonly realIpRecursive: boolean
+  /** Kong's `error_default_type`: the format of the proxy's error pages for requests with neither Accept nor Content-Type. */
+  readonly errorDefaultType: ErrorDefaultType
 }
 
 /** One documented setting: its Kong-style name, flag, default and meaning (shown by `--help`). */
@@ -89,6 +92,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'trusted_ips', flag: '--trusted-ips', default: '', help: 'Comma-separated IPs or CIDRs (`0.0.0.0/0,::/0` for all) whose X-Forwarded-* headers are trusted.' },
   { name: 'real_ip_header', flag: '--real-ip-header', default: 'X-Real-IP', help: 'Header whose address becomes the client address (net.src.ip, X-Real-IP, access log) for clients in trusted_ips only: X-Real-IP, X-Forwarded-For or another name (`proxy_protocol` is not supported).' },
   { name: 'real_ip_recursive', flag: '--real-ip-recursive', default: 'off', help: '`off`: take the last address of real_ip_header; `on`: the last one, from the right, that is not in trusted_ips.' },
+  { name: 'error_default_type', flag: '--error-default-type', default: 'text/plain', help: 'Format of the proxy\'s error pages (400, 502, 504) for requests with neither Accept nor Content-Type: text/plain, application/json, application/xml or text/html.' },
 ]
 
 /** Where settings come from, in rising precedence: file < environment < flags. */
@@ -189,6 +193,7 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
     trustedIps: parseTrustedIps(get('trusted_ips'), errors),
     realIpHeader: parseRealIpHeader(get('real_ip_header'), errors),
     realIpRecursive: oneOf('real_ip_recursive', get('real_ip_recursive'), ['on', 'off'] as const, errors) === 'on',
+    errorDefaultType: oneOf('error_default_type', get('error_default_type'), ERROR_DEFAULT_TYPES, errors),
   }
   if (prefix === '') errors.push('prefix: must not be empty')
   if (config.proxyListen.some((l) => l.ssl) && (config.sslCert === undefined || config.sslCertKey === undefined)) {

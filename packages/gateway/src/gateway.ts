@@ -136,6 +136,7 @@ export async function startProxy(config: Config, store: Store, log: Logger): Pro
       accessLog.write(record)
     },
     ...trust(config),
+    errorDefaultType: config.errorDefaultType,
   }
   const tracker = new ConnectionTracker()
   const servers: Server[] = []

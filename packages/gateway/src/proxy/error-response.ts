@@ -5,7 +5,7 @@ import type { ErrorSource } from '../errors.ts'
 // one of two ways depending on which part of Kong answers (see ErrorSource):
 //   - kong.response.error (kong/pdk/response.lua): every Accept header, JSON when there is none;
 //   - the nginx error page (kong/error_handlers.lua): the first Accept header, else the first
-//     Content-Type header, else error_default_type (Kong's default, text/plain).
+//     Content-Type header, else the error_default_type setting (Kong's default, text/plain).
 
 /** The Content-Type of each body format. */
 export const ERROR_TYPES = {
@@ -18,8 +18,10 @@ const { json: JSON_TYPE, html: HTML_TYPE, xml: XML_TYPE, plain: PLAIN_TYPE } = E
 /** What Kong's MIME_TYPES give for `application/grpc`: no Content-Type, and an empty body. */
 const GRPC_TYPE = ''
 
-/** Kong's error_default_type setting at its default (kong/templates/kong_defaults.lua). */
-const ERROR_DEFAULT_TYPE = 'text/plain'
+/** The values of Kong's `error_default_type` setting (kong/conf_loader), and its default (kong_defaults.lua). */
+export const ERROR_DEFAULT_TYPES = ['text/plain', 'application/json', 'application/xml', 'text/html'] as const
+export type ErrorDefaultType = (typeof ERROR_DEFAULT_TYPES)[number]
+const ERROR_DEFAULT_TYPE: ErrorDefaultType = 'text/plain'
 
 /**
  * kong/tools/http.lua MIME_TYPES: a media type, or the type of a `type/*` range, to the response's
@@ -173,7 +175,7 @@ function rendered(type: string, message: string, requestId: string): ErrorRespon
  * request with these fields. gRPC answers (a body-less response with grpc-status and grpc-message)
  * need an HTTP/2 request, which the listeners do not speak yet.
  */
-export function errorResponse(source: ErrorSource, status: number, message: string, requestId: string, request: ErrorRequest): ErrorResponse {
+export function errorResponse(source: ErrorSource, status: number, message: string, requestId: string, request: ErrorRequest, defaultType: ErrorDefaultType = ERROR_DEFAULT_TYPE): ErrorResponse {
   if (source === 'kong') {
     // kong.response.error: gRPC gets the status's gRPC name, not the message.
     if (request.grpc) {
@@ -185,7 +187,7 @@ export function errorResponse(source: ErrorSource, status: number, message: stri
   // kong/error_handlers.lua: `find(accept, "application/grpc") == 1` is tested on the raw value
   // first, and hands kong.response.exit a table, which it sends as gRPC or encodes with cjson
   // (no request id; cjson writes `/` as `\/`).
-  const accept = request.accept[0] ?? request.contentType ?? ERROR_DEFAULT_TYPE
+  const accept = request.accept[0] ?? request.contentType ?? defaultType
   if (accept.startsWith('application/grpc')) {
     if (request.grpc) return { contentType: undefined, body: '', headers: ['grpc-status', String(grpcStatus(status)), 'grpc-message', message] }
     return { contentType: JSON_TYPE, body: JSON.stringify({ message }).replaceAll('/', '\\/'), headers: [] }

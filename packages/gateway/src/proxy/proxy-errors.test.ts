@@ -147,6 +147,31 @@ describe('error formats without Accept', () => {
   })
 })
 
+describe('error formats with error_default_type set', () => {
+  let plain: InProcessGateway
+  beforeAll(async () => {
+    plain = gw
+    gw = await startInProcess({ error_default_type: 'application/json' })
+    await adminCall(gw.admin, 'POST', '/services', { name: 'down', url: 'http://127.0.0.1:1', retries: 0 })
+    await adminCall(gw.admin, 'POST', '/services/down/routes', { expression: 'http.path == "/down"' })
+  })
+  afterAll(async () => {
+    await gw.close()
+    gw = plain
+  })
+
+  it("answers nginx's error pages in it when the request has neither Accept nor Content-Type, as Kong does", async () => {
+    expectFormat(await send('/down'), JSON_TYPE, UPSTREAM_FAILED)
+    // The request's own Accept and Content-Type still come first.
+    expectFormat(await send('/down', { accept: 'text/html' }), HTML_TYPE, UPSTREAM_FAILED)
+    expectFormat(await send('/down', { 'content-type': 'application/xml' }), XML_TYPE, UPSTREAM_FAILED)
+    const malformed = parse(await raw('GET /a/%zz HTTP/1.1\r\nHost: x\r\n\r\n'))
+    expect(malformed.status).toBe(400)
+    expect(malformed.field('content-type')).toBe(JSON_TYPE)
+    expect(malformed.body).toBe(`{"message":"Bad request","request_id":"${malformed.field('x-switchyard-request-id') ?? ''}"}`)
+  })
+})
+
 describe('error formats, edge cases', () => {
   it('sends the headers of the chosen format and no body to HEAD', async () => {
     const head = await send('/nothing', { accept: 'text/html' }, 'HEAD')

@@ -5,7 +5,7 @@ import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { VERSION } from '../admin/server.ts'
 import { GATEWAY_ERRORS, type GatewayErrorCode } from '../errors.ts'
-import { errorRequest, errorResponse, UNREAD_REQUEST, type ErrorRequest } from './error-response.ts'
+import { errorRequest, errorResponse, UNREAD_REQUEST, type ErrorDefaultType, type ErrorRequest } from './error-response.ts'
 import type { Upstreams } from './forward.ts'
 import { asksForTrailers, milliseconds, PROXY_LATENCY_HEADER, RESPONSE_LATENCY_HEADER, UPSTREAM_LATENCY_HEADER, upstreamHeaders } from './headers.ts'
 import { isTls, isValidHost, isValidLineHost, NodeRequest, unmapped } from './node-request.ts'
@@ -47,6 +47,8 @@ export interface ProxyOptions {
   readonly trusted?: (clientIp: string) => boolean
   /** Kong's `real_ip_header`: where a trusted client's request names the real client; absent, it is not read. */
   readonly realIp?: RealIp
+  /** Kong's `error_default_type`: the format of an error page for a request with neither Accept nor Content-Type; text/plain when absent. */
+  readonly errorDefaultType?: ErrorDefaultType
 }
 
 /** The connecting address (nginx's `$realip_remote_addr`), which `trusted_ips` is checked against. */
@@ -109,9 +111,9 @@ function answer(response: ServerResponse, status: number, body: string, contentT
 }
 
 /** Answers with a gateway error, in the format Kong chooses for this request (`fields`). */
-function sendError(response: ServerResponse, code: GatewayErrorCode, requestId: string, latency: readonly string[], fields: ErrorRequest): number {
+function sendError(response: ServerResponse, code: GatewayErrorCode, requestId: string, latency: readonly string[], fields: ErrorRequest, defaultType: ErrorDefaultType | undefined): number {
   const { status, message, source } = GATEWAY_ERRORS[code]
-  const error = errorResponse(source, status, message, requestId, fields)
+  const error = errorResponse(source, status, message, requestId, fields, defaultType)
   return answer(response, status, error.body, error.contentType, requestId, [...error.headers, ...latency])
 }
 
@@ -130,9 +132,9 @@ function responseLatency(started: number): string[] {
 }
 
 /** An answer written straight to a connection the HTTP server no longer handles (upgrades, parse errors); it closes it. */
-function rawError(socket: Duplex, code: GatewayErrorCode, requestId: string, fields: ErrorRequest): void {
+function rawError(socket: Duplex, code: GatewayErrorCode, requestId: string, fields: ErrorRequest, defaultType: ErrorDefaultType | undefined): void {
   const { status, message, source } = GATEWAY_ERRORS[code]
-  const error = errorResponse(source, status, message, requestId, fields)
+  const error = errorResponse(source, status, message, requestId, fields, defaultType)
   let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n`
   if (error.contentType !== undefined) head += `Content-Type: ${error.contentType}\r\n`
   head += `Content-Length: ${Buffer.byteLength(error.body)}\r\nConnection: close\r\nServer: ${SERVER}\r\n${REQUEST_ID_HEADER}: ${requestId}\r\n`
@@ -286,7 +288,7 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
       // nginx refuses a malformed request while reading the request line or Host, before the
       // fields that usually follow them, so its 400 is formatted as for a request without Accept.
       const fields = decision.code === 'bad-request' ? UNREAD_REQUEST : errorRequest(request.rawHeaders, request.httpVersionMajor)
-      return finish(sendError(response, decision.code, requestId, responseLatency(started), fields), decision.resolution, undefined)
+      return finish(sendError(response, decision.code, requestId, responseLatency(started), fields, options.errorDefaultType), decision.resolution, undefined)
     }
     if (decision.kind === 'respond') {
       request.resume()
@@ -304,7 +306,7 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
         // The body may be half read (the upstream failed mid-upload): like nginx, answer and close
         // the connection rather than wait for or drain the rest.
         if (!request.complete) response.shouldKeepAlive = false
-        finish(sendError(response, error.code, requestId, [UPSTREAM_LATENCY_HEADER, milliseconds(outcome.upstreamLatency), PROXY_LATENCY_HEADER, proxyLatency], errorRequest(request.rawHeaders, request.httpVersionMajor)), resolution, undefined)
+        finish(sendError(response, error.code, requestId, [UPSTREAM_LATENCY_HEADER, milliseconds(outcome.upstreamLatency), PROXY_LATENCY_HEADER, proxyLatency], errorRequest(request.rawHeaders, request.httpVersionMajor), options.errorDefaultType), resolution, undefined)
       }
     })
   }
@@ -320,7 +322,7 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
     socket.on('error', () => socket.destroy())
     const { resolution } = decision
     const headers = proxiedHeaders(target, resolution, peer, requestId, true, asksForTrailers(request.headers.te))
-    options.upstreams.upgrade(socket, head, { service: resolution.service, method: request.method ?? 'GET', path: resolution.path, headers, trailers: false }, (error) => rawError(socket, error.code, requestId, errorRequest(request.rawHeaders, request.httpVersionMajor)))
+    options.upstreams.upgrade(socket, head, { service: resolution.service, method: request.method ?? 'GET', path: resolution.path, headers, trailers: false }, (error) => rawError(socket, error.code, requestId, errorRequest(request.rawHeaders, request.httpVersionMajor), options.errorDefaultType))
   }
 
   // A request pipelined behind others is answered after them, whether it is tunnelled or reinjected.
@@ -335,7 +337,7 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
  * connections are served as usual. Node reports the error again for each further chunk the
  * client sends: only the first counts.
  */
-function createClientErrorHandler(): (error: Error & { code?: string }, socket: Duplex) => void {
+function createClientErrorHandler(defaultType: ErrorDefaultType | undefined): (error: Error & { code?: string }, socket: Duplex) => void {
   const failed = new WeakSet<Duplex>()
   return (error, socket) => {
     if (error.code === 'ECONNRESET') return void socket.destroy()
@@ -345,7 +347,7 @@ function createClientErrorHandler(): (error: Error & { code?: string }, socket: 
     afterResponses(socket, () => {
       // The broken request's own answer is under way already: it can only be cut.
       if (inFlight(socket)?.headersSent === true) return void socket.destroy()
-      rawError(socket, 'bad-request', randomUUID(), UNREAD_REQUEST)
+      rawError(socket, 'bad-request', randomUUID(), UNREAD_REQUEST, defaultType)
     })
   }
 }
@@ -355,8 +357,8 @@ function createClientErrorHandler(): (error: Error & { code?: string }, socket: 
  * nginx refuses the method (an authority-form target `h:1` does not even parse). Node would
  * otherwise drop the connection without a word.
  */
-function onConnect(_request: IncomingMessage, socket: Duplex): void {
-  afterResponses(socket, () => rawError(socket, 'bad-request', randomUUID(), UNREAD_REQUEST))
+function connectHandler(defaultType: ErrorDefaultType | undefined): (request: IncomingMessage, socket: Duplex) => void {
+  return (_request, socket) => afterResponses(socket, () => rawError(socket, 'bad-request', randomUUID(), UNREAD_REQUEST, defaultType))
 }
 
 /** TLS material for HTTPS listeners. */
@@ -372,10 +374,10 @@ export function createProxyServer(options: ProxyOptions, tls: TlsMaterial | unde
   const serverOptions = { requireHostHeader: false, keepAliveTimeout: 60_000, headersTimeout: 60_000, requestTimeout: 0 }
   const server: Server = tls === undefined ? createHttpServer(serverOptions, handlers.handleRequest) : createHttpsServer({ ...serverOptions, cert: tls.cert, key: tls.key }, handlers.handleRequest)
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => handlers.handleUpgrade(server, request, socket, head))
-  server.on('connect', onConnect)
+  server.on('connect', connectHandler(options.errorDefaultType))
   // Node answers a bare 417 to an `Expect` other than 100-continue unless this event has a listener;
   // nginx ignores unknown expectations (and clears `Expect` upstream), so serve the request as usual.
   server.on('checkExpectation', handlers.handleRequest)
-  server.on('clientError', createClientErrorHandler())
+  server.on('clientError', createClientErrorHandler(options.errorDefaultType))
   return server
 }
