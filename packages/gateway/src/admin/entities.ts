@@ -11,6 +11,7 @@ import {
   foreignKeyViolation,
   METHOD_NOT_ALLOWED,
   NOT_FOUND,
+  updateNotFound,
   operationUnsupported,
   primaryKeyViolation,
   referencedViolation,
@@ -148,7 +149,7 @@ export class EntityEndpoints {
   /** PATCH /services/{id or name} */
   patchService(key: string, body: WriteBody): AdminResponse {
     const existing = this.context.store.getService(key)
-    if (existing === undefined) return NOT_FOUND
+    if (existing === undefined) return updateNotFound(key, isNameKey(key))
     return writeService(this.context, body, existing.id, existing, true, 200, { operation: 'update', byName: isNameKey(key) })
   }
 
@@ -204,6 +205,8 @@ export class EntityEndpoints {
   /** PATCH /routes/{route} */
   patchRoute(key: string, body: WriteBody, serviceKey?: string): AdminResponse {
     const route = this.#route(key, serviceKey)
+    // Nested under a service, Kong looks the route up first and answers a bare Not found.
+    if (route === undefined && serviceKey === undefined) return updateNotFound(key, isNameKey(key))
     if (route === undefined || route === null) return NOT_FOUND
     return writeRoute(this.context, body, route.id, route, true, 200, { operation: 'update', byName: isNameKey(key) })
   }

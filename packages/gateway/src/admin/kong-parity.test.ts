@@ -137,6 +137,19 @@ describe('field errors', () => {
 })
 
 describe('nested routes', () => {
+  it('PATCH of a missing entity is 404 with the DAO\'s not-found error, by id or by name; nested under a service, a bare Not found', async () => {
+    const id = '5e1f7a0c-3d2b-4c1a-9f8e-0123456789ab'
+    expect(await call('PATCH', `/routes/${id}`, { paths: ['/x'] })).toEqual({
+      status: 404,
+      body: { code: 6, name: 'not found', message: `could not find the entity with primary key '{id="${id}"}'`, fields: { id } },
+    })
+    expect(await call('PATCH', '/services/no-such-service', { port: 81 })).toEqual({
+      status: 404,
+      body: { code: 6, name: 'not found', message: `could not find the entity with '{name="no-such-service"}'`, fields: { name: 'no-such-service' } },
+    })
+    expect(await call('PATCH', '/services/parity/routes/no-such-route', { paths: ['/x'] })).toEqual({ status: 404, body: { message: 'Not found' } })
+  })
+
   it('DELETE /services/{s}/routes/{r} is 404 for a missing route or one of another service', async () => {
     await call('POST', '/services', { name: 'other', host: 'other.example' })
     await call('POST', '/services/other/routes', { name: 'elsewhere', paths: ['/elsewhere'] })
@@ -592,7 +605,10 @@ describe('DB-less writes (kong/db/strategies/off/init.lua, kong/db/dao/init.lua)
     expect((await send('PATCH', '/routes/dbl-r/service', { port: 'x' })).body).toMatchObject({ code: 2 })
     expect((await send('POST', '/routes', { paths: ['/n'], service: { name: 'missing' } })).body).toMatchObject({ code: 13, name: 'foreign keys unresolved' })
     // What does not exist: 404 for updates and nested paths, 204 for a delete.
-    expect(await send('PATCH', '/services/missing', { port: 81 })).toEqual({ status: 404, body: { message: 'Not found' } })
+    expect(await send('PATCH', '/services/missing', { port: 81 })).toEqual({
+      status: 404,
+      body: { code: 6, name: 'not found', message: `could not find the entity with '{name="missing"}'`, fields: { name: 'missing' } },
+    })
     expect((await send('PATCH', '/routes/missing', { paths: ['/z'] })).status).toBe(404)
     expect((await send('POST', '/services/missing/routes', { paths: ['/z'] })).status).toBe(404)
     expect((await send('DELETE', '/services/dbl/routes/missing')).status).toBe(404)

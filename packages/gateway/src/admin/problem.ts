@@ -115,6 +115,18 @@ export function referencedViolation(): AdminResponse {
   }
 }
 
+/**
+ * 404 for a PATCH of an entity that does not exist, addressed directly (`/routes/{id or name}`):
+ * Kong updates without looking first, and its DAO answers NOT_FOUND with the key it was given
+ * (kong/db/errors.lua `not_found`, `not_found_by_field`, the key written by pl.pretty).
+ */
+export function updateNotFound(key: string, byName: boolean): AdminResponse {
+  const field = byName ? 'name' : 'id'
+  const written = `{${field}="${key.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"}`
+  const message = byName ? `could not find the entity with '${written}'` : `could not find the entity with primary key '${written}'`
+  return { status: 404, body: { code: KONG_ERROR_CODES['not found'], name: 'not found', message, fields: { [field]: key } } }
+}
+
 /** 404 `{"message":"Not found"}`, Kong's body for unknown entities and paths. */
 export const NOT_FOUND: AdminResponse = { status: 404, body: { message: 'Not found' } }
 
