@@ -256,6 +256,20 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
     await page.close()
   })
 
+  it('reads the routes with the chosen router flavor, which a share link keeps', async () => {
+    await open()
+    await page.getByLabel('Router flavor').selectOption('traditional_compatible')
+    // The example's routes are expression routes, which Kong refuses in that flavor.
+    await poll(() => page.locator('.route-card').first().locator('.card-problem').textContent()).toMatch(/expression: unknown field/)
+    const link = await page.getByLabel('Share link').inputValue()
+    await page.close()
+    await open(link)
+    expect(await page.getByLabel('Router flavor').inputValue()).toBe('traditional_compatible')
+    await page.getByLabel('Router flavor').selectOption('expressions')
+    await poll(() => page.locator('.route-card').first().locator('.card-problem').isHidden()).toBe(true)
+    await page.close()
+  })
+
   it('marks request fields the router cannot read, next to the field', async () => {
     await open()
     const ip = page.getByLabel('Client IP')

@@ -6,6 +6,7 @@ import {
   subsystemForProtocols,
   traditionalMatchers,
   upstreamRequest,
+  type Flavor,
   type UpstreamResult,
 } from '@switchyard/http'
 import type { RequestDraft } from './request.ts'
@@ -112,11 +113,11 @@ interface LoadedRouter {
 }
 
 /**
- * Builds the router Kong would build (expressions flavor) for one subsystem: each route becomes its
- * router entries through the http package's conversion, so expression and traditional routes get
- * Kong's exact expression text and priority.
+ * Builds the router Kong would build in a flavor for one subsystem: each route becomes its router
+ * entries through the http package's conversion, so expression and traditional routes get Kong's
+ * exact expression text and priority (and `traditional_compatible` refuses expression routes).
  */
-function loadRouter(routes: readonly PlaygroundRoute[], subsystem: 'http' | 'stream', problems: RouteProblem[]): LoadedRouter {
+function loadRouter(routes: readonly PlaygroundRoute[], subsystem: 'http' | 'stream', problems: RouteProblem[], flavor: Flavor): LoadedRouter {
   const router = new Router(subsystem === 'http' ? httpSchema : streamSchema)
   const owners = new Map<string, PlaygroundRoute>()
   for (const route of routes) {
@@ -126,7 +127,7 @@ function loadRouter(routes: readonly PlaygroundRoute[], subsystem: 'http' | 'str
     }
     // Checked before the subsystem is chosen: a misspelt protocol ("htp") would otherwise send the
     // route to the stream router, and an HTTP request would pass it by without a word.
-    const converted = traditionalMatchers(route, { flavor: 'expressions' })
+    const converted = traditionalMatchers(route, { flavor })
     if (!converted.ok) {
       problems.push({ route, message: converted.violation.message })
       continue
@@ -153,11 +154,11 @@ function ownerOf(owners: ReadonlyMap<string, PlaygroundRoute>, id: string): Play
   return route
 }
 
-/** Routes a request through the routes, in the browser, with the gateway's engine. */
-export function evaluate(routes: readonly PlaygroundRoute[], draft: RequestDraft): Evaluation {
+/** Routes a request through the routes, in the browser, with the gateway's engine and router flavor. */
+export function evaluate(routes: readonly PlaygroundRoute[], draft: RequestDraft, flavor: Flavor = 'expressions'): Evaluation {
   const problems: RouteProblem[] = []
   const subsystem = requestSubsystem(draft)
-  const { router, owners } = loadRouter(routes, subsystem, problems)
+  const { router, owners } = loadRouter(routes, subsystem, problems, flavor)
   const extracted = createFieldExtractor(router.fields, { subsystem })(toRequestLike(draft))
   if (!extracted.ok) return { ok: false, field: extracted.field, error: extracted.error, problems }
   const explanation = router.explain(extracted.context)

@@ -51,6 +51,18 @@ describe('evaluate', () => {
     expect(result.ok && result.match?.route.name).toBe('tcp')
   })
 
+  it('reads the routes with the gateway\'s router flavor: traditional_compatible refuses expression routes', () => {
+    const result = evaluate(routes, { ...DEFAULT_REQUEST, url: '/api/users' }, 'traditional_compatible')
+    expect(result.problems.map((p) => [p.route.name, p.message])).toEqual([
+      ['api', expect.stringMatching(/expression: unknown field/)],
+      ['regex', expect.stringMatching(/expression: unknown field/)],
+      ['tcp', expect.stringMatching(/expression: unknown field/)],
+    ])
+    expect(result.ok && result.match).toBeUndefined()
+    const old = evaluate(routes, { ...DEFAULT_REQUEST, url: '/old' }, 'traditional_compatible')
+    expect(old.ok && old.match?.route.name).toBe('trad')
+  })
+
   it('reports routes that cannot load and keeps the others', () => {
     const broken: PlaygroundRoute = { id: 'bad', name: 'bad', expression: 'http.path == 1' }
     const result = evaluate([broken, ...routes], { ...DEFAULT_REQUEST, url: '/api' })
@@ -153,7 +165,14 @@ describe('share', () => {
     const hash = encodeState(state)
     expect(hash.startsWith(SHARE_PREFIX)).toBe(true)
     expect(hash).toMatch(/^#playground\/[A-Za-z0-9_-]+$/)
-    expect(decodeState(hash)).toEqual(state)
+    expect(decodeState(hash)).toEqual({ ...state, flavor: 'expressions' })
+  })
+
+  it('round-trips the router flavor, and reads a missing or unknown one as expressions', () => {
+    const state = { routes: [routes[2]!], request: DEFAULT_REQUEST, flavor: 'traditional_compatible' as const }
+    expect(decodeState(encodeState(state))).toEqual(state)
+    const odd = SHARE_PREFIX + btoa(JSON.stringify({ routes: [], request: {}, flavor: 'atc' })).replace(/=+$/, '')
+    expect(decodeState(odd)?.flavor).toBe('expressions')
   })
 
   it('ignores hashes that hold no state', () => {

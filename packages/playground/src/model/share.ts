@@ -1,11 +1,16 @@
+import type { Flavor } from '@switchyard/http'
 import { DEFAULT_REQUEST, type RequestDraft } from './request.ts'
 import type { PlaygroundRoute } from './route.ts'
 
-/** Everything a share link reproduces: the routes and the request. */
+/** Everything a share link reproduces: the routes, the request and the router flavor. */
 export interface PlaygroundState {
   readonly routes: readonly PlaygroundRoute[]
   readonly request: RequestDraft
+  /** Kong's `router_flavor` the routes are read with; `expressions` when absent. */
+  readonly flavor?: Flavor
 }
+
+const FLAVORS: readonly Flavor[] = ['expressions', 'traditional_compatible']
 
 /** The hash prefix of a shared playground: `#playground/<state>`. */
 export const SHARE_PREFIX = '#playground/'
@@ -24,7 +29,8 @@ function fromBase64Url(encoded: string): string {
 
 /** The URL hash that reproduces a state. */
 export function encodeState(state: PlaygroundState): string {
-  return SHARE_PREFIX + toBase64Url(JSON.stringify({ v: 1, routes: state.routes, request: state.request }))
+  const flavor = state.flavor === undefined || state.flavor === 'expressions' ? {} : { flavor: state.flavor }
+  return SHARE_PREFIX + toBase64Url(JSON.stringify({ v: 1, routes: state.routes, request: state.request, ...flavor }))
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -51,5 +57,6 @@ export function decodeState(hash: string): PlaygroundState | undefined {
     if (typeof value === 'string') request[key] = value
   }
   const routes = data['routes'].filter((r): r is PlaygroundRoute => isRecord(r) && typeof r['id'] === 'string')
-  return { routes, request: request as unknown as RequestDraft }
+  const flavor = FLAVORS.find((f) => f === data['flavor']) ?? 'expressions'
+  return { routes, request: request as unknown as RequestDraft, flavor }
 }

@@ -65,8 +65,8 @@ export class App {
     const unreadable = shared === undefined && location.hash.startsWith(SHARE_PREFIX)
     this.#playground = new PlaygroundView(shared ?? EXAMPLE_STATE, {
       loadFromGateway: async () => {
-        const [services, routes] = await Promise.all([client().services(), client().routes()])
-        return routes.map((r) => toPlaygroundRoute(r, services))
+        const [info, services, routes] = await Promise.all([client().info(), client().services(), client().routes()])
+        return { routes: routes.map((r) => toPlaygroundRoute(r, services)), flavor: info.routerFlavor === 'traditional_compatible' ? 'traditional_compatible' : 'expressions' }
       },
       onStateChange: (hash) => {
         this.#share.value = location.href.split('#')[0] + hash

@@ -1,4 +1,4 @@
-import { ROUTER_VALIDATION_PREFIX, schemaForProtocols, traditionalMatchers, validateExpressionRoute } from '@switchyard/http'
+import { ROUTER_VALIDATION_PREFIX, schemaForProtocols, traditionalMatchers, validateExpressionRoute, type Flavor } from '@switchyard/http'
 import { adminErrorText } from '../admin/client.ts'
 import { evaluate, serviceUrlProblem } from '../model/engine.ts'
 import { DEFAULT_REQUEST, requestProblems, type CheckedRequestField, type RequestDraft } from '../model/request.ts'
@@ -12,8 +12,8 @@ import { traditionalFields } from './traditional-fields.ts'
 
 /** What the playground needs from the app around it. */
 export interface PlaygroundHost {
-  /** Routes and services from the gateway as playground routes; rejects when it is unreachable. */
-  readonly loadFromGateway: () => Promise<PlaygroundRoute[]>
+  /** Routes and services from the gateway as playground routes, and its router flavor; rejects when it is unreachable. */
+  readonly loadFromGateway: () => Promise<{ readonly routes: PlaygroundRoute[]; readonly flavor: Flavor }>
   /** Called with the share hash whenever the state changes. */
   readonly onStateChange: (hash: string) => void
 }
@@ -56,10 +56,10 @@ function priorityOf(text: string): number {
  * A route problem as its card says it: the expression's own errors are already listed under its
  * editor with their positions, so the card points there instead of repeating Kong's text.
  */
-function cardMessage(route: PlaygroundRoute, message: string): string | undefined {
+function cardMessage(route: PlaygroundRoute, message: string, flavor: Flavor): string | undefined {
   if (isExpressionRoute(route)) return message.includes(ROUTER_VALIDATION_PREFIX) ? 'Kong refuses this expression: see the errors under it.' : message
   // A traditional card's preview shows its conversion's refusal already.
-  const converted = traditionalMatchers(route, { flavor: 'expressions' })
+  const converted = traditionalMatchers(route, { flavor })
   return !converted.ok && converted.violation.message === message ? undefined : message
 }
 
@@ -84,12 +84,34 @@ export class PlaygroundView {
   readonly #cards = new Map<string, CardParts>()
   readonly #requestFields = new Map<CheckedRequestField, HTMLElement>()
   #timer: ReturnType<typeof setTimeout> | undefined
+  /** Kong's router flavor the routes are read with: the connected gateway's once loaded from it. */
+  #flavor: Flavor = 'expressions'
+  readonly #flavorField = select(
+    'Router flavor',
+    'expressions',
+    [
+      ['expressions', 'expressions (expression and traditional routes)'],
+      ['traditional_compatible', 'traditional_compatible (traditional routes only)'],
+    ],
+    (value) => {
+      this.#flavor = value === 'traditional_compatible' ? 'traditional_compatible' : 'expressions'
+      this.#evaluateNow()
+    },
+    { name: 'router-flavor' },
+  )
+
+  #setFlavor(flavor: Flavor): void {
+    this.#flavor = flavor
+    const control = this.#flavorField.querySelector('select')
+    if (control !== null) control.value = flavor
+  }
 
   /** Builds the view around an initial state. */
   constructor(state: PlaygroundState, host: PlaygroundHost) {
     this.#host = host
     this.#routes = [...state.routes]
     this.#request = state.request
+    this.#setFlavor(state.flavor ?? 'expressions')
     this.#requestForm.addEventListener('submit', (event) => {
       event.preventDefault()
       this.#evaluateNow()
@@ -108,6 +130,7 @@ export class PlaygroundView {
           h('button', { type: 'button', onclick: () => this.#addTraditionalRoute() }, 'Add traditional route'),
           h('button', { type: 'button', onclick: () => void this.#load() }, 'Load from gateway'),
         ),
+        this.#flavorField,
         this.#status,
         this.#routeList,
       ),
@@ -120,13 +143,14 @@ export class PlaygroundView {
 
   /** The current state (what a share link holds). */
   get state(): PlaygroundState {
-    return { routes: this.#routes, request: this.#request }
+    return { routes: this.#routes, request: this.#request, flavor: this.#flavor }
   }
 
   /** Replaces the whole state, e.g. when a share link is opened. */
   setState(state: PlaygroundState): void {
     this.#routes = [...state.routes]
     this.#request = state.request
+    this.#setFlavor(state.flavor ?? 'expressions')
     this.#renderRoutes()
     this.#renderRequest()
     this.#evaluateNow()
@@ -149,11 +173,11 @@ export class PlaygroundView {
 
   #evaluateNow(): void {
     clearTimeout(this.#timer)
-    const evaluation = evaluate(this.#routes, this.#request)
+    const evaluation = evaluate(this.#routes, this.#request, this.#flavor)
     replaceChildren(this.#result, resultView(evaluation))
     // Each card says itself why its route did not load: the list in the result is far away.
     for (const [id, parts] of this.#cards) {
-      const messages = evaluation.problems.filter((p) => p.route.id === id).flatMap((p) => cardMessage(p.route, p.message) ?? [])
+      const messages = evaluation.problems.filter((p) => p.route.id === id).flatMap((p) => cardMessage(p.route, p.message, this.#flavor) ?? [])
       parts.problem.hidden = messages.length === 0
       parts.problem.textContent = messages.length === 0 ? '' : `Not loaded: ${messages.join(' ')}`
     }
@@ -198,8 +222,9 @@ export class PlaygroundView {
   async #load(): Promise<void> {
     this.#status.textContent = 'Loading routes from the gateway…'
     try {
-      const routes = await this.#host.loadFromGateway()
+      const { routes, flavor } = await this.#host.loadFromGateway()
       this.#routes = routes
+      this.#setFlavor(flavor)
       this.#status.textContent = routes.length === 0 ? 'The gateway has no routes yet.' : `Loaded ${routes.length} route${routes.length === 1 ? '' : 's'} from the gateway.`
       this.#renderRoutes()
       this.#evaluateNow()
