@@ -49,13 +49,19 @@ const holders = new Map<WeakRef<LazyDfa>, Held>()
  * each DFA keeps to its own budget only, and nothing is counted against the process's.
  */
 const weak = typeof WeakRef === 'function' && typeof FinalizationRegistry === 'function'
-const released = weak
-  ? new FinalizationRegistry<Held>((held) => {
-      totalBytes -= held.bytes
-      held.bytes = 0
-      if (held.ref !== undefined) holders.delete(held.ref)
-    })
-  : undefined
+const released = weak ? new FinalizationRegistry<Held>((held) => release(held)) : undefined
+
+/** Gives what a DFA holds back to the process budget (it forgot its states). */
+function giveBack(held: Held): void {
+  if (weak) totalBytes -= held.bytes
+  held.bytes = 0
+}
+
+/** Forgets a collected DFA: its bytes go back to the budget, and it is no longer a holder. */
+function release(held: Held): void {
+  giveBack(held)
+  if (held.ref !== undefined) holders.delete(held.ref)
+}
 
 /** Bytes of states all DFAs of the process hold now, and the most they may hold (for diagnostics and tests). */
 export function dfaMemory(): { readonly held: number; readonly budget: number; readonly holders: number; readonly scans: number } {
@@ -88,11 +94,8 @@ function makeRoom(bytes: number, asking: LazyDfa): boolean {
   const others: LazyDfa[] = []
   for (const [ref, held] of holders) {
     const dfa = ref.deref()
-    if (dfa === undefined) {
-      totalBytes -= held.bytes
-      held.bytes = 0
-      holders.delete(ref)
-    } else if (dfa !== asking && held.bytes > 0) others.push(dfa)
+    if (dfa === undefined) release(held)
+    else if (dfa !== asking && held.bytes > 0) others.push(dfa)
   }
   if (totalBytes + bytes <= lowWater()) return true
   others.sort((a, b) => b.heldBytes - a.heldBytes)
@@ -404,8 +407,7 @@ export class LazyDfa {
   }
 
   #clear(): void {
-    if (weak) totalBytes -= this.#held.bytes
-    this.#held.bytes = 0
+    giveBack(this.#held)
     this.#states = []
     this.#table = new Int32Array(0)
     this.#index = new Map()
