@@ -12,6 +12,11 @@ export interface PlaygroundState {
 
 const FLAVORS: readonly Flavor[] = ['expressions', 'traditional_compatible']
 
+/** A router flavor named in text (a share link, a select, the gateway's `router_flavor`); `expressions` for anything else. */
+export function asFlavor(text: unknown): Flavor {
+  return FLAVORS.find((f) => f === text) ?? 'expressions'
+}
+
 /** The hash prefix of a shared playground: `#playground/<state>`. */
 export const SHARE_PREFIX = '#playground/'
 
@@ -57,6 +62,5 @@ export function decodeState(hash: string): PlaygroundState | undefined {
     if (typeof value === 'string') request[key] = value
   }
   const routes = data['routes'].filter((r): r is PlaygroundRoute => isRecord(r) && typeof r['id'] === 'string')
-  const flavor = FLAVORS.find((f) => f === data['flavor']) ?? 'expressions'
-  return { routes, request: request as unknown as RequestDraft, flavor }
+  return { routes, request: request as unknown as RequestDraft, flavor: asFlavor(data['flavor']) }
 }

@@ -1,6 +1,6 @@
 import { AdminClient, serviceUrl, type AdminRoute, type AdminService } from '../admin/client.ts'
 import type { PlaygroundRoute } from '../model/route.ts'
-import { decodeState, SHARE_PREFIX } from '../model/share.ts'
+import { asFlavor, decodeState, SHARE_PREFIX } from '../model/share.ts'
 import { h, replaceChildren, uniqueId } from './dom.ts'
 import { EXAMPLE_STATE, PlaygroundView } from './playground-view.ts'
 import { RoutesView } from './routes-view.ts'
@@ -66,7 +66,7 @@ export class App {
     this.#playground = new PlaygroundView(shared ?? EXAMPLE_STATE, {
       loadFromGateway: async () => {
         const [info, services, routes] = await Promise.all([client().info(), client().services(), client().routes()])
-        return { routes: routes.map((r) => toPlaygroundRoute(r, services)), flavor: info.routerFlavor === 'traditional_compatible' ? 'traditional_compatible' : 'expressions' }
+        return { routes: routes.map((r) => toPlaygroundRoute(r, services)), flavor: asFlavor(info.routerFlavor) }
       },
       onStateChange: (hash) => {
         this.#share.value = location.href.split('#')[0] + hash

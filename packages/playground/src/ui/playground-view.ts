@@ -4,7 +4,7 @@ import { evaluate, serviceUrlProblem } from '../model/engine.ts'
 import { DEFAULT_REQUEST, requestProblems, type CheckedRequestField, type RequestDraft } from '../model/request.ts'
 import { priorityProblem } from '../model/route-draft.ts'
 import { isExpressionRoute, routeLabel, type PlaygroundRoute } from '../model/route.ts'
-import { encodeState, type PlaygroundState } from '../model/share.ts'
+import { asFlavor, encodeState, type PlaygroundState } from '../model/share.ts'
 import { checkbox, h, newId, replaceChildren, select, setFieldProblem, textArea, textField } from './dom.ts'
 import { createExpressionEditor } from './expression-editor.ts'
 import { resultView } from './result-view.ts'
@@ -94,7 +94,7 @@ export class PlaygroundView {
       ['traditional_compatible', 'traditional_compatible (traditional routes only)'],
     ],
     (value) => {
-      this.#flavor = value === 'traditional_compatible' ? 'traditional_compatible' : 'expressions'
+      this.#flavor = asFlavor(value)
       this.#evaluateNow()
     },
     { name: 'router-flavor' },

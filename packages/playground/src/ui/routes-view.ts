@@ -101,11 +101,15 @@ export class RoutesView {
   }
 
   /** Opens a service's row as a form (one at a time), focused on its name. */
-  #editService(id: string | undefined): void {
+  #editService(id: string): void {
     this.#editingService = id
     this.#renderLists()
-    const row = id === undefined ? null : this.#content.querySelector(`tr[data-service="${CSS.escape(id)}"]`)
-    row?.querySelector<HTMLElement>(id === undefined ? 'button.edit' : 'input')?.focus()
+    this.#content.querySelector<HTMLElement>(`tr[data-service="${CSS.escape(id)}"] input`)?.focus()
+  }
+
+  /** Puts focus back on a service's Edit button after its row's form closes. */
+  #focusService(id: string): void {
+    this.#content.querySelector<HTMLElement>(`tr[data-service="${CSS.escape(id)}"] button.edit`)?.focus()
   }
 
   /** A service's name and URL in its row, saved with PATCH; Escape or Cancel leaves it unchanged. */
@@ -116,7 +120,7 @@ export class RoutesView {
     const close = (): void => {
       this.#editingService = undefined
       this.#renderLists()
-      this.#content.querySelector<HTMLElement>(`tr[data-service="${CSS.escape(service.id)}"] button.edit`)?.focus()
+      this.#focusService(service.id)
     }
     const form = h(
       'form',
@@ -137,7 +141,7 @@ export class RoutesView {
         .updateService(service.id, { name: name === '' ? null : name, url: draft.url.trim() })
         .then(async () => {
           this.#editingService = undefined
-          if (await this.refresh()) this.#content.querySelector<HTMLElement>(`tr[data-service="${CSS.escape(service.id)}"] button.edit`)?.focus()
+          if (await this.refresh()) this.#focusService(service.id)
         })
         .catch((error: unknown) => (message.textContent = adminErrorText(error)))
     })
