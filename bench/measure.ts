@@ -91,11 +91,11 @@ function matchTimes(router: RouterApi, passes: number, sample?: number, groups: 
  */
 const WARM_UP_ROUNDS = 10
 const WARM_UP_MS = 1500
-function warmUp(count: number, step: (i: number) => void): void {
+function warmUp<T>(items: readonly T[], step: (item: T) => void): void {
   const deadline = performance.now() + WARM_UP_MS
   for (let round = 0; round < WARM_UP_ROUNDS; round++) {
-    for (let i = 0; i < count; i++) {
-      step(i)
+    for (const item of items) {
+      step(item)
       if (performance.now() > deadline) return
     }
   }
@@ -152,7 +152,7 @@ const bulkMs = median(bulkTimes)
 gc()
 
 const wrong = mismatches(built)
-warmUp(contexts.length, (i) => built.match((contexts[i] as (typeof contexts)[number]).context))
+warmUp(contexts, ({ context }) => built.match(context))
 const matchNs = matchTimes(built, large ? 3 : 7)
 const workingSetNs = matchTimes(built, large ? 3 : 7, undefined, byKindSmall)
 
@@ -190,7 +190,7 @@ if (withLinear === 'linear') {
   reference.addAll(routes)
   const sample = size >= 10_000 ? (size >= 100_000 ? 20 : 100) : undefined
   const sampled = KINDS.flatMap((kind) => (byKind[kind] ?? []).slice(0, sample))
-  warmUp(sampled.length, (i) => reference.match((sampled[i] as (typeof contexts)[number]).context))
+  warmUp(sampled, ({ context }) => reference.match(context))
   linear = { matchNs: matchTimes(reference, 3, sample), mismatches: mismatches(reference, sample), sample: sample ?? null }
 }
 
@@ -200,7 +200,7 @@ if (routes.every((r) => /^http\.path == "[^"]*"$/.test(r.expression))) {
   const fmw = findMyWay()
   for (const route of routes) fmw.on('GET', (JSON.parse(route.expression.slice('http.path == '.length)) as string), () => {})
   const times: Record<string, number[]> = { hi: [], lo: [], miss: [] }
-  warmUp(contexts.length, (i) => fmw.find('GET', (contexts[i] as (typeof contexts)[number]).request.fields['http.path'] as string))
+  warmUp(contexts, ({ request }) => fmw.find('GET', request.fields['http.path'] as string))
   for (let pass = 0; pass < (large ? 3 : 7); pass++) {
     for (const kind of KINDS) {
       const paths = (byKind[kind] ?? []).map((c) => c.request.fields['http.path'] as string)

@@ -10,24 +10,18 @@ import { fileURLToPath } from 'node:url'
 import { parseOptions } from './options.ts'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
+const WORKLOADS = ['gateway-mix', 'path-static', 'path-prefix', 'regex-heavy', 'atc-match-mix']
+const SIZES = ['1k', '10k', '100k']
 const options = parseOptions(process.argv.slice(2), 'npm run bench --', 'Measures the route index on the shared workloads against the linear reference (see bench/RESULTS.md).', {
   workloads: { kind: 'string', help: 'folder of workload files (default: generated into .bench-workloads/)' },
-  sizes: { kind: 'string', help: 'comma-separated sizes (default 1k,10k,100k)' },
-  only: { kind: 'string', help: 'comma-separated workload names (default: all five)' },
+  sizes: { kind: 'list', choices: SIZES, help: 'sizes, all by default:' },
+  only: { kind: 'list', choices: WORKLOADS, help: 'workloads, all by default:' },
   json: { kind: 'string', help: 'also write the rows as JSON to this file' },
   'no-linear': { kind: 'switch', help: 'skip the linear reference router' },
   repeat: { kind: 'number', help: 'measure each cell in N pairs of fresh processes, report medians (default 1)' },
 })
-const sizes = (options.sizes ?? '1k,10k,100k').split(',')
-const WORKLOADS = ['gateway-mix', 'path-static', 'path-prefix', 'regex-heavy', 'atc-match-mix']
-const names = options.only === undefined ? WORKLOADS : options.only.split(',')
-for (const [what, given, known] of [['workload', names, WORKLOADS], ['size', sizes, ['1k', '10k', '100k']]] as [string, string[], string[]][]) {
-  const unknown = given.filter((g) => !known.includes(g))
-  if (unknown.length > 0) {
-    process.stderr.write(`unknown ${what} ${unknown.map((u) => `"${u}"`).join(', ')}: use ${known.join(', ')}\n`)
-    process.exit(2)
-  }
-}
+const sizes = options.sizes ?? SIZES
+const names = options.only ?? WORKLOADS
 const jsonOut = options.json
 const withLinear = options['no-linear'] !== true
 // Each cell measured in N pairs of fresh processes, every figure the median over them: one process
