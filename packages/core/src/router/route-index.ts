@@ -63,6 +63,12 @@ const FRESH_MAX = 256
 /** How many emptied placements wait before their containers are pruned together. */
 const SWEEP_AT = 64
 
+/**
+ * What `collect` returns per list met: the list's routes in evaluation order, or the route itself
+ * when the list holds only it (see `SortedRoutes.single`).
+ */
+export type IndexHit<R extends IndexedRoute> = readonly R[] | R
+
 /** Where `insert` filed a route: its one list, or one list per placement. */
 export type Filed<R extends IndexedRoute> = IndexList<R> | FiledMany<R>
 
@@ -90,7 +96,7 @@ export class RouteIndex<R extends IndexedRoute> {
   readonly #touched = new Set<IndexList<R>>()
   // Scratch state for one `collect` call: reused so that lookups allocate nothing per request.
   #context: Context | undefined
-  readonly #lists: (readonly R[])[] = []
+  readonly #lists: IndexHit<R>[] = []
   #listCount = 0
   readonly #visitBucket = (bucket: Bucket<R>): void => this.#collectBucket(bucket)
   readonly #visitList = (list: RouteArray<R>): void => {
@@ -177,11 +183,11 @@ export class RouteIndex<R extends IndexedRoute> {
    * entries of `lists`. The array is reused by the next call.
    */
   // Hot path: one lookup per value of each indexed field; callbacks are preallocated.
-  collect(context: Context): { readonly lists: readonly (readonly R[])[]; readonly count: number } {
+  collect(context: Context): { readonly lists: readonly IndexHit<R>[]; readonly count: number } {
     this.#listCount = 0
     this.#context = context
-    if (this.residual.size > 0) this.#lists[this.#listCount++] = this.residual.items
-    if (this.#fresh.size > 0) this.#lists[this.#listCount++] = this.#fresh.items
+    this.#collectList(this.residual)
+    this.#collectList(this.#fresh)
     const primary = this.#primary
     for (let i = 0; i < primary.length; i++) this.#query(primary[i] as Dimension<Bucket<R>>, context, this.#visitBucket)
     this.#context = undefined
@@ -190,7 +196,7 @@ export class RouteIndex<R extends IndexedRoute> {
     return this.#result
   }
 
-  readonly #result: { lists: readonly (readonly R[])[]; count: number } = { lists: this.#lists, count: 0 }
+  readonly #result: { lists: readonly IndexHit<R>[]; count: number } = { lists: this.#lists, count: 0 }
 
   /** Dimensions with their number of keys and filed routes, for tuning large configurations. */
   summary(): DimensionSummary[] {
@@ -217,8 +223,15 @@ export class RouteIndex<R extends IndexedRoute> {
     return [...out].map(([dimension, { keys, routes }]) => ({ dimension, keys, routes }))
   }
 
+  /** Adds a list's route when it holds one, else the list when it holds any. */
+  #collectList(list: SortedRoutes<R>): void {
+    const single = list.single
+    if (single !== undefined) this.#lists[this.#listCount++] = single
+    else if (list.size > 0) this.#lists[this.#listCount++] = list.items
+  }
+
   #collectBucket(bucket: Bucket<R>): void {
-    if (bucket.size > 0) this.#lists[this.#listCount++] = bucket.items
+    this.#collectList(bucket)
     const sub = bucket.subs
     if (sub.length === 0) return
     const context = this.#context as Context

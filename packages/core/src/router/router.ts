@@ -11,7 +11,7 @@ import { RegexCache } from '../values/regex/index.ts'
 import { keepShape } from '../keep-shape.ts'
 import { FieldCounter } from './field-counter.ts'
 import { planIndex, type Placement } from './index-plan.ts'
-import { RouteIndex, type DimensionSummary, type Filed } from './route-index.ts'
+import { RouteIndex, type DimensionSummary, type Filed, type IndexHit } from './route-index.ts'
 import { compareRoutes, normalizeId, normalizePriority, prepareRoute, priorityOf, RouterError, storedPriority, type PreparedRoute, type RouteInput, type StoredPriority } from './route.ts'
 import { explainRoutes, type Explanation, type RouterApi } from './router-api.ts'
 import { REMOVED } from './sorted-routes.ts'
@@ -162,9 +162,15 @@ export class Router implements RouterApi {
     const record = this.#record
     if (count === 0) return undefined
     if (count === 1) {
-      const items = lists[0] as readonly Entry[]
-      for (let i = 0; i < items.length; i++) {
-        const entry = items[i] as Entry
+      const hit = lists[0] as IndexHit<Entry>
+      if (!isList(hit)) {
+        if (hit.seen === REMOVED) return undefined
+        record.clear()
+        const matcher = hit.matcher
+        return (typeof matcher === 'function' ? matcher(context, record) : matcher.test(context, record)) ? this.#found(hit) : undefined
+      }
+      for (let i = 0; i < hit.length; i++) {
+        const entry = hit[i] as Entry
         if (entry.seen === REMOVED) continue
         record.clear()
         // `runMatcher`'s test, written out: here the calls keep feedback of their own, where the shared
@@ -180,12 +186,19 @@ export class Router implements RouterApi {
       let best: Entry | undefined
       let bestList = -1
       for (let l = 0; l < count; l++) {
-        const items = lists[l] as readonly Entry[]
-        let at = positions[l] as number
-        // Past routes already tried (listed under several placements) and routes removed lazily.
-        while (at < items.length && ((items[at] as Entry).seen === query || (items[at] as Entry).seen === REMOVED)) at++
-        positions[l] = at
-        const head = items[at]
+        const hit = lists[l] as IndexHit<Entry>
+        let head: Entry | undefined
+        if (isList(hit)) {
+          let at = positions[l] as number
+          // Past routes already tried (listed under several placements) and routes removed lazily.
+          while (at < hit.length && ((hit[at] as Entry).seen === query || (hit[at] as Entry).seen === REMOVED)) at++
+          positions[l] = at
+          head = hit[at]
+        } else if (positions[l] === 0) {
+          // A list of one route: its position is 0 until the route is taken or passed.
+          if (hit.seen === query || hit.seen === REMOVED) positions[l] = 1
+          else head = hit
+        }
         if (head !== undefined && (best === undefined || compareRoutes(head, best) < 0)) {
           best = head
           bestList = l
@@ -333,6 +346,11 @@ function impliedByPlacement(matcher: RouteMatcher, placements: readonly Placemen
   return withImpliedTerms(matcher, (field, text, kind) =>
     atoms.some((atom) => atom.kind === COMPARISON_KINDS[kind] && atom.casing === 'as-is' && atom.field === field && atom.text === text),
   )
+}
+
+/** True when a hit of the index is a list of routes rather than its one route. */
+function isList(hit: IndexHit<Entry>): hit is readonly Entry[] {
+  return Array.isArray(hit)
 }
 
 /**

@@ -75,4 +75,50 @@ describe('SortedRoutes', () => {
     expect(eager.items).toHaveLength(299)
     expect((routes[5] as Item).seen).toBe(0)
   })
+
+  // A lookup takes `single` instead of reading the array: when set it must be the one route held,
+  // and once the list is sorted it must be set whenever exactly one route is held.
+  it('names its one route as single through every change, and only then', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('add' as const), priority: fc.integer({ min: 0, max: 5 }), defer: fc.boolean() }),
+      fc.record({ kind: fc.constant('remove' as const), pick: fc.nat() }),
+      fc.record({ kind: fc.constant('finish' as const) }),
+      fc.record({ kind: fc.constant('absorb' as const), priority: fc.integer({ min: 0, max: 5 }) }),
+    )
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 40 }), (ops) => {
+        const list = new SortedRoutes<Item>(true)
+        const held: Item[] = []
+        let next = 0
+        let pending = false
+        for (const o of ops) {
+          if (o.kind === 'add') {
+            const r = item(next++, o.priority)
+            list.insert(r, o.defer)
+            held.push(r)
+            pending ||= o.defer
+          } else if (o.kind === 'remove' && held.length > 0) {
+            const [r] = held.splice(o.pick % held.length, 1) as [Item]
+            expect(list.remove(r)).toBe(true)
+            pending = false
+          } else if (o.kind === 'finish') {
+            list.finish()
+            pending = false
+          } else if (o.kind === 'absorb') {
+            const other = new SortedRoutes<Item>(true)
+            const r = item(next++, o.priority)
+            other.insert(r)
+            expect(other.single).toBe(r)
+            list.absorb(other)
+            held.push(r)
+            expect(other.single).toBeUndefined()
+            pending = false
+          }
+          if (list.single !== undefined) expect(held).toEqual([list.single])
+          if (!pending) expect(list.single).toBe(held.length === 1 ? held[0] : undefined)
+        }
+      }),
+      { numRuns: 300 },
+    )
+  })
 })
