@@ -12,7 +12,7 @@ interface RequestLine {
 }
 const KINDS = ['hi', 'lo', 'miss'] as const
 
-const [routesPath, requestsPath, withLinear] = process.argv.slice(2) as [string, string, string]
+const [routesPath, requestsPath, withLinear, withSweep] = process.argv.slice(2) as [string, string, string, string | undefined]
 const routesFile = readWorkload<{ schema: Record<string, string>; routes: RouteLine[] }>(routesPath)
 const requests = readWorkload<{ requests: RequestLine[] }>(requestsPath).requests
 const schema = schemaOf(routesFile.schema)
@@ -58,7 +58,7 @@ const byKindSmall = Object.fromEntries(
 )
 
 /** Nanoseconds per match for one kind: all requests of the kind, repeated until ≥ 20 ms; median of passes. */
-function matchTimes(router: RouterApi, passes: number, sample?: number, groups: Record<string, typeof contexts> = byKind): Record<string, number | null> {
+function matchTimes(router: { match(context: Context): unknown }, passes: number, sample?: number, groups: Record<string, typeof contexts> = byKind): Record<string, number | null> {
   const out: Record<string, number | null> = {}
   const times: Record<string, number[]> = { hi: [], lo: [], miss: [] }
   for (let pass = 0; pass < passes; pass++) {
@@ -156,6 +156,34 @@ warmUp(contexts, ({ context }) => built.match(context))
 const matchNs = matchTimes(built, large ? 3 : 7)
 const workingSetNs = matchTimes(built, large ? 3 : 7, undefined, byKindSmall)
 
+// The working-set sweep (`--sweep`): the same timing over the first 8, 32 and 128 requests of each
+// kind, then all of them (a single request is not timed: the clock read after each round would be
+// most of it). The work per match is alike in every group; what grows with the group is
+// the memory the matches touch, which at 100k routes is spread over a heap a hundred times larger.
+// On workloads of exact paths only, a bare Map from each route's path to a record is timed the same
+// way: the floor of any index that looks a path up in one hash table.
+const SWEEP_GROUPS = [8, 32, 128] as const
+type Sweep = Record<string, Record<string, number | null>>
+function sweepOf(router: { match(context: Context): unknown }): Sweep {
+  const out: Sweep = {}
+  for (const n of SWEEP_GROUPS) out[n] = matchTimes(router, large ? 3 : 7, n)
+  out['all'] = matchTimes(router, large ? 3 : 7)
+  return out
+}
+const exactPaths = routes.every((r) => /^http\.path == "[^"]*"$/.test(r.expression))
+let sweepNs: Sweep | undefined
+let mapFloorNs: Sweep | undefined
+if (withSweep === 'sweep') {
+  sweepNs = sweepOf(built)
+  if (exactPaths) {
+    const byPath = new Map<string, { id: string; priority: number }>()
+    for (const route of routes) byPath.set(JSON.parse(route.expression.slice('http.path == '.length)) as string, { id: route.id, priority: route.priority })
+    const mapRouter = { match: (context: Context) => byPath.get(context.values('http.path')?.[0] as string) }
+    warmUp(contexts, ({ context }) => mapRouter.match(context))
+    mapFloorNs = sweepOf(mapRouter)
+  }
+}
+
 // Update: remove one route and add it again; 100 samples spread over the route list, timed twice.
 // Cold: right after the build, when V8 still runs the remove path (never called while building)
 // in its baseline tiers. Warm: after WARM_UP_UPDATES other updates, once the update path is
@@ -196,7 +224,7 @@ if (withLinear === 'linear') {
 
 // find-my-way on the same paths (path-static only: every route is one exact path).
 let findMyWayNs: Record<string, number | null> | undefined
-if (routes.every((r) => /^http\.path == "[^"]*"$/.test(r.expression))) {
+if (exactPaths) {
   const fmw = findMyWay()
   for (const route of routes) fmw.on('GET', (JSON.parse(route.expression.slice('http.path == '.length)) as string), () => {})
   const times: Record<string, number[]> = { hi: [], lo: [], miss: [] }
@@ -236,5 +264,7 @@ console.log(
     mismatches: wrong,
     linear,
     findMyWayNs,
+    sweepNs,
+    mapFloorNs,
   }),
 )

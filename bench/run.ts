@@ -19,11 +19,13 @@ const options = parseOptions(process.argv.slice(2), 'npm run bench --', 'Measure
   json: { kind: 'string', help: 'also write the rows as JSON to this file' },
   'no-linear': { kind: 'switch', help: 'skip the linear reference router' },
   repeat: { kind: 'number', help: 'measure each cell in N pairs of fresh processes, report medians (default 1)' },
+  sweep: { kind: 'switch', help: 'also time the first 8, 32, 128 and all requests of each kind, and a bare Map on exact paths (see RESULTS.md)' },
 })
 const sizes = options.sizes ?? SIZES
 const names = options.only ?? WORKLOADS
 const jsonOut = options.json
 const withLinear = options['no-linear'] !== true
+const withSweep = options.sweep === true
 // Each cell measured in N pairs of fresh processes, every figure the median over them: one process
 // landing on a slow or busy vCPU then moves no figure.
 const repeat = Math.max(1, Math.round(options.repeat ?? 1))
@@ -71,7 +73,13 @@ interface Row {
   mismatches: number
   linear?: { matchNs: Record<string, number | null>; mismatches: number; sample: number | null }
   findMyWayNs?: Record<string, number | null>
+  /** With `--sweep`: per group of the first N requests of each kind ('8' ... 'all'), ns per match. */
+  sweepNs?: Sweep
+  /** The same for a bare Map from path to route (workloads of exact paths only). */
+  mapFloorNs?: Sweep
 }
+
+type Sweep = Record<string, Record<string, number | null>>
 
 const rows: Row[] = []
 let headerPrinted = false
@@ -91,7 +99,7 @@ for (const size of sizes) {
     for (let r = 0; r < repeat; r++) {
       // Memory first, in its own process that only builds the router; then everything else.
       const memory = run(probeScript) as Pick<Row, 'heapMB' | 'heapBytesPerRoute' | 'rssGrowthMB' | 'peakRssMB'>
-      const measured = run(measureScript, requests, withLinear ? 'linear' : '') as Omit<Row, 'workload' | 'size' | 'peakRssMB'>
+      const measured = run(measureScript, requests, withLinear ? 'linear' : '', withSweep ? 'sweep' : '') as Omit<Row, 'workload' | 'size' | 'peakRssMB'>
       samples.push({ ...measured, ...memory })
     }
     const row = { workload: name, size, ...(medianOf(samples) as object) } as Row
@@ -139,6 +147,38 @@ function printRow(r: Row): void {
   )
 }
 
+if (withSweep) printSweep(rows)
+
+/**
+ * The working-set sweep: a row per workload, size and kind with the time per match over the first
+ * N requests, then the growth of each column from the smallest size to the largest.
+ */
+function printSweep(measured: readonly Row[]): void {
+  const all = [...measured].sort((a, b) => names.indexOf(a.workload) - names.indexOf(b.workload) || sizes.indexOf(a.size) - sizes.indexOf(b.size))
+  const groups = ['8', '32', '128', 'all']
+  const kinds = ['hi', 'lo', 'miss']
+  console.log('\n| workload | size | kind | ' + groups.map((g) => `first ${g}`).join(' | ') + ' | bare Map: ' + groups.join(' / ') + ' |')
+  console.log('|---|---|---|' + groups.map(() => '---:').join('|') + '|---|')
+  const cells = (sweep: Sweep | undefined, kind: string): (number | null | undefined)[] => groups.map((g) => sweep?.[g]?.[kind])
+  for (const r of all) {
+    for (const kind of kinds) {
+      const floor = r.mapFloorNs === undefined ? '–' : cells(r.mapFloorNs, kind).map(fmt).join(' / ')
+      console.log(`| ${r.workload} | ${r.size} | ${kind} | ${cells(r.sweepNs, kind).map(fmt).join(' | ')} | ${floor} |`)
+    }
+  }
+  for (const name of new Set(all.map((r) => r.workload))) {
+    const mine = all.filter((r) => r.workload === name)
+    const first = mine[0]
+    const last = mine[mine.length - 1]
+    if (first === undefined || last === undefined || first === last) continue
+    for (const kind of kinds) {
+      const grow = (a: Sweep | undefined, b: Sweep | undefined): string[] => groups.map((g) => ratio(a?.[g]?.[kind], b?.[g]?.[kind]))
+      const floor = first.mapFloorNs === undefined ? '–' : grow(first.mapFloorNs, last.mapFloorNs).join(' / ')
+      console.log(`| ${name} | ${first.size} → ${last.size} | ${kind} | ${grow(first.sweepNs, last.sweepNs).join(' | ')} | ${floor} |`)
+    }
+  }
+}
+
 if (jsonOut !== undefined) {
   writeFileSync(
     jsonOut,
@@ -155,6 +195,7 @@ if (jsonOut !== undefined) {
         peakRssMB: r.peakRssMB,
         processPeakRssMB: r.processPeakRssMB,
         linearMatchNs: r.linear?.matchNs ?? null,
+        ...(r.sweepNs === undefined ? {} : { sweepNs: r.sweepNs, mapFloorNs: r.mapFloorNs ?? null }),
         mismatches: r.mismatches + (r.linear?.mismatches ?? 0),
       })),
       null,
