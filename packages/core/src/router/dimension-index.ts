@@ -16,6 +16,8 @@ export interface DimensionIndex<T> {
   slot(atom: Atom, create: () => T): T
   /** The slot of an atom, or undefined. */
   slotFor(atom: Atom): T | undefined
+  /** Puts another slot in place of an atom's slot (the atom has one). */
+  replace(atom: Atom, slot: T): void
   /** Forgets an atom's slot. */
   drop(atom: Atom): void
   /** Visits every slot. */
@@ -72,6 +74,10 @@ class ExactIndex<T> extends Map<string, T> implements DimensionIndex<T> {
 
   slotFor(atom: Atom): T | undefined {
     return this.get(atomText(atom))
+  }
+
+  replace(atom: Atom, slot: T): void {
+    this.set(atomText(atom), slot)
   }
 
   drop(atom: Atom): void {
@@ -220,6 +226,11 @@ class RadixIndex<T> extends Dimensioned implements DimensionIndex<T> {
     return this.#find(this.#key(atomText(atom)))?.slot
   }
 
+  replace(atom: Atom, slot: T): void {
+    const node = this.#find(this.#key(atomText(atom)))
+    if (node?.slot !== undefined) node.slot = slot
+  }
+
   eachSlot(visit: (slot: T) => void): void {
     const stack = [this.#root]
     for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
@@ -364,6 +375,12 @@ class IpIndex<T> extends Dimensioned implements DimensionIndex<T> {
     return atom.ip.family === 4 ? this.#v4.get(atom.ip.value) : this.#v6.get(atom.ip.value)
   }
 
+  replace(atom: Atom, slot: T): void {
+    if (atom.kind !== 'ip') return
+    if (atom.ip.family === 4) this.#v4.set(atom.ip.value, slot)
+    else this.#v6.set(atom.ip.value, slot)
+  }
+
   eachSlot(visit: (slot: T) => void): void {
     for (const slot of this.#v4.values()) visit(slot)
     for (const slot of this.#v6.values()) visit(slot)
@@ -419,6 +436,13 @@ class CidrIndex<T> extends Dimensioned implements DimensionIndex<T> {
     if (atom.kind !== 'cidr') return undefined
     const { cidr } = atom
     return cidr.family === 4 ? this.#v4.get(cidr.prefix)?.get(cidr.network) : this.#v6.get(cidr.prefix)?.get(cidr.network)
+  }
+
+  replace(atom: Atom, slot: T): void {
+    if (atom.kind !== 'cidr') return
+    const { cidr } = atom
+    if (cidr.family === 4) this.#v4.get(cidr.prefix)?.set(cidr.network, slot)
+    else this.#v6.get(cidr.prefix)?.set(cidr.network, slot)
   }
 
   eachSlot(visit: (slot: T) => void): void {

@@ -141,4 +141,39 @@ describe('Router index layout', () => {
     expect(router.match(contextOf({ 'http.host': 'a.example', 'http.path': '/v1/q', 'net.protocol': 'https' }))?.id).toBe(id(1))
     expect(router.match(contextOf({ 'http.host': 'b.example', 'http.path': '/y', 'net.protocol': 'http' }))?.id).toBe(id(2))
   })
+
+  // A route alone under an atom sits in the dimension's slot itself; a second route under the same
+  // atom (alone, or with a second atom) puts a bucket in its place, and removals undo either.
+  it('keeps a lone route in its slot and gives the slot a bucket when another route comes', () => {
+    const exact = (n: number, priority: number, extra = '') => ({ id: id(n), priority, expression: `http.path == "/x"${extra}` })
+    const ask = (router: Router, method = 'GET') => router.match(contextOf({ 'http.path': '/x', 'http.method': method }))?.id
+    const routesUnder = (router: Router, name: string) => router.describe().dimensions.find((d) => d.dimension === name)?.routes
+    for (const bulk of [false, true]) {
+      const router = new Router(schema)
+      const first = [exact(1, 1), exact(2, 5)]
+      if (bulk) expect(router.addAll(first).ok).toBe(true)
+      else for (const r of first) expect(router.add(r).ok).toBe(true)
+      expect(ask(router)).toBe(id(2))
+      expect(routesUnder(router, 'exact:http.path')).toBe(2)
+      // Removing the route that first held the slot alone, then the other, in both orders.
+      expect(router.remove(id(1))).toBe(true)
+      expect(ask(router)).toBe(id(2))
+      expect(router.remove(id(2))).toBe(true)
+      expect(ask(router)).toBeUndefined()
+      expect(router.describe().dimensions).toEqual([])
+      expect(router.add(exact(3, 2)).ok).toBe(true)
+      expect(ask(router)).toBe(id(3))
+      // A second atom under the lone route's atom: the bucket holds the lone route and a sub-dimension.
+      expect(router.add(exact(4, 9, ' && http.method == "GET"')).ok).toBe(true)
+      expect(ask(router)).toBe(id(4))
+      expect(ask(router, 'POST')).toBe(id(3))
+      expect(router.remove(id(3))).toBe(true)
+      expect(ask(router, 'POST')).toBeUndefined()
+      expect(ask(router)).toBe(id(4))
+      expect(router.remove(id(4))).toBe(true)
+      expect(router.add(exact(5, 1)).ok).toBe(true)
+      expect(ask(router, 'POST')).toBe(id(5))
+      expect(routesUnder(router, 'exact:http.path')).toBe(1)
+    }
+  })
 })

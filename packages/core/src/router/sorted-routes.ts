@@ -6,6 +6,8 @@ export interface IndexedRoute {
   readonly priority: StoredPriority
   /** Set to the router's query number when the route was last queued, to visit each route once per query. */
   seen: number
+  /** What an index returned when it filed the route (see `RouteIndex.insert`); read back by that index. */
+  readonly filed?: object | undefined
 }
 
 /** Lists up to this length are kept at their exact size (larger ones are rare and change in place). */
