@@ -171,13 +171,15 @@ function sweepOf(router: { match(context: Context): unknown }): Sweep {
   return out
 }
 const exactPaths = routes.every((r) => /^http\.path == "[^"]*"$/.test(r.expression))
+/** The path of a route of an exact-path workload (`http.path == "..."`). */
+const pathOf = (route: RouteLine): string => JSON.parse(route.expression.slice('http.path == '.length)) as string
 let sweepNs: Sweep | undefined
 let mapFloorNs: Sweep | undefined
 if (withSweep === 'sweep') {
   sweepNs = sweepOf(built)
   if (exactPaths) {
     const byPath = new Map<string, { id: string; priority: number }>()
-    for (const route of routes) byPath.set(JSON.parse(route.expression.slice('http.path == '.length)) as string, { id: route.id, priority: route.priority })
+    for (const route of routes) byPath.set(pathOf(route), { id: route.id, priority: route.priority })
     const mapRouter = { match: (context: Context) => byPath.get(context.values('http.path')?.[0] as string) }
     warmUp(contexts, ({ context }) => mapRouter.match(context))
     mapFloorNs = sweepOf(mapRouter)
@@ -226,7 +228,7 @@ if (withLinear === 'linear') {
 let findMyWayNs: Record<string, number | null> | undefined
 if (exactPaths) {
   const fmw = findMyWay()
-  for (const route of routes) fmw.on('GET', (JSON.parse(route.expression.slice('http.path == '.length)) as string), () => {})
+  for (const route of routes) fmw.on('GET', pathOf(route), () => {})
   const times: Record<string, number[]> = { hi: [], lo: [], miss: [] }
   warmUp(contexts, ({ request }) => fmw.find('GET', request.fields['http.path'] as string))
   for (let pass = 0; pass < (large ? 3 : 7); pass++) {

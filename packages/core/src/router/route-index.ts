@@ -140,31 +140,24 @@ export class RouteIndex<R extends IndexedRoute> {
       return this.residual
     }
     // One placement (most routes) keeps its list itself rather than a one-element array.
-    if (placements.length === 1) {
-      const placement = placements[0] as Placement
-      if (placement[1] === undefined) {
-        const dimension = this.#dimension(this.#primary, placement[0])
-        if (dimension.slotFor(placement[0]) === undefined) return this.#fileLone(dimension, placement[0], route)
-      }
-      return this.#file(placement, route, deferSort)
-    }
-    return new FiledMany(placements.map((placement) => this.#file(placement, route, deferSort)))
+    if (placements.length === 1) return this.#file(placements[0] as Placement, route, deferSort, true)
+    // A route under several placements never sits alone in a slot (lone slots hold single placements).
+    return new FiledMany(placements.map((placement) => this.#file(placement, route, deferSort, false) as IndexList<R>))
   }
 
-  /** Puts a route in a free primary slot by itself. */
-  #fileLone(dimension: Dimension<PrimarySlot<R>>, atom: Atom, route: R): LoneSlot<R> {
-    newcomer = route
-    dimension.slot(atom, theNewcomer<R>)
-    newcomer = undefined
-    return new LoneSlot(dimension, atom)
-  }
-
-  #file(placement: Placement, route: R, deferSort: boolean): IndexList<R> {
+  /**
+   * Files a route under one placement. With `mayBeAlone`, a route filed under one atom alone that
+   * finds the atom's slot free takes it by itself: the one lookup makes either the route or a bucket.
+   */
+  #file(placement: Placement, route: R, deferSort: boolean, mayBeAlone: boolean): IndexList<R> | LoneSlot<R> {
     const first = placement[0]
-    const dimension = this.#dimension(this.#primary, first)
-    const slot = dimension.slot(first, newBucket<R>)
-    const bucket = slot instanceof Bucket ? slot : this.#bucketInPlaceOf(dimension, first, slot, deferSort)
     const second = placement[1]
+    const dimension = this.#dimension(this.#primary, first)
+    newcomer = route
+    const slot = dimension.slot(first, mayBeAlone && second === undefined ? theNewcomer<R> : newBucket<R>)
+    newcomer = undefined
+    if (slot === route) return new LoneSlot(dimension, first)
+    const bucket = slot instanceof Bucket ? slot : this.#bucketInPlaceOf(dimension, first, slot, deferSort)
     if (second === undefined) {
       this.#insertInto(bucket, route, deferSort)
       return bucket
@@ -253,7 +246,7 @@ export class RouteIndex<R extends IndexedRoute> {
     this.#collectList(this.residual)
     this.#collectList(this.#fresh)
     const primary = this.#primary
-    for (let i = 0; i < primary.length; i++) this.#query(primary[i] as Dimension<Bucket<R>>, context, this.#visitBucket)
+    for (let i = 0; i < primary.length; i++) this.#query(primary[i] as Dimension<PrimarySlot<R>>, context, this.#visitBucket)
     this.#context = undefined
     this.#casedInput = undefined
     this.#result.count = this.#listCount
