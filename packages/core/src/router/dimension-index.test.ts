@@ -10,13 +10,21 @@ function expected(kind: 'prefix' | 'suffix', keys: Iterable<string>, value: stri
   return [...keys].filter((k) => (kind === 'prefix' ? value.startsWith(k) : value.endsWith(k))).sort((a, b) => a.length - b.length)
 }
 
-describe.each(['prefix', 'suffix'] as const)('radix index (%s)', (kind) => {
+// Both radix trees: packed (top-level dimensions) and of objects (buckets' sub-dimensions).
+const RADIX_CASES = [
+  ['prefix', true],
+  ['suffix', true],
+  ['prefix', false],
+  ['suffix', false],
+] as const
+
+describe.each(RADIX_CASES)('radix index (%s, top level: %s)', (kind, large) => {
   it('finds every stored key of a value through narrow and wide nodes, across deletes', () => {
     // Keys over a wide alphabet so that nodes cross the narrow/wide boundary in both directions.
     const key = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz/0123456789é'), minLength: 1, maxLength: 6 })
     fc.assert(
       fc.property(fc.uniqueArray(key, { minLength: 20, maxLength: 80 }), fc.array(fc.nat(), { maxLength: 40 }), fc.array(key, { minLength: 1, maxLength: 20 }), (keys, deletions, values) => {
-        const index = createDimensionIndex<string>(atom(kind, ''))
+        const index = createDimensionIndex<string>(atom(kind, ''), large)
         for (const k of keys) expect(index.slot(atom(kind, k), () => k)).toBe(k)
         const live = new Set(keys)
         for (const d of deletions) {
@@ -46,7 +54,7 @@ describe.each(['prefix', 'suffix'] as const)('radix index (%s)', (kind) => {
     const key = fc.string({ unit: fc.constantFrom('a', 'b', '/'), minLength: 1, maxLength: 9 })
     fc.assert(
       fc.property(fc.uniqueArray(key, { minLength: 1, maxLength: 60 }), fc.array(fc.nat(), { maxLength: 30 }), fc.array(key, { minLength: 1, maxLength: 30 }), (keys, deletions, values) => {
-        const index = createDimensionIndex<string>(atom(kind, ''))
+        const index = createDimensionIndex<string>(atom(kind, ''), large)
         const live = new Set<string>()
         for (const k of keys) {
           index.slot(atom(kind, k), () => k)
@@ -76,8 +84,8 @@ describe.each(['prefix', 'suffix'] as const)('radix index (%s)', (kind) => {
   it('answers a query made while visiting the slots of another one', () => {
     // Written as prefixes; a suffix index gets every text reversed.
     const text = (t: string): string => (kind === 'prefix' ? t : [...t].reverse().join(''))
-    const outer = createDimensionIndex<string>(atom(kind, ''))
-    const inner = createDimensionIndex<string>(atom(kind, ''))
+    const outer = createDimensionIndex<string>(atom(kind, ''), large)
+    const inner = createDimensionIndex<string>(atom(kind, ''), large)
     for (const k of ['a', 'ab', 'abc']) outer.slot(atom(kind, text(k)), () => `outer ${k}`)
     for (const k of ['a', 'aa', 'b']) inner.slot(atom(kind, text(k)), () => `inner ${k}`)
     const seen: string[] = []

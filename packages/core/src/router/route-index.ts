@@ -118,6 +118,8 @@ export class RouteIndex<R extends IndexedRoute> {
   readonly residual = new SortedRoutes<R>(true)
   readonly #fresh = new SortedRoutes<R>(true)
   readonly #touched = new Set<IndexList<R>>()
+  /** Top-level dimensions a bulk load filed routes in, laid out for lookups on `finish()`. */
+  readonly #filledDimensions = new Set<Dimension<unknown>>()
   // Scratch state for one `collect` call: reused so that lookups allocate nothing per request.
   #context: Context | undefined
   readonly #lists: IndexHit<R>[] = []
@@ -152,7 +154,8 @@ export class RouteIndex<R extends IndexedRoute> {
   #file(placement: Placement, route: R, deferSort: boolean, mayBeAlone: boolean): IndexList<R> | LoneSlot<R> {
     const first = placement[0]
     const second = placement[1]
-    const dimension = this.#dimension(this.#primary, first)
+    const dimension = this.#dimension(this.#primary, first, true)
+    if (deferSort) this.#filledDimensions.add(dimension)
     newcomer = route
     const slot = dimension.slot(first, mayBeAlone && second === undefined ? theNewcomer<R> : newBucket<R>)
     newcomer = undefined
@@ -165,7 +168,8 @@ export class RouteIndex<R extends IndexedRoute> {
     // A new list is made holding the route already, at its exact size.
     newcomer = route
     newcomerPlaced = false
-    const list = this.#dimension(bucket.subs, second).slot(second, newListOfNewcomer<R>)
+    const sub = this.#dimension(bucket.subs, second, false)
+    const list = sub.slot(second, newListOfNewcomer<R>)
     newcomer = undefined
     if (!newcomerPlaced) this.#insertInto(list, route, deferSort)
     return list
@@ -226,13 +230,15 @@ export class RouteIndex<R extends IndexedRoute> {
     this.#emptied.length = 0
   }
 
-  /** Sorts every list filled by deferred inserts. */
+  /** Sorts every list filled by deferred inserts, and lays out the dimensions they were filed in. */
   finish(): void {
     for (const list of this.#touched) {
       if (Array.isArray(list)) list.sort(compareRoutes)
       else list.finish()
     }
     this.#touched.clear()
+    for (const dimension of this.#filledDimensions) dimension.settle()
+    this.#filledDimensions.clear()
   }
 
   /**
@@ -246,7 +252,7 @@ export class RouteIndex<R extends IndexedRoute> {
     this.#collectList(this.residual)
     this.#collectList(this.#fresh)
     const primary = this.#primary
-    for (let i = 0; i < primary.length; i++) this.#query(primary[i] as Dimension<PrimarySlot<R>>, context, this.#visitBucket)
+    for (let i = 0; i < primary.length; i++) this.#queryTop(primary[i] as Dimension<PrimarySlot<R>>, context)
     this.#context = undefined
     this.#casedInput = undefined
     this.#result.count = this.#listCount
@@ -296,18 +302,28 @@ export class RouteIndex<R extends IndexedRoute> {
     const sub = bucket.subs
     if (sub.length === 0) return
     const context = this.#context as Context
-    for (let i = 0; i < sub.length; i++) this.#query(sub[i] as Dimension<RouteArray<R>>, context, this.#visitList)
+    for (let i = 0; i < sub.length; i++) this.#querySub(sub[i] as Dimension<RouteArray<R>>, context)
   }
 
-  #query<T>(dimension: Dimension<T>, context: Context, visit: (slot: T) => void): void {
+  // Two copies of one lookup, for top-level dimensions and for buckets' sub-dimensions: each call of
+  // `dimension.query` then meets four classes at most (top level: a packed radix tree; below: an
+  // object one), which V8 dispatches inline; five at one call would go through its slower stub cache.
+  #queryTop(dimension: Dimension<PrimarySlot<R>>, context: Context): void {
     const values = context.values(dimension.field)
     if (values === undefined) return
+    for (let i = 0; i < values.length; i++) dimension.query(this.#casedFor(dimension, values[i] as FieldValue), this.#visitBucket)
+  }
+
+  #querySub(dimension: Dimension<RouteArray<R>>, context: Context): void {
+    const values = context.values(dimension.field)
+    if (values === undefined) return
+    for (let i = 0; i < values.length; i++) dimension.query(this.#casedFor(dimension, values[i] as FieldValue), this.#visitList)
+  }
+
+  /** A request value as a dimension compares it: folded or lower-cased where the dimension is. */
+  #casedFor(dimension: Dimension<unknown>, value: FieldValue): FieldValue {
     const casing = dimension.casing
-    for (let i = 0; i < values.length; i++) {
-      const value = values[i] as FieldValue
-      if (casing === 'as-is' || typeof value !== 'string') dimension.query(value, visit)
-      else dimension.query(this.#cased(value, casing), visit)
-    }
+    return casing === 'as-is' || typeof value !== 'string' ? value : this.#cased(value, casing)
   }
 
   // A request's path is folded for several dimensions (the top level and each bucket met): the
@@ -334,11 +350,11 @@ export class RouteIndex<R extends IndexedRoute> {
     else list.insert(route)
   }
 
-  /** The dimension of an atom, created when missing. */
-  #dimension<T>(dimensions: Dimension<T>[], atom: Atom): Dimension<T> {
+  /** The dimension of an atom, created when missing (`top`: among the top-level ones). */
+  #dimension<T>(dimensions: Dimension<T>[], atom: Atom, top: boolean): Dimension<T> {
     let dimension = findDimension(dimensions, atom)
     if (dimension === undefined) {
-      dimension = createDimensionIndex<T>(atom)
+      dimension = createDimensionIndex<T>(atom, top)
       dimensions.push(dimension)
     }
     return dimension
