@@ -315,28 +315,43 @@ export class PackedRadixIndex<T> extends Dimensioned implements DimensionIndex<T
    */
   #layOut(): void {
     const old = this.#nodes
-    const order: number[] = []
-    const stack = [this.#root]
-    const push = (_unit: number, child: number): void => void stack.push(child)
-    for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-      order.push(node)
-      // Pushed in reverse, so that the first child's subtree is laid out first.
-      const from = stack.length
-      eachChild(old, node, push)
-      stack.splice(from, stack.length - from, ...stack.slice(from).reverse())
-    }
+    // Depth first, a node before its children's subtrees and the first child's first; a node's new
+    // offset is the length of the records before it. Every record takes UNITS integers at least.
     const moved = new Int32Array(this.#used)
+    const order = new Int32Array(Math.ceil(this.#used / UNITS))
+    const stack = new Int32Array(order.length)
+    let count = 0
+    let top = 0
     let used = 0
-    for (const node of order) {
+    stack[top++] = this.#root
+    while (top > 0) {
+      const node = stack[--top] as number
+      order[count++] = node
       moved[node] = used
-      used += UNITS + (old[node + LABEL] as number) + 2 * (old[node + COUNT] as number)
+      const label = old[node + LABEL] as number
+      const children = old[node + COUNT] as number
+      used += UNITS + label + 2 * children
+      const pairs = node + UNITS + label
+      for (let i = children - 1; i >= 0; i--) stack[top++] = old[pairs + 2 * i + 1] as number
     }
     // Room to grow by an eighth before the next copy: updates after a load do not copy at once.
     const nodes = new Int32Array(Math.max(MIN_LENGTH, used + (used >> 3)))
-    for (const node of order) {
+    for (let k = 0; k < count; k++) {
+      const node = order[k] as number
       const to = moved[node] as number
-      startRecord(nodes, to, node, old[node + COUNT] as number, old)
-      eachChild(old, node, (unit, child) => placeChild(nodes, to, unit, moved[child] as number))
+      const label = old[node + LABEL] as number
+      const children = old[node + COUNT] as number
+      nodes[to + LABEL] = label
+      nodes[to + SLOT] = old[node + SLOT] as number
+      nodes[to + COUNT] = children
+      nodes[to + CAPACITY] = children
+      for (let i = 0; i < label; i++) nodes[to + UNITS + i] = old[node + UNITS + i] as number
+      const from = node + UNITS + label
+      const into = to + UNITS + label
+      for (let i = 0; i < children; i++) {
+        nodes[into + 2 * i] = old[from + 2 * i] as number
+        nodes[into + 2 * i + 1] = moved[old[from + 2 * i + 1] as number] as number
+      }
     }
     this.#nodes = nodes
     this.#used = used
@@ -372,9 +387,9 @@ function pairOf(nodes: Int32Array, node: number, code: number): number {
   return -1
 }
 
-/** Writes a record's header and label copied from `from` (in `source`), with no children yet. */
-function startRecord(nodes: Int32Array, node: number, from: number, capacity: number, source = nodes): void {
-  nodes.set(source.subarray(from, from + UNITS + (source[from + LABEL] as number)), node)
+/** Writes a record's header and label copied from the record at `from`, with no children yet. */
+function startRecord(nodes: Int32Array, node: number, from: number, capacity: number): void {
+  nodes.copyWithin(node, from, from + UNITS + (nodes[from + LABEL] as number))
   nodes[node + COUNT] = 0
   nodes[node + CAPACITY] = capacity
 }
