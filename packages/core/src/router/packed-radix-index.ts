@@ -375,6 +375,9 @@ function pairOf(nodes: Int32Array, node: number, code: number): number {
     for (let p = pairs, end = pairs + 2 * count; p < end; p += 2) if (nodes[p] === code) return p
     return -1
   }
+  // Sorted: a code unit outside the first and last children's is rejected without a search
+  // (requests that miss often leave the tree there, e.g. a path under no configured prefix).
+  if (code < (nodes[pairs] as number) || code > (nodes[pairs + 2 * count - 2] as number)) return -1
   let low = 0
   let high = count - 1
   while (low <= high) {
