@@ -4,24 +4,25 @@ import { atomText, Dimensioned, type DimensionIndex } from './dimension.ts'
 import type { Atom, Casing } from './index-plan.ts'
 import { PackedRadixIndex } from './packed-radix-index.ts'
 import { RadixIndex } from './radix-index.ts'
+import { TextIndex } from './text-index.ts'
 
 export type { DimensionIndex } from './dimension.ts'
 
 /**
  * Creates the index for an atom's dimension. `large`: a top-level dimension, which may hold most of a
- * configuration's keys (its prefixes and suffixes go in a `PackedRadixIndex`); otherwise a bucket's
- * sub-dimension, one of thousands of small ones (a `RadixIndex`).
+ * configuration's keys (exact keys in a hash map, prefixes and suffixes in a `PackedRadixIndex`);
+ * otherwise a bucket's sub-dimension, one of thousands of small ones (exact and prefix keys of a
+ * field together in a `TextIndex`, suffixes in a `RadixIndex`).
  */
 export function createDimensionIndex<T>(atom: Atom, large: boolean): DimensionIndex<T> {
   switch (atom.kind) {
     case 'exact':
     case 'int':
-      return new ExactIndex<T>(atom)
+      return large ? new ExactIndex<T>(atom) : new TextIndex<T>(atom)
     case 'prefix':
-    case 'suffix': {
-      const reverse = atom.kind === 'suffix'
-      return large ? new PackedRadixIndex<T>(atom, reverse) : new RadixIndex<T>(atom, reverse)
-    }
+      return large ? new PackedRadixIndex<T>(atom, false) : new TextIndex<T>(atom)
+    case 'suffix':
+      return large ? new PackedRadixIndex<T>(atom, true) : new RadixIndex<T>(atom, true)
     case 'ip':
       return new IpIndex<T>(atom)
     case 'cidr':
@@ -64,8 +65,12 @@ class ExactIndex<T> extends Map<string, T> implements DimensionIndex<T> {
     this.delete(atomText(atom))
   }
 
-  eachSlot(visit: (slot: T) => void): void {
-    for (const slot of this.values()) visit(slot)
+  holds(atom: Atom): boolean {
+    return atom.kind === this.kind && atom.field === this.field && atom.casing === this.casing
+  }
+
+  eachSlot(visit: (slot: T, kind: Atom['kind']) => void): void {
+    for (const slot of this.values()) visit(slot, this.kind)
   }
 
   settle(): void {}
@@ -107,9 +112,9 @@ class IpIndex<T> extends Dimensioned implements DimensionIndex<T> {
     else this.#v6.set(atom.ip.value, slot)
   }
 
-  eachSlot(visit: (slot: T) => void): void {
-    for (const slot of this.#v4.values()) visit(slot)
-    for (const slot of this.#v6.values()) visit(slot)
+  eachSlot(visit: (slot: T, kind: Atom['kind']) => void): void {
+    for (const slot of this.#v4.values()) visit(slot, this.kind)
+    for (const slot of this.#v6.values()) visit(slot, this.kind)
   }
 
   drop(atom: Atom): void {
@@ -171,9 +176,9 @@ class CidrIndex<T> extends Dimensioned implements DimensionIndex<T> {
     else this.#v6.get(cidr.prefix)?.set(cidr.network, slot)
   }
 
-  eachSlot(visit: (slot: T) => void): void {
-    for (const byNetwork of this.#v4.values()) for (const slot of byNetwork.values()) visit(slot)
-    for (const byNetwork of this.#v6.values()) for (const slot of byNetwork.values()) visit(slot)
+  eachSlot(visit: (slot: T, kind: Atom['kind']) => void): void {
+    for (const byNetwork of this.#v4.values()) for (const slot of byNetwork.values()) visit(slot, this.kind)
+    for (const byNetwork of this.#v6.values()) for (const slot of byNetwork.values()) visit(slot, this.kind)
   }
 
   drop(atom: Atom): void {

@@ -6,10 +6,11 @@ import type { Atom, Casing } from './index-plan.ts'
  * finds every slot whose atom holds for a request value.
  */
 export interface DimensionIndex<T> {
-  /** The dimension: which atoms it holds, on which field, cased how. */
-  readonly kind: Atom['kind']
+  /** The field it reads, and how values are cased first. */
   readonly field: string
   readonly casing: Casing
+  /** True when the atom belongs here (its kind, field and casing). */
+  holds(atom: Atom): boolean
   /** The slot of an atom, created with `create` when missing. */
   slot(atom: Atom, create: () => T): T
   /** The slot of an atom, or undefined. */
@@ -18,8 +19,8 @@ export interface DimensionIndex<T> {
   replace(atom: Atom, slot: T): void
   /** Forgets an atom's slot. */
   drop(atom: Atom): void
-  /** Visits every slot. */
-  eachSlot(visit: (slot: T) => void): void
+  /** Visits every slot, with the kind of its atom. */
+  eachSlot(visit: (slot: T, kind: Atom['kind']) => void): void
   /** Calls `visit` for every slot whose atom holds for `value` (the value is already lower-cased when the dimension is). */
   query(value: FieldValue, visit: (slot: T) => void): void
   /** Lays the structure out for lookups once a bulk load has filled it (a no-op where layout does not matter). */
@@ -33,7 +34,7 @@ export function atomText(atom: Atom): string {
   return 'text' in atom ? atom.text : ''
 }
 
-/** The dimension fields of the indexes that are not themselves a Map. */
+/** The dimension fields of the indexes of one kind of atom that are not themselves a Map. */
 export abstract class Dimensioned {
   readonly kind: Atom['kind']
   readonly field: string
@@ -43,6 +44,10 @@ export abstract class Dimensioned {
     this.kind = atom.kind
     this.field = atom.field
     this.casing = atom.casing
+  }
+
+  holds(atom: Atom): boolean {
+    return atom.kind === this.kind && atom.field === this.field && atom.casing === this.casing
   }
 
   settle(): void {}

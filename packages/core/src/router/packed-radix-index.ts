@@ -97,8 +97,8 @@ export class PackedRadixIndex<T> extends Dimensioned implements DimensionIndex<T
     if (at !== NO_SLOT) this.#slots[at] = slot
   }
 
-  eachSlot(visit: (slot: T) => void): void {
-    for (const slot of this.#slots) if (slot !== undefined) visit(slot)
+  eachSlot(visit: (slot: T, kind: Atom['kind']) => void): void {
+    for (const slot of this.#slots) if (slot !== undefined) visit(slot, this.kind)
   }
 
   drop(atom: Atom): void {

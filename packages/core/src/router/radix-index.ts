@@ -128,10 +128,10 @@ export class RadixIndex<T> extends Dimensioned implements DimensionIndex<T> {
     if (node?.slot !== undefined) node.slot = slot
   }
 
-  eachSlot(visit: (slot: T) => void): void {
+  eachSlot(visit: (slot: T, kind: Atom['kind']) => void): void {
     const stack = [this.#root]
     for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-      if (node.slot !== undefined) visit(node.slot)
+      if (node.slot !== undefined) visit(node.slot, this.kind)
       stack.push(...childrenOf(node))
     }
   }

@@ -46,7 +46,7 @@ function sizeOf<R extends IndexedRoute>(list: IndexList<R>): number {
 }
 
 function findDimension<T>(dimensions: readonly Dimension<T>[], atom: Atom): Dimension<T> | undefined {
-  for (const d of dimensions) if (d.kind === atom.kind && d.field === atom.field && d.casing === atom.casing) return d
+  for (const d of dimensions) if (d.holds(atom)) return d
   return undefined
 }
 
@@ -271,20 +271,17 @@ export class RouteIndex<R extends IndexedRoute> {
       entry.routes += routes
       out.set(name, entry)
     }
+    // Named by the kind of each slot's atom: a bucket's table of exact and prefix keys counts as two.
+    const nameOf = (dimension: Dimension<unknown>, kind: Atom['kind']): string => dimensionOf({ kind, field: dimension.field, casing: dimension.casing })
     for (const dimension of this.#primary) {
-      const name = dimensionOf(dimension)
-      add(name, dimension.size, 0)
-      dimension.eachSlot((bucket) => {
+      dimension.eachSlot((bucket, kind) => {
+        const name = nameOf(dimension, kind)
         if (!(bucket instanceof Bucket)) {
-          add(name, 0, 1)
+          add(name, 1, 1)
           return
         }
-        add(name, 0, bucket.size)
-        for (const sub of bucket.subs) {
-          let routes = 0
-          sub.eachSlot((list) => (routes += list.length))
-          add(`${name} → ${dimensionOf(sub)}`, sub.size, routes)
-        }
+        add(name, 1, bucket.size)
+        for (const sub of bucket.subs) sub.eachSlot((list, subKind) => add(`${name} → ${nameOf(sub, subKind)}`, 1, list.length))
       })
     }
     return [...out].map(([dimension, { keys, routes }]) => ({ dimension, keys, routes }))
