@@ -27,6 +27,68 @@ describe('Router under churn', () => {
     expect(router.describe().dimensions).toEqual([])
   })
 
+  it('routes exactly when one host holds more paths than a flat text table, through removals', () => {
+    // 150 exact and prefix paths under one host: the host's table moves them to a map and a tree.
+    const expression = (n: number): string => `http.host == "one.example" && http.path ${n % 3 === 0 ? '==' : '^='} "/p${n % 40}/${n}"`
+    const routes = Array.from({ length: 150 }, (_, n) => ({ id: id(n), priority: n % 7, expression: expression(n) }))
+    const router = new Router(churnSchema)
+    const linear = new LinearRouter(churnSchema)
+    expect(router.addAll(routes).ok).toBe(true)
+    expect(linear.addAll(routes).ok).toBe(true)
+    const paths = routes.flatMap((_, n) => [`/p${n % 40}/${n}`, `/p${n % 40}/${n}/x`, `/p${n % 40}/${n}0`])
+    const same = (): void => {
+      for (const path of paths) {
+        const context = contextOf({ 'http.host': 'one.example', 'http.path': path })
+        expect(router.match(context)?.id).toBe(linear.match(context)?.id)
+      }
+    }
+    same()
+    const routesUnder = (name: string) => router.describe().dimensions.find((d) => d.dimension === name)?.routes
+    expect(routesUnder('exact:http.host → exact:http.path')).toBe(50)
+    expect(routesUnder('exact:http.host → prefix:http.path')).toBe(100)
+    for (let n = 0; n < 150; n += 2) {
+      expect(router.remove(id(n))).toBe(true)
+      expect(linear.remove(id(n))).toBe(true)
+    }
+    same()
+    for (let n = 0; n < 150; n += 4) {
+      expect(router.add(routes[n] as (typeof routes)[number]).ok).toBe(true)
+      expect(linear.add(routes[n] as (typeof routes)[number]).ok).toBe(true)
+    }
+    same()
+  })
+
+  it('routes exactly through a top-level prefix tree laid out as it grows and churns', () => {
+    // Nested prefixes without a host: one packed tree, laid out again each time it doubles while
+    // routes are added one by one, then changed in place by removals and new prefixes.
+    const prefix = (n: number): string => `/${n % 9}/${n % 31}/${n}`
+    const routes = Array.from({ length: 800 }, (_, n) => ({ id: id(n), priority: n % 11, expression: `http.path ^= "${prefix(n)}"` }))
+    const router = new Router(churnSchema)
+    const linear = new LinearRouter(churnSchema)
+    const same = (upTo: number): void => {
+      for (let n = 0; n < upTo; n += 3) {
+        for (const path of [prefix(n), `${prefix(n)}5/x`, `/${n % 9}/${n % 31}/`]) {
+          const context = contextOf({ 'http.path': path })
+          expect(router.match(context)?.id).toBe(linear.match(context)?.id)
+        }
+      }
+    }
+    for (const r of routes) {
+      expect(router.add(r).ok).toBe(true)
+      expect(linear.add(r).ok).toBe(true)
+    }
+    same(800)
+    for (let n = 0; n < 800; n += 3) {
+      router.remove(id(n))
+      linear.remove(id(n))
+      const fresh = { id: id(1000 + n), priority: n % 5, expression: `http.path ^= "${prefix(n)}7/${n}"` }
+      expect(router.add(fresh).ok).toBe(true)
+      expect(linear.add(fresh).ok).toBe(true)
+    }
+    same(800)
+    expect(router.describe().dimensions).toEqual([{ dimension: 'prefix:http.path', keys: 800, routes: 800 }])
+  })
+
   it('finds a route again after it was removed and added back', () => {
     const router = new Router(churnSchema)
     for (let n = 0; n < 10; n++) router.add(route(n))
