@@ -167,6 +167,29 @@ describe('Router under churn', () => {
 })
 
 
+describe('Router with comparison chains kept on its entries', () => {
+  const schema = new Schema({ a: 'String', b: 'String', c: 'String', d: 'String' })
+  const id = (n: number): string => `00000000-0000-4000-8000-${n.toString().padStart(12, '0')}`
+  // Chains of one to four comparisons (`==`, `^=`, `=^`), so each term's place is tested: a request
+  // meeting every term but one must not match, whichever term it misses and however it was indexed.
+  const terms = ['a == "x1"', 'b ^= "/y"', 'c =^ ".z"', 'd == "w"']
+  const meeting = { a: 'x1', b: '/y/q', c: 'q.z', d: 'w' }
+  const missing = { a: 'x2', b: '/n/q', c: 'q.n', d: 'v' }
+
+  it('matches when every term holds, and not when any one of them fails', () => {
+    for (let length = 1; length <= 4; length++) {
+      const router = new Router(schema)
+      expect(router.add({ id: id(length), priority: 1, expression: terms.slice(0, length).join(' && ') }).ok).toBe(true)
+      expect(router.match(contextOf(meeting))?.id).toBe(id(length))
+      for (const [i, field] of (['a', 'b', 'c', 'd'] as const).slice(0, length).entries()) {
+        expect(router.match(contextOf({ ...meeting, [field]: missing[field] })), `term ${i} of ${length}`).toBeUndefined()
+        // With two values, one of which fails, a term without any() fails too.
+        expect(router.match(contextOf({ ...meeting, [field]: [meeting[field], missing[field]] })), `term ${i} of ${length}, two values`).toBeUndefined()
+      }
+    }
+  })
+})
+
 describe('Router index layout', () => {
   const schema = new Schema({ 'http.host': 'String', 'http.path': 'String', 'http.method': 'String' })
   const id = (n: number): string => `00000000-0000-4000-8000-${n.toString().padStart(12, '0')}`

@@ -1,4 +1,4 @@
-import { withImpliedTerms, type RouteMatcher } from '../compile/predicate.ts'
+import { inlineTerms, NO_INLINE_TERMS, termsHold, withImpliedTerms, type InlineTerms, type RouteMatcher } from '../compile/predicate.ts'
 import type { Context } from '../context/context.ts'
 import { MatchRecord, type Match } from '../context/match.ts'
 import type { Diagnostic, Result } from '../diagnostics/diagnostic.ts'
@@ -16,10 +16,15 @@ import { compareRoutes, normalizeId, normalizePriority, prepareRoute, priorityOf
 import { explainRoutes, type Explanation, type RouterApi } from './router-api.ts'
 import { REMOVED } from './sorted-routes.ts'
 
-/** A route entry as the indexed router keeps it: compiled matcher, placements, and a visit stamp. */
-interface Entry {
+/**
+ * A route entry as the indexed router keeps it: compiled matcher, placements, and a visit stamp. A
+ * matcher that is a chain of one to three comparisons (most routes) is kept as the entry's own
+ * `InlineTerms` instead (`terms` >= 0), tested with `termsHold`.
+ */
+interface Entry extends InlineTerms {
   readonly id: string
   readonly priority: StoredPriority
+  /** The compiled matcher; `TERMS_ON_ENTRY` when the entry's inline terms are the matcher. */
   readonly matcher: RouteMatcher
   /** The expression as text: the caller's source, or the canonical print of a tree it passed. */
   readonly source: string
@@ -167,7 +172,7 @@ export class Router implements RouterApi {
         if (hit.seen === REMOVED) return undefined
         record.clear()
         const matcher = hit.matcher
-        return (typeof matcher === 'function' ? matcher(context, record) : matcher.test(context, record)) ? this.#found(hit) : undefined
+        return (hit.terms >= 0 ? termsHold(context, record, hit) : typeof matcher === 'function' ? matcher(context, record) : matcher.test(context, record)) ? this.#found(hit) : undefined
       }
       for (let i = 0; i < hit.length; i++) {
         const entry = hit[i] as Entry
@@ -176,7 +181,7 @@ export class Router implements RouterApi {
         // `runMatcher`'s test, written out: here the calls keep feedback of their own, where the shared
         // function's calls also see every combinator's terms (2-4% per match on gateway-mix 10k).
         const matcher = entry.matcher
-        if (typeof matcher === 'function' ? matcher(context, record) : matcher.test(context, record)) return this.#found(entry)
+        if (entry.terms >= 0 ? termsHold(context, record, entry) : typeof matcher === 'function' ? matcher(context, record) : matcher.test(context, record)) return this.#found(entry)
       }
       return undefined
     }
@@ -209,7 +214,7 @@ export class Router implements RouterApi {
       best.seen = query
       record.clear()
       const matcher = best.matcher
-      if (typeof matcher === 'function' ? matcher(context, record) : matcher.test(context, record)) return this.#found(best)
+      if (best.terms >= 0 ? termsHold(context, record, best) : typeof matcher === 'function' ? matcher(context, record) : matcher.test(context, record)) return this.#found(best)
     }
   }
 
@@ -286,10 +291,20 @@ export class Router implements RouterApi {
   #entry(route: PreparedRoute): Filing {
     const plan = planIndex(route.expr, this.#regexes)
     const source = route.source ?? print(route.expr)
+    const matcher = impliedByPlacement(route.matcher, plan.placements)
+    const terms = inlineTerms(matcher)
     const entry: Entry = {
+      f0: terms.f0,
+      t0: terms.t0,
+      f1: terms.f1,
+      t1: terms.t1,
+      f2: terms.f2,
+      t2: terms.t2,
+      terms: terms.terms,
       id: route.id,
       priority: storedPriority(route.priority),
-      matcher: impliedByPlacement(route.matcher, plan.placements),
+      // A chain taken into the entry is not kept: the entry's terms are the matcher.
+      matcher: terms === NO_INLINE_TERMS ? matcher : TERMS_ON_ENTRY,
       // Memory: the tree is dropped once planned and compiled (about 1 KB per route); explain
       // re-parses the text, which gives back the same tree (parse(print(e)) equals e).
       source,
@@ -333,6 +348,11 @@ export class Router implements RouterApi {
 }
 
 const COMPARISON_KINDS = ['exact', 'prefix', 'suffix'] as const
+
+/** The matcher of entries whose inline terms are the matcher; never called. */
+const TERMS_ON_ENTRY: RouteMatcher = () => {
+  throw new Error('an entry with inline terms is tested with termsHold')
+}
 
 /**
  * A route filed under one placement is offered only to requests that meet every atom of it, so the
