@@ -20,13 +20,13 @@ const walkNodes: number[] = []
 const walkLinks: number[] = []
 const LINEAR_MAX = 8
 const MIN_LENGTH = 64
-/** Trees built one insert at a time are laid out when they reach this many integers, then at every doubling. */
+/** Trees built one insert at a time are laid out when their records reach this many integers, then at every doubling. */
 const FIRST_LAYOUT = 1024
 
 /**
  * A radix tree for prefixes (or, reading values from the end, suffixes), laid out in one Int32Array:
- * the top-level trees, which hold up to all of a configuration's keys (a bucket's small trees are
- * `RadixIndex`es). A query walks the value once and visits every stored prefix of it, shortest first.
+ * the top-level trees, which hold up to all of a configuration's keys (inside buckets, prefixes are
+ * in `TextIndex` tables and suffixes in `RadixIndex` trees of node objects). A query walks the value once and visits every stored prefix of it, shortest first.
  *
  * Why not one object per node: at 100k routes a walk is cold in the caches, and each node object and
  * its key string sat anywhere in the heap, two misses per level. Here a node's label and children are
@@ -37,7 +37,7 @@ const FIRST_LAYOUT = 1024
  * Updates work in place: a node that needs room for another child moves to the end of the array, and
  * records that fall free are reused by size; the tree is laid out again when it has doubled, when
  * free space exceeds the live records (churn on new keys), or at the next `settle`. Each layout copies
- * the tree once (100k prefixes: a few ms), amortised over the inserts that doubled it.
+ * the tree once (100k prefixes: 6-10 ms), amortised over the inserts that doubled it.
  */
 export class PackedRadixIndex<T> extends Dimensioned implements DimensionIndex<T> {
   readonly #reverse: boolean
@@ -54,7 +54,7 @@ export class PackedRadixIndex<T> extends Dimensioned implements DimensionIndex<T
   #size = 0
   /** Records were added since the last layout. */
   #unsettled = false
-  /** The array length at which inserts lay the tree out again (twice the last layout's). */
+  /** The integers in use at which inserts lay the tree out again (twice the last layout's). */
   #layOutAt = FIRST_LAYOUT
 
   constructor(atom: Atom, reverse: boolean) {
