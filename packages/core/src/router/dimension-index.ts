@@ -1,7 +1,7 @@
 import { ipv4Mask, ipv6Mask } from '../values/ip.ts'
 import type { FieldValue } from '../values/types.ts'
 import { atomText, Dimensioned, type DimensionIndex } from './dimension.ts'
-import type { Atom, Casing } from './index-plan.ts'
+import { sameDimension, type Atom, type Casing } from './index-plan.ts'
 import { PackedRadixIndex } from './packed-radix-index.ts'
 import { RadixIndex } from './radix-index.ts'
 import { TextIndex } from './text-index.ts'
@@ -66,7 +66,7 @@ class ExactIndex<T> extends Map<string, T> implements DimensionIndex<T> {
   }
 
   holds(atom: Atom): boolean {
-    return atom.kind === this.kind && atom.field === this.field && atom.casing === this.casing
+    return sameDimension(atom, this)
   }
 
   eachSlot(visit: (slot: T, kind: Atom['kind']) => void): void {

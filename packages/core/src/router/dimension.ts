@@ -1,5 +1,5 @@
 import type { FieldValue } from '../values/types.ts'
-import type { Atom, Casing } from './index-plan.ts'
+import { sameDimension, type Atom, type Casing } from './index-plan.ts'
 
 /**
  * A lookup structure over one dimension (one kind of atom on one field): maps atoms to slots, and
@@ -47,7 +47,7 @@ export abstract class Dimensioned {
   }
 
   holds(atom: Atom): boolean {
-    return atom.kind === this.kind && atom.field === this.field && atom.casing === this.casing
+    return sameDimension(atom, this)
   }
 
   settle(): void {}

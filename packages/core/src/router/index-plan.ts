@@ -39,8 +39,8 @@ export function dimensionOf(atom: Pick<Atom, 'kind' | 'field' | 'casing'>): stri
   return `${atom.kind}${atom.casing === 'as-is' ? '' : `:${atom.casing}`}:${atom.field}`
 }
 
-/** True when two atoms live in the same index structure. */
-export function sameDimension(a: Atom, b: Atom): boolean {
+/** True when two atoms (or an atom and an index of one kind of atom) are of the same kind, field and casing. */
+export function sameDimension(a: Pick<Atom, 'kind' | 'field' | 'casing'>, b: Pick<Atom, 'kind' | 'field' | 'casing'>): boolean {
   return a.kind === b.kind && a.field === b.field && a.casing === b.casing
 }
 

@@ -1,5 +1,5 @@
 import type { FieldValue } from '../values/types.ts'
-import type { DimensionIndex } from './dimension.ts'
+import { atomText, type DimensionIndex } from './dimension.ts'
 import type { Atom, Casing } from './index-plan.ts'
 import { PackedRadixIndex } from './packed-radix-index.ts'
 
@@ -45,7 +45,7 @@ export class TextIndex<T> implements DimensionIndex<T> {
 
   slot(atom: Atom, create: () => T): T {
     if (atom.kind === 'int') this.#exactKind = 'int'
-    const key = textOf(atom)
+    const key = atomText(atom)
     const prefix = atom.kind === 'prefix'
     if (prefix && key === '') throw new Error('an empty prefix cannot be indexed')
     const large = this.#large
@@ -71,7 +71,7 @@ export class TextIndex<T> implements DimensionIndex<T> {
   }
 
   slotFor(atom: Atom): T | undefined {
-    const key = textOf(atom)
+    const key = atomText(atom)
     const prefix = atom.kind === 'prefix'
     const large = this.#large
     if (large !== undefined) return prefix ? large.prefix.slotFor(atom) : large.exact.get(key)
@@ -80,7 +80,7 @@ export class TextIndex<T> implements DimensionIndex<T> {
   }
 
   replace(atom: Atom, slot: T): void {
-    const key = textOf(atom)
+    const key = atomText(atom)
     const prefix = atom.kind === 'prefix'
     const large = this.#large
     if (large !== undefined) {
@@ -93,7 +93,7 @@ export class TextIndex<T> implements DimensionIndex<T> {
   }
 
   drop(atom: Atom): void {
-    const key = textOf(atom)
+    const key = atomText(atom)
     const prefix = atom.kind === 'prefix'
     const large = this.#large
     if (large !== undefined) {
@@ -178,11 +178,6 @@ export class TextIndex<T> implements DimensionIndex<T> {
     this.#large = large
     this.#entries = []
   }
-}
-
-/** The text an exact, Int or prefix atom compares with. */
-function textOf(atom: Atom): string {
-  return 'text' in atom ? atom.text : ''
 }
 
 /** A flat entry's sort key: its length, then exact (0) before prefix (1). */
