@@ -118,7 +118,7 @@ export class RouteIndex<R extends IndexedRoute> {
   readonly residual = new SortedRoutes<R>(true)
   readonly #fresh = new SortedRoutes<R>(true)
   readonly #touched = new Set<IndexList<R>>()
-  /** Top-level dimensions a bulk load filed routes in, laid out for lookups on `finish()`. */
+  /** Dimensions a bulk load filed routes in, laid out for lookups on `finish()` (a grown text table's tree, say). */
   readonly #filledDimensions = new Set<Dimension<unknown>>()
   // Scratch state for one `collect` call: reused so that lookups allocate nothing per request.
   #context: Context | undefined
@@ -169,6 +169,7 @@ export class RouteIndex<R extends IndexedRoute> {
     newcomer = route
     newcomerPlaced = false
     const sub = this.#dimension(bucket.subs, second, false)
+    if (deferSort) this.#filledDimensions.add(sub)
     const list = sub.slot(second, newListOfNewcomer<R>)
     newcomer = undefined
     if (!newcomerPlaced) this.#insertInto(list, route, deferSort)
