@@ -1,6 +1,6 @@
 // The conformance runner's view of traditional routes and upstream requests (issue: traditional routes).
 import type { DiagnosticKind, Match, RouteInput } from '@switchyard/core'
-import { normalizeRoute, traditionalMatchers, upstreamRequest, type ServiceLike } from '@switchyard/http'
+import { hostOfRequest, normalizeRoute, traditionalMatchers, upstreamRequest, type RequestLike, type ServiceLike } from '@switchyard/http'
 import { routeFields, type Group, type GroupRoute, type InvalidEntry, type JsonValue } from './group.ts'
 
 /** What the runner needs from the traditional-routes implementation. */
@@ -49,7 +49,8 @@ export const traditionalSupport: TraditionalSupport | undefined = {
   },
   upstream(route, _group, match, request) {
     const recorded = match.matches['http.path']
-    const host = text(request['host'])
+    // The same Host the fields were read from: `host`, else the first `Host` header.
+    const host = hostOfRequest(request as unknown as RequestLike)
     const scheme = text(request['scheme'])
     const result = upstreamRequest(
       routeFields(route),

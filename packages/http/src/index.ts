@@ -4,7 +4,7 @@ export { httpSchema, streamSchema, schemaForProtocols, subsystemForProtocols } f
 export type { Subsystem } from './schemas.ts'
 
 export type { RequestLike, ExtractionResult, ExtractorOptions, FieldExtractor } from './request.ts'
-export { createFieldExtractor, extractFields } from './request.ts'
+export { createFieldExtractor, extractFields, hostOfRequest } from './request.ts'
 export type { JsonFieldValue, FieldsResult } from './fields-record.ts'
 export { contextFromFields } from './fields-record.ts'
 

@@ -105,6 +105,11 @@ function makePlan(fields: Iterable<string>, subsystem: Subsystem): Plan {
   }
 }
 
+/** The request's Host: its `host`, else its first `Host` header, any name case (as `RequestLike.host` says). */
+export function hostOfRequest(request: Pick<RequestLike, 'host' | 'headers'>): string | undefined {
+  return request.host ?? hostHeader(request.headers)
+}
+
 /** The first `Host` header value, any name case. */
 function hostHeader(headers: HeaderRecord | undefined): string | undefined {
   if (headers === undefined) return undefined
@@ -164,7 +169,7 @@ function extract(plan: Plan, request: RequestLike, context: FieldContext): Extra
 
   let hostPort: number | undefined
   if (!plan.stream && (plan.host || plan.dstPortFields.length > 0)) {
-    const value = request.host ?? hostHeader(request.headers)
+    const value = hostOfRequest(request)
     if (value !== undefined) {
       const parts = splitHost(value)
       hostPort = parts.port
