@@ -27,6 +27,8 @@ export class LinearRouter implements RouterApi {
   }
 
   add(route: RouteInput): Result<void> {
+    // A held (priority, id) is refused before the expression is read, as atc-router 1.7.1 does.
+    this.#assertNew({ id: normalizeId(route.id), priority: normalizePriority(route.priority) })
     const prepared = prepareRoute(route, this.#schema, this.#regexes)
     if (!prepared.ok) return prepared
     this.#insert(prepared.value)
@@ -42,6 +44,7 @@ export class LinearRouter implements RouterApi {
     const prepared: PreparedRoute[] = []
     const keys = new Set<string>()
     for (const route of routes) {
+      this.#assertNew({ id: normalizeId(route.id), priority: normalizePriority(route.priority) })
       const result = prepareRoute(route, this.#schema, this.#regexes)
       if (!result.ok) return result
       assertListedOnce(keys, result.value)
@@ -112,7 +115,7 @@ export class LinearRouter implements RouterApi {
     return this.#routes.items
   }
 
-  #assertNew(route: PreparedRoute): void {
+  #assertNew(route: { readonly id: string; readonly priority: bigint }): void {
     if (this.#routes.hasKey(route)) throw new RouterError(`a route with id ${route.id} and priority ${route.priority} already exists`)
   }
 

@@ -159,6 +159,8 @@ export function runRouterContract(name: string, createRouter: (schema: Schema) =
       }
       expect(router.match(contextOf({ a: '/x' }))?.id).toBe('ffffffff-0000-0000-0000-000000000000')
       expect(() => router.add({ id: 'ffffffff-0000-0000-0000-000000000000', priority: 7, expression: 'a ^= "/"' })).toThrow(/already exists/)
+      // atc-router 1.7.1 refuses the duplicate before it reads the expression.
+      expect(() => router.add({ id: 'ffffffff-0000-0000-0000-000000000000', priority: 7, expression: 'a = "/"' })).toThrow(/already exists/)
       expect(router.add({ id: 'ffffffff-0000-0000-0000-000000000000', priority: 9, expression: 'a ^= "/"' }).ok).toBe(true)
       expect(router.size).toBe(4)
     })
@@ -170,6 +172,7 @@ export function runRouterContract(name: string, createRouter: (schema: Schema) =
       expect(router.size).toBe(2)
       expect(router.match(contextOf({ a: 'y' }))?.priority).toBe(2n)
       expect(() => router.addAll([{ id: other, priority: 3, expression: 'b == "z"' }, { id, priority: 2, expression: 'a == "z"' }])).toThrow(/already exists/)
+      expect(() => router.addAll([{ id, priority: 2, expression: 'a = "z"' }])).toThrow(/already exists/)
       expect(router.size).toBe(2)
       expect(router.has(other)).toBe(false)
       expect([...router.fields]).toEqual(['a'])

@@ -89,9 +89,11 @@ export class Router implements RouterApi {
   }
 
   add(route: RouteInput): Result<void> {
+    // A (priority, id) the router holds already is refused before the expression is read, as
+    // atc-router 1.7.1 does: adding a duplicate with a bad expression reports the duplicate.
+    const sameId = this.#assertNew({ id: normalizeId(route.id), priority: normalizePriority(route.priority) })
     const prepared = prepareRoute(route, this.#schema, this.#regexes)
     if (!prepared.ok) return prepared
-    const sameId = this.#assertNew(prepared.value)
     this.#insert(this.#entry(prepared.value), false, sameId)
     return { ok: true, value: undefined, diagnostics: prepared.diagnostics }
   }
@@ -108,6 +110,8 @@ export class Router implements RouterApi {
     const listed = new Map<string, Entry | Entry[]>()
     const empty = this.#byId.size === 0
     for (const route of routes) {
+      // As in `add`: a (priority, id) the router holds is refused before the expression is read.
+      if (!empty) this.#assertNew({ id: normalizeId(route.id), priority: normalizePriority(route.priority) })
       const prepared = prepareRoute(route, this.#schema, this.#regexes)
       if (!prepared.ok) {
         failures.push({ id: route.id, diagnostics: prepared.diagnostics })
@@ -119,7 +123,6 @@ export class Router implements RouterApi {
       if (before !== undefined && holdsPriority(before, entry.priority)) {
         throw new RouterError(`a route with id ${entry.id} and priority ${prepared.value.priority} is listed twice`)
       }
-      if (!empty) this.#assertNew(prepared.value)
       listUnder(listed, entry, before)
       filings.push(filing)
     }
@@ -319,7 +322,7 @@ export class Router implements RouterApi {
   }
 
   /** Throws when the router holds the route's (priority, id) already; returns the entries under its id. */
-  #assertNew(route: PreparedRoute): Entry | Entry[] | undefined {
+  #assertNew(route: { readonly id: string; readonly priority: bigint }): Entry | Entry[] | undefined {
     const stored = storedPriority(route.priority)
     const found = this.#byId.get(route.id)
     if (found !== undefined && holdsPriority(found, stored)) {
