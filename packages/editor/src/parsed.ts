@@ -4,7 +4,7 @@ import { StateField, type EditorState } from '@codemirror/state'
 /**
  * Core's parse of the current document (tokens and syntax diagnostics), recomputed on each change.
  * Highlighting, completion and hover all read this one outcome, so they agree with the gateway.
- * A full re-parse per keystroke is cheap for expressions (at most 64 KiB); nothing incremental.
+ * A full re-parse per keystroke is cheap for expressions (at most 1 MiB, almost always under 1 KiB); nothing incremental.
  */
 export const parsedExpression = StateField.define<ParseOutcome>({
   create: (state) => parseDetailed(state.doc.toString()),

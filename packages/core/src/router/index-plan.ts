@@ -119,6 +119,7 @@ function hasTopLevelAlternation(pattern: string): boolean {
 }
 
 const MAX_ALTERNATIVES = 64
+const TOO_MANY = `more than ${MAX_ALTERNATIVES} alternatives`
 const MAX_PRODUCT = 16
 /** Fields with few distinct values in practice: indexing on them prunes little. */
 const LOW_CARDINALITY = new Set(['http.method', 'net.protocol', 'net.dst.port', 'net.src.port', 'http.path.segments.len'])
@@ -165,26 +166,46 @@ function alternatives(expr: Expr, prefixOf: PrefixOf): Alternatives {
     }
     case 'Not':
       return 'a `!(...)` group gives no condition that every match must meet'
-    case 'Or': {
-      const left = alternatives(expr.left, prefixOf)
-      if (typeof left === 'string') return `an \`||\` branch cannot be indexed (${left})`
-      const right = alternatives(expr.right, prefixOf)
-      if (typeof right === 'string') return `an \`||\` branch cannot be indexed (${right})`
-      if (left.length + right.length > MAX_ALTERNATIVES) return `more than ${MAX_ALTERNATIVES} alternatives`
-      return withoutRedundant(left.concat(right))
-    }
+    case 'Or':
     case 'And': {
-      const left = alternatives(expr.left, prefixOf)
-      const right = alternatives(expr.right, prefixOf)
-      if (typeof left === 'string') return right
-      if (typeof right === 'string') return left
-      if (left.length * right.length <= MAX_PRODUCT) {
-        if (left.length === 1 && right.length === 1) return [best(left[0] as Placement, right[0] as Placement)]
-        return withoutRedundant(left.flatMap((l) => right.map((r) => best(l, r))))
+      // A chain `a || b || c` parses left-deep, one level per operator: its left spine is walked in
+      // a loop and folded from the innermost pair outwards, the order the recursion had, so that a
+      // route with thousands of hosts in one chain does not recurse once per host.
+      const spine: Expr[] = []
+      let innermost: Expr = expr
+      while (innermost.kind === expr.kind) {
+        spine.push(innermost.right)
+        innermost = innermost.left
       }
-      return quality(left) >= quality(right) ? left : right
+      let folded = alternatives(innermost, prefixOf)
+      for (let i = spine.length - 1; i >= 0; i--) {
+        folded = expr.kind === 'Or' ? either(folded, spine[i] as Expr, prefixOf) : both(folded, alternatives(spine[i] as Expr, prefixOf))
+      }
+      return folded
     }
   }
+}
+
+/** The alternatives of `left || right`, `right` planned only when `left` can be indexed. */
+function either(left: Alternatives, rightExpr: Expr, prefixOf: PrefixOf): Alternatives {
+  // A reason met further in is passed out as it is: wrapped once, not once per level of the chain.
+  if (typeof left === 'string') return left.startsWith(OR_BRANCH) || left === TOO_MANY ? left : `${OR_BRANCH}${left})`
+  const right = alternatives(rightExpr, prefixOf)
+  if (typeof right === 'string') return right === TOO_MANY ? right : `${OR_BRANCH}${right})`
+  if (left.length + right.length > MAX_ALTERNATIVES) return TOO_MANY
+  return withoutRedundant(left.concat(right))
+}
+const OR_BRANCH = 'an `||` branch cannot be indexed ('
+
+/** The alternatives of `left && right`. */
+function both(left: Alternatives, right: Alternatives): Alternatives {
+  if (typeof left === 'string') return right
+  if (typeof right === 'string') return left
+  if (left.length * right.length <= MAX_PRODUCT) {
+    if (left.length === 1 && right.length === 1) return [best(left[0] as Placement, right[0] as Placement)]
+    return withoutRedundant(left.flatMap((l) => right.map((r) => best(l, r))))
+  }
+  return quality(left) >= quality(right) ? left : right
 }
 
 /** Keeps the two most selective atoms of two placements on distinct dimensions, the better one first. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { withoutSpans } from './build.ts'
-import { MAX_NESTING_DEPTH } from './limits.ts'
+import { MAX_EXPRESSION_LENGTH, MAX_NESTING_DEPTH } from './limits.ts'
 import { parse, parseDetailed } from './parser.ts'
 import { print, printExplicit } from './print.ts'
 
@@ -147,7 +147,8 @@ describe('syntax errors', () => {
     // Only the limit: the balanced parentheses around it are not reported as never closed.
     expect(errorCodes(`${'('.repeat(200)}a == "x"${')'.repeat(200)}`)).toEqual(['limit-exceeded'])
     expect(errorCodes(`${'('.repeat(30)}${'lower('.repeat(MAX_NESTING_DEPTH + 1)}a${')'.repeat(MAX_NESTING_DEPTH + 1)} == "x"${')'.repeat(30)}`)).toEqual(['limit-exceeded'])
-    expect(errorCodes(`a == "${'x'.repeat(70_000)}"`)).toContain('limit-exceeded')
+    expect(errorCodes(`a == "${'x'.repeat(MAX_EXPRESSION_LENGTH)}"`)).toContain('limit-exceeded')
+    expect(parse(`a == "${'x'.repeat(MAX_EXPRESSION_LENGTH - 7)}"`).ok).toBe(true)
   })
 
   it.each([
