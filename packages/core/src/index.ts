@@ -44,7 +44,7 @@ export { compile, compileExpr } from './compile/compiler.ts'
 export type { Trace, PredicateTrace, LogicTrace, ExpressionTrace } from './compile/explain.ts'
 export { explainExpr } from './compile/explain.ts'
 
-export type { RouteInput, PreparedRoute } from './router/route.ts'
+export type { RouteInput, PreparedRoute, RouterOptions } from './router/route.ts'
 export { RouterError, compareRoutes, normalizeId, normalizePriority } from './router/route.ts'
 export type { RouterApi, Explanation, RouteExplanation } from './router/router-api.ts'
 export { LinearRouter } from './router/linear-router.ts'

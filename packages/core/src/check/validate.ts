@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts'
 import type { Schema } from '../schema/schema.ts'
-import { parseDetailed } from '../syntax/parser.ts'
+import { parseDetailed, type ParseOptions } from '../syntax/parser.ts'
 import { check, checkPredicates } from './checker.ts'
 
 /** What an editor or the Admin API shows for an expression. */
@@ -24,8 +24,8 @@ export interface Validation {
  * Parses and checks an expression against a schema, reporting every problem found: when the
  * expression does not parse, the predicates that did parse are still checked.
  */
-export function validate(source: string, schema: Schema): Validation {
-  const parsed = parseDetailed(source)
+export function validate(source: string, schema: Schema, options: Pick<ParseOptions, 'lists'> = {}): Validation {
+  const parsed = parseDetailed(source, options)
   if (parsed.expr === undefined) {
     const checked = checkPredicates(parsed.predicates, schema).diagnostics
     return { ok: false, diagnostics: inSourceOrder([...parsed.diagnostics, ...checked]), error: firstError(inSourceOrder(parsed.diagnostics)), fields: [] }

@@ -1,4 +1,4 @@
 import { LinearRouter } from './linear-router.ts'
 import { runRouterContract } from './router-contract.ts'
 
-runRouterContract('LinearRouter', (schema) => new LinearRouter(schema))
+runRouterContract('LinearRouter', (schema, options) => new LinearRouter(schema, options))

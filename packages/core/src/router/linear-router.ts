@@ -5,7 +5,7 @@ import type { Schema } from '../schema/schema.ts'
 import { RegexCache } from '../values/regex/index.ts'
 import { runMatcher } from '../compile/predicate.ts'
 import { FieldCounter } from './field-counter.ts'
-import { assertListedOnce, normalizeId, normalizePriority, prepareRoute, RouterError, type PreparedRoute, type RouteInput } from './route.ts'
+import { assertListedOnce, normalizeId, normalizePriority, prepareRoute, RouterError, type PreparedRoute, type RouteInput, type RouterOptions, type RouterParsing } from './route.ts'
 import { explainRoutes, type Explanation, type RouterApi } from './router-api.ts'
 import { SortedRoutes } from './sorted-routes.ts'
 
@@ -16,20 +16,25 @@ import { SortedRoutes } from './sorted-routes.ts'
 export class LinearRouter implements RouterApi {
   readonly #schema: Schema
   readonly #regexes: RegexCache
+  readonly #parsing: RouterParsing
   readonly #routes = new SortedRoutes<PreparedRoute & { seen: number }>()
   readonly #fields = new FieldCounter()
   readonly #record = new MatchRecord()
 
-  /** Creates an empty router for a schema; pass a shared regex cache to share compiled regexes. */
-  constructor(schema: Schema, options: { regexes?: RegexCache } = {}) {
+  /**
+   * Creates an empty router for a schema; pass a shared regex cache to share compiled regexes, and
+   * `lists: true` to accept lists after `in` / `not in` (a Switchyard extension, see `ParseOptions`).
+   */
+  constructor(schema: Schema, options: RouterOptions = {}) {
     this.#schema = schema
     this.#regexes = options.regexes ?? new RegexCache()
+    this.#parsing = { regexes: this.#regexes, lists: options.lists === true }
   }
 
   add(route: RouteInput): Result<void> {
     // A held (priority, id) is refused before the expression is read, as atc-router 1.7.1 does.
     this.#assertNew({ id: normalizeId(route.id), priority: normalizePriority(route.priority) })
-    const prepared = prepareRoute(route, this.#schema, this.#regexes)
+    const prepared = prepareRoute(route, this.#schema, this.#parsing)
     if (!prepared.ok) return prepared
     this.#insert(prepared.value)
     return { ok: true, value: undefined, diagnostics: prepared.diagnostics }
@@ -45,7 +50,7 @@ export class LinearRouter implements RouterApi {
     const keys = new Set<string>()
     for (const route of routes) {
       this.#assertNew({ id: normalizeId(route.id), priority: normalizePriority(route.priority) })
-      const result = prepareRoute(route, this.#schema, this.#regexes)
+      const result = prepareRoute(route, this.#schema, this.#parsing)
       if (!result.ok) return result
       assertListedOnce(keys, result.value)
       this.#assertNew(result.value)
@@ -72,7 +77,7 @@ export class LinearRouter implements RouterApi {
   }
 
   replace(route: RouteInput): Result<void> {
-    const prepared = prepareRoute(route, this.#schema, this.#regexes)
+    const prepared = prepareRoute(route, this.#schema, this.#parsing)
     if (!prepared.ok) return prepared
     this.remove(prepared.value.id)
     this.#insert(prepared.value)

@@ -1,9 +1,9 @@
 import { check } from '../check/checker.ts'
 import { compileRoute } from '../compile/compiler.ts'
 import type { RouteMatcher } from '../compile/predicate.ts'
-import { NO_DIAGNOSTICS, type Result } from '../diagnostics/diagnostic.ts'
+import { diagnostic, NO_DIAGNOSTICS, type Result } from '../diagnostics/diagnostic.ts'
 import type { Schema } from '../schema/schema.ts'
-import type { Expr } from '../syntax/ast.ts'
+import type { Expr, Literal } from '../syntax/ast.ts'
 import { parse } from '../syntax/parser.ts'
 import type { RegexCache } from '../values/regex/index.ts'
 
@@ -102,21 +102,43 @@ export function compareRoutes(a: { priority: StoredPriority; id: string }, b: { 
   return a.id === b.id ? 0 : a.id > b.id ? -1 : 1
 }
 
+/** What a router is created with. */
+export interface RouterOptions {
+  /** Compiled regexes, shared with other routers and the caller. */
+  readonly regexes?: RegexCache
+  /** Accept lists after `in` / `not in`, a Switchyard extension (`ParseOptions.lists`); off by default. */
+  readonly lists?: boolean
+}
+
+/** How a router reads route texts: its shared regex cache, and whether lists are accepted (`ParseOptions.lists`). */
+export interface RouterParsing {
+  readonly regexes: RegexCache
+  readonly lists: boolean
+}
+
 /** Parses, checks and compiles a route; bad input comes back as diagnostics. */
-export function prepareRoute(input: RouteInput, schema: Schema, regexes: RegexCache): Result<PreparedRoute> {
+export function prepareRoute(input: RouteInput, schema: Schema, parsing: RouterParsing): Result<PreparedRoute> {
   const id = normalizeId(input.id)
   const priority = normalizePriority(input.priority)
   let expr: Expr
   let source: string | undefined
   if (typeof input.expression === 'string') {
     source = input.expression
-    const parsed = parse(source, { regexes })
+    const parsed = parse(source, parsing)
     if (!parsed.ok) return parsed
     expr = parsed.value
-  } else expr = input.expression
+  } else {
+    expr = input.expression
+    // A tree built by a caller: the router prints it and parses it back later (explain), so it
+    // may hold a list only where its text would parse.
+    const list = parsing.lists ? undefined : firstList(expr)
+    if (list !== undefined) {
+      return { ok: false, diagnostics: [diagnostic('invalid-set', list.span, 'This router does not accept lists of values (Kong\'s language has none).', 'create the router with `lists: true`, or write one comparison per value')] }
+    }
+  }
   const checked = check(expr, schema)
   if (!checked.ok) return checked
-  const { matcher, recordsConstant } = compileRoute(expr, { regexes })
+  const { matcher, recordsConstant } = compileRoute(expr, { regexes: parsing.regexes })
   return { ok: true, value: { id, priority, expr, source, fields: checked.value.fields, matcher, recordsConstant }, diagnostics: NO_DIAGNOSTICS }
 }
 
@@ -130,4 +152,16 @@ function isCanonicalUuid(id: string): boolean {
     } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false
   }
   return true
+}
+
+/** The first list literal in a tree, looked for without recursion (a caller's tree may be deep). */
+function firstList(expr: Expr): Literal | undefined {
+  const pending: Expr[] = [expr]
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (next.kind === 'Predicate') {
+      if (next.value.kind === 'Set') return next.value
+    } else if (next.kind === 'Not') pending.push(next.operand)
+    else pending.push(next.right, next.left)
+  }
+  return undefined
 }

@@ -5,7 +5,7 @@ import { parseIpAddr } from '../values/ip.ts'
 import type { FieldValue } from '../values/types.ts'
 import { allOf, anyOf, predicate, stringLiteral } from '../syntax/build.ts'
 import type { RouterApi } from './router-api.ts'
-import type { RouteInput } from './route.ts'
+import type { RouteInput, RouterOptions } from './route.ts'
 
 /** Test-only: builds a context from plain values (IP strings parsed, numbers kept). */
 export function contextOf(values: Record<string, string | number | bigint | readonly (string | number)[]>, ipFields: readonly string[] = []): FieldContext {
@@ -36,14 +36,14 @@ const schema = new Schema({
 })
 
 /** The behaviour every router must have (spec §5, §6 and the K-numbered cases of §10). */
-export function runRouterContract(name: string, createRouter: (schema: Schema) => RouterApi): void {
-  function single(expression: string, values: Parameters<typeof contextOf>[0]) {
-    const router = createRouter(schema)
+export function runRouterContract(name: string, createRouter: (schema: Schema, options?: RouterOptions) => RouterApi): void {
+  function single(expression: string, values: Parameters<typeof contextOf>[0], options?: RouterOptions) {
+    const router = createRouter(schema, options)
     const added = router.add({ id: '00000000-0000-0000-0000-000000000001', priority: 0, expression })
     if (!added.ok) throw new Error(`${expression}: ${added.diagnostics.map((d) => d.message).join('; ')}`)
     return router.match(contextOf(values, ['ip', 'l3.ip']))
   }
-  const matches = (expression: string, values: Parameters<typeof contextOf>[0]) => single(expression, values) !== undefined
+  const matches = (expression: string, values: Parameters<typeof contextOf>[0], options?: RouterOptions) => single(expression, values, options) !== undefined
 
   describe(`${name}: evaluation`, () => {
     it('K1/K2: || binds tighter than &&', () => {
@@ -128,13 +128,26 @@ export function runRouterContract(name: string, createRouter: (schema: Schema) =
       expect(matches('http.body =^ "world"', { 'http.body': 'hello\0world' })).toBe(true)
       expect(matches('http.body =^ "world"', { 'http.body': 'world\0hello' })).toBe(false)
     })
-    it('set literals follow the all/any rules', () => {
-      expect(matches('a in ["GET", "HEAD"]', { a: 'HEAD' })).toBe(true)
-      expect(matches('a in ["GET", "HEAD"]', { a: ['GET', 'POST'] })).toBe(false)
-      expect(matches('any(a) in ["GET", "HEAD"]', { a: ['GET', 'POST'] })).toBe(true)
-      expect(matches('i not in [80, 443]', { i: 8080 })).toBe(true)
-      expect(matches('i not in [80, 443]', { i: 443 })).toBe(false)
-      expect(matches('i not in [80, 443]', {})).toBe(false)
+    it('set literals (the list extension) follow the all/any rules', () => {
+      const lists = { lists: true }
+      expect(matches('a in ["GET", "HEAD"]', { a: 'HEAD' }, lists)).toBe(true)
+      expect(matches('a in ["GET", "HEAD"]', { a: ['GET', 'POST'] }, lists)).toBe(false)
+      expect(matches('any(a) in ["GET", "HEAD"]', { a: ['GET', 'POST'] }, lists)).toBe(true)
+      expect(matches('i not in [80, 443]', { i: 8080 }, lists)).toBe(true)
+      expect(matches('i not in [80, 443]', { i: 443 }, lists)).toBe(false)
+      expect(matches('i not in [80, 443]', {}, lists)).toBe(false)
+    })
+    it('refuses lists unless created with lists: true, as Kong has none, for a text and for a tree', () => {
+      const router = createRouter(schema)
+      const added = router.add({ id: '00000000-0000-0000-0000-000000000001', priority: 0, expression: 'a in ["GET", "HEAD"]' })
+      expect(added.ok).toBe(false)
+      expect(added.diagnostics[0]).toMatchObject({ code: 'invalid-set', kind: 'syntax' })
+      const tree = predicate('a', 'in', { kind: 'Set', elements: [stringLiteral('GET')], span: { start: 0, end: 0 } })
+      expect(router.add({ id: '00000000-0000-0000-0000-000000000002', priority: 0, expression: tree }).diagnostics[0]).toMatchObject({ code: 'invalid-set' })
+      expect(router.size).toBe(0)
+      const extended = createRouter(schema, { lists: true })
+      expect(extended.add({ id: '00000000-0000-0000-0000-000000000002', priority: 0, expression: tree }).ok).toBe(true)
+      expect(extended.explain(contextOf({ a: 'GET' })).match?.id).toBe('00000000-0000-0000-0000-000000000002')
     })
     it('never throws on values of the wrong type', () => {
       expect(matches('i > 1', { i: 'x' })).toBe(false)

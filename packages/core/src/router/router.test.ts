@@ -4,7 +4,7 @@ import { LinearRouter } from './linear-router.ts'
 import { Router } from './router.ts'
 import { contextOf, runRouterContract } from './router-contract.ts'
 
-runRouterContract('Router (indexed)', (schema) => new Router(schema))
+runRouterContract('Router (indexed)', (schema, options) => new Router(schema, options))
 
 describe('Router under churn', () => {
   const churnSchema = new Schema({ 'http.host': 'String', 'http.path': 'String' })

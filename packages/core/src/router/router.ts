@@ -12,7 +12,7 @@ import { keepShape } from '../keep-shape.ts'
 import { FieldCounter } from './field-counter.ts'
 import { planIndex, type Placement } from './index-plan.ts'
 import { RouteIndex, type DimensionSummary, type Filed, type IndexHit } from './route-index.ts'
-import { compareRoutes, normalizeId, normalizePriority, prepareRoute, priorityOf, RouterError, storedPriority, type PreparedRoute, type RouteInput, type StoredPriority } from './route.ts'
+import { compareRoutes, normalizeId, normalizePriority, prepareRoute, priorityOf, RouterError, storedPriority, type PreparedRoute, type RouteInput, type RouterOptions, type RouterParsing, type StoredPriority } from './route.ts'
 import { explainRoutes, type Explanation, type RouterApi } from './router-api.ts'
 import { REMOVED } from './sorted-routes.ts'
 
@@ -65,6 +65,7 @@ export interface RouterDescription {
 export class Router implements RouterApi {
   readonly #schema: Schema
   readonly #regexes: RegexCache
+  readonly #parsing: RouterParsing
   readonly #index = new RouteIndex<Entry>()
   // One entry per id almost always; an array only when an id is listed at several priorities.
   #byId = new Map<string, Entry | Entry[]>()
@@ -82,17 +83,21 @@ export class Router implements RouterApi {
   // Scratch for the k-way merge of candidate lists; reused across requests.
   readonly #positions: number[] = []
 
-  /** Creates an empty router for a schema; pass a shared regex cache to share compiled regexes. */
-  constructor(schema: Schema, options: { regexes?: RegexCache } = {}) {
+  /**
+   * Creates an empty router for a schema; pass a shared regex cache to share compiled regexes, and
+   * `lists: true` to accept lists after `in` / `not in` (a Switchyard extension, see `ParseOptions`).
+   */
+  constructor(schema: Schema, options: RouterOptions = {}) {
     this.#schema = schema
     this.#regexes = options.regexes ?? new RegexCache()
+    this.#parsing = { regexes: this.#regexes, lists: options.lists === true }
   }
 
   add(route: RouteInput): Result<void> {
     // A (priority, id) the router holds already is refused before the expression is read, as
     // atc-router 1.7.1 does: adding a duplicate with a bad expression reports the duplicate.
     const sameId = this.#assertNew({ id: normalizeId(route.id), priority: normalizePriority(route.priority) })
-    const prepared = prepareRoute(route, this.#schema, this.#regexes)
+    const prepared = prepareRoute(route, this.#schema, this.#parsing)
     if (!prepared.ok) return prepared
     this.#insert(this.#entry(prepared.value), false, sameId)
     return { ok: true, value: undefined, diagnostics: prepared.diagnostics }
@@ -112,7 +117,7 @@ export class Router implements RouterApi {
     for (const route of routes) {
       // As in `add`: a (priority, id) the router holds is refused before the expression is read.
       if (!empty) this.#assertNew({ id: normalizeId(route.id), priority: normalizePriority(route.priority) })
-      const prepared = prepareRoute(route, this.#schema, this.#regexes)
+      const prepared = prepareRoute(route, this.#schema, this.#parsing)
       if (!prepared.ok) {
         failures.push({ id: route.id, diagnostics: prepared.diagnostics })
         continue
@@ -155,7 +160,7 @@ export class Router implements RouterApi {
   }
 
   replace(route: RouteInput): Result<void> {
-    const prepared = prepareRoute(route, this.#schema, this.#regexes)
+    const prepared = prepareRoute(route, this.#schema, this.#parsing)
     if (!prepared.ok) return prepared
     this.remove(prepared.value.id)
     this.#insert(this.#entry(prepared.value), false)
@@ -286,7 +291,7 @@ export class Router implements RouterApi {
   #treeOf(entry: Entry): Expr {
     const kept = this.#unparsableTrees.get(entry)
     if (kept !== undefined) return kept
-    const parsed = parse(entry.source, { regexes: this.#regexes })
+    const parsed = parse(entry.source, this.#parsing)
     if (!parsed.ok) throw new Error(`route ${entry.id} no longer parses`)
     return parsed.value
   }

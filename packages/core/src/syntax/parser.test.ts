@@ -52,8 +52,6 @@ describe('literals', () => {
     ['any(lower(a)) == "x"', 'any(lower(a)) == "x"'],
     ['!(!(a == "1"))', '!(!(a == "1"))'],
     ['ip not in 10.0.0.0/8', 'ip not in 10.0.0.0/8'],
-    ['http.method in ["GET", "HEAD"]', 'http.method in ["GET", "HEAD"]'],
-    ['net.dst.port not in [80,443]', 'net.dst.port not in [80, 443]'],
     ['  a == "x"\n', 'a == "x"'],
     ['a=="x"&&b=="y"', 'a == "x" && b == "y"'],
   ])('%s', (source, expected) => {
@@ -63,6 +61,32 @@ describe('literals', () => {
   it('keeps raw line breaks inside strings', () => {
     const result = parse('a == "x\ny"')
     expect(result.ok && result.value.kind === 'Predicate' && result.value.value.kind === 'String' && result.value.value.value).toBe('x\ny')
+  })
+})
+
+describe('the list extension', () => {
+  const withLists = (source: string) => parse(source, { lists: true })
+  it.each([
+    ['http.method in ["GET", "HEAD"]', 'http.method in ["GET", "HEAD"]'],
+    ['net.dst.port not in [80,443]', 'net.dst.port not in [80, 443]'],
+  ])('with lists: %s', (source, expected) => {
+    const result = withLists(source)
+    expect(result.ok && print(result.value)).toBe(expected)
+  })
+
+  it.each([
+    ['a == ["x"]', 'invalid-set'],
+    ['a in []', 'empty-set'],
+    ['a in ["x", 1]', 'invalid-set'],
+  ])('with lists: %s → %s', (source, code) => {
+    expect(withLists(source).diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toContain(code)
+  })
+
+  it.each(['http.method in ["GET", "HEAD"]', 'net.dst.port not in [80, 443] && a == "x"', 'a == ["x"]'])('by default, as in Kong, %s is a syntax error at the list', (source) => {
+    const errors = parse(source).diagnostics.filter((d) => d.severity === 'error')
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatchObject({ code: 'invalid-set', kind: 'syntax', span: { start: source.indexOf('['), end: source.indexOf('[') + 1 } })
+    expect(errors[0]?.message).toMatch(/no lists of values/)
   })
 })
 
@@ -120,9 +144,6 @@ describe('syntax errors', () => {
     ['upper(a) == "x"', 'unknown-transformation'],
     ['LOWER(a) == "x"', 'unknown-transformation'],
     ['a ~ 1', 'regex-needs-string'],
-    ['a == ["x"]', 'invalid-set'],
-    ['a in []', 'empty-set'],
-    ['a in ["x", 1]', 'invalid-set'],
     ['a == "x" ||', 'unexpected-end'],
     ['a == "1" b == "2"', 'unexpected-token'],
     ['a == "1" & b == "2"', 'unexpected-token'],

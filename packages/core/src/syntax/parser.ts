@@ -44,6 +44,12 @@ export function parse(source: string, options: ParseOptions = {}): Result<Expr> 
 export interface ParseOptions {
   /** Regexes are compiled to validate them; a shared cache lets the compiler reuse them. */
   readonly regexes?: RegexCache
+  /**
+   * Accept lists after `in` / `not in` (`http.method in ["GET", "HEAD"]`), a Switchyard extension.
+   * Off by default: Kong's language has no list literals and atc-router refuses them, so an
+   * expression written for Kong means the same here and one accepted here loads in Kong.
+   */
+  readonly lists?: boolean
 }
 
 /** Like `parse`, but also returns the tokens and never drops what it learned on failure. */
@@ -67,7 +73,7 @@ function runParser(source: string, options: ParseOptions, withTokens: boolean): 
       ],
     }
   }
-  return new Parser(source, options.regexes, withTokens).run()
+  return new Parser(source, options.regexes, options.lists === true, withTokens).run()
 }
 
 /** Marks a term that failed to parse; the error has already been reported. */
@@ -101,11 +107,13 @@ class Parser {
   readonly #parsedPredicates: Predicate[] = []
 
   readonly #regexes: RegexCache | undefined
+  readonly #lists: boolean
   readonly #withTokens: boolean
 
-  constructor(source: string, regexes: RegexCache | undefined, withTokens: boolean) {
+  constructor(source: string, regexes: RegexCache | undefined, lists: boolean, withTokens: boolean) {
     this.#source = source
     this.#regexes = regexes
+    this.#lists = lists
     this.#withTokens = withTokens
   }
 
@@ -363,7 +371,7 @@ class Parser {
     return undefined
   }
 
-  // rhs = STRING | RAW_STRING | ip_literal | INT   (plus the set extension after in / not in)
+  // rhs = STRING | RAW_STRING | ip_literal | INT   (plus, with `lists`, the list extension after in / not in)
   #parseRhs(op: OperatorName): Literal | undefined {
     const start = this.#position
     const ch = this.#source[start]
@@ -373,6 +381,15 @@ class Parser {
       this.#error('invalid-raw-string', span(start, start + 2), 'A raw string starts with exactly `r#"` and ends with `"#`.', 'write r#"..."#')
       return undefined
     } else if (ch === '[') {
+      if (!this.#lists) {
+        this.#error(
+          'invalid-set',
+          span(start, start + 1),
+          "Kong's expression language has no lists of values: a value after an operator is a string, an integer or an IP address or CIDR.",
+          'write one comparison per value joined with `||` (`http.method == "GET" || http.method == "HEAD"`); a router created with `lists: true` accepts lists (a Switchyard extension)',
+        )
+        return undefined
+      }
       if (op !== 'in' && op !== 'notIn') {
         this.#error('invalid-set', span(start, start + 1), 'A list of values is only allowed after `in` or `not in`.')
         return undefined
@@ -667,7 +684,7 @@ class Parser {
 }
 
 // Parsers live for one call; see keep-shape.ts.
-keepShape(new Parser('', new RegexCache(), false))
+keepShape(new Parser('', new RegexCache(), false, false))
 
 function isAsciiLetter(ch: string): boolean {
   const c = ch.charCodeAt(0)
