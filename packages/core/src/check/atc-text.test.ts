@@ -48,8 +48,24 @@ describe('atcErrorText', () => {
     expect(text).toContain(marker)
   })
 
-  it('starts a regex error with the regex crate\'s heading', () => {
-    expect(atcErrorText('http.path ~ r#"(a"#', schema)).toMatch(/= regex parse error:\nerror: /)
+  it('gives a regex error over the whole literal, in the regex crate\'s layout (K17: column 20)', () => {
+    const schemaFoo = new Schema({ 'http.headers.foo': 'String' })
+    expect(atcErrorText('http.headers.foo ~ "([."', schemaFoo)).toBe(
+      [' --> 1:20', '  |', '1 | http.headers.foo ~ "([."', '  |                    ^---^', '  |', '  = regex parse error:', '    ([.', '     ^', 'error: unclosed character class'].join('\n'),
+    )
+    // Columns in characters; escapes decoded before the pattern is shown; carets as wide as the problem.
+    expect(atcErrorText('http.path ~ "é\\\\q"', schema)?.split('\n').slice(5)).toEqual(['  = regex parse error:', '    é\\q', '     ^^', 'error: unrecognized escape sequence'])
+    expect(atcErrorText('http.path ~ r#"a(?=b)"#', schema)?.split('\n').slice(6)).toEqual(['    a(?=b)', '     ^^^', 'error: look-around, including look-ahead and look-behind, is not supported'])
+  })
+
+  it('gives the regex crate\'s own one-line text for a pattern over the size limit', () => {
+    expect(atcErrorText('http.path ~ r#"\\w{1000}"#', schema)).toMatch(/\n {2}= Compiled regex exceeds size limit of 10485760 bytes\.$/)
+  })
+
+  it('numbers the lines of a pattern that has several, between rules of ~', () => {
+    const text = atcErrorText('http.path ~ "a\\nb("', schema) ?? ''
+    const rule = '~'.repeat(79)
+    expect(text.split('\n').slice(5)).toEqual(['  = regex parse error:', rule, '1: a', '2: b(', '    ^', rule, 'error: unclosed group'])
   })
 
   it('counts columns in characters and widens the gutter for long line numbers', () => {

@@ -9,10 +9,11 @@
  */
 import type { DiagnosticCode } from '../diagnostics/catalog.ts'
 import type { Diagnostic } from '../diagnostics/diagnostic.ts'
-import { lineColumn } from '../diagnostics/span.ts'
+import { lineColumn, type Span } from '../diagnostics/span.ts'
 import type { Schema } from '../schema/schema.ts'
 import type { Expr, Predicate } from '../syntax/ast.ts'
-import { parse } from '../syntax/parser.ts'
+import { parse, parseDetailed } from '../syntax/parser.ts'
+import { compileRegex } from '../values/regex/index.ts'
 import { literalType } from './checker.ts'
 
 /** atc-router's text for the first problem of `source` against `schema`, or undefined when it has none. */
@@ -20,9 +21,57 @@ export function atcErrorText(source: string, schema: Schema): string | undefined
   const parsed = parse(source)
   if (!parsed.ok) {
     const first = parsed.diagnostics.find((d) => d.severity === 'error')
-    return first === undefined ? undefined : pestText(source, first)
+    if (first === undefined) return undefined
+    const regex = first.code === 'invalid-regex' || first.code === 'unsupported-regex' ? regexErrorText(source, first) : undefined
+    return regex === undefined ? pestText(source, first.span, CUSTOM.has(first.code), syntaxText(source, first)) : pestText(source, regex.literal, true, regex.text)
   }
   return firstCheckText(parsed.value, schema)
+}
+
+/**
+ * A regex error as atc gives it: over the whole string literal (pest's span of the rhs), with the
+ * regex crate's own text: `regex parse error:`, the pattern indented by four spaces, carets under
+ * the problem, then `error: ` and what is wrong (the crate's `Formatter`); a pattern over the size
+ * limit has the crate's one-line text instead.
+ */
+function regexErrorText(source: string, d: Diagnostic): { literal: Span; text: string } | undefined {
+  const token = parseDetailed(source).tokens.find((t) => (t.kind === 'string' || t.kind === 'raw-string') && t.span.start <= d.span.start && d.span.start < t.span.end)
+  if (token === undefined) return undefined
+  // The literal's value, decoded by the parser itself from the literal's text.
+  const decoded = parse(`a == ${source.slice(token.span.start, token.span.end)}`)
+  const pattern = decoded.ok && decoded.value.kind === 'Predicate' && decoded.value.value.kind === 'String' ? decoded.value.value.value : undefined
+  if (pattern === undefined) return undefined
+  const compiled = compileRegex(pattern)
+  if (compiled.ok) return undefined
+  const { error } = compiled
+  const tooBig = /exceeds size limit of (\d+) bytes/i.exec(error.message)
+  if (tooBig !== null) return { literal: token.span, text: `Compiled regex exceeds size limit of ${tooBig[1]} bytes.` }
+  return { literal: token.span, text: `regex parse error:\n${notated(pattern, error.start, error.end)}error: ${error.message}` }
+}
+
+/**
+ * The regex crate's notation of a pattern: each line after four spaces (or its number when the
+ * pattern has several lines, between lines of `~`), and under the line of the error `^` from its
+ * first character to its last (one at least); columns count characters, not UTF-16 units.
+ */
+function notated(pattern: string, start: number, end: number): string {
+  const lines = pattern.split('\n')
+  const many = lines.length > 1
+  const width = String(lines.length).length
+  let out = many ? `${'~'.repeat(79)}\n` : ''
+  let offset = 0
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string
+    out += `${many ? `${String(i + 1).padStart(width)}: ` : '    '}${line}\n`
+    const lineEnd = offset + line.length
+    if (start >= offset && start <= lineEnd) {
+      const column = [...line.slice(0, start - offset)].length
+      const carets = Math.max(1, [...pattern.slice(start, Math.min(end, lineEnd))].length)
+      out += `${' '.repeat(many ? width + 2 : 4)}${' '.repeat(column)}${'^'.repeat(carets)}\n`
+    }
+    offset = lineEnd + 1
+  }
+  return many ? `${out}${'~'.repeat(79)}\n` : out
 }
 
 function firstCheckText(expr: Expr, schema: Schema): string | undefined {
@@ -103,6 +152,7 @@ function syntaxText(source: string, d: Diagnostic): string {
       return 'regex operator can only be used with String operands'
     case 'invalid-regex':
     case 'unsupported-regex':
+      // Only when the literal could not be found again (see `regexErrorText`).
       return `regex parse error:\nerror: ${d.message.replace(/^Invalid regex: /, '')}`
     default:
       return EXPECTED[d.code] ?? 'expected EOI, and_op, or or_op'
@@ -110,12 +160,12 @@ function syntaxText(source: string, d: Diagnostic): string {
 }
 
 /** Pest's rendering of a parse error (spec §1.5): position, the line, a marker, then the message. */
-function pestText(source: string, d: Diagnostic): string {
-  const { line, column } = lineColumn(source, d.span.start)
+function pestText(source: string, at: Span, custom: boolean, message: string): string {
+  const { line, column } = lineColumn(source, at.start)
   const lineText = source.split('\n')[line - 1] ?? ''
   const gutter = ' '.repeat(String(line).length)
-  const width = [...source.slice(d.span.start, d.span.end)].length
+  const width = [...source.slice(at.start, at.end)].length
   // A point error shows `^---`; a span error `^`, dashes, `^` under the span (`^` alone for one character).
-  const marker = !CUSTOM.has(d.code) || width <= 0 ? '^---' : width === 1 ? '^' : `^${'-'.repeat(width - 2)}^`
-  return [`${gutter}--> ${line}:${column}`, `${gutter} |`, `${line} | ${lineText}`, `${gutter} | ${' '.repeat(column - 1)}${marker}`, `${gutter} |`, `${gutter} = ${syntaxText(source, d)}`].join('\n')
+  const marker = !custom || width <= 0 ? '^---' : width === 1 ? '^' : `^${'-'.repeat(width - 2)}^`
+  return [`${gutter}--> ${line}:${column}`, `${gutter} |`, `${line} | ${lineText}`, `${gutter} | ${' '.repeat(column - 1)}${marker}`, `${gutter} |`, `${gutter} = ${message}`].join('\n')
 }
