@@ -15,7 +15,27 @@ describe('pcreRefusal', () => {
     expect(pcreRefusal(pattern)?.offset).toBe(offset)
   })
 
-  it.each(['/\\d+/(?P<id>\\w+)', '/(?<id>x)', '/(?i)abc', '/(?i-s:a.)', '/(?x) a b', '/(?U)a+', '/(?:x)', '/(?=a)', '/(?!a)', '/\\\\u', '/[a-z]{2,}$', '/(?-i)a', '/a\\(?u', '/[(?u)]', '/[]a(?u)]', '/[^]a(?R)]', '/[[:alpha:](?u)]x'])(
+  // Each checked with PCRE2 itself (`grep -P`), which refuses them; Rust's regex accepts them all.
+  it.each([
+    ['/a**', 'quantifier does not follow a repeatable item', 3],
+    ['/a+*', 'quantifier does not follow a repeatable item', 3],
+    ['/a{2}{3}', 'quantifier does not follow a repeatable item', 5],
+    ['/(a)**', 'quantifier does not follow a repeatable item', 5],
+    ['/a*?*', 'quantifier does not follow a repeatable item', 4],
+    ['/[a--b]', 'range out of order in character class', 4],
+    ['/[z-a]', 'range out of order in character class', 4],
+    ['/[[:alpha:]-z]', 'invalid range in character class', 11],
+    ['/[a-\\d]', 'invalid range in character class', 3],
+    ['/(?<a.b>x)', 'syntax error in subpattern name (missing terminator?)', 5],
+    ['/(?P<a[1]>x)', 'syntax error in subpattern name (missing terminator?)', 6],
+    [`/(?<${'n'.repeat(33)}>x)`, 'subpattern name is too long (maximum 32 code units)', 36],
+    ['/a{65536}', 'number too big in {} quantifier', 3],
+    ['/a{1,65536}', 'number too big in {} quantifier', 3],
+  ])('refuses %s as PCRE does: %s', (pattern, message, offset) => {
+    expect(pcreRefusal(pattern)).toEqual({ message, offset })
+  })
+
+  it.each(['/\\d+/(?P<id>\\w+)', '/(?<id>x)', '/(?i)abc', '/(?i-s:a.)', '/(?x) a b', '/(?U)a+', '/(?:x)', '/(?=a)', '/(?!a)', '/\\\\u', '/[a-z]{2,}$', '/(?-i)a', '/a\\(?u', '/[(?u)]', '/[]a(?u)]', '/[^]a(?R)]', '/[[:alpha:](?u)]x', '/a*?', '/a+?b', '/a??', '/a*+', '/a{2}?', '/a{2,3}+', '/a{65535}', '/[a-]', '/[-a]', '/[\\d-]', '/[a\\-z]', '/[\\x41-\\x{5A}]', '/[ü-é]', '/(?<id_2>x)', `/(?<${'n'.repeat(32)}>x)`, '/(?<=a)b', '/(?<!a)b', '/a{,2}', '/x{y}', '/\\x{41}{2}', '/(a|b)+', '/[a[b]+'])(
     'accepts %s, which PCRE compiles',
     (pattern) => {
       expect(pcreRefusal(pattern)).toBeUndefined()

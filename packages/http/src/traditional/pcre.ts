@@ -1,8 +1,12 @@
 /**
  * What PCRE refuses in a pattern that Rust's `regex` accepts. Kong compiles every regex path with
  * PCRE when a route is written (traditional-routes.md §1.3) before the ATC flavors also hand it to
- * the engine, so a route must satisfy both. The engine's parser checks the Rust side; this finds
- * the Rust-only syntax: the `\u` / `\U` code point escapes and the `u` and `R` group flags.
+ * the engine, so a route must satisfy both. The engine's parser checks the Rust side; this reads the
+ * pattern the way PCRE does and finds what only Rust accepts: the `\u` / `\U` code point escapes,
+ * the `u` and `R` group flags, a quantifier on a quantifier (`a**`, `a{2}{3}`; PCRE's `?` and `+`
+ * after one are its lazy and possessive forms), a repeat count above 65535, a class range whose
+ * ends are out of order or a class (`[a--b]`, which Rust reads as a difference; `[[:alpha:]-z]`),
+ * and group names that are not PCRE names (`(?<a.b>x)`, more than 32 characters).
  */
 export interface PcreRefusal {
   /** PCRE's reason. */
@@ -14,30 +18,154 @@ export interface PcreRefusal {
 // Rust flags PCRE also has (`i m s x U`) and the negation; anything else in `(?...)` or `(?...:` is refused.
 const PCRE_FLAGS = /^[imsxU-]*[:)]/
 
+/** A counted repeat as PCRE reads one: `{n}`, `{n,}` or `{n,m}`; any other `{` is a literal. */
+const COUNTED = /^\{(\d+)(?:,(\d*))?\}/
+
+const NO_CODE_POINT_ESCAPES = 'PCRE does not support \\L, \\l, \\N{name}, \\U, or \\u'
+
+/** PCRE2's largest repeat count. */
+const MAX_REPEAT = 65535
+
+/** PCRE2's longest group name. */
+const MAX_NAME = 32
+
+/** Where the scan stands after an item: a quantifier may follow a repeatable item only once (plus one `?` or `+`). */
+type After = 'item' | 'quantifier' | 'modified' | 'nothing'
+
 /** PCRE's refusal of a pattern that Rust accepts, or undefined when PCRE compiles it too. */
 export function pcreRefusal(pattern: string): PcreRefusal | undefined {
-  // Depth of (Rust's nestable) character classes: `(` means nothing inside one.
-  let classDepth = 0
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]
+  let after: After = 'nothing'
+  for (let i = 0; i < pattern.length; ) {
+    const c = pattern[i] as string
     if (c === '\\') {
       const next = pattern[i + 1]
-      if (next === 'u' || next === 'U') return { message: 'PCRE does not support \\L, \\l, \\N{name}, \\U, or \\u', offset: i }
-      i++
-    } else if (c === '[') {
-      classDepth++
-      // A `]` right after the opening bracket (or `[^`) is a member, not the end.
-      if (pattern[i + 1] === '^') i++
-      if (pattern[i + 1] === ']') i++
-    } else if (c === ']' && classDepth > 0) {
-      classDepth--
-    } else if (classDepth === 0 && c === '(' && pattern[i + 1] === '?') {
-      const rest = pattern.slice(i + 2)
-      // Named groups and look-arounds start with `P`, `<`, `=` or `!`: not flags.
-      if (/^[a-zA-Z-]/.test(rest) && !rest.startsWith('P') && !PCRE_FLAGS.test(rest)) {
-        return { message: 'unrecognized character after (? or (?-', offset: i + 2 }
-      }
+      if (next === 'u' || next === 'U') return refusal(NO_CODE_POINT_ESCAPES, i)
+      i = afterEscape(pattern, i)
+      after = 'item'
+      continue
     }
+    if (c === '[') {
+      const scanned = scanClass(pattern, i)
+      if (typeof scanned !== 'number') return scanned
+      i = scanned
+      after = 'item'
+      continue
+    }
+    if (c === '(' && pattern[i + 1] === '?') {
+      const group = groupRefusal(pattern, i)
+      if (group !== undefined) return group
+      after = 'nothing'
+      i += 2
+      continue
+    }
+    const counted = c === '{' ? COUNTED.exec(pattern.slice(i)) : null
+    if (c === '*' || c === '+' || c === '?' || counted !== null) {
+      if (after === 'quantifier' && (c === '?' || c === '+')) {
+        after = 'modified'
+        i++
+        continue
+      }
+      if (after === 'quantifier' || after === 'modified') return refusal('quantifier does not follow a repeatable item', i)
+      if (counted !== null) {
+        for (const n of [counted[1], counted[2]]) if (n !== undefined && n !== '' && Number(n) > MAX_REPEAT) return refusal('number too big in {} quantifier', i + 1)
+        i += counted[0].length
+      } else i++
+      after = 'quantifier'
+      continue
+    }
+    after = c === '(' || c === '|' ? 'nothing' : 'item'
+    i++
   }
   return undefined
+}
+
+function refusal(message: string, offset: number): PcreRefusal {
+  return { message, offset }
+}
+
+/** The offset after an escape outside a class, braces included (`\x{41}`, `\p{L}`). */
+function afterEscape(pattern: string, at: number): number {
+  const letter = pattern[at + 1]
+  if ((letter === 'x' || letter === 'p' || letter === 'P' || letter === 'o') && pattern[at + 2] === '{') {
+    const close = pattern.indexOf('}', at + 3)
+    return close < 0 ? pattern.length : close + 1
+  }
+  return Math.min(pattern.length, at + 2)
+}
+
+/** A `(?` group's refusal: flags PCRE lacks, or a name PCRE does not take. */
+function groupRefusal(pattern: string, at: number): PcreRefusal | undefined {
+  const rest = pattern.slice(at + 2)
+  const named = /^(?:P?<(?![=!])|')/.exec(rest)
+  if (named !== null) {
+    const start = at + 2 + named[0].length
+    const close = pattern.indexOf(named[0].endsWith("'") ? "'" : '>', start)
+    const name = pattern.slice(start, close < 0 ? pattern.length : close)
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      const bad = name.search(/[^A-Za-z0-9_]/)
+      return refusal('syntax error in subpattern name (missing terminator?)', start + Math.max(0, bad))
+    }
+    if (name.length > MAX_NAME) return refusal(`subpattern name is too long (maximum ${MAX_NAME} code units)`, start + MAX_NAME)
+    return undefined
+  }
+  // Look-arounds start with `=`, `!`, `<=`, `<!`: not flags.
+  if (/^[a-zA-Z-]/.test(rest) && !rest.startsWith('P') && !PCRE_FLAGS.test(rest)) return refusal('unrecognized character after (? or (?-', at + 2)
+  return undefined
+}
+
+/** One member of a class as PCRE reads it: a character (its code point) or a set (`\d`, `[:alpha:]`). */
+type Member = { readonly char: number; readonly end: number } | { readonly char: undefined; readonly end: number }
+
+// Escapes that stand for a set of characters, not one: they cannot end a range.
+const SET_ESCAPES = new Set(['d', 'D', 's', 'S', 'w', 'W', 'h', 'H', 'v', 'V', 'p', 'P', 'N', 'R', 'X'])
+const CHAR_ESCAPES: Readonly<Record<string, number>> = { a: 7, b: 8, e: 27, f: 12, n: 10, r: 13, t: 9 }
+
+/**
+ * Reads a class the way PCRE does (it ends at the first `]` that is not its first member, and a
+ * `[` inside is a plain character unless it opens `[:name:]`); returns the offset after it, or a
+ * refusal for a range PCRE rejects. Ranges between characters outside ASCII are not judged: PCRE
+ * without UTF mode compares their bytes, not their code points.
+ */
+function scanClass(pattern: string, open: number): number | PcreRefusal {
+  let i = open + 1
+  if (pattern[i] === '^') i++
+  let first = true
+  while (i < pattern.length) {
+    if (pattern[i] === ']' && !first) return i + 1
+    first = false
+    const escapedCodePoint = pattern[i] === '\\' && (pattern[i + 1] === 'u' || pattern[i + 1] === 'U')
+    if (escapedCodePoint) return refusal(NO_CODE_POINT_ESCAPES, i)
+    const low = member(pattern, i)
+    i = low.end
+    if (pattern[i] !== '-' || i + 1 >= pattern.length || pattern[i + 1] === ']') continue
+    const high = member(pattern, i + 1)
+    if (low.char === undefined || high.char === undefined) return refusal('invalid range in character class', i)
+    if (low.char < 128 && high.char < 128 && low.char > high.char) return refusal('range out of order in character class', i + 1)
+    i = high.end
+  }
+  // Never closed: Rust refuses that as well.
+  return pattern.length
+}
+
+function member(pattern: string, at: number): Member {
+  const c = pattern[at] as string
+  if (c === '[' && pattern[at + 1] === ':') {
+    const close = pattern.indexOf(':]', at + 2)
+    if (close >= 0) return { char: undefined, end: close + 2 }
+  }
+  if (c !== '\\') {
+    const code = pattern.codePointAt(at) as number
+    return { char: code, end: at + (code > 0xffff ? 2 : 1) }
+  }
+  const letter = pattern[at + 1] ?? ''
+  if (SET_ESCAPES.has(letter)) return { char: undefined, end: afterEscape(pattern, at) }
+  if (letter === 'x') {
+    const braced = /^\{([0-9A-Fa-f]+)\}/.exec(pattern.slice(at + 2))
+    if (braced !== null) return { char: parseInt(braced[1] as string, 16), end: at + 2 + braced[0].length }
+    const digits = /^[0-9A-Fa-f]{0,2}/.exec(pattern.slice(at + 2))?.[0] ?? ''
+    return { char: digits === '' ? 0 : parseInt(digits, 16), end: at + 2 + digits.length }
+  }
+  const known = CHAR_ESCAPES[letter]
+  if (known !== undefined) return { char: known, end: at + 2 }
+  return { char: letter === '' ? 92 : (letter.codePointAt(0) as number), end: Math.min(pattern.length, at + 2) }
 }
