@@ -58,6 +58,12 @@ describe('atcErrorText', () => {
     expect(atcErrorText('http.path ~ r#"a(?=b)"#', schema)?.split('\n').slice(6)).toEqual(['    a(?=b)', '     ^^^', 'error: look-around, including look-ahead and look-behind, is not supported'])
   })
 
+  it('reports a grammar error anywhere before a literal\'s conversion error found earlier, as atc parses first', () => {
+    for (const source of ['http.path ~ "(" && http.path = "x"', 'foo(http.path) == "x" && http.path = "x"', 'tcp.port == 99999999999999999999 && http.path = "x"']) {
+      expect(atcErrorText(source, schema)?.split('\n').at(-1)).toBe('  = expected binary_operator')
+    }
+  })
+
   it('gives the regex crate\'s own one-line text for a pattern over the size limit', () => {
     expect(atcErrorText('http.path ~ r#"\\w{1000}"#', schema)).toMatch(/\n {2}= Compiled regex exceeds size limit of 10485760 bytes\.$/)
   })

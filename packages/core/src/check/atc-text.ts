@@ -20,7 +20,10 @@ import { literalType } from './checker.ts'
 export function atcErrorText(source: string, schema: Schema): string | undefined {
   const parsed = parse(source)
   if (!parsed.ok) {
-    const first = parsed.diagnostics.find((d) => d.severity === 'error')
+    // atc runs the grammar over the whole text before it converts any literal, so a grammar error
+    // anywhere is reported before a regex, address, integer or transformation error found earlier.
+    const errors = parsed.diagnostics.filter((d) => d.severity === 'error')
+    const first = errors.find((d) => !CUSTOM.has(d.code)) ?? errors[0]
     if (first === undefined) return undefined
     const regex = first.code === 'invalid-regex' || first.code === 'unsupported-regex' ? regexErrorText(source, first) : undefined
     return regex === undefined ? pestText(source, first.span, CUSTOM.has(first.code), syntaxText(source, first)) : pestText(source, regex.literal, true, regex.text)
