@@ -166,7 +166,8 @@ describe('syntax errors', () => {
   it('rejects over-long and over-deep input with a limit diagnostic', () => {
     expect(errorCodes('a == "x" || '.repeat(3000) + 'a == "x"')).toContain('limit-exceeded')
     // Only the limit: the balanced parentheses around it are not reported as never closed.
-    expect(errorCodes(`${'('.repeat(200)}a == "x"${')'.repeat(200)}`)).toEqual(['limit-exceeded'])
+    expect(errorCodes(`${'('.repeat(MAX_NESTING_DEPTH + 1)}a == "x"${')'.repeat(MAX_NESTING_DEPTH + 1)}`)).toEqual(['limit-exceeded'])
+    expect(parse(`${'('.repeat(MAX_NESTING_DEPTH)}a == "x"${')'.repeat(MAX_NESTING_DEPTH)}`).ok).toBe(true)
     expect(errorCodes(`${'('.repeat(30)}${'lower('.repeat(MAX_NESTING_DEPTH + 1)}a${')'.repeat(MAX_NESTING_DEPTH + 1)} == "x"${')'.repeat(30)}`)).toEqual(['limit-exceeded'])
     expect(errorCodes(`a == "${'x'.repeat(MAX_EXPRESSION_LENGTH)}"`)).toContain('limit-exceeded')
     expect(parse(`a == "${'x'.repeat(MAX_EXPRESSION_LENGTH - 7)}"`).ok).toBe(true)
