@@ -144,7 +144,8 @@ export async function parseBody(request: IncomingMessage): Promise<ParsedBody> {
   const contentType = request.headers['content-type'] ?? ''
   const type = contentType.split(';')[0]?.trim().toLowerCase() ?? ''
   const raw = buffer.toString('utf8')
-  if (buffer.length === 0) return { ok: true, value: {}, form: false, raw, type }
+  // Kong's JSON reader refuses an empty body; an empty form or untyped body is no fields.
+  if (buffer.length === 0) return type === 'application/json' ? { ok: false, message: 'Cannot parse JSON body' } : { ok: true, value: {}, form: false, raw, type }
   if (type === 'application/x-www-form-urlencoded') {
     return formBody([...new URLSearchParams(raw)], raw, type)
   }

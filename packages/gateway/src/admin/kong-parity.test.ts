@@ -675,3 +675,50 @@ describe('null in a required field that has a default', () => {
     expect((await call('PATCH', '/services/null-svc', { name: 'null-svc2', path: null, tags: null })).body).toMatchObject({ port: 80, path: null, tags: null })
   })
 })
+
+describe('request bodies and entity keys (kong/api/api_helpers.lua before_filter, kong/db/dao)', () => {
+  /** Sends raw bytes with exactly the given headers. */
+  async function raw(method: string, path: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+    const response = await fetch(gw.admin + path, { method, headers, body })
+    return { status: response.status, text: await response.text() }
+  }
+
+  it('a write with a body of another type, or of none, is 415 and changes nothing', async () => {
+    await call('POST', '/routes', { name: 'media', paths: ['/media'] })
+    const patched = await raw('PATCH', '/routes/media', { 'content-type': 'text/plain' }, '{"priority":5}')
+    expect(patched.status).toBe(415)
+    expect(JSON.parse(patched.text).message).toMatch(/application\/json/)
+    expect((await raw('PATCH', '/routes/media', { 'content-type': 'application/xml' }, '<a/>')).status).toBe(415)
+    // fetch adds text/plain to a string body; a Blob without a type goes out with no Content-Type.
+    const untyped = await fetch(gw.admin + '/services', { method: 'POST', body: new Blob(['{"host":"untyped.example"}']) })
+    expect(untyped.status).toBe(415)
+    expect((await call('GET', '/routes/media')).body.updated_at).toBe((await call('GET', '/routes/media')).body.created_at)
+    expect((await call('GET', '/services?size=1000')).body.data).not.toContainEqual(expect.objectContaining({ host: 'untyped.example' }))
+  })
+
+  it('an empty JSON body cannot be parsed; an empty form or untyped write is no fields', async () => {
+    expect(await raw('POST', '/services', { 'content-type': 'application/json' }, '')).toEqual({ status: 400, text: JSON.stringify({ message: 'Cannot parse JSON body' }) })
+    const empty = await raw('POST', '/services', { 'content-type': 'application/x-www-form-urlencoded' }, '')
+    expect(empty.status).toBe(400)
+    expect(JSON.parse(empty.text).fields).toEqual({ host: 'required field missing' })
+  })
+
+  it.each(['GET', 'PATCH', 'PUT', 'DELETE'])('%s on a name no entity can have is 400 invalid unique name', async (method) => {
+    const invalid = { status: 400, body: { code: 10, name: 'invalid unique name', message: "invalid value 'bad name': the only accepted ascii characters are alphanumerics or ., -, _, and ~" } }
+    expect(await call(method, '/routes/bad%20name', method === 'GET' || method === 'DELETE' ? undefined : { paths: ['/x'] })).toEqual(invalid)
+    expect(await call(method, '/services/bad%20name', method === 'GET' || method === 'DELETE' ? undefined : { host: 'x.example' })).toEqual(invalid)
+    expect(await call(method, '/services/parity/routes/bad%20name', method === 'GET' || method === 'DELETE' ? undefined : { paths: ['/x'] })).toEqual(invalid)
+  })
+
+  it('names with non-ASCII characters stay valid keys', async () => {
+    expect((await call('GET', '/routes/caf%C3%A9')).status).toBe(404)
+  })
+
+  it('a path starting with // is the same path (nginx merges the slashes)', async () => {
+    await call('POST', '/services', { name: 'slashes', host: 'slashes.example' })
+    expect((await call('GET', '//services/slashes')).body.host).toBe('slashes.example')
+    expect((await call('DELETE', '//services/slashes')).status).toBe(204)
+    expect((await call('GET', '/services/slashes')).status).toBe(404)
+    expect(Array.isArray((await call('GET', '//routes')).body.data)).toBe(true)
+  })
+})

@@ -8,6 +8,7 @@ import { declarativeErrorBody } from '../store/declarative-errors.ts'
 import { configHash, loadDeclarative, parseConfigText } from '../store/declarative.ts'
 import { MemoryStore } from '../store/memory-store.ts'
 import { databaseStatus, unavailableResponse } from '../store/postgres/wiring.ts'
+import { checkName, UUID_PATTERN } from '../entities/schema.ts'
 import { parseBody } from './body.ts'
 import { EntityEndpoints, type EntityContext, type WriteBody } from './entities.ts'
 import { METHOD_NOT_ALLOWED, NOT_FOUND, type AdminResponse } from './problem.ts'
@@ -165,6 +166,28 @@ function malformedPath(segment: string): AdminResponse {
   return { status: 400, body: { message: `invalid percent-encoding in path segment '${segment}': write a literal '%' as %25` } }
 }
 
+const UNSUPPORTED_BODY_TYPE = 'Unsupported Media Type: send the body as application/json, application/x-www-form-urlencoded or multipart/form-data, with a Content-Type header saying which'
+
+/**
+ * Kong's before_filter on writes: a body must be JSON, urlencoded or multipart, by the type's
+ * prefix; without a type only an empty body passes.
+ */
+function acceptedBodyType(request: IncomingMessage): boolean {
+  const type = request.headers['content-type']
+  if (type === undefined || type === '') return request.headers['content-length'] === '0' || (request.headers['content-length'] === undefined && request.headers['transfer-encoding'] === undefined)
+  const lower = type.toLowerCase()
+  return lower.startsWith('application/json') || lower.startsWith('multipart/form-data') || lower.startsWith('application/x-www-form-urlencoded')
+}
+
+/**
+ * Kong's answer for an entity addressed by a name no entity can have (its DAO checks the key before
+ * looking it up): 400, code 10, the `utf8_name` typedef's text.
+ */
+function invalidUniqueName(key: string): AdminResponse | undefined {
+  if (UUID_PATTERN.test(key) || checkName(key) === undefined) return undefined
+  return { status: 400, body: { code: 10, name: 'invalid unique name', message: `invalid value '${key}': the only accepted ascii characters are alphanumerics or ., -, _, and ~` } }
+}
+
 /** Kong's `truthy` for `?flatten_errors=`: true, 1, "true", "1", "on" or "yes" (any case). */
 function isTruthy(value: unknown): boolean {
   const text = typeof value === 'string' ? value.toLowerCase() : value
@@ -252,7 +275,10 @@ export class AdminApi {
   }
 
   async #respond(request: IncomingMessage, cors: Readonly<Record<string, string>>): Promise<AdminResponse> {
-    const url = new URL(request.url ?? '/', 'http://admin')
+    // An origin-form target is read as a path even when it starts with `//` (nginx merges the
+    // slashes; `new URL('//routes', base)` would take `routes` for a host).
+    const target = request.url ?? '/'
+    const url = target.startsWith('/') ? new URL(`http://admin${target}`) : new URL(target, 'http://admin')
     const parts = pathSegments(url.pathname)
     // OPTIONS before the token: it reveals no entity, and a preflight cannot carry the token.
     if (request.method === 'OPTIONS') return parts.ok ? this.#options(request, parts.segments, cors) : malformedPath(parts.segment)
@@ -268,6 +294,12 @@ export class AdminApi {
     let raw = ''
     let type = ''
     if (needsBody) {
+      // Kong's before_filter: a body of another type, or of none, is 415 (Kong's has no body; this
+      // one says what to send). POST /config also takes a YAML or JSON body of any type.
+      if (parts.segments[0] !== 'config' && !acceptedBodyType(request)) {
+        request.resume()
+        return { status: 415, body: { message: UNSUPPORTED_BODY_TYPE } }
+      }
       const parsed = await parseBody(request)
       if (!parsed.ok) return { status: 400, body: { message: parsed.message } }
       body = { value: parsed.value, form: parsed.form }
@@ -296,6 +328,7 @@ export class AdminApi {
         return schemasEndpoint(method, parts, body, this.options) ?? NOT_FOUND
       case 'services':
         if (second === undefined) return method === 'GET' ? e.listServices(query) : method === 'POST' ? e.createService(body) : METHOD_NOT_ALLOWED
+        if (invalidUniqueName(second) !== undefined) return invalidUniqueName(second) as AdminResponse
         if (third === undefined) {
           if (method === 'GET') return e.readService(second)
           if (method === 'PATCH') return e.patchService(second, body)
@@ -309,7 +342,7 @@ export class AdminApi {
         return this.#routeItem(method, fourth, body, second)
       case 'routes':
         if (second === undefined) return method === 'GET' ? e.listRoutes(query) : method === 'POST' ? e.createRoute(body) : METHOD_NOT_ALLOWED
-        if (third === 'service' && parts.length === 3) return this.#routeServiceItem(method, second, body)
+        if (third === 'service' && parts.length === 3) return invalidUniqueName(second) ?? this.#routeServiceItem(method, second, body)
         if (third !== undefined) return NOT_FOUND
         return this.#routeItem(method, second, body)
       default:
@@ -318,6 +351,8 @@ export class AdminApi {
   }
 
   #routeItem(method: string, key: string, body: WriteBody, serviceKey?: string): AdminResponse {
+    const invalid = invalidUniqueName(key) ?? (serviceKey === undefined ? undefined : invalidUniqueName(serviceKey))
+    if (invalid !== undefined) return invalid
     const e = this.#entities
     if (method === 'GET') return e.readRoute(key, serviceKey)
     if (method === 'PATCH') return e.patchRoute(key, body, serviceKey)
