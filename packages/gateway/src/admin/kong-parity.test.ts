@@ -722,3 +722,18 @@ describe('request bodies and entity keys (kong/api/api_helpers.lua before_filter
     expect(Array.isArray((await call('GET', '//routes')).body.data)).toBe(true)
   })
 })
+
+describe('created_at (kong/db/schema/init.lua process_auto_fields)', () => {
+  it('keeps a created_at the body gives, refuses one of the wrong type, and fills a missing one', async () => {
+    const given = await call('POST', '/routes', { name: 'created', expression: 'http.path == "/created"', created_at: 1000 })
+    expect(given.status).toBe(201)
+    expect(given.body.created_at).toBe(1000)
+    expect((await call('GET', '/routes/created')).body.created_at).toBe(1000)
+    expect((await call('PATCH', '/routes/created', { priority: 3 })).body.created_at).toBe(1000)
+    const wrong = await call('POST', '/services', { host: 'created.example', created_at: 'abc' })
+    expect(wrong.status).toBe(400)
+    expect(Object.keys(wrong.body.fields as object)).toEqual(['created_at'])
+    const filled = await call('POST', '/services', { host: 'created.example' })
+    expect(Math.abs((filled.body.created_at as number) - Date.now() / 1000)).toBeLessThan(60)
+  })
+})

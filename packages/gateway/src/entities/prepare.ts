@@ -45,6 +45,15 @@ export interface PrepareContext {
 }
 
 /**
+ * The `created_at` a body gives: Kong keeps it (its schema fills only a missing one; `updated_at`
+ * is always now). A wrong type reaches the schema, which reports it at `created_at`.
+ */
+export function declaredCreatedAt(input: JsonObject): number | undefined {
+  const value = input['created_at']
+  return value === undefined || value === null ? undefined : (value as number)
+}
+
+/**
  * Builds and validates a service from input; `id` is the one the endpoint imposes (undefined: the
  * input's, or a new one); `createdAt` of the stored one when replacing.
  */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { normalizePath, uuidV5 } from '@switchyard/http'
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml'
 import type { RouterFlavor } from '../config.ts'
-import { prepareRoute, prepareService, type ExpressionDiagnostic, type RouteChecker, type Violation } from '../entities/prepare.ts'
+import { declaredCreatedAt, prepareRoute, prepareService, type ExpressionDiagnostic, type RouteChecker, type Violation } from '../entities/prepare.ts'
 import type { Route } from '../entities/route.ts'
 import { setOwn, type FieldErrors, type Json, type JsonObject } from '../entities/schema.ts'
 import type { Service } from '../entities/service.ts'
@@ -220,13 +220,6 @@ function withoutNested(input: JsonObject, path: readonly Segment[], problems: Pr
     delete rest[kind]
   }
   return rest
-}
-
-/** Kong keeps a declared `created_at` (its schema fills only a missing one); `updated_at` is always now. */
-function declaredCreatedAt(input: JsonObject): number | undefined {
-  const value = input['created_at']
-  // A wrong type reaches the schema, which reports it at `created_at`.
-  return value === undefined || value === null ? undefined : (value as number)
 }
 
 /** Options of declarative validation. */
