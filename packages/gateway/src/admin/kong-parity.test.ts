@@ -737,3 +737,22 @@ describe('created_at (kong/db/schema/init.lua process_auto_fields)', () => {
     expect(Math.abs(Number(filled.body.created_at) - Date.now() / 1000)).toBeLessThan(60)
   })
 })
+
+describe('form values of integer fields (kong/api/arguments.lua infer_value: Lua tonumber)', () => {
+  it.each([
+    ['5.0', 5],
+    [' 7', 7],
+    ['1e3', 1000],
+    ['0x10', 16],
+  ])('priority=%s is %i', async (text, value) => {
+    const created = await form('POST', '/routes', `expression=${encodeURIComponent('http.path == "/tonumber"')}&priority=${encodeURIComponent(text)}`)
+    expect(created.status).toBe(201)
+    expect(created.body.priority).toBe(value)
+    await call('DELETE', `/routes/${String(created.body.id)}`)
+  })
+
+  it.each(['5.5', 'five', ''])('priority=%s is refused', async (text) => {
+    const refused = await form('POST', '/routes', `expression=${encodeURIComponent('http.path == "/tonumber"')}&priority=${encodeURIComponent(text)}`)
+    expect(refused.status).toBe(400)
+  })
+})

@@ -1,4 +1,4 @@
-import { checkAddress, checkHeaderName, checkUtf8Name, setOwn } from '@switchyard/http'
+import { checkAddress, checkHeaderName, checkUtf8Name, luaToNumber, setOwn } from '@switchyard/http'
 
 /**
  * A small declarative schema for Kong's entities: field types, defaults and per-field checks, with
@@ -233,7 +233,8 @@ export function applySchema(schema: EntitySchema, input: JsonObject): { ok: true
 
 /**
  * Converts form values (always strings) to the types the schema expects, as Kong does for
- * urlencoded and multipart bodies: "true" → true, "5" → 5, one string → a one-element array.
+ * urlencoded and multipart bodies: "true" → true, "5" (or " 5", "5.0", "0x5") → 5, one string →
+ * a one-element array.
  */
 export function coerceForm(schema: EntitySchema, input: JsonObject): JsonObject {
   const out: Record<string, Json> = { ...input }
@@ -245,7 +246,9 @@ export function coerceForm(schema: EntitySchema, input: JsonObject): JsonObject 
       if (spec?.type === 'headers' && isObject(value)) out[name] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? [v] : v]))
       continue
     }
-    if (spec.type === 'integer' && /^-?\d+$/.test(value)) out[name] = Number(value)
+    // Kong's infer_value reads a number field with Lua's tonumber: ` 7`, `5.0`, `1e3` and `0x10` are
+    // numbers (the schema then takes the whole ones); what tonumber refuses stays text, for the schema.
+    if (spec.type === 'integer') out[name] = luaToNumber(value) ?? value
     else if (spec.type === 'boolean' && (value === 'true' || value === 'false')) out[name] = value === 'true'
     else if (spec.type === 'array') out[name] = [value]
   }

@@ -18,6 +18,7 @@ export {
 } from './entity-rules.ts'
 export { checkHeaderName } from './headers.ts'
 export { checkAddress } from './addresses.ts'
+export { luaToNumber } from './lua-number.ts'
 export { traditionalExpression } from './expression.ts'
 export { flavorExpression, protocolPredicate } from './flavor.ts'
 export { rewriteNetPort as rewriteNetPortText, rewriteNetPortMapped, usesNetPort } from '../net-port.ts'
