@@ -90,6 +90,16 @@ describe('the url shorthand', () => {
   ])('%s gives protocol %s and port %d (only https infers 443, as in Kong)', async (url, protocol, port) => {
     expect((await call('POST', '/services', { url })).body).toMatchObject({ protocol, host: 'a.example', port })
   })
+
+  // LuaSocket's url.parse keeps the host as written, so a configuration read back (decK) shows no drift.
+  it.each([
+    ['http://A.Example:8080/p', 'A.Example', 8080],
+    ['http://user:pw@Mixed.Case.example/', 'Mixed.Case.example', 80],
+    ['http://[::1]:8080/', '::1', 8080],
+    ['https://[2001:db8::1]/', '2001:db8::1', 443],
+  ])('%s keeps the host as written: %s', async (url, host, port) => {
+    expect((await call('POST', '/services', { url })).body).toMatchObject({ host, port })
+  })
 })
 
 describe('gRPC routes', () => {
