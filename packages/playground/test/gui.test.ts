@@ -79,9 +79,12 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
     const list = page.locator('.cm-tooltip-autocomplete')
     await list.waitFor()
     await poll(() => list.locator('li').first().textContent()).toContain('http.method')
-    // Accept only once the list is live (an option is selected): on a loaded machine the list can
-    // be drawn a moment before it takes keys.
+    // Accept only once the list is live (an option is selected), and past CodeMirror's
+    // `interactionDelay` (75 ms): a list shown or updated more recently ignores Enter, so that a key
+    // meant for the text is not taken as a choice. On a loaded machine the last keystroke's update
+    // can land just before the press.
     await list.locator('li[aria-selected="true"]').first().waitFor()
+    await page.waitForTimeout(250)
     await page.keyboard.press('Enter')
     await poll(() => firstEditor().textContent()).toBe('http.method')
     await page.keyboard.type(' ')
