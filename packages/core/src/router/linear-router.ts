@@ -5,7 +5,7 @@ import type { Schema } from '../schema/schema.ts'
 import { RegexCache } from '../values/regex/index.ts'
 import { runMatcher } from '../compile/predicate.ts'
 import { FieldCounter } from './field-counter.ts'
-import { assertListedOnce, normalizeId, normalizePriority, prepareRoute, RouterError, type PreparedRoute, type RouteInput, type RouterOptions, type RouterParsing } from './route.ts'
+import { assertListedOnce, normalizeId, normalizePriority, prepareRoute, routeKey, RouterError, type PreparedRoute, type RouteInput, type RouterOptions, type RouterParsing } from './route.ts'
 import { explainRoutes, type Explanation, type RouterApi } from './router-api.ts'
 import { SortedRoutes } from './sorted-routes.ts'
 
@@ -33,7 +33,7 @@ export class LinearRouter implements RouterApi {
 
   add(route: RouteInput): Result<void> {
     // A held (priority, id) is refused before the expression is read, as atc-router 1.7.1 does.
-    this.#assertNew({ id: normalizeId(route.id), priority: normalizePriority(route.priority) })
+    this.#assertNew(routeKey(route))
     const prepared = prepareRoute(route, this.#schema, this.#parsing)
     if (!prepared.ok) return prepared
     this.#insert(prepared.value)
@@ -49,11 +49,10 @@ export class LinearRouter implements RouterApi {
     const prepared: PreparedRoute[] = []
     const keys = new Set<string>()
     for (const route of routes) {
-      this.#assertNew({ id: normalizeId(route.id), priority: normalizePriority(route.priority) })
+      this.#assertNew(routeKey(route))
       const result = prepareRoute(route, this.#schema, this.#parsing)
       if (!result.ok) return result
       assertListedOnce(keys, result.value)
-      this.#assertNew(result.value)
       prepared.push(result.value)
     }
     for (const route of prepared) {
@@ -124,8 +123,8 @@ export class LinearRouter implements RouterApi {
     if (this.#routes.hasKey(route)) throw new RouterError(`a route with id ${route.id} and priority ${route.priority} already exists`)
   }
 
+  /** Inserts a route whose (priority, id) the caller has checked is new (or has just removed). */
   #insert(route: PreparedRoute): void {
-    this.#assertNew(route)
     this.#routes.insert({ ...route, seen: 0 })
     this.#fields.add(route.fields)
   }

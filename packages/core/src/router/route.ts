@@ -116,10 +116,14 @@ export interface RouterParsing {
   readonly lists: boolean
 }
 
+/** A route's (priority, id) key, normalised: what makes it unique in a router. */
+export function routeKey(input: Pick<RouteInput, 'id' | 'priority'>): { readonly id: string; readonly priority: bigint } {
+  return { id: normalizeId(input.id), priority: normalizePriority(input.priority) }
+}
+
 /** Parses, checks and compiles a route; bad input comes back as diagnostics. */
 export function prepareRoute(input: RouteInput, schema: Schema, parsing: RouterParsing): Result<PreparedRoute> {
-  const id = normalizeId(input.id)
-  const priority = normalizePriority(input.priority)
+  const { id, priority } = routeKey(input)
   let expr: Expr
   let source: string | undefined
   if (typeof input.expression === 'string') {

@@ -12,7 +12,7 @@ import { keepShape } from '../keep-shape.ts'
 import { FieldCounter } from './field-counter.ts'
 import { planIndex, type Placement } from './index-plan.ts'
 import { RouteIndex, type DimensionSummary, type Filed, type IndexHit } from './route-index.ts'
-import { compareRoutes, normalizeId, normalizePriority, prepareRoute, priorityOf, RouterError, storedPriority, type PreparedRoute, type RouteInput, type RouterOptions, type RouterParsing, type StoredPriority } from './route.ts'
+import { compareRoutes, normalizeId, normalizePriority, prepareRoute, priorityOf, routeKey, RouterError, storedPriority, type PreparedRoute, type RouteInput, type RouterOptions, type RouterParsing, type StoredPriority } from './route.ts'
 import { explainRoutes, type Explanation, type RouterApi } from './router-api.ts'
 import { REMOVED } from './sorted-routes.ts'
 
@@ -96,7 +96,7 @@ export class Router implements RouterApi {
   add(route: RouteInput): Result<void> {
     // A (priority, id) the router holds already is refused before the expression is read, as
     // atc-router 1.7.1 does: adding a duplicate with a bad expression reports the duplicate.
-    const sameId = this.#assertNew({ id: normalizeId(route.id), priority: normalizePriority(route.priority) })
+    const sameId = this.#assertNew(routeKey(route))
     const prepared = prepareRoute(route, this.#schema, this.#parsing)
     if (!prepared.ok) return prepared
     this.#insert(this.#entry(prepared.value), false, sameId)
@@ -116,7 +116,7 @@ export class Router implements RouterApi {
     const empty = this.#byId.size === 0
     for (const route of routes) {
       // As in `add`: a (priority, id) the router holds is refused before the expression is read.
-      if (!empty) this.#assertNew({ id: normalizeId(route.id), priority: normalizePriority(route.priority) })
+      if (!empty) this.#assertNew(routeKey(route))
       const prepared = prepareRoute(route, this.#schema, this.#parsing)
       if (!prepared.ok) {
         failures.push({ id: route.id, diagnostics: prepared.diagnostics })
