@@ -184,8 +184,8 @@ function acceptedBodyType(request: IncomingMessage): boolean {
  * looking it up): 400, code 10, the `utf8_name` typedef's text.
  */
 function invalidUniqueName(key: string): AdminResponse | undefined {
-  if (UUID_PATTERN.test(key) || checkName(key) === undefined) return undefined
-  return { status: 400, body: { code: 10, name: 'invalid unique name', message: `invalid value '${key}': the only accepted ascii characters are alphanumerics or ., -, _, and ~` } }
+  const error = UUID_PATTERN.test(key) ? undefined : checkName(key)
+  return error === undefined ? undefined : { status: 400, body: { code: 10, name: 'invalid unique name', message: error } }
 }
 
 /** Kong's `truthy` for `?flatten_errors=`: true, 1, "true", "1", "on" or "yes" (any case). */
@@ -326,9 +326,11 @@ export class AdminApi {
         return parts.length === 1 && method === 'POST' ? this.#postConfig(body, raw, query) : parts.length === 1 && method === 'GET' ? this.#getConfig() : NOT_FOUND
       case 'schemas':
         return schemasEndpoint(method, parts, body, this.options) ?? NOT_FOUND
-      case 'services':
+      case 'services': {
         if (second === undefined) return method === 'GET' ? e.listServices(query) : method === 'POST' ? e.createService(body) : METHOD_NOT_ALLOWED
-        if (invalidUniqueName(second) !== undefined) return invalidUniqueName(second) as AdminResponse
+        // The service's key is checked here for its nested routes too.
+        const invalidService = invalidUniqueName(second)
+        if (invalidService !== undefined) return invalidService
         if (third === undefined) {
           if (method === 'GET') return e.readService(second)
           if (method === 'PATCH') return e.patchService(second, body)
@@ -340,6 +342,7 @@ export class AdminApi {
         if (fourth === undefined) return method === 'GET' ? e.listRoutes(query, second) : method === 'POST' ? e.createRoute(body, second) : METHOD_NOT_ALLOWED
         if (parts.length > 4) return NOT_FOUND
         return this.#routeItem(method, fourth, body, second)
+      }
       case 'routes':
         if (second === undefined) return method === 'GET' ? e.listRoutes(query) : method === 'POST' ? e.createRoute(body) : METHOD_NOT_ALLOWED
         if (third === 'service' && parts.length === 3) return invalidUniqueName(second) ?? this.#routeServiceItem(method, second, body)
@@ -351,7 +354,7 @@ export class AdminApi {
   }
 
   #routeItem(method: string, key: string, body: WriteBody, serviceKey?: string): AdminResponse {
-    const invalid = invalidUniqueName(key) ?? (serviceKey === undefined ? undefined : invalidUniqueName(serviceKey))
+    const invalid = invalidUniqueName(key)
     if (invalid !== undefined) return invalid
     const e = this.#entities
     if (method === 'GET') return e.readRoute(key, serviceKey)
