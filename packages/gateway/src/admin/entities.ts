@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { RouterFlavor } from '../config.ts'
-import { declaredCreatedAt, prepareRoute, prepareService, type PrepareContext, type RouteChecker } from '../entities/prepare.ts'
+import { prepareRoute, prepareService, type PrepareContext, type RouteChecker } from '../entities/prepare.ts'
 import type { Route } from '../entities/route.ts'
 import { UUID_PATTERN, type Json, type JsonObject } from '../entities/schema.ts'
 import type { Service } from '../entities/service.ts'
@@ -69,7 +69,7 @@ function saveService(context: EntityContext, body: WriteBody, id: string | undef
   const { id: _id, created_at: _c, updated_at: _u, ...base } = (merge && existing !== undefined ? existing : {}) as JsonObject
   // A PATCH with `url` replaces protocol, host, port and path together.
   const input = merge && body.value['url'] !== undefined ? { ...base, path: null, ...body.value } : { ...base, ...body.value }
-  const prepared = prepareService(input, id, declaredCreatedAt(body.value) ?? existing?.created_at, prepareContext(context, body.form))
+  const prepared = prepareService(input, id, existing?.created_at, prepareContext(context, body.form))
   if (!prepared.ok) return { ok: false, response: schemaViolation(prepared.violation) }
   // Kong's off strategy refuses the write itself, after the DAO's checks and before any key conflict.
   if (context.readOnly === true) return { ok: false, response: operationUnsupported(kind.operation, 'services', kind.byName) }
@@ -105,7 +105,7 @@ function writeRoute(context: EntityContext, body: WriteBody, id: string | undefi
   if (forcedService !== undefined) input = { ...input, service: { id: forcedService.id } }
   const resolved = resolveServiceName(context, input)
   if (!resolved.ok) return resolved.response
-  const prepared = prepareRoute(resolved.input, id, declaredCreatedAt(body.value) ?? existing?.created_at, prepareContext(context, body.form))
+  const prepared = prepareRoute(resolved.input, id, existing?.created_at, prepareContext(context, body.form))
   if (!prepared.ok) return schemaViolation(prepared.violation)
   if (context.readOnly === true) return operationUnsupported(kind.operation, 'routes', kind.byName)
   // A taken id, then a missing service: Postgres checks the primary key on insert, the foreign key

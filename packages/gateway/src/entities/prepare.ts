@@ -45,21 +45,22 @@ export interface PrepareContext {
 }
 
 /**
- * The `created_at` a body gives: Kong keeps it (its schema fills only a missing one; `updated_at`
- * is always now). A wrong type reaches the schema, which reports it at `created_at`.
+ * The entity's `created_at`: the input's when it gives one (Kong's schema fills only a missing one;
+ * a wrong type reaches the schema, which reports it at `created_at`), else the stored one's when
+ * replacing, else now. `updated_at` is always now.
  */
-export function declaredCreatedAt(input: JsonObject): number | undefined {
+function createdAtOf(input: JsonObject, stored: number | undefined, now: number): number {
   const value = input['created_at']
-  return value === undefined || value === null ? undefined : (value as number)
+  return value === undefined || value === null ? (stored ?? now) : (value as number)
 }
 
 /**
  * Builds and validates a service from input; `id` is the one the endpoint imposes (undefined: the
- * input's, or a new one); `createdAt` of the stored one when replacing.
+ * input's, or a new one); `createdAt` of the stored one when replacing (see `createdAtOf`).
  */
 export function prepareService(input: JsonObject, id: string | undefined, createdAt: number | undefined, context: PrepareContext): { ok: true; service: Service } | { ok: false; violation: Violation } {
   const body = context.form ? coerceForm(SERVICE_SCHEMA, input) : input
-  const built = buildService(body, id, context.now, createdAt ?? context.now)
+  const built = buildService(body, id, context.now, createdAtOf(body, createdAt, context.now))
   if (!built.ok) return { ok: false, violation: { fields: built.fields, entityErrors: built.entityErrors, diagnostics: [] } }
   return built
 }
@@ -75,7 +76,8 @@ export function prepareRoute(input: JsonObject, id: string | undefined, createdA
   if (context.flavor !== 'expressions' && body['protocols'] === null) {
     return { ok: false, violation: { fields: { protocols: 'required field missing' }, entityErrors: [], diagnostics: [] } }
   }
-  const built = buildRoute(body, id, context.now, createdAt ?? context.now, context.flavor)
+  const created = createdAtOf(body, createdAt, context.now)
+  const built = buildRoute(body, id, context.now, created, context.flavor)
   if (!built.ok) {
     // Kong lists every field's error at once: the engine's field checks (paths, hosts, sources, …)
     // still run on the fields that passed the schema, and their errors join the schema's. Kong
@@ -88,7 +90,7 @@ export function prepareRoute(input: JsonObject, id: string | undefined, createdA
       if (error === undefined) setOwn(others, field, value)
       else if (Array.isArray(value) && typeof error === 'object' && Object.keys(error).every((k) => POSITION.test(k))) setOwn(partial, field, withoutFailures(value, error))
     }
-    const rest = buildRoute(others, id, context.now, createdAt ?? context.now, context.flavor)
+    const rest = buildRoute(others, id, context.now, created, context.flavor)
     const checked = rest.ok ? ({ ...rest.route, ...partial } as Route) : undefined
     const more = checked === undefined ? {} : nestFieldErrors(context.checkRoute(checked).fields ?? {})
     // The protocol rules that are field errors in Kong (conflicting `protocols`, `snis` on protocols

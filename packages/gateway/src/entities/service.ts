@@ -99,20 +99,20 @@ export function expandServiceUrl(input: JsonObject): { value: JsonObject } | { f
   const protocol = parsed.protocol.slice(0, -1)
   // The url shorthand infers 443 for https and 80 otherwise (traditional-routes.md §1.6).
   const port = parsed.port !== '' ? Number(parsed.port) : protocol === 'https' ? 443 : 80
-  const out: Record<string, Json> = { ...rest, protocol, host: writtenHost(url) ?? parsed.hostname, port }
+  // Host and path as written, the way LuaSocket's `url.parse` (Kong's `url` shorthand) reads them.
+  const written = /^[a-z]+:\/\/([^/?#]*)(\/[^?#]*)?/i.exec(url)
+  const out: Record<string, Json> = { ...rest, protocol, host: writtenHost(written?.[1]) ?? parsed.hostname, port }
   // A bare origin (`http://h:1`) leaves path null, as Kong does; any explicit path is kept verbatim.
-  const rawPath = /^[a-z]+:\/\/[^/?#]*(\/[^?#]*)?/i.exec(url)?.[1]
+  const rawPath = written?.[2]
   out['path'] = rawPath === undefined || rawPath === '' ? null : rawPath
   return { value: out }
 }
 
 /**
- * The host of a URL as written, the way LuaSocket's `url.parse` (Kong's `url` shorthand) reads it:
- * case kept, no IP normalising (`A.Example`, not `a.example`), the brackets of an IPv6 literal
- * dropped (`::1`). Undefined when the authority has no host.
+ * The host of a URL's authority as written: case kept, no IP normalising (`A.Example`, not
+ * `a.example`), the brackets of an IPv6 literal dropped (`::1`). Undefined when it has no host.
  */
-function writtenHost(url: string): string | undefined {
-  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url)?.[1]
+function writtenHost(authority: string | undefined): string | undefined {
   if (authority === undefined) return undefined
   const hostPort = authority.slice(authority.lastIndexOf('@') + 1).replace(/:[^:\]]*$/, '')
   const host = /^\[(.+)\]$/.exec(hostPort)?.[1] ?? hostPort

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { normalizePath, uuidV5 } from '@switchyard/http'
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml'
 import type { RouterFlavor } from '../config.ts'
-import { declaredCreatedAt, prepareRoute, prepareService, type ExpressionDiagnostic, type RouteChecker, type Violation } from '../entities/prepare.ts'
+import { prepareRoute, prepareService, type ExpressionDiagnostic, type RouteChecker, type Violation } from '../entities/prepare.ts'
 import type { Route } from '../entities/route.ts'
 import { setOwn, type FieldErrors, type Json, type JsonObject } from '../entities/schema.ts'
 import type { Service } from '../entities/service.ts'
@@ -322,7 +322,7 @@ export function loadDeclarative(value: unknown, options: DeclarativeOptions): De
       pendingRoutes.push({ path: routePath, input: route, serviceRef: undefined, serviceId: assigned })
     })
     declaredServices.push({ path, nameTree: path, id: assigned, name: typeof input['name'] === 'string' ? input['name'] : undefined })
-    const prepared = prepareService(input, id, declaredCreatedAt(input), context)
+    const prepared = prepareService(input, id, undefined, context)
     if (!prepared.ok) problems.addViolation(path, prepared.violation)
     else services.push(prepared.service)
   })
@@ -350,7 +350,7 @@ export function loadDeclarative(value: unknown, options: DeclarativeOptions): De
         problems.add([...pending.path, 'service'], `invalid reference 'service: ${shown}' (no such entry in 'services')`, { tree: ['routes', name ?? assigned], list: true })
       } else serviceId = found
     }
-    const prepared = prepareRoute({ ...input, service: serviceId === null ? null : { id: serviceId } }, id, declaredCreatedAt(input), context)
+    const prepared = prepareRoute({ ...input, service: serviceId === null ? null : { id: serviceId } }, id, undefined, context)
     if (!prepared.ok) problems.addViolation(pending.path, prepared.violation, input['expression'])
     else routes.push(prepared.route)
   }
