@@ -54,6 +54,19 @@ describe('loadConfig', () => {
     if (!refused.ok) expect(refused.errors.join('\n')).toMatch(/error_default_type: expected one of text\/plain, application\/json, application\/xml, text\/html, got "application\/yaml"/)
   })
 
+  it('reads the body sizes as nginx writes them, with Kong’s defaults 0 (no limit) and 8k', () => {
+    expect(loadConfig({ env: {} })).toMatchObject({ ok: true, config: { clientMaxBodySize: 0, clientBodyBufferSize: 8192 } })
+    const sizes = loadConfig({ env: { SWITCHYARD_NGINX_HTTP_CLIENT_MAX_BODY_SIZE: '10M' }, file: 'nginx_http_client_body_buffer_size = 1m', flags: { nginx_http_client_body_buffer_size: '512' } })
+    expect(sizes).toMatchObject({ ok: true, config: { clientMaxBodySize: 10 * 1024 * 1024, clientBodyBufferSize: 512 } })
+    expect(loadConfig({ env: { SWITCHYARD_NGINX_HTTP_CLIENT_MAX_BODY_SIZE: '2g' } })).toMatchObject({ ok: true, config: { clientMaxBodySize: 2 * 1024 ** 3 } })
+    const refused = loadConfig({ env: { SWITCHYARD_NGINX_HTTP_CLIENT_MAX_BODY_SIZE: '10 MB', SWITCHYARD_NGINX_HTTP_CLIENT_BODY_BUFFER_SIZE: '-1' } })
+    expect(refused.ok).toBe(false)
+    if (!refused.ok) {
+      expect(refused.errors).toContain('nginx_http_client_max_body_size: expected a size such as 8k, 10m or 1g (or bytes), got "10 MB"')
+      expect(refused.errors).toContain('nginx_http_client_body_buffer_size: expected a size such as 8k, 10m or 1g (or bytes), got "-1"')
+    }
+  })
+
   it('refuses proxy_protocol, a value that is no header name, and a real_ip_recursive other than on or off', () => {
     const result = loadConfig({ env: { SWITCHYARD_REAL_IP_HEADER: 'proxy_protocol', SWITCHYARD_REAL_IP_RECURSIVE: 'yes' } })
     expect(result.ok).toBe(false)

@@ -55,6 +55,10 @@ export interface Config {
   readonly realIpRecursive: boolean
   /** Kong's `error_default_type`: the format of the proxy's error pages for requests with neither Accept nor Content-Type. */
   readonly errorDefaultType: ErrorDefaultType
+  /** Kong's `nginx_http_client_max_body_size` in bytes: the largest request body the proxy takes (413 beyond); 0 for no limit. */
+  readonly clientMaxBodySize: number
+  /** Kong's `nginx_http_client_body_buffer_size` in bytes: how much of a buffered request body stays in memory before it goes to a temporary file. */
+  readonly clientBodyBufferSize: number
 }
 
 /** One documented setting: its Kong-style name, flag, default and meaning (shown by `--help`). */
@@ -92,6 +96,8 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'trusted_ips', flag: '--trusted-ips', default: '', help: 'Comma-separated IPs or CIDRs (`0.0.0.0/0,::/0` for all) whose X-Forwarded-* headers are trusted.' },
   { name: 'real_ip_header', flag: '--real-ip-header', default: 'X-Real-IP', help: 'Header whose address becomes the client address (net.src.ip, X-Real-IP, access log) for clients in trusted_ips only: X-Real-IP, X-Forwarded-For or another name (`proxy_protocol` is not supported).' },
   { name: 'real_ip_recursive', flag: '--real-ip-recursive', default: 'off', help: '`off`: take the last address of real_ip_header; `on`: the last one, from the right, that is not in trusted_ips.' },
+  { name: 'nginx_http_client_max_body_size', flag: '--client-max-body-size', default: '0', help: 'Largest request body the proxy takes, as nginx sizes are written (`10m`, `512k`, `1g`, bytes); larger ones get 413. `0`: no limit.' },
+  { name: 'nginx_http_client_body_buffer_size', flag: '--client-body-buffer-size', default: '8k', help: 'How much of a request body a route with request_buffering keeps in memory; the rest goes to a temporary file in <prefix>/client_body_temp.' },
   { name: 'error_default_type', flag: '--error-default-type', default: 'text/plain', help: 'Format of the proxy\'s error pages (400, 502, 504) for requests with neither Accept nor Content-Type: text/plain, application/json, application/xml or text/html.' },
 ]
 
@@ -148,6 +154,16 @@ function integer(name: string, text: string, min: number, errors: string[]): num
   return value
 }
 
+const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }
+
+/** A size as nginx writes it: bytes, or a number with `k`, `m` or `g` (either case). */
+function nginxSize(name: string, text: string, errors: string[]): number {
+  const m = /^(\d+)([kmg]?)$/i.exec(text)
+  const bytes = m === null ? NaN : Number(m[1]) * (SIZE_UNITS[(m[2] as string).toLowerCase()] as number)
+  if (!Number.isSafeInteger(bytes)) errors.push(`${name}: expected a size such as 8k, 10m or 1g (or bytes), got "${text}"`)
+  return bytes
+}
+
 function oneOf<T extends string>(name: string, text: string, allowed: readonly T[], errors: string[]): T {
   if (!(allowed as readonly string[]).includes(text)) errors.push(`${name}: expected one of ${allowed.join(', ')}, got "${text}"`)
   return text as T
@@ -194,6 +210,8 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
     realIpHeader: parseRealIpHeader(get('real_ip_header'), errors),
     realIpRecursive: oneOf('real_ip_recursive', get('real_ip_recursive'), ['on', 'off'] as const, errors) === 'on',
     errorDefaultType: oneOf('error_default_type', get('error_default_type'), ERROR_DEFAULT_TYPES, errors),
+    clientMaxBodySize: nginxSize('nginx_http_client_max_body_size', get('nginx_http_client_max_body_size'), errors),
+    clientBodyBufferSize: nginxSize('nginx_http_client_body_buffer_size', get('nginx_http_client_body_buffer_size'), errors),
   }
   if (prefix === '') errors.push('prefix: must not be empty')
   if (config.proxyListen.some((l) => l.ssl) && (config.sslCert === undefined || config.sslCertKey === undefined)) {

@@ -15,6 +15,9 @@ export const GATEWAY_ERRORS = {
   'https-required': { status: 426, message: 'Please use HTTPS protocol', source: 'kong' },
   // nginx refuses a malformed request itself; a failed or timed-out proxy_pass is nginx's too.
   'bad-request': { status: 400, message: 'Bad request', source: 'nginx' },
+  // nginx's answers while reading a request body (client_body_timeout, client_max_body_size).
+  'request-timeout': { status: 408, message: 'Request timeout', source: 'nginx' },
+  'payload-too-large': { status: 413, message: 'Payload too large', source: 'nginx' },
   'upstream-unavailable': { status: 502, message: 'An invalid response was received from the upstream server', source: 'nginx' },
   'upstream-timeout': { status: 504, message: 'The upstream server is timing out', source: 'nginx' },
   'internal': { status: 500, message: 'An unexpected error occurred', source: 'nginx' },

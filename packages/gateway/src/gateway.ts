@@ -18,6 +18,7 @@ import { emptyMetrics, recordRequest, renderMetrics, type MetricsData } from './
 import { ConnectionTracker, type ConnectionCounts } from './proxy/connections.ts'
 import { Upstreams } from './proxy/forward.ts'
 import { createRealIp } from './proxy/real-ip.ts'
+import { CLIENT_BODY_TIMEOUT_MS } from './proxy/request-body.ts'
 import { createProxyServer, type ProxyOptions, type TlsMaterial } from './proxy/server.ts'
 import { configHash, loadDeclarative, parseConfigText, type ConfigProblem } from './store/declarative.ts'
 import { MemoryStore } from './store/memory-store.ts'
@@ -137,6 +138,7 @@ export async function startProxy(config: Config, store: Store, log: Logger): Pro
     },
     ...trust(config),
     errorDefaultType: config.errorDefaultType,
+    requestBody: { maxSize: config.clientMaxBodySize, bufferSize: config.clientBodyBufferSize, tempDir: inPrefix(config, 'client_body_temp'), timeoutMs: CLIENT_BODY_TIMEOUT_MS },
   }
   const tracker = new ConnectionTracker()
   const servers: Server[] = []

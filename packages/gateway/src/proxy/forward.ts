@@ -8,6 +8,7 @@ import { GatewayError } from '../errors.ts'
 import { downstreamHeaders } from './headers.ts'
 import { timedConnector } from './connector.ts'
 import { ReadDeadlines, type ReadWatch } from './read-deadlines.ts'
+import { hasRequestBody, type BufferedBody } from './request-body.ts'
 
 /** Where and how to send one request upstream. */
 export interface UpstreamRequest {
@@ -19,6 +20,13 @@ export interface UpstreamRequest {
   readonly headers: readonly string[]
   /** The client asked for trailers (`TE: trailers`), so the response's `Trailer` field is passed on. */
   readonly trailers: boolean
+  /**
+   * The request body read in full (the route's `request_buffering`), sent from its start on every
+   * attempt; undefined to stream it from the client as it arrives.
+   */
+  readonly body?: BufferedBody | undefined
+  /** `client_max_body_size` for a streamed body: the upload is cut with 413 past this many bytes; 0 for no limit. */
+  readonly maxBodySize?: number
 }
 
 /** What happened upstream, for the access log and metrics. */
@@ -39,6 +47,7 @@ export interface UpstreamOptions {
 
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'])
 const WRITE_TIMEOUT = 'SWITCHYARD_WRITE_TIMEOUT'
+const BODY_TOO_LARGE = 'SWITCHYARD_BODY_TOO_LARGE'
 const TIMEOUT_ERRORS = new Set([WRITE_TIMEOUT, 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT'])
 /** Errors after the request may have reached the upstream; nginx retries them for idempotent methods only. */
 const SENT_ERRORS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE'])
@@ -54,6 +63,7 @@ function errorCode(error: unknown): string {
 /** Maps an upstream failure to Kong's status: timeouts are 504, every other failure 502. */
 export function upstreamError(error: unknown): GatewayError {
   const code = errorCode(error)
+  if (code === BODY_TOO_LARGE) return new GatewayError('payload-too-large', (error as Error).message)
   if (TIMEOUT_ERRORS.has(code)) return new GatewayError('upstream-timeout', code)
   return new GatewayError('upstream-unavailable', code === '' ? String(error) : code)
 }
@@ -61,7 +71,7 @@ export function upstreamError(error: unknown): GatewayError {
 /**
  * Whether a failed attempt may be sent again (Kong's `retries`, nginx's proxy_next_upstream
  * `error timeout`): a failed connect always, a reset or read timeout only for idempotent methods,
- * and never once any of the request body was read (it is streamed, not buffered).
+ * and never once any of a streamed request body was read (`bodyRead`; a buffered body is sent again).
  */
 export function retryable(error: unknown, method: string, bodyRead: boolean): boolean {
   if (bodyRead) return false
@@ -74,10 +84,14 @@ export function retryable(error: unknown, method: string, bodyRead: boolean): bo
  * proxy_send_timeout): each chunk must be taken by the upstream connection within `timeoutMs`,
  * else `onTimeout` fires. Time spent waiting for the client does not count. Passing undici this
  * generator rather than the request itself also keeps undici from destroying the client
- * connection when the upstream fails, so the client still gets its 502/504.
+ * connection when the upstream fails, so the client still gets its 502/504. A body longer than
+ * `maxSize` bytes (0: no limit) ends with an error that {@link upstreamError} makes a 413.
  */
-export async function* bodyWithWriteTimeout(request: AsyncIterable<Buffer>, timeoutMs: number, onTimeout: () => void, onSent: () => void = () => {}): AsyncGenerator<Buffer, void, undefined> {
+export async function* bodyWithWriteTimeout(request: AsyncIterable<Buffer>, timeoutMs: number, onTimeout: () => void, onSent: () => void = () => {}, maxSize = 0): AsyncGenerator<Buffer, void, undefined> {
+  let length = 0
   for await (const chunk of request) {
+    length += chunk.length
+    if (maxSize > 0 && length > maxSize) throw Object.assign(new Error(`the request body is over client_max_body_size (${maxSize} bytes)`), { code: BODY_TOO_LARGE })
     const timer = setTimeout(onTimeout, timeoutMs)
     try {
       yield chunk
@@ -144,12 +158,14 @@ class Exchange implements Dispatcher.DispatchHandler, ReadWatch {
   /** Sends (or re-sends) the request. */
   send(): void {
     const { request, upstream } = this
-    const hasBody = request.headers['content-length'] !== undefined ? request.headers['content-length'] !== '0' : request.headers['transfer-encoding'] !== undefined
+    const buffered = upstream.body
+    const hasBody = buffered === undefined ? hasRequestBody(request) : buffered.length > 0
     this.#hasBody = hasBody
     this.#started = performance.now()
     const attempt = this.#attempt
+    const source = buffered === undefined ? request : hasBody ? buffered.chunks() : undefined
     // Bound to this attempt: a reader of an earlier attempt finishing late must not start this one's wait.
-    const body = hasBody ? bodyWithWriteTimeout(request, upstream.service.write_timeout, this.#onWriteTimeout, () => attempt === this.#attempt && this.#awaitHead()) : null
+    const body = source === undefined || !hasBody ? null : bodyWithWriteTimeout(source, upstream.service.write_timeout, this.#onWriteTimeout, () => attempt === this.#attempt && this.#awaitHead(), buffered === undefined ? (upstream.maxBodySize ?? 0) : 0)
     // undici documents AsyncIterable bodies for dispatch (docs/api/Dispatcher.md); its typings
     // omit them. Its own read timeouts are off: ReadDeadlines keeps them to the millisecond.
     const options = { path: upstream.path, method: upstream.method as Dispatcher.HttpMethod, headers: upstream.headers as string[], body, headersTimeout: 0, bodyTimeout: 0 }
@@ -245,7 +261,7 @@ class Exchange implements Dispatcher.DispatchHandler, ReadWatch {
       response.destroy()
       return this.#settle(undefined)
     }
-    if (!this.#clientGone && this.#attempt < this.upstream.service.retries && retryable(error, this.upstream.method, request.readableDidRead)) {
+    if (!this.#clientGone && this.#attempt < this.upstream.service.retries && retryable(error, this.upstream.method, this.upstream.body === undefined && request.readableDidRead)) {
       this.#attempt++
       this.#abortUpstream = undefined
       return this.send()
@@ -263,6 +279,7 @@ class Exchange implements Dispatcher.DispatchHandler, ReadWatch {
     if (this.#settled) return
     this.#settled = true
     this.#stopWaiting()
+    this.upstream.body?.release()
     this.response.off('close', this.#onClientClose)
     this.callback(error, { status: this.#status, upstreamLatency: this.#upstreamLatency })
   }
@@ -318,7 +335,8 @@ function tunnelOnceSwitched(upstream: Socket, client: Duplex, head: Buffer, onNo
 
 /**
  * The only code that talks to upstreams: keep-alive pools per service address (undici), request
- * and response bodies streamed both ways, failed attempts retried per the service's `retries`.
+ * bodies streamed or sent from a buffer, responses streamed, failed attempts retried per the
+ * service's `retries`.
  */
 export class Upstreams {
   readonly #pools = new Map<string, Pool>()

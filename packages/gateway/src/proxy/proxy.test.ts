@@ -110,7 +110,8 @@ beforeAll(async () => {
   await call('POST', '/services', { name: 'flaky', url: `http://127.0.0.1:${flaky.port}`, read_timeout: 200, retries: 1 })
   await call('POST', '/services/flaky/routes', { expression: 'http.path == "/flaky"' })
   await call('POST', '/services', { name: 'stuck', url: `http://127.0.0.1:${stuck.port}`, write_timeout: 300, retries: 0 })
-  await call('POST', '/services/stuck/routes', { expression: 'http.path == "/stuck"' })
+  // Streamed: a buffered body would be read in full (up to 256 MB here) before the upstream stalls.
+  await call('POST', '/services/stuck/routes', { expression: 'http.path == "/stuck"', request_buffering: false })
   await call('POST', '/services', { name: 'streaming', url: `http://127.0.0.1:${streaming.port}` })
   await call('POST', '/services/alpha/routes', { name: 'alpha-prefix', expression: 'http.path ^= "/alpha"' })
   await call('POST', '/services/beta/routes', { name: 'beta-trad', paths: ['/beta'], strip_path: false, preserve_host: true })

@@ -2,14 +2,17 @@ import { randomUUID } from 'node:crypto'
 import { createServer as createHttpServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { VERSION } from '../admin/server.ts'
-import { GATEWAY_ERRORS, type GatewayErrorCode } from '../errors.ts'
+import { GATEWAY_ERRORS, type GatewayError, type GatewayErrorCode } from '../errors.ts'
 import { errorRequest, errorResponse, UNREAD_REQUEST, type ErrorDefaultType, type ErrorRequest } from './error-response.ts'
-import type { Upstreams } from './forward.ts'
+import type { ForwardCallback, UpstreamRequest, Upstreams } from './forward.ts'
 import { asksForTrailers, milliseconds, PROXY_LATENCY_HEADER, RESPONSE_LATENCY_HEADER, UPSTREAM_LATENCY_HEADER, upstreamHeaders } from './headers.ts'
 import { isTls, isValidHost, isValidLineHost, NodeRequest, unmapped } from './node-request.ts'
 import type { RealIp } from './real-ip.ts'
+import { CLIENT_BODY_TIMEOUT_MS, declaredTooLarge, hasRequestBody, readRequestBody, type BodyLimits, type BufferedBody } from './request-body.ts'
 import type { ProxyRequest, Resolution, Resolver } from './resolve.ts'
 import type { Route } from '../entities/route.ts'
 import type { Service } from '../entities/service.ts'
@@ -49,7 +52,12 @@ export interface ProxyOptions {
   readonly realIp?: RealIp
   /** Kong's `error_default_type`: the format of an error page for a request with neither Accept nor Content-Type; text/plain when absent. */
   readonly errorDefaultType?: ErrorDefaultType
+  /** How request bodies are read (Kong's client_max_body_size and client_body_buffer_size); Kong's defaults when absent. */
+  readonly requestBody?: BodyLimits
 }
+
+/** Kong's defaults: no size limit, 8 KB in memory, then a temporary file. */
+const DEFAULT_BODY_LIMITS: BodyLimits = { maxSize: 0, bufferSize: 8 * 1024, tempDir: join(tmpdir(), 'switchyard_client_body_temp'), timeoutMs: CLIENT_BODY_TIMEOUT_MS }
 
 /** The connecting address (nginx's `$realip_remote_addr`), which `trusted_ips` is checked against. */
 function clientAddress(socket: Socket): string {
@@ -300,7 +308,8 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
     const headers = proxiedHeaders(target, resolution, peer, requestId, false, trailers)
     const proxyLatency = milliseconds(performance.now() - started)
     const extra = ['via', VIA, 'server', SERVER, REQUEST_ID_HEADER, requestId, PROXY_LATENCY_HEADER, proxyLatency]
-    options.upstreams.forward(request, response, { service, method: request.method ?? 'GET', path: resolution.path, headers, trailers }, extra, (error, outcome) => {
+    const limits = options.requestBody ?? DEFAULT_BODY_LIMITS
+    const onForwarded: ForwardCallback = (error, outcome) => {
       if (error === undefined) finish(outcome.status, resolution, outcome.upstreamLatency)
       else {
         // The body may be half read (the upstream failed mid-upload): like nginx, answer and close
@@ -308,6 +317,30 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
         if (!request.complete) response.shouldKeepAlive = false
         finish(sendError(response, error.code, requestId, [UPSTREAM_LATENCY_HEADER, milliseconds(outcome.upstreamLatency), PROXY_LATENCY_HEADER, proxyLatency], errorRequest(request.rawHeaders, request.httpVersionMajor), options.errorDefaultType), resolution, undefined)
       }
+    }
+    const forward = (body: BufferedBody | undefined): void => {
+      const upstream: UpstreamRequest = { service, method: request.method ?? 'GET', path: resolution.path, headers, trailers, body, maxBodySize: limits.maxSize }
+      options.upstreams.forward(request, response, upstream, extra, onForwarded)
+    }
+    // nginx's answers to a body it will not take (413, 408): the rest of it is not waited for.
+    const refuse = (error: GatewayError): void => {
+      response.shouldKeepAlive = false
+      request.resume()
+      finish(sendError(response, error.code, requestId, responseLatency(started), errorRequest(request.rawHeaders, request.httpVersionMajor), options.errorDefaultType), resolution, undefined)
+    }
+    if (!hasRequestBody(request)) return forward(undefined)
+    if (resolution.route.request_buffering === false) {
+      const declared = declaredTooLarge(request, limits)
+      return declared === undefined ? forward(undefined) : refuse(declared)
+    }
+    // request_buffering (Kong's default): the whole body first, then the upstream, with a
+    // Content-Length also for a chunked upload, and retries that can send the body again.
+    readRequestBody(request, limits, (outcome) => {
+      if (outcome.kind === 'refused') return refuse(outcome.error)
+      // nginx logs a client that left before the answer as 499.
+      if (outcome.kind === 'client-gone') return finish(499, resolution, undefined)
+      if (request.headers['content-length'] === undefined) headers.push('content-length', String(outcome.body.length))
+      forward(outcome.body)
     })
   }
 

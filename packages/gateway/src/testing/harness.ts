@@ -67,6 +67,8 @@ export interface InProcessGateway {
   readonly gateway: RunningGateway
   readonly proxy: string
   readonly admin: string
+  /** The gateway's data folder (the `prefix` setting). */
+  readonly prefix: string
   close(): Promise<void>
 }
 
@@ -85,6 +87,7 @@ export async function startInProcess(settings: Record<string, string> = {}): Pro
     gateway,
     proxy: `http://127.0.0.1:${proxyPort}`,
     admin: `http://127.0.0.1:${adminPort}`,
+    prefix: dir.path,
     async close() {
       await gateway.close()
       dir.cleanup()
