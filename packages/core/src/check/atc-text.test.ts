@@ -62,6 +62,10 @@ describe('atcErrorText', () => {
     for (const source of ['http.path ~ "(" && http.path = "x"', 'foo(http.path) == "x" && http.path = "x"', 'tcp.port == 99999999999999999999 && http.path = "x"']) {
       expect(atcErrorText(source, schema)?.split('\n').at(-1)).toBe('  = expected binary_operator')
     }
+    // Also right after the literal whose value is wrong.
+    for (const source of ['net.src.ip in 1.2.3.4/3 a', 'net.src.ip == 1.2.3.256 a', 'http.path ~ "(" a']) {
+      expect(atcErrorText(source, schema)?.split('\n').at(-1)).toBe('  = expected EOI, and_op, or or_op')
+    }
   })
 
   it('gives the regex crate\'s own one-line text for a pattern over the size limit', () => {

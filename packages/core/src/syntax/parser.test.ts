@@ -163,6 +163,19 @@ describe('syntax errors', () => {
     expect(codes).toEqual(['expected-operator', 'invalid-escape', 'invalid-int', 'cidr-host-bits'])
   })
 
+  it('goes on right after a literal whose value is wrong, so that a grammar error after it is found too', () => {
+    // The literal has the grammar's shape (atc converts literals after its grammar ran), so what
+    // follows it is parsed as usual instead of being skipped to the next && or ||.
+    expect(errorCodes('ip in 1.2.3.4/3 a')).toEqual(['cidr-host-bits', 'unexpected-token'])
+    expect(parse('ip in 1.2.3.4/3 a').diagnostics[1]).toMatchObject({ span: { start: 16, end: 17 } })
+    expect(errorCodes('ip == 1.2.3.256 b')).toEqual(['invalid-ip', 'unexpected-token'])
+    expect(errorCodes('p ~ "(" )')).toEqual(['invalid-regex', 'unexpected-token'])
+    expect(errorCodes('(n == 99999999999999999999 x) && a == "y"')).toEqual(['unclosed-paren', 'int-out-of-range'])
+    expect(errorCodes('n == 99999999999999999999 && a = "y"')).toEqual(['int-out-of-range', 'expected-operator'])
+    // Value errors alone report nothing more.
+    expect(errorCodes('ip in 1.2.3.4/3 && p ~ "(" && n == 99999999999999999999')).toEqual(['cidr-host-bits', 'invalid-regex', 'int-out-of-range'])
+  })
+
   it('rejects over-long and over-deep input with a limit diagnostic', () => {
     expect(errorCodes('a == "x" || '.repeat(3000) + 'a == "x"')).toContain('limit-exceeded')
     // Only the limit: the balanced parentheses around it are not reported as never closed.

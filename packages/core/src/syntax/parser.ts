@@ -1,4 +1,5 @@
 import { diagnostic, warning, type Diagnostic, type Result } from '../diagnostics/diagnostic.ts'
+import type { DiagnosticCode } from '../diagnostics/catalog.ts'
 import { cover, span, type Span } from '../diagnostics/span.ts'
 import { formatIpCidr, parseIpCidr, parseIpv4, parseIpv6, ipv4Mask, ipv6Mask } from '../values/ip.ts'
 import { compileRegex } from '../values/regex/index.ts'
@@ -78,6 +79,11 @@ function runParser(source: string, options: ParseOptions, withTokens: boolean): 
 
 /** Marks a term that failed to parse; the error has already been reported. */
 const BROKEN = null
+/**
+ * Errors in a literal that has the grammar's shape (atc converts literals after its grammar ran
+ * over the whole text): the parser goes on right after such a literal instead of skipping ahead.
+ */
+const VALUE_ERRORS: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>(['int-out-of-range', 'invalid-ip', 'cidr-host-bits', 'invalid-cidr', 'regex-needs-string', 'invalid-regex', 'unsupported-regex'])
 type Parsed = Expr | typeof BROKEN
 
 const IPV4_SHAPE = /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/y
@@ -96,6 +102,10 @@ const MISTAKEN_OPERATORS: readonly (readonly [string, string])[] = [
 class Parser {
   readonly #source: string
   #position = 0
+  /** Where the last literal ended when it had a literal's shape but no valid value (see VALUE_ERRORS); -1 otherwise. */
+  #literalEnd = -1
+  /** An error other than a literal's value (VALUE_ERRORS) was reported. */
+  #grammarFailed = false
   #depth = 0
   #transformDepth = 0
   #predicates = 0
@@ -126,7 +136,7 @@ class Parser {
     } else {
       expr = this.#parseAnd()
       this.#skipWhitespace()
-      if (!this.#atEnd() && this.#diagnostics.every((d) => d.severity !== 'error')) this.#reportTrailing()
+      if (!this.#atEnd() && !this.#grammarFailed) this.#reportTrailing()
     }
     const failed = this.#diagnostics.some((d) => d.severity === 'error')
     const diagnostics = this.#diagnostics.length < 2 ? this.#diagnostics : [...this.#diagnostics].sort((a, b) => a.span.start - b.span.start)
@@ -274,8 +284,15 @@ class Parser {
     const op = this.#parseOperator()
     if (op === undefined) return this.#recover()
     this.#skipWhitespace()
+    const valueStart = this.#position
     const value = this.#parseRhs(op.name)
-    if (value === undefined) return this.#recover()
+    if (value === undefined) {
+      if (this.#literalEnd !== this.#position) return this.#recover()
+      // A literal of the right shape whose value is wrong (an address out of range, a bad regex):
+      // parsing goes on right after it, so that a grammar error further on is still found (atc
+      // reports that one first). The placeholder never leaves the parser: the parse has failed.
+      return { kind: 'Predicate', field, op: op.name, opSpan: op.span, value: { kind: 'String', value: '', raw: false, span: span(valueStart, this.#position) }, span: span(start, this.#position) }
+    }
     const predicate: Predicate = { kind: 'Predicate', field, op: op.name, opSpan: op.span, value, span: span(start, this.#position) }
     // Only parseDetailed reports them (for checking what parsed when the whole did not).
     if (this.#withTokens) this.#parsedPredicates.push(predicate)
@@ -374,6 +391,7 @@ class Parser {
   // rhs = STRING | RAW_STRING | ip_literal | INT   (plus, with `lists`, the list extension after in / not in)
   #parseRhs(op: OperatorName): Literal | undefined {
     const start = this.#position
+    this.#literalEnd = -1
     const ch = this.#source[start]
     let literal: Literal | undefined
     if (ch === '"' || this.#source.startsWith('r#"', start)) literal = this.#parseString()
@@ -397,7 +415,10 @@ class Parser {
       literal = this.#parseSet()
     } else literal = this.#parseIpLiteral() ?? this.#parseInt()
     if (literal === undefined) {
-      if (this.#diagnostics.some((d) => d.severity === 'error' && d.span.start >= start)) return undefined
+      if (this.#diagnostics.some((d) => d.severity === 'error' && d.span.start >= start)) {
+        if (this.#diagnostics.some((d) => d.span.start >= start && VALUE_ERRORS.has(d.code))) this.#literalEnd = this.#position
+        return undefined
+      }
       const word = /^[^\s)&|]*/.exec(this.#source.slice(start))?.[0] ?? ''
       this.#error(
         this.#atEnd() ? 'unexpected-end' : 'expected-value',
@@ -410,9 +431,13 @@ class Parser {
     if (op === 'regex') {
       if (literal.kind !== 'String') {
         this.#error('regex-needs-string', literal.span, 'The regex operator `~` needs a string literal on its right.', 'write the pattern as r#"..."#')
+        this.#literalEnd = this.#position
         return undefined
       }
-      if (!this.#checkRegex(literal)) return undefined
+      if (!this.#checkRegex(literal)) {
+        this.#literalEnd = this.#position
+        return undefined
+      }
     }
     return literal
   }
@@ -680,6 +705,7 @@ class Parser {
 
   #error(code: Parameters<typeof diagnostic>[0], at: Span, message: string, hint?: string): void {
     this.#diagnostics.push(diagnostic(code, at, message, hint))
+    if (!VALUE_ERRORS.has(code)) this.#grammarFailed = true
   }
 }
 
