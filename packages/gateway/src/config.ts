@@ -238,7 +238,7 @@ export function helpText(): string {
     'Usage: switchyard [start] [flags]            start the gateway',
     '       switchyard check EXPRESSION [--schema http|stream]',
     '       switchyard match --config FILE --request JSON [--explain]',
-    '       switchyard config validate FILE',
+    '       switchyard config validate FILE       (also `config parse FILE`, Kong\'s name)',
     '       switchyard migrations bootstrap|up|status   (database = postgres)',
     '       switchyard convert ...                 traditional routes → expressions',
     '',

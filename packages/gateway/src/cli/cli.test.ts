@@ -178,6 +178,7 @@ describe('every command fails with one clear line and a non-zero exit code', () 
     [['check', '--schema=stream', 'net.src.port == 80']],
     [['match', `--config=${ok}`, `--request=${JSON.stringify({ method: 'GET', path: '/users' })}`]],
     [['config', 'validate', ok]],
+    [['config', 'parse', ok]],
     [['config', 'validate', '--help']],
     [['convert', empty, '--check']],
   ])('switchyard %j succeeds with exit code 0', async (args) => {

@@ -18,7 +18,7 @@ function flavorFromEnvironment(): RouterFlavor {
 }
 
 /**
- * The `switchyard` command line: `start` (the default), `check`, `match`, `config validate`,
+ * The `switchyard` command line: `start` (the default), `check`, `match`, `config validate` (or `parse`),
  * `convert`, `--help`. Returns the exit code; -1 means "keep running" (a cluster worker).
  */
 export async function runCli(args: readonly string[], io: CliOutput = CONSOLE): Promise<number> {
@@ -44,8 +44,9 @@ async function dispatch(args: readonly string[], io: CliOutput): Promise<number>
     case 'match':
       return match(rest, io, flavorFromEnvironment())
     case 'config':
-      if (rest[0] === 'validate') return validateConfigFile(rest.slice(1), io, flavorFromEnvironment())
-      return io.err('usage: switchyard config validate FILE\n'), 2
+      // `parse` is Kong's name for the same check (`kong config parse FILE`).
+      if (rest[0] === 'validate' || rest[0] === 'parse') return validateConfigFile(rest.slice(1), io, flavorFromEnvironment())
+      return io.err('usage: switchyard config validate FILE   (or `config parse FILE`, as in Kong)\n'), 2
     case 'migrations':
       return runMigrations(rest, io)
     case 'convert':

@@ -51,6 +51,25 @@ describe('declarative config: top level (kong/db/schema/others/declarative_confi
     expect(snapshotOf(JSON.stringify({ _format_version: '3.0', services: [{ name: 'a', host: 'h' }] })).services).toHaveLength(1)
   })
 
+  it("reads YAML's scalars as Kong's lyaml does (YAML 1.1: yes, no, on, off, octal), and JSON first", () => {
+    const yaml = '_format_version: "3.0"\nservices:\n- name: a\n  host: h\n  retries: 010\n  routes:\n  - paths: [/]\n    strip_path: no\n    preserve_host: Yes\n    request_buffering: off\n'
+    const snapshot = snapshotOf(yaml)
+    expect(snapshot.services[0]).toMatchObject({ retries: 8 })
+    expect(snapshot.routes[0]).toMatchObject({ strip_path: false, preserve_host: true, request_buffering: false })
+    // `off` is no string in YAML 1.1, so it is no name either; quoted, it is.
+    expect(errorsOf('_format_version: "3.0"\nservices:\n- name: off\n  host: h\n')).toEqual({ services: { '1': { name: 'expected a string' } } })
+    expect(snapshotOf('_format_version: "3.0"\nservices:\n- name: "off"\n  host: h\n').services[0]).toMatchObject({ name: 'off' })
+    // lyaml has no one-letter booleans and no timestamps: `n` and a date stay text.
+    expect(snapshotOf('_format_version: "3.0"\nservices:\n- name: n\n  host: h\n  tags: [2024-01-02]\n').services[0]).toMatchObject({ name: 'n', tags: ['2024-01-02'] })
+    // JSON numbers are JSON's (YAML 1.1 would read 1e1 as a string).
+    expect(snapshotOf('{"_format_version": "3.0", "services": [{"name": "a", "host": "h", "retries": 1e1}]}').services[0]).toMatchObject({ retries: 10 })
+  })
+
+  it('keeps the last value of a key given twice, as lua-cjson and libyaml do', () => {
+    expect(snapshotOf('{"_format_version": "3.0", "services": [{"name": "a", "host": "x", "host": "y"}]}').services[0]).toMatchObject({ host: 'y' })
+    expect(snapshotOf('_format_version: "3.0"\nservices:\n- name: a\n  host: x\n  host: y\n').services[0]).toMatchObject({ host: 'y' })
+  })
+
   it.each([['bobby tables'], ['- 1\n- 2'], ['']])('refuses %j as Kong does: failed parsing, expected an object', (text) => {
     expect(errorsOf(text)).toEqual({ error: 'failed parsing declarative configuration: expected an object' })
   })

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { normalizePath, uuidV5 } from '@switchyard/http'
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml'
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type ScalarTag, type Tags } from 'yaml'
 import type { RouterFlavor } from '../config.ts'
 import { prepareRoute, prepareService, type ExpressionDiagnostic, type RouteChecker, type Violation } from '../entities/prepare.ts'
 import type { Route } from '../entities/route.ts'
@@ -126,10 +126,40 @@ export function configHash(text: string): string {
   return createHash('md5').update(text).digest('hex')
 }
 
-/** Parses YAML or JSON text; a syntax error comes back as Kong's `{ error: 'failed parsing …' }`. */
+const BOOL_TAG = 'tag:yaml.org,2002:bool'
+const TIMESTAMP_TAG = 'tag:yaml.org,2002:timestamp'
+
+/** lyaml's booleans (lyaml/implicit.lua `to_bool`): YAML 1.1's without the one-letter `y` and `n`. */
+function lyamlBool(value: boolean, test: RegExp): ScalarTag {
+  return { tag: BOOL_TAG, default: true, identify: (v) => v === value, test, resolve: () => value }
+}
+
+/**
+ * How Kong's lyaml reads YAML: YAML 1.1 scalars (`yes`, `no`, `on`, `off` in three spellings are
+ * booleans, `010` is octal 8) but no timestamps (a date stays text), and of a key given twice the
+ * last value (libyaml does not check).
+ */
+const YAML_OPTIONS = {
+  version: '1.1',
+  uniqueKeys: false,
+  prettyErrors: false,
+  customTags: (tags: Tags): Tags => [
+    ...tags.filter((tag) => typeof tag !== 'object' || (tag.tag !== BOOL_TAG && tag.tag !== TIMESTAMP_TAG)),
+    lyamlBool(true, /^(?:[Tt]rue|TRUE|[Yy]es|YES|[Oo]n|ON)$/),
+    lyamlBool(false, /^(?:[Ff]alse|FALSE|[Nn]o|NO|[Oo]ff|OFF)$/),
+  ],
+} as const
+
+/**
+ * Parses JSON or YAML text as Kong's `unserialize` does: as JSON first (lua-cjson, where the last of
+ * duplicate keys wins, as in `JSON.parse`), else as YAML ({@link YAML_OPTIONS}). A syntax error
+ * comes back as Kong's `{ error: 'failed parsing …' }`, with the YAML parser's position.
+ */
 export function parseConfigText(text: string): { ok: true; value: unknown } | { ok: false; problems: ConfigProblem[]; errors: FieldErrors } {
+  const json = parseJsonObject(text)
+  if (json !== undefined) return { ok: true, value: json }
   const lines = new LineCounter()
-  const document = parseDocument(text, { prettyErrors: false, lineCounter: lines })
+  const document = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines })
   if (document.errors.length > 0) {
     const problems = document.errors.map((e): ConfigProblem => {
       const message = e.message.split('\n')[0] ?? e.message
@@ -151,6 +181,18 @@ export function parseConfigText(text: string): { ok: true; value: unknown } | { 
   return { ok: true, value }
 }
 
+/** The object a JSON text holds, or undefined when the text is not JSON or holds no object. */
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  const start = text.trimStart()[0]
+  if (start !== '{') return undefined
+  try {
+    const value: unknown = JSON.parse(text)
+    return isObject(value) ? value : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * A finder of places in a config's text: the line and column (1-based) of a problem's `path` (the
  * key of the last step found, or the item), for messages people can jump to. Undefined for text
@@ -158,7 +200,8 @@ export function parseConfigText(text: string): { ok: true; value: unknown } | { 
  */
 export function positionIn(text: string): (path: readonly Segment[]) => { line: number; column: number } | undefined {
   const lines = new LineCounter()
-  const document = parseDocument(text, { prettyErrors: false, lineCounter: lines })
+  // JSON text is YAML as well: one parser finds places in both.
+  const document = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines })
   return (path) => {
     if (document.errors.length > 0) return undefined
     let node: unknown = document.contents

@@ -130,7 +130,8 @@ describe.skipIf(skip !== undefined)('PostgreSQL store', () => {
       expect(error).toBeInstanceOf(DatabaseUnavailableError)
       // Normally the server's lock timeout answers (`busy`); on a loaded machine the caller's own wait may end first.
       expect(['busy', 'timeout']).toContain(error instanceof DatabaseUnavailableError ? error.reason : undefined)
-      expect(performance.now() - started).toBeLessThan(1_000)
+      // The lock is held until the ROLLBACK below: a hang would never end. The bound leaves room for a loaded machine.
+      expect(performance.now() - started).toBeLessThan(5_000)
     } finally {
       await db.query('ROLLBACK')
     }
