@@ -319,11 +319,11 @@ export class AdminApi {
         // As Kong: GET (and HEAD, routed here as GET); other methods 405.
         return method === 'GET' ? this.#root() : METHOD_NOT_ALLOWED
       case 'status':
-        return parts.length === 1 && method === 'GET' ? this.#statusBody(query) : NOT_FOUND
+        return parts.length !== 1 ? NOT_FOUND : method === 'GET' ? this.#statusBody(query) : METHOD_NOT_ALLOWED
       case 'metrics':
-        return parts.length === 1 && method === 'GET' ? this.options.status.metrics().then((text) => ({ status: 200, body: text })) : NOT_FOUND
+        return parts.length !== 1 ? NOT_FOUND : method === 'GET' ? this.options.status.metrics().then((text) => ({ status: 200, body: text })) : METHOD_NOT_ALLOWED
       case 'config':
-        return parts.length === 1 && method === 'POST' ? this.#postConfig(body, raw, query) : parts.length === 1 && method === 'GET' ? this.#getConfig() : NOT_FOUND
+        return parts.length !== 1 ? NOT_FOUND : method === 'POST' ? this.#postConfig(body, raw, query) : method === 'GET' ? this.#getConfig() : METHOD_NOT_ALLOWED
       case 'schemas':
         return schemasEndpoint(method, parts, body, this.options) ?? NOT_FOUND
       case 'services': {

@@ -86,6 +86,16 @@ describe('GET /', () => {
     expect(await call(method, '/', {})).toEqual({ status: 405, body: { message: 'Method not allowed' } })
   })
 
+  it.each([
+    ['PUT', '/config'],
+    ['DELETE', '/config'],
+    ['POST', '/status'],
+    ['DELETE', '/metrics'],
+  ])('answers %s %s, a method the endpoint lacks, with 405 (a path it lacks stays 404)', async (method, path) => {
+    expect(await call(method, path, {})).toEqual({ status: 405, body: { message: 'Method not allowed' } })
+    expect((await call(method, `${path}/x`, {})).status).toBe(404)
+  })
+
   // Deliberate difference: Kong answers an unknown method token (GEEEET) with 405; Node's HTTP parser
   // refuses it with 400 before any handler runs.
   it('leaves an unknown method token to Node, which answers 400', async () => {
