@@ -1,6 +1,8 @@
 // The GUI against a real gateway: routes created through the Routes view proxy real requests.
 // The gateway runs in this process on ephemeral ports (its own test harness); the built GUI is served
 // as the GUI listener serves it, with `/api/*` going to the Admin API.
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { adminCall, httpGet, startInProcess, startUpstream, type InProcessGateway, type TestServer } from '../../gateway/src/testing/harness.ts'
@@ -132,6 +134,22 @@ describe.skipIf(!HAS_CHROMIUM)('GUI with a real gateway', () => {
     expect(await page.locator('[data-testid=upstream-url]').textContent()).toBe(`http://127.0.0.1:${upstream.port}/hello?x=1`)
   })
 
+  it('brings back the routes typed in before a load from the gateway with the browser’s Back button', async () => {
+    await page.getByRole('button', { name: 'Add expression route' }).click()
+    const typed = page.locator('.route-card').last()
+    await typed.getByLabel('Name').fill('typed-before-load')
+    // The address bar takes the state a moment after the last change.
+    const sharedState = () => page.evaluate(() => atob(location.hash.replace('#playground/', '').replace(/-/g, '+').replace(/_/g, '/')))
+    await poll(sharedState).toContain('typed-before-load')
+    await page.getByRole('button', { name: 'Load from gateway' }).click()
+    await poll(() => page.locator('.route-card legend').allTextContents()).not.toContain('typed-before-load')
+    await page.goBack()
+    await poll(() => page.locator('.route-card legend').allTextContents()).toContain('typed-before-load')
+    // Forward gives the gateway's routes again.
+    await page.goForward()
+    await poll(() => page.locator('.route-card legend').allTextContents()).toEqual(expect.arrayContaining(['gui-route', 'trad-route']))
+  })
+
   it('turns an expression route into a traditional one and back, and the gateway proxies by each', async () => {
     await page.getByRole('link', { name: 'Routes' }).click()
     await page.getByRole('button', { name: 'Edit route gui-route' }).click()
@@ -258,6 +276,35 @@ describe.skipIf(!HAS_CHROMIUM)('GUI with a real gateway', () => {
     await page.getByRole('button', { name: 'Delete route gui-route' }).click()
     await poll(() => page.locator('tr[data-route]').allTextContents()).not.toContainEqual(expect.stringContaining('gui-route'))
     expect((await proxied('/gui/hello', 404)).status).toBe(404)
+  })
+
+  it('shows the latest Connect only: an earlier Admin API URL that answers late changes nothing', async () => {
+    // Holds every request until released, then refuses it.
+    const held: (() => void)[] = []
+    const late = createServer((_request, response) => void held.push(() => response.writeHead(503, { 'access-control-allow-origin': '*' }).end('late')))
+    await new Promise<void>((resolve) => late.listen(0, '127.0.0.1', resolve))
+    try {
+      await page.goto(`${gui.url}#routes`)
+      const base = page.getByLabel('Admin API')
+      const status = page.locator('.routes-view > [role=status]')
+      await base.fill(`http://127.0.0.1:${(late.address() as AddressInfo).port}`)
+      await page.getByRole('button', { name: 'Connect' }).click()
+      await poll(() => held.length).toBeGreaterThan(0)
+      await base.fill('/api')
+      await page.getByRole('button', { name: 'Connect' }).click()
+      await poll(() => status.textContent()).toContain('router flavor')
+      await poll(() => page.locator('.admin-status').textContent()).toBe('Connected.')
+      const lists = await page.locator('tr[data-route]').count()
+      for (const release of held.splice(0)) release()
+      // Time for the late answers to arrive and be dropped.
+      await poll(() => page.evaluate(() => new Promise((resolve) => setTimeout(() => resolve(true), 300)))).toBe(true)
+      expect(await status.textContent()).toContain('router flavor')
+      expect(await page.locator('.admin-status').textContent()).toBe('Connected.')
+      expect(await page.locator('tr[data-route]').count()).toBe(lists)
+    } finally {
+      late.closeAllConnections()
+      await new Promise((resolve) => late.close(resolve))
+    }
   })
 
   it('connects with an admin token typed next to the default /api base', async () => {

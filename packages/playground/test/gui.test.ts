@@ -299,6 +299,56 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
     await page.close()
   })
 
+  it('adds and removes one card at a time: the other cards and their editors stay as they are', async () => {
+    await open()
+    const first = page.locator('.route-card').first()
+    await first.evaluate((card) => void (card.dataset['kept'] = 'yes'))
+    const editorOfFirst = await first.locator('.cm-editor').evaluate((editor) => {
+      ;(window as unknown as { firstEditor: Element }).firstEditor = editor
+      return editor.isConnected
+    })
+    expect(editorOfFirst).toBe(true)
+    await page.getByRole('button', { name: 'Add expression route' }).click()
+    await poll(() => page.locator('.route-card').count()).toBe(3)
+    expect(await page.locator('.cm-editor').count()).toBe(3)
+    // The new card's editor has the focus; the first card is the very element it was.
+    expect(await page.evaluate(() => document.activeElement?.closest('.route-card') === document.querySelectorAll('.route-card')[2])).toBe(true)
+    expect(await first.getAttribute('data-kept')).toBe('yes')
+    await page.locator('.route-card').nth(2).getByRole('button', { name: /^Remove route/ }).click()
+    await poll(() => page.locator('.route-card').count()).toBe(2)
+    // The removed card's editor is gone from the page with it, and the first card's is the same one.
+    expect(await page.locator('.cm-editor').count()).toBe(2)
+    expect(await page.evaluate(() => (window as unknown as { firstEditor: Element }).firstEditor.isConnected)).toBe(true)
+    expect(await first.getAttribute('data-kept')).toBe('yes')
+    await page.close()
+  })
+
+  it('keeps a priority that is no number in the share link, so the link shows what its sender saw', async () => {
+    await open()
+    const card = page.locator('.route-card').first()
+    await card.getByLabel('Priority').fill('abc')
+    await poll(() => card.locator('.card-problem').textContent()).toMatch(/priority/)
+    const problem = await card.locator('.card-problem').textContent()
+    const link = await page.getByLabel('Share link').inputValue()
+    await page.close()
+    await open(link)
+    const shared = page.locator('.route-card').first()
+    expect(await shared.getByLabel('Priority').inputValue()).toBe('abc')
+    await poll(() => shared.locator('.card-problem').textContent()).toBe(problem)
+    await page.close()
+  })
+
+  it("marks a traditional card's regex priority that is no whole number on that field", async () => {
+    await open()
+    await page.getByRole('button', { name: 'Add traditional route' }).click()
+    const field = page.locator('.route-card').last().getByLabel('Regex priority')
+    await field.fill('abc')
+    await poll(() => field.getAttribute('aria-invalid')).toBe('true')
+    await field.fill('5')
+    await poll(() => field.getAttribute('aria-invalid')).toBeNull()
+    await page.close()
+  })
+
   it('says so when a share link cannot be read, instead of quietly showing the example', async () => {
     await open()
     const link = await page.getByLabel('Share link').inputValue()
@@ -381,6 +431,9 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
       }, [selector, backgroundOf] as const)
     expect(await contrast('.cm-tooltip-hover strong', '.cm-tooltip-hover')).toBeGreaterThan(4.5)
     expect(await contrast('.route-card .cm-route-string', '.route-card .cm-editor')).toBeGreaterThan(4.5)
+    // Buttons and the current view's tab: text on the accent colour.
+    expect(await contrast('button.add-route', 'button.add-route')).toBeGreaterThan(4.5)
+    expect(await contrast('nav a[aria-current=page]', 'nav a[aria-current=page]')).toBeGreaterThan(4.5)
     expect(await page.locator('.route-card .cm-editor').first().evaluate((e) => e.classList.contains('cm-editor') && getComputedStyle(e.querySelector('.cm-content')!).caretColor)).not.toBe('rgb(0, 0, 0)')
     await page.close()
   })

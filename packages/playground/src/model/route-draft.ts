@@ -71,6 +71,17 @@ export function priorityProblem(text: string): string | undefined {
   return /^\d+$/.test(trimmed) && BigInt(trimmed) <= MAX_EXPRESSION_PRIORITY ? undefined : `The priority is a whole number from 0 to ${MAX_EXPRESSION_PRIORITY} (2^46 − 1).`
 }
 
+/**
+ * A typed priority (or regex priority) as a route holds it: a number when the text is one (empty
+ * meaning 0), else the text itself, which the engine reports and a share link keeps as typed.
+ */
+export function typedNumber(text: string): number | string {
+  const trimmed = text.trim()
+  if (trimmed === '') return 0
+  const value = Number(trimmed)
+  return Number.isNaN(value) ? trimmed : value
+}
+
 /** Why a typed regex priority cannot be sent, or undefined: any whole number, empty meaning 0. */
 export function regexPriorityProblem(text: string): string | undefined {
   const trimmed = text.trim()

@@ -9,8 +9,11 @@ export interface PlaygroundRoute {
   readonly name?: string | null
   /** Set for expression routes; traditional routes leave it unset and use the fields below. */
   readonly expression?: string | null
-  /** Expression routes only: 0 to 2^46 − 1. */
-  readonly priority?: number | null
+  /**
+   * Expression routes only: 0 to 2^46 − 1. Text that is no number stays as typed, so that the
+   * engine reports it and a share link reproduces it.
+   */
+  readonly priority?: number | string | null
   readonly protocols?: readonly string[] | null
   readonly methods?: readonly string[] | null
   readonly hosts?: readonly string[] | null
@@ -19,7 +22,8 @@ export interface PlaygroundRoute {
   readonly snis?: readonly string[] | null
   readonly sources?: readonly AddressEntry[] | null
   readonly destinations?: readonly AddressEntry[] | null
-  readonly regex_priority?: number | null
+  /** As `priority`: typed text that is no number stays text. */
+  readonly regex_priority?: number | string | null
   readonly strip_path?: boolean | null
   readonly preserve_host?: boolean | null
   readonly path_handling?: string | null

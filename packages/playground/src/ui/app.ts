@@ -9,6 +9,8 @@ import { RoutesView } from './routes-view.ts'
 export const DEFAULT_ADMIN_URL = '/api'
 
 const ADMIN_URL_KEY = 'switchyard.adminUrl'
+/** How long the address bar waits for the playground's state to settle (see `#publish`). */
+const PUBLISH_DELAY_MS = 400
 
 // The route fields routing and upstream computation read; timestamps, tags and the like stay out of
 // the playground (and so out of share links).
@@ -68,9 +70,9 @@ export class App {
         const [info, services, routes] = await Promise.all([client().info(), client().services(), client().routes()])
         return { routes: routes.map((r) => toPlaygroundRoute(r, services)), flavor: asFlavor(info.routerFlavor) }
       },
-      onStateChange: (hash) => {
+      onStateChange: (hash, options) => {
         this.#share.value = location.href.split('#')[0] + hash
-        if (this.#view === 'playground' && location.hash !== hash) history.replaceState(null, '', hash)
+        this.#publish(hash, options?.newEntry === true)
       },
     })
     if (unreadable) this.#playground.say(UNREADABLE_LINK)
@@ -107,7 +109,8 @@ export class App {
       this.#adminStatus.textContent = 'Connecting…'
       void this.#routes.refresh().then((connected) => {
         // The Routes view says why; this says it on the Playground too, where that view is hidden.
-        this.#adminStatus.textContent = connected ? 'Connected.' : 'Not connected: see Routes.'
+        // A refresh superseded by a later one says nothing: the later one will.
+        if (connected !== undefined) this.#adminStatus.textContent = connected ? 'Connected.' : 'Not connected: see Routes.'
       })
     })
     const copy = h('button', { type: 'button', onclick: () => void this.#copyShare() }, 'Copy share link')
@@ -131,6 +134,31 @@ export class App {
       this.#footer,
     )
     window.addEventListener('hashchange', () => this.#fromHash())
+  }
+
+  #publishTimer: ReturnType<typeof setTimeout> | undefined
+  #pendingPublish: (() => void) | undefined
+
+  /**
+   * Puts the state's hash in the address bar: at once in a new history entry (Back then gives the
+   * state before, e.g. before routes were loaded from the gateway), else a moment after the last
+   * change, replacing the entry: the browser takes a quarter of a second to store a hash of
+   * hundreds of routes, which every keystroke would pay.
+   */
+  #publish(hash: string, newEntry: boolean): void {
+    clearTimeout(this.#publishTimer)
+    // The entry being left must hold the state before: a write still waiting goes first.
+    if (newEntry) this.#pendingPublish?.()
+    this.#pendingPublish = undefined
+    const write = (): void => {
+      this.#pendingPublish = undefined
+      if (this.#view !== 'playground' || location.hash === hash) return
+      if (newEntry) history.pushState(null, '', hash)
+      else history.replaceState(null, '', hash)
+    }
+    if (newEntry) return write()
+    this.#pendingPublish = write
+    this.#publishTimer = setTimeout(write, PUBLISH_DELAY_MS)
   }
 
   /** Shows the view the URL asks for. */

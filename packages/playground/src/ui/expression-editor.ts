@@ -26,6 +26,8 @@ export interface ExpressionEditor {
   showDiagnostics(diagnostics: readonly Diagnostic[]): void
   /** Renames the editable area, e.g. when its route is renamed. */
   setLabel(label: string): void
+  /** Frees the editor (its view and its colour-scheme listener) when its route goes away. */
+  destroy(): void
 }
 
 /** Diagnostics the Admin API gave for the current text: kept until the next edit. */
@@ -158,6 +160,11 @@ export function createExpressionEditor(parent: HTMLElement, options: ExpressionE
   darkQuery?.addEventListener('change', followScheme)
   return {
     view,
+    destroy: () => {
+      darkQuery?.removeEventListener('change', followScheme)
+      view.destroy()
+      list.remove()
+    },
     configure: (schema, validate) => view.dispatch({ effects: compartment.reconfigure(language(schema, validate)) }),
     setLabel: (label) => view.dispatch({ effects: labelled.reconfigure(EditorView.contentAttributes.of({ 'aria-label': label })) }),
     showDiagnostics: (diagnostics) => {

@@ -2,11 +2,11 @@ import { ROUTER_VALIDATION_PREFIX, schemaForProtocols, traditionalMatchers, vali
 import { adminErrorText } from '../admin/client.ts'
 import { evaluate, serviceUrlProblem } from '../model/engine.ts'
 import { DEFAULT_REQUEST, requestProblems, type CheckedRequestField, type RequestDraft } from '../model/request.ts'
-import { priorityProblem } from '../model/route-draft.ts'
+import { priorityProblem, typedNumber } from '../model/route-draft.ts'
 import { isExpressionRoute, routeLabel, type PlaygroundRoute } from '../model/route.ts'
 import { asFlavor, encodeState, type PlaygroundState } from '../model/share.ts'
 import { checkbox, h, newId, replaceChildren, select, setFieldProblem, textArea, textField } from './dom.ts'
-import { createExpressionEditor } from './expression-editor.ts'
+import { createExpressionEditor, type ExpressionEditor } from './expression-editor.ts'
 import { resultView } from './result-view.ts'
 import { traditionalFields } from './traditional-fields.ts'
 
@@ -14,8 +14,11 @@ import { traditionalFields } from './traditional-fields.ts'
 export interface PlaygroundHost {
   /** Routes and services from the gateway as playground routes, and its router flavor; rejects when it is unreachable. */
   readonly loadFromGateway: () => Promise<{ readonly routes: PlaygroundRoute[]; readonly flavor: Flavor }>
-  /** Called with the share hash whenever the state changes. */
-  readonly onStateChange: (hash: string) => void
+  /**
+   * Called with the share hash whenever the state changes; `newEntry` when the change replaced the
+   * routes wholesale (loaded from the gateway), so that the browser's Back can bring them back.
+   */
+  readonly onStateChange: (hash: string, options?: { readonly newEntry: boolean }) => void
 }
 
 /** Two example routes, so a first visit shows a match and an explain trace straight away. */
@@ -47,11 +50,6 @@ function list(text: string): string[] {
   return text.split(',').map((s) => s.trim()).filter((s) => s !== '')
 }
 
-/** A typed priority as the route holds it: a number when it is one, else the text, which the engine reports. */
-function priorityOf(text: string): number {
-  return text.trim() === '' ? 0 : Number(text.trim())
-}
-
 /**
  * A route problem as its card says it: the expression's own errors are already listed under its
  * editor with their positions, so the card points there instead of repeating Kong's text.
@@ -63,11 +61,15 @@ function cardMessage(route: PlaygroundRoute, message: string, flavor: Flavor): s
   return !converted.ok && converted.violation.message === message ? undefined : message
 }
 
-/** One route card's parts that change after it is drawn. */
+/** One route card: its element, the parts that change after it is drawn, and its editor to free. */
 interface CardParts {
+  readonly element: HTMLElement
   /** Shows why the engine could not load the route (empty: it loaded). */
   readonly problem: HTMLElement
+  readonly editor: ExpressionEditor | undefined
 }
+
+let nextCardKey = 0
 
 /** The Playground view: routes (typed in or loaded), a request builder, and the result from the engine. */
 export class PlaygroundView {
@@ -81,7 +83,13 @@ export class PlaygroundView {
   // verdict inside it is a `status` and is announced alone.
   readonly #result = h('div')
   readonly #status = h('p', { class: 'muted', role: 'status' })
-  readonly #cards = new Map<string, CardParts>()
+  /**
+   * Each route's card, by a key of the card's own (route ids need not be unique in typed-in or
+   * shared routes); `#keys[i]` is the key of `#routes[i]`. Cards are added and removed one at a
+   * time: with hundreds of routes, redrawing every card and editor on each change froze the page.
+   */
+  readonly #cards = new Map<number, CardParts>()
+  #keys: number[] = []
   readonly #requestFields = new Map<CheckedRequestField, HTMLElement>()
   #timer: ReturnType<typeof setTimeout> | undefined
   /** Kong's router flavor the routes are read with: the connected gateway's once loaded from it. */
@@ -171,52 +179,82 @@ export class PlaygroundView {
     this.#timer = setTimeout(() => this.#evaluateNow(), 120)
   }
 
-  #evaluateNow(): void {
+  #evaluateNow(newEntry = false): void {
     clearTimeout(this.#timer)
     const evaluation = evaluate(this.#routes, this.#request, this.#flavor)
     replaceChildren(this.#result, resultView(evaluation))
     // Each card says itself why its route did not load: the list in the result is far away.
-    for (const [id, parts] of this.#cards) {
-      const messages = evaluation.problems.filter((p) => p.route.id === id).flatMap((p) => cardMessage(p.route, p.message, this.#flavor) ?? [])
+    const problemsById = new Map<string, string[]>()
+    for (const p of evaluation.problems) {
+      const message = cardMessage(p.route, p.message, this.#flavor)
+      if (message !== undefined) problemsById.set(p.route.id, [...(problemsById.get(p.route.id) ?? []), message])
+    }
+    this.#routes.forEach((route, index) => {
+      const parts = this.#cards.get(this.#keys[index] as number)
+      if (parts === undefined) return
+      const messages = problemsById.get(route.id) ?? []
       parts.problem.hidden = messages.length === 0
       parts.problem.textContent = messages.length === 0 ? '' : `Not loaded: ${messages.join(' ')}`
-    }
+    })
     const problems = requestProblems(this.#request)
     for (const [key, field] of this.#requestFields) setFieldProblem(field, problems[key])
-    this.#host.onStateChange(encodeState(this.state))
+    this.#host.onStateChange(encodeState(this.state), { newEntry })
   }
 
-  #update(index: number, patch: Partial<PlaygroundRoute>): void {
+  /** The route of a card, by the card's key. */
+  #update(key: number, patch: Partial<PlaygroundRoute>): void {
+    const index = this.#keys.indexOf(key)
     const current = this.#routes[index]
     if (current === undefined) return
     this.#routes[index] = { ...current, ...patch }
     this.#changed()
   }
 
+  #route(key: number): PlaygroundRoute | undefined {
+    return this.#routes[this.#keys.indexOf(key)]
+  }
+
   #addRoute(): void {
-    this.#routes.push({ id: newId(), name: `route-${this.#routes.length + 1}`, expression: 'http.path ^= "/"', priority: 0, protocols: ['http', 'https'], strip_path: true, service: { url: 'http://upstream.internal:8080' } })
-    this.#renderRoutes()
+    const card = this.#append({ id: newId(), name: `route-${this.#routes.length + 1}`, expression: 'http.path ^= "/"', priority: 0, protocols: ['http', 'https'], strip_path: true, service: { url: 'http://upstream.internal:8080' } })
     this.#evaluateNow()
-    const cards = this.#routeList.querySelectorAll<HTMLElement>('.cm-content')
-    cards[cards.length - 1]?.focus()
+    card.querySelector<HTMLElement>('.cm-content')?.focus()
   }
 
   #addTraditionalRoute(): void {
-    this.#routes.push({ id: newId(), name: `route-${this.#routes.length + 1}`, protocols: ['http', 'https'], paths: ['/'], strip_path: true, service: { url: 'http://upstream.internal:8080' } })
-    this.#renderRoutes()
+    const card = this.#append({ id: newId(), name: `route-${this.#routes.length + 1}`, protocols: ['http', 'https'], paths: ['/'], strip_path: true, service: { url: 'http://upstream.internal:8080' } })
     this.#evaluateNow()
-    const inputs = this.#routeList.querySelectorAll<HTMLElement>('.route-card:last-of-type input')
-    inputs[0]?.focus()
+    card.querySelector<HTMLElement>('input')?.focus()
   }
 
-  #remove(index: number): void {
+  /** Adds a route and its card at the end, leaving the other cards as they are. */
+  #append(route: PlaygroundRoute): HTMLElement {
+    if (this.#routes.length === 0) replaceChildren(this.#routeList)
+    const key = nextCardKey++
+    this.#routes.push(route)
+    this.#keys.push(key)
+    const card = this.#routeCard(route, key)
+    this.#routeList.append(card)
+    return card
+  }
+
+  #remove(key: number): void {
+    const index = this.#keys.indexOf(key)
+    if (index < 0) return
     this.#routes.splice(index, 1)
-    this.#renderRoutes()
+    this.#keys.splice(index, 1)
+    const parts = this.#cards.get(key)
+    this.#cards.delete(key)
+    parts?.editor?.destroy()
+    parts?.element.remove()
+    if (this.#routes.length === 0) this.#showEmpty()
     this.#evaluateNow()
     // Focus goes to the card that took the removed one's place (or the one before), not the page body.
-    const cards = this.#routeList.querySelectorAll<HTMLElement>('.route-card')
-    const next = cards[Math.min(index, cards.length - 1)]
+    const next = this.#cards.get(this.#keys[Math.min(index, this.#keys.length - 1)] as number)?.element
     ;(next?.querySelector<HTMLElement>('input') ?? this.element.querySelector<HTMLElement>('button.add-route'))?.focus()
+  }
+
+  #showEmpty(): void {
+    this.#routeList.append(h('p', { class: 'muted' }, 'No routes yet: add one, or load them from the gateway.'))
   }
 
   async #load(): Promise<void> {
@@ -225,29 +263,31 @@ export class PlaygroundView {
       const { routes, flavor } = await this.#host.loadFromGateway()
       this.#routes = routes
       this.#setFlavor(flavor)
-      this.#status.textContent = routes.length === 0 ? 'The gateway has no routes yet.' : `Loaded ${routes.length} route${routes.length === 1 ? '' : 's'} from the gateway.`
+      this.#status.textContent = routes.length === 0 ? 'The gateway has no routes yet.' : `Loaded ${routes.length} route${routes.length === 1 ? '' : 's'} from the gateway (the browser's Back button brings back the routes before).`
       this.#renderRoutes()
-      this.#evaluateNow()
+      this.#evaluateNow(true)
     } catch (error) {
       this.#status.textContent = `${adminErrorText(error)} The routes typed in here still work.`
     }
   }
 
+  /** Draws every card again (a new state, routes loaded from the gateway), freeing the old editors. */
   #renderRoutes(): void {
+    for (const parts of this.#cards.values()) parts.editor?.destroy()
     this.#cards.clear()
-    replaceChildren(this.#routeList, ...this.#routes.map((route, index) => this.#routeCard(route, index)))
-    if (this.#routes.length === 0) this.#routeList.append(h('p', { class: 'muted' }, 'No routes yet: add one, or load them from the gateway.'))
+    this.#keys = this.#routes.map(() => nextCardKey++)
+    replaceChildren(this.#routeList, ...this.#routes.map((route, index) => this.#routeCard(route, this.#keys[index] as number)))
+    if (this.#routes.length === 0) this.#showEmpty()
   }
 
-  #routeCard(route: PlaygroundRoute, index: number): HTMLElement {
+  #routeCard(route: PlaygroundRoute, key: number): HTMLElement {
     const title = h('legend', {}, routeLabel(route))
     const problem = h('p', { class: 'card-problem', hidden: true })
     const card = h('fieldset', { class: 'route-card', 'data-route': route.id }, title)
-    this.#cards.set(route.id, { problem })
     const protocols = route.protocols ?? ['http', 'https']
-    const remove = h('button', { type: 'button', class: 'danger', 'aria-label': `Remove route ${routeLabel(route)}`, onclick: () => this.#remove(index) }, 'Remove')
-    const validator = (i: number) => (source: string) => {
-      const r = this.#routes[i]
+    const remove = h('button', { type: 'button', class: 'danger', 'aria-label': `Remove route ${routeLabel(route)}`, onclick: () => this.#remove(key) }, 'Remove')
+    const validate = (source: string) => {
+      const r = this.#route(key)
       // A bad priority is shown on the Priority field, not as a mark at the start of the expression.
       return validateExpressionRoute({ expression: source, priority: 0, protocols: r?.protocols ?? [] }).diagnostics.filter((d) => d.code !== 'invalid-priority')
     }
@@ -258,7 +298,7 @@ export class PlaygroundView {
           String(route.priority ?? 0),
           (text) => {
             setFieldProblem(priority!, priorityProblem(text))
-            this.#update(index, { priority: priorityOf(text) })
+            this.#update(key, { priority: typedNumber(text) })
           },
           { inputmode: 'numeric', class: 'narrow' },
         )
@@ -273,12 +313,12 @@ export class PlaygroundView {
           title.textContent = label
           remove.setAttribute('aria-label', `Remove route ${label}`)
           editor?.setLabel(`Expression of route ${label}`)
-          this.#update(index, { name })
+          this.#update(key, { name })
         }),
         priority,
         textField('Protocols', protocols.join(', '), (text) => {
-          this.#update(index, { protocols: list(text) })
-          editor?.configure(schemaForProtocols(list(text)), validator(index))
+          this.#update(key, { protocols: list(text) })
+          editor?.configure(schemaForProtocols(list(text)), validate)
         }),
       ),
     )
@@ -288,16 +328,17 @@ export class PlaygroundView {
       editor = createExpressionEditor(holder, {
         doc: route.expression ?? '',
         schema: schemaForProtocols(protocols),
-        validate: validator(index),
+        validate,
         label: `Expression of route ${routeLabel(route)}`,
-        onChange: (expression) => this.#update(index, { expression }),
+        onChange: (expression) => this.#update(key, { expression }),
       })
     } else {
-      card.append(...traditionalFields(route, (patch) => this.#update(index, patch)))
+      card.append(...traditionalFields(route, (patch) => this.#update(key, patch)))
     }
+    this.#cards.set(key, { element: card, problem, editor })
     const service = textField('Service URL', route.service?.url ?? '', (url) => {
       setFieldProblem(service, url.trim() === '' ? undefined : serviceUrlProblem(url.trim()))
-      this.#update(index, { service: url.trim() === '' ? null : { url: url.trim() } })
+      this.#update(key, { service: url.trim() === '' ? null : { url: url.trim() } })
     }, { inputmode: 'url', placeholder: 'none: Kong answers 503' })
     if (route.service !== null && route.service !== undefined) setFieldProblem(service, serviceUrlProblem(route.service.url))
     card.append(
@@ -305,8 +346,8 @@ export class PlaygroundView {
         'div',
         { class: 'row' },
         service,
-        checkbox('Strip path', route.strip_path ?? true, (strip_path) => this.#update(index, { strip_path })),
-        checkbox('Preserve host', route.preserve_host ?? false, (preserve_host) => this.#update(index, { preserve_host })),
+        checkbox('Strip path', route.strip_path ?? true, (strip_path) => this.#update(key, { strip_path })),
+        checkbox('Preserve host', route.preserve_host ?? false, (preserve_host) => this.#update(key, { preserve_host })),
       ),
       problem,
       remove,

@@ -47,12 +47,19 @@ export class RoutesView {
     this.element = h('section', { class: 'panel routes-view', 'aria-labelledby': 'routes-title' }, h('h2', { id: 'routes-title' }, 'Services and routes'), this.#status, this.#content)
   }
 
-  /** Reloads everything from the Admin API; resolves to whether it could. */
-  async refresh(): Promise<boolean> {
+  /** Refreshes started so far: the number of the latest, which alone may draw. */
+  #refreshes = 0
+
+  /** Reloads everything from the Admin API; resolves to whether it could, or undefined when a later refresh superseded it. */
+  async refresh(): Promise<boolean | undefined> {
+    // Only the latest refresh may draw: an older one answering late (a slow URL given before the
+    // right one, a refresh started by a tab switch during a save) would show stale lists.
+    const ticket = ++this.#refreshes
     this.#status.textContent = 'Loading…'
     try {
       const client = this.#client()
       const [info, services, routes] = await Promise.all([client.info(), client.services(), client.routes()])
+      if (ticket !== this.#refreshes) return undefined
       this.#flavor = info.routerFlavor
       this.#services = services.sort(byName)
       this.#routes = routes.sort(byName)
@@ -60,6 +67,7 @@ export class RoutesView {
       if (this.#form === undefined) this.#renderLists()
       return true
     } catch (error) {
+      if (ticket !== this.#refreshes) return undefined
       const unreachable = error instanceof AdminUnreachable
       this.#status.textContent = `${adminErrorText(error)}${unreachable ? ' Set the Admin API URL above; the Playground works without a gateway.' : ''}`
       if (this.#form === undefined) replaceChildren(this.#content)

@@ -1,7 +1,8 @@
 import { traditionalMatchers } from '@switchyard/http'
 import { formatAddresses, parseAddresses } from '../model/addresses.ts'
+import { regexPriorityProblem, typedNumber } from '../model/route-draft.ts'
 import type { PlaygroundRoute } from '../model/route.ts'
-import { h, replaceChildren, textArea, textField } from './dom.ts'
+import { h, replaceChildren, setFieldProblem, textArea, textField } from './dom.ts'
 import { hexPriority } from './result-view.ts'
 import { DESTINATIONS_LABEL, SOURCES_LABEL } from './route-form.ts'
 
@@ -48,6 +49,17 @@ export function traditionalFields(route: PlaygroundRoute, onChange: (patch: Part
     replaceChildren(preview, conversionPreview(current))
     onChange(patch)
   }
+  // A regex priority that is no whole number is marked on its own field, as the priority of an expression route is.
+  const regexPriority: HTMLElement = textField(
+    'Regex priority',
+    String(route.regex_priority ?? 0),
+    (text) => {
+      setFieldProblem(regexPriority, regexPriorityProblem(text))
+      change({ regex_priority: typedNumber(text) })
+    },
+    { inputmode: 'numeric', class: 'narrow', name: 'regex-priority' },
+  )
+  setFieldProblem(regexPriority, regexPriorityProblem(String(route.regex_priority ?? 0)))
   const listField = (label: string, key: ListKey) =>
     textField(label, (route[key] ?? []).join(', '), (text) => change({ [key]: list(text) }), { name: key })
   return [
@@ -60,7 +72,7 @@ export function traditionalFields(route: PlaygroundRoute, onChange: (patch: Part
       textField(SOURCES_LABEL, formatAddresses(route.sources), (text) => change({ sources: parseAddresses(text) }), { name: 'sources', placeholder: '10.0.0.0/8, 10.1.1.1:5432' }),
       textField(DESTINATIONS_LABEL, formatAddresses(route.destinations), (text) => change({ destinations: parseAddresses(text) }), { name: 'destinations', placeholder: ':5432' }),
     ),
-    textField('Regex priority', String(route.regex_priority ?? 0), (text) => change({ regex_priority: Number(text) }), { inputmode: 'numeric', class: 'narrow', name: 'regex-priority' }),
+    regexPriority,
     h('div', { class: 'field' }, h('span', { class: 'label' }, 'Converted expression and router priority'), preview),
   ]
 }
