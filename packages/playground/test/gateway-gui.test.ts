@@ -55,6 +55,8 @@ describe.skipIf(!HAS_CHROMIUM)('GUI with a real gateway', () => {
   it('creates a service and an expression route in the Routes view, and the gateway proxies by it', async () => {
     await page.goto(`${gui.url}#routes`)
     await poll(() => page.locator('.routes-view [role=status]').textContent()).toContain('router flavor')
+    // The header says so too, without a press on Connect.
+    expect(await page.locator('.admin-status').textContent()).toBe('Connected.')
     await page.getByLabel('Service name').fill('echo')
     await page.getByLabel('Service URL').fill(`http://127.0.0.1:${upstream.port}`)
     await page.getByRole('button', { name: 'Add service' }).click()
@@ -163,7 +165,11 @@ describe.skipIf(!HAS_CHROMIUM)('GUI with a real gateway', () => {
     await page.getByRole('button', { name: 'Edit route gui-route' }).click()
     await page.getByLabel('Match by').selectOption('expression')
     const editor = page.locator('.route-form .cm-content')
+    // The editor starts from the converted expression: replace it.
+    await poll(() => editor.textContent()).toContain('/switched')
     await editor.click()
+    await page.keyboard.press('Control+A')
+    await page.keyboard.press('Delete')
     await editor.pressSequentially('http.path ^= "/gui"', { delay: 5 })
     await page.keyboard.press('Escape')
     await page.getByRole('button', { name: 'Save route' }).click()
@@ -195,6 +201,31 @@ describe.skipIf(!HAS_CHROMIUM)('GUI with a real gateway', () => {
     await page.getByRole('button', { name: 'Cancel' }).click()
   })
 
+  it('starts an expression from the converted one when a traditional route is switched to Match by Expression', async () => {
+    await page.getByRole('button', { name: 'Edit route trad-route' }).click()
+    const converted = await page.locator('[data-testid=converted-expression]').allTextContents()
+    expect(converted.length).toBeGreaterThan(0)
+    await page.getByLabel('Match by').selectOption('expression')
+    const expected = converted.length === 1 ? converted[0] : converted.map((e) => `(${e})`).join(' || ')
+    await poll(() => page.locator('.route-form .cm-content').textContent()).toBe(expected)
+    await page.getByRole('button', { name: 'Cancel' }).click()
+  })
+
+  it('takes an answer of the Admin API off the form once a field changes', async () => {
+    await page.getByRole('button', { name: 'New route' }).click()
+    await page.getByLabel('Protocols').fill('htp')
+    const editor = page.locator('.route-form .cm-content')
+    await editor.click()
+    await editor.pressSequentially('http.path == "/x"', { delay: 5 })
+    await page.keyboard.press('Escape')
+    await page.getByRole('button', { name: 'Save route' }).click()
+    const errors = page.locator('.route-form .form-errors')
+    await poll(() => errors.textContent()).toMatch(/protocols/)
+    await page.getByLabel('Protocols').fill('http')
+    await poll(() => errors.textContent()).toBe('')
+    await page.getByRole('button', { name: 'Cancel' }).click()
+  })
+
   it('returns focus to the saved route’s Edit button', async () => {
     await page.getByRole('button', { name: 'Edit route trad-route' }).click()
     await page.getByLabel('Methods (comma-separated)').fill('GET, POST')
@@ -211,8 +242,14 @@ describe.skipIf(!HAS_CHROMIUM)('GUI with a real gateway', () => {
     await poll(() => page.locator('tr[data-route] td:first-child').allTextContents()).toEqual(['alpha-2', 'alpha-10'])
     await page.getByLabel('Filter routes').fill('/switched')
     await poll(() => page.locator('tr[data-route] td:first-child').allTextContents()).toEqual([])
+    // Deleting a filtered row puts focus on the next row the filter shows.
+    await page.getByLabel('Filter routes').fill('alpha')
+    await poll(() => page.locator('tr[data-route] td:first-child').allTextContents()).toEqual(['alpha-2', 'alpha-10'])
+    await page.getByRole('button', { name: 'Delete route alpha-2' }).click()
+    await poll(() => page.locator('tr[data-route] td:first-child').allTextContents()).toEqual(['alpha-10'])
+    await poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Edit route alpha-10')
     await page.getByLabel('Filter routes').fill('')
-    for (const name of ['zeta', 'alpha-2', 'alpha-10']) await adminCall(gateway.admin, 'DELETE', `/routes/${name}`)
+    for (const name of ['zeta', 'alpha-10']) await adminCall(gateway.admin, 'DELETE', `/routes/${name}`)
   })
 
   it('deletes a service nothing uses, and explains why one that routes use stays', async () => {

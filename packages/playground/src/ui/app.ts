@@ -62,7 +62,11 @@ export class App {
   /** Builds the app; call `start` once it is in the document. */
   constructor() {
     const client = () => new AdminClient(this.#adminUrl, this.#adminToken)
-    this.#routes = new RoutesView(client)
+    // The header says after every refresh of the Routes view whether the gateway answered, on the
+    // Playground too, where that view and its explanation are hidden.
+    this.#routes = new RoutesView(client, (connected) => {
+      this.#adminStatus.textContent = connected ? 'Connected.' : 'Not connected: see Routes.'
+    })
     const shared = decodeState(location.hash)
     const unreadable = shared === undefined && location.hash.startsWith(SHARE_PREFIX)
     this.#playground = new PlaygroundView(shared ?? EXAMPLE_STATE, {
@@ -107,11 +111,7 @@ export class App {
         // Storage may be disabled (private mode, file://); the setting then lasts for this page only.
       }
       this.#adminStatus.textContent = 'Connecting…'
-      void this.#routes.refresh().then((connected) => {
-        // The Routes view says why; this says it on the Playground too, where that view is hidden.
-        // A refresh superseded by a later one says nothing: the later one will.
-        if (connected !== undefined) this.#adminStatus.textContent = connected ? 'Connected.' : 'Not connected: see Routes.'
-      })
+      void this.#routes.refresh()
     })
     const copy = h('button', { type: 'button', onclick: () => void this.#copyShare() }, 'Copy share link')
     this.#footer = h('footer', { class: 'share' }, this.#share, copy, this.#copied)

@@ -75,8 +75,16 @@ export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): H
     )
   }
 
+  /** The expression the traditional fields convert to (router entries joined with `||`), if they convert. */
+  const convertedExpression = (): string | undefined => {
+    const converted = traditionalMatchers({ id: route?.id ?? 'new', ...bodyOf({ ...draft, mode: 'traditional' }, flavor) }, { flavor })
+    if (!converted.ok || converted.matchers.length === 0) return undefined
+    const expressions = converted.matchers.map((m) => m.expression)
+    return expressions.length === 1 ? expressions[0] : expressions.map((e) => `(${e})`).join(' || ')
+  }
+
   const renderBody = () => {
-    editor?.view.destroy()
+    editor?.destroy()
     editor = undefined
     priorityField = undefined
     regexPriorityField = undefined
@@ -140,6 +148,8 @@ export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): H
       }, { name: 'protocols' }),
       select('Match by', draft.mode, modes, (v) => {
         draft.mode = v === 'traditional' ? 'traditional' : 'expression'
+        // A traditional route turned into an expression one starts from what its fields convert to.
+        if (draft.mode === 'expression' && draft.expression.trim() === '') draft.expression = convertedExpression() ?? ''
         renderBody()
       }, { name: 'mode' }),
     ),
@@ -158,6 +168,9 @@ export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): H
     errors,
     h('div', { class: 'toolbar' }, h('button', { type: 'submit' }, 'Save route'), h('button', { type: 'button', onclick: () => host.cancel() }, 'Cancel')),
   )
+  // An answer to the last save is about what was sent then: it goes once anything is changed.
+  form.addEventListener('input', () => replaceChildren(errors))
+  form.addEventListener('change', () => replaceChildren(errors))
   form.addEventListener('submit', (event) => {
     event.preventDefault()
     replaceChildren(errors)

@@ -41,12 +41,17 @@ export class RoutesView {
   /** The service being edited in its row, if any. */
   #editingService: string | undefined
 
-  /** Builds the view; `client` returns the client for the currently configured Admin API. */
-  constructor(client: () => AdminClient) {
+  /**
+   * Builds the view; `client` returns the client for the currently configured Admin API, and
+   * `onConnection` hears after every refresh whether the gateway answered.
+   */
+  constructor(client: () => AdminClient, onConnection: (connected: boolean) => void = () => {}) {
     this.#client = client
+    this.#onConnection = onConnection
     this.element = h('section', { class: 'panel routes-view', 'aria-labelledby': 'routes-title' }, h('h2', { id: 'routes-title' }, 'Services and routes'), this.#status, this.#content)
   }
 
+  readonly #onConnection: (connected: boolean) => void
   /** Refreshes started so far: the number of the latest, which alone may draw. */
   #refreshes = 0
 
@@ -65,12 +70,14 @@ export class RoutesView {
       this.#routes = routes.sort(byName)
       this.#status.textContent = `Gateway ${info.version}, router flavor ${info.routerFlavor}: ${counted(services.length, 'service')}, ${counted(routes.length, 'route')}.`
       if (this.#form === undefined) this.#renderLists()
+      this.#onConnection(true)
       return true
     } catch (error) {
       if (ticket !== this.#refreshes) return undefined
       const unreachable = error instanceof AdminUnreachable
       this.#status.textContent = `${adminErrorText(error)}${unreachable ? ' Set the Admin API URL above; the Playground works without a gateway.' : ''}`
       if (this.#form === undefined) replaceChildren(this.#content)
+      this.#onConnection(false)
       return false
     }
   }
@@ -266,14 +273,19 @@ export class RoutesView {
 
   async #delete(route: AdminRoute): Promise<void> {
     if (!window.confirm(`Delete route ${route.name ?? route.id}?`)) return
-    const index = this.#routes.indexOf(route)
+    // Focus goes to the row shown after the deleted one (or before it), among the rows the filter shows.
+    const shown = () => [...this.#content.querySelectorAll<HTMLElement>('tr[data-route]')].map((row) => row.dataset['route'])
+    const index = shown().indexOf(route.id)
     try {
       await this.#client().deleteRoute(route.id)
     } catch (error) {
       this.#status.textContent = adminErrorText(error)
       return
     }
-    if (await this.refresh()) this.#focusRoute((this.#routes[index] ?? this.#routes.at(-1))?.id)
+    if (await this.refresh()) {
+      const rows = shown()
+      this.#focusRoute(rows[Math.min(index, rows.length - 1)])
+    }
   }
 
   async #deleteService(service: AdminService): Promise<void> {
