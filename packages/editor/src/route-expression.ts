@@ -42,6 +42,17 @@ const theme = EditorView.baseTheme({
   '.cm-route-hover strong': { fontFamily: 'monospace' },
 })
 
+// The completion kinds as plain characters: CodeMirror's own icons are emoji and symbols that
+// browsers without an emoji font (many Linux installs, headless ones) draw as empty boxes. A theme,
+// not a base theme, so that it wins over the completion package's base theme.
+const completionIcons = EditorView.theme({
+  '.cm-completionIcon': { fontFamily: 'monospace', fontWeight: 'bold', opacity: '0.7' },
+  '.cm-completionIcon-property:after': { content: "'f'" },
+  '.cm-completionIcon-keyword:after': { content: "'='" },
+  '.cm-completionIcon-function:after': { content: "'λ'" },
+  '.cm-completionIcon-constant:after': { content: "'v'" },
+})
+
 /**
  * CodeMirror 6 support for route expressions: highlighting from core's lexer, completion of the
  * schema's fields (wildcard families included), operators by field type, known values and
@@ -62,5 +73,6 @@ export function routeExpression(options: RouteExpressionOptions): LanguageSuppor
     expressionHover(schema),
     keymap.of([{ key: 'Mod-.', run: applyQuickFix(validator) }]),
     theme,
+    completionIcons,
   ])
 }

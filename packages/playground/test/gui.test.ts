@@ -93,6 +93,9 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
     expect(labels).toEqual(expect.arrayContaining(['==', '~', '^=', 'contains']))
     expect(labels).not.toContain('>')
     expect(labels).not.toContain('http.path')
+    // Kinds are marked with plain characters, which every font has (CodeMirror's are emoji).
+    const icon = await list.locator('.cm-completionIcon-keyword').first().evaluate((e) => getComputedStyle(e, '::after').content)
+    expect(icon).toBe('"="')
     await page.close()
   })
 
@@ -390,6 +393,9 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
     // No gateway behind this server: the answer is a failure, but the request was made.
     await poll(() => page.locator('.admin-status').textContent()).toBe('Not connected: see Routes.')
     expect(await base.inputValue()).toBe('/api')
+    // The status takes no room from the fields: both stay wide enough to read.
+    expect((await base.boundingBox())?.width).toBeGreaterThan(120)
+    expect((await page.getByLabel('Admin token').boundingBox())?.width).toBeGreaterThan(100)
     await page.close()
   })
 
