@@ -46,7 +46,7 @@ export { explainExpr } from './compile/explain.ts'
 
 export type { RouteInput, PreparedRoute, RouterOptions } from './router/route.ts'
 export { RouterError, compareRoutes, normalizeId, normalizePriority } from './router/route.ts'
-export type { RouterApi, Explanation, RouteExplanation } from './router/router-api.ts'
+export type { RouterApi, Explanation, ExplainOptions, RouteExplanation } from './router/router-api.ts'
 export { LinearRouter } from './router/linear-router.ts'
 export type { RouterDescription } from './router/router.ts'
 export { Router } from './router/router.ts'

@@ -137,6 +137,14 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
     await poll(() => page.locator('[data-testid=verdict]').textContent()).toContain('users-api')
     // strip_path removes the matched prefix; the service path is prepended.
     expect(await page.locator('[data-testid=upstream-url]').textContent()).toBe('http://users.internal:8080/v1/7?x=1')
+    // The route after the winner, which the router does not try, says what it would have done.
+    const untried = page.locator('details.untried')
+    expect(await untried.locator('summary').textContent()).toBe('1 route after users-api, which the router does not try: what each would have done')
+    await untried.locator('summary').click()
+    const later = untried.locator('.trace').first()
+    expect(await later.locator('.trace-head strong').textContent()).toBe('catch-all')
+    expect(await later.locator('.badge').textContent()).toBe('would match too')
+    expect(await later.locator('.reason').textContent()).toContain('users-api comes first: its router priority is higher')
     await page.close()
   })
 

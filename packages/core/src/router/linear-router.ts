@@ -6,7 +6,7 @@ import { RegexCache } from '../values/regex/index.ts'
 import { runMatcher } from '../compile/predicate.ts'
 import { FieldCounter } from './field-counter.ts'
 import { assertListedOnce, normalizeId, normalizePriority, prepareRoute, routeKey, RouterError, type PreparedRoute, type RouteInput, type RouterOptions, type RouterParsing } from './route.ts'
-import { explainRoutes, type Explanation, type RouterApi } from './router-api.ts'
+import { explainRoutes, type ExplainOptions, type Explanation, type RouterApi } from './router-api.ts'
 import { SortedRoutes } from './sorted-routes.ts'
 
 /**
@@ -97,8 +97,8 @@ export class LinearRouter implements RouterApi {
     return undefined
   }
 
-  explain(context: Context): Explanation {
-    return explainRoutes(this.#routes.items, context, this.#regexes, this.match(context))
+  explain(context: Context, options?: ExplainOptions): Explanation {
+    return explainRoutes(this.#routes.items, context, this.#regexes, this.match(context), options)
   }
 
   get fields(): ReadonlySet<string> {

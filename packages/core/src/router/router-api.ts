@@ -18,8 +18,17 @@ export interface RouteExplanation {
 /** Why a request matched the route it did: every route tried before the winner, and the winner. */
 export interface Explanation {
   readonly match: Match | undefined
-  /** Routes in evaluation order, up to and including the winner. */
+  /** Routes in evaluation order, up to and including the winner (every route with `all`). */
   readonly routes: readonly RouteExplanation[]
+}
+
+/** What `explain` covers. */
+export interface ExplainOptions {
+  /**
+   * Also explain the routes after the winner, which the router never tries: whether each would
+   * have matched, or which predicate it fails on, to tell why a route lost to the winner.
+   */
+  readonly all?: boolean
 }
 
 /** What every router offers; the linear reference and the indexed router both implement it. */
@@ -38,7 +47,7 @@ export interface RouterApi {
   /** The highest-priority matching route, or undefined. */
   match(context: Context): Match | undefined
   /** Explains the evaluation of a request route by route. */
-  explain(context: Context): Explanation
+  explain(context: Context, options?: ExplainOptions): Explanation
   /** The fields the routes read: compute only these per request. */
   readonly fields: ReadonlySet<string>
   /** The number of route entries. */
@@ -47,18 +56,19 @@ export interface RouterApi {
   has(id: string): boolean
 }
 
-/** Explains routes given in evaluation order, stopping after the first that matches. */
+/** Explains routes given in evaluation order, stopping after the first that matches unless `all`. */
 export function explainRoutes(
   ordered: Iterable<{ readonly id: string; readonly priority: bigint; readonly source: string | undefined; readonly expr: Expr }>,
   context: Context,
   regexes: RegexCache,
   match: Match | undefined,
+  options: ExplainOptions = {},
 ): Explanation {
   const routes: RouteExplanation[] = []
   for (const route of ordered) {
     const trace = explainExpr(route.expr, context, { regexes })
     routes.push({ id: route.id, priority: route.priority, source: route.source, matched: trace.result, trace })
-    if (trace.result) break
+    if (trace.result && options.all !== true) break
   }
   return { match, routes }
 }

@@ -325,5 +325,19 @@ export function runRouterContract(name: string, createRouter: (schema: Schema, o
       expect(explanation.routes.map((r) => [r.id, r.matched])).toEqual([['r1', false], ['r2', true]])
       expect(explanation.routes[0]?.trace.decidedBy).toMatchObject({ text: 'a == "x"', values: ['xx'], result: false, span: { start: 0, end: 8 } })
     })
+    it('explains the routes after the winner too when asked, which the router never tries', () => {
+      const router = createRouter(schema)
+      router.add({ id: 'r1', priority: 3, expression: 'a == "x" && b == "y"' })
+      router.add({ id: 'r2', priority: 2, expression: 'a ^= "x"' })
+      router.add({ id: 'r3', priority: 1, expression: 'b == "z"' })
+      router.add({ id: 'r4', priority: 1, expression: 'a ^= "xx"' })
+      const context = contextOf({ a: 'xx', b: 'y' })
+      const explanation = router.explain(context, { all: true })
+      // The match is the same; every route is listed in evaluation order (equal priorities: greater id first).
+      expect(explanation.match?.id).toBe(router.match(context)?.id)
+      expect(explanation.routes.map((r) => [r.id, r.matched])).toEqual([['r1', false], ['r2', true], ['r4', true], ['r3', false]])
+      expect(explanation.routes[3]?.trace.decidedBy).toMatchObject({ text: 'b == "z"', values: ['y'] })
+      expect(router.explain(context).routes.map((r) => r.id)).toEqual(['r1', 'r2'])
+    })
   })
 }

@@ -13,7 +13,7 @@ import { FieldCounter } from './field-counter.ts'
 import { planIndex, type Placement } from './index-plan.ts'
 import { RouteIndex, type DimensionSummary, type Filed, type IndexHit } from './route-index.ts'
 import { compareRoutes, normalizeId, normalizePriority, prepareRoute, priorityOf, routeKey, RouterError, storedPriority, type PreparedRoute, type RouteInput, type RouterOptions, type RouterParsing, type StoredPriority } from './route.ts'
-import { explainRoutes, type Explanation, type RouterApi } from './router-api.ts'
+import { explainRoutes, type ExplainOptions, type Explanation, type RouterApi } from './router-api.ts'
 import { REMOVED } from './sorted-routes.ts'
 
 /**
@@ -226,13 +226,13 @@ export class Router implements RouterApi {
     }
   }
 
-  explain(context: Context): Explanation {
+  explain(context: Context, options?: ExplainOptions): Explanation {
     const treeOf = (entry: Entry): Expr => this.#treeOf(entry)
-    // Lazily: explanation stops at the winner, so only the routes before it are parsed again.
+    // Lazily: explanation stops at the winner (unless `all`), so only the routes before it are parsed again.
     function* ordered(entries: readonly Entry[]) {
       for (const entry of entries) yield { id: entry.id, priority: priorityOf(entry.priority), source: entry.source, expr: treeOf(entry) }
     }
-    return explainRoutes(ordered(this.#ordered()), context, this.#regexes, this.match(context))
+    return explainRoutes(ordered(this.#ordered()), context, this.#regexes, this.match(context), options)
   }
 
   /** How routes were filed: dimensions with key and route counts, and the residual routes with reasons. */

@@ -37,6 +37,8 @@ export interface EvaluatedEntry {
   /** The text the router received: Kong's expression for the flavor (protocol condition included). */
   readonly source: string
   readonly matched: boolean
+  /** After the winner: the router never tries it; `matched` says what it would have done. */
+  readonly afterWinner: boolean
   readonly predicates: readonly PredicateOutcome[]
   /** The predicate that decided the outcome, when there is one. */
   readonly decidedBy: PredicateOutcome | undefined
@@ -161,17 +163,22 @@ export function evaluate(routes: readonly PlaygroundRoute[], draft: RequestDraft
   const { router, owners } = loadRouter(routes, subsystem, problems, flavor)
   const extracted = createFieldExtractor(router.fields, { subsystem })(toRequestLike(draft))
   if (!extracted.ok) return { ok: false, field: extracted.field, error: extracted.error, problems }
-  const explanation = router.explain(extracted.context)
+  // Every route, also those after the winner: "why did my route not match?" has an answer then too.
+  const explanation = router.explain(extracted.context, { all: true })
+  let winnerSeen = false
   const fields = Object.fromEntries([...router.fields].sort().map((field) => [field, (extracted.context.values(field) ?? []).map(formatValue)]))
   const entries = explanation.routes.map((entry): EvaluatedEntry => {
     const list = predicates(entry.trace.root, [])
     const decided = entry.trace.decidedBy
+    const afterWinner = winnerSeen
+    if (entry.matched) winnerSeen = true
     return {
       route: ownerOf(owners, entry.id),
       entryId: entry.id,
       priority: entry.priority,
       source: entry.source ?? '',
       matched: entry.matched,
+      afterWinner,
       predicates: list,
       decidedBy: decided === undefined ? undefined : list.find((p) => p.start === decided.span.start && p.end === decided.span.end),
     }

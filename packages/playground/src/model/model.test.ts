@@ -29,7 +29,26 @@ describe('evaluate', () => {
     expect(first).toMatchObject({ matched: false, route: { name: 'api' } })
     expect(first.decidedBy?.text).toBe('http.path ^= "/api"')
     expect(first.source.slice(first.decidedBy!.start, first.decidedBy!.end)).toBe('http.path ^= "/api"')
-    expect(result.entries.at(-1)).toMatchObject({ matched: true, route: { name: 'regex' } })
+    const winner = result.entries.findIndex((e) => e.matched)
+    expect(result.entries[winner]).toMatchObject({ matched: true, afterWinner: false, route: { name: 'regex' } })
+    expect(result.entries.slice(0, winner).every((e) => !e.afterWinner && !e.matched)).toBe(true)
+  })
+
+  it('also says what each route after the winner would have done, which the router does not try', () => {
+    const shadowing: PlaygroundRoute[] = [
+      { id: 'r-wide', name: 'wide', expression: 'http.path ^= "/"', priority: 20, protocols: ['http'] },
+      { id: 'r-narrow', name: 'narrow', expression: 'http.path ^= "/api"', priority: 10, protocols: ['http'] },
+      { id: 'r-other', name: 'other', expression: 'http.path ^= "/other"', priority: 5, protocols: ['http'] },
+    ]
+    const result = evaluate(shadowing, { ...DEFAULT_REQUEST, url: '/api/x' })
+    if (!result.ok) throw new Error('extraction failed')
+    expect(result.match?.route.name).toBe('wide')
+    expect(result.entries.map((e) => [e.route.name, e.matched, e.afterWinner])).toEqual([
+      ['wide', true, false],
+      ['narrow', true, true],
+      ['other', false, true],
+    ])
+    expect(result.entries[2]?.decidedBy?.text).toBe('http.path ^= "/other"')
   })
 
   it('shows the fields the routes read, as the router computes them', () => {

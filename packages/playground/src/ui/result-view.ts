@@ -53,8 +53,9 @@ export function hexPriority(priority: bigint): string {
   return `0x${priority.toString(16).padStart(16, '0')}`
 }
 
-function traceItem(entry: EvaluatedEntry): HTMLElement {
+function traceItem(entry: EvaluatedEntry, winner: EvaluatedEntry | undefined): HTMLElement {
   const decided = entry.decidedBy
+  const badge = entry.afterWinner ? (entry.matched ? 'would match too' : 'would not match') : entry.matched ? 'matched' : 'did not match'
   return h(
     'li',
     { class: entry.matched ? 'trace matched' : 'trace skipped', 'data-route': entry.route.id },
@@ -62,16 +63,21 @@ function traceItem(entry: EvaluatedEntry): HTMLElement {
       'div',
       { class: 'trace-head' },
       h('strong', {}, routeLabel(entry.route)),
-      h('span', { class: entry.matched ? 'badge ok' : 'badge no' }, entry.matched ? 'matched' : 'did not match'),
+      h('span', { class: entry.matched ? 'badge ok' : 'badge no' }, badge),
       routerPriority(entry.priority),
     ),
     h('pre', { class: 'expr-box' }, markedExpression(entry)),
     entry.matched
-      ? h('p', { class: 'reason' }, 'Every predicate the outcome needed passed.')
+      ? h('p', { class: 'reason' }, entry.afterWinner && winner !== undefined ? `Every predicate the outcome needed passed, but ${routeLabel(winner.route)} comes first: ${winnerReason(winner, entry)}.` : 'Every predicate the outcome needed passed.')
       : decided === undefined
         ? null
         : h('p', { class: 'reason' }, 'Failed at ', h('code', {}, decided.text), `: ${decided.reason} (value: ${values(decided)}).`),
   )
+}
+
+/** Why the winner is tried before a later route: a higher router priority, or the same one and a greater id. */
+function winnerReason(winner: EvaluatedEntry, later: EvaluatedEntry): string {
+  return winner.priority > later.priority ? 'its router priority is higher' : 'it has the same router priority and a greater id, which goes first'
 }
 
 function upstreamSection(evaluation: Extract<Evaluation, { ok: true }>): Child {
@@ -133,6 +139,9 @@ export function resultView(evaluation: Evaluation): HTMLElement {
     return h('section', { class: 'result', 'aria-labelledby': 'result-title' }, h('h2', { id: 'result-title' }, 'Result'), h('p', { class: 'verdict no', role: 'status' }, `The router cannot read ${evaluation.field}: ${evaluation.error}. Kong answers 404.`), problems)
   }
   const match = evaluation.match
+  const tried = evaluation.entries.filter((entry) => !entry.afterWinner)
+  const untried = evaluation.entries.filter((entry) => entry.afterWinner)
+  const winner = tried.find((entry) => entry.matched)
   const verdict =
     match === undefined
       ? h('p', { class: 'verdict no', role: 'status', 'data-testid': 'verdict' }, 'No route matched: Kong answers 404 "no Route matched with those values".')
@@ -174,7 +183,15 @@ export function resultView(evaluation: Evaluation): HTMLElement {
             h('mark', { class: 'decisive' }, 'highlighted'),
             '.',
           ),
-          h('ol', { class: 'explain', 'aria-label': 'Routes in evaluation order' }, ...evaluation.entries.map(traceItem)),
+          h('ol', { class: 'explain', 'aria-label': 'Routes in evaluation order' }, ...tried.map((entry) => traceItem(entry, undefined))),
+          untried.length === 0
+            ? null
+            : h(
+                'details',
+                { class: 'untried' },
+                h('summary', {}, `${untried.length} route${untried.length === 1 ? '' : 's'} after ${winner === undefined ? 'the winner' : routeLabel(winner.route)}, which the router does not try: what each would have done`),
+                h('ol', { class: 'explain-untried', 'aria-label': 'Routes after the winner' }, ...untried.map((entry) => traceItem(entry, winner))),
+              ),
         ),
   )
 }
