@@ -3,6 +3,9 @@ import { AdminClient, adminErrorText, AdminUnreachable, serviceUrl, type AdminRo
 import { h, replaceChildren, textField } from './dom.ts'
 import { routeForm } from './route-form.ts'
 
+/** How long the route filter waits for typing to settle before drawing the list again. */
+const FILTER_DELAY_MS = 120
+
 /** `1 route`, `2 routes`. */
 export function counted(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`
@@ -68,6 +71,7 @@ export class RoutesView {
       this.#flavor = info.routerFlavor
       this.#services = services.sort(byName)
       this.#routes = routes.sort(byName)
+      this.#rows = new WeakMap()
       this.#status.textContent = `Gateway ${info.version}, router flavor ${info.routerFlavor}: ${counted(services.length, 'service')}, ${counted(routes.length, 'route')}.`
       if (this.#form === undefined) this.#renderLists()
       this.#onConnection(true)
@@ -168,6 +172,14 @@ export class RoutesView {
     return service === undefined ? '—' : (service.name ?? service.id.slice(0, 8))
   }
 
+  /**
+   * Each route's table row and search text, made once per refresh (a route object lives until the
+   * next one): filtering hundreds of routes then only moves rows, instead of converting every
+   * traditional route again on each keystroke.
+   */
+  #rows = new WeakMap<AdminRoute, { readonly row: HTMLTableRowElement; readonly text: string }>()
+  #filterTimer: ReturnType<typeof setTimeout> | undefined
+
   /** The route table with a filter above it: long lists are found by name, service or what they match. */
   #routeList(): HTMLElement {
     const holder = h('div')
@@ -180,41 +192,54 @@ export class RoutesView {
         shown.length === 0 ? null : this.#routeTable(shown),
       )
     }
+    // Typing settles before the list is drawn again.
     const filter = textField('Filter routes', this.#filter, (text) => {
       this.#filter = text
-      render()
+      clearTimeout(this.#filterTimer)
+      this.#filterTimer = setTimeout(render, FILTER_DELAY_MS)
     }, { type: 'search', name: 'route-filter', placeholder: 'name, service, path, host…', class: 'medium' })
     render()
     return h('div', {}, filter, holder)
   }
 
   #searchText(route: AdminRoute): string {
-    const parts = [route.name, route.id, this.#serviceName(route.service?.id), route.expression, ...(route.paths ?? []), ...(route.hosts ?? []), ...(route.methods ?? []), ...(route.snis ?? [])]
-    return parts.filter((part) => typeof part === 'string').join('\n').toLowerCase()
+    return this.#rowOf(route).text
+  }
+
+  #rowOf(route: AdminRoute): { readonly row: HTMLTableRowElement; readonly text: string } {
+    let made = this.#rows.get(route)
+    if (made === undefined) {
+      const parts = [route.name, route.id, this.#serviceName(route.service?.id), route.expression, ...(route.paths ?? []), ...(route.hosts ?? []), ...(route.methods ?? []), ...(route.snis ?? [])]
+      made = { row: this.#routeRow(route), text: parts.filter((part) => typeof part === 'string').join('\n').toLowerCase() }
+      this.#rows.set(route, made)
+    }
+    return made
   }
 
   #routeTable(routes: readonly AdminRoute[]): HTMLElement {
     const head = h('thead', {}, h('tr', {}, ...['Name', 'Service', 'Matching', 'Priority', 'Actions'].map((t) => h('th', { scope: 'col' }, t))))
-    const rows = routes.map((r) => {
-      const label = r.name ?? r.id
-      return h(
-        'tr',
-        { 'data-route': r.id },
-        cell('Name', r.name ?? r.id.slice(0, 8)),
-        cell('Service', this.#serviceName(r.service?.id)),
-        cell('Matching', matching(r, this.#flavor)),
-        // Traditional routes have no priority of their own: Kong derives it from their fields.
-        cell('Priority', r.expression !== undefined && r.expression !== null ? String(r.priority ?? 0) : 'derived'),
-        h(
-          'td',
-          { class: 'actions' },
-          h('button', { type: 'button', class: 'edit', onclick: () => this.#edit(r), 'aria-label': `Edit route ${label}` }, 'Edit'),
-          h('button', { type: 'button', class: 'danger', onclick: () => void this.#delete(r), 'aria-label': `Delete route ${label}` }, 'Delete'),
-        ),
-      )
-    })
+    const rows = routes.map((r) => this.#rowOf(r).row)
     // Wide tables scroll sideways in a narrow window instead of widening the page.
     return h('div', { class: 'scroll' }, h('table', { class: 'list routes' }, head, h('tbody', {}, ...rows)))
+  }
+
+  #routeRow(r: AdminRoute): HTMLTableRowElement {
+    const label = r.name ?? r.id
+    return h(
+      'tr',
+      { 'data-route': r.id },
+      cell('Name', r.name ?? r.id.slice(0, 8)),
+      cell('Service', this.#serviceName(r.service?.id)),
+      cell('Matching', matching(r, this.#flavor)),
+      // Traditional routes have no priority of their own: Kong derives it from their fields.
+      cell('Priority', r.expression !== undefined && r.expression !== null ? String(r.priority ?? 0) : 'derived'),
+      h(
+        'td',
+        { class: 'actions' },
+        h('button', { type: 'button', class: 'edit', onclick: () => this.#edit(r), 'aria-label': `Edit route ${label}` }, 'Edit'),
+        h('button', { type: 'button', class: 'danger', onclick: () => void this.#delete(r), 'aria-label': `Delete route ${label}` }, 'Delete'),
+      ),
+    )
   }
 
   #serviceForm(): HTMLElement {
