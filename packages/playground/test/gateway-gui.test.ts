@@ -221,9 +221,28 @@ describe.skipIf(!HAS_CHROMIUM)('GUI with a real gateway', () => {
     await page.getByRole('button', { name: 'Save route' }).click()
     const errors = page.locator('.route-form .form-errors')
     await poll(() => errors.textContent()).toMatch(/protocols/)
-    await page.getByLabel('Protocols').fill('http')
+    // Kong's field error is on the field it names.
+    const protocols = page.getByLabel('Protocols')
+    expect(await protocols.getAttribute('aria-invalid')).toBe('true')
+    expect(await page.locator(`[id="${await protocols.getAttribute('aria-describedby')}"]`).textContent()).toMatch(/expected one of/)
+    await protocols.fill('http')
     await poll(() => errors.textContent()).toBe('')
+    expect(await protocols.getAttribute('aria-invalid')).toBeNull()
     await page.getByRole('button', { name: 'Cancel' }).click()
+  })
+
+  it('marks a name another route has on the Name field, and Escape leaves the form', async () => {
+    await page.getByRole('button', { name: 'New route' }).click()
+    const name = page.getByLabel('Name', { exact: true })
+    await name.fill('gui-route')
+    await page.getByLabel('Match by').selectOption('traditional')
+    await page.getByLabel('Paths (a leading ~ makes a regex)').fill('/taken')
+    await page.getByRole('button', { name: 'Save route' }).click()
+    await poll(() => name.getAttribute('aria-invalid')).toBe('true')
+    expect(await page.locator(`[id="${await name.getAttribute('aria-describedby')}"]`).textContent()).toBe('Another route already has this name: gui-route.')
+    await name.focus()
+    await page.keyboard.press('Escape')
+    await poll(() => page.locator('.route-form').count()).toBe(0)
   })
 
   it('returns focus to the saved route’s Edit button', async () => {

@@ -10,6 +10,16 @@ import { hexPriority } from './result-view.ts'
 export const SOURCES_LABEL = 'Sources (IP, CIDR, :port)'
 export const DESTINATIONS_LABEL = 'Destinations (IP, CIDR, :port)'
 
+/** Form field names of the entity fields Kong's errors name, where they differ. */
+const FORM_NAMES: Readonly<Record<string, string>> = { regex_priority: 'regex-priority' }
+
+/** The messages in one entry of Kong's `fields`: a text, or texts nested by position or name. */
+function messagesOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value]
+  if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(messagesOf)
+  return [JSON.stringify(value)]
+}
+
 /** A router priority in the hexadecimal the Playground shows too, the decimal value on hover. */
 function routerPriorityCode(priority: bigint): HTMLElement {
   return h('code', { 'data-testid': 'live-priority', title: priority.toString() }, hexPriority(priority))
@@ -95,7 +105,7 @@ export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): H
         draft.priority = v
         refreshLive()
       }, { inputmode: 'numeric', name: 'priority', class: 'medium' })
-      fields.push(h('div', { class: 'field' }, h('span', { class: 'label', id: 'route-expression-label' }, 'Expression'), holder), priorityField)
+      fields.push(h('div', { class: 'field' }, h('span', { class: 'label', id: 'route-expression-label', onclick: () => editor?.view.focus() }, 'Expression'), holder), priorityField)
       editor = createExpressionEditor(holder, {
         doc: draft.expression,
         schema: schemaForProtocols(list(draft.protocols)),
@@ -169,11 +179,19 @@ export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): H
     h('div', { class: 'toolbar' }, h('button', { type: 'submit' }, 'Save route'), h('button', { type: 'button', onclick: () => host.cancel() }, 'Cancel')),
   )
   // An answer to the last save is about what was sent then: it goes once anything is changed.
-  form.addEventListener('input', () => replaceChildren(errors))
-  form.addEventListener('change', () => replaceChildren(errors))
+  const apiMarked: HTMLElement[] = []
+  const clearAnswer = (): void => {
+    replaceChildren(errors)
+    for (const field of apiMarked.splice(0)) setFieldProblem(field, undefined)
+  }
+  form.addEventListener('input', clearAnswer)
+  form.addEventListener('change', clearAnswer)
+  // Escape leaves the form as Cancel does, but not from the editor, where it closes completions.
+  form.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && !event.defaultPrevented && !(event.target instanceof Element && event.target.closest('.cm-editor') !== null)) host.cancel()
+  })
   form.addEventListener('submit', (event) => {
     event.preventDefault()
-    replaceChildren(errors)
     // Number("abc") would reach the API as null and come back as "required field missing".
     const invalid = draft.mode === 'expression' ? priorityField : regexPriorityField
     const problem = draft.mode === 'expression' ? priorityProblem(draft.priority) : regexPriorityProblem(draft.regexPriority)
@@ -182,17 +200,31 @@ export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): H
       invalid?.querySelector('input')?.focus()
       return
     }
+    clearAnswer()
     host.save(bodyOf(draft, flavor)).catch((error: unknown) => {
       if (!(error instanceof AdminError)) {
         replaceChildren(errors, h('p', {}, adminErrorText(error)))
         return
       }
-      const fields = Object.entries(error.body.fields ?? {}).filter(([name]) => name !== '@entity')
+      // Each field Kong names is marked on the form where the form has it; the others are listed.
+      // A unique violation names the field with the value already taken, not with a message.
+      const unique = error.status === 409
+      const unplaced: [string, string][] = []
+      for (const [name, value] of Object.entries(error.body.fields ?? {})) {
+        if (name === '@entity') continue
+        const text = unique ? `Another route already has this ${name}: ${messagesOf(value).join(', ')}.` : messagesOf(value).join(' ')
+        const field = form.querySelector(`[name="${CSS.escape(FORM_NAMES[name] ?? name)}"]`)?.closest<HTMLElement>('.field')
+        if (field === null || field === undefined) unplaced.push([name, text])
+        else {
+          setFieldProblem(field, text)
+          apiMarked.push(field)
+        }
+      }
       replaceChildren(
         errors,
         // Kong's expression errors draw a caret under the source over several lines: keep them.
         h('p', { class: 'kong-message' }, adminErrorText(error)),
-        fields.length === 0 ? null : h('ul', {}, ...fields.map(([name, text]) => h('li', {}, h('code', {}, name), `: ${typeof text === 'string' ? text : JSON.stringify(text)}`))),
+        unplaced.length === 0 ? null : h('ul', {}, ...unplaced.map(([name, text]) => h('li', {}, h('code', {}, name), `: ${text}`))),
       )
       if (error.body.diagnostics !== undefined && editor !== undefined) editor.showDiagnostics(error.body.diagnostics)
     })
