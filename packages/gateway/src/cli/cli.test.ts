@@ -65,6 +65,18 @@ describe('switchyard match', () => {
     expect(match(['--config', file, '--request', JSON.stringify({ method: 'POST', path: '/users' }), '--explain'], io)).toBe(0)
     expect(io.stdout).toMatch(/✗ users .*http\.method == "GET" → false/)
     expect(io.stdout).toContain('route: catch-all')
+    expect(io.stdout).not.toContain('not tried')
+  })
+
+  it('explains what each route after the winner would have done', () => {
+    const io = capture()
+    expect(match(['--config', file, '--request', JSON.stringify({ method: 'GET', path: '/users/1' }), '--explain'], io)).toBe(0)
+    expect(io.stdout).toContain('route: users')
+    expect(io.stdout).toMatch(/after it, not tried \(users comes first\):\n· catch-all \(.*\): would match too\n$/)
+    // Without --explain, nothing about them.
+    const plain = capture()
+    expect(match(['--config', file, '--request', JSON.stringify({ method: 'GET', path: '/users/1' })], plain)).toBe(0)
+    expect(plain.stdout).not.toContain('not tried')
   })
 })
 

@@ -61,7 +61,8 @@ function reasonOf(decidedBy: PredicateTrace | undefined): string {
  * `switchyard match --config FILE --request JSON [--explain]`: loads a declarative config, routes
  * one request (JSON with `method`, `path`, `host`, `headers`, `scheme`, `src_ip`, `sni`, …) and
  * prints the route, recorded matches, captures and upstream URL; `--explain` adds why each
- * higher-priority route did not match. Exit code 1 when nothing matches.
+ * higher-priority route did not match, and what each route after the winner would have done (it
+ * would match too, or the predicate it fails on). Exit code 1 when nothing matches.
  */
 export function match(args: readonly string[], io: CliOutput, flavor: RouterFlavor = 'expressions'): number {
   let file: string | undefined
@@ -104,13 +105,13 @@ export function match(args: readonly string[], io: CliOutput, flavor: RouterFlav
   const context = new FieldContext()
   const extracted = createFieldExtractor(router.fields)(request, context)
   if (!extracted.ok) return io.err(`no match: field ${extracted.field} cannot be read (${extracted.error})\n`), 1
-  const explanation = router.explain(context)
-  if (explain) {
-    for (const tried of explanation.routes) {
-      if (tried.matched) continue
-      io.out(`✗ ${routeLabel(owner.get(tried.id), tried.id)} (${priorityLabel(owner.get(tried.id), tried.priority)}): ${reasonOf(tried.trace.decidedBy)}\n`)
-    }
-  }
+  // With --explain, also the routes after the winner, which the router never tries: to tell why a route lost.
+  const explanation = router.explain(context, { all: explain })
+  const winnerAt = explanation.routes.findIndex((route) => route.matched)
+  const tried = winnerAt < 0 ? explanation.routes : explanation.routes.slice(0, winnerAt)
+  const later = winnerAt < 0 ? [] : explanation.routes.slice(winnerAt + 1)
+  const label = (route: (typeof explanation.routes)[number]): string => `${routeLabel(owner.get(route.id), route.id)} (${priorityLabel(owner.get(route.id), route.priority)})`
+  if (explain) for (const route of tried) io.out(`✗ ${label(route)}: ${reasonOf(route.trace.decidedBy)}\n`)
   const found = explanation.match
   if (found === undefined) return io.out('no route matched\n'), 1
   const route = owner.get(found.id)
@@ -127,6 +128,10 @@ export function match(args: readonly string[], io: CliOutput, flavor: RouterFlav
       io.out(`upstream: ${upstream.service.protocol}://${upstream.service.host}:${upstream.service.port}${upstream.path} (Host: ${upstream.host ?? ''})\n`)
     } else if (upstream.kind === 'proxy') io.out('upstream: none (route has no service: 503)\n')
     else if (upstream.kind === 'respond') io.out(`response: ${upstream.status} ${upstream.message}\n`)
+  }
+  if (later.length > 0) {
+    io.out(`after it, not tried (${routeLabel(route, found.id)} comes first):\n`)
+    for (const route of later) io.out(`${route.matched ? '·' : '✗'} ${label(route)}: ${route.matched ? 'would match too' : reasonOf(route.trace.decidedBy)}\n`)
   }
   return 0
 }
