@@ -27,6 +27,8 @@ export interface UpstreamRequest {
   readonly body?: BufferedBody | undefined
   /** `client_max_body_size` for a streamed body: the upload is cut with 413 past this many bytes; 0 for no limit. */
   readonly maxBodySize?: number
+  /** `client_body_timeout` for a streamed body: the upload is cut with 408 when the client sends nothing for this long; 0 for none. */
+  readonly clientTimeoutMs?: number
 }
 
 /** What happened upstream, for the access log and metrics. */
@@ -48,6 +50,7 @@ export interface UpstreamOptions {
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'])
 const WRITE_TIMEOUT = 'SWITCHYARD_WRITE_TIMEOUT'
 const BODY_TOO_LARGE = 'SWITCHYARD_BODY_TOO_LARGE'
+const CLIENT_BODY_TIMEOUT = 'SWITCHYARD_CLIENT_BODY_TIMEOUT'
 const TIMEOUT_ERRORS = new Set([WRITE_TIMEOUT, 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT'])
 /** Errors after the request may have reached the upstream; nginx retries them for idempotent methods only. */
 const SENT_ERRORS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE'])
@@ -64,6 +67,7 @@ function errorCode(error: unknown): string {
 export function upstreamError(error: unknown): GatewayError {
   const code = errorCode(error)
   if (code === BODY_TOO_LARGE) return new GatewayError('payload-too-large', (error as Error).message)
+  if (code === CLIENT_BODY_TIMEOUT) return new GatewayError('request-timeout', (error as Error).message)
   if (TIMEOUT_ERRORS.has(code)) return new GatewayError('upstream-timeout', code)
   return new GatewayError('upstream-unavailable', code === '' ? String(error) : code)
 }
@@ -85,11 +89,25 @@ export function retryable(error: unknown, method: string, bodyRead: boolean): bo
  * else `onTimeout` fires. Time spent waiting for the client does not count. Passing undici this
  * generator rather than the request itself also keeps undici from destroying the client
  * connection when the upstream fails, so the client still gets its 502/504. A body longer than
- * `maxSize` bytes (0: no limit) ends with an error that {@link upstreamError} makes a 413.
+ * `limits.maxSize` bytes ends with an error that {@link upstreamError} makes a 413, and a client
+ * that sends nothing for `limits.clientTimeoutMs` (nginx's client_body_timeout) with one it makes
+ * a 408 (each 0: no limit).
  */
-export async function* bodyWithWriteTimeout(request: AsyncIterable<Buffer>, timeoutMs: number, onTimeout: () => void, onSent: () => void = () => {}, maxSize = 0): AsyncGenerator<Buffer, void, undefined> {
+export async function* bodyWithWriteTimeout(
+  request: AsyncIterable<Buffer>,
+  timeoutMs: number,
+  onTimeout: () => void,
+  onSent: () => void = () => {},
+  limits: { readonly maxSize?: number | undefined; readonly clientTimeoutMs?: number | undefined } = {},
+): AsyncGenerator<Buffer, void, undefined> {
+  const maxSize = limits.maxSize ?? 0
+  const clientTimeoutMs = limits.clientTimeoutMs ?? 0
+  const chunks = request[Symbol.asyncIterator]()
   let length = 0
-  for await (const chunk of request) {
+  for (;;) {
+    const next = clientTimeoutMs > 0 ? await within(chunks.next(), clientTimeoutMs) : await chunks.next()
+    if (next.done === true) break
+    const chunk = next.value
     length += chunk.length
     if (maxSize > 0 && length > maxSize) throw Object.assign(new Error(`the request body is over client_max_body_size (${maxSize} bytes)`), { code: BODY_TOO_LARGE })
     const timer = setTimeout(onTimeout, timeoutMs)
@@ -100,6 +118,15 @@ export async function* bodyWithWriteTimeout(request: AsyncIterable<Buffer>, time
     }
   }
   onSent()
+}
+
+/** The promise's value, or a client_body_timeout error when it takes longer than `ms`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`the client sent nothing more of the request body for ${ms} ms (client_body_timeout)`), { code: CLIENT_BODY_TIMEOUT })), ms)
+  })
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer))
 }
 
 function isHttps(service: Service): boolean {
@@ -165,7 +192,7 @@ class Exchange implements Dispatcher.DispatchHandler, ReadWatch {
     const attempt = this.#attempt
     const source = buffered === undefined ? request : hasBody ? buffered.chunks() : undefined
     // Bound to this attempt: a reader of an earlier attempt finishing late must not start this one's wait.
-    const body = source === undefined || !hasBody ? null : bodyWithWriteTimeout(source, upstream.service.write_timeout, this.#onWriteTimeout, () => attempt === this.#attempt && this.#awaitHead(), buffered === undefined ? (upstream.maxBodySize ?? 0) : 0)
+    const body = source === undefined || !hasBody ? null : bodyWithWriteTimeout(source, upstream.service.write_timeout, this.#onWriteTimeout, () => attempt === this.#attempt && this.#awaitHead(), buffered === undefined ? { maxSize: upstream.maxBodySize, clientTimeoutMs: upstream.clientTimeoutMs } : {})
     // undici documents AsyncIterable bodies for dispatch (docs/api/Dispatcher.md); its typings
     // omit them. Its own read timeouts are off: ReadDeadlines keeps them to the millisecond.
     const options = { path: upstream.path, method: upstream.method as Dispatcher.HttpMethod, headers: upstream.headers as string[], body, headersTimeout: 0, bodyTimeout: 0 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { retryable } from './forward.ts'
+import { bodyWithWriteTimeout, retryable, upstreamError } from './forward.ts'
 import { asksForTrailers, downstreamHeaders, upstreamHeaders } from './headers.ts'
 
 const raw = (...pairs: string[]): Buffer[] => pairs.map((p) => Buffer.from(p, 'latin1'))
@@ -124,5 +124,32 @@ describe('retryable', () => {
   it('never retries once the streamed request body was read, nor on a body timeout', () => {
     expect(retryable(error('ECONNREFUSED'), 'GET', true)).toBe(false)
     expect(retryable(error('UND_ERR_BODY_TIMEOUT'), 'GET', false)).toBe(false)
+  })
+})
+
+describe('bodyWithWriteTimeout', () => {
+  /** A client body that sends one chunk, then nothing. */
+  async function* stalling(): AsyncGenerator<Buffer> {
+    yield Buffer.from('first')
+    await new Promise(() => {})
+  }
+
+  it("cuts a streamed body whose client goes silent for client_body_timeout, with nginx's 408", async () => {
+    const body = bodyWithWriteTimeout(stalling(), 1000, () => {}, () => {}, { clientTimeoutMs: 50 })
+    expect((await body.next()).value?.toString()).toBe('first')
+    const error = await body.next().catch((e: unknown) => e)
+    expect(upstreamError(error)).toMatchObject({ code: 'request-timeout', status: 408 })
+  })
+
+  it("cuts a streamed body past client_max_body_size with nginx's 413", async () => {
+    async function* big(): AsyncGenerator<Buffer> {
+      for (let i = 0; i < 10; i++) yield Buffer.alloc(100)
+    }
+    const chunks: number[] = []
+    const error = await (async () => {
+      for await (const chunk of bodyWithWriteTimeout(big(), 1000, () => {}, () => {}, { maxSize: 250 })) chunks.push(chunk.length)
+    })().catch((e: unknown) => e)
+    expect(chunks).toEqual([100, 100])
+    expect(upstreamError(error)).toMatchObject({ code: 'payload-too-large', status: 413 })
   })
 })

@@ -131,6 +131,20 @@ describe('readRequestBody', () => {
     await answer.catch(() => undefined)
   })
 
+  it('ends at once when the client closes right after a body that goes to a temporary file', async () => {
+    limits = { maxSize: 0, bufferSize: 100, tempDir: `${dir.path}/f`, timeoutMs: 5000 }
+    const outcome = nextOutcome()
+    const request = httpRequest({ port, host: '127.0.0.1', method: 'POST', path: '/', headers: { 'content-length': '300000' } })
+    request.on('error', () => {})
+    request.end(bytes(300_000, 10), () => request.destroy())
+    const started = performance.now()
+    const read = await outcome
+    // Either the whole body was read before the close or the client is gone; never the 5 s timeout.
+    expect(['read', 'client-gone']).toContain(read.kind)
+    expect(performance.now() - started).toBeLessThan(4000)
+    if (read.kind === 'read') read.body.release()
+  })
+
   it('ends without an answer when the client leaves mid-body, closing a temporary file it had opened', async () => {
     limits = { maxSize: 0, bufferSize: 100, tempDir: `${dir.path}/e`, timeoutMs: 5000 }
     const outcome = nextOutcome()

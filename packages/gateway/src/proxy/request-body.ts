@@ -215,9 +215,10 @@ export function readRequestBody(request: IncomingMessage, limits: BodyLimits, do
     clearTimeout(timer)
     finishWhenWritten()
   }
-  // The client left before the body ended: nothing goes upstream and nobody is answered.
+  // The client left before the body was read to its end (also after sending all of it, while the
+  // reading was paused for the disk): nothing goes upstream and nobody is answered.
   const onClose = (): void => {
-    if (!request.complete) settle({ kind: 'client-gone' })
+    if (!ended) settle({ kind: 'client-gone' })
   }
   request.on('data', onData)
   request.on('end', onEnd)

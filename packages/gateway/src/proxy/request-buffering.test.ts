@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { adminCall, startInProcess, startUpstream, type Echo, type InProcessGateway, type TestServer } from '../testing/harness.ts'
@@ -57,6 +58,34 @@ function send(method: string, path: string, parts: readonly string[], headers: R
   })
 }
 
+/**
+ * Writes `request` on a raw connection, and `body` right after it; then, if `afterContinue` is
+ * given, that once a 100 Continue came; resolves with everything the gateway sent until it closed
+ * the connection or went quiet for a second.
+ */
+function raw(request: string, options: { afterContinue?: string; body?: Buffer } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(new URL(gw.proxy).port), '127.0.0.1')
+    let received = ''
+    let quiet: NodeJS.Timeout | undefined
+    const done = (): void => {
+      clearTimeout(quiet)
+      socket.destroy()
+      resolve(received)
+    }
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1')
+      if (options.afterContinue !== undefined && received.startsWith('HTTP/1.1 100 Continue\r\n\r\n') && !received.includes('\r\n\r\nHTTP')) socket.write(options.afterContinue)
+      clearTimeout(quiet)
+      quiet = setTimeout(done, 1000)
+    })
+    socket.on('close', done)
+    socket.on('error', (error) => (received === '' ? reject(error) : done()))
+    socket.write(request)
+    if (options.body !== undefined) socket.write(options.body)
+  })
+}
+
 const text = (length: number, seed: number): string => Array.from({ length }, (_, i) => String.fromCharCode(97 + ((i * 7 + seed) % 26))).join('')
 
 describe('request_buffering', () => {
@@ -105,6 +134,31 @@ describe('request_buffering', () => {
     const exact = await send('POST', '/buffered', [text(64 * 1024, 4)])
     expect(exact.status).toBe(200)
     expect((JSON.parse(exact.body) as Echo).body.length).toBe(64 * 1024)
+  })
+
+  it('sends 100 Continue only when it reads the body, never before a 413 or an answer of its own', async () => {
+    const accepted = await raw(`POST /buffered HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n`, { afterContinue: 'hello' })
+    expect(accepted).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /)
+    for (const path of ['/buffered', '/streamed', '/nowhere']) {
+      const refused = await raw(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: ${64 * 1024 + 1}\r\nExpect: 100-continue\r\n\r\n`)
+      expect(refused).toMatch(/^HTTP\/1\.1 413 /)
+    }
+    const unrouted = await raw(`POST /nowhere HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n`)
+    expect(unrouted).toMatch(/^HTTP\/1\.1 404 /)
+    // That connection is closed: the client may or may not send the body it announced.
+    expect(unrouted).toMatch(/\r\nconnection: close\r\n/i)
+  })
+
+  it('delivers the 413 to a client that sends its whole large body before reading, and closes after it', async () => {
+    // A connection closed with the rest of the body unread is reset, and the reset throws away the
+    // answer the client has not read yet: the gateway reads and drops the rest first.
+    const body = Buffer.alloc(8 * 1024 * 1024, 98)
+    for (const path of ['/buffered', '/streamed']) {
+      for (let i = 0; i < 5; i++) {
+        const answer = await raw(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n`, { body })
+        expect(answer.slice(0, 13)).toBe('HTTP/1.1 413 ')
+      }
+    }
   })
 
   it('sends a buffered body again when a retry is allowed, and never retries a streamed one that was read', async () => {

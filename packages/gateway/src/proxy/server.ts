@@ -56,6 +56,52 @@ export interface ProxyOptions {
   readonly requestBody?: BodyLimits
 }
 
+/**
+ * Whether a request waits for `100 Continue` before sending its body, as Node's HTTP server reads
+ * `Expect` (a `100-continue` token anywhere in it): Node sends no 100 itself to such a request when
+ * the server listens for `checkContinue`, and closes the connection after an answer sent without one.
+ */
+const CONTINUE = /(?:^|\W)100-continue(?:$|\W)/i
+
+function expectsContinue(request: IncomingMessage): boolean {
+  const expect = request.headers.expect
+  return expect !== undefined && CONTINUE.test(expect)
+}
+
+/** nginx's lingering_time and lingering_timeout: how long, and how long between reads, a closing connection is still read. */
+const LINGERING_TIME_MS = 30_000
+const LINGERING_TIMEOUT_MS = 5_000
+
+/**
+ * Closes the connection after this response, the way nginx's lingering close does for an answer
+ * sent before the request body was read: the gateway closes its side once the answer is out, then
+ * reads and drops what the client still sends, until the client closes, or for at most 30 s with
+ * at most 5 s between reads. Closing at once with unread bytes would reset the connection, and the
+ * client would lose the answer (a 413 to a large upload, say).
+ */
+function closeLingering(request: IncomingMessage, response: ServerResponse): void {
+  response.shouldKeepAlive = false
+  // A streamed body's reader that gave up (a 413 mid-upload) still listens for `readable`, which
+  // keeps the body from flowing into the discard: drop it.
+  request.removeAllListeners('readable')
+  request.resume()
+  const socket = request.socket as Socket & { destroySoon?: () => void }
+  // Node ends a connection that is not kept alive with destroySoon once the response is out.
+  socket.destroySoon = () => {
+    socket.end()
+    const destroy = (): void => void socket.destroy()
+    const total = setTimeout(destroy, LINGERING_TIME_MS)
+    const idle = setTimeout(destroy, LINGERING_TIMEOUT_MS)
+    socket.on('data', () => void idle.refresh())
+    socket.once('end', destroy)
+    socket.once('close', () => {
+      clearTimeout(total)
+      clearTimeout(idle)
+    })
+    socket.resume()
+  }
+}
+
 /** Kong's defaults: no size limit, 8 KB in memory, then a temporary file. */
 const DEFAULT_BODY_LIMITS: BodyLimits = { maxSize: 0, bufferSize: 8 * 1024, tempDir: join(tmpdir(), 'switchyard_client_body_temp'), timeoutMs: CLIENT_BODY_TIMEOUT_MS }
 
@@ -290,17 +336,38 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
         clientIp,
       })
     }
+    const limits = options.requestBody ?? DEFAULT_BODY_LIMITS
+    const routed = decision.kind === 'error' ? decision.resolution : decision.kind === 'respond' ? { route: decision.route, service: null, path: '', host: '', prefix: undefined } : decision.resolution
+    // An answer sent without reading the body: the body is read and dropped, and a client that
+    // waits for 100 Continue gets none, so its connection is closed after the answer (it may send
+    // the body or not).
+    const answerUnread = (): void => {
+      if (expectsContinue(request)) closeLingering(request, response)
+      else request.resume()
+    }
+    // nginx's answers to a body it will not take (413, 408): the rest of it is not waited for.
+    const refuse = (error: GatewayError): void => {
+      if (error.code === 'request-timeout') {
+        // nginx closes the connection of a client silent for client_body_timeout without a word.
+        request.socket.destroy()
+        return finish(error.status, routed, undefined)
+      }
+      closeLingering(request, response)
+      finish(sendError(response, error.code, requestId, responseLatency(started), errorRequest(request.rawHeaders, request.httpVersionMajor), options.errorDefaultType), routed, undefined)
+    }
+    // nginx checks a declared body size before anything else of Kong runs, the router included.
+    const declared = decision.kind === 'error' && decision.code === 'bad-request' ? undefined : declaredTooLarge(request, limits)
+    if (declared !== undefined) return refuse(declared)
     if (decision.kind === 'error') {
-      // Drain an unread body so the connection stays usable for the next request.
-      request.resume()
+      answerUnread()
       // nginx refuses a malformed request while reading the request line or Host, before the
       // fields that usually follow them, so its 400 is formatted as for a request without Accept.
       const fields = decision.code === 'bad-request' ? UNREAD_REQUEST : errorRequest(request.rawHeaders, request.httpVersionMajor)
       return finish(sendError(response, decision.code, requestId, responseLatency(started), fields, options.errorDefaultType), decision.resolution, undefined)
     }
     if (decision.kind === 'respond') {
-      request.resume()
-      return finish(sendRespond(response, decision, requestId, responseLatency(started), errorRequest(request.rawHeaders, request.httpVersionMajor)), { route: decision.route, service: null, path: '', host: '', prefix: undefined }, undefined)
+      answerUnread()
+      return finish(sendRespond(response, decision, requestId, responseLatency(started), errorRequest(request.rawHeaders, request.httpVersionMajor)), routed, undefined)
     }
     const { resolution } = decision
     const service = resolution.service
@@ -308,37 +375,30 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
     const headers = proxiedHeaders(target, resolution, peer, requestId, false, trailers)
     const proxyLatency = milliseconds(performance.now() - started)
     const extra = ['via', VIA, 'server', SERVER, REQUEST_ID_HEADER, requestId, PROXY_LATENCY_HEADER, proxyLatency]
-    const limits = options.requestBody ?? DEFAULT_BODY_LIMITS
     const onForwarded: ForwardCallback = (error, outcome) => {
       if (error === undefined) finish(outcome.status, resolution, outcome.upstreamLatency)
+      else if (error.code === 'request-timeout' || error.code === 'payload-too-large') refuse(error)
       else {
         // The body may be half read (the upstream failed mid-upload): like nginx, answer and close
-        // the connection rather than wait for or drain the rest.
-        if (!request.complete) response.shouldKeepAlive = false
+        // the connection rather than wait for the rest.
+        if (!request.complete) closeLingering(request, response)
         finish(sendError(response, error.code, requestId, [UPSTREAM_LATENCY_HEADER, milliseconds(outcome.upstreamLatency), PROXY_LATENCY_HEADER, proxyLatency], errorRequest(request.rawHeaders, request.httpVersionMajor), options.errorDefaultType), resolution, undefined)
       }
     }
     const forward = (body: BufferedBody | undefined): void => {
-      const upstream: UpstreamRequest = { service, method: request.method ?? 'GET', path: resolution.path, headers, trailers, body, maxBodySize: limits.maxSize }
+      const upstream: UpstreamRequest = { service, method: request.method ?? 'GET', path: resolution.path, headers, trailers, body, maxBodySize: limits.maxSize, clientTimeoutMs: limits.timeoutMs }
       options.upstreams.forward(request, response, upstream, extra, onForwarded)
     }
-    // nginx's answers to a body it will not take (413, 408): the rest of it is not waited for.
-    const refuse = (error: GatewayError): void => {
-      response.shouldKeepAlive = false
-      request.resume()
-      finish(sendError(response, error.code, requestId, responseLatency(started), errorRequest(request.rawHeaders, request.httpVersionMajor), options.errorDefaultType), resolution, undefined)
-    }
     if (!hasRequestBody(request)) return forward(undefined)
-    if (resolution.route.request_buffering === false) {
-      const declared = declaredTooLarge(request, limits)
-      return declared === undefined ? forward(undefined) : refuse(declared)
-    }
+    // The body is read from here on: a client waiting for 100 Continue gets it now, as from nginx.
+    if (expectsContinue(request)) response.writeContinue()
+    if (resolution.route.request_buffering === false) return forward(undefined)
     // request_buffering (Kong's default): the whole body first, then the upstream, with a
     // Content-Length also for a chunked upload, and retries that can send the body again.
     readRequestBody(request, limits, (outcome) => {
       if (outcome.kind === 'refused') return refuse(outcome.error)
-      // nginx logs a client that left before the answer as 499.
-      if (outcome.kind === 'client-gone') return finish(499, resolution, undefined)
+      // nginx logs a client that closed the connection while sending its body as 400.
+      if (outcome.kind === 'client-gone') return finish(400, resolution, undefined)
       if (request.headers['content-length'] === undefined) headers.push('content-length', String(outcome.body.length))
       forward(outcome.body)
     })
@@ -411,6 +471,9 @@ export function createProxyServer(options: ProxyOptions, tls: TlsMaterial | unde
   // Node answers a bare 417 to an `Expect` other than 100-continue unless this event has a listener;
   // nginx ignores unknown expectations (and clears `Expect` upstream), so serve the request as usual.
   server.on('checkExpectation', handlers.handleRequest)
+  // With a listener here Node sends no 100 Continue itself: the handler sends it once it reads the
+  // body, as nginx does, and not before a 413 or one of Kong's own answers.
+  server.on('checkContinue', handlers.handleRequest)
   server.on('clientError', createClientErrorHandler(options.errorDefaultType))
   return server
 }
