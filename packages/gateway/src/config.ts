@@ -96,8 +96,8 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'trusted_ips', flag: '--trusted-ips', default: '', help: 'Comma-separated IPs or CIDRs (`0.0.0.0/0,::/0` for all) whose X-Forwarded-* headers are trusted.' },
   { name: 'real_ip_header', flag: '--real-ip-header', default: 'X-Real-IP', help: 'Header whose address becomes the client address (net.src.ip, X-Real-IP, access log) for clients in trusted_ips only: X-Real-IP, X-Forwarded-For or another name (`proxy_protocol` is not supported).' },
   { name: 'real_ip_recursive', flag: '--real-ip-recursive', default: 'off', help: '`off`: take the last address of real_ip_header; `on`: the last one, from the right, that is not in trusted_ips.' },
-  { name: 'nginx_http_client_max_body_size', flag: '--client-max-body-size', default: '0', help: 'Largest request body the proxy takes, as nginx sizes are written (`10m`, `512k`, `1g`, bytes); larger ones get 413. `0`: no limit.' },
-  { name: 'nginx_http_client_body_buffer_size', flag: '--client-body-buffer-size', default: '8k', help: 'How much of a request body a route with request_buffering keeps in memory; the rest goes to a temporary file in <prefix>/client_body_temp.' },
+  { name: 'nginx_http_client_max_body_size', flag: '--nginx-http-client-max-body-size', default: '0', help: 'Largest request body the proxy takes, as nginx sizes are written (`10m`, `512k`, `1g`, bytes); larger ones get 413. `0`: no limit.' },
+  { name: 'nginx_http_client_body_buffer_size', flag: '--nginx-http-client-body-buffer-size', default: '8k', help: 'How much of a request body a route with request_buffering keeps in memory; the rest goes to a temporary file in <prefix>/client_body_temp.' },
   { name: 'error_default_type', flag: '--error-default-type', default: 'text/plain', help: 'Format of the proxy\'s error pages (400, 502, 504) for requests with neither Accept nor Content-Type: text/plain, application/json, application/xml or text/html.' },
 ]
 

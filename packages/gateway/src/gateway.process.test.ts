@@ -143,7 +143,8 @@ routes:
     const d = dir()
     const file = join(d, 'kong.yml')
     writeFileSync(file, '_format_version: "3.0"\nservices:\n  - name: x\n')
-    await expect(spawnGateway(['--prefix', d, '--database', 'off', '--declarative-config', file])).rejects.toThrow(/services\[0\]\.host/)
+    // It names the setting and the file, and each problem with its line and column.
+    await expect(spawnGateway(['--prefix', d, '--database', 'off', '--declarative-config', file])).rejects.toThrow(/switchyard: declarative_config: \S*kong\.yml is invalid \(1 problem;[^\n]*\n\S*kong\.yml:3:\d+: services\[0\]\.host: required field missing/)
   })
 
   // One clear line and exit 1, from the primary, not an error per worker or a worker restart loop.

@@ -21,6 +21,7 @@ import { createRealIp } from './proxy/real-ip.ts'
 import { CLIENT_BODY_TIMEOUT_MS } from './proxy/request-body.ts'
 import { createProxyServer, type ProxyOptions, type TlsMaterial } from './proxy/server.ts'
 import { configHash, loadDeclarative, parseConfigText, type ConfigProblem } from './store/declarative.ts'
+import { describeProblems } from './store/declarative-report.ts'
 import { MemoryStore } from './store/memory-store.ts'
 import { SqliteStore } from './store/sqlite-store.ts'
 import { databaseMetrics, openPostgresStore } from './store/postgres/wiring.ts'
@@ -29,11 +30,15 @@ import type { Store } from './store/store.ts'
 /** How long in-flight requests get to finish on shutdown, in milliseconds. */
 export const SHUTDOWN_GRACE_MS = 30_000
 
-/** A declarative file that failed to load: every problem with its location. */
+/** A declarative file that failed to load: the setting, the file, and every problem with its place in the file. */
 export class DeclarativeConfigError extends Error {
-  /** Wraps the problems found in the file. */
-  constructor(readonly problems: readonly ConfigProblem[]) {
-    super(`declarative config is invalid:\n${problems.map((p) => `  ${p.location}: ${p.message}`).join('\n')}`)
+  /** Wraps the problems found in the file at `file`, whose text was `text`. */
+  constructor(
+    readonly problems: readonly ConfigProblem[],
+    file: string,
+    text: string,
+  ) {
+    super(`declarative_config: ${file} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}; \`switchyard config validate ${file}\` checks it without starting):\n${describeProblems(file, text, problems).trimEnd()}`)
     this.name = 'DeclarativeConfigError'
   }
 }
@@ -56,9 +61,9 @@ export async function openStore(config: Config, log?: Logger): Promise<Store> {
   if (config.declarativeConfig !== undefined) {
     const text = readSettingFile('declarative_config', config.declarativeConfig)
     const parsed = parseConfigText(text)
-    if (!parsed.ok) throw new DeclarativeConfigError(parsed.problems)
+    if (!parsed.ok) throw new DeclarativeConfigError(parsed.problems, config.declarativeConfig, text)
     const loaded = loadDeclarative(parsed.value, { flavor: config.routerFlavor, checkRoute: createRouteChecker(config.routerFlavor) })
-    if (!loaded.ok) throw new DeclarativeConfigError(loaded.problems)
+    if (!loaded.ok) throw new DeclarativeConfigError(loaded.problems, config.declarativeConfig, text)
     // The file's hash, as POST /config hashes a posted text: `check_hash` then knows the running config.
     store.replaceAll(loaded.snapshot, configHash(text))
   }

@@ -9,7 +9,7 @@ import {
   isWellFormedSegmentSuffix,
   validateExpressionRoute,
 } from './expression-route.ts'
-import { rewriteNetPortMapped } from './net-port.ts'
+import { rewriteNetPortMapped, usesNetPort } from './net-port.ts'
 import { createFieldExtractor, type RequestLike } from './request.ts'
 import { httpSchema } from './schemas.ts'
 
@@ -86,6 +86,9 @@ describe('validateExpressionRoute', () => {
     expect(result.ok).toBe(false)
     expect(result.diagnostics.map((d) => d.code)).toEqual(['invalid-priority', 'unknown-field', 'illformed-segments-field'])
     expect(validateExpressionRoute({ expression: 'net.port == 1 && http.path == "/"' }).fields).toEqual(['net.dst.port', 'http.path'])
+    // Asking whether a text uses net.port leaves nothing behind that changes the next rewrite.
+    expect(usesNetPort('a net.port == 1')).toBe(true)
+    expect(validateExpressionRoute({ expression: 'net.port == 1' })).toMatchObject({ ok: true, fields: ['net.dst.port'] })
   })
 })
 

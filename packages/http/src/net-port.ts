@@ -16,7 +16,10 @@ export function rewriteNetPort(expression: string): string {
 /** True when `rewriteNetPort` changes the text. */
 export function usesNetPort(expression: string): boolean {
   NET_PORT.lastIndex = 0
-  return NET_PORT.test(expression)
+  const found = NET_PORT.test(expression)
+  // A global pattern keeps where `test` stopped, and `matchAll` starts its copy there.
+  NET_PORT.lastIndex = 0
+  return found
 }
 
 /** The rewritten text, and the way back from its offsets to the text as written. */
@@ -33,6 +36,7 @@ export interface NetPortRewrite {
 export function rewriteNetPortMapped(expression: string): NetPortRewrite {
   // Offsets in the written text where `.dst` goes (right after `net`).
   const insertions: number[] = []
+  NET_PORT.lastIndex = 0
   for (const match of expression.matchAll(NET_PORT)) insertions.push(match.index + 'net'.length)
   if (insertions.length === 0) return { text: expression, toWritten: (offset) => offset }
   return {

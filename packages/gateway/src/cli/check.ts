@@ -1,5 +1,5 @@
 import { renderDiagnostics, validate } from '@switchyard/core'
-import { httpSchema, streamSchema } from '@switchyard/http'
+import { httpSchema, rewriteNetPortMapped, streamSchema, usesNetPort } from '@switchyard/http'
 
 /** Output streams, passed in so the command is testable without a process. */
 export interface CliOutput {
@@ -39,8 +39,13 @@ export function check(args: readonly string[], io: CliOutput): number {
     return 2
   }
   const source = rest[0] as string
-  const result = validate(source, schemaName === 'http' ? httpSchema : streamSchema)
-  if (result.diagnostics.length > 0) io.err(renderDiagnostics(source, result.diagnostics) + '\n')
+  // As the gateway reads a route: the deprecated `net.port` is `net.dst.port` (Kong rewrites it);
+  // diagnostics point into the text as written.
+  const rewrite = rewriteNetPortMapped(source)
+  const result = validate(rewrite.text, schemaName === 'http' ? httpSchema : streamSchema)
+  const diagnostics = result.diagnostics.map((d) => ({ ...d, span: { ...d.span, start: rewrite.toWritten(d.span.start), end: rewrite.toWritten(d.span.end) } }))
+  if (diagnostics.length > 0) io.err(renderDiagnostics(source, diagnostics) + '\n')
+  if (usesNetPort(source)) io.err('note: net.port is the deprecated name of net.dst.port, which Kong reads in its place\n')
   if (!result.ok) return 1
   io.out(`ok: valid ${schemaName} expression; fields: ${result.fields.join(', ') || '(none)'}\n`)
   return 0

@@ -39,6 +39,18 @@ describe('switchyard check', () => {
     expect(io.stderr).toMatch(/\|\s{11}\^~/)
   })
 
+  it('reads the deprecated net.port as net.dst.port, as the gateway does, and says so', () => {
+    const io = capture()
+    expect(check(['net.port == 80'], io)).toBe(0)
+    expect(io.stdout).toContain('fields: net.dst.port')
+    expect(io.stderr).toContain('net.port is the deprecated name of net.dst.port')
+    // A diagnostic still points into the text as written.
+    const bad = capture()
+    expect(check(['net.port == "x"'], bad)).toBe(1)
+    expect(bad.stderr).toContain('1 | net.port == "x"')
+    expect(bad.stderr).toMatch(/\n {2}\| {10}\^~/)
+  })
+
   it('accepts a valid expression and knows the stream schema', () => {
     const io = capture()
     expect(check(['http.path ^= "/a"'], io)).toBe(0)

@@ -1,7 +1,7 @@
-import { renderDiagnostics, type Diagnostic } from '@switchyard/core'
 import type { RouterFlavor } from '../config.ts'
 import { createRouteChecker } from '../engine.ts'
-import { loadDeclarative, parseConfigText, positionIn, type ConfigProblem } from '../store/declarative.ts'
+import { loadDeclarative, parseConfigText } from '../store/declarative.ts'
+import { describeProblems } from '../store/declarative-report.ts'
 import type { CliOutput } from './check.ts'
 import { readInputFile } from '../input-file.ts'
 
@@ -21,20 +21,7 @@ export function validateConfigFile(args: readonly string[], io: CliOutput, flavo
   const parsed = parseConfigText(input.text)
   const loaded = parsed.ok ? loadDeclarative(parsed.value, { flavor, checkRoute: createRouteChecker(flavor) }) : parsed
   if (!loaded.ok) {
-    const locate = positionIn(input.text)
-    // `FILE:LINE:COLUMN: where: what`, the form editors and terminals link to the place.
-    const at = (problem: ConfigProblem): string => {
-      const position = problem.line !== undefined ? { line: problem.line, column: problem.column ?? 1 } : problem.path === undefined ? undefined : locate(problem.path)
-      return position === undefined ? file : `${file}:${position.line}:${position.column}`
-    }
-    for (const problem of loaded.problems) {
-      // A syntax error's location is its line and column, already in front.
-      io.err(problem.line !== undefined ? `${at(problem)}: ${problem.message}\n` : `${at(problem)}: ${problem.location}: ${problem.message}\n`)
-      // Expression problems get the same caret rendering as `switchyard check`.
-      if (problem.diagnostics !== undefined && problem.source !== undefined) {
-        io.err(renderDiagnostics(problem.source, problem.diagnostics as unknown as readonly Diagnostic[], problem.location) + '\n')
-      }
-    }
+    io.err(describeProblems(file, input.text, loaded.problems))
     io.err(`${loaded.problems.length} problem(s) found\n`)
     return 1
   }

@@ -113,9 +113,9 @@ routes:
     expect(errorsOf('_format_version: "3.0"\nroutes:\n- name: r\n  paths: [/]\n  service: nope\n')).toEqual({ routes: { r: { '1': "invalid reference 'service: nope' (no such entry in 'services')" } } })
   })
 
-  it('refuses {name: …} as a reference: Kong resolves a record by its id only', () => {
+  it('refuses {name: …} as a reference as Kong does: a record is resolved by its id only', () => {
     expect(errorsOf('_format_version: "3.0"\nservices:\n- name: a\n  host: h\nroutes:\n- name: r\n  paths: [/]\n  service: {name: a}\n')).toEqual({
-      routes: { r: { '1': `invalid reference 'service: {"name":"a"}' (no such entry in 'services')` } },
+      routes: { '1': { service: { id: 'missing primary key' } } },
     })
   })
 

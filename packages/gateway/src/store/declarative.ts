@@ -384,7 +384,10 @@ export function loadDeclarative(value: unknown, options: DeclarativeOptions): De
     declaredRoutes.push({ path: pending.path, nameTree: ['routes', last], id: assigned, name })
     let serviceId = pending.serviceId ?? null
     const ref = pending.serviceRef
-    if (ref !== undefined && ref !== null) {
+    if (isObject(ref) && typeof ref['id'] !== 'string') {
+      // A record is resolved by its id only: Kong's schema refuses one without (`{name: …}` too).
+      problems.add([...pending.path, 'service', 'id'], 'missing primary key')
+    } else if (ref !== undefined && ref !== null) {
       // Kong resolves a top-level route's `service` by name, then id; a record by its `id`.
       const key = typeof ref === 'string' ? ref : isObject(ref) && typeof ref['id'] === 'string' ? ref['id'] : undefined
       const found = key === undefined ? undefined : byKey.get(key)
