@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import type { Group } from './group.ts'
+import { conformanceRoots } from './roots.ts'
 import { runGroup } from './runner.ts'
 
 // The shared cases, and the project's own: Kong's router spec and atc-router's tests translated here.
-const roots = [fileURLToPath(new URL('../../shared/conformance', import.meta.url)), fileURLToPath(new URL('./cases', import.meta.url))]
+const roots = conformanceRoots()
 
 for (const [root, file] of roots.flatMap((root) => readdirSync(root).filter((f) => f.endsWith('.json')).sort().map((f) => [root, f] as const))) {
   const group = JSON.parse(readFileSync(join(root, file), 'utf8')) as Group

@@ -2,14 +2,19 @@
 // summary line, exits 1 when a case failed.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { CaseResult, Group } from './group.ts'
+import { conformanceRoots } from './roots.ts'
 import { runGroup } from './runner.ts'
 
-const here = fileURLToPath(new URL('.', import.meta.url))
 const dirs = process.argv.slice(2).filter((a) => a !== '--')
 // By default the shared cases and the project's own (conformance/cases: Kong and atc-router tests translated here).
-const roots = dirs.length > 0 ? dirs.map((d) => resolve(d)) : [resolve(here, '../../shared/conformance'), resolve(here, 'cases')]
+let roots: string[]
+try {
+  roots = dirs.length > 0 ? dirs.map((d) => resolve(d)) : conformanceRoots()
+} catch (error) {
+  process.stderr.write(`conformance: ${(error as Error).message}\n`)
+  process.exit(2)
+}
 const verbose = process.env['CONFORMANCE_VERBOSE'] === '1'
 
 const results: CaseResult[] = []

@@ -8,10 +8,11 @@ import type { Browser } from 'playwright-core'
 import { build, type Rollup } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CaseResult, Group } from '../../../conformance/group.ts'
+import { conformanceRoots } from '../../../conformance/roots.ts'
 import { runGroup } from '../../../conformance/runner.ts'
 import { HAS_CHROMIUM, launchChromium } from './browser.ts'
 
-const CONFORMANCE_DIRS = [fileURLToPath(new URL('../../../../shared/conformance/', import.meta.url)), fileURLToPath(new URL('../../../conformance/cases/', import.meta.url))]
+const CONFORMANCE_DIRS = conformanceRoots()
 const RUNNER = fileURLToPath(new URL('../../../conformance/runner.ts', import.meta.url))
 
 /** Bundles the runtime-neutral runner into one classic script defining `globalThis.ConformanceRunner`. */
