@@ -163,6 +163,12 @@ describe('syntax errors', () => {
     expect(codes).toEqual(['expected-operator', 'invalid-escape', 'invalid-int', 'cidr-host-bits'])
   })
 
+  it('explains a header name written with `-`, and how Kong spells it', () => {
+    const d = parse('http.headers.X-Tenant == "a"').diagnostics[0]
+    expect(d).toMatchObject({ code: 'expected-operator', span: { start: 14, end: 15 }, hint: 'write the header name in lower case with `_` for `-`: `http.headers.x_tenant`' })
+    expect(d?.message).toContain('`http.headers.X-Tenant` stops at `http.headers.X`')
+  })
+
   it('goes on right after a literal whose value is wrong, so that a grammar error after it is found too', () => {
     // The literal has the grammar's shape (atc converts literals after its grammar ran), so what
     // follows it is parsed as usual instead of being skipped to the next && or ||.

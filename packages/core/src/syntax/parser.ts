@@ -281,7 +281,7 @@ class Parser {
     const field = this.#parseLhs()
     if (field === undefined) return this.#recover()
     this.#skipWhitespace()
-    const op = this.#parseOperator()
+    const op = this.#parseOperator(field)
     if (op === undefined) return this.#recover()
     this.#skipWhitespace()
     const valueStart = this.#position
@@ -351,9 +351,20 @@ class Parser {
     return { name: inner.name, transforms: [transform, ...inner.transforms], nameSpan: inner.nameSpan, span: span(start, this.#position) }
   }
 
-  #parseOperator(): { name: OperatorName; span: Span } | undefined {
+  #parseOperator(field: FieldRef): { name: OperatorName; span: Span } | undefined {
     const start = this.#position
     const source = this.#source
+    // `http.headers.X-Tenant`: the name stops at the `-`, since field names hold letters, digits and `_`.
+    if (source[start] === '-' && start === field.nameSpan.end && field.name.startsWith('http.headers.')) {
+      const written = `${field.name}${/^[A-Za-z0-9_-]*/.exec(source.slice(start))?.[0] ?? '-'}`
+      this.#error(
+        'expected-operator',
+        span(start, start + 1),
+        `\`-\` cannot be part of a field name: \`${written}\` stops at \`${field.name}\`.`,
+        `write the header name in lower case with \`_\` for \`-\`: \`${written.replace(/-/g, '_').toLowerCase()}\``,
+      )
+      return undefined
+    }
     if (source.startsWith('not', start) && !source.startsWith('not in', start)) {
       const spelled = /^not\s*in/.exec(source.slice(start, start + 12))
       if (spelled !== null) {

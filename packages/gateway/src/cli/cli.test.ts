@@ -80,6 +80,12 @@ describe('switchyard match', () => {
     expect(io.stdout).not.toContain('not tried')
   })
 
+  it('refuses a request with a key it does not know, naming the keys it knows', () => {
+    const io = capture()
+    expect(match(['--config', file, '--request', JSON.stringify({ path: '/users', hostt: 'a' })], io)).toBe(2)
+    expect(io.stderr).toMatch(/unknown key "hostt": the keys are method, path, host, .*headers/)
+  })
+
   it('explains what each route after the winner would have done', () => {
     const io = capture()
     expect(match(['--config', file, '--request', JSON.stringify({ method: 'GET', path: '/users/1' }), '--explain'], io)).toBe(0)

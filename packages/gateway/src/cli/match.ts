@@ -7,10 +7,13 @@ import { loadDeclarative, parseConfigText } from '../store/declarative.ts'
 import type { CliOutput } from './check.ts'
 import { readInputFile } from '../input-file.ts'
 
-const USAGE = 'usage: switchyard match --config FILE --request JSON [--explain]\n'
-
 const STRING_FIELDS = ['method', 'path', 'host', 'scheme', 'src_ip', 'dst_ip', 'sni'] as const
 const PORT_FIELDS = ['src_port', 'dst_port'] as const
+const REQUEST_KEYS: ReadonlySet<string> = new Set([...STRING_FIELDS, ...PORT_FIELDS, 'headers'])
+
+const USAGE = `usage: switchyard match --config FILE --request JSON [--explain]
+  JSON keys: path (required), ${[...STRING_FIELDS.slice(0, 1), ...STRING_FIELDS.slice(2)].join(', ')}, ${PORT_FIELDS.join(', ')} (integers), headers (name → string or array)
+`
 
 /** The `--request` JSON as a RequestLike, or why it is not one (each field of the wrong type is named). */
 function parseRequest(text: string): RequestLike | string {
@@ -22,6 +25,9 @@ function parseRequest(text: string): RequestLike | string {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected a JSON object such as {"method":"GET","path":"/"}'
   const request = value as Record<string, unknown>
+  // A misspelt key would be a field the request silently lacks.
+  const unknown = Object.keys(request).filter((key) => !REQUEST_KEYS.has(key))
+  if (unknown.length > 0) return `unknown key${unknown.length === 1 ? '' : 's'} ${unknown.map((k) => `"${k}"`).join(', ')}: the keys are ${[...REQUEST_KEYS].join(', ')}`
   if (typeof request['path'] !== 'string') return '"path" is required and must be a string'
   for (const name of STRING_FIELDS) if (request[name] !== undefined && typeof request[name] !== 'string') return `"${name}" must be a string`
   for (const name of PORT_FIELDS) if (request[name] !== undefined && !Number.isInteger(request[name])) return `"${name}" must be an integer`
