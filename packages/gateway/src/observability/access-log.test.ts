@@ -32,6 +32,21 @@ it('writes one JSON line per request with route, service, status and both latenc
   expect(lines[0]?.['latency_ms']).toEqual(expect.any(Number))
   expect(lines[0]?.['upstream_latency_ms']).toEqual(expect.any(Number))
   expect(lines[1]).toMatchObject({ path: '/missing', status: 404, route: null, upstream_latency_ms: null })
+  expect(lines[0]).not.toHaveProperty('error')
+})
+
+it("says why the upstream failed when the gateway answered 502 itself", async () => {
+  const file = join(dir.path, 'refused.log')
+  const gw = await startInProcess({ proxy_access_log: file })
+  try {
+    await adminCall(gw.admin, 'POST', '/services', { name: 'down', url: 'http://127.0.0.1:1', retries: 0 })
+    await adminCall(gw.admin, 'POST', '/services/down/routes', { expression: 'http.path == "/down"' })
+    expect((await fetch(`${gw.proxy}/down`)).status).toBe(502)
+  } finally {
+    await gw.close()
+  }
+  const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+  expect(lines.at(-1)).toMatchObject({ path: '/down', status: 502, error: 'ECONNREFUSED' })
 })
 
 it("writes a quiet gateway's lines out within about a second, without waiting for more traffic", async () => {

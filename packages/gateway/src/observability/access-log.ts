@@ -63,6 +63,8 @@ export function createAccessLog(target: string): AccessLog {
         client_ip: record.clientIp,
         latency_ms: Math.round(record.totalLatency * 1000) / 1000,
         upstream_latency_ms: record.upstreamLatency === undefined ? null : Math.round(record.upstreamLatency * 1000) / 1000,
+        // Why the gateway answered 502 or 504 itself (the upstream refused, timed out, …).
+        ...(record.error === undefined ? {} : { error: record.error }),
       })
     },
     flush() {

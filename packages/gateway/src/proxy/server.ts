@@ -38,6 +38,8 @@ export interface RequestRecord {
   readonly totalLatency: number
   /** nginx's `$remote_addr`: the connecting address, or the one `real_ip_header` gave for a trusted client. */
   readonly clientIp: string
+  /** Why the upstream failed (`ECONNREFUSED`, a timeout, …), for a 502 or 504 the gateway answered; what nginx's error log says. */
+  readonly error?: string | undefined
 }
 
 /** What a proxy listener needs. */
@@ -321,7 +323,7 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
     const decision = decide(options.resolve, target)
     // nginx refuses a malformed request while reading its head, before the realip module runs.
     const clientIp = decision.kind === 'error' && decision.code === 'bad-request' ? peer : (target.realClient?.ip ?? peer)
-    const finish = (status: number, resolution: Resolution | undefined, upstreamLatency: number | undefined): void => {
+    const finish = (status: number, resolution: Resolution | undefined, upstreamLatency: number | undefined, error?: string): void => {
       options.observe({
         requestId,
         method: request.method ?? '',
@@ -334,6 +336,7 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
         upstreamLatency,
         totalLatency: performance.now() - started,
         clientIp,
+        error,
       })
     }
     const limits = options.requestBody ?? DEFAULT_BODY_LIMITS
@@ -382,7 +385,7 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
         // The body may be half read (the upstream failed mid-upload): like nginx, answer and close
         // the connection rather than wait for the rest.
         if (!request.complete) closeLingering(request, response)
-        finish(sendError(response, error.code, requestId, [UPSTREAM_LATENCY_HEADER, milliseconds(outcome.upstreamLatency), PROXY_LATENCY_HEADER, proxyLatency], errorRequest(request.rawHeaders, request.httpVersionMajor), options.errorDefaultType), resolution, undefined)
+        finish(sendError(response, error.code, requestId, [UPSTREAM_LATENCY_HEADER, milliseconds(outcome.upstreamLatency), PROXY_LATENCY_HEADER, proxyLatency], errorRequest(request.rawHeaders, request.httpVersionMajor), options.errorDefaultType), resolution, undefined, error.detail)
       }
     }
     const forward = (body: BufferedBody | undefined): void => {
