@@ -292,6 +292,11 @@ describe('browsers without an admin token', () => {
     try {
       expect(await raw(guarded.admin, 'GET', '/services', { host: 'admin.example', authorization: 'Bearer secret-token' })).toBe(200)
       expect(await raw(guarded.admin, 'GET', '/services', { host: 'admin.example' })).toBe(401)
+      // The refusal says what to send, and how, without the token.
+      const refused = await fetch(`${guarded.admin}/services`, { headers: { 'kong-admin-token': 'wrong' } })
+      const body = (await refused.json()) as { message: string }
+      expect(body.message).toMatch(/^Unauthorized: .*admin_token.*Authorization: Bearer <token>.*Kong-Admin-Token: <token>/)
+      expect(body.message).not.toContain('secret-token')
     } finally {
       await guarded.close()
     }

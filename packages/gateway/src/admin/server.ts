@@ -194,6 +194,12 @@ function isTruthy(value: unknown): boolean {
   return text === true || text === 1 || text === 'true' || text === '1' || text === 'on' || text === 'yes'
 }
 
+/** A missing or wrong admin token: what to send, and how (the token itself is never echoed). */
+const UNAUTHORIZED: AdminResponse = {
+  status: 401,
+  body: { message: 'Unauthorized: this Admin API requires its admin token (the admin_token setting), sent as `Authorization: Bearer <token>` or `Kong-Admin-Token: <token>`' },
+}
+
 /** The Admin API: Kong-compatible services and routes, validation, status, metrics and DB-less `/config`. */
 export class AdminApi {
   readonly #entities: EntityEndpoints
@@ -283,7 +289,7 @@ export class AdminApi {
     // OPTIONS before the token: it reveals no entity, and a preflight cannot carry the token.
     if (request.method === 'OPTIONS') return parts.ok ? this.#options(request, parts.segments, cors) : malformedPath(parts.segment)
     const token = this.options.config.adminToken
-    if (token !== undefined && !tokenMatches(token, presentedToken(request))) return { status: 401, body: { message: 'Unauthorized' } }
+    if (token !== undefined && !tokenMatches(token, presentedToken(request))) return UNAUTHORIZED
     const refusal = token === undefined ? unauthenticatedAdminRefusal(request) : undefined
     if (refusal !== undefined) return { status: 403, body: { message: refusal } }
     if (!parts.ok) return malformedPath(parts.segment)

@@ -166,13 +166,13 @@ export function serviceUrl(service: AdminService): string {
 }
 
 /**
- * An Admin API failure in words for people: Kong's message, with what to do when a token is missing
- * or refused (Kong's own message is a bare "Unauthorized").
+ * An Admin API failure in words for people: Kong's message, or, when a token is missing or
+ * refused, what to do here (the gateway's own message names the headers, which the GUI sends itself).
  */
 export function adminErrorText(error: unknown): string {
   if (!(error instanceof Error)) return String(error)
   if (error instanceof AdminError && (error.status === 401 || error.status === 403)) {
-    return `${error.message} (HTTP ${error.status}): the Admin API needs a valid admin token; type it next to the Admin API URL and press Connect.`
+    return `Unauthorized (HTTP ${error.status}): the Admin API needs a valid admin token; type it next to the Admin API URL and press Connect.`
   }
   return error.message
 }
