@@ -135,6 +135,8 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
     await page.getByLabel('Method', { exact: true }).selectOption('GET')
     await page.getByRole('button', { name: 'Evaluate' }).click()
     await poll(() => page.locator('[data-testid=verdict]').textContent()).toContain('users-api')
+    // An expression route's own priority shows in decimal beside the router's layout.
+    expect(await page.locator('[data-testid=verdict]').textContent()).toMatch(/users-api priority 100, router 0x[0-9a-f]{16}\./)
     // strip_path removes the matched prefix; the service path is prepended.
     expect(await page.locator('[data-testid=upstream-url]').textContent()).toBe('http://users.internal:8080/v1/7?x=1')
     // The route after the winner, which the router does not try, says what it would have done.

@@ -1,6 +1,6 @@
 import type { EvaluatedEntry, Evaluation, PredicateOutcome } from '../model/engine.ts'
 import { upstreamUrl } from '../model/engine.ts'
-import { routeLabel } from '../model/route.ts'
+import { isExpressionRoute, routeLabel, type PlaygroundRoute } from '../model/route.ts'
 import { h, type Child } from './dom.ts'
 
 function table(caption: string, record: Readonly<Record<string, string>>, empty: string): HTMLElement {
@@ -44,8 +44,10 @@ function values(p: PredicateOutcome): string {
  * A router priority in hexadecimal, where Kong's bit layout is readable (`0xff…` = expression route,
  * then the route's own priority), with the decimal value on hover.
  */
-function routerPriority(priority: bigint): HTMLElement {
-  return h('span', { class: 'muted', title: `router priority ${priority.toString()}` }, `priority ${hexPriority(priority)}`)
+function routerPriority(priority: bigint, route: PlaygroundRoute): HTMLElement {
+  // An expression route's own priority, in decimal as it was written, before the router's layout.
+  const own = isExpressionRoute(route) ? `priority ${String(route.priority ?? 0)}, router ` : 'router priority '
+  return h('span', { class: 'muted', title: `router priority ${priority.toString()}` }, `${own}${hexPriority(priority)}`)
 }
 
 /** A 64-bit router priority as the GUI writes it everywhere: 16 hexadecimal digits after `0x`. */
@@ -64,7 +66,7 @@ function traceItem(entry: EvaluatedEntry, winner: EvaluatedEntry | undefined): H
       { class: 'trace-head' },
       h('strong', {}, routeLabel(entry.route)),
       h('span', { class: entry.matched ? 'badge ok' : 'badge no' }, badge),
-      routerPriority(entry.priority),
+      routerPriority(entry.priority, entry.route),
     ),
     h('pre', { class: 'expr-box' }, markedExpression(entry)),
     entry.matched
@@ -145,7 +147,7 @@ export function resultView(evaluation: Evaluation): HTMLElement {
   const verdict =
     match === undefined
       ? h('p', { class: 'verdict no', role: 'status', 'data-testid': 'verdict' }, 'No route matched: Kong answers 404 "no Route matched with those values".')
-      : h('p', { class: 'verdict ok', role: 'status', 'data-testid': 'verdict' }, 'Matched route ', h('strong', {}, routeLabel(match.route)), ' ', routerPriority(match.priority), '.')
+      : h('p', { class: 'verdict ok', role: 'status', 'data-testid': 'verdict' }, 'Matched route ', h('strong', {}, routeLabel(match.route)), ' ', routerPriority(match.priority, match.route), '.')
   return h(
     'section',
     { class: 'result', 'aria-labelledby': 'result-title' },
