@@ -362,6 +362,25 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
     await page.close()
   })
 
+  it('finds a route in a long trace by name, also among the routes after the winner', async () => {
+    await open()
+    for (let i = 0; i < 7; i++) await page.getByRole('button', { name: 'Add expression route' }).click()
+    await poll(() => page.locator('.route-card').count()).toBe(9)
+    const find = page.getByLabel('Find a route in the trace')
+    await poll(() => find.count()).toBe(1)
+    await find.fill('route-5')
+    const shown = page.locator('li.trace:not([hidden]) .trace-head strong')
+    await poll(() => shown.allTextContents()).toEqual(['route-5'])
+    expect(await page.locator('details.untried').getAttribute('open')).not.toBeNull()
+    // The search stays through the next evaluation.
+    await page.getByLabel('URL (path and query)').fill('/other')
+    await poll(() => page.locator('[data-testid=verdict]').textContent()).toContain('Matched')
+    await poll(() => shown.allTextContents()).toEqual(['route-5'])
+    await find.fill('')
+    await poll(() => shown.count()).toBe(9)
+    await page.close()
+  })
+
   it('says so when a share link cannot be read, instead of quietly showing the example', async () => {
     await open()
     const link = await page.getByLabel('Share link').inputValue()

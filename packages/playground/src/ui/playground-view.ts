@@ -92,6 +92,8 @@ export class PlaygroundView {
   #keys: number[] = []
   readonly #requestFields = new Map<CheckedRequestField, HTMLElement>()
   #timer: ReturnType<typeof setTimeout> | undefined
+  /** The explain trace's search text, kept while the result is drawn again after each change. */
+  readonly #traceFilter = { text: '', onChange: (text: string) => void (this.#traceFilter.text = text) }
   /** Kong's router flavor the routes are read with: the connected gateway's once loaded from it. */
   #flavor: Flavor = 'expressions'
   readonly #flavorField = select(
@@ -182,7 +184,7 @@ export class PlaygroundView {
   #evaluateNow(newEntry = false): void {
     clearTimeout(this.#timer)
     const evaluation = evaluate(this.#routes, this.#request, this.#flavor)
-    replaceChildren(this.#result, resultView(evaluation))
+    replaceChildren(this.#result, resultView(evaluation, this.#traceFilter))
     // Each card says itself why its route did not load: the list in the result is far away.
     const problemsById = new Map<string, string[]>()
     for (const p of evaluation.problems) {

@@ -60,7 +60,7 @@ function traceItem(entry: EvaluatedEntry, winner: EvaluatedEntry | undefined): H
   const badge = entry.afterWinner ? (entry.matched ? 'would match too' : 'would not match') : entry.matched ? 'matched' : 'did not match'
   return h(
     'li',
-    { class: entry.matched ? 'trace matched' : 'trace skipped', 'data-route': entry.route.id },
+    { class: entry.matched ? 'trace matched' : 'trace skipped', 'data-route': entry.route.id, 'data-label': `${routeLabel(entry.route)} ${entry.route.id}` },
     h(
       'div',
       { class: 'trace-head' },
@@ -124,7 +124,29 @@ function fieldsSection(fields: Readonly<Record<string, readonly string[]>>): HTM
 }
 
 /** Renders an evaluation: the winner, its records and upstream, then the explain trace. */
-export function resultView(evaluation: Evaluation): HTMLElement {
+/** How many routes the trace lists before it offers to find one by name. */
+const FIND_FROM = 8
+
+/** The explain trace's search: its text, kept across evaluations, and who hears it change. */
+export interface TraceFilter {
+  readonly text: string
+  readonly onChange: (text: string) => void
+}
+
+/**
+ * Shows only the trace's routes whose name (or id) holds `text`, ignoring case, and opens the
+ * section of routes after the winner when one of them is found there.
+ */
+function applyFilter(trace: HTMLElement, text: string): void {
+  const needle = text.trim().toLowerCase()
+  for (const item of trace.querySelectorAll<HTMLElement>('li.trace')) {
+    item.hidden = needle !== '' && !(item.dataset['label'] ?? '').toLowerCase().includes(needle)
+  }
+  const untried = trace.querySelector<HTMLDetailsElement>('details.untried')
+  if (untried !== null && needle !== '' && untried.querySelector('li.trace:not([hidden])') !== null) untried.open = true
+}
+
+export function resultView(evaluation: Evaluation, filter?: TraceFilter): HTMLElement {
   // Shown right under the verdict: a route that did not load changes what can match.
   const problems =
     evaluation.problems.length === 0
@@ -169,9 +191,9 @@ export function resultView(evaluation: Evaluation): HTMLElement {
               ? 'There is no tcp, tls or udp route: give a route one of those protocols to test stream routing.'
               : 'There is no http or https route to try.',
         )
-      : h(
-          'div',
-          {},
+      : withFilter(
+          filter,
+          evaluation.entries.length,
           h(
             'p',
             { class: 'legend muted' },
@@ -196,4 +218,21 @@ export function resultView(evaluation: Evaluation): HTMLElement {
               ),
         ),
   )
+}
+
+/**
+ * The trace's lists under a search field once they are long (hundreds of routes after a winner):
+ * "why did my route not match?" starts by finding that route.
+ */
+function withFilter(filter: TraceFilter | undefined, count: number, ...children: Child[]): HTMLElement {
+  const trace = h('div', {}, ...children)
+  if (filter === undefined || count < FIND_FROM) return trace
+  const input = h('input', { type: 'search', value: filter.text, placeholder: 'route name or id', 'aria-label': 'Find a route in the trace', class: 'medium' })
+  input.addEventListener('input', () => {
+    filter.onChange(input.value)
+    applyFilter(trace, input.value)
+  })
+  trace.prepend(h('div', { class: 'field' }, input))
+  applyFilter(trace, filter.text)
+  return trace
 }
