@@ -190,9 +190,11 @@ class Exchange implements Dispatcher.DispatchHandler, ReadWatch {
     this.#hasBody = hasBody
     this.#started = performance.now()
     const attempt = this.#attempt
-    const source = buffered === undefined ? request : hasBody ? buffered.chunks() : undefined
+    // A streamed body is the client's, with its size and silence limits; a buffered one is read again from its start.
+    const source = buffered === undefined ? request : buffered.chunks()
+    const limits = buffered === undefined ? { maxSize: upstream.maxBodySize, clientTimeoutMs: upstream.clientTimeoutMs } : {}
     // Bound to this attempt: a reader of an earlier attempt finishing late must not start this one's wait.
-    const body = source === undefined || !hasBody ? null : bodyWithWriteTimeout(source, upstream.service.write_timeout, this.#onWriteTimeout, () => attempt === this.#attempt && this.#awaitHead(), buffered === undefined ? { maxSize: upstream.maxBodySize, clientTimeoutMs: upstream.clientTimeoutMs } : {})
+    const body = hasBody ? bodyWithWriteTimeout(source, upstream.service.write_timeout, this.#onWriteTimeout, () => attempt === this.#attempt && this.#awaitHead(), limits) : null
     // undici documents AsyncIterable bodies for dispatch (docs/api/Dispatcher.md); its typings
     // omit them. Its own read timeouts are off: ReadDeadlines keeps them to the millisecond.
     const options = { path: upstream.path, method: upstream.method as Dispatcher.HttpMethod, headers: upstream.headers as string[], body, headersTimeout: 0, bodyTimeout: 0 }
