@@ -14,7 +14,7 @@ import {
   type Result,
   type Span,
 } from '@switchyard/core'
-import { rewriteNetPort, rewriteNetPortMapped } from './net-port.ts'
+import { rewriteNetPort, rewriteNetPortMapped, writtenDiagnostic } from './net-port.ts'
 import { schemaForProtocols } from './schemas.ts'
 import { SEGMENTS_PREFIX } from './segments.ts'
 
@@ -80,7 +80,7 @@ export function validateExpressionRoute(route: ExpressionRouteInput): Expression
   const priority = priorityDiagnostic(route.priority)
   if (priority !== undefined) diagnostics.push(priority)
   const rewrite = rewriteNetPortMapped(route.expression)
-  const written = (d: Diagnostic): Diagnostic => ({ ...d, span: { start: rewrite.toWritten(d.span.start), end: rewrite.toWritten(d.span.end) } })
+  const written = (d: Diagnostic): Diagnostic => writtenDiagnostic(rewrite, d)
   const parsed = parse(rewrite.text)
   if (!parsed.ok) {
     return { ok: false, diagnostics: [...diagnostics, ...parsed.diagnostics.map(written)], fields: [] }

@@ -5,6 +5,8 @@
  * (`"/net.port=1"` → `"/net.dst.port=1"`), and it leaves `any(net.port)` and `net.port in …`
  * alone (they stay unknown fields).
  */
+import type { Diagnostic } from '@switchyard/core'
+
 // Lua's `%s` (ASCII white space), not JavaScript's `\s`, which also takes Unicode spaces.
 const NET_PORT = /net\.port(?=[ \t\n\v\f\r]*[=><!])/g
 const INSERTED = '.dst'
@@ -27,6 +29,11 @@ export interface NetPortRewrite {
   readonly text: string
   /** The offset in the written text of an offset in the rewritten one (inside `.dst`: where it was inserted). */
   toWritten(offset: number): number
+}
+
+/** A diagnostic found in the rewritten text, pointing into the text as written. */
+export function writtenDiagnostic(rewrite: NetPortRewrite, diagnostic: Diagnostic): Diagnostic {
+  return { ...diagnostic, span: { start: rewrite.toWritten(diagnostic.span.start), end: rewrite.toWritten(diagnostic.span.end) } }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { renderDiagnostics, validate } from '@switchyard/core'
-import { httpSchema, rewriteNetPortMapped, streamSchema, usesNetPort } from '@switchyard/http'
+import { httpSchema, rewriteNetPortMapped, streamSchema, usesNetPort, writtenDiagnostic } from '@switchyard/http'
 
 /** Output streams, passed in so the command is testable without a process. */
 export interface CliOutput {
@@ -43,7 +43,7 @@ export function check(args: readonly string[], io: CliOutput): number {
   // diagnostics point into the text as written.
   const rewrite = rewriteNetPortMapped(source)
   const result = validate(rewrite.text, schemaName === 'http' ? httpSchema : streamSchema)
-  const diagnostics = result.diagnostics.map((d) => ({ ...d, span: { ...d.span, start: rewrite.toWritten(d.span.start), end: rewrite.toWritten(d.span.end) } }))
+  const diagnostics = result.diagnostics.map((d) => writtenDiagnostic(rewrite, d))
   if (diagnostics.length > 0) io.err(renderDiagnostics(source, diagnostics) + '\n')
   if (usesNetPort(source)) io.err('note: net.port is the deprecated name of net.dst.port, which Kong reads in its place\n')
   if (!result.ok) return 1

@@ -21,7 +21,7 @@ export { checkAddress } from './addresses.ts'
 export { luaToNumber } from './lua-number.ts'
 export { traditionalExpression } from './expression.ts'
 export { flavorExpression, protocolPredicate } from './flavor.ts'
-export { rewriteNetPort as rewriteNetPortText, rewriteNetPortMapped, usesNetPort } from '../net-port.ts'
+export { rewriteNetPort as rewriteNetPortText, rewriteNetPortMapped, usesNetPort, writtenDiagnostic } from '../net-port.ts'
 export type { PriorityParts } from './priority.ts'
 export {
   documentedPriority,
