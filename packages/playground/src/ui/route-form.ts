@@ -55,6 +55,9 @@ export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): H
   const validator = (source: string) =>
     validateExpressionRoute({ expression: source, priority: 0, protocols: list(draft.protocols) }).diagnostics.filter((d) => d.code !== 'invalid-priority')
 
+  /** The router entries Kong makes of the form's traditional fields (whichever mode is shown). */
+  const convertFields = () => traditionalMatchers({ id: route?.id ?? 'new', ...bodyOf({ ...draft, mode: 'traditional' }, flavor) }, { flavor })
+
   const refreshLive = () => {
     if (draft.mode === 'expression') {
       const problem = priorityProblem(draft.priority)
@@ -73,7 +76,7 @@ export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): H
       replaceChildren(live)
       return
     }
-    const converted = traditionalMatchers({ id: route?.id ?? 'new', ...bodyOf(draft, flavor) }, { flavor })
+    const converted = convertFields()
     if (!converted.ok) {
       replaceChildren(live, h('p', { class: 'error' }, converted.violation.message))
       return
@@ -87,7 +90,7 @@ export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): H
 
   /** The expression the traditional fields convert to (router entries joined with `||`), if they convert. */
   const convertedExpression = (): string | undefined => {
-    const converted = traditionalMatchers({ id: route?.id ?? 'new', ...bodyOf({ ...draft, mode: 'traditional' }, flavor) }, { flavor })
+    const converted = convertFields()
     if (!converted.ok || converted.matchers.length === 0) return undefined
     const expressions = converted.matchers.map((m) => m.expression)
     return expressions.length === 1 ? expressions[0] : expressions.map((e) => `(${e})`).join(' || ')
