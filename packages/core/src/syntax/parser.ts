@@ -102,8 +102,6 @@ const MISTAKEN_OPERATORS: readonly (readonly [string, string])[] = [
 class Parser {
   readonly #source: string
   #position = 0
-  /** Where the last literal ended when it had a literal's shape but no valid value (see VALUE_ERRORS); -1 otherwise. */
-  #literalEnd = -1
   /** An error other than a literal's value (VALUE_ERRORS) was reported. */
   #grammarFailed = false
   #depth = 0
@@ -287,7 +285,8 @@ class Parser {
     const valueStart = this.#position
     const value = this.#parseRhs(op.name)
     if (value === undefined) {
-      if (this.#literalEnd !== this.#position) return this.#recover()
+      // A value error at the literal says its shape was the grammar's (see VALUE_ERRORS).
+      if (!this.#diagnostics.some((d) => d.span.start >= valueStart && VALUE_ERRORS.has(d.code))) return this.#recover()
       // A literal of the right shape whose value is wrong (an address out of range, a bad regex):
       // parsing goes on right after it, so that a grammar error further on is still found (atc
       // reports that one first). The placeholder never leaves the parser: the parse has failed.
@@ -402,7 +401,6 @@ class Parser {
   // rhs = STRING | RAW_STRING | ip_literal | INT   (plus, with `lists`, the list extension after in / not in)
   #parseRhs(op: OperatorName): Literal | undefined {
     const start = this.#position
-    this.#literalEnd = -1
     const ch = this.#source[start]
     let literal: Literal | undefined
     if (ch === '"' || this.#source.startsWith('r#"', start)) literal = this.#parseString()
@@ -426,10 +424,7 @@ class Parser {
       literal = this.#parseSet()
     } else literal = this.#parseIpLiteral() ?? this.#parseInt()
     if (literal === undefined) {
-      if (this.#diagnostics.some((d) => d.severity === 'error' && d.span.start >= start)) {
-        if (this.#diagnostics.some((d) => d.span.start >= start && VALUE_ERRORS.has(d.code))) this.#literalEnd = this.#position
-        return undefined
-      }
+      if (this.#diagnostics.some((d) => d.severity === 'error' && d.span.start >= start)) return undefined
       const word = /^[^\s)&|]*/.exec(this.#source.slice(start))?.[0] ?? ''
       this.#error(
         this.#atEnd() ? 'unexpected-end' : 'expected-value',
@@ -442,13 +437,9 @@ class Parser {
     if (op === 'regex') {
       if (literal.kind !== 'String') {
         this.#error('regex-needs-string', literal.span, 'The regex operator `~` needs a string literal on its right.', 'write the pattern as r#"..."#')
-        this.#literalEnd = this.#position
         return undefined
       }
-      if (!this.#checkRegex(literal)) {
-        this.#literalEnd = this.#position
-        return undefined
-      }
+      if (!this.#checkRegex(literal)) return undefined
     }
     return literal
   }
