@@ -39,9 +39,20 @@ describe('atcErrorText', () => {
   it.each([
     ['net.src.ip in 10.0.0.1/8', 'host part of address was not zero', '^--------^'],
     ['tcp.port == 9223372036854775808', 'number too large to fit in target type', '^-----------------^'],
+    // Over the digits only (atc's parse_int_literal reads the `hex_digits` or `dec_digits` pair).
+    ['tcp.port == -9223372036854775808', 'number too large to fit in target type', '            ^-----------------^'],
+    ['tcp.port == 0x8000000000000000', 'number too large to fit in target type', '             ^--------------^'],
     ['upper(http.path) == "x"', 'unknown transformation function: upper', '^---^'],
     ['http.path ~ 1', 'regex operator can only be used with String operands', '^'],
     ['net.src.ip == 1:2', 'invalid IPv6 address syntax', '^-^'],
+    // The cidr crate's network errors (rust-cidr src/errors.rs): address, then length as a u8, then its range.
+    ['net.src.ip in 256.0.0.0/8', "couldn't parse address in network: invalid IPv4 address syntax", '^---------^'],
+    ['net.src.ip in 8:/9', "couldn't parse address in network: invalid IPv6 address syntax", '^--^'],
+    ['net.src.ip in ::/999', "couldn't parse length in network: number too large to fit in target type", '^----^'],
+    ['net.src.ip in ::/129', 'invalid length for network: Network length 129 is too long for Ipv6 (maximum: 128)', '^----^'],
+    ['net.src.ip in 10.0.0.0/33', 'invalid length for network: Network length 33 is too long for Ipv4 (maximum: 32)', '^---------^'],
+    // The grammar reads at most 3 digits of an IPv6 length (2 of an IPv4 one); the digit after fails first.
+    ['net.src.ip in ::1/1228', 'expected EOI, and_op, or or_op', '                     ^---'],
   ])('gives atc\'s own message for %s', (source, message, marker) => {
     const text = atcErrorText(source, schema) ?? ''
     expect(text.endsWith(`= ${message}`)).toBe(true)

@@ -9,10 +9,11 @@
  */
 import type { DiagnosticCode } from '../diagnostics/catalog.ts'
 import type { Diagnostic } from '../diagnostics/diagnostic.ts'
-import { lineColumn, type Span } from '../diagnostics/span.ts'
+import { lineColumn, span, type Span } from '../diagnostics/span.ts'
 import type { Schema } from '../schema/schema.ts'
 import type { Expr, Predicate } from '../syntax/ast.ts'
 import { parse, parseDetailed } from '../syntax/parser.ts'
+import { parseIpAddr } from '../values/ip.ts'
 import { compileRegex } from '../values/regex/index.ts'
 import { literalType } from './checker.ts'
 
@@ -26,9 +27,20 @@ export function atcErrorText(source: string, schema: Schema): string | undefined
     const first = errors.find((d) => !CUSTOM.has(d.code)) ?? errors[0]
     if (first === undefined) return undefined
     const regex = first.code === 'invalid-regex' || first.code === 'unsupported-regex' ? regexErrorText(source, first) : undefined
-    return regex === undefined ? pestText(source, first.span, CUSTOM.has(first.code), syntaxText(source, first)) : pestText(source, regex.literal, true, regex.text)
+    return regex === undefined ? pestText(source, atcSpan(source, first), CUSTOM.has(first.code), syntaxText(source, first)) : pestText(source, regex.literal, true, regex.text)
   }
   return firstCheckText(parsed.value, schema)
+}
+
+/**
+ * The span atc reports an error over: an integer's overflow over its digits only (the grammar's
+ * `dec_digits`, `oct_digits` or `hex_digits`, without the sign and the `0x`), others as found.
+ */
+function atcSpan(source: string, d: Diagnostic): Span {
+  if (d.code !== 'int-out-of-range') return d.span
+  const sign = source[d.span.start] === '-' ? 1 : 0
+  const hex = source.startsWith('0x', d.span.start + sign) ? 2 : 0
+  return span(d.span.start + sign + hex, d.span.end)
 }
 
 /**
@@ -146,8 +158,11 @@ function syntaxText(source: string, d: Diagnostic): string {
     case 'invalid-cidr': {
       const prefix = /\/(\d+)$/.exec(text)?.[1]
       const v6 = text.includes(':')
-      if (prefix !== undefined && Number(prefix) > (v6 ? 128 : 32)) return `invalid length for network: Network length ${prefix} is too long for ${v6 ? 'Ipv6' : 'Ipv4'} (maximum: ${v6 ? 128 : 32})`
-      return 'invalid IP address syntax'
+      // The cidr crate's errors, in its order: the address, then the length read as a u8, then its range.
+      const length = Number(prefix ?? 0)
+      if (parseIpAddr(text.slice(0, text.lastIndexOf('/'))) === undefined) return `couldn't parse address in network: invalid ${v6 ? 'IPv6' : 'IPv4'} address syntax`
+      if (length > 255) return "couldn't parse length in network: number too large to fit in target type"
+      return `invalid length for network: Network length ${length} is too long for ${v6 ? 'Ipv6' : 'Ipv4'} (maximum: ${v6 ? 128 : 32})`
     }
     case 'unknown-transformation':
       return `unknown transformation function: ${text}`

@@ -178,6 +178,11 @@ describe('syntax errors', () => {
     expect(errorCodes('p ~ "(" )')).toEqual(['invalid-regex', 'unexpected-token'])
     expect(errorCodes('(n == 99999999999999999999 x) && a == "y"')).toEqual(['unclosed-paren', 'int-out-of-range'])
     expect(errorCodes('n == 99999999999999999999 && a = "y"')).toEqual(['int-out-of-range', 'expected-operator'])
+    // A digit right after the longest length the grammar reads (2 for IPv4, 3 for IPv6) is that
+    // grammar error, never an integer literal of its own.
+    expect(errorCodes('ip in ::1/1228')).toEqual(['cidr-host-bits', 'unexpected-token'])
+    expect(errorCodes('ip in 10.0.0.1/889')).toEqual(['invalid-cidr', 'unexpected-token'])
+    expect(errorCodes('ip in 10.0.0.0/000')).toEqual(['cidr-host-bits', 'unexpected-token'])
     // Value errors alone report nothing more.
     expect(errorCodes('ip in 1.2.3.4/3 && p ~ "(" && n == 99999999999999999999')).toEqual(['cidr-host-bits', 'invalid-regex', 'int-out-of-range'])
   })

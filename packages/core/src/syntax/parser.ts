@@ -422,7 +422,11 @@ class Parser {
         return undefined
       }
       literal = this.#parseSet()
-    } else literal = this.#parseIpLiteral() ?? this.#parseInt()
+    } else {
+      literal = this.#parseIpLiteral()
+      // An address or CIDR that failed its value check has been read: what follows it is not an integer.
+      if (literal === undefined && this.#position === start) literal = this.#parseInt()
+    }
     if (literal === undefined) {
       if (this.#diagnostics.some((d) => d.severity === 'error' && d.span.start >= start)) return undefined
       const word = /^[^\s)&|]*/.exec(this.#source.slice(start))?.[0] ?? ''
