@@ -114,6 +114,20 @@ describe('gRPC routes', () => {
     const patched = await call('PATCH', `/routes/${String(created.body.id)}`, { hosts: ['grpc2.example'] })
     expect(patched.body.strip_path).toBe(false)
   })
+
+  // routes_subschemas.lua's `no_*` fields are `eq = null`, checked before the field's type
+  // (06-routes_spec "errors if methods attribute is set on grpc/grpcs").
+  it.each<[object, Record<string, string>]>([
+    [{ protocols: ['grpc'], methods: 'GET', paths: ['/foo'] }, { methods: "cannot set 'methods' when 'protocols' is 'grpc' or 'grpcs'" }],
+    [{ protocols: ['grpc'], methods: [], paths: ['/foo'] }, { methods: "cannot set 'methods' when 'protocols' is 'grpc' or 'grpcs'" }],
+    [{ protocols: ['tcp'], sources: [{ ip: '127.0.0.1' }], paths: '/' }, { paths: "cannot set 'paths' when 'protocols' is 'tcp', 'tls', 'tls_passthrough' or 'udp'" }],
+    [{ protocols: ['tcp'], sources: [{ ip: '127.0.0.1' }], hosts: [], name: 7 }, { hosts: "cannot set 'hosts' when 'protocols' is 'tcp', 'tls', 'tls_passthrough' or 'udp'", name: 'expected a string' }],
+  ])('refuse %j with the subschema error alone, whatever the value', async (body, fields) => {
+    const refused = await call('POST', '/routes', body)
+    expect(refused.status).toBe(400)
+    expect(refused.body).toMatchObject({ code: 2, name: 'schema violation' })
+    expect(refused.body.fields).toEqual(fields)
+  })
 })
 
 describe('route protocols', () => {

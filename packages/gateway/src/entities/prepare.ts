@@ -1,3 +1,4 @@
+import { protocolFieldErrors } from '@switchyard/http'
 import type { RouterFlavor } from '../config.ts'
 import { buildRoute, checkRouteShape, routeSchema, type Route } from './route.ts'
 import { coerceForm, POSITION, setOwn, type FieldErrors, type Json, type JsonObject } from './schema.ts'
@@ -77,16 +78,21 @@ export function prepareRoute(input: JsonObject, id: string | undefined, createdA
     return { ok: false, violation: { fields: { protocols: 'required field missing' }, entityErrors: [], diagnostics: [] } }
   }
   const created = createdAtOf(body, createdAt, context.now)
-  const built = buildRoute(body, id, context.now, created, context.flavor)
-  if (!built.ok) {
+  // The fields the protocol's subschema refuses have that error alone, whatever their type.
+  const refused = protocolFieldErrors(body, context.flavor)
+  const checkedBody: JsonObject = {}
+  for (const [field, value] of Object.entries(body)) if (refused[field] === undefined) setOwn(checkedBody, field, value)
+  const built = buildRoute(checkedBody, id, context.now, created, context.flavor)
+  if (!built.ok || Object.keys(refused).length > 0) {
     // Kong lists every field's error at once: the engine's field checks (paths, hosts, sources, …)
     // still run on the fields that passed the schema, and their errors join the schema's. Kong
     // checks every item of a list, so a list whose items failed the schema is still checked, with
     // those items (or a record's failing keys) left out, and the errors of both are merged.
+    const schemaFields = built.ok ? {} : built.fields
     const others: Record<string, Json> = {}
     const partial: Record<string, Json> = {}
-    for (const [field, value] of Object.entries(body)) {
-      const error = built.fields[field]
+    for (const [field, value] of Object.entries(checkedBody)) {
+      const error = schemaFields[field]
       if (error === undefined) setOwn(others, field, value)
       else if (Array.isArray(value) && typeof error === 'object' && Object.keys(error).every((k) => POSITION.test(k))) setOwn(partial, field, withoutFailures(value, error))
     }
@@ -96,7 +102,7 @@ export function prepareRoute(input: JsonObject, id: string | undefined, createdA
     // The protocol rules that are field errors in Kong (conflicting `protocols`, `snis` on protocols
     // without TLS) are reported beside the schema's too; its entity checks wait for a valid entity.
     const shape = checked === undefined ? {} : checkRouteShape(checked, context.flavor).fields
-    return { ok: false, violation: { fields: mergeFieldErrors(mergeFieldErrors(more, shape), built.fields), entityErrors: [], diagnostics: [] } }
+    return { ok: false, violation: { fields: mergeFieldErrors(mergeFieldErrors(mergeFieldErrors(more, shape), schemaFields), refused), entityErrors: [], diagnostics: [] } }
   }
   const shape = checkRouteShape(built.route, context.flavor)
   const matching = context.checkRoute(built.route)

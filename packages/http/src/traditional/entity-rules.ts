@@ -2,6 +2,7 @@
  * Rules of Kong's route and service schemas that the gateway's entities and the route validation
  * share, with Kong's texts (kong/db/schema/typedefs.lua, entities/routes.lua, schema/init.lua).
  */
+import type { Flavor } from './route.ts'
 
 /**
  * Kong's `utf8_name` typedef (the `name` of routes and services): ASCII letters, digits and
@@ -64,4 +65,29 @@ export function checkKongPath(path: string): { code: 'rfc3986' | 'percent'; mess
   const at = rewritten.indexOf('%')
   if (at >= 0) return { code: 'percent', message: `invalid url-encoded value: '${rewritten.slice(at, at + 3)}'` }
   return undefined
+}
+
+/**
+ * The fields a route's protocol subschema refuses, with Kong's messages (routes_subschemas.lua's
+ * `no_*` typedefs, `eq = null`). Kong picks the subschema by the first of `protocols` as given
+ * (`['http', 'https']` when absent; none when null or not a known protocol), and checks `eq = null`
+ * before the field's type: any value but null is refused, an empty list or map and a value of the
+ * wrong type included, and that message is the field's only error. In the `expressions` flavor
+ * `sources` and `destinations` are allowed on http and gRPC routes.
+ */
+export function protocolFieldErrors(input: Readonly<Record<string, unknown>>, flavor: Flavor): Record<string, string> {
+  const protocols = input['protocols']
+  const first = protocols === undefined ? 'http' : Array.isArray(protocols) ? protocols[0] : protocols
+  const errors: Record<string, string> = {}
+  const refuse = (fields: readonly string[], when: string): void => {
+    for (const field of fields) {
+      const value = input[field]
+      if (value !== undefined && value !== null) errors[field] = `cannot set '${field}' when 'protocols' is ${when}`
+    }
+  }
+  const addresses = flavor === 'expressions' ? [] : ['sources', 'destinations']
+  if (first === 'grpc' || first === 'grpcs') refuse(['methods', ...addresses], "'grpc' or 'grpcs'")
+  else if (first === 'tcp' || first === 'tls' || first === 'tls_passthrough' || first === 'udp') refuse(['methods', 'hosts', 'paths', 'headers'], "'tcp', 'tls', 'tls_passthrough' or 'udp'")
+  else if (first === 'http' || first === 'https') refuse(addresses, "'http' or 'https'")
+  return errors
 }

@@ -137,6 +137,50 @@ describe('protocol rules (§1.4) and entity checks (§1.5)', () => {
     ],
   ])('%j → %s', (route, error, flavor) => expect(errorsOf(route, flavor)).toContain(error))
 
+  // routes_subschemas.lua's `no_*` fields are `eq = null`, which Kong's validate_field checks before
+  // the type: any value but null is refused with that message alone (06-routes_spec "errors if
+  // methods attribute is set on grpc/grpcs" gives `methods = "GET"` exactly this one error).
+  it.each<[object, Record<string, string>, Flavor?]>([
+    [{ protocols: ['grpc'], methods: 'GET', paths: ['/foo'] }, { methods: "cannot set 'methods' when 'protocols' is 'grpc' or 'grpcs'" }],
+    [{ protocols: ['grpc'], methods: [], paths: ['/foo'] }, { methods: "cannot set 'methods' when 'protocols' is 'grpc' or 'grpcs'" }],
+    [{ protocols: ['tcp'], sources: [{ ip: '127.0.0.1' }], paths: [] }, { paths: "cannot set 'paths' when 'protocols' is 'tcp', 'tls', 'tls_passthrough' or 'udp'" }],
+    [{ protocols: ['tls'], snis: ['a.test'], headers: {} }, { headers: "cannot set 'headers' when 'protocols' is 'tcp', 'tls', 'tls_passthrough' or 'udp'" }],
+    [{ protocols: ['udp'], sources: [{ ip: '127.0.0.1' }], methods: [], hosts: 5 }, {
+      methods: "cannot set 'methods' when 'protocols' is 'tcp', 'tls', 'tls_passthrough' or 'udp'",
+      hosts: "cannot set 'hosts' when 'protocols' is 'tcp', 'tls', 'tls_passthrough' or 'udp'",
+    }],
+    [http({ paths: ['/foo'], sources: [] }), { sources: "cannot set 'sources' when 'protocols' is 'http' or 'https'" }],
+    [{ paths: ['/foo'], destinations: 'x' }, { destinations: "cannot set 'destinations' when 'protocols' is 'http' or 'https'" }],
+  ])('refuses %j whatever its value, with that error alone', (route, fields, flavor) => {
+    const result = normalizeRoute(route, { flavor: flavor ?? 'traditional_compatible' })
+    expect(result.ok ? {} : result.violation.fields).toEqual(fields)
+  })
+
+  it('allows sources and destinations on http and gRPC routes in the expressions flavor, and an unknown first protocol picks no subschema', () => {
+    expect(normalizeRoute(http({ paths: ['/foo'], sources: [] }), { flavor: 'expressions' }).ok).toBe(true)
+    expect(normalizeRoute({ protocols: ['ftp'], paths: [] }, { flavor: 'traditional_compatible' })).toMatchObject({ violation: { fields: { protocols: ['expected one of: http, https, grpc, grpcs, tcp, tls, udp, tls_passthrough'] } } })
+  })
+
+  // 06-routes_spec "fails when protocol is missing" / "fails when priority is missing": a null is
+  // not an unset field where routes.lua requires one with a default.
+  it.each<[object, string, Flavor?]>([
+    [{ protocols: null, paths: ['/'] }, 'protocols'],
+    [{ protocols: null, paths: ['/'] }, 'protocols', 'expressions'],
+    [http({ paths: ['/'], strip_path: null }), 'strip_path'],
+    [http({ paths: ['/'], preserve_host: null }), 'preserve_host'],
+    [http({ paths: ['/'], https_redirect_status_code: null }), 'https_redirect_status_code'],
+    [http({ paths: ['/'], request_buffering: null }), 'request_buffering'],
+    [http({ paths: ['/'], response_buffering: null }), 'response_buffering'],
+    [{ expression: 'http.path == "/"', priority: null }, 'priority', 'expressions'],
+  ])('%j: %s is a required field', (route, field, flavor) => {
+    expect(errorsOf(route, flavor)).toContain(`${field}: required field missing`)
+  })
+
+  it('takes the defaults of absent fields, and accepts null where a field has no default', () => {
+    expect(normalizeRoute(http({ paths: ['/'], regex_priority: null, path_handling: null, name: null }), { flavor: 'traditional_compatible' }).ok).toBe(true)
+    expect(normalizeRoute({ paths: ['/'] }, { flavor: 'traditional_compatible' })).toMatchObject({ ok: true, route: { protocols: ['http', 'https'], strip_path: true } })
+  })
+
   it('validates the generated expression with the engine (§1.5 item 5)', () => {
     expect(errorsOf(http({ headers: { x: ['~*([a'] } }))[0]).toMatch(/^@entity: Router Expression failed validation: /)
     expect(errorsOf({ protocols: ['tcp'], sources: [{ ip: '10.1.2.3/0' }] })[0]).toMatch(/^@entity: Router Expression failed validation: /)

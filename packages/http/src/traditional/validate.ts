@@ -5,7 +5,7 @@
  */
 import { checkAddress } from './addresses.ts'
 import { checkEngine, checkRegexPath, checkPathNormalized } from './engine-check.ts'
-import { checkUtf8Name, exclusiveProtocolsError, snisRefused, SNIS_ENTITY_ERROR, SNIS_FIELD_ERROR, TLS_PASSTHROUGH_SNIS_ERROR } from './entity-rules.ts'
+import { checkUtf8Name, exclusiveProtocolsError, protocolFieldErrors, snisRefused, SNIS_ENTITY_ERROR, SNIS_FIELD_ERROR, TLS_PASSTHROUGH_SNIS_ERROR } from './entity-rules.ts'
 import { schemaViolation, type FieldError, type SchemaViolation } from './errors.ts'
 import { checkHeaderName } from './headers.ts'
 import { setOwn } from '../set-own.ts'
@@ -46,12 +46,22 @@ export function normalizeRoute(input: unknown, options: NormalizeOptions): Norma
   const errors: FieldError[] = []
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     return fail([{ field: '@entity', message: 'expected a record' }])
-  const raw = input as Record<string, unknown>
-  const route: Record<string, unknown> = { ...raw }
+  const given = input as Record<string, unknown>
+  // `protocols` is the subschema key of the traditional flavors' schema: Kong's `validate` stops
+  // at a null one and checks nothing else.
+  if (options.flavor !== 'expressions' && given['protocols'] === null) return fail([{ field: 'protocols', message: 'required field missing' }])
+  const route: Record<string, unknown> = { ...given }
 
   if (options.flavor === 'traditional_compatible')
     for (const field of ['expression', 'priority'])
-      if (raw[field] !== undefined) errors.push({ field, message: 'unknown field' })
+      if (given[field] !== undefined) errors.push({ field, message: 'unknown field' })
+  // A null is not an unset field: where Kong's schema requires one with a default, null is refused.
+  for (const field of options.flavor === 'expressions' ? [...REQUIRED_WITH_DEFAULT, 'priority'] : REQUIRED_WITH_DEFAULT)
+    if (given[field] === null) errors.push({ field, message: 'required field missing' })
+  // Fields the protocol's subschema refuses get that error alone, before their type is checked.
+  const refused = protocolFieldErrors(given, options.flavor)
+  for (const [field, message] of Object.entries(refused)) errors.push({ field, message })
+  const raw = Object.keys(refused).length === 0 ? given : withoutKeys(given, Object.keys(refused))
 
   checkName(raw['name'], errors)
   route['protocols'] = checkStringSet('protocols', raw['protocols'], errors, (value) =>
@@ -59,6 +69,10 @@ export function normalizeRoute(input: unknown, options: NormalizeOptions): Norma
   )
   if (Array.isArray(route['protocols']) && (route['protocols'] as unknown[]).length === 0)
     errors.push({ field: 'protocols', message: 'length must be at least 1' })
+  // The `protocols` field's own `mutually_exclusive_subsets` rule: a field error, so no entity check
+  // runs after it (each one's `if_match` inherits the field's rules).
+  const conflict = Array.isArray(route['protocols']) ? exclusiveProtocolsError(route['protocols'] as string[]) : undefined
+  if (conflict !== undefined) errors.push({ field: 'protocols', message: conflict })
   route['methods'] = checkStringSet('methods', raw['methods'], errors, (value) =>
     /^[A-Z]+$/.test(value) ? undefined : 'invalid value: ' + value,
   )
@@ -87,6 +101,15 @@ export function normalizeRoute(input: unknown, options: NormalizeOptions): Norma
   const engineError = checkEngine(typed)
   if (engineError !== undefined) return fail([engineError])
   return { ok: true, route: (options.defaults ?? 'entity') === 'entity' ? withEntityDefaults(typed) : typed }
+}
+
+/** The fields routes.lua marks `required = true` with a default (`priority` too in the `expressions` flavor). */
+const REQUIRED_WITH_DEFAULT = ['protocols', 'https_redirect_status_code', 'strip_path', 'preserve_host', 'request_buffering', 'response_buffering']
+
+function withoutKeys(record: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(record)) if (!keys.includes(key)) setOwn(out, key, value)
+  return out
 }
 
 function fail(errors: readonly FieldError[]): NormalizeResult {
@@ -250,43 +273,22 @@ function quoteList(fields: readonly string[]): string {
 }
 
 /**
- * The protocol subschema (§1.4) and the ATC entity checks (§1.5 items 2–4), in Kong's order: the
- * field rules of the first protocol's subschema, the `protocols` sets, then routes.lua's entity
- * checks (`snis` conditional, then the router's, skipped when a field they read failed) and the
- * subschema's `must set one of` check. Conflicting protocols stop after their field error: every
- * entity check's `if_match` inherits the `protocols` field's rules, so none of them applies.
+ * The gRPC subschema's `strip_path` rule (§1.4) and the ATC entity checks (§1.5 items 2–4), in
+ * Kong's order: routes.lua's entity checks (`snis` conditional, then the router's, skipped when a
+ * field they read failed) and the subschema's `must set one of` check. The subschema's refused
+ * fields and the `protocols` sets are field errors, checked with the other fields before this.
  */
 function checkEntity(route: TraditionalRoute, flavor: Flavor, errors: FieldError[]): void {
   const protocols = route.protocols ?? ['http', 'https']
   const raw = route as Readonly<Record<string, unknown>>
   const has = (field: string): boolean => isSet(raw[field])
   const before = errors.length
-  const reject = (field: string, when: string): void => {
-    if (has(field)) errors.push({ field, message: `cannot set '${field}' when 'protocols' is ${when}` })
-  }
-  // Kong picks the subschema by the first protocol, whatever the others are.
+  // Kong picks the subschema by the first protocol, whatever the others are (the fields it refuses
+  // were checked with the others' types, see `protocolFieldErrors`).
   const first = protocols[0]!
   const grpc = first === 'grpc' || first === 'grpcs'
   const stream = STREAM_PROTOCOLS.has(first)
-  const allowAddresses = flavor === 'expressions'
-  if (grpc) {
-    reject('methods', "'grpc' or 'grpcs'")
-    if (route.strip_path === true) errors.push({ field: 'strip_path', message: "cannot set 'strip_path' when 'protocols' is 'grpc' or 'grpcs'" })
-    if (!allowAddresses) {
-      reject('sources', "'grpc' or 'grpcs'")
-      reject('destinations', "'grpc' or 'grpcs'")
-    }
-  } else if (stream) {
-    for (const field of ['methods', 'hosts', 'paths', 'headers']) reject(field, "'tcp', 'tls', 'tls_passthrough' or 'udp'")
-  } else if (!allowAddresses) {
-    reject('sources', "'http' or 'https'")
-    reject('destinations', "'http' or 'https'")
-  }
-  const conflict = exclusiveProtocolsError(protocols)
-  if (conflict !== undefined) {
-    errors.push({ field: 'protocols', message: conflict })
-    return
-  }
+  if (grpc && route.strip_path === true) errors.push({ field: 'strip_path', message: "cannot set 'strip_path' when 'protocols' is 'grpc' or 'grpcs'" })
 
   if (snisRefused(protocols, route.snis)) {
     errors.push({ field: '@entity', message: SNIS_ENTITY_ERROR })
