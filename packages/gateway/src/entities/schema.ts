@@ -136,6 +136,9 @@ function checkValue(spec: FieldSpec, value: Json): { value: Json } | { error: st
       return Object.keys(errors).length > 0 ? { error: errors } : { value: out }
     }
     case 'headers': {
+      // A JSON list is a Lua table with integer keys: empty it is an empty map, else its first key
+      // fails the name's type (06-routes_spec "key must be a string").
+      if (Array.isArray(value)) return value.length === 0 ? { value: {} } : { error: 'expected a string' }
       if (!isObject(value)) return { error: 'expected a map' }
       const out: [string, string[]][] = []
       // Kong's map check stops at the first failing name or value list; the errors of a list's

@@ -2,7 +2,7 @@
  * The `snis` field: the expression Kong generates and the schema's checks (traditional-routes.md
  * §1.1, §2.3).
  */
-import { parseIpAddr } from '@switchyard/core'
+import { checkHostWithOptionalPort } from './hosts.ts'
 import { orGroup, stringLiteral } from './literals.ts'
 
 /** The predicate for one SNI: leading `*` → `=^`, trailing `*` → `^=`, else `==`; FQDN dot dropped for `==`/`=^`. */
@@ -24,21 +24,25 @@ export function snisExpression(snis: readonly string[], stream: boolean): string
   return `(${guard} || ${orGroup(snis.map(sniPredicate))})`
 }
 
-/** Kong's check of one SNI in the ATC flavors: the error text, or `undefined`. */
+/**
+ * Kong's check of one SNI in the ATC flavors (typedefs `wildcard_host`, validate_wildcard_host):
+ * the wildcard's place, then its count, then the host with `wildcard` for `*` read as
+ * `normalize_ip` reads it (any error but a bad port is `invalid value: <that host>`), then an
+ * address (even with a port) is refused, then a port. The error text, or `undefined`.
+ */
 export function checkSni(sni: string): string | undefined {
   if (sni.length === 0) return 'length must be at least 1'
   const star = sni.indexOf('*')
-  if (star >= 0 && (sni.indexOf('*', star + 1) >= 0 || (star !== 0 && star !== sni.length - 1)))
-    return 'wildcard must be leftmost or rightmost character'
-  const plain = sni.replace('*', 'x')
-  const bare = plain.startsWith('[') && plain.endsWith(']') ? plain.slice(1, -1) : plain
-  if (parseIpAddr(bare) !== undefined) return 'must not be an IP'
-  if (/:\d*$/.test(plain)) return 'must not have a port'
-  if (!/^[0-9A-Za-z\-._]+$/.test(plain)) return `invalid hostname: ${sni}`
-  const labels = plain.split('.')
-  for (let i = 0; i < labels.length; i++) {
-    const label = labels[i]!
-    if (label.endsWith('-') || (label === '' && i !== labels.length - 1)) return `invalid hostname: ${sni}`
-  }
+  if (star >= 0 && star !== 0 && star !== sni.length - 1) return 'wildcard must be leftmost or rightmost character'
+  if (star >= 0 && sni.indexOf('*', star + 1) >= 0) return 'only one wildcard must be specified'
+  const host = sni.replace('*', 'wildcard')
+  const error = checkHostWithOptionalPort(host)
+  if (error !== undefined && error !== 'invalid port number') return `invalid value: ${host}`
+  // Kong's hostname_type: more than one colon is IPv6, digits and dots (and a port) IPv4.
+  const colons = host.split(':').length - 1
+  const kind = colons > 1 ? 'ipv6' : /^[0-9.]+$/.test(host.replace(':', '')) ? 'ipv4' : 'name'
+  if (error === undefined && kind !== 'name') return 'must not be an IP'
+  const port = kind === 'ipv6' ? /\]:/.test(host) : colons > 0
+  if (error !== undefined || port) return 'must not have a port'
   return undefined
 }

@@ -76,11 +76,25 @@ describe('rejected routes, by field', () => {
     [http({ headers: { location: ['a', 7] } }), 'headers.2: expected a string'],
     [http({ headers: { location: true } }), 'headers: expected an array'],
     [http({ headers: { location: null } }), 'headers: required field missing'],
+    // 06-routes_spec "key must be a string": a list's integer keys fail the name's type.
+    [http({ headers: [false] }), 'headers: expected a string'],
+    [http({ headers: 'x-a' }), 'headers: expected a map'],
     [http({ headers: { 'a.b': ['1'] } }), "headers: bad header name 'a.b', allowed characters are A-Z, a-z, 0-9, '_', and '-'"],
     [http({ headers: { 'x a': ['v'] } }), "headers: bad header name 'x a', allowed characters are A-Z, a-z, 0-9, '_', and '-'"],
     [{ snis: ['1.2.3.4'] }, 'snis.1: must not be an IP'],
     [{ snis: ['a.test:443'] }, 'snis.1: must not have a port'],
     [{ snis: ['a.*.test'] }, 'snis.1: wildcard must be leftmost or rightmost character'],
+    // typedefs.lua validate_wildcard_host, in its order (Kong's SNI entity tests use the same rules).
+    [{ snis: ['*.example.*'] }, 'snis.1: only one wildcard must be specified'],
+    [{ snis: ['*.exam*le.com'] }, 'snis.1: only one wildcard must be specified'],
+    [{ snis: ['a.exam*le.com'] }, 'snis.1: wildcard must be leftmost or rightmost character'],
+    [{ snis: ['foo!bar'] }, 'snis.1: invalid value: foo!bar'],
+    [{ snis: ['*.foo!bar'] }, 'snis.1: invalid value: wildcard.foo!bar'],
+    [{ snis: ['256.256.256.256'] }, 'snis.1: invalid value: 256.256.256.256'],
+    [{ snis: ['127.0.0.1:443'] }, 'snis.1: must not be an IP'],
+    [{ snis: ['[::1]'] }, 'snis.1: must not be an IP'],
+    [{ snis: ['a.example.com:88888'] }, 'snis.1: must not have a port'],
+    [{ snis: ['*.wildcard.com:8000'] }, 'snis.1: must not have a port'],
     [{ protocols: ['tcp'], sources: [{}] }, "sources.1: at least one of these fields must be non-empty: 'ip', 'port'"],
     [{ protocols: ['tcp'], sources: [{ ip: '0.0.0.0/33' }] }, "sources.1.ip: invalid ip or cidr range: '0.0.0.0/33'"],
     [{ protocols: ['tcp'], sources: [{ ip: '1/0' }] }, "sources.1.ip: invalid ip or cidr range: '1/0'"],
@@ -99,8 +113,24 @@ describe('rejected routes, by field', () => {
 })
 
 describe('regex paths the engine refuses', () => {
-  it.each([['~/users/(foo/profile'], ['~/[abc/*/user$'], ['~/(?=x)'], ['~/(a)\\1']])('%s', (path) => {
-    expect(errorsOf(http({ paths: [path] }))[0]).toMatch(/^paths\.1: invalid regex: /)
+  // What PCRE refuses too is a `paths` error with PCRE2's text, as nginx formats it (06-routes_spec
+  // "must dry-run values that are considered regexes"; offsets checked with PCRE2 itself).
+  it.each([
+    ['~/users/(foo/profile', 'paths.1: invalid regex: \'/users/(foo/profile\' (PCRE returned: pcre2_compile() failed: missing closing parenthesis in "/users/(foo/profile")'],
+    ['~/[abc/*/user$', 'paths.1: invalid regex: \'/[abc/*/user$\' (PCRE returned: pcre2_compile() failed: missing terminating ] for character class in "/[abc/*/user$")'],
+    ['~/a)b', 'paths.1: invalid regex: \'/a)b\' (PCRE returned: pcre2_compile() failed: unmatched closing parenthesis in "/a)b" at ")b")'],
+    ['~/(*a)', 'paths.1: invalid regex: \'/(*a)\' (PCRE returned: pcre2_compile() failed: quantifier does not follow a repeatable item in "/(*a)" at "*a)")'],
+    ['~/a\\', 'paths.1: invalid regex: \'/a\\\' (PCRE returned: pcre2_compile() failed: \\ at end of pattern in "/a\\")'],
+  ])('%s', (path, error) => {
+    expect(errorsOf(http({ paths: [path] }))).toEqual([error])
+  })
+
+  // What PCRE compiles passes the field check; the router's validation of the route's expression
+  // refuses it (traditional-routes.md §1.3, routes.lua `validate_route`).
+  it.each([['~/(?=x)'], ['~/(a)\\1'], ['~/(?<=a)b'], ['~/a(?>b)'], ['~/a\\Z']])('%s', (path) => {
+    const errors = errorsOf(http({ paths: [path] }))
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatch(/^@entity: Router Expression failed validation: /)
   })
 })
 

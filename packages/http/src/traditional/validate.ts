@@ -189,9 +189,14 @@ function checkStringSet(
  */
 function checkHeaders(value: unknown, errors: FieldError[]): TraditionalRoute['headers'] {
   if (value === undefined || value === null) return value
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    // Kong's cjson decodes `[]` as an empty table, which is an empty map.
-    if (Array.isArray(value) && value.length === 0) return {}
+  // Kong's cjson decodes a list as a table with integer keys: empty it is an empty map, else its
+  // first key fails the name's type (06-routes_spec "key must be a string").
+  if (Array.isArray(value)) {
+    if (value.length === 0) return {}
+    errors.push({ field: 'headers', message: 'expected a string' })
+    return undefined
+  }
+  if (typeof value !== 'object') {
     errors.push({ field: 'headers', message: 'expected a map' })
     return undefined
   }
