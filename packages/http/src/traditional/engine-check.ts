@@ -2,28 +2,33 @@
  * The route checks that need the expression engine or Kong's path normalizer
  * (traditional-routes.md §1.3, §1.5 item 5).
  */
-import { validate } from '@switchyard/core'
+import { compileRegex, isForeignConstruct, validate } from '@switchyard/core'
 import { bytesToText } from '../bytes.ts'
 import { normalizePathBytes } from '../path.ts'
 import { schemaForProtocols } from '../schemas.ts'
 import { traditionalExpression } from './expression.ts'
 import { rewriteNetPort } from '../net-port.ts'
-import { pathPredicate } from './paths.ts'
-import { pcreRefusal } from './pcre.ts'
+import { pcreEquivalent, pcreErrorText, pcreRefusal } from './pcre.ts'
 import type { FieldError } from './errors.ts'
 import { kongExpressionError, ROUTER_VALIDATION_PREFIX, validateExpressionRoute } from '../expression-route.ts'
 import type { TraditionalRoute } from './route.ts'
 
 /**
- * A regex path's error text, or `undefined`: the pattern must compile with PCRE, as Kong checks
- * every regex path, and for the engine (Rust `regex` syntax after the `?<` rewrite).
+ * A regex path's error text, or `undefined`. Kong compiles every regex path with PCRE when a route is
+ * written (a `paths` error with PCRE's text); the ATC flavors then validate the route's expression,
+ * so a construct PCRE has and Rust's regex lacks (look-around, backreferences) passes here and is
+ * refused by `checkEngine` (`@entity`: `Router Expression failed validation: …`).
  */
 export function checkRegexPath(path: string): string | undefined {
-  const refused = pcreRefusal(path.slice(1))
-  if (refused !== undefined) return `invalid regex: '${path.slice(1)}' (PCRE returned: ${refused.message} at offset ${refused.offset})`
-  const result = validate(pathPredicate(path), schemaForProtocols(['http']))
-  if (result.ok) return undefined
-  return `invalid regex: '${path.slice(1)}' (${result.error?.message ?? 'rejected by the engine'})`
+  const pattern = path.slice(1)
+  const refused = pcreRefusal(pattern)
+  if (refused !== undefined) return pcreErrorText(pattern, refused)
+  // Read as written, as PCRE reads it (the engine gets `(?P<` for `(?<`, which makes a look-behind
+  // `(?P<=`): what PCRE compiles and the engine refuses is the engine check's to report.
+  const compiled = compileRegex(pattern)
+  if (compiled.ok || isForeignConstruct(compiled.error)) return undefined
+  const pcre = pcreEquivalent(pattern, compiled.error)
+  return pcre === undefined ? `invalid regex: '${pattern}' (Invalid regex: ${compiled.error.message})` : pcreErrorText(pattern, pcre)
 }
 
 /**

@@ -42,8 +42,9 @@ describe('pcreRefusal', () => {
     },
   )
 
-  it('makes a regex path a validation error with the offset', () => {
-    expect(checkRegexPath('~/\\u0041')).toBe("invalid regex: '/\\u0041' (PCRE returned: PCRE does not support \\L, \\l, \\N{name}, \\U, or \\u at offset 1)")
+  it('makes a regex path a validation error with the rest of the pattern from the offset, as nginx writes it', () => {
+    expect(checkRegexPath('~/\\u0041')).toBe('invalid regex: \'/\\u0041\' (PCRE returned: pcre2_compile() failed: PCRE does not support \\L, \\l, \\N{name}, \\U, or \\u in "/\\u0041" at "\\u0041")')
+    expect(checkRegexPath('~/a**')).toBe('invalid regex: \'/a**\' (PCRE returned: pcre2_compile() failed: quantifier does not follow a repeatable item in "/a**" at "*")')
     expect(checkRegexPath('~/(?u)a')).toMatch(/unrecognized character after \(\? or \(\?-/)
     expect(checkRegexPath('~/users/(?<id>\\d+)')).toBeUndefined()
   })

@@ -8,6 +8,8 @@
  * ends are out of order or a class (`[a--b]`, which Rust reads as a difference; `[[:alpha:]-z]`),
  * and group names that are not PCRE names (`(?<a.b>x)`, more than 32 characters).
  */
+import { regexErrorKind, type RegexError } from '@switchyard/core'
+
 export interface PcreRefusal {
   /** PCRE's reason. */
   readonly message: string
@@ -168,4 +170,40 @@ function member(pattern: string, at: number): Member {
   const known = CHAR_ESCAPES[letter]
   if (known !== undefined) return { char: known, end: at + 2 }
   return { char: letter === '' ? 92 : (letter.codePointAt(0) as number), end: Math.min(pattern.length, at + 2) }
+}
+
+/**
+ * PCRE2's error for a pattern Rust's regex refuses too, where PCRE2's text and offset for that
+ * mistake are known (checked with PCRE2 itself): an unclosed group or class, a `\` at the end, a
+ * `)` without its `(`, a quantifier with nothing to repeat, a class range out of order. `error` is
+ * the engine's, its offsets in `pattern`.
+ */
+export function pcreEquivalent(pattern: string, error: RegexError): PcreRefusal | undefined {
+  switch (regexErrorKind(error)) {
+    case 'groupUnclosed':
+      return refusal('missing closing parenthesis', pattern.length)
+    case 'classUnclosed':
+      return refusal('missing terminating ] for character class', pattern.length)
+    case 'escapeUnexpectedEof':
+      return refusal('\\ at end of pattern', pattern.length)
+    case 'groupUnopened':
+      return refusal('unmatched closing parenthesis', error.start)
+    case 'repetitionMissing':
+      return refusal('quantifier does not follow a repeatable item', error.start)
+    case 'classRangeInvalid':
+      return refusal('range out of order in character class', error.end - 1)
+    default:
+      return undefined
+  }
+}
+
+/**
+ * A refusal as Kong reports a regex path PCRE does not compile: nginx's `pcre2_compile() failed:`
+ * text with the pattern, and the rest of the pattern from the offset unless the offset is its end
+ * (typedefs `validate_path_with_regexes`; 06-routes_spec "must dry-run values that are considered
+ * regexes").
+ */
+export function pcreErrorText(pattern: string, refused: PcreRefusal): string {
+  const at = refused.offset < pattern.length ? ` at "${pattern.slice(refused.offset)}"` : ''
+  return `invalid regex: '${pattern}' (PCRE returned: pcre2_compile() failed: ${refused.message} in "${pattern}"${at})`
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { contains, difference, intersect, overlaps, setFromRanges, setOf, union } from './charset.ts'
 import fixture from './compile-fixture.json'
-import { compileRegex, compileRegexWith } from './index.ts'
+import { compileRegex, compileRegexWith, isForeignConstruct, regexErrorKind, type RegexError } from './index.ts'
 import { fingerprint, routeCorpus } from './test-corpus.ts'
 import { caseFoldSimple, perlWord, propertySet, simpleOrbitOf } from './unicode.ts'
 
@@ -152,5 +152,29 @@ describe('set algebra fast paths', () => {
       }),
       { numRuns: 1000 },
     )
+  })
+})
+
+describe('error kinds', () => {
+  const errorOf = (pattern: string): RegexError => {
+    const compiled = compileRegex(pattern)
+    if (compiled.ok) throw new Error(`${pattern} compiled`)
+    return compiled.error
+  }
+
+  it.each([
+    ['(a', 'groupUnclosed'],
+    ['[a', 'classUnclosed'],
+    ['a)', 'groupUnopened'],
+    ['*a', 'repetitionMissing'],
+    ['[z-a]', 'classRangeInvalid'],
+    ['a\\', 'escapeUnexpectedEof'],
+  ])('names the kind of %s: %s', (pattern, kind) => {
+    expect(regexErrorKind(errorOf(pattern))).toBe(kind)
+  })
+
+  it("tells constructs of other dialects, which PCRE compiles, from mistakes in every dialect", () => {
+    for (const pattern of ['(?=a)', '(?<!a)b', '(a)\\1', '(?>a)', '(?(1)a|b)', '(?#note)', 'a\\Z', '\\Ga', 'a\\Kb']) expect(isForeignConstruct(errorOf(pattern))).toBe(true)
+    for (const pattern of ['(a', '[a', 'a)', '*a', '(?z)', '\\q']) expect(isForeignConstruct(errorOf(pattern))).toBe(false)
   })
 })
