@@ -47,6 +47,8 @@ export function listOptions(query: URLSearchParams, scope: ListScope = 'collecti
   if (!size.ok) return size
   // Kong's order: size, then the options (tags), then the offset when the page is read.
   const tagsText = query.get('tags')
+  // An empty query value is Kong's null (kong/api/arguments.lua), which the DAO refuses as an option.
+  if (tagsText === '') return { ok: false, response: invalidOption('tags', 'cannot be null') }
   const tags = tagsText === null ? undefined : tagFilter(tagsText)
   if (tagsText !== null && tags === undefined) return { ok: false, response: invalidOption('tags', 'invalid filter syntax') }
   // Kong's DAO (validate_options_value) counts the tags of either mode, nested lists included.

@@ -69,11 +69,12 @@ export function checkName(value: string): string | undefined {
 }
 
 /**
- * One character of a Kong tag (the `tag` typedef and the `?tags=` filter share it): printable ASCII
- * except `,` and `/`, which separate tags in a filter, or any non-ASCII character. U+FFFD is refused
- * because it is what an undecodable byte becomes; a regular expression source for the `u` flag.
+ * One character of a Kong tag (the `tag` typedef and the `?tags=` filter share it): printable ASCII,
+ * space included, except `,` and `/`, which separate tags in a filter, or any non-ASCII character.
+ * U+FFFD is refused because it is what an undecodable byte becomes; a regular expression source for
+ * the `u` flag.
  */
-export const TAG_CHARACTER = '[\\x21-\\x2b\\x2d\\x2e\\x30-\\x7e\\u0080-\\ud7ff\\ue000-\\ufffc\\ufffe\\uffff\\u{10000}-\\u{10ffff}]'
+export const TAG_CHARACTER = '[\\x20-\\x2b\\x2d\\x2e\\x30-\\x7e\\u0080-\\ud7ff\\ue000-\\ufffc\\ufffe\\uffff\\u{10000}-\\u{10ffff}]'
 
 const TAG_PATTERN = new RegExp(`^${TAG_CHARACTER}+$`, 'u')
 
