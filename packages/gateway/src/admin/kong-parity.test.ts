@@ -528,6 +528,17 @@ describe('OPTIONS, HEAD and CORS (spec/02-integration/04-admin_api/24-cors_spec.
     expect(answer.headers).not.toHaveProperty('content-length')
   })
 
+  // Kong's admin_header_filter (02-kong_routes_spec "response has the correct Server header",
+  // 09-routes_routes_spec OPTIONS: an admin latency header), under Switchyard's names.
+  it('names the server and the time taken on every answer, without Via', async () => {
+    for (const [method, path] of [['GET', '/'], ['OPTIONS', '/routes'], ['GET', '/no-such-thing'], ['POST', '/routes']]) {
+      const answer = await raw(gw.admin, method as string, path as string)
+      expect(answer.headers['server']).toMatch(/^switchyard\/\d+\.\d+\.\d+$/)
+      expect(answer.headers['x-switchyard-admin-latency']).toMatch(/^\d+$/)
+      expect(answer.headers).not.toHaveProperty('via')
+    }
+  })
+
   it('answers OPTIONS of an unknown path 404, and echoes the headers a preflight asks for', async () => {
     expect((await raw(gw.admin, 'OPTIONS', '/plugins')).status).toBe(404)
     expect((await raw(gw.admin, 'OPTIONS', '/routes/r/service/x')).status).toBe(404)

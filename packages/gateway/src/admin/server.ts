@@ -19,6 +19,12 @@ import type { ConnectionCounts } from '../proxy/connections.ts'
 /** The gateway's version, reported by `GET /` and in `Via`. */
 export const VERSION = '0.1.0'
 
+/** The `Server` header of the gateway's own answers, proxy and Admin API (Kong: `kong/<version>`). */
+export const SERVER_TOKEN = `switchyard/${VERSION}`
+
+/** How long the Admin API took over a request, in milliseconds (Kong: `X-Kong-Admin-Latency`). */
+const ADMIN_LATENCY_HEADER = 'x-switchyard-admin-latency'
+
 /** Live numbers the Admin API reports (`/status`, `/metrics`). */
 export interface AdminStatus {
   readonly routerSize: () => number
@@ -213,11 +219,13 @@ export class AdminApi {
   /** Handles one Admin API request end to end. */
   readonly handle = (request: IncomingMessage, response: ServerResponse): void => {
     this.#requests++
+    const started = performance.now()
     const cors = this.#cors(request)
     this.#respond(request, cors)
       .catch((error: unknown): AdminResponse => unavailableResponse(error) ?? { status: 500, body: { message: 'An unexpected error occurred', detail: String(error) } })
       .then((answer) => {
-        const headers = { ...cors, ...answer.headers }
+        // Kong's admin_header_filter: the server's name and the time taken, on every answer.
+        const headers = { server: SERVER_TOKEN, [ADMIN_LATENCY_HEADER]: String(Math.round(performance.now() - started)), ...cors, ...answer.headers }
         if (typeof answer.body === 'string') {
           response.writeHead(answer.status, { ...headers, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(answer.body)
           return

@@ -5,7 +5,7 @@ import type { Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Duplex } from 'node:stream'
-import { VERSION } from '../admin/server.ts'
+import { SERVER_TOKEN, VERSION } from '../admin/server.ts'
 import { GATEWAY_ERRORS, type GatewayError, type GatewayErrorCode } from '../errors.ts'
 import { errorRequest, errorResponse, UNREAD_REQUEST, type ErrorDefaultType, type ErrorRequest } from './error-response.ts'
 import type { ForwardCallback, UpstreamRequest, Upstreams } from './forward.ts'
@@ -20,7 +20,6 @@ import type { Service } from '../entities/service.ts'
 /** Header carrying the id of each proxied request, to the client and to the upstream. */
 export const REQUEST_ID_HEADER = 'x-switchyard-request-id'
 const VIA = `1.1 switchyard/${VERSION}`
-const SERVER = `switchyard/${VERSION}`
 const SLASH = 47
 
 /** One finished proxied request, for the access log and metrics. */
@@ -161,7 +160,7 @@ function answer(response: ServerResponse, status: number, body: string, contentT
     return status
   }
   const type = contentType === undefined ? [] : ['content-type', contentType]
-  response.writeHead(status, [...type, 'content-length', String(Buffer.byteLength(body)), 'server', SERVER, REQUEST_ID_HEADER, requestId, ...extra])
+  response.writeHead(status, [...type, 'content-length', String(Buffer.byteLength(body)), 'server', SERVER_TOKEN, REQUEST_ID_HEADER, requestId, ...extra])
   response.end(body)
   return status
 }
@@ -193,7 +192,7 @@ function rawError(socket: Duplex, code: GatewayErrorCode, requestId: string, fie
   const error = errorResponse(source, status, message, requestId, fields, defaultType)
   let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n`
   if (error.contentType !== undefined) head += `Content-Type: ${error.contentType}\r\n`
-  head += `Content-Length: ${Buffer.byteLength(error.body)}\r\nConnection: close\r\nServer: ${SERVER}\r\n${REQUEST_ID_HEADER}: ${requestId}\r\n`
+  head += `Content-Length: ${Buffer.byteLength(error.body)}\r\nConnection: close\r\nServer: ${SERVER_TOKEN}\r\n${REQUEST_ID_HEADER}: ${requestId}\r\n`
   for (let i = 0; i < error.headers.length; i += 2) head += `${error.headers[i] as string}: ${error.headers[i + 1] as string}\r\n`
   socket.end(`${head}\r\n${error.body}`)
 }
@@ -377,7 +376,7 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
     const trailers = asksForTrailers(request.headers.te)
     const headers = proxiedHeaders(target, resolution, peer, requestId, false, trailers)
     const proxyLatency = milliseconds(performance.now() - started)
-    const extra = ['via', VIA, 'server', SERVER, REQUEST_ID_HEADER, requestId, PROXY_LATENCY_HEADER, proxyLatency]
+    const extra = ['via', VIA, 'server', SERVER_TOKEN, REQUEST_ID_HEADER, requestId, PROXY_LATENCY_HEADER, proxyLatency]
     const onForwarded: ForwardCallback = (error, outcome) => {
       if (error === undefined) finish(outcome.status, resolution, outcome.upstreamLatency)
       else if (error.code === 'request-timeout' || error.code === 'payload-too-large') refuse(error)
