@@ -100,6 +100,25 @@ describe('the url shorthand', () => {
   ])('%s keeps the host as written: %s', async (url, host, port) => {
     expect((await call('POST', '/services', { url })).body).toMatchObject({ host, port })
   })
+
+  // 10-services_routes_spec "handles invalid url": LuaSocket's parser reads `invalid url` as a path
+  // alone, and the fields' checks speak (json, form and multipart alike).
+  it('leaves what a url lacks to the fields it fills', async () => {
+    const expected = {
+      status: 400,
+      body: { code: 2, name: 'schema violation', message: '2 schema violations (host: required field missing; path: should start with: /)', fields: { host: 'required field missing', path: 'should start with: /' } },
+    }
+    expect(await call('POST', '/services', { url: 'invalid url' })).toEqual(expected)
+    expect(await form('POST', '/services', 'url=invalid+url')).toEqual(expected)
+    const multipart = new FormData()
+    multipart.set('url', 'invalid url')
+    const response = await fetch(gw.admin + '/services', { method: 'POST', body: multipart })
+    expect({ status: response.status, body: await response.json() }).toEqual(expected)
+    // A form's empty url is null: it sets nothing, and the host is missing.
+    expect((await form('POST', '/services', 'url=')).body.fields).toEqual({ host: 'required field missing' })
+    expect((await call('POST', '/services', { url: 'http://h.example:x/' })).body.fields).toEqual({ port: 'expected an integer' })
+    expect((await call('POST', '/services', { url: 'http://h.example/a;p?q=1#f' })).body).toMatchObject({ host: 'h.example', path: '/a', port: 80 })
+  })
 })
 
 describe('gRPC routes', () => {

@@ -84,39 +84,60 @@ export const SERVICE_SCHEMA: EntitySchema = {
   enabled: { type: 'boolean', default: true, required: true },
 }
 
-/** Expands Kong's `url` shorthand into protocol, host, port and path (only the fields it names). */
+/**
+ * Expands Kong's `url` shorthand into protocol, host, port and path, read the way LuaSocket's
+ * `url.parse` reads it (services.lua's shorthand), which never refuses a string: what is missing or
+ * misplaced is left to the fields' own checks (`invalid url` has no scheme and no authority, so it
+ * gives `host: required field missing` and `path: should start with: /`, as in Kong). A null `url`
+ * sets nothing.
+ */
 export function expandServiceUrl(input: JsonObject): { value: JsonObject } | { fields: FieldErrors } {
   const url = input['url']
-  if (url === undefined || url === null) return { value: input }
+  if (url === undefined) return { value: input }
   const { url: _ignored, ...rest } = input
+  if (url === null) return { value: rest }
   if (typeof url !== 'string') return { fields: { url: 'expected a string' } }
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    return { fields: { url: 'missing host in url' } }
-  }
-  const protocol = parsed.protocol.slice(0, -1)
-  // The url shorthand infers 443 for https and 80 otherwise (traditional-routes.md §1.6).
-  const port = parsed.port !== '' ? Number(parsed.port) : protocol === 'https' ? 443 : 80
-  // Host and path as written, the way LuaSocket's `url.parse` (Kong's `url` shorthand) reads them.
-  const written = /^[a-z]+:\/\/([^/?#]*)(\/[^?#]*)?/i.exec(url)
-  const out: Record<string, Json> = { ...rest, protocol, host: writtenHost(written?.[1]) ?? parsed.hostname, port }
-  // A bare origin (`http://h:1`) leaves path null, as Kong does; any explicit path is kept verbatim.
-  const rawPath = written?.[2]
-  out['path'] = rawPath === undefined || rawPath === '' ? null : rawPath
-  return { value: out }
+  const parsed = parseLuaSocketUrl(url)
+  const protocol = parsed.scheme ?? 'http'
+  // The url shorthand infers 443 for https and 80 otherwise (traditional-routes.md §1.6); a port
+  // that is not a number is kept for the port field to refuse.
+  const portText = parsed.port
+  const port: Json = portText === undefined || portText === '' ? (protocol === 'https' ? 443 : 80) : /^\d+$/.test(portText) ? Number(portText) : portText
+  return { value: { ...rest, protocol, host: parsed.host ?? null, port, path: parsed.path ?? null } }
+}
+
+/** The parts of a URL LuaSocket's `url.parse` finds, each as written. */
+interface LuaSocketUrl {
+  readonly scheme?: string
+  readonly host?: string
+  readonly port?: string
+  readonly path?: string
 }
 
 /**
- * The host of a URL's authority as written: case kept, no IP normalising (`A.Example`, not
- * `a.example`), the brackets of an IPv6 literal dropped (`::1`). Undefined when it has no host.
+ * LuaSocket's `url.parse`, step by step: the scheme, the authority after `//` up to the next `/`,
+ * then the fragment, query and params are cut off the rest, which is the path; in the authority,
+ * the user info, then the port after the last `:`, and the host (an IPv6 literal without brackets).
  */
-function writtenHost(authority: string | undefined): string | undefined {
-  if (authority === undefined) return undefined
-  const hostPort = authority.slice(authority.lastIndexOf('@') + 1).replace(/:[^:\]]*$/, '')
-  const host = /^\[(.+)\]$/.exec(hostPort)?.[1] ?? hostPort
-  return host === '' ? undefined : host
+function parseLuaSocketUrl(url: string): LuaSocketUrl {
+  let rest = url
+  const scheme = /^([A-Za-z0-9][A-Za-z0-9+\-.]*):/.exec(rest)
+  if (scheme !== null) rest = rest.slice(scheme[0].length)
+  const authority = /^\/\/([^/]*)/.exec(rest)
+  if (authority !== null) rest = rest.slice(authority[0].length)
+  rest = rest.replace(/#.*$/s, '').replace(/\?.*$/s, '').replace(/;.*$/s, '')
+  const out: { scheme?: string; host?: string; port?: string; path?: string } = {}
+  if (scheme !== null) out.scheme = scheme[1] as string
+  if (rest !== '') out.path = rest
+  if (authority === null) return out
+  let hostPort = (authority[1] as string).replace(/^[^@]*@/, '')
+  const port = /:([^:\]]*)$/.exec(hostPort)
+  if (port !== null) {
+    out.port = port[1] as string
+    hostPort = hostPort.slice(0, port.index)
+  }
+  if (hostPort !== '') out.host = /^\[(.+)\]$/.exec(hostPort)?.[1] ?? hostPort
+  return out
 }
 
 /**
