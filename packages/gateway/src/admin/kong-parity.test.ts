@@ -279,9 +279,9 @@ describe('pagination and tag filters', () => {
   it('keeps and filters tags with spaces', async () => {
     expect((await call('POST', '/services', { name: 'spaced-tags', host: 't.example', tags: ['corp_ a', 'consumer_ 1'] })).status).toBe(201)
     const one = await call('GET', '/services?tags=corp_%20a')
-    expect((one.body.data as { name: string }[]).map((s) => s.name)).toEqual(['spaced-tags'])
+    expect((one.body.data as unknown as { name: string }[]).map((s) => s.name)).toEqual(['spaced-tags'])
     const both = await call('GET', '/services?tags=corp_%20a,consumer_%201')
-    expect((both.body.data as { name: string }[]).map((s) => s.name)).toEqual(['spaced-tags'])
+    expect((both.body.data as unknown as { name: string }[]).map((s) => s.name)).toEqual(['spaced-tags'])
     expect((await call('POST', '/services', { name: 'spaced-tags-2', host: 't.example', tags: ['corp_ a'] })).status).toBe(201)
     const page = await call('GET', '/services?tags=corp_%20a&size=1')
     expect(String(page.body.next)).toContain('tags=corp_%20a')
