@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { RouterFlavor } from '../config.ts'
 import { prepareRoute, prepareService, type PrepareContext, type RouteChecker } from '../entities/prepare.ts'
 import type { Route } from '../entities/route.ts'
-import { UUID_PATTERN, type Json, type JsonObject } from '../entities/schema.ts'
+import { checkName, UUID_PATTERN, type Json, type JsonObject } from '../entities/schema.ts'
 import type { Service } from '../entities/service.ts'
 import type { Store } from '../store/store.ts'
 import { listOptions, listResponse } from './list.ts'
@@ -94,6 +94,8 @@ function resolveServiceName(context: EntityContext, input: JsonObject): { ok: tr
   const ref = reference as JsonObject
   const name = ref['name']
   if ((ref['id'] !== undefined && ref['id'] !== null) || typeof name !== 'string') return { ok: true, input }
+  // Kong looks a name up only when it is a valid name; an invalid one is the schema's to report.
+  if (checkName(name) !== undefined) return { ok: true, input }
   const service = context.store.getService(name)
   if (service === undefined) return { ok: false, response: foreignKeyUnresolved('service', 'name', name, 'services') }
   return { ok: true, input: { ...input, service: { id: service.id } } }

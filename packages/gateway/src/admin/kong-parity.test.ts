@@ -446,6 +446,29 @@ describe('foreign keys', () => {
       body: { code: 2, name: 'schema violation', message: 'schema violation (service.id: missing primary key)', fields: { service: { id: 'missing primary key' } } },
     })
   })
+
+  // 09-routes_routes_spec "handles invalid input" (Invalid foreign entity): a reference without a
+  // valid key is checked as a partial service, and its errors stand in for the key's.
+  it('a reference without a key reports the fields it gives wrong, beside the route\'s own errors', async () => {
+    const protocols = 'expected one of: grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp'
+    expect(await call('POST', '/routes', { methods: ['GET'], protocols: ['foo', 'http'], service: { protocol: 'foo' } })).toEqual({
+      status: 400,
+      body: {
+        code: 2,
+        name: 'schema violation',
+        message: `2 schema violations (protocols.1: ${protocols}; service.protocol: ${protocols})`,
+        fields: { protocols: [protocols], service: { protocol: protocols } },
+      },
+    })
+  })
+
+  it('an invalid service.name is a schema violation, never looked up', async () => {
+    const text = "invalid value '\\o/': the only accepted ascii characters are alphanumerics or ., -, _, and ~"
+    expect(await call('POST', '/routes', { methods: ['GET'], service: { name: '\\o/' } })).toEqual({
+      status: 400,
+      body: { code: 2, name: 'schema violation', message: `schema violation (service.name: ${text})`, fields: { service: { name: text } } },
+    })
+  })
 })
 
 describe('/schemas', () => {

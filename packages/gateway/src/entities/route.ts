@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { exclusiveProtocolsError, snisRefused, SNIS_ENTITY_ERROR, SNIS_FIELD_ERROR, TLS_PASSTHROUGH_SNIS_ERROR } from '@switchyard/http'
 import type { RouterFlavor } from '../config.ts'
 import { applySchema, checkName, checkTag, type EntitySchema, type FieldErrors, type Json, type JsonObject } from './schema.ts'
-import { PROTOCOLS } from './service.ts'
+import { PROTOCOLS, SERVICE_SCHEMA } from './service.ts'
 
 /** A source or destination of a stream route; both keys are present, an unset one null (as in Kong). */
 export interface Endpoint {
@@ -72,7 +72,7 @@ export function routeSchema(flavor: RouterFlavor): EntitySchema {
     request_buffering: { type: 'boolean', default: true, required: true },
     response_buffering: { type: 'boolean', default: true, required: true },
     tags: { type: 'array', set: true, check: checkTag },
-    service: { type: 'foreign', reference: 'services' },
+    service: { type: 'foreign', reference: 'services', schema: () => SERVICE_SCHEMA },
   }
   if (flavor !== 'expressions') return base
   return { ...base, expression: { type: 'string' }, priority: { type: 'integer', default: 0, required: true, min: 0, max: MAX_ROUTE_PRIORITY } }

@@ -51,7 +51,14 @@ export type FieldSpec =
   | { readonly type: 'array'; readonly set?: boolean; readonly oneOf?: readonly string[]; readonly default?: readonly string[] | null; readonly required?: boolean; readonly check?: (v: string) => string | undefined; readonly minLength?: number }
   | { readonly type: 'headers'; readonly default?: null }
   | { readonly type: 'endpoints'; readonly default?: null }
-  | { readonly type: 'foreign'; readonly reference: string; readonly default?: null; readonly required?: boolean }
+  | {
+      readonly type: 'foreign'
+      readonly reference: string
+      /** The referenced entity's schema, read when a reference has no valid key (see `checkValue`). */
+      readonly schema?: () => EntitySchema
+      readonly default?: null
+      readonly required?: boolean
+    }
   | { readonly type: 'timestamp' }
 
 /** An entity schema: field name → spec. */
@@ -174,11 +181,13 @@ function checkValue(spec: FieldSpec, value: Json): { value: Json } | { error: st
     case 'foreign': {
       if (!isObject(value)) return { error: 'expected a record' }
       const id = value['id']
-      // Only the primary key matters in a reference; other fields are ignored, as in Kong.
-      if (id === undefined || id === null) return { error: { id: 'missing primary key' } }
-      if (typeof id !== 'string') return { error: { id: 'expected a string' } }
-      if (!UUID_PATTERN.test(id)) return { error: { id: 'expected a valid UUID' } }
-      return { value: { id: id.toLowerCase() } }
+      const keyError = id === undefined || id === null ? 'missing primary key' : typeof id !== 'string' ? 'expected a string' : UUID_PATTERN.test(id) ? undefined : 'expected a valid UUID'
+      // With a valid key only the key matters; other fields are ignored, as in Kong.
+      if (keyError === undefined) return { value: { id: (id as string).toLowerCase() } }
+      // Without one, Kong's validate_field checks the record as a partial entity of the referenced
+      // schema, whose errors, if any, stand in for the key's (`service.protocol: expected one of …`).
+      const partial = spec.schema === undefined ? {} : partialErrors(spec.schema(), value)
+      return { error: Object.keys(partial).length > 0 ? partial : { id: keyError } }
     }
   }
 }
@@ -233,6 +242,23 @@ export function applySchema(schema: EntitySchema, input: JsonObject): { ok: true
     else entity[name] = result.value
   }
   return Object.keys(fields).length > 0 ? { ok: false, fields } : { ok: true, entity }
+}
+
+/**
+ * The errors of a record checked as a partial entity (Kong's `validate(value, false)`): every field
+ * it gives, by its rules, and fields the schema lacks; nothing is required and no default is taken.
+ */
+export function partialErrors(schema: EntitySchema, record: JsonObject): FieldErrors {
+  const fields: FieldErrors = {}
+  for (const [name, value] of Object.entries(record)) {
+    const spec = Object.hasOwn(schema, name) ? schema[name] : undefined
+    if (spec === undefined) setOwn(fields, name, 'unknown field')
+    else if (value !== null) {
+      const result = checkValue(spec, value)
+      if ('error' in result) setOwn(fields, name, result.error)
+    }
+  }
+  return fields
 }
 
 /**
