@@ -15,6 +15,8 @@ export const GATEWAY_ERRORS = {
   'https-required': { status: 426, message: 'Please use HTTPS protocol', source: 'kong' },
   // nginx refuses a malformed request itself; a failed or timed-out proxy_pass is nginx's too.
   'bad-request': { status: 400, message: 'Bad request', source: 'nginx' },
+  // nginx refuses TRACE once it has read the request head (ngx_http_process_request_header).
+  'method-not-allowed': { status: 405, message: 'Method not allowed', source: 'nginx' },
   // nginx's answers while reading a request body (client_body_timeout, client_max_body_size).
   'request-timeout': { status: 408, message: 'Request timeout', source: 'nginx' },
   'payload-too-large': { status: 413, message: 'Payload too large', source: 'nginx' },

@@ -147,11 +147,9 @@ export class NodeRequest {
   /** A header's value from a trusted client (nginx's `$http_…`: the first of repeated lines), else undefined. */
   #trustedHeader(name: string): string | undefined {
     if (!this.trusted) return undefined
-    const value = this.request.headers[name]
-    if (typeof value !== 'string' || value === '') return undefined
-    // Node joins repeated lines of these headers with `, `; nginx's variable holds the first.
-    const comma = value.indexOf(',')
-    return comma < 0 ? value : value.slice(0, comma).trim()
+    // The first line whole, commas included (Kong's get_header); Node's `headers` would join the lines.
+    const value = this.request.headersDistinct[name]?.[0]
+    return value === undefined || value === '' ? undefined : value
   }
 
   /** The `Content-Type` header, which gRPC routes check: `''` when absent, which is not gRPC either (Kong: 415). */

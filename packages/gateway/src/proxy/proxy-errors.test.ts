@@ -147,6 +147,29 @@ describe('error formats without Accept', () => {
   })
 })
 
+describe("nginx's refusals of the request head", () => {
+  // 13-error_handlers_spec "Request For Routers With Trace Method Not Allowed": nginx refuses TRACE
+  // after reading the head, so the request's Accept chooses the format; no route is looked up.
+  it('answers TRACE 405, on a path that routes and on one that does not', async () => {
+    for (const path of ['/down', '/nothing']) {
+      const answer = parse(await raw(`TRACE ${path} HTTP/1.1\r\nHost: x\r\n\r\n`))
+      expect(answer.status).toBe(405)
+      expect(answer.body).toBe(`Method not allowed\nrequest_id: ${answer.field('x-switchyard-request-id') ?? ''}\n`)
+    }
+    const json = parse(await raw('TRACE /down HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n\r\n'))
+    expect(json.body).toBe(`{"message":"Method not allowed","request_id":"${json.field('x-switchyard-request-id') ?? ''}"}`)
+  })
+
+  // ngx_http_parse_complex_uri: a `..` that climbs above the root, `%2e` decoded, is a bad request.
+  it.each(['/../x', '/a/../../x', '/a/%2e%2e/%2E%2e/x', '/%2e%2e', '//..'])('answers %s 400', async (path) => {
+    expect(parse(await raw(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`)).status).toBe(400)
+  })
+
+  it.each(['/a/../x', '/a/./b/../..', '/a/..', '/..a/b', '/a/%2e%2e'])('routes %s as usual', async (path) => {
+    expect(parse(await raw(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`)).status).not.toBe(400)
+  })
+})
+
 describe('error formats with error_default_type set', () => {
   let plain: InProcessGateway
   beforeAll(async () => {

@@ -136,18 +136,29 @@ function badHostHeader(incoming: IncomingMessage): boolean {
 
 /**
  * nginx's URI parser answers 400 to a target that is neither origin-form nor absolute-form (`*`,
- * which Node accepts for any method), to a `%` not followed by two hex digits in the path, and to
- * a `%00` there (a decoded NUL). `target` is the origin-form target ({@link NodeRequest.path}).
+ * which Node accepts for any method), to a `%` not followed by two hex digits in the path, to a
+ * `%00` there (a decoded NUL), and to `..` segments (`%2e` decoded) that climb above the root.
+ * `target` is the origin-form target ({@link NodeRequest.path}).
  */
 function hasBadTarget(target: string): boolean {
   if (target.charCodeAt(0) !== SLASH) return true
-  if (!target.includes('%')) return false
   const path = pathOf(target)
+  if (path.includes('.') && climbsAboveRoot(path)) return true
+  if (!path.includes('%')) return false
   // Every `%` must start an escape, so `%00` can only be one.
-  return /%(?![0-9A-Fa-f]{2})/.test(path) || path.includes('%00')
+  return /%(?![0-9A-Fa-f]{2})/.test(path) || path.includes('%00') || (/%2e/i.test(path) && climbsAboveRoot(path.replace(/%2e/gi, '.')))
 }
 
-const JSON_TYPE = 'application/json; charset=utf-8'
+/** True when a path's `..` segments go above its root (`/../x`, `/a/../../x`), which nginx refuses. */
+function climbsAboveRoot(path: string): boolean {
+  let depth = 0
+  for (const segment of path.split('/').slice(1)) {
+    if (segment === '..') {
+      if (--depth < 0) return true
+    } else if (segment !== '.' && segment !== '') depth++
+  }
+  return false
+}
 
 /**
  * Writes one of Kong's own answers: the body, then Content-Type (none when undefined), Server, the
@@ -175,7 +186,8 @@ function sendError(response: ServerResponse, code: GatewayErrorCode, requestId: 
 function sendRespond(response: ServerResponse, decision: Decision & { kind: 'respond' }, requestId: string, latency: readonly string[], fields: ErrorRequest): number {
   const extra = [...latency]
   for (const [name, value] of Object.entries(decision.headers)) extra.push(name, value)
-  if (decision.status >= 300 && decision.status < 400) return answer(response, decision.status, '', JSON_TYPE, requestId, extra)
+  // A redirect has no body, and Kong's proxy location has no default type: no Content-Type.
+  if (decision.status >= 300 && decision.status < 400) return answer(response, decision.status, '', undefined, requestId, extra)
   // Kong's other answers after the match (426, 415) are kong.response.error calls.
   const error = errorResponse('kong', decision.status, decision.message, requestId, fields)
   return answer(response, decision.status, error.body, error.contentType, requestId, [...error.headers, ...extra])
@@ -230,6 +242,7 @@ type Decision =
 /** Routes a request; Kong's own answers (404, 503, 426, redirects, gRPC mismatches) come back as decisions. */
 function decide(resolve: Resolver, request: NodeRequest): Decision {
   if (hasBadTarget(request.path) || (request.lineHost !== undefined && !isValidLineHost(request.lineHost)) || badHostHeader(request.request)) return { kind: 'error', code: 'bad-request' }
+  if (request.request.method === 'TRACE') return { kind: 'error', code: 'method-not-allowed' }
   // A getter that returns undefined reads as an absent field, as the extractor expects; the static
   // type cannot say so under exactOptionalPropertyTypes.
   const result = resolve(request as unknown as ProxyRequest)
@@ -320,8 +333,10 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
     const peer = clientAddress(request.socket)
     const target = proxyRequest(options, request, scheme, peer)
     const decision = decide(options.resolve, target)
-    // nginx refuses a malformed request while reading its head, before the realip module runs.
-    const clientIp = decision.kind === 'error' && decision.code === 'bad-request' ? peer : (target.realClient?.ip ?? peer)
+    // nginx refuses a malformed request, or a TRACE, while reading its head: before the realip
+    // module runs and before the body's size is looked at.
+    const refusedHead = decision.kind === 'error' && (decision.code === 'bad-request' || decision.code === 'method-not-allowed')
+    const clientIp = refusedHead ? peer : (target.realClient?.ip ?? peer)
     const finish = (status: number, resolution: Resolution | undefined, upstreamLatency: number | undefined, error?: string): void => {
       options.observe({
         requestId,
@@ -358,7 +373,7 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
       finish(sendError(response, error.code, requestId, responseLatency(started), errorRequest(request.rawHeaders, request.httpVersionMajor), options.errorDefaultType), routed, undefined)
     }
     // nginx checks a declared body size before anything else of Kong runs, the router included.
-    const declared = decision.kind === 'error' && decision.code === 'bad-request' ? undefined : declaredTooLarge(request, limits)
+    const declared = refusedHead ? undefined : declaredTooLarge(request, limits)
     if (declared !== undefined) return refuse(declared)
     if (decision.kind === 'error') {
       answerUnread()

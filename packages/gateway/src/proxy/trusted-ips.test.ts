@@ -48,4 +48,11 @@ describe('trusted_ips', () => {
     expect((await httpGet(`${trusting.proxy}/secure`)).status).toBe(426)
     expect((await httpGet(`${other.proxy}/secure`, { 'x-forwarded-proto': 'https' })).status).toBe(426)
   })
+
+  // Kong's get_header (kong/tools/http.lua) takes the first header line whole, commas included.
+  it('takes a trusted header line whole, commas included', async () => {
+    const seen = JSON.parse((await httpGet(`${trusting.proxy}/open`, { 'x-forwarded-path': '/items/1,2' })).body) as Echo
+    expect(seen.headers['x-forwarded-path']).toBe('/items/1,2')
+    expect((await httpGet(`${trusting.proxy}/secure`, { 'x-forwarded-proto': 'https, http' })).status).toBe(426)
+  })
 })
