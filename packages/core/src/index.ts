@@ -12,7 +12,7 @@ export type { ValueType, IpAddr, IpCidr, FieldValue } from './values/types.ts'
 export { INT_MIN, INT_MAX, isValueType } from './values/types.ts'
 export { parseIpAddr, parseIpCidr, cidrContains, ipEquals, formatIpAddr, formatIpCidr } from './values/ip.ts'
 export type { CompiledRegex, RegexError, RegexErrorKind } from './values/regex/index.ts'
-export { compileRegex, isForeignConstruct, RegexCache, literalPrefix, regexErrorKind } from './values/regex/index.ts'
+export { compileRegex, RegexCache, literalPrefix, regexErrorKind } from './values/regex/index.ts'
 export { dfaMemory, setDfaMemoryBudget } from './values/regex/lazy-dfa.ts'
 
 export type { Expr, And, Or, Not, Predicate, FieldRef, Literal, StringLiteral, IntLiteral, IpAddrLiteral, IpCidrLiteral, SetLiteral } from './syntax/ast.ts'

@@ -202,6 +202,7 @@ describe('hostile input: a clear 4xx, nothing stored, nothing thrown', () => {
   it('answers a URL past the header limit with 431 and a JSON message', async () => {
     const response = await fetch(`${gw.admin}/services?tags=${'t,'.repeat(10_000)}t`)
     expect(response.status).toBe(431)
+    expect(response.headers.get('server')).toMatch(/^switchyard\//)
     expect(((await response.json()) as { message: string }).message).toMatch(/too large/)
   })
 

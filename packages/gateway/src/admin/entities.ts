@@ -93,9 +93,10 @@ function resolveServiceName(context: EntityContext, input: JsonObject): { ok: tr
   if (typeof reference !== 'object' || reference === null || Array.isArray(reference)) return { ok: true, input }
   const ref = reference as JsonObject
   const name = ref['name']
-  if ((ref['id'] !== undefined && ref['id'] !== null) || typeof name !== 'string') return { ok: true, input }
-  // Kong looks a name up only when it is a valid name; an invalid one is the schema's to report.
-  if (checkName(name) !== undefined) return { ok: true, input }
+  // Kong's resolve_foreign: a reference without a valid primary key is looked up by its name, when
+  // that is a valid name; an invalid one is the schema's to report.
+  const id = ref['id']
+  if ((typeof id === 'string' && UUID_PATTERN.test(id)) || typeof name !== 'string' || checkName(name) !== undefined) return { ok: true, input }
   const service = context.store.getService(name)
   if (service === undefined) return { ok: false, response: foreignKeyUnresolved('service', 'name', name, 'services') }
   return { ok: true, input: { ...input, service: { id: service.id } } }

@@ -114,9 +114,15 @@ describe('the url shorthand', () => {
     multipart.set('url', 'invalid url')
     const response = await fetch(gw.admin + '/services', { method: 'POST', body: multipart })
     expect({ status: response.status, body: await response.json() }).toEqual(expected)
-    // A form's empty url is null: it sets nothing, and the host is missing.
+    // The url field is a string of at least one character; a form's empty value is null here, which
+    // sets nothing, so the host is missing.
+    expect((await call('POST', '/services', { url: '' })).body.fields).toEqual({ url: 'length must be at least 1' })
     expect((await form('POST', '/services', 'url=')).body.fields).toEqual({ host: 'required field missing' })
+    // The port as Lua's tonumber reads it; without a scheme, 443 names https.
     expect((await call('POST', '/services', { url: 'http://h.example:x/' })).body.fields).toEqual({ port: 'expected an integer' })
+    expect((await call('POST', '/services', { url: 'http://h.example:/' })).body.fields).toEqual({ port: 'expected an integer' })
+    expect((await call('POST', '/services', { url: 'http://h.example:0x50/' })).body).toMatchObject({ protocol: 'http', port: 80 })
+    expect((await call('POST', '/services', { url: '//h.example:443/x' })).body).toMatchObject({ protocol: 'https', host: 'h.example', port: 443, path: '/x' })
     expect((await call('POST', '/services', { url: 'http://h.example/a;p?q=1#f' })).body).toMatchObject({ host: 'h.example', path: '/a', port: 80 })
   })
 })
@@ -460,6 +466,13 @@ describe('foreign keys', () => {
         fields: { protocols: [protocols], service: { protocol: protocols } },
       },
     })
+  })
+
+  it('a required service field given null is missing, and a name stands in for an invalid id', async () => {
+    expect((await call('POST', '/routes', { paths: ['/fk-null'], service: { host: null } })).body.fields).toEqual({ service: { host: 'required field missing' } })
+    const resolved = await call('POST', '/routes', { paths: ['/fk-bad-id'], service: { id: 'nope', name: 'parity' } })
+    expect(resolved.status).toBe(201)
+    expect(resolved.body.service).toEqual({ id: (await call('GET', '/services/parity')).body.id })
   })
 
   it('an invalid service.name is a schema violation, never looked up', async () => {

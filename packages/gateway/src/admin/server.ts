@@ -285,7 +285,7 @@ export class AdminApi {
     const text = JSON.stringify({ message })
     // A response to HEAD has no body (RFC 9110 §9.3.2); the request was not parsed, so look at its first bytes.
     const body = error.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ' ? '' : text
-    socket.end(`HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${body}`)
+    socket.end(`HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nserver: ${SERVER_TOKEN}\r\nconnection: close\r\n\r\n${body}`)
   }
 
   async #respond(request: IncomingMessage, cors: Readonly<Record<string, string>>): Promise<AdminResponse> {

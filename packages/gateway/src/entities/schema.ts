@@ -246,14 +246,17 @@ export function applySchema(schema: EntitySchema, input: JsonObject): { ok: true
 
 /**
  * The errors of a record checked as a partial entity (Kong's `validate(value, false)`): every field
- * it gives, by its rules, and fields the schema lacks; nothing is required and no default is taken.
+ * it gives, by its rules (a required one given null is missing), and fields the schema lacks; an
+ * absent field is not required. The entity checks are not run.
  */
 export function partialErrors(schema: EntitySchema, record: JsonObject): FieldErrors {
   const fields: FieldErrors = {}
   for (const [name, value] of Object.entries(record)) {
     const spec = Object.hasOwn(schema, name) ? schema[name] : undefined
     if (spec === undefined) setOwn(fields, name, 'unknown field')
-    else if (value !== null) {
+    else if (value === null) {
+      if ('required' in spec && spec.required === true) setOwn(fields, name, 'required field missing')
+    } else {
       const result = checkValue(spec, value)
       if ('error' in result) setOwn(fields, name, result.error)
     }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { checkKongPath } from '@switchyard/http'
+import { checkKongPath, luaToNumber } from '@switchyard/http'
 import { applySchema, checkName, checkTag, checkUuid, type EntitySchema, type FieldErrors, type Json, type JsonObject } from './schema.ts'
 
 /** A Kong Service: where matched requests go, and how long to wait for it. Timeouts in milliseconds. */
@@ -97,13 +97,15 @@ export function expandServiceUrl(input: JsonObject): { value: JsonObject } | { f
   const { url: _ignored, ...rest } = input
   if (url === null) return { value: rest }
   if (typeof url !== 'string') return { fields: { url: 'expected a string' } }
+  if (url === '') return { fields: { url: 'length must be at least 1' } }
   const parsed = parseLuaSocketUrl(url)
-  const protocol = parsed.scheme ?? 'http'
-  // The url shorthand infers 443 for https and 80 otherwise (traditional-routes.md §1.6); a port
-  // that is not a number is kept for the port field to refuse.
-  const portText = parsed.port
-  const port: Json = portText === undefined || portText === '' ? (protocol === 'https' ? 443 : 80) : /^\d+$/.test(portText) ? Number(portText) : portText
-  return { value: { ...rest, protocol, host: parsed.host ?? null, port, path: parsed.path ?? null } }
+  // services.lua: the port read with Lua's tonumber; without a scheme, port 80 or 443 names the
+  // protocol; without a port, 443 for https and 80 otherwise (traditional-routes.md §1.6). A port
+  // that is no number (an empty one included, which Lua holds true) is kept for the port field to refuse.
+  const port = parsed.port === undefined ? undefined : luaToNumber(parsed.port)
+  const protocol = parsed.scheme ?? (port === 443 ? 'https' : 'http')
+  const portValue: Json = port ?? parsed.port ?? (protocol === 'https' ? 443 : 80)
+  return { value: { ...rest, protocol, host: parsed.host ?? null, port: portValue, path: parsed.path ?? null } }
 }
 
 /** The parts of a URL LuaSocket's `url.parse` finds, each as written. */

@@ -2,7 +2,7 @@
  * The route checks that need the expression engine or Kong's path normalizer
  * (traditional-routes.md §1.3, §1.5 item 5).
  */
-import { compileRegex, isForeignConstruct, validate } from '@switchyard/core'
+import { compileRegex, validate } from '@switchyard/core'
 import { bytesToText } from '../bytes.ts'
 import { normalizePathBytes } from '../path.ts'
 import { schemaForProtocols } from '../schemas.ts'
@@ -15,20 +15,21 @@ import type { TraditionalRoute } from './route.ts'
 
 /**
  * A regex path's error text, or `undefined`. Kong compiles every regex path with PCRE when a route is
- * written (a `paths` error with PCRE's text); the ATC flavors then validate the route's expression,
- * so a construct PCRE has and Rust's regex lacks (look-around, backreferences) passes here and is
- * refused by `checkEngine` (`@entity`: `Router Expression failed validation: …`).
+ * written (a `paths` error with PCRE's text); the ATC flavors then validate the route's expression.
+ * A pattern is a `paths` error here only where PCRE's refusal is known (`pcreRefusal`, and the
+ * mistakes both dialects refuse in `pcreEquivalent`); anything else the engine refuses is left to
+ * `checkEngine` (`@entity`: `Router Expression failed validation: …`), as what PCRE compiles is in
+ * Kong.
  */
 export function checkRegexPath(path: string): string | undefined {
   const pattern = path.slice(1)
   const refused = pcreRefusal(pattern)
   if (refused !== undefined) return pcreErrorText(pattern, refused)
-  // Read as written, as PCRE reads it (the engine gets `(?P<` for `(?<`, which makes a look-behind
-  // `(?P<=`): what PCRE compiles and the engine refuses is the engine check's to report.
+  // Read as written, as PCRE reads it (the engine gets `(?P<` for `(?<`).
   const compiled = compileRegex(pattern)
-  if (compiled.ok || isForeignConstruct(compiled.error)) return undefined
+  if (compiled.ok) return undefined
   const pcre = pcreEquivalent(pattern, compiled.error)
-  return pcre === undefined ? `invalid regex: '${pattern}' (Invalid regex: ${compiled.error.message})` : pcreErrorText(pattern, pcre)
+  return pcre === undefined ? undefined : pcreErrorText(pattern, pcre)
 }
 
 /**

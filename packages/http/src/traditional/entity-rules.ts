@@ -2,7 +2,10 @@
  * Rules of Kong's route and service schemas that the gateway's entities and the route validation
  * share, with Kong's texts (kong/db/schema/typedefs.lua, entities/routes.lua, schema/init.lua).
  */
-import type { Flavor } from './route.ts'
+import { PROTOCOLS, type Flavor } from './route.ts'
+
+/** routes_subschemas.lua has one subschema per protocol. */
+const SUBSCHEMA_PROTOCOLS: ReadonlySet<unknown> = new Set(PROTOCOLS)
 
 /**
  * Kong's `utf8_name` typedef (the `name` of routes and services): ASCII letters, digits and
@@ -69,15 +72,15 @@ export function checkKongPath(path: string): { code: 'rfc3986' | 'percent'; mess
 
 /**
  * The fields a route's protocol subschema refuses, with Kong's messages (routes_subschemas.lua's
- * `no_*` typedefs, `eq = null`). Kong picks the subschema by the first of `protocols` as given
- * (`['http', 'https']` when absent; none when null or not a known protocol), and checks `eq = null`
- * before the field's type: any value but null is refused, an empty list or map and a value of the
- * wrong type included, and that message is the field's only error. In the `expressions` flavor
- * `sources` and `destinations` are allowed on http and gRPC routes.
+ * `no_*` typedefs, `eq = null`). Kong's `get_subschema` takes the first of `protocols` that names a
+ * subschema (`['http', 'https']` when absent; none when null or when no protocol is known), and
+ * `eq = null` is checked before the field's type: any value but null is refused, an empty list or
+ * map and a value of the wrong type included, and that message is the field's only error. In the
+ * `expressions` flavor `sources` and `destinations` are allowed on http and gRPC routes.
  */
 export function protocolFieldErrors(input: Readonly<Record<string, unknown>>, flavor: Flavor): Record<string, string> {
   const protocols = input['protocols']
-  const first = protocols === undefined ? 'http' : Array.isArray(protocols) ? protocols[0] : protocols
+  const first = protocols === undefined ? 'http' : Array.isArray(protocols) ? protocols.find((p) => typeof p === 'string' && SUBSCHEMA_PROTOCOLS.has(p)) : protocols
   const errors: Record<string, string> = {}
   const refuse = (fields: readonly string[], when: string): void => {
     for (const field of fields) {

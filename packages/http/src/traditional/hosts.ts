@@ -57,12 +57,16 @@ export function checkHost(host: string): string | undefined {
   return checkHostWithOptionalPort(host.replace('*', 'abc'))
 }
 
+/** Kong's `hostname_type`: more than one colon is IPv6, digits and dots (and one colon) IPv4, else a name. */
+export function hostnameType(address: string): 'ipv4' | 'ipv6' | 'name' {
+  if (address.split(':').length - 1 > 1) return 'ipv6'
+  return /^[0-9.]+$/.test(address.replace(':', '')) ? 'ipv4' : 'name'
+}
+
 /** Kong's `host_with_optional_port`: a hostname, IPv4 or `[IPv6]`, each with an optional `:port`. */
 export function checkHostWithOptionalPort(address: string): string | undefined {
-  const colons = address.split(':').length - 1
-  if (colons > 1) return checkIpv6(address)
-  if (/^[0-9.]+$/.test(address.replace(':', ''))) return checkIpv4(address)
-  return checkHostname(address)
+  const type = hostnameType(address)
+  return type === 'ipv6' ? checkIpv6(address) : type === 'ipv4' ? checkIpv4(address) : checkHostname(address)
 }
 
 function checkPort(text: string): string | undefined {

@@ -175,8 +175,8 @@ function member(pattern: string, at: number): Member {
 /**
  * PCRE2's error for a pattern Rust's regex refuses too, where PCRE2's text and offset for that
  * mistake are known (checked with PCRE2 itself): an unclosed group or class, a `\` at the end, a
- * `)` without its `(`, a quantifier with nothing to repeat, a class range out of order. `error` is
- * the engine's, its offsets in `pattern`.
+ * `)` without its `(`, a quantifier with nothing to repeat, a class range or repeat count out of
+ * order. `error` is the engine's, its offsets in `pattern`; `undefined` for any other mistake.
  */
 export function pcreEquivalent(pattern: string, error: RegexError): PcreRefusal | undefined {
   switch (regexErrorKind(error)) {
@@ -189,7 +189,10 @@ export function pcreEquivalent(pattern: string, error: RegexError): PcreRefusal 
     case 'groupUnopened':
       return refusal('unmatched closing parenthesis', error.start)
     case 'repetitionMissing':
-      return refusal('quantifier does not follow a repeatable item', error.start)
+      // `(*` and a letter or `:` is a verb or an assertion to PCRE, refused in other words.
+      return pattern[error.start - 1] === '(' && /[A-Za-z:]/.test(pattern[error.start + 1] ?? '') ? undefined : refusal('quantifier does not follow a repeatable item', error.start)
+    case 'repetitionCountInvalid':
+      return refusal('numbers out of order in {} quantifier', error.end - 1)
     case 'classRangeInvalid':
       return refusal('range out of order in character class', error.end - 1)
     default:

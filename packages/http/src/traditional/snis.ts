@@ -2,7 +2,7 @@
  * The `snis` field: the expression Kong generates and the schema's checks (traditional-routes.md
  * §1.1, §2.3).
  */
-import { checkHostWithOptionalPort } from './hosts.ts'
+import { checkHostWithOptionalPort, hostnameType } from './hosts.ts'
 import { orGroup, stringLiteral } from './literals.ts'
 
 /** The predicate for one SNI: leading `*` → `=^`, trailing `*` → `^=`, else `==`; FQDN dot dropped for `==`/`=^`. */
@@ -38,11 +38,9 @@ export function checkSni(sni: string): string | undefined {
   const host = sni.replace('*', 'wildcard')
   const error = checkHostWithOptionalPort(host)
   if (error !== undefined && error !== 'invalid port number') return `invalid value: ${host}`
-  // Kong's hostname_type: more than one colon is IPv6, digits and dots (and a port) IPv4.
-  const colons = host.split(':').length - 1
-  const kind = colons > 1 ? 'ipv6' : /^[0-9.]+$/.test(host.replace(':', '')) ? 'ipv4' : 'name'
+  const kind = hostnameType(host)
   if (error === undefined && kind !== 'name') return 'must not be an IP'
-  const port = kind === 'ipv6' ? /\]:/.test(host) : colons > 0
+  const port = kind === 'ipv6' ? /\]:/.test(host) : host.includes(':')
   if (error !== undefined || port) return 'must not have a port'
   return undefined
 }

@@ -119,15 +119,17 @@ describe('regex paths the engine refuses', () => {
     ['~/users/(foo/profile', 'paths.1: invalid regex: \'/users/(foo/profile\' (PCRE returned: pcre2_compile() failed: missing closing parenthesis in "/users/(foo/profile")'],
     ['~/[abc/*/user$', 'paths.1: invalid regex: \'/[abc/*/user$\' (PCRE returned: pcre2_compile() failed: missing terminating ] for character class in "/[abc/*/user$")'],
     ['~/a)b', 'paths.1: invalid regex: \'/a)b\' (PCRE returned: pcre2_compile() failed: unmatched closing parenthesis in "/a)b" at ")b")'],
-    ['~/(*a)', 'paths.1: invalid regex: \'/(*a)\' (PCRE returned: pcre2_compile() failed: quantifier does not follow a repeatable item in "/(*a)" at "*a)")'],
+    ['~/(*)', 'paths.1: invalid regex: \'/(*)\' (PCRE returned: pcre2_compile() failed: quantifier does not follow a repeatable item in "/(*)" at "*)")'],
+    ['~/a{2,1}', 'paths.1: invalid regex: \'/a{2,1}\' (PCRE returned: pcre2_compile() failed: numbers out of order in {} quantifier in "/a{2,1}" at "}")'],
     ['~/a\\', 'paths.1: invalid regex: \'/a\\\' (PCRE returned: pcre2_compile() failed: \\ at end of pattern in "/a\\")'],
   ])('%s', (path, error) => {
     expect(errorsOf(http({ paths: [path] }))).toEqual([error])
   })
 
   // What PCRE compiles passes the field check; the router's validation of the route's expression
-  // refuses it (traditional-routes.md §1.3, routes.lua `validate_route`).
-  it.each([['~/(?=x)'], ['~/(a)\\1'], ['~/(?<=a)b'], ['~/a(?>b)'], ['~/a\\Z']])('%s', (path) => {
+  // refuses it (traditional-routes.md §1.3, routes.lua `validate_route`). So does a mistake whose
+  // PCRE text is not known (`(*a)` is a verb or assertion to PCRE).
+  it.each([['~/(?=x)'], ['~/(a)\\1'], ['~/(?<=a)b'], ['~/a(?>b)'], ['~/a\\Z'], ['~/\\e'], ['~/a{,3}x'], ['~/(*a)']])('%s', (path) => {
     const errors = errorsOf(http({ paths: [path] }))
     expect(errors).toHaveLength(1)
     expect(errors[0]).toMatch(/^@entity: Router Expression failed validation: /)
@@ -186,8 +188,12 @@ describe('protocol rules (§1.4) and entity checks (§1.5)', () => {
     expect(result.ok ? {} : result.violation.fields).toEqual(fields)
   })
 
-  it('allows sources and destinations on http and gRPC routes in the expressions flavor, and an unknown first protocol picks no subschema', () => {
+  it('allows sources and destinations on http and gRPC routes in the expressions flavor; the first known protocol names the subschema', () => {
     expect(normalizeRoute(http({ paths: ['/foo'], sources: [] }), { flavor: 'expressions' }).ok).toBe(true)
+    // Kong's get_subschema: the first protocol that has one (routes_subschemas.lua says so too).
+    expect(normalizeRoute({ protocols: ['ftp', 'grpc'], methods: ['GET'], paths: ['/a'] }, { flavor: 'traditional_compatible' })).toMatchObject({
+      violation: { fields: { methods: "cannot set 'methods' when 'protocols' is 'grpc' or 'grpcs'", protocols: ['expected one of: http, https, grpc, grpcs, tcp, tls, udp, tls_passthrough'] } },
+    })
     expect(normalizeRoute({ protocols: ['ftp'], paths: [] }, { flavor: 'traditional_compatible' })).toMatchObject({ violation: { fields: { protocols: ['expected one of: http, https, grpc, grpcs, tcp, tls, udp, tls_passthrough'] } } })
   })
 

@@ -288,8 +288,8 @@ function checkEntity(route: TraditionalRoute, flavor: Flavor, errors: FieldError
   const raw = route as Readonly<Record<string, unknown>>
   const has = (field: string): boolean => isSet(raw[field])
   const before = errors.length
-  // Kong picks the subschema by the first protocol, whatever the others are (the fields it refuses
-  // were checked with the others' types, see `protocolFieldErrors`).
+  // The protocols are known by now, so the first names the subschema (the fields it refuses were
+  // checked with the others' types, see `protocolFieldErrors`).
   const first = protocols[0]!
   const grpc = first === 'grpc' || first === 'grpcs'
   const stream = STREAM_PROTOCOLS.has(first)

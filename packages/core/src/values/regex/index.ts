@@ -12,7 +12,7 @@
 import type { ReError } from './ast.ts'
 import { reversed, type Hir } from './hir.ts'
 import { lowerAst } from './lower.ts'
-import { HINTS, MESSAGES } from './messages.ts'
+import { MESSAGES } from './messages.ts'
 import { parsePattern } from './parse.ts'
 import { dfaEligible, LazyDfa } from './lazy-dfa.ts'
 import { PikeVM } from './pike-vm.ts'
@@ -27,18 +27,6 @@ export interface RegexError {
   readonly start: number
   readonly end: number
   readonly hint?: string
-}
-
-/** The hints of constructs other dialects (PCRE, JavaScript) have and Rust's regex lacks. */
-const FOREIGN_CONSTRUCT_HINTS: ReadonlySet<string> = new Set([HINTS.lookAround, HINTS.backreference, HINTS.atomic, HINTS.conditional, HINTS.comment, HINTS.bigZ, HINTS.unsupportedPerl])
-
-/**
- * True when a pattern failed on a construct of other regex dialects that Rust's lacks (look-around,
- * backreferences, atomic groups, conditionals, `(?#...)` comments, `\Z`, `\G`, `\K`): PCRE
- * compiles such a pattern, so a gateway that checks patterns with PCRE first lets it through.
- */
-export function isForeignConstruct(error: RegexError): boolean {
-  return error.hint !== undefined && FOREIGN_CONSTRUCT_HINTS.has(error.hint)
 }
 
 /** What went wrong, by the name of the regex crate's error kind (`groupUnclosed`, `classUnclosed`, …). */
