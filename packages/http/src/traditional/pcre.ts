@@ -17,13 +17,14 @@ export interface PcreRefusal {
   readonly offset: number
 }
 
-// Rust flags PCRE also has (`i m s x U`) and the negation; anything else in `(?...)` or `(?...:` is refused.
-const PCRE_FLAGS = /^[imsxU-]*[:)]/
+// PCRE's flags (Rust's `i m s x U`, and `n` and `J`, which Rust lacks) and the negation; anything
+// else in `(?...)` or `(?...:` is refused.
+const PCRE_FLAGS = /^[imnsxJU-]*[:)]/
 
 /** A counted repeat as PCRE reads one: `{n}`, `{n,}` or `{n,m}`; any other `{` is a literal. */
 const COUNTED = /^\{(\d+)(?:,(\d*))?\}/
 
-const NO_CODE_POINT_ESCAPES = 'PCRE does not support \\L, \\l, \\N{name}, \\U, or \\u'
+const NO_CODE_POINT_ESCAPES = 'PCRE2 does not support \\F, \\L, \\l, \\N{name}, \\U, or \\u'
 
 /** PCRE2's largest repeat count. */
 const MAX_REPEAT = 65535
@@ -41,7 +42,7 @@ export function pcreRefusal(pattern: string): PcreRefusal | undefined {
     const c = pattern[i] as string
     if (c === '\\') {
       const next = pattern[i + 1]
-      if (next === 'u' || next === 'U') return refusal(NO_CODE_POINT_ESCAPES, i)
+      if (next === 'u' || next === 'U') return refusal(NO_CODE_POINT_ESCAPES, i + 2)
       i = afterEscape(pattern, i)
       after = 'item'
       continue
@@ -67,9 +68,11 @@ export function pcreRefusal(pattern: string): PcreRefusal | undefined {
         i++
         continue
       }
-      if (after === 'quantifier' || after === 'modified') return refusal('quantifier does not follow a repeatable item', i)
+      // PCRE points at a quantifier's last character.
+      const last = counted === null ? i : i + counted[0].length - 1
+      if (after === 'quantifier' || after === 'modified') return refusal('quantifier does not follow a repeatable item', last)
       if (counted !== null) {
-        for (const n of [counted[1], counted[2]]) if (n !== undefined && n !== '' && Number(n) > MAX_REPEAT) return refusal('number too big in {} quantifier', i + 1)
+        for (const n of [counted[1], counted[2]]) if (n !== undefined && n !== '' && Number(n) > MAX_REPEAT) return refusal('number too big in {} quantifier', last)
         i += counted[0].length
       } else i++
       after = 'quantifier'
@@ -107,16 +110,24 @@ function groupRefusal(pattern: string, at: number): PcreRefusal | undefined {
       const bad = name.search(/[^A-Za-z0-9_]/)
       return refusal('syntax error in subpattern name (missing terminator?)', start + Math.max(0, bad))
     }
-    if (name.length > MAX_NAME) return refusal(`subpattern name is too long (maximum ${MAX_NAME} code units)`, start + MAX_NAME)
+    if (name.length > MAX_NAME) return refusal(`subpattern name is too long (maximum ${MAX_NAME} code units)`, start + MAX_NAME + 1)
     return undefined
   }
-  // Look-arounds start with `=`, `!`, `<=`, `<!`: not flags.
-  if (/^[a-zA-Z-]/.test(rest) && !rest.startsWith('P') && !PCRE_FLAGS.test(rest)) return refusal('unrecognized character after (? or (?-', at + 2)
-  return undefined
+  // Look-arounds start with `=`, `!`, `<=`, `<!`: not flags. `(?R)` is PCRE's recursion (and
+  // Rust's CRLF flag): both compile it; anything else after `(?R` PCRE refuses.
+  if (rest.startsWith('R')) return rest.startsWith('R)') ? undefined : refusal('(?R (recursive pattern call) must be followed by a closing parenthesis', at + 3)
+  if (!/^[a-zA-Z-]/.test(rest) || rest.startsWith('P') || PCRE_FLAGS.test(rest)) return undefined
+  const flags = /^[imnsxJU-]*/.exec(rest)?.[0] ?? ''
+  // Flags that run to the end leave the group open; otherwise PCRE points at the first it lacks.
+  if (flags.length === rest.length) return refusal('missing closing parenthesis', pattern.length)
+  return refusal('unrecognized character after (? or (?-', at + 2 + flags.length)
 }
 
 /** One member of a class as PCRE reads it: a character (its code point) or a set (`\d`, `[:alpha:]`). */
 type Member = { readonly char: number; readonly end: number } | { readonly char: undefined; readonly end: number }
+
+/** The names PCRE2 knows in `[:name:]` (and `[:^name:]`) inside a class. */
+const POSIX_CLASSES = new Set(['alpha', 'digit', 'alnum', 'ascii', 'blank', 'cntrl', 'graph', 'lower', 'print', 'punct', 'space', 'upper', 'word', 'xdigit'])
 
 // Escapes that stand for a set of characters, not one: they cannot end a range.
 const SET_ESCAPES = new Set(['d', 'D', 's', 'S', 'w', 'W', 'h', 'H', 'v', 'V', 'p', 'P', 'N', 'R', 'X'])
@@ -125,7 +136,7 @@ const CHAR_ESCAPES: Readonly<Record<string, number>> = { a: 7, b: 8, e: 27, f: 1
 /**
  * Reads a class the way PCRE does (it ends at the first `]` that is not its first member, and a
  * `[` inside is a plain character unless it opens `[:name:]`); returns the offset after it, or a
- * refusal for a range PCRE rejects. Ranges between characters outside ASCII are not judged: PCRE
+ * refusal for a range PCRE rejects or a `[:name:]` it does not know. Ranges between characters outside ASCII are not judged: PCRE
  * without UTF mode compares their bytes, not their code points.
  */
 function scanClass(pattern: string, open: number): number | PcreRefusal {
@@ -136,12 +147,15 @@ function scanClass(pattern: string, open: number): number | PcreRefusal {
     if (pattern[i] === ']' && !first) return i + 1
     first = false
     const escapedCodePoint = pattern[i] === '\\' && (pattern[i + 1] === 'u' || pattern[i + 1] === 'U')
-    if (escapedCodePoint) return refusal(NO_CODE_POINT_ESCAPES, i)
+    if (escapedCodePoint) return refusal(NO_CODE_POINT_ESCAPES, i + 2)
+    const posix = /^\[:\^?([A-Za-z]*):\]/.exec(pattern.slice(i))
+    if (posix !== null && !POSIX_CLASSES.has(posix[1] as string)) return refusal('unknown POSIX class name', i + posix[0].indexOf(posix[1] as string))
     const low = member(pattern, i)
     i = low.end
     if (pattern[i] !== '-' || i + 1 >= pattern.length || pattern[i + 1] === ']') continue
     const high = member(pattern, i + 1)
-    if (low.char === undefined || high.char === undefined) return refusal('invalid range in character class', i)
+    // PCRE points at the `-` after a set, and past a set that ends the range.
+    if (low.char === undefined || high.char === undefined) return refusal('invalid range in character class', low.char === undefined ? i : high.end)
     if (low.char < 128 && high.char < 128 && low.char > high.char) return refusal('range out of order in character class', i + 1)
     i = high.end
   }
