@@ -10,9 +10,10 @@ import type { AddressMatch } from './route.ts'
 export type AddressSide = 'src' | 'dst'
 
 /**
- * The address text Kong writes: a plain address verbatim; an IPv4 CIDR with its host bits cleared;
- * an IPv6 CIDR unchanged. IPv4 `/0` keeps its address because LuaJIT's 32-bit shift by 32 is a
- * shift by 0 (so only `0.0.0.0/0` is then valid for the engine).
+ * The address text Kong writes: a plain address verbatim; a CIDR's length as the number ipmatcher's
+ * `split_ip` reads (`::/08` is `::/8`), and an IPv4 CIDR with its host bits cleared. IPv4 `/0`
+ * keeps its address because LuaJIT's 32-bit shift by 32 is a shift by 0 (so only `0.0.0.0/0` is
+ * then valid for the engine).
  */
 export function addressLiteral(ip: string): string {
   const slash = ip.indexOf('/')
@@ -20,7 +21,8 @@ export function addressLiteral(ip: string): string {
   const address = ip.slice(0, slash)
   const prefix = Number(ip.slice(slash + 1))
   const octets = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address)
-  if (octets === null || !Number.isInteger(prefix)) return ip
+  if (!Number.isInteger(prefix)) return ip
+  if (octets === null) return `${address}/${prefix}`
   const value = ((Number(octets[1]) << 24) | (Number(octets[2]) << 16) | (Number(octets[3]) << 8) | Number(octets[4])) >>> 0
   // JS shifts, like LuaJIT's BitOp, take the count modulo 32: mask(/0) is all ones.
   const mask = (0xffffffff << (32 - prefix)) >>> 0

@@ -53,6 +53,9 @@ describe('sources and destinations (§2.4)', () => {
     ['10.1.2.3/0', '10.1.2.3/0'],
     ['0.0.0.0/0', '0.0.0.0/0'],
     ['2001:db8::1/32', '2001:db8::1/32'],
+    // The length as a number, as ipmatcher's split_ip gives it to Kong's transform.
+    ['::/08', '::/8'],
+    ['10.0.0.0/08', '10.0.0.0/8'],
   ])('%s → %s', (ip, literal) => expect(addressLiteral(ip)).toBe(literal))
 })
 
