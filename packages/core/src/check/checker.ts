@@ -25,17 +25,16 @@ export function check(expr: Expr, schema: Schema): Result<CheckedExpression> {
   // added, and a predicate list plus a Map per route were most of its cost.
   const diagnostics: Diagnostic[] = []
   const fields: string[] = []
-  const walk = (node: Expr): void => {
+  // Depth first, left before right, on a stack of its own: a chain of n `||` parses n levels deep.
+  const pending: Expr[] = [expr]
+  while (pending.length > 0) {
+    const node = pending.pop() as Expr
     if (node.kind === 'Predicate') {
       const type = checkPredicate(node, schema, diagnostics)
       if (type !== undefined && !fields.includes(node.field.name)) fields.push(node.field.name)
-    } else if (node.kind === 'Not') walk(node.operand)
-    else {
-      walk(node.left)
-      walk(node.right)
-    }
+    } else if (node.kind === 'Not') pending.push(node.operand)
+    else pending.push(node.right, node.left)
   }
-  walk(expr)
   if (diagnostics.length > 0) return { ok: false, diagnostics }
   return { ok: true, value: new CheckedTree(expr, internList(fields), schema), diagnostics: NO_DIAGNOSTICS }
 }
