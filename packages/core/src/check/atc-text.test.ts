@@ -36,6 +36,21 @@ describe('atcErrorText', () => {
     )
   })
 
+  // Checked against atc-router itself: pest fails a group never closed where the text ends, after
+  // any mistake inside it.
+  it.each([
+    ['(', ' --> 1:2', 'expected term'],
+    ['(http.path == "x"', ' --> 1:18', 'expected and_op or or_op'],
+    ['(http.path == "x" ', ' --> 1:19', 'expected and_op or or_op'],
+    ['((http.path == "x")', ' --> 1:20', 'expected and_op or or_op'],
+    ['http.path == "x" && (', ' --> 1:22', 'expected term'],
+    ['(http.path = "x"', ' --> 1:12', 'expected binary_operator'],
+  ])('places %s where pest fails', (source, location, expected) => {
+    const lines = (atcErrorText(source, schema) ?? '').split('\n')
+    expect(lines[0]).toBe(location)
+    expect(lines.at(-1)).toBe(`  = ${expected}`)
+  })
+
   it.each([
     ['net.src.ip in 10.0.0.1/8', 'host part of address was not zero', '^--------^'],
     ['tcp.port == 9223372036854775808', 'number too large to fit in target type', '^-----------------^'],

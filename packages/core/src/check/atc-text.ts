@@ -24,7 +24,9 @@ export function atcErrorText(source: string, schema: Schema): string | undefined
     // atc runs the grammar over the whole text before it converts any literal, so a grammar error
     // anywhere is reported before a regex, address, integer or transformation error found earlier.
     const errors = parsed.diagnostics.filter((d) => d.severity === 'error')
-    const first = errors.find((d) => !CUSTOM.has(d.code)) ?? errors[0]
+    // An unclosed parenthesis fails where the text ends, after any mistake inside the group.
+    const grammar = errors.filter((d) => !CUSTOM.has(d.code))
+    const first = grammar.find((d) => d.code !== 'unclosed-paren') ?? grammar[0] ?? errors[0]
     if (first === undefined) return undefined
     const regex = first.code === 'invalid-regex' || first.code === 'unsupported-regex' ? regexErrorText(source, first) : undefined
     return regex === undefined ? pestText(source, atcSpan(source, first), CUSTOM.has(first.code), syntaxText(source, first)) : pestText(source, regex.literal, true, regex.text)
@@ -34,9 +36,12 @@ export function atcErrorText(source: string, schema: Schema): string | undefined
 
 /**
  * The span atc reports an error over: an integer's overflow over its digits only (the grammar's
- * `dec_digits`, `oct_digits` or `hex_digits`, without the sign and the `0x`), others as found.
+ * `dec_digits`, `oct_digits` or `hex_digits`, without the sign and the `0x`), an unclosed group at
+ * the end of the text, others as found.
  */
 function atcSpan(source: string, d: Diagnostic): Span {
+  // pest fails a group never closed at the end of the text, where it looked for `&&`, `||` or `)`.
+  if (d.code === 'unclosed-paren') return span(source.length)
   if (d.code !== 'int-out-of-range') return d.span
   const sign = source[d.span.start] === '-' ? 1 : 0
   const hex = source.startsWith('0x', d.span.start + sign) ? 2 : 0
