@@ -45,6 +45,16 @@ describe('atcErrorText', () => {
     ['((http.path == "x")', ' --> 1:20', 'expected and_op or or_op'],
     ['http.path == "x" && (', ' --> 1:22', 'expected term'],
     ['(http.path = "x"', ' --> 1:12', 'expected binary_operator'],
+    ['()', ' --> 1:2', 'expected term'],
+    ['( )', ' --> 1:3', 'expected term'],
+    ['http.path == "x', ' --> 1:16', 'expected str_char or str_esc'],
+    ['http.path == r#"x', ' --> 1:18', 'expected rawstr_char'],
+    ['http.path == "x\\q"', ' --> 1:16', 'expected str_char or str_esc'],
+    ['tcp.port == -', ' --> 1:14', 'expected oct_digits or dec_digits'],
+    ['tcp.port == - 1', ' --> 1:14', 'expected oct_digits or dec_digits'],
+    ['tcp.port == 0x', ' --> 1:15', 'expected hex_digits'],
+    ['tcp.port == -0xg', ' --> 1:16', 'expected hex_digits'],
+    ['tcp.port == 10x', ' --> 1:15', 'expected EOI, and_op, or or_op'],
   ])('places %s where pest fails', (source, location, expected) => {
     const lines = (atcErrorText(source, schema) ?? '').split('\n')
     expect(lines[0]).toBe(location)

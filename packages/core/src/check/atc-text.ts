@@ -29,23 +29,47 @@ export function atcErrorText(source: string, schema: Schema): string | undefined
     const first = grammar.find((d) => d.code !== 'unclosed-paren') ?? grammar[0] ?? errors[0]
     if (first === undefined) return undefined
     const regex = first.code === 'invalid-regex' || first.code === 'unsupported-regex' ? regexErrorText(source, first) : undefined
-    return regex === undefined ? pestText(source, atcSpan(source, first), CUSTOM.has(first.code), syntaxText(source, first)) : pestText(source, regex.literal, true, regex.text)
+    if (regex !== undefined) return pestText(source, regex.literal, true, regex.text)
+    const failure = pestFailure(source, first)
+    if (failure !== undefined) return pestText(source, span(failure.at), false, failure.expected)
+    return pestText(source, atcSpan(source, first), CUSTOM.has(first.code), syntaxText(source, first))
   }
   return firstCheckText(parsed.value, schema)
 }
 
 /**
  * The span atc reports an error over: an integer's overflow over its digits only (the grammar's
- * `dec_digits`, `oct_digits` or `hex_digits`, without the sign and the `0x`), an unclosed group at
- * the end of the text, others as found.
+ * `dec_digits`, `oct_digits` or `hex_digits`, without the sign and the `0x`), others as found.
  */
 function atcSpan(source: string, d: Diagnostic): Span {
-  // pest fails a group never closed at the end of the text, where it looked for `&&`, `||` or `)`.
-  if (d.code === 'unclosed-paren') return span(source.length)
   if (d.code !== 'int-out-of-range') return d.span
   const sign = source[d.span.start] === '-' ? 1 : 0
   const hex = source.startsWith('0x', d.span.start + sign) ? 2 : 0
   return span(d.span.start + sign + hex, d.span.end)
+}
+
+/**
+ * Where pest fails, and what it expected there, for the grammar errors whose diagnostic points at
+ * their cause rather than at that place (checked against atc-router): a group never closed and a
+ * string never ended fail at the end of the text, `()` at its `)`, a `-` with no digits after it,
+ * and `0x` with no hex digits after it.
+ */
+function pestFailure(source: string, d: Diagnostic): { at: number; expected: string } | undefined {
+  switch (d.code) {
+    case 'unclosed-paren':
+      return { at: source.length, expected: 'expected and_op or or_op' }
+    case 'unterminated-string':
+      return { at: source.length, expected: source.startsWith('r#"', d.span.start) ? 'expected rawstr_char' : 'expected str_char or str_esc' }
+    case 'empty-parens':
+      return { at: d.span.end - 1, expected: 'expected term' }
+    case 'expected-value':
+      return source[d.span.start] === '-' && !/[0-9]/.test(source[d.span.start + 1] ?? '') ? { at: d.span.start + 1, expected: 'expected oct_digits or dec_digits' } : undefined
+    case 'unexpected-token':
+      // A lone `0` then `x`: the grammar's `"0x" ~ hex_digits` read furthest, to the end of `0x`.
+      return source[d.span.start] === 'x' && /(?:^|[^0-9A-Za-z_.])-?0$/.test(source.slice(0, d.span.start)) ? { at: d.span.start + 1, expected: 'expected hex_digits' } : undefined
+    default:
+      return undefined
+  }
 }
 
 /**
@@ -136,13 +160,10 @@ const EXPECTED: Partial<Record<DiagnosticCode, string>> = {
   'expected-term': 'expected term',
   'expected-operator': 'expected binary_operator',
   'expected-value': 'expected rhs',
-  'unterminated-string': 'expected str_char or str_esc',
-  'invalid-escape': 'expected str_esc',
+  'invalid-escape': 'expected str_char or str_esc',
   'invalid-raw-string': 'expected rhs',
   'invalid-int': 'expected rhs',
   'invalid-not-in': 'expected binary_operator',
-  'unclosed-paren': 'expected and_op or or_op',
-  'empty-parens': 'expected term',
   'not-without-parens': 'expected term',
   'unexpected-end': 'expected term',
 }
