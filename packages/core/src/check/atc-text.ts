@@ -52,7 +52,7 @@ function atcSpan(source: string, d: Diagnostic): Span {
  * Where pest fails, and what it expected there, for the grammar errors whose diagnostic points at
  * their cause rather than at that place (checked against atc-router): a group never closed and a
  * string never ended fail at the end of the text, `()` at its `)`, a `-` with no digits after it,
- * and `0x` with no hex digits after it.
+ * `0x` with no hex digits after it, and an integer at the first character that is not its digit.
  */
 function pestFailure(source: string, d: Diagnostic): { at: number; expected: string } | undefined {
   switch (d.code) {
@@ -67,9 +67,27 @@ function pestFailure(source: string, d: Diagnostic): { at: number; expected: str
     case 'unexpected-token':
       // A lone `0` then `x`: the grammar's `"0x" ~ hex_digits` read furthest, to the end of `0x`.
       return source[d.span.start] === 'x' && /(?:^|[^0-9A-Za-z_.])-?0$/.test(source.slice(0, d.span.start)) ? { at: d.span.start + 1, expected: 'expected hex_digits' } : undefined
+    case 'invalid-int': {
+      // The grammar took the integer up to the character that is not one of its digits (`7.`,
+      // `1_000`, `0X1F`, `018` read as octal `01`); what follows a term is expected there.
+      const text = source.slice(d.span.start, d.span.end)
+      const octal = /^-?0[0-7]+(?=[89])/.exec(text)
+      const at = octal !== null ? d.span.start + octal[0].length : d.span.end - 1
+      return { at, expected: parenDepthAt(source, at) > 0 ? 'expected and_op or or_op' : 'expected EOI, and_op, or or_op' }
+    }
     default:
       return undefined
   }
+}
+
+/** How many parentheses are open at `at` (from the parser's tokens, so parentheses in strings do not count). */
+function parenDepthAt(source: string, at: number): number {
+  let depth = 0
+  for (const token of parseDetailed(source).tokens) {
+    if (token.span.start >= at) break
+    if (token.kind === 'paren') depth += source[token.span.start] === '(' ? 1 : -1
+  }
+  return depth
 }
 
 /**
@@ -162,7 +180,6 @@ const EXPECTED: Partial<Record<DiagnosticCode, string>> = {
   'expected-value': 'expected rhs',
   'invalid-escape': 'expected str_char or str_esc',
   'invalid-raw-string': 'expected rhs',
-  'invalid-int': 'expected rhs',
   'invalid-not-in': 'expected binary_operator',
   'not-without-parens': 'expected term',
   'unexpected-end': 'expected term',
