@@ -82,6 +82,25 @@ describe('an expression route (expressions flavor)', () => {
   })
 })
 
+// 05-services_spec.lua (3.x) "rejects invalid hostnames" and friends: typedefs `validate_host` over
+// kong/tools/ip.lua's normalize_ip.
+describe('service host (the host typedef)', () => {
+  it.each(['/example', '.example', 'example:', 'mock;bin', 'example.com/org', 'example-.org', 'example.org-', 'hello..example.com', 'hello-.example.com', '*example.com', '1.2.3.4:', 'a:b:c', '1::2::3', '12345::1', '::ffff:1.2.3.4', '[1:2:3]', 'example.com:abc', '256.1.1.1', '1.2.3'])(
+    '%j is invalid',
+    (host) => {
+      expect(serviceErrors({ host })?.fields).toEqual({ host: `invalid value: ${host}` })
+    },
+  )
+
+  it.each(['example.com:80', 'example.com:1000000', '1.2.3.4:80', '[::1]:80', '[::1]:99999'])('%j has a port', (host) => {
+    expect(serviceErrors({ host })?.fields).toEqual({ host: 'must not have a port' })
+  })
+
+  it.each(['hello.com', 'HELLO.com', 'example.123', 'example_api.com', 'localhost', '-with-SUPER-MONKEYS-pc58ag80a8qai00g7n9n', 'example.', '[::1]', '::1', '10.0.0.1', 'fe80::1', '2001:db8::8a2e:370:7334'])('%j is accepted', (host) => {
+    expect(serviceErrors({ host })).toBeUndefined()
+  })
+})
+
 describe('service path (the path typedef)', () => {
   it.each([
     ['a', 'should start with: /'],

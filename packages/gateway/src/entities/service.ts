@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { checkKongPath, luaToNumber } from '@switchyard/http'
+import { checkHostWithoutPort, checkKongPath, luaToNumber } from '@switchyard/http'
 import { applySchema, checkName, checkTag, checkUuid, type EntitySchema, type FieldErrors, type Json, type JsonObject } from './schema.ts'
 
 /** A Kong Service: where matched requests go, and how long to wait for it. Timeouts in milliseconds. */
@@ -41,27 +41,6 @@ export function checkServicePath(path: string): string | undefined {
   return checkKongPath(path)?.message
 }
 
-/**
- * Kong's `host` typedef (utils.normalize_ip): a name, an IPv4 address or an IPv6 address, with no
- * port. A name has one colon at most, so two or more mean IPv6 (bracketed or not).
- */
-export function checkHost(host: string): string | undefined {
-  if (host.split(':').length > 2) {
-    const bracketed = /^\[([0-9A-Fa-f:.]+)\](.*)$/.exec(host)
-    if (bracketed !== null) return bracketed[2] === '' ? undefined : /^:/.test(bracketed[2] ?? '') ? 'must not have a port' : 'invalid value: ' + host
-    return /^[0-9A-Fa-f:.]+$/.test(host) ? undefined : 'invalid value: ' + host
-  }
-  const [name = '', port] = host.split(':')
-  if (!/^[A-Za-z0-9.\-_]+$/.test(name)) return 'invalid value: ' + host
-  if (/^[\d.]+$/.test(name) && !isIpv4(name)) return 'invalid value: ' + host
-  return port === undefined ? undefined : 'must not have a port'
-}
-
-function isIpv4(text: string): boolean {
-  const octets = text.split('.')
-  return octets.length === 4 && octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255)
-}
-
 /** The Service schema, with Kong's defaults; `required` as services.lua has it (an explicit null is refused). */
 export const SERVICE_SCHEMA: EntitySchema = {
   id: { type: 'uuid' },
@@ -69,7 +48,7 @@ export const SERVICE_SCHEMA: EntitySchema = {
   created_at: { type: 'timestamp' },
   updated_at: { type: 'timestamp' },
   protocol: { type: 'string', default: 'http', required: true, oneOf: PROTOCOLS },
-  host: { type: 'string', required: true, check: checkHost },
+  host: { type: 'string', required: true, check: checkHostWithoutPort },
   port: { type: 'integer', default: 80, required: true, min: 0, max: 65535 },
   path: { type: 'string', check: checkServicePath },
   retries: { type: 'integer', default: 5, min: 0, max: 32767 },

@@ -2,7 +2,6 @@
  * The `hosts` field: splitting `host:port`, the expression Kong generates, and the schema's checks
  * (traditional-routes.md §1.2, §2.6).
  */
-import { parseIpAddr } from '@switchyard/core'
 import { rawLiteral, orGroup } from './literals.ts'
 import { luaToNumber } from './lua-number.ts'
 
@@ -81,17 +80,45 @@ function checkIpv4(address: string): string | undefined {
   return match[5] === undefined ? undefined : checkPort(match[5])
 }
 
+/**
+ * Kong's `normalize_ipv6` (kong/tools/ip.lua): an optional `[…]:port`, then a leading or trailing
+ * `:` completed with `0`, the first `::` expanded, and eight groups of one to four hex digits (no
+ * embedded IPv4, no second `::`).
+ */
 function checkIpv6(address: string): string | undefined {
   let body = address
   let port: string | undefined
-  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(address)
+  const bracketed = /^(\[[^\]]*\])(.*)$/s.exec(address)
   if (bracketed !== null) {
-    body = bracketed[1]!
-    port = bracketed[2]
+    body = (bracketed[1] as string).slice(1, -1)
+    const rest = bracketed[2] as string
+    if (rest !== '') {
+      const digits = /^:(\d*)$/.exec(rest)
+      if (digits === null) return 'invalid ipv6 address'
+      port = digits[1]
+    }
   }
-  const ip = parseIpAddr(body)
-  if (ip === undefined || ip.family !== 6) return `invalid ipv6 address: ${address}`
+  let check = body
+  if (check.startsWith(':')) check = `0${check}`
+  if (check.endsWith(':')) check = `${check}0`
+  if (check.includes('::')) check = check.replace('::', `:${'0:'.repeat(Math.max(0, 8 - (check.split(':').length - 1)))}`)
+  if (!/^[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){7}$/.test(check)) return `invalid ipv6 address: ${address}`
   return port === undefined ? undefined : checkPort(port)
+}
+
+/**
+ * Kong's `validate_host` (typedefs `host`, a service's host): any error of `normalize_ip` but a bad
+ * port is `invalid value: <host>`, and any port is refused.
+ */
+export function checkHostWithoutPort(host: string): string | undefined {
+  const error = checkHostWithOptionalPort(host)
+  if (error !== undefined && error !== 'invalid port number') return `invalid value: ${host}`
+  return error !== undefined || hasPort(host) ? 'must not have a port' : undefined
+}
+
+/** Whether an address `normalize_ip` accepts carries a port: after `]` for IPv6, after a `:` otherwise. */
+export function hasPort(address: string): boolean {
+  return hostnameType(address) === 'ipv6' ? /\]:/.test(address) : address.includes(':')
 }
 
 function checkHostname(address: string): string | undefined {

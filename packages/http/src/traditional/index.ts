@@ -18,6 +18,7 @@ export {
   TLS_PASSTHROUGH_SNIS_ERROR,
 } from './entity-rules.ts'
 export { checkHeaderName } from './headers.ts'
+export { checkHostWithoutPort } from './hosts.ts'
 export { checkAddress } from './addresses.ts'
 export { luaToNumber } from './lua-number.ts'
 export { traditionalExpression } from './expression.ts'

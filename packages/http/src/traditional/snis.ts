@@ -2,7 +2,7 @@
  * The `snis` field: the expression Kong generates and the schema's checks (traditional-routes.md
  * §1.1, §2.3).
  */
-import { checkHostWithOptionalPort, hostnameType } from './hosts.ts'
+import { checkHostWithOptionalPort, hasPort, hostnameType } from './hosts.ts'
 import { orGroup, stringLiteral } from './literals.ts'
 
 /** The predicate for one SNI: leading `*` → `=^`, trailing `*` → `^=`, else `==`; FQDN dot dropped for `==`/`=^`. */
@@ -38,9 +38,6 @@ export function checkSni(sni: string): string | undefined {
   const host = sni.replace('*', 'wildcard')
   const error = checkHostWithOptionalPort(host)
   if (error !== undefined && error !== 'invalid port number') return `invalid value: ${host}`
-  const kind = hostnameType(host)
-  if (error === undefined && kind !== 'name') return 'must not be an IP'
-  const port = kind === 'ipv6' ? /\]:/.test(host) : host.includes(':')
-  if (error !== undefined || port) return 'must not have a port'
-  return undefined
+  if (error === undefined && hostnameType(host) !== 'name') return 'must not be an IP'
+  return error !== undefined || hasPort(host) ? 'must not have a port' : undefined
 }
