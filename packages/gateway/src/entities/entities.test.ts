@@ -101,6 +101,30 @@ describe('service host (the host typedef)', () => {
   })
 })
 
+// init.lua's `conditional` checker runs with invalid fields: its error replaces the field's own.
+describe('service fields a protocol refuses', () => {
+  it.each([
+    [{ host: 'x.y', protocol: 'tcp', path: 'foo' }, 'path'],
+    [{ host: 'x.y', protocol: 'http', tls_verify: 'yes' }, 'tls_verify'],
+    [{ host: 'x.y', protocol: 'http', tls_verify_depth: 100 }, 'tls_verify_depth'],
+    [{ host: 'x.y', protocol: 'http', ca_certificates: ['nope'] }, 'ca_certificates'],
+  ])('%j: %s must be null, whatever its own error', (input, field) => {
+    expect(serviceErrors(input)).toEqual({ fields: { '@entity': ["failed conditional validation given value of field 'protocol'"], [field]: 'value must be null' }, message: `2 schema violations (failed conditional validation given value of field 'protocol'; ${field}: value must be null)` })
+  })
+})
+
+describe('list fields and references in the shapes Kong decodes', () => {
+  it('takes an empty JSON object for an empty list (cjson decodes {} as an empty table)', () => {
+    const prepared = prepareService({ host: 'x.y', protocol: 'https', tags: {}, ca_certificates: {} }, undefined, undefined, context())
+    expect(prepared.ok && prepared.service).toMatchObject({ tags: [], ca_certificates: [] })
+    expect(routeErrors({ protocols: ['http'], hosts: ['a.test'], paths: {}, methods: {} })).toBeUndefined()
+  })
+
+  it('reads a string reference as a record without its key', () => {
+    expect(serviceErrors({ host: 'x.y', protocol: 'https', client_certificate: 'abc' })?.fields).toEqual({ client_certificate: { id: 'missing primary key' } })
+  })
+})
+
 describe('service path (the path typedef)', () => {
   it.each([
     ['a', 'should start with: /'],

@@ -95,6 +95,10 @@ export function checkUuid(value: string): string | undefined {
   return UUID_PATTERN.test(value) ? undefined : 'expected a valid UUID'
 }
 
+function isEmptyRecord(value: Json | undefined): boolean {
+  return isObject(value) && Object.keys(value).length === 0
+}
+
 function isObject(value: Json | undefined): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
@@ -129,6 +133,8 @@ function checkValue(spec: FieldSpec, value: Json): { value: Json } | { error: st
       // Kong's auto_timestamp_s: an integer (seconds).
       return typeof value === 'number' && Number.isInteger(value) ? { value } : { error: 'expected an integer' }
     case 'array': {
+      // cjson decodes `{}` as an empty table, which is an empty array to Kong's schema.
+      if (isEmptyRecord(value)) return checkValue(spec, [])
       if (!Array.isArray(value)) return { error: spec.set === true ? 'expected a set' : 'expected an array' }
       // Kong's `len_min` (the route's `protocols`: an empty list would leave the route on no protocol).
       if (spec.minLength !== undefined && value.length < spec.minLength) return { error: `length must be at least ${spec.minLength}` }
@@ -168,6 +174,7 @@ function checkValue(spec: FieldSpec, value: Json): { value: Json } | { error: st
       return { value: Object.fromEntries(out) }
     }
     case 'endpoints': {
+      if (isEmptyRecord(value)) return { value: [] }
       if (!Array.isArray(value)) return { error: 'expected a set' }
       const errors: FieldErrors = {}
       for (const [index, item] of (value as Json[]).entries()) {
@@ -179,6 +186,8 @@ function checkValue(spec: FieldSpec, value: Json): { value: Json } | { error: st
       return { value: (value as JsonObject[]).map((item) => ({ ip: item['ip'] ?? null, port: item['port'] ?? null })) }
     }
     case 'foreign': {
+      // Kong reads the key off whatever it is given: a string has no `id`, so its key is missing.
+      if (typeof value === 'string') return { error: { id: 'missing primary key' } }
       if (!isObject(value)) return { error: 'expected a record' }
       const id = value['id']
       const keyError = id === undefined || id === null ? 'missing primary key' : typeof id !== 'string' ? 'expected a string' : UUID_PATTERN.test(id) ? undefined : 'expected a valid UUID'

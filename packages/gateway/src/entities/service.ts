@@ -132,12 +132,13 @@ const PROTOCOL_CONDITIONS: readonly { readonly field: string; readonly appliesTo
 
 function checkProtocolFields(input: JsonObject, fields: FieldErrors): string[] {
   const protocol = input['protocol'] ?? 'http'
-  // Kong skips a check when the field it depends on is itself invalid.
+  // Kong skips a check when the field it depends on is itself invalid; the `conditional` checker
+  // runs with invalid fields, so its error replaces a refused field's own (`run_with_invalid_fields`).
   if (typeof protocol !== 'string' || fields['protocol'] !== undefined) return []
   const entityErrors: string[] = []
   for (const condition of PROTOCOL_CONDITIONS) {
     const value = input[condition.field]
-    if (value === undefined || value === null || fields[condition.field] !== undefined || !condition.appliesTo(protocol)) continue
+    if (value === undefined || value === null || !condition.appliesTo(protocol)) continue
     fields[condition.field] = 'value must be null'
     entityErrors.push("failed conditional validation given value of field 'protocol'")
   }

@@ -156,6 +156,8 @@ function checkStringArray(
   isSet: boolean,
 ): readonly string[] | null | undefined {
   if (value === undefined || value === null) return value
+  // cjson decodes `{}` as an empty table, which is an empty array to Kong's schema.
+  if (isEmptyRecord(value)) return []
   if (!Array.isArray(value)) {
     errors.push({ field, message: isSet ? 'expected a set' : 'expected an array' })
     return undefined
@@ -231,6 +233,7 @@ function checkHeaders(value: unknown, errors: FieldError[]): TraditionalRoute['h
 
 function checkAddresses(field: string, value: unknown, errors: FieldError[]): readonly AddressMatch[] | null | undefined {
   if (value === undefined || value === null) return value
+  if (isEmptyRecord(value)) return []
   if (!Array.isArray(value)) {
     errors.push({ field, message: 'expected a set' })
     return undefined
@@ -265,6 +268,10 @@ function checkPathsDeeply(route: TraditionalRoute, errors: FieldError[]): void {
     const message = isRegexPath(path) ? checkRegexPath(path) : checkPathNormalized(path)
     if (message !== undefined) errors.push({ field: `paths.${index + 1}`, message })
   })
+}
+
+function isEmptyRecord(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0
 }
 
 function isSet(value: unknown): boolean {
