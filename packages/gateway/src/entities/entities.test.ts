@@ -120,6 +120,10 @@ describe('list fields and references in the shapes Kong decodes', () => {
     expect(routeErrors({ protocols: ['http'], hosts: ['a.test'], paths: {}, methods: {} })).toBeUndefined()
   })
 
+  it('checks an empty CA certificate id as a UUID first', () => {
+    expect(serviceErrors({ host: 'x.y', protocol: 'https', ca_certificates: [''] })?.fields).toEqual({ ca_certificates: ['expected a valid UUID'] })
+  })
+
   it('reads a string reference as a record without its key', () => {
     expect(serviceErrors({ host: 'x.y', protocol: 'https', client_certificate: 'abc' })?.fields).toEqual({ client_certificate: { id: 'missing primary key' } })
   })

@@ -105,7 +105,8 @@ function isObject(value: Json | undefined): value is JsonObject {
 
 function checkString(spec: { oneOf?: readonly string[]; check?: (v: string) => string | undefined }, value: Json): string | undefined {
   if (typeof value !== 'string') return 'expected a string'
-  if (value.length === 0) return 'length must be at least 1'
+  // Kong's validators_order puts `uuid` before the string lengths: an empty id is no valid UUID.
+  if (value.length === 0) return spec.check === checkUuid ? checkUuid(value) : 'length must be at least 1'
   if (spec.oneOf !== undefined && !spec.oneOf.includes(value)) return `expected one of: ${spec.oneOf.join(', ')}`
   return spec.check?.(value)
 }
