@@ -59,6 +59,8 @@ export interface Config {
   readonly clientMaxBodySize: number
   /** Kong's `nginx_http_client_body_buffer_size` in bytes: how much of a buffered request body stays in memory before it goes to a temporary file. */
   readonly clientBodyBufferSize: number
+  /** Kong's `nginx_admin_client_max_body_size` in bytes: the largest Admin API request body (413 beyond); 0 for no limit. */
+  readonly adminClientMaxBodySize: number
 }
 
 /** One documented setting: its Kong-style name, flag, default and meaning (shown by `--help`). */
@@ -97,6 +99,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'real_ip_header', flag: '--real-ip-header', default: 'X-Real-IP', help: 'Header whose address becomes the client address (net.src.ip, X-Real-IP, access log) for clients in trusted_ips only: X-Real-IP, X-Forwarded-For or another name (`proxy_protocol` is not supported).' },
   { name: 'real_ip_recursive', flag: '--real-ip-recursive', default: 'off', help: '`off`: take the last address of real_ip_header; `on`: the last one, from the right, that is not in trusted_ips.' },
   { name: 'nginx_http_client_max_body_size', flag: '--nginx-http-client-max-body-size', default: '0', help: 'Largest request body the proxy takes, as nginx sizes are written (`10m`, `512k`, `1g`, bytes); larger ones get 413. `0`: no limit.' },
+  { name: 'nginx_admin_client_max_body_size', flag: '--nginx-admin-client-max-body-size', default: '10m', help: 'Largest Admin API request body (a `/config` declarative file included), as nginx sizes are written; larger ones get 413. `0`: no limit.' },
   { name: 'nginx_http_client_body_buffer_size', flag: '--nginx-http-client-body-buffer-size', default: '8k', help: 'How much of a request body a route with request_buffering keeps in memory; the rest goes to a temporary file in <prefix>/client_body_temp.' },
   { name: 'error_default_type', flag: '--error-default-type', default: 'text/plain', help: 'Format of the proxy\'s error pages (400, 502, 504) for requests with neither Accept nor Content-Type: text/plain, application/json, application/xml or text/html.' },
 ]
@@ -212,6 +215,7 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
     errorDefaultType: oneOf('error_default_type', get('error_default_type'), ERROR_DEFAULT_TYPES, errors),
     clientMaxBodySize: nginxSize('nginx_http_client_max_body_size', get('nginx_http_client_max_body_size'), errors),
     clientBodyBufferSize: nginxSize('nginx_http_client_body_buffer_size', get('nginx_http_client_body_buffer_size'), errors),
+    adminClientMaxBodySize: nginxSize('nginx_admin_client_max_body_size', get('nginx_admin_client_max_body_size'), errors),
   }
   if (prefix === '') errors.push('prefix: must not be empty')
   if (config.proxyListen.some((l) => l.ssl) && (config.sslCert === undefined || config.sslCertKey === undefined)) {

@@ -2,7 +2,6 @@ import type { IncomingMessage } from 'node:http'
 import { setOwn, type Json, type JsonObject } from '../entities/schema.ts'
 
 /** Largest Admin API body read (a big declarative config fits; a runaway upload does not). */
-export const MAX_ADMIN_BODY_BYTES = 64 * 1024 * 1024
 
 /**
  * Deepest nesting a body may have: objects and arrays in JSON, `a.b[1].c` segments in a form key.
@@ -12,7 +11,9 @@ export const MAX_ADMIN_BODY_BYTES = 64 * 1024 * 1024
 export const MAX_BODY_DEPTH = 64
 
 /** A parsed request body: its fields, and whether they came from a form (strings to coerce). */
-export type ParsedBody = { readonly ok: true; readonly value: JsonObject; readonly form: boolean; readonly raw: string; readonly type: string } | { readonly ok: false; readonly message: string }
+export type ParsedBody =
+  | { readonly ok: true; readonly value: JsonObject; readonly form: boolean; readonly raw: string; readonly type: string }
+  | { readonly ok: false; readonly message: string; readonly tooLarge?: true }
 
 type Segment = string | number | typeof APPEND
 const APPEND = Symbol('append')
@@ -125,22 +126,25 @@ function compact(value: unknown): Json {
   return value as Json
 }
 
-/** Reads a whole Admin API body (bounded); the proxy never does this. */
-export async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+/** Reads a whole Admin API body, or undefined past `maxBytes` (0: no limit); the proxy never does this. */
+export async function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length
-    if (size > MAX_ADMIN_BODY_BYTES) return undefined
+    if (maxBytes > 0 && size > maxBytes) return undefined
     chunks.push(chunk)
   }
   return Buffer.concat(chunks)
 }
 
-/** Parses a JSON, urlencoded or multipart body into fields; an empty body is `{}`. */
-export async function parseBody(request: IncomingMessage): Promise<ParsedBody> {
-  const buffer = await readBody(request)
-  if (buffer === undefined) return { ok: false, message: 'request body too large' }
+/**
+ * Parses a JSON, urlencoded or multipart body into fields; an empty body is `{}`. A body past
+ * `maxBytes` (nginx_admin_client_max_body_size) is `tooLarge`, which the Admin API answers 413.
+ */
+export async function parseBody(request: IncomingMessage, maxBytes: number): Promise<ParsedBody> {
+  const buffer = await readBody(request, maxBytes)
+  if (buffer === undefined) return { ok: false, message: 'Payload too large', tooLarge: true }
   const contentType = request.headers['content-type'] ?? ''
   const type = contentType.split(';')[0]?.trim().toLowerCase() ?? ''
   const raw = buffer.toString('utf8')

@@ -200,6 +200,9 @@ function isTruthy(value: unknown): boolean {
   return text === true || text === 1 || text === 'true' || text === '1' || text === 'on' || text === 'yes'
 }
 
+/** nginx's 413 for a body past `nginx_admin_client_max_body_size`, as Kong's admin error page words it. */
+const PAYLOAD_TOO_LARGE: AdminResponse = { status: 413, body: { message: 'Payload too large' } }
+
 /** A missing or wrong admin token: what to send, and how (the token itself is never echoed). */
 const UNAUTHORIZED: AdminResponse = {
   status: 401,
@@ -314,8 +317,15 @@ export class AdminApi {
         request.resume()
         return { status: 415, body: { message: UNSUPPORTED_BODY_TYPE } }
       }
-      const parsed = await parseBody(request)
-      if (!parsed.ok) return { status: 400, body: { message: parsed.message } }
+      // nginx's client_max_body_size for the Admin API: a declared length is refused before reading.
+      const limit = this.options.config.adminClientMaxBodySize
+      const declared = Number(request.headers['content-length'] ?? 0)
+      if (limit > 0 && declared > limit) {
+        request.resume()
+        return PAYLOAD_TOO_LARGE
+      }
+      const parsed = await parseBody(request, limit)
+      if (!parsed.ok) return parsed.tooLarge === true ? PAYLOAD_TOO_LARGE : { status: 400, body: { message: parsed.message } }
       body = { value: parsed.value, form: parsed.form }
       raw = parsed.raw
       type = parsed.type

@@ -113,6 +113,19 @@ describe('service fields a protocol refuses', () => {
   })
 })
 
+// 15-off_spec "flattens nested, entity field errors" (Kong's default, traditional_compatible flavor).
+describe('what Kong checks first', () => {
+  it('stops at protocols none of which is known, in the traditional flavor only', () => {
+    expect(routeErrors({ protocols: ['nope'], hosts: ['invalid'], paths: ['/'] }, 'traditional_compatible')?.fields).toEqual({ protocols: 'unknown type: nope' })
+    expect(routeErrors({ protocols: ['nope', 'http'], paths: ['/'] }, 'traditional_compatible')?.fields).toEqual({ protocols: ['expected one of: grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp'] })
+    expect(routeErrors({ protocols: ['nope'], paths: ['/'] }, 'expressions')?.fields).toEqual({ protocols: ['expected one of: grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp'] })
+  })
+
+  it('checks an id\'s type before its form', () => {
+    expect(serviceErrors({ id: 123456 as unknown as string, host: 'x.y' })?.fields).toEqual({ id: 'expected a string' })
+  })
+})
+
 describe('list fields and references in the shapes Kong decodes', () => {
   it('takes an empty JSON object for an empty list (cjson decodes {} as an empty table)', () => {
     const prepared = prepareService({ host: 'x.y', protocol: 'https', tags: {}, ca_certificates: {} }, undefined, undefined, context())

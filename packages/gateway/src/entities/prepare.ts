@@ -1,4 +1,4 @@
-import { protocolFieldErrors } from '@switchyard/http'
+import { protocolFieldErrors, unknownSubschemaError } from '@switchyard/http'
 import type { RouterFlavor } from '../config.ts'
 import { buildRoute, checkRouteShape, routeSchema, type Route } from './route.ts'
 import { coerceForm, POSITION, setOwn, type FieldErrors, type Json, type JsonObject } from './schema.ts'
@@ -77,6 +77,9 @@ export function prepareRoute(input: JsonObject, id: string | undefined, createdA
   if (context.flavor !== 'expressions' && body['protocols'] === null) {
     return { ok: false, violation: { fields: { protocols: 'required field missing' }, entityErrors: [], diagnostics: [] } }
   }
+  // ... and at protocols none of which names a subschema.
+  const unknown = unknownSubschemaError(body['protocols'], context.flavor)
+  if (unknown !== undefined) return { ok: false, violation: { fields: { protocols: unknown }, entityErrors: [], diagnostics: [] } }
   const created = createdAtOf(body, createdAt, context.now)
   // The fields the protocol's subschema refuses have that error alone, whatever their type.
   const refused = protocolFieldErrors(body, context.flavor)

@@ -129,7 +129,9 @@ function checkValue(spec: FieldSpec, value: Json): { value: Json } | { error: st
     case 'boolean':
       return typeof value === 'boolean' ? { value } : { error: 'expected a boolean' }
     case 'uuid':
-      return typeof value === 'string' && UUID_PATTERN.test(value) ? { value: value.toLowerCase() } : { error: 'expected a valid UUID' }
+      // The type first, then the form (15-off_spec "flattens nested, entity field errors": `id: 123456`).
+      if (typeof value !== 'string') return { error: 'expected a string' }
+      return UUID_PATTERN.test(value) ? { value: value.toLowerCase() } : { error: 'expected a valid UUID' }
     case 'timestamp':
       // Kong's auto_timestamp_s: an integer (seconds).
       return typeof value === 'number' && Number.isInteger(value) ? { value } : { error: 'expected an integer' }

@@ -94,3 +94,17 @@ export function protocolFieldErrors(input: Readonly<Record<string, unknown>>, fl
   else if (first === 'http' || first === 'https') refuse(addresses, "'http' or 'https'")
   return errors
 }
+
+/**
+ * In the traditional flavors `protocols` is the routes schema's subschema key: when none of the
+ * protocols names a subschema, Kong's `Schema:validate` stops with this one error (15-off_spec
+ * "flattens nested, entity field errors": `protocols = "unknown type: nope"`). Else undefined.
+ */
+export function unknownSubschemaError(protocols: unknown, flavor: Flavor): string | undefined {
+  if (flavor === 'expressions') return undefined
+  // A string names its subschema itself; a list by its first known protocol (an empty one by none:
+  // Kong then formats its missing first element, `unknown type: nil`).
+  if (typeof protocols === 'string') return SUBSCHEMA_PROTOCOLS.has(protocols) ? undefined : `unknown type: ${protocols}`
+  if (!Array.isArray(protocols) || protocols.some((p) => SUBSCHEMA_PROTOCOLS.has(p))) return undefined
+  return `unknown type: ${protocols.length === 0 ? 'nil' : String(protocols[0])}`
+}

@@ -10,6 +10,7 @@ export {
   checkUtf8Name,
   checkKongPath,
   protocolFieldErrors,
+  unknownSubschemaError,
   exclusiveProtocolsError,
   snisRefused,
   SNI_PROTOCOLS,

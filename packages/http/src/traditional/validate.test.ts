@@ -153,8 +153,12 @@ describe('protocol rules (§1.4) and entity checks (§1.5)', () => {
     [{ protocols: ['tcp'], paths: ['/'], sources: [{ port: 1 }] }, "paths: cannot set 'paths' when 'protocols' is 'tcp', 'tls', 'tls_passthrough' or 'udp'"],
 
     [http({ sources: [{ ip: '10.0.0.1' }], paths: ['/'] }), "sources: cannot set 'sources' when 'protocols' is 'http' or 'https'"],
-    [{ protocols: [], paths: ['/'] }, 'protocols: length must be at least 1'],
-    [{ protocols: ['ftp'], paths: ['/'] }, 'protocols.1: expected one of: http, https, grpc, grpcs, tcp, tls, udp, tls_passthrough'],
+    // The traditional flavors' subschema key: no known protocol stops validation at once
+    // (Schema:validate, 15-off_spec "flattens nested, entity field errors"); the expressions flavor has none.
+    [{ protocols: ['ftp'], paths: ['/'] }, 'protocols: unknown type: ftp'],
+    [{ protocols: [], paths: ['/'] }, 'protocols: unknown type: nil'],
+    [{ protocols: ['ftp'], paths: ['/'] }, 'protocols.1: expected one of: http, https, grpc, grpcs, tcp, tls, udp, tls_passthrough', 'expressions'],
+    [{ protocols: [], paths: ['/'] }, 'protocols: length must be at least 1', 'expressions'],
 
     [
       { expression: 'http.path == "/"', paths: ['/'] },
@@ -194,7 +198,7 @@ describe('protocol rules (§1.4) and entity checks (§1.5)', () => {
     expect(normalizeRoute({ protocols: ['ftp', 'grpc'], methods: ['GET'], paths: ['/a'] }, { flavor: 'traditional_compatible' })).toMatchObject({
       violation: { fields: { methods: "cannot set 'methods' when 'protocols' is 'grpc' or 'grpcs'", protocols: ['expected one of: http, https, grpc, grpcs, tcp, tls, udp, tls_passthrough'] } },
     })
-    expect(normalizeRoute({ protocols: ['ftp'], paths: [] }, { flavor: 'traditional_compatible' })).toMatchObject({ violation: { fields: { protocols: ['expected one of: http, https, grpc, grpcs, tcp, tls, udp, tls_passthrough'] } } })
+    expect(normalizeRoute({ protocols: ['ftp'], paths: [] }, { flavor: 'traditional_compatible' })).toMatchObject({ violation: { fields: { protocols: 'unknown type: ftp' } } })
   })
 
   // 06-routes_spec "fails when protocol is missing" / "fails when priority is missing": a null is
