@@ -58,6 +58,11 @@ describe('atcErrorText', () => {
     ['tcp.port == 7.', ' --> 1:14', 'expected EOI, and_op, or or_op'],
     ['tcp.port == 018', ' --> 1:15', 'expected EOI, and_op, or or_op'],
     ['(tcp.port == 7.5)', ' --> 1:15', 'expected and_op or or_op'],
+    ['(tcp.port == 1a)', ' --> 1:15', 'expected and_op or or_op'],
+    ['(tcp.port == 1a', ' --> 1:15', 'expected and_op or or_op'],
+    ['(tcp.port == 0x', ' --> 1:16', 'expected hex_digits'],
+    ['(tcp.port == 0xg)', ' --> 1:16', 'expected hex_digits'],
+    ['(http.path == "x" é', ' --> 1:19', 'expected and_op or or_op'],
   ])('places %s where pest fails', (source, location, expected) => {
     const lines = (atcErrorText(source, schema) ?? '').split('\n')
     expect(lines[0]).toBe(location)

@@ -56,8 +56,12 @@ function atcSpan(source: string, d: Diagnostic): Span {
  */
 function pestFailure(source: string, d: Diagnostic): { at: number; expected: string } | undefined {
   switch (d.code) {
-    case 'unclosed-paren':
-      return { at: source.length, expected: 'expected and_op or or_op' }
+    case 'unclosed-paren': {
+      // Where the group stopped: the first character the parser skipped after it, else the end.
+      const skipped = parseDetailed(source).tokens.find((t) => t.kind === 'invalid' && t.span.start > d.span.start)
+      if (skipped === undefined) return { at: source.length, expected: 'expected and_op or or_op' }
+      return afterLoneZero(source, skipped.span.start) ? { at: skipped.span.start + 1, expected: 'expected hex_digits' } : { at: skipped.span.start, expected: 'expected and_op or or_op' }
+    }
     case 'unterminated-string':
       return { at: source.length, expected: source.startsWith('r#"', d.span.start) ? 'expected rawstr_char' : 'expected str_char or str_esc' }
     case 'empty-parens':
@@ -65,8 +69,7 @@ function pestFailure(source: string, d: Diagnostic): { at: number; expected: str
     case 'expected-value':
       return source[d.span.start] === '-' && !/[0-9]/.test(source[d.span.start + 1] ?? '') ? { at: d.span.start + 1, expected: 'expected oct_digits or dec_digits' } : undefined
     case 'unexpected-token':
-      // A lone `0` then `x`: the grammar's `"0x" ~ hex_digits` read furthest, to the end of `0x`.
-      return source[d.span.start] === 'x' && /(?:^|[^0-9A-Za-z_.])-?0$/.test(source.slice(0, d.span.start)) ? { at: d.span.start + 1, expected: 'expected hex_digits' } : undefined
+      return afterLoneZero(source, d.span.start) ? { at: d.span.start + 1, expected: 'expected hex_digits' } : undefined
     case 'invalid-int': {
       // The grammar took the integer up to the character that is not one of its digits (`7.`,
       // `1_000`, `0X1F`, `018` read as octal `01`); what follows a term is expected there.
@@ -78,6 +81,11 @@ function pestFailure(source: string, d: Diagnostic): { at: number; expected: str
     default:
       return undefined
   }
+}
+
+/** A lone `0` then `x` at `at`: the grammar's `"0x" ~ hex_digits` read furthest, to the end of `0x`. */
+function afterLoneZero(source: string, at: number): boolean {
+  return source[at] === 'x' && /(?:^|[^0-9A-Za-z_.])-?0$/.test(source.slice(0, at))
 }
 
 /** How many parentheses are open at `at` (from the parser's tokens, so parentheses in strings do not count). */

@@ -15,15 +15,15 @@ afterAll(async () => {
 })
 
 /** Sends a body, declared or chunked, and reads the status and body of the answer. */
-function send(body: string, chunked: boolean): Promise<{ status: number; body: string }> {
+function send(body: string, chunked: boolean, type = 'application/json'): Promise<{ status: number; body: string; connection: string | undefined }> {
   const url = new URL(`${gw.admin}/services`)
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { 'content-type': 'application/json' }
+    const headers: Record<string, string> = { 'content-type': type }
     if (!chunked) headers['content-length'] = String(Buffer.byteLength(body))
     const request = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers }, (response) => {
       let text = ''
       response.on('data', (chunk: Buffer) => (text += chunk.toString()))
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }))
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text, connection: response.headers.connection }))
     })
     request.on('error', reject)
     // In pieces, so a chunked body is seen growing past the limit.
@@ -37,8 +37,14 @@ describe('nginx_admin_client_max_body_size', () => {
 
   it.each([false, true])('answers 413 to a body past the limit (chunked: %s), and stores nothing', async (chunked) => {
     expect(Buffer.byteLength(large)).toBeGreaterThan(1024)
-    expect(await send(large, chunked)).toEqual({ status: 413, body: JSON.stringify({ message: 'Payload too large' }) })
+    // The connection is closed, not kept to drain the rest of a body that may never end.
+    expect(await send(large, chunked)).toEqual({ status: 413, body: JSON.stringify({ message: 'Payload too large' }), connection: 'close' })
     expect((await adminCall(gw.admin, 'GET', '/services/too-large')).status).toBe(404)
+  })
+
+  it('checks the length before the body type, as nginx does before Kong runs', async () => {
+    expect((await send(large, false, 'text/plain')).status).toBe(413)
+    expect((await send('x', false, 'text/plain')).status).toBe(415)
   })
 
   it('takes a body within the limit', async () => {

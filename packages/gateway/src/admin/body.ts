@@ -1,8 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import { setOwn, type Json, type JsonObject } from '../entities/schema.ts'
 
-/** Largest Admin API body read (a big declarative config fits; a runaway upload does not). */
-
 /**
  * Deepest nesting a body may have: objects and arrays in JSON, `a.b[1].c` segments in a form key.
  * Kong's entities nest a few levels (a declarative config about six); the limit keeps every later

@@ -201,7 +201,7 @@ function isTruthy(value: unknown): boolean {
 }
 
 /** nginx's 413 for a body past `nginx_admin_client_max_body_size`, as Kong's admin error page words it. */
-const PAYLOAD_TOO_LARGE: AdminResponse = { status: 413, body: { message: 'Payload too large' } }
+const PAYLOAD_TOO_LARGE: AdminResponse = { status: 413, body: { message: 'Payload too large' }, headers: { connection: 'close' } }
 
 /** A missing or wrong admin token: what to send, and how (the token itself is never echoed). */
 const UNAUTHORIZED: AdminResponse = {
@@ -311,18 +311,16 @@ export class AdminApi {
     let raw = ''
     let type = ''
     if (needsBody) {
+      // nginx's client_max_body_size for the Admin API, before any of Kong runs: a declared length
+      // is refused unread, and the connection closed rather than drained.
+      const limit = this.options.config.adminClientMaxBodySize
+      const declared = Number(request.headers['content-length'] ?? 0)
+      if (limit > 0 && declared > limit) return PAYLOAD_TOO_LARGE
       // Kong's before_filter: a body of another type, or of none, is 415 (Kong's has no body; this
       // one says what to send). POST /config also takes a YAML or JSON body of any type.
       if (parts.segments[0] !== 'config' && !acceptedBodyType(request)) {
         request.resume()
         return { status: 415, body: { message: UNSUPPORTED_BODY_TYPE } }
-      }
-      // nginx's client_max_body_size for the Admin API: a declared length is refused before reading.
-      const limit = this.options.config.adminClientMaxBodySize
-      const declared = Number(request.headers['content-length'] ?? 0)
-      if (limit > 0 && declared > limit) {
-        request.resume()
-        return PAYLOAD_TOO_LARGE
       }
       const parsed = await parseBody(request, limit)
       if (!parsed.ok) return parsed.tooLarge === true ? PAYLOAD_TOO_LARGE : { status: 400, body: { message: parsed.message } }

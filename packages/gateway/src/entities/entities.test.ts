@@ -85,7 +85,7 @@ describe('an expression route (expressions flavor)', () => {
 // 05-services_spec.lua (3.x) "rejects invalid hostnames" and friends: typedefs `validate_host` over
 // kong/tools/ip.lua's normalize_ip.
 describe('service host (the host typedef)', () => {
-  it.each(['/example', '.example', 'example:', 'mock;bin', 'example.com/org', 'example-.org', 'example.org-', 'hello..example.com', 'hello-.example.com', '*example.com', '1.2.3.4:', 'a:b:c', '1::2::3', '12345::1', '::ffff:1.2.3.4', '[1:2:3]', 'example.com:abc', '256.1.1.1', '1.2.3'])(
+  it.each(['/example', '.example', 'example:', 'mock;bin', 'example.com/org', 'example-.org', 'example.org-', 'hello..example.com', 'hello-.example.com', '*example.com', '1.2.3.4:', 'a:b:c', '1::2::3', '12345::1', '::ffff:1.2.3.4', '[1:2:3]', 'example.com:abc', '256.1.1.1', '1.2.3', '[::1]:', '[[::1]]'])(
     '%j is invalid',
     (host) => {
       expect(serviceErrors({ host })?.fields).toEqual({ host: `invalid value: ${host}` })

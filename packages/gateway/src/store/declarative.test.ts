@@ -32,10 +32,16 @@ describe('declarative config: top level (kong/db/schema/others/declarative_confi
     ['_format_version: 3.0', { _format_version: 'expected a string' }],
     ['_format_version: "3.0"\nfoo: 1', { foo: 'unknown field' }],
     ['_format_version: "3.0"\n_transform: "yes"', { _transform: 'expected a boolean' }],
-    ['_format_version: "3.0"\nservices: {}', { services: 'expected an array' }],
+    ['_format_version: "3.0"\nservices: 1', { services: 'expected an array' }],
     ['_format_version: "3.0"\nservices: [1]', { services: { '1': 'expected a record' } }],
   ])('%j → %j', (text, errors) => {
     expect(errorsOf(text)).toEqual(errors)
+  })
+
+  // An empty mapping is the same empty table as an empty list to Kong's readers.
+  it('reads an empty mapping as an empty list', () => {
+    expect(snapshotOf('_format_version: "3.0"\nservices: {}\nroutes: {}')).toEqual({ services: [], routes: [] })
+    expect(snapshotOf('_format_version: "3.0"\nservices:\n- name: a\n  host: h\n  routes: {}').routes).toEqual([])
   })
 
   it.each(['1.1', '2.1', '3.0'])('accepts _format_version %s', (version) => {

@@ -341,7 +341,8 @@ export function loadDeclarative(value: unknown, options: DeclarativeOptions): De
 
   const list = (key: string, path: readonly Segment[], source: JsonObject): JsonObject[] => {
     const items = source[key]
-    if (items === undefined || items === null) return []
+    // An empty object is an empty table to Kong's YAML and JSON readers, so an empty list.
+    if (items === undefined || items === null || (isObject(items) && Object.keys(items).length === 0)) return []
     if (!Array.isArray(items)) return problems.add([...path, key], 'expected an array'), []
     return (items as Json[]).flatMap((item, index) => (isObject(item) ? [item] : (problems.add([...path, key, index], 'expected a record'), [])))
   }

@@ -105,6 +105,9 @@ export function unknownSubschemaError(protocols: unknown, flavor: Flavor): strin
   // A string names its subschema itself; a list by its first known protocol (an empty one by none:
   // Kong then formats its missing first element, `unknown type: nil`).
   if (typeof protocols === 'string') return SUBSCHEMA_PROTOCOLS.has(protocols) ? undefined : `unknown type: ${protocols}`
-  if (!Array.isArray(protocols) || protocols.some((p) => SUBSCHEMA_PROTOCOLS.has(p))) return undefined
-  return `unknown type: ${protocols.length === 0 ? 'nil' : String(protocols[0])}`
+  // `{}` is the same empty table to Kong as `[]`.
+  const emptyRecord = typeof protocols === 'object' && protocols !== null && !Array.isArray(protocols) && Object.keys(protocols).length === 0
+  const list = emptyRecord ? [] : protocols
+  if (!Array.isArray(list) || list.some((p) => SUBSCHEMA_PROTOCOLS.has(p))) return undefined
+  return `unknown type: ${list.length === 0 ? 'nil' : String(list[0])}`
 }

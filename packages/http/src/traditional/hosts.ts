@@ -88,12 +88,14 @@ function checkIpv4(address: string): string | undefined {
 function checkIpv6(address: string): string | undefined {
   let body = address
   let port: string | undefined
-  const bracketed = /^(\[[^\]]*\])(.*)$/s.exec(address)
-  if (bracketed !== null) {
-    body = (bracketed[1] as string).slice(1, -1)
-    const rest = bracketed[2] as string
+  // Lua's `%b[]`: the balanced brackets from the first `[`.
+  const close = address.startsWith('[') ? balancedEnd(address) : -1
+  if (close >= 0) {
+    body = address.slice(1, close)
+    const rest = address.slice(close + 1)
     if (rest !== '') {
-      const digits = /^:(\d*)$/.exec(rest)
+      // An empty port is no number: Kong's comparison of it fails, so the address is refused.
+      const digits = /^:(\d+)$/.exec(rest)
       if (digits === null) return 'invalid ipv6 address'
       port = digits[1]
     }
@@ -104,6 +106,16 @@ function checkIpv6(address: string): string | undefined {
   if (check.includes('::')) check = check.replace('::', `:${'0:'.repeat(Math.max(0, 8 - (check.split(':').length - 1)))}`)
   if (!/^[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){7}$/.test(check)) return `invalid ipv6 address: ${address}`
   return port === undefined ? undefined : checkPort(port)
+}
+
+/** The index of the `]` that closes the `[` at 0, counting nested ones, or -1. */
+function balancedEnd(text: string): number {
+  let depth = 0
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '[') depth++
+    else if (text[i] === ']' && --depth === 0) return i
+  }
+  return -1
 }
 
 /**

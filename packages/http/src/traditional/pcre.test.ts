@@ -37,11 +37,17 @@ describe('pcreRefusal', () => {
     ['/[[:foo:]]', 'unknown POSIX class name', 4],
     ['/[a[:^bar:]]', 'unknown POSIX class name', 6],
     ['/(?i', 'missing closing parenthesis', 4],
+    ['/a\\L', 'PCRE2 does not support \\F, \\L, \\l, \\N{name}, \\U, or \\u', 4],
+    ['/[\\l]', 'PCRE2 does not support \\F, \\L, \\l, \\N{name}, \\U, or \\u', 4],
+    ['/[[:a b:]]', 'unknown POSIX class name', 4],
+    ['/[[.a.]]', 'POSIX collating elements are not supported', 2],
+    ['/[=a=]', 'POSIX collating elements are not supported', 1],
+    ['/[:alpha:]', 'POSIX named classes are supported only within a class', 1],
   ])('refuses %s as PCRE does: %s', (pattern, message, offset) => {
     expect(pcreRefusal(pattern)).toEqual({ message, offset })
   })
 
-  it.each(['/\\d+/(?P<id>\\w+)', '/(?<id>x)', '/(?i)abc', '/(?i-s:a.)', '/(?x) a b', '/(?U)a+', '/(?:x)', '/(?=a)', '/(?!a)', '/\\\\u', '/[a-z]{2,}$', '/(?-i)a', '/a\\(?u', '/[(?u)]', '/[]a(?u)]', '/[^]a(?R)]', '/[[:alpha:](?u)]x', '/(?R)x', '/(?J)a', '/(?n)a', '/a*?', '/a+?b', '/a??', '/a*+', '/a{2}?', '/a{2,3}+', '/a{65535}', '/[a-]', '/[-a]', '/[\\d-]', '/[a\\-z]', '/[\\x41-\\x{5A}]', '/[ü-é]', '/(?<id_2>x)', `/(?<${'n'.repeat(32)}>x)`, '/(?<=a)b', '/(?<!a)b', '/a{,2}', '/x{y}', '/\\x{41}{2}', '/(a|b)+', '/[a[b]+'])(
+  it.each(['/\\d+/(?P<id>\\w+)', '/(?<id>x)', '/(?i)abc', '/(?i-s:a.)', '/(?x) a b', '/(?U)a+', '/(?:x)', '/(?=a)', '/(?!a)', '/\\\\u', '/[a-z]{2,}$', '/(?-i)a', '/a\\(?u', '/[(?u)]', '/[]a(?u)]', '/[^]a(?R)]', '/[[:alpha:](?u)]x', '/(?R)x', '/(?J)a', '/(?n)a', '/[[:a]', '/[a:b:]', '/[[:^alpha:]]', '/a*?', '/a+?b', '/a??', '/a*+', '/a{2}?', '/a{2,3}+', '/a{65535}', '/[a-]', '/[-a]', '/[\\d-]', '/[a\\-z]', '/[\\x41-\\x{5A}]', '/[ü-é]', '/(?<id_2>x)', `/(?<${'n'.repeat(32)}>x)`, '/(?<=a)b', '/(?<!a)b', '/a{,2}', '/x{y}', '/\\x{41}{2}', '/(a|b)+', '/[a[b]+'])(
     'accepts %s, which PCRE compiles',
     (pattern) => {
       expect(pcreRefusal(pattern)).toBeUndefined()

@@ -42,12 +42,15 @@ export function pcreRefusal(pattern: string): PcreRefusal | undefined {
     const c = pattern[i] as string
     if (c === '\\') {
       const next = pattern[i + 1]
-      if (next === 'u' || next === 'U') return refusal(NO_CODE_POINT_ESCAPES, i + 2)
+      if (next !== undefined && UNSUPPORTED_ESCAPES.has(next)) return refusal(NO_CODE_POINT_ESCAPES, i + 2)
       i = afterEscape(pattern, i)
       after = 'item'
       continue
     }
     if (c === '[') {
+      // `[:name:]`, `[.x.]` and `[=x=]` belong inside a class.
+      const posix = POSIX_SYNTAX.exec(pattern.slice(i))
+      if (posix !== null) return refusal(posix[1] === ':' ? 'POSIX named classes are supported only within a class' : 'POSIX collating elements are not supported', i)
       const scanned = scanClass(pattern, i)
       if (typeof scanned !== 'number') return scanned
       i = scanned
@@ -126,6 +129,12 @@ function groupRefusal(pattern: string, at: number): PcreRefusal | undefined {
 /** One member of a class as PCRE reads it: a character (its code point) or a set (`\d`, `[:alpha:]`). */
 type Member = { readonly char: number; readonly end: number } | { readonly char: undefined; readonly end: number }
 
+/** PCRE2's POSIX syntax: `[:name:]` (or `[:^name:]`), and the collating `[.x.]` and `[=x=]`, up to the first `]` or `\`. */
+const POSIX_SYNTAX = /^\[([:.=])\^?([^\]\\]*?)\1\]/
+
+/** Escapes PCRE2 refuses with one message (`\F`, `\L`, `\l`, `\U`, `\u`). */
+const UNSUPPORTED_ESCAPES: ReadonlySet<string> = new Set(['F', 'L', 'l', 'U', 'u'])
+
 /** The names PCRE2 knows in `[:name:]` (and `[:^name:]`) inside a class. */
 const POSIX_CLASSES = new Set(['alpha', 'digit', 'alnum', 'ascii', 'blank', 'cntrl', 'graph', 'lower', 'print', 'punct', 'space', 'upper', 'word', 'xdigit'])
 
@@ -146,10 +155,11 @@ function scanClass(pattern: string, open: number): number | PcreRefusal {
   while (i < pattern.length) {
     if (pattern[i] === ']' && !first) return i + 1
     first = false
-    const escapedCodePoint = pattern[i] === '\\' && (pattern[i + 1] === 'u' || pattern[i + 1] === 'U')
-    if (escapedCodePoint) return refusal(NO_CODE_POINT_ESCAPES, i + 2)
-    const posix = /^\[:\^?([A-Za-z]*):\]/.exec(pattern.slice(i))
-    if (posix !== null && !POSIX_CLASSES.has(posix[1] as string)) return refusal('unknown POSIX class name', i + posix[0].indexOf(posix[1] as string))
+    const unsupportedEscape = pattern[i] === '\\' && UNSUPPORTED_ESCAPES.has(pattern[i + 1] ?? '')
+    if (unsupportedEscape) return refusal(NO_CODE_POINT_ESCAPES, i + 2)
+    const posix = POSIX_SYNTAX.exec(pattern.slice(i))
+    if (posix !== null && posix[1] !== ':') return refusal('POSIX collating elements are not supported', i)
+    if (posix !== null && !POSIX_CLASSES.has(posix[2] as string)) return refusal('unknown POSIX class name', i + posix[0].indexOf(posix[2] as string, 2))
     const low = member(pattern, i)
     i = low.end
     if (pattern[i] !== '-' || i + 1 >= pattern.length || pattern[i + 1] === ']') continue

@@ -157,6 +157,7 @@ describe('protocol rules (§1.4) and entity checks (§1.5)', () => {
     // (Schema:validate, 15-off_spec "flattens nested, entity field errors"); the expressions flavor has none.
     [{ protocols: ['ftp'], paths: ['/'] }, 'protocols: unknown type: ftp'],
     [{ protocols: [], paths: ['/'] }, 'protocols: unknown type: nil'],
+    [{ protocols: {}, paths: ['/'] }, 'protocols: unknown type: nil'],
     [{ protocols: ['ftp'], paths: ['/'] }, 'protocols.1: expected one of: http, https, grpc, grpcs, tcp, tls, udp, tls_passthrough', 'expressions'],
     [{ protocols: [], paths: ['/'] }, 'protocols: length must be at least 1', 'expressions'],
 
