@@ -114,10 +114,11 @@ describe('the url shorthand', () => {
     multipart.set('url', 'invalid url')
     const response = await fetch(gw.admin + '/services', { method: 'POST', body: multipart })
     expect({ status: response.status, body: await response.json() }).toEqual(expected)
-    // The url field is a string of at least one character; a form's empty value is null here, which
-    // sets nothing, so the host is missing.
+    // The url field is a string of at least one character, a form's empty one included (Kong's
+    // form reading nulls schema fields only); a JSON null sets nothing.
     expect((await call('POST', '/services', { url: '' })).body.fields).toEqual({ url: 'length must be at least 1' })
-    expect((await form('POST', '/services', 'url=')).body.fields).toEqual({ host: 'required field missing' })
+    expect((await form('POST', '/services', 'url=')).body.fields).toEqual({ url: 'length must be at least 1' })
+    expect((await call('POST', '/services', { url: null })).body.fields).toEqual({ host: 'required field missing' })
     // The port as Lua's tonumber reads it; without a scheme, 443 names https.
     expect((await call('POST', '/services', { url: 'http://h.example:x/' })).body.fields).toEqual({ port: 'expected an integer' })
     expect((await call('POST', '/services', { url: 'http://h.example:/' })).body.fields).toEqual({ port: 'expected an integer' })

@@ -60,6 +60,9 @@ function createdAtOf(input: JsonObject, stored: number | undefined, now: number)
  * input's, or a new one); `createdAt` of the stored one when replacing (see `createdAtOf`).
  */
 export function prepareService(input: JsonObject, id: string | undefined, createdAt: number | undefined, context: PrepareContext): { ok: true; service: Service } | { ok: false; violation: Violation } {
+  // A form's empty `url=` (null once decoded) stays an empty string to Kong, whose form reading
+  // nulls schema fields only, and the url shorthand is a string of at least one character.
+  if (context.form && input['url'] === null) return { ok: false, violation: { fields: { url: 'length must be at least 1' }, entityErrors: [], diagnostics: [] } }
   const body = context.form ? coerceForm(SERVICE_SCHEMA, input) : input
   const built = buildService(body, id, context.now, createdAtOf(body, createdAt, context.now))
   if (!built.ok) return { ok: false, violation: { fields: built.fields, entityErrors: built.entityErrors, diagnostics: [] } }
