@@ -13,6 +13,7 @@ import { lineColumn, span, type Span } from '../diagnostics/span.ts'
 import type { Schema } from '../schema/schema.ts'
 import type { Expr, Predicate } from '../syntax/ast.ts'
 import { parse, parseDetailed } from '../syntax/parser.ts'
+import type { Token } from '../syntax/token.ts'
 import { parseIpAddr } from '../values/ip.ts'
 import { compileRegex } from '../values/regex/index.ts'
 import { literalType } from './checker.ts'
@@ -21,6 +22,8 @@ import { literalType } from './checker.ts'
 export function atcErrorText(source: string, schema: Schema): string | undefined {
   const parsed = parse(source)
   if (!parsed.ok) {
+    // The text's tokens, read once for every rule below that needs them (only when it failed).
+    const tokens = parseDetailed(source).tokens
     // atc runs the grammar over the whole text before it converts any literal, so a grammar error
     // anywhere is reported before a regex, address, integer or transformation error found earlier.
     const errors = parsed.diagnostics.filter((d) => d.severity === 'error')
@@ -28,9 +31,9 @@ export function atcErrorText(source: string, schema: Schema): string | undefined
     const grammar = errors.filter((d) => !CUSTOM.has(d.code))
     const first = grammar.find((d) => d.code !== 'unclosed-paren') ?? grammar[0] ?? errors[0]
     if (first === undefined) return undefined
-    const regex = first.code === 'invalid-regex' || first.code === 'unsupported-regex' ? regexErrorText(source, first) : undefined
+    const regex = first.code === 'invalid-regex' || first.code === 'unsupported-regex' ? regexErrorText(source, tokens, first) : undefined
     if (regex !== undefined) return pestText(source, regex.literal, true, regex.text)
-    const failure = pestFailure(source, first)
+    const failure = pestFailure(source, tokens, first)
     if (failure !== undefined) return pestText(source, span(failure.at), false, failure.expected)
     return pestText(source, atcSpan(source, first), CUSTOM.has(first.code), syntaxText(source, first))
   }
@@ -54,11 +57,11 @@ function atcSpan(source: string, d: Diagnostic): Span {
  * string never ended fail at the end of the text, `()` at its `)`, a `-` with no digits after it,
  * `0x` with no hex digits after it, and an integer at the first character that is not its digit.
  */
-function pestFailure(source: string, d: Diagnostic): { at: number; expected: string } | undefined {
+function pestFailure(source: string, tokens: readonly Token[], d: Diagnostic): { at: number; expected: string } | undefined {
   switch (d.code) {
     case 'unclosed-paren': {
       // Where the group stopped: the first character the parser skipped after it, else the end.
-      const skipped = parseDetailed(source).tokens.find((t) => t.kind === 'invalid' && t.span.start > d.span.start)
+      const skipped = tokens.find((t) => t.kind === 'invalid' && t.span.start > d.span.start)
       if (skipped === undefined) return { at: source.length, expected: 'expected and_op or or_op' }
       return afterLoneZero(source, skipped.span.start) ? { at: skipped.span.start + 1, expected: 'expected hex_digits' } : { at: skipped.span.start, expected: 'expected and_op or or_op' }
     }
@@ -76,7 +79,7 @@ function pestFailure(source: string, d: Diagnostic): { at: number; expected: str
       const text = source.slice(d.span.start, d.span.end)
       const octal = /^-?0[0-7]+(?=[89])/.exec(text)
       const at = octal !== null ? d.span.start + octal[0].length : d.span.end - 1
-      return { at, expected: parenDepthAt(source, at) > 0 ? 'expected and_op or or_op' : 'expected EOI, and_op, or or_op' }
+      return { at, expected: parenDepthAt(source, tokens, at) > 0 ? 'expected and_op or or_op' : 'expected EOI, and_op, or or_op' }
     }
     default:
       return undefined
@@ -89,9 +92,9 @@ function afterLoneZero(source: string, at: number): boolean {
 }
 
 /** How many parentheses are open at `at` (from the parser's tokens, so parentheses in strings do not count). */
-function parenDepthAt(source: string, at: number): number {
+function parenDepthAt(source: string, tokens: readonly Token[], at: number): number {
   let depth = 0
-  for (const token of parseDetailed(source).tokens) {
+  for (const token of tokens) {
     if (token.span.start >= at) break
     if (token.kind === 'paren') depth += source[token.span.start] === '(' ? 1 : -1
   }
@@ -104,8 +107,8 @@ function parenDepthAt(source: string, at: number): number {
  * the problem, then `error: ` and what is wrong (the crate's `Formatter`); a pattern over the size
  * limit has the crate's one-line text instead.
  */
-function regexErrorText(source: string, d: Diagnostic): { literal: Span; text: string } | undefined {
-  const token = parseDetailed(source).tokens.find((t) => (t.kind === 'string' || t.kind === 'raw-string') && t.span.start <= d.span.start && d.span.start < t.span.end)
+function regexErrorText(source: string, tokens: readonly Token[], d: Diagnostic): { literal: Span; text: string } | undefined {
+  const token = tokens.find((t) => (t.kind === 'string' || t.kind === 'raw-string') && t.span.start <= d.span.start && d.span.start < t.span.end)
   if (token === undefined) return undefined
   // The literal's value, decoded by the parser itself from the literal's text.
   const decoded = parse(`a == ${source.slice(token.span.start, token.span.end)}`)
