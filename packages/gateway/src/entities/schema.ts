@@ -1,4 +1,4 @@
-import { checkAddress, checkHeaderName, checkUtf8Name, luaToNumber, setOwn } from '@switchyard/http'
+import { checkAddress, checkHeaderName, checkUtf8Name, isEmptyTable, luaToNumber, setOwn } from '@switchyard/http'
 
 /**
  * A small declarative schema for Kong's entities: field types, defaults and per-field checks, with
@@ -95,10 +95,6 @@ export function checkUuid(value: string): string | undefined {
   return UUID_PATTERN.test(value) ? undefined : 'expected a valid UUID'
 }
 
-function isEmptyRecord(value: Json | undefined): boolean {
-  return isObject(value) && Object.keys(value).length === 0
-}
-
 function isObject(value: Json | undefined): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
@@ -136,8 +132,7 @@ function checkValue(spec: FieldSpec, value: Json): { value: Json } | { error: st
       // Kong's auto_timestamp_s: an integer (seconds).
       return typeof value === 'number' && Number.isInteger(value) ? { value } : { error: 'expected an integer' }
     case 'array': {
-      // cjson decodes `{}` as an empty table, which is an empty array to Kong's schema.
-      if (isEmptyRecord(value)) return checkValue(spec, [])
+      if (isEmptyTable(value)) return checkValue(spec, [])
       if (!Array.isArray(value)) return { error: spec.set === true ? 'expected a set' : 'expected an array' }
       // Kong's `len_min` (the route's `protocols`: an empty list would leave the route on no protocol).
       if (spec.minLength !== undefined && value.length < spec.minLength) return { error: `length must be at least ${spec.minLength}` }
@@ -177,7 +172,7 @@ function checkValue(spec: FieldSpec, value: Json): { value: Json } | { error: st
       return { value: Object.fromEntries(out) }
     }
     case 'endpoints': {
-      if (isEmptyRecord(value)) return { value: [] }
+      if (isEmptyTable(value)) return { value: [] }
       if (!Array.isArray(value)) return { error: 'expected a set' }
       const errors: FieldErrors = {}
       for (const [index, item] of (value as Json[]).entries()) {

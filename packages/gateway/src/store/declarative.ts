@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { normalizePath, uuidV5 } from '@switchyard/http'
+import { isEmptyTable, normalizePath, uuidV5 } from '@switchyard/http'
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type ScalarTag, type Tags } from 'yaml'
 import type { RouterFlavor } from '../config.ts'
 import { prepareRoute, prepareService, type ExpressionDiagnostic, type RouteChecker, type Violation } from '../entities/prepare.ts'
@@ -341,8 +341,7 @@ export function loadDeclarative(value: unknown, options: DeclarativeOptions): De
 
   const list = (key: string, path: readonly Segment[], source: JsonObject): JsonObject[] => {
     const items = source[key]
-    // An empty object is an empty table to Kong's YAML and JSON readers, so an empty list.
-    if (items === undefined || items === null || (isObject(items) && Object.keys(items).length === 0)) return []
+    if (items === undefined || items === null || isEmptyTable(items)) return []
     if (!Array.isArray(items)) return problems.add([...path, key], 'expected an array'), []
     return (items as Json[]).flatMap((item, index) => (isObject(item) ? [item] : (problems.add([...path, key, index], 'expected a record'), [])))
   }

@@ -8,6 +8,14 @@ import { PROTOCOLS, type Flavor } from './route.ts'
 const SUBSCHEMA_PROTOCOLS: ReadonlySet<unknown> = new Set(PROTOCOLS)
 
 /**
+ * An empty JSON object: Kong's cjson and lyaml read it as an empty table, which its schemas take
+ * for an empty list as well as an empty map.
+ */
+export function isEmptyTable(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0
+}
+
+/**
  * Kong's `utf8_name` typedef (the `name` of routes and services): ASCII letters, digits and
  * `. - _ ~`, or any non-ASCII character. The error text, or `undefined`.
  */
@@ -105,9 +113,7 @@ export function unknownSubschemaError(protocols: unknown, flavor: Flavor): strin
   // A string names its subschema itself; a list by its first known protocol (an empty one by none:
   // Kong then formats its missing first element, `unknown type: nil`).
   if (typeof protocols === 'string') return SUBSCHEMA_PROTOCOLS.has(protocols) ? undefined : `unknown type: ${protocols}`
-  // `{}` is the same empty table to Kong as `[]`.
-  const emptyRecord = typeof protocols === 'object' && protocols !== null && !Array.isArray(protocols) && Object.keys(protocols).length === 0
-  const list = emptyRecord ? [] : protocols
+  const list = isEmptyTable(protocols) ? [] : protocols
   if (!Array.isArray(list) || list.some((p) => SUBSCHEMA_PROTOCOLS.has(p))) return undefined
   return `unknown type: ${list.length === 0 ? 'nil' : String(list[0])}`
 }

@@ -9,6 +9,7 @@ export { normalizeRoute, withEntityDefaults } from './validate.ts'
 export {
   checkUtf8Name,
   checkKongPath,
+  isEmptyTable,
   protocolFieldErrors,
   unknownSubschemaError,
   exclusiveProtocolsError,

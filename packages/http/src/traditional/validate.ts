@@ -5,7 +5,7 @@
  */
 import { checkAddress } from './addresses.ts'
 import { checkEngine, checkRegexPath, checkPathNormalized } from './engine-check.ts'
-import { checkUtf8Name, exclusiveProtocolsError, protocolFieldErrors, snisRefused, unknownSubschemaError, SNIS_ENTITY_ERROR, SNIS_FIELD_ERROR, TLS_PASSTHROUGH_SNIS_ERROR } from './entity-rules.ts'
+import { checkUtf8Name, exclusiveProtocolsError, isEmptyTable, protocolFieldErrors, snisRefused, unknownSubschemaError, SNIS_ENTITY_ERROR, SNIS_FIELD_ERROR, TLS_PASSTHROUGH_SNIS_ERROR } from './entity-rules.ts'
 import { schemaViolation, type FieldError, type SchemaViolation } from './errors.ts'
 import { checkHeaderName } from './headers.ts'
 import { setOwn } from '../set-own.ts'
@@ -158,8 +158,7 @@ function checkStringArray(
   isSet: boolean,
 ): readonly string[] | null | undefined {
   if (value === undefined || value === null) return value
-  // cjson decodes `{}` as an empty table, which is an empty array to Kong's schema.
-  if (isEmptyRecord(value)) return []
+  if (isEmptyTable(value)) return []
   if (!Array.isArray(value)) {
     errors.push({ field, message: isSet ? 'expected a set' : 'expected an array' })
     return undefined
@@ -235,7 +234,7 @@ function checkHeaders(value: unknown, errors: FieldError[]): TraditionalRoute['h
 
 function checkAddresses(field: string, value: unknown, errors: FieldError[]): readonly AddressMatch[] | null | undefined {
   if (value === undefined || value === null) return value
-  if (isEmptyRecord(value)) return []
+  if (isEmptyTable(value)) return []
   if (!Array.isArray(value)) {
     errors.push({ field, message: 'expected a set' })
     return undefined
@@ -270,10 +269,6 @@ function checkPathsDeeply(route: TraditionalRoute, errors: FieldError[]): void {
     const message = isRegexPath(path) ? checkRegexPath(path) : checkPathNormalized(path)
     if (message !== undefined) errors.push({ field: `paths.${index + 1}`, message })
   })
-}
-
-function isEmptyRecord(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0
 }
 
 function isSet(value: unknown): boolean {
