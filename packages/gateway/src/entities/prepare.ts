@@ -1,4 +1,4 @@
-import { protocolFieldErrors, unknownSubschemaError } from '@switchyard/http'
+import { protocolFieldErrors, subschemaKeyError } from '@switchyard/http'
 import type { RouterFlavor } from '../config.ts'
 import { buildRoute, checkRouteShape, routeSchema, type Route } from './route.ts'
 import { coerceForm, POSITION, setOwn, type FieldErrors, type Json, type JsonObject } from './schema.ts'
@@ -75,14 +75,9 @@ export function prepareService(input: JsonObject, id: string | undefined, create
  */
 export function prepareRoute(input: JsonObject, id: string | undefined, createdAt: number | undefined, context: PrepareContext): { ok: true; route: Route } | { ok: false; violation: Violation } {
   const body = context.form ? coerceForm(routeSchema(context.flavor), input) : input
-  // In the traditional flavors `protocols` is routes.lua's subschema key: Kong's `validate` stops
-  // at a null one (`required field missing`) and checks nothing else. An absent one takes its default.
-  if (context.flavor !== 'expressions' && body['protocols'] === null) {
-    return { ok: false, violation: { fields: { protocols: 'required field missing' }, entityErrors: [], diagnostics: [] } }
-  }
-  // ... and at protocols none of which names a subschema.
-  const unknown = unknownSubschemaError(body['protocols'], context.flavor)
-  if (unknown !== undefined) return { ok: false, violation: { fields: { protocols: unknown }, entityErrors: [], diagnostics: [] } }
+  // Kong's `validate` stops at the subschema key of the traditional flavors before anything else.
+  const keyError = subschemaKeyError(body['protocols'], context.flavor)
+  if (keyError !== undefined) return { ok: false, violation: { fields: { protocols: keyError }, entityErrors: [], diagnostics: [] } }
   const created = createdAtOf(body, createdAt, context.now)
   // The fields the protocol's subschema refuses have that error alone, whatever their type.
   const refused = protocolFieldErrors(body, context.flavor)

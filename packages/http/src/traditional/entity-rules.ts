@@ -104,14 +104,17 @@ export function protocolFieldErrors(input: Readonly<Record<string, unknown>>, fl
 }
 
 /**
- * In the traditional flavors `protocols` is the routes schema's subschema key: when none of the
- * protocols names a subschema, Kong's `Schema:validate` stops with this one error (15-off_spec
- * "flattens nested, entity field errors": `protocols = "unknown type: nope"`). Else undefined.
+ * In the traditional flavors `protocols` is the routes schema's subschema key, and Kong's
+ * `Schema:validate` stops at it with one error before any other check: `required field missing`
+ * when it is null, `unknown type: …` when none of the protocols names a subschema (15-off_spec
+ * "flattens nested, entity field errors": `protocols = "unknown type: nope"`). Else undefined;
+ * always undefined in the `expressions` flavor, whose schema has no subschema key.
  */
-export function unknownSubschemaError(protocols: unknown, flavor: Flavor): string | undefined {
+export function subschemaKeyError(protocols: unknown, flavor: Flavor): string | undefined {
   if (flavor === 'expressions') return undefined
+  if (protocols === null) return 'required field missing'
   // A string names its subschema itself; a list by its first known protocol (an empty one by none:
-  // Kong then formats its missing first element, `unknown type: nil`).
+  // Kong then formats its missing first element, `unknown type: nil`). Absent, the default applies.
   if (typeof protocols === 'string') return SUBSCHEMA_PROTOCOLS.has(protocols) ? undefined : `unknown type: ${protocols}`
   const list = isEmptyTable(protocols) ? [] : protocols
   if (!Array.isArray(list) || list.some((p) => SUBSCHEMA_PROTOCOLS.has(p))) return undefined

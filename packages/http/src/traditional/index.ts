@@ -11,7 +11,7 @@ export {
   checkKongPath,
   isEmptyTable,
   protocolFieldErrors,
-  unknownSubschemaError,
+  subschemaKeyError,
   exclusiveProtocolsError,
   snisRefused,
   SNI_PROTOCOLS,

@@ -5,7 +5,7 @@
  */
 import { checkAddress } from './addresses.ts'
 import { checkEngine, checkRegexPath, checkPathNormalized } from './engine-check.ts'
-import { checkUtf8Name, exclusiveProtocolsError, isEmptyTable, protocolFieldErrors, snisRefused, unknownSubschemaError, SNIS_ENTITY_ERROR, SNIS_FIELD_ERROR, TLS_PASSTHROUGH_SNIS_ERROR } from './entity-rules.ts'
+import { checkUtf8Name, exclusiveProtocolsError, isEmptyTable, protocolFieldErrors, snisRefused, subschemaKeyError, SNIS_ENTITY_ERROR, SNIS_FIELD_ERROR, TLS_PASSTHROUGH_SNIS_ERROR } from './entity-rules.ts'
 import { schemaViolation, type FieldError, type SchemaViolation } from './errors.ts'
 import { checkHeaderName } from './headers.ts'
 import { setOwn } from '../set-own.ts'
@@ -47,11 +47,8 @@ export function normalizeRoute(input: unknown, options: NormalizeOptions): Norma
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     return fail([{ field: '@entity', message: 'expected a record' }])
   const given = input as Record<string, unknown>
-  // `protocols` is the subschema key of the traditional flavors' schema: Kong's `validate` stops
-  // at a null one and checks nothing else.
-  if (options.flavor !== 'expressions' && given['protocols'] === null) return fail([{ field: 'protocols', message: 'required field missing' }])
-  const unknown = unknownSubschemaError(given['protocols'], options.flavor)
-  if (unknown !== undefined) return fail([{ field: 'protocols', message: unknown }])
+  const keyError = subschemaKeyError(given['protocols'], options.flavor)
+  if (keyError !== undefined) return fail([{ field: 'protocols', message: keyError }])
   const route: Record<string, unknown> = { ...given }
 
   if (options.flavor === 'traditional_compatible')
