@@ -137,18 +137,19 @@ function badHostHeader(incoming: IncomingMessage): boolean {
 /**
  * nginx's URI parser answers 400 to a target that is neither origin-form nor absolute-form (`*`,
  * which Node accepts for any method), to a `%` not followed by two hex digits in the path, to a
- * `%00` there (a decoded NUL), and to `..` segments (`%2e` and `%2f` decoded) that climb above the root.
- * `target` is the origin-form target ({@link NodeRequest.path}).
+ * `%00` there (a decoded NUL), and to `..` segments (`%2e` and `%2f` decoded) that climb above
+ * the root. `target` is the origin-form target ({@link NodeRequest.path}).
  */
 function hasBadTarget(target: string): boolean {
   if (target.charCodeAt(0) !== SLASH) return true
+  // Most targets have neither an escape nor `..`, and need nothing more (this runs on every request).
+  const escaped = target.includes('%')
+  if (!escaped && !target.includes('..')) return false
   const path = pathOf(target)
-  if (path.includes('.') && climbsAboveRoot(path)) return true
-  if (!path.includes('%')) return false
   // Every `%` must start an escape, so `%00` can only be one.
-  if (/%(?![0-9A-Fa-f]{2})/.test(path) || path.includes('%00')) return true
+  if (escaped && (/%(?![0-9A-Fa-f]{2})/.test(path) || path.includes('%00'))) return true
   // nginx decodes escapes before it walks the segments, `%2F` into a separator too.
-  return /%2[ef]/i.test(path) && climbsAboveRoot(path.replace(/%2e/gi, '.').replace(/%2f/gi, '/'))
+  return climbsAboveRoot(escaped ? path.replace(/%2e/gi, '.').replace(/%2f/gi, '/') : path)
 }
 
 /** True when a path's `..` segments go above its root (`/../x`, `/a/../../x`), which nginx refuses. */
