@@ -86,6 +86,21 @@ export function decodeForm(pairs: Iterable<readonly [string, string]>): JsonObje
   return compact(root) as JsonObject
 }
 
+/**
+ * The most arguments Kong's Admin API reads from a query string or a urlencoded body (lua-nginx's
+ * `get_uri_args` / `get_post_args` limit as Kong sets it); one more is refused with
+ * `TOO_MANY_ARGUMENTS` rather than silently cut off, as Kong does.
+ */
+export const MAX_ARGUMENTS = 1000
+export const TOO_MANY_ARGUMENTS = 'Too many arguments'
+
+/** Arguments in a query string or urlencoded body as lua-nginx counts them: pairs with a non-empty key. */
+export function argumentCount(pairs: Iterable<[string, string]>): number {
+  let count = 0
+  for (const [key] of pairs) if (key !== '') count++
+  return count
+}
+
 /** The fields of a urlencoded or multipart body's pairs; refused when a key nests deeper than `MAX_BODY_DEPTH`. */
 function formBody(pairs: readonly [string, string][], raw: string, type: string): ParsedBody {
   for (const [key] of pairs) {
@@ -149,7 +164,9 @@ export async function parseBody(request: IncomingMessage, maxBytes: number): Pro
   // Kong's JSON reader refuses an empty body; an empty form or untyped body is no fields.
   if (buffer.length === 0) return type === 'application/json' ? { ok: false, message: 'Cannot parse JSON body' } : { ok: true, value: {}, form: false, raw, type }
   if (type === 'application/x-www-form-urlencoded') {
-    return formBody([...new URLSearchParams(raw)], raw, type)
+    const pairs = [...new URLSearchParams(raw)]
+    if (argumentCount(pairs) > MAX_ARGUMENTS) return { ok: false, message: TOO_MANY_ARGUMENTS }
+    return formBody(pairs, raw, type)
   }
   if (type === 'multipart/form-data') {
     try {

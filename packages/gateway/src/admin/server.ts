@@ -9,7 +9,7 @@ import { configHash, loadDeclarative, parseConfigText } from '../store/declarati
 import { MemoryStore } from '../store/memory-store.ts'
 import { databaseStatus, unavailableResponse } from '../store/postgres/wiring.ts'
 import { checkName, UUID_PATTERN } from '../entities/schema.ts'
-import { parseBody } from './body.ts'
+import { argumentCount, MAX_ARGUMENTS, parseBody, TOO_MANY_ARGUMENTS } from './body.ts'
 import { EntityEndpoints, type EntityContext, type WriteBody } from './entities.ts'
 import { METHOD_NOT_ALLOWED, NOT_FOUND, type AdminResponse } from './problem.ts'
 import { schemasEndpoint } from './schemas.ts'
@@ -304,6 +304,7 @@ export class AdminApi {
     const refusal = token === undefined ? unauthenticatedAdminRefusal(request) : undefined
     if (refusal !== undefined) return { status: 403, body: { message: refusal } }
     if (!parts.ok) return malformedPath(parts.segment)
+    if (argumentCount(url.searchParams) > MAX_ARGUMENTS) return { status: 400, body: { message: TOO_MANY_ARGUMENTS } }
     // As in Kong, HEAD is GET without the body (Node drops it).
     const method = request.method === 'HEAD' ? 'GET' : (request.method ?? 'GET')
     const needsBody = method === 'POST' || method === 'PUT' || method === 'PATCH'
