@@ -200,6 +200,7 @@ export async function startAdmin(config: Config, store: Store, figures: AdminFig
   for (const address of config.adminListen) {
     const server = createServer({ requireHostHeader: false }, admin.handle)
     server.on('clientError', admin.handleClientError)
+    server.on('connect', admin.handleConnect)
     servers.push(server)
     addresses.push(await listen(server, address, 'admin_listen'))
   }

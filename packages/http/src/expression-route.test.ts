@@ -7,6 +7,7 @@ import {
   expressionRouteMatcher,
   expressionRoutePriority,
   isWellFormedSegmentSuffix,
+  kongExpressionError,
   validateExpressionRoute,
 } from './expression-route.ts'
 import { rewriteNetPortMapped, usesNetPort } from './net-port.ts'
@@ -41,6 +42,16 @@ describe('validateExpressionRoute', () => {
     const found = codes({ expression, protocols })
     if (expected[0] === 'syntax') expect(validateExpressionRoute({ expression, protocols }).diagnostics[0]?.kind).toBe('syntax')
     else expect(found).toEqual(expected)
+  })
+
+  // Kong sets no such limits, so atc has no text for them: the message says the limit, not the
+  // grammar error the parser met where it stopped.
+  it.each([
+    ['predicates', Array.from({ length: 2100 }, (_, i) => `http.path == "/p${i}"`).join(' || '), 'The expression has more than 2048 predicates.'],
+    ['nesting', `${'('.repeat(300)}http.path == "/"${')'.repeat(300)}`, 'Parentheses nest deeper than 256 levels.'],
+  ])('reports the %s limit in the Kong-facing message', (_name, expression, message) => {
+    const route = { expression, protocols: ['http'] }
+    expect(kongExpressionError(route, validateExpressionRoute(route))).toBe(`Router Expression failed validation: ${message}`)
   })
 
   // K30 and Kong's 06-routes_spec.lua: every rejected and accepted suffix.

@@ -109,6 +109,10 @@ export function kongExpressionError(route: ExpressionRouteInput, validation: Exp
   const first = validation.diagnostics.find((d) => d.severity === 'error')
   if (first === undefined) return undefined
   if (first.code === 'illformed-segments-field') return first.message
+  // A limit of Switchyard's own (Kong sets none, so atc has no text for it) is said as it is, not
+  // as the grammar error the parser met where it stopped reading.
+  const limit = validation.diagnostics.find((d) => d.code === 'limit-exceeded')
+  if (limit !== undefined) return ROUTER_VALIDATION_PREFIX + limit.message
   const text = atcErrorText(rewriteNetPort(route.expression), schemaForProtocols(routeProtocols(route.protocols)))
   return ROUTER_VALIDATION_PREFIX + (text ?? first.message)
 }

@@ -161,14 +161,20 @@ export async function parseBody(request: IncomingMessage, maxBytes: number): Pro
   const contentType = request.headers['content-type'] ?? ''
   const type = contentType.split(';')[0]?.trim().toLowerCase() ?? ''
   const raw = buffer.toString('utf8')
+  // The type is read as Kong reads it (lapis' json_params, then lua-nginx's form and multipart
+  // readers): JSON when it names application/json anywhere, forms by their prefix, so that every
+  // type the Admin API lets through (by prefix, see acceptedBodyType) is read, none dropped.
+  const lower = contentType.toLowerCase()
+  const namesJson = lower.includes('application/json')
+  const json = namesJson || type === '' || type.endsWith('+json')
   // Kong's JSON reader refuses an empty body; an empty form or untyped body is no fields.
-  if (buffer.length === 0) return type === 'application/json' ? { ok: false, message: 'Cannot parse JSON body' } : { ok: true, value: {}, form: false, raw, type }
-  if (type === 'application/x-www-form-urlencoded') {
+  if (buffer.length === 0) return namesJson ? { ok: false, message: 'Cannot parse JSON body' } : { ok: true, value: {}, form: false, raw, type }
+  if (!json && lower.startsWith('application/x-www-form-urlencoded')) {
     const pairs = [...new URLSearchParams(raw)]
     if (argumentCount(pairs) > MAX_ARGUMENTS) return { ok: false, message: TOO_MANY_ARGUMENTS }
     return formBody(pairs, raw, type)
   }
-  if (type === 'multipart/form-data') {
+  if (!json && lower.startsWith('multipart/form-data')) {
     try {
       // Node's fetch Response parses multipart bodies, so no extra dependency is needed.
       const data = await new Response(new Uint8Array(buffer), { headers: { 'content-type': contentType } }).formData()
@@ -181,7 +187,7 @@ export async function parseBody(request: IncomingMessage, maxBytes: number): Pro
       return { ok: false, message: 'invalid multipart body' }
     }
   }
-  if (type === 'application/json' || type === '' || type.endsWith('+json')) {
+  if (json) {
     try {
       const value: unknown = JSON.parse(raw)
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, message: 'expected a JSON object' }

@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { adminCall, startInProcess, type InProcessGateway, type JsonTree } from '../testing/harness.ts'
+import { adminCall, rawExchange, startInProcess, type InProcessGateway, type JsonTree } from '../testing/harness.ts'
 
 // Admin API answers checked against Kong Gateway 3.x (kong/api/endpoints.lua, kong/db/errors.lua,
 // kong/db/schema/typedefs.lua, entities/services.lua and routes.lua, spec/02-integration/04-admin_api).
@@ -888,5 +888,61 @@ describe('too many arguments', () => {
     // 1000 arguments are read (the tags then fail the service schema's own limit, not this one).
     const within = await form('POST', '/services', `name=too-many-args&host=a.example&${args(998, () => 'tags[]')}`)
     expect(within.body.message).not.toBe('Too many arguments')
+  })
+})
+
+describe('requests no client library sends', () => {
+  it('answers CONNECT 405, as any method an endpoint does not take', async () => {
+    const answer = await rawExchange(gw.admin, 'CONNECT /services HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n')
+    expect(answer).toMatch(/^HTTP\/1\.1 405 /)
+    expect(answer.endsWith(JSON.stringify({ message: 'Method not allowed' }))).toBe(true)
+  })
+
+  it.each(['http://[::1/services', 'http://x:99999/services', 'http://%zz/services'])('answers 400 to the unparsable absolute target %s, and stores nothing', async (target) => {
+    const body = JSON.stringify({ name: 'absolute-target', host: 'a.example' })
+    const answer = await rawExchange(gw.admin, `POST ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`)
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /)
+    expect(answer).toContain('malformed request target')
+    expect((await call('GET', '/services/absolute-target')).status).toBe(404)
+  })
+})
+
+// kong/api/init.lua lets a body through by its type's prefix, and lapis reads it as JSON when the
+// type names application/json anywhere: every body that passes is read, none silently dropped.
+describe('body types let through by their prefix', () => {
+  it.each(['application/jsonx', 'application/json, charset=utf-8', 'APPLICATION/JSON;charset=UTF-8'])('reads a %s body as JSON', async (type) => {
+    await call('PUT', '/services/odd-type', { host: 'a.example', port: 80 })
+    const response = await fetch(`${gw.admin}/services/odd-type`, { method: 'PATCH', body: JSON.stringify({ port: 81 }), headers: { 'content-type': type } })
+    expect(response.status).toBe(200)
+    expect(((await response.json()) as { port: number }).port).toBe(81)
+  })
+
+  it('refuses an empty body of a type naming JSON', async () => {
+    const response = await fetch(`${gw.admin}/services`, { method: 'POST', body: '', headers: { 'content-type': 'application/json; x' } })
+    expect(response.status).toBe(400)
+    expect(await response.json()).toEqual({ message: 'Cannot parse JSON body' })
+  })
+
+  it('reads a form body of a longer type by its prefix', async () => {
+    const response = await fetch(`${gw.admin}/services`, { method: 'POST', body: 'name=form-prefix&host=a.example', headers: { 'content-type': 'application/x-www-form-urlencodedx' } })
+    expect(response.status).toBe(201)
+  })
+})
+
+describe('field names that are members of every JavaScript object', () => {
+  it.each(['constructor', 'toString', 'valueOf', 'hasOwnProperty'])('refuses a route field named %s as unknown', async (field) => {
+    const response = await call('POST', '/routes', { name: `member-${field}`, paths: ['/member'], [field]: 'x' })
+    expect(response.status).toBe(400)
+    expect(response.body.fields).toEqual({ [field]: 'unknown field' })
+    expect((await call('GET', `/routes/member-${field}`)).status).toBe(404)
+  })
+})
+
+describe('sets', () => {
+  it('keeps the first of each tag in order, however long the list', async () => {
+    const tags = Array.from({ length: 20_000 }, (_, i) => `t${i % 5_000}`)
+    const response = await call('POST', '/services', { name: 'many-tags', host: 'a.example', tags })
+    expect(response.status).toBe(201)
+    expect(response.body.tags).toEqual(Array.from({ length: 5_000 }, (_, i) => `t${i}`))
   })
 })

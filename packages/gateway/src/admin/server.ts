@@ -153,6 +153,17 @@ function presentedToken(request: IncomingMessage): string | undefined {
   return authorization?.startsWith('Bearer ') === true ? authorization.slice(7) : undefined
 }
 
+/** The URL of a request target (origin or absolute form), or undefined when it does not parse (`http://[::1/`). */
+function requestUrl(target: string): URL | undefined {
+  return (target.startsWith('/') ? URL.parse(`http://admin${target}`) : URL.parse(target, 'http://admin')) ?? undefined
+}
+
+/** Answers on a raw socket with a JSON `message`, and closes the connection. */
+function endWithJson(socket: Duplex, status: number, reason: string, message: string, headOnly: boolean): void {
+  const text = JSON.stringify({ message })
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nserver: ${SERVER_TOKEN}\r\nconnection: close\r\n\r\n${headOnly ? '' : text}`)
+}
+
 /** The decoded segments of a request path; or the first segment whose percent-encoding is malformed (`%zz`, a cut UTF-8 sequence). */
 function pathSegments(pathname: string): { ok: true; segments: string[] } | { ok: false; segment: string } {
   const segments: string[] = []
@@ -285,17 +296,25 @@ export class AdminApi {
     const tooLarge = error.code === 'HPE_HEADER_OVERFLOW'
     const status = tooLarge ? 431 : 400
     const message = tooLarge ? 'request line and headers are too large: send fewer or shorter query arguments and headers (16 KiB at most)' : 'malformed HTTP request'
-    const text = JSON.stringify({ message })
     // A response to HEAD has no body (RFC 9110 §9.3.2); the request was not parsed, so look at its first bytes.
-    const body = error.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ' ? '' : text
-    socket.end(`HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nserver: ${SERVER_TOKEN}\r\nconnection: close\r\n\r\n${body}`)
+    const head = error.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD '
+    endWithJson(socket, status, tooLarge ? 'Request Header Fields Too Large' : 'Bad Request', message, head)
+  }
+
+  /**
+   * `CONNECT`, which Node hands to this event rather than to the request handler: 405 like any
+   * other method the Admin API does not take (without a listener Node closes the connection unanswered).
+   */
+  readonly handleConnect = (_request: IncomingMessage, socket: Duplex): void => {
+    endWithJson(socket, 405, 'Method Not Allowed', 'Method not allowed', false)
   }
 
   async #respond(request: IncomingMessage, cors: Readonly<Record<string, string>>): Promise<AdminResponse> {
     // An origin-form target is read as a path even when it starts with `//` (nginx merges the
     // slashes; `new URL('//routes', base)` would take `routes` for a host).
     const target = request.url ?? '/'
-    const url = target.startsWith('/') ? new URL(`http://admin${target}`) : new URL(target, 'http://admin')
+    const url = requestUrl(target)
+    if (url === undefined) return { status: 400, body: { message: `malformed request target '${target.slice(0, 200)}': send a path such as /services, or an absolute URL with a valid host` } }
     const parts = pathSegments(url.pathname)
     // OPTIONS before the token: it reveals no entity, and a preflight cannot carry the token.
     if (request.method === 'OPTIONS') return parts.ok ? this.#options(request, parts.segments, cors) : malformedPath(parts.segment)

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../config.ts'
 import { createRouteChecker } from '../engine.ts'
 import { MemoryStore } from '../store/memory-store.ts'
-import { adminCall, startInProcess, tempDir, type InProcessGateway } from '../testing/harness.ts'
+import { adminCall, rawExchange, startInProcess, tempDir, type InProcessGateway } from '../testing/harness.ts'
 import { AdminApi, type ServerCounts } from './server.ts'
 
 // GET / and GET /status checked against Kong Gateway 3.x (kong/api/routes/kong.lua and health.lua,
@@ -41,15 +41,8 @@ async function getStatus(base: string, search = ''): Promise<{ status: number; b
 }
 
 /** Sends raw bytes to the Admin API and returns the status line. */
-function rawStatusLine(base: string, text: string): Promise<string> {
-  const { hostname, port } = new URL(base)
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => socket.write(text))
-    let received = ''
-    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')))
-    socket.on('close', () => resolve(received.split('\r\n')[0] ?? ''))
-    socket.on('error', reject)
-  })
+async function rawStatusLine(base: string, text: string): Promise<string> {
+  return (await rawExchange(base, text)).split('\r\n')[0] ?? ''
 }
 
 describe('GET /', () => {

@@ -82,7 +82,7 @@ export function prepareRoute(input: JsonObject, id: string | undefined, createdA
   // The fields the protocol's subschema refuses have that error alone, whatever their type.
   const refused = protocolFieldErrors(body, context.flavor)
   const checkedBody: JsonObject = {}
-  for (const [field, value] of Object.entries(body)) if (refused[field] === undefined) setOwn(checkedBody, field, value)
+  for (const [field, value] of Object.entries(body)) if (!Object.hasOwn(refused, field)) setOwn(checkedBody, field, value)
   const built = buildRoute(checkedBody, id, context.now, created, context.flavor)
   if (!built.ok || Object.keys(refused).length > 0) {
     // Kong lists every field's error at once: the engine's field checks (paths, hosts, sources, …)

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import { connect, type AddressInfo, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -165,6 +165,21 @@ export function httpGet(url: string, headers: Record<string, string> = {}): Prom
     })
     request.on('error', reject)
     request.end()
+  })
+}
+
+/**
+ * Sends raw bytes to a server (`http://host:port`) and returns all it answers, read as latin1, once
+ * it closes the connection: for requests no HTTP client sends (`CONNECT`, absolute targets, bad bytes).
+ */
+export function rawExchange(base: string, text: string): Promise<string> {
+  const { hostname, port } = new URL(base)
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(text))
+    let received = ''
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')))
+    socket.on('close', () => resolve(received))
+    socket.on('error', reject)
   })
 }
 
