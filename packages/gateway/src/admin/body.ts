@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import { setOwn, type Json, type JsonObject } from '../entities/schema.ts'
+import { decodeLossless, formPairsLossless } from './lossless-text.ts'
 
 /**
  * Deepest nesting a body may have: objects and arrays in JSON, `a.b[1].c` segments in a form key.
@@ -160,7 +161,7 @@ export async function parseBody(request: IncomingMessage, maxBytes: number): Pro
   if (buffer === undefined) return { ok: false, message: 'Payload too large', tooLarge: true }
   const contentType = request.headers['content-type'] ?? ''
   const type = contentType.split(';')[0]?.trim().toLowerCase() ?? ''
-  const raw = buffer.toString('utf8')
+  const raw = decodeLossless(buffer)
   // The type is read as Kong reads it (lapis' json_params, then lua-nginx's form and multipart
   // readers): JSON when it names application/json anywhere, forms by their prefix, so that every
   // type the Admin API lets through (by prefix, see acceptedBodyType) is read, none dropped.
@@ -170,7 +171,7 @@ export async function parseBody(request: IncomingMessage, maxBytes: number): Pro
   // Kong's JSON reader refuses an empty body; an empty form or untyped body is no fields.
   if (buffer.length === 0) return namesJson ? { ok: false, message: 'Cannot parse JSON body' } : { ok: true, value: {}, form: false, raw, type }
   if (!json && lower.startsWith('application/x-www-form-urlencoded')) {
-    const pairs = [...new URLSearchParams(raw)]
+    const pairs = formPairsLossless(raw)
     if (argumentCount(pairs) > MAX_ARGUMENTS) return { ok: false, message: TOO_MANY_ARGUMENTS }
     return formBody(pairs, raw, type)
   }

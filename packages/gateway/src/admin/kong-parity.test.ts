@@ -946,3 +946,42 @@ describe('sets', () => {
     expect(response.body.tags).toEqual(Array.from({ length: 5_000 }, (_, i) => `t${i}`))
   })
 })
+
+// typedefs.lua: names and tags must be valid UTF-8 (`validate_utf8_string`, position in bytes from 1).
+describe('bytes that are not UTF-8', () => {
+  const send = (path: string, body: Uint8Array<ArrayBuffer>, type: string) => fetch(gw.admin + path, { method: 'POST', body, headers: { 'content-type': type } })
+  const bytes = (...parts: (string | number[])[]) => Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...new TextEncoder().encode(p)] : p)))
+
+  it('refuses a form name whose escapes spell bad UTF-8, and stores nothing', async () => {
+    const count = async () => ((await call('GET', '/services?size=1000')).body.data as unknown as unknown[]).length
+    const before = await count()
+    const response = await form('POST', '/services', 'name=bad%FFname&host=h.example')
+    expect(response.status).toBe(400)
+    expect(response.body.fields).toEqual({ name: 'invalid utf-8 character sequence detected at position 4' })
+    expect(await count()).toBe(before)
+  })
+
+  it('refuses a JSON name holding a raw bad byte, counting bytes before it', async () => {
+    const response = await send('/routes', bytes('{"name":"é', [0xff], '","paths":["/utf8"]}'), 'application/json')
+    expect(response.status).toBe(400)
+    expect(((await response.json()) as { fields: unknown }).fields).toEqual({ name: 'invalid utf-8 character sequence detected at position 3' })
+  })
+
+  it('refuses a bad tag with the UTF-8 text before the tag rules', async () => {
+    const response = await send('/services', bytes('{"host":"h.example","tags":["ok","t', [0xc3], '"]}'), 'application/json')
+    expect(response.status).toBe(400)
+    expect(((await response.json()) as { fields: unknown }).fields).toEqual({ tags: [null, 'invalid utf-8 character sequence detected at position 2'] })
+  })
+
+  it('keeps valid UTF-8 as sent', async () => {
+    const response = await send('/services', bytes('{"name":"café-ünï","host":"h.example"}'), 'application/json')
+    expect(response.status).toBe(201)
+    expect(((await response.json()) as { name: string }).name).toBe('café-ünï')
+  })
+
+  it.each(['/services/%FF', '/routes/a%ED%A0%80'])('answers a key %s that decodes to bad UTF-8 as an invalid unique name', async (path) => {
+    const response = await call('GET', path)
+    expect(response.status).toBe(400)
+    expect(response.body).toMatchObject({ code: 10, name: 'invalid unique name', message: expect.stringMatching(/^invalid utf-8 character sequence detected at position \d+$/) })
+  })
+})

@@ -10,6 +10,7 @@ import { MemoryStore } from '../store/memory-store.ts'
 import { databaseStatus, unavailableResponse } from '../store/postgres/wiring.ts'
 import { checkName, UUID_PATTERN } from '../entities/schema.ts'
 import { argumentCount, MAX_ARGUMENTS, parseBody, TOO_MANY_ARGUMENTS } from './body.ts'
+import { percentDecodeLossless } from './lossless-text.ts'
 import { EntityEndpoints, type EntityContext, type WriteBody } from './entities.ts'
 import { METHOD_NOT_ALLOWED, NOT_FOUND, type AdminResponse } from './problem.ts'
 import { schemasEndpoint } from './schemas.ts'
@@ -164,16 +165,15 @@ function endWithJson(socket: Duplex, status: number, reason: string, message: st
   socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nserver: ${SERVER_TOKEN}\r\nconnection: close\r\n\r\n${headOnly ? '' : text}`)
 }
 
-/** The decoded segments of a request path; or the first segment whose percent-encoding is malformed (`%zz`, a cut UTF-8 sequence). */
+/** The decoded segments of a request path; or the first segment whose percent-encoding is malformed (`%zz`). */
 function pathSegments(pathname: string): { ok: true; segments: string[] } | { ok: false; segment: string } {
   const segments: string[] = []
   for (const segment of pathname.split('/')) {
     if (segment === '') continue
-    try {
-      segments.push(decodeURIComponent(segment))
-    } catch {
-      return { ok: false, segment }
-    }
+    // Escapes that are all well formed but spell bytes that are not UTF-8 make a key no entity can
+    // have; it is kept (bad bytes as lone surrogates) for the name check to say so, as Kong does.
+    if (/%(?![0-9A-Fa-f]{2})/.test(segment)) return { ok: false, segment }
+    segments.push(percentDecodeLossless(segment, false))
   }
   return { ok: true, segments }
 }

@@ -1,4 +1,4 @@
-import { checkAddress, checkHeaderName, checkUtf8Name, isEmptyTable, luaToNumber, setOwn } from '@switchyard/http'
+import { checkAddress, checkHeaderName, checkUtf8Name, isEmptyTable, luaToNumber, setOwn, utf8Error } from '@switchyard/http'
 
 /**
  * A small declarative schema for Kong's entities: field types, defaults and per-field checks, with
@@ -87,6 +87,8 @@ const TAG_PATTERN = new RegExp(`^${TAG_CHARACTER}+$`, 'u')
 
 /** Kong's `tag` typedef check, with its error text. */
 export function checkTag(value: string): string | undefined {
+  const invalid = utf8Error(value)
+  if (invalid !== undefined) return invalid
   return TAG_PATTERN.test(value) ? undefined : `invalid tag '${value}': expected printable ascii (except \`,\` and \`/\`) or valid utf-8 sequences`
 }
 

@@ -15,11 +15,38 @@ export function isEmptyTable(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0
 }
 
+/** A UTF-16 code unit of a surrogate pair's half standing alone. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
 /**
- * Kong's `utf8_name` typedef (the `name` of routes and services): ASCII letters, digits and
- * `. - _ ~`, or any non-ASCII character. The error text, or `undefined`.
+ * Kong's `validate_utf8_string` (names and tags): its text for a value that is not valid UTF-8, or
+ * `undefined`. A value read from bytes that are not UTF-8 holds lone surrogates where those bytes
+ * were (the Admin API decodes bodies without replacing them, see lossless-text.ts in the gateway);
+ * Kong names the byte position, from 1, of the first bad sequence.
+ */
+export function utf8Error(value: string): string | undefined {
+  const bad = LONE_SURROGATE.exec(value)
+  if (bad === null) return undefined
+  return `invalid utf-8 character sequence detected at position ${utf8Length(value.slice(0, bad.index)) + 1}`
+}
+
+/** Bytes of well-formed text in UTF-8. */
+function utf8Length(text: string): number {
+  let bytes = 0
+  for (const char of text) {
+    const point = char.codePointAt(0) as number
+    bytes += point < 0x80 ? 1 : point < 0x800 ? 2 : point < 0x10000 ? 3 : 4
+  }
+  return bytes
+}
+
+/**
+ * Kong's `utf8_name` typedef (the `name` of routes and services): valid UTF-8 first, then ASCII
+ * letters, digits and `. - _ ~`, or any non-ASCII character. The error text, or `undefined`.
  */
 export function checkUtf8Name(name: string): string | undefined {
+  const invalid = utf8Error(name)
+  if (invalid !== undefined) return invalid
   if (/^(?:[A-Za-z0-9.\-_~]|[^\x00-\x7f])+$/.test(name)) return undefined
   return `invalid value '${name}': the only accepted ascii characters are alphanumerics or ., -, _, and ~`
 }

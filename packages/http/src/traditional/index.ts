@@ -8,6 +8,7 @@ export type { NormalizeOptions, NormalizeResult, RouteDefaults } from './validat
 export { normalizeRoute, withEntityDefaults } from './validate.ts'
 export {
   checkUtf8Name,
+  utf8Error,
   checkKongPath,
   isEmptyTable,
   protocolFieldErrors,
