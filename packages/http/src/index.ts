@@ -9,6 +9,8 @@ export type { JsonFieldValue, FieldsResult } from './fields-record.ts'
 export { contextFromFields } from './fields-record.ts'
 
 export { normalizePath, stripQuery } from './path.ts'
+export type { RequestHead, RequestRefusal } from './refusal.ts'
+export { hasBadTarget, isValidHost, isValidLineHost, requestRefusal } from './refusal.ts'
 export type { Utf8Result } from './bytes.ts'
 export type { SegmentSelector } from './segments.ts'
 export { parseSegmentSelector, splitSegments } from './segments.ts'

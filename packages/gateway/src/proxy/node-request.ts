@@ -17,51 +17,6 @@ export function isTls(socket: Socket): socket is TLSSocket {
 
 const SLASH = 47
 
-/** nginx's request-line host (ngx_http_parse_request_line): letters, digits, `.` and `-`, or an IPv6 literal, then an optional port. */
-const LINE_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]*)?$/
-
-/**
- * Whether the host of an absolute-form target is one nginx accepts; it answers 400 to any other
- * (`http:///p`, `http://user@h/p`, `http://a..b/p`) instead of taking it as `$host`.
- */
-export function isValidLineHost(host: string): boolean {
-  return LINE_HOST.test(host) && isValidHost(host)
-}
-
-/**
- * nginx's ngx_http_validate_host, for the Host header and an absolute-form target's host: it answers
- * 400 ("client sent invalid host header") to a `/`, a space or control character, `..`, or an
- * empty name before the port once a trailing dot is dropped (an empty value, `.`, `:80`). A leading
- * dot passes, and so does a backslash (nginx's path separator is `/` only on Unix).
- */
-export function isValidHost(host: string): boolean {
-  let dot = -2
-  let length = host.length
-  // 0: the name, 1: inside an IPv6 literal, 2: after the name (the port).
-  let state = 0
-  for (let i = 0; i < host.length; i++) {
-    const c = host.charCodeAt(i)
-    if (c === 46) {
-      if (dot === i - 1) return false
-      dot = i
-    } else if (c === 58) {
-      if (state === 0) {
-        length = i
-        state = 2
-      }
-    } else if (c === 91) {
-      if (i === 0) state = 1
-    } else if (c === 93) {
-      if (state === 1) {
-        length = i + 1
-        state = 2
-      }
-    } else if (c === SLASH || c <= 0x20 || c === 0x7f) return false
-  }
-  if (dot === length - 1) length--
-  return length > 0
-}
-
 /**
  * A request as packages/http and the resolver read it (a `ProxyRequest`). Besides the target, every
  * field is a getter, so only what the routes read is computed (the extractor touches nothing else);

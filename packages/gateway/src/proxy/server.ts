@@ -10,17 +10,17 @@ import { GATEWAY_ERRORS, type GatewayError, type GatewayErrorCode } from '../err
 import { errorRequest, errorResponse, UNREAD_REQUEST, type ErrorDefaultType, type ErrorRequest } from './error-response.ts'
 import type { ForwardCallback, UpstreamRequest, Upstreams } from './forward.ts'
 import { asksForTrailers, milliseconds, PROXY_LATENCY_HEADER, RESPONSE_LATENCY_HEADER, UPSTREAM_LATENCY_HEADER, upstreamHeaders } from './headers.ts'
-import { isTls, isValidHost, isValidLineHost, NodeRequest, unmapped } from './node-request.ts'
+import { isTls, NodeRequest, unmapped } from './node-request.ts'
 import type { RealIp } from './real-ip.ts'
 import { CLIENT_BODY_TIMEOUT_MS, declaredTooLarge, hasRequestBody, readRequestBody, type BodyLimits, type BufferedBody } from './request-body.ts'
 import type { ProxyRequest, Resolution, Resolver } from './resolve.ts'
 import type { Route } from '../entities/route.ts'
 import type { Service } from '../entities/service.ts'
+import { hasBadTarget, isValidHost, isValidLineHost } from '@switchyard/http'
 
 /** Header carrying the id of each proxied request, to the client and to the upstream. */
 export const REQUEST_ID_HEADER = 'x-switchyard-request-id'
 const VIA = `1.1 switchyard/${VERSION}`
-const SLASH = 47
 
 /** One finished proxied request, for the access log and metrics. */
 export interface RequestRecord {
@@ -132,35 +132,6 @@ function badHostHeader(incoming: IncomingMessage): boolean {
     if (name.length === 4 && name.toLowerCase() === 'host' && (++count > 1 || !isValidHost(raw[i + 1] as string))) return true
   }
   return count === 0 && (incoming.httpVersionMajor > 1 || incoming.httpVersionMinor >= 1)
-}
-
-/**
- * nginx's URI parser answers 400 to a target that is neither origin-form nor absolute-form (`*`,
- * which Node accepts for any method), to a `%` not followed by two hex digits in the path, to a
- * `%00` there (a decoded NUL), and to `..` segments (`%2e` and `%2f` decoded) that climb above
- * the root. `target` is the origin-form target ({@link NodeRequest.path}).
- */
-function hasBadTarget(target: string): boolean {
-  if (target.charCodeAt(0) !== SLASH) return true
-  // Most targets have neither an escape nor `..`, and need nothing more (this runs on every request).
-  const escaped = target.includes('%')
-  if (!escaped && !target.includes('..')) return false
-  const path = pathOf(target)
-  // Every `%` must start an escape, so `%00` can only be one.
-  if (escaped && (/%(?![0-9A-Fa-f]{2})/.test(path) || path.includes('%00'))) return true
-  // nginx decodes escapes before it walks the segments, `%2F` into a separator too.
-  return climbsAboveRoot(escaped ? path.replace(/%2e/gi, '.').replace(/%2f/gi, '/') : path)
-}
-
-/** True when a path's `..` segments go above its root (`/../x`, `/a/../../x`), which nginx refuses. */
-function climbsAboveRoot(path: string): boolean {
-  let depth = 0
-  for (const segment of path.split('/').slice(1)) {
-    if (segment === '..') {
-      if (--depth < 0) return true
-    } else if (segment !== '.' && segment !== '') depth++
-  }
-  return false
 }
 
 /**
