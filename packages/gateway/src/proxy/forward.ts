@@ -286,6 +286,10 @@ class Exchange implements Dispatcher.DispatchHandler, ReadWatch {
     this.#stopWaiting()
     const { response, request } = this
     if (response.headersSent) {
+      // A 204 or 304 has no body whatever its Content-Length says (RFC 9110 §8.6 allows one on a
+      // 304), and nginx reads none; undici fails such an answer once its head is whole, because
+      // the declared bytes never came. The answer is complete: end it as any other.
+      if (errorCode(error) === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' && (this.#status === 204 || this.#status === 304)) return this.onComplete()
       // The upstream broke mid-body or the client went away; the status is already sent.
       response.destroy()
       return this.#settle(undefined)
