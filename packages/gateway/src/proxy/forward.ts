@@ -328,10 +328,10 @@ const CONNECTION_FIELD = /^(?:connection|keep-alive)[ \t]*:/i
  * nothing the client sent after its request head reaches the upstream. Any other answer is
  * relayed with `Connection: close` instead of its own Connection fields, and nothing more from the
  * client is sent on: else a request sent after a refused upgrade would reach the upstream
- * without being routed. `onNoAnswer` is called when the upstream closes before its head ends or
- * sends more than {@link MAX_ANSWER_HEAD} bytes of head.
+ * without being routed. `onAnswer` is called once the answer's head is whole, `onNoAnswer` when the
+ * upstream closes before its head ends or sends more than {@link MAX_ANSWER_HEAD} bytes of head.
  */
-function tunnelOnceSwitched(upstream: Socket, client: Duplex, head: Buffer, onNoAnswer: (detail: string) => void): void {
+function tunnelOnceSwitched(upstream: Socket, client: Duplex, head: Buffer, onAnswer: () => void, onNoAnswer: (detail: string) => void): void {
   let received: Buffer = Buffer.alloc(0)
   // Ahead of the listener that closes both sides, so the client gets its 502 first.
   const onEnd = (): void => onNoAnswer('the upstream closed before answering the upgrade')
@@ -348,6 +348,7 @@ function tunnelOnceSwitched(upstream: Socket, client: Duplex, head: Buffer, onNo
       onNoAnswer('answer head too large')
       return void upstream.destroy()
     }
+    onAnswer()
     const answerHead = received.subarray(0, end).toString('latin1')
     if (SWITCHED.test(answerHead)) {
       client.write(received)
@@ -415,7 +416,9 @@ export class Upstreams {
   /**
    * Passes a WebSocket (or other) upgrade through: opens a raw connection to the service, writes
    * the rewritten request head and, once the service switched protocols, pipes bytes both ways
-   * until either side closes.
+   * until either side closes. Until its answer the handshake is an ordinary proxied request, as
+   * nginx sees it: a 504 when sending the request head takes write_timeout, or the answer's head
+   * read_timeout.
    */
   upgrade(client: Duplex, head: Buffer, upstream: UpstreamRequest, onError: (error: GatewayError) => void): void {
     const service = upstream.service
@@ -429,8 +432,24 @@ export class Upstreams {
       const lines = [`${upstream.method} ${upstream.path} HTTP/1.1`]
       for (let i = 0; i < upstream.headers.length; i += 2) lines.push(`${upstream.headers[i] as string}: ${upstream.headers[i + 1] as string}`)
       lines.push('', '')
-      socket.write(lines.join('\r\n'))
-      tunnelOnceSwitched(socket, client, head, (detail) => onError(new GatewayError('upstream-unavailable', detail)))
+      let answered = false
+      const expire = (setting: string, ms: number, what: string): NodeJS.Timeout =>
+        setTimeout(() => {
+          onError(new GatewayError('upstream-timeout', `${what} within ${setting} (${ms} ms)`))
+          socket.destroy()
+        }, ms)
+      let deadline = expire('write_timeout', service.write_timeout, 'the upstream took no upgrade request')
+      socket.once('close', () => clearTimeout(deadline))
+      socket.write(lines.join('\r\n'), (error) => {
+        clearTimeout(deadline)
+        // nginx arms proxy_read_timeout once the request is sent.
+        if (!answered && (error === undefined || error === null)) deadline = expire('read_timeout', service.read_timeout, 'the upstream did not answer the upgrade')
+      })
+      const onAnswer = (): void => {
+        answered = true
+        clearTimeout(deadline)
+      }
+      tunnelOnceSwitched(socket, client, head, onAnswer, (detail) => onError(new GatewayError('upstream-unavailable', detail)))
     })
     socket.once('timeout', () => {
       socket.destroy()

@@ -1,7 +1,7 @@
 // read_timeout and connect_timeout against real upstreams on loopback: kept to the millisecond
 // range (not undici's half-second ticks), for the response head and between body chunks, not
-// charged to the upstream while the client holds the body back, and for a TLS handshake that
-// never completes.
+// charged to the upstream while the client holds the body back, for a TLS handshake that never
+// completes, and for a WebSocket handshake the upstream never answers.
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { adminCall, startInProcess, startUpstream, type InProcessGateway, type TestServer } from '../testing/harness.ts'
@@ -13,6 +13,7 @@ let upstream: TestServer
 // Accepts TCP connections and never answers: a TLS handshake to it never completes.
 let silent: Server
 const silentSockets = new Set<Socket>()
+const WEBSOCKET = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n'
 
 beforeAll(async () => {
   gw = await startInProcess()
@@ -31,6 +32,8 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
   await adminCall(gw.admin, 'POST', '/services', { name: 'silent', url: `https://127.0.0.1:${(silent.address() as AddressInfo).port}`, connect_timeout: READ_TIMEOUT, retries: 0 })
   await adminCall(gw.admin, 'POST', '/services/silent/routes', { expression: 'http.path == "/silent"', priority: 10 })
+  await adminCall(gw.admin, 'POST', '/services', { name: 'silent-ws', url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, read_timeout: READ_TIMEOUT, retries: 0 })
+  await adminCall(gw.admin, 'POST', '/services/silent-ws/routes', { expression: 'http.path == "/silent-ws"', priority: 10 })
 })
 
 afterAll(async () => {
@@ -85,5 +88,33 @@ describe('read_timeout', () => {
       socket.on('error', reject)
     })
     expect(received).toBeGreaterThan(BIG)
+  })
+})
+
+/** Sends `text` on a new connection; resolves with all that came back and when the gateway closed it, timed from the send. */
+function rawTimed(text: string): Promise<{ answer: string; elapsed: number }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(new URL(gw.proxy).port), '127.0.0.1')
+    const started = performance.now()
+    let answer = ''
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')))
+    socket.on('close', () => resolve({ answer, elapsed: performance.now() - started }))
+    socket.on('error', reject)
+    socket.write(text, 'latin1')
+  })
+}
+
+describe('WebSocket handshake', () => {
+  // It waited forever: the upstream socket's timeout was off once connected.
+  it('answers 504 when the upstream does not answer the upgrade within read_timeout, and closes both connections', async () => {
+    const before = silentSockets.size
+    // Read, so that the end of the connection is seen.
+    const closed = new Promise<void>((resolve) => silent.once('connection', (socket: Socket) => socket.resume().once('close', () => resolve())))
+    const { answer, elapsed } = await rawTimed(`GET /silent-ws HTTP/1.1\r\nHost: x\r\n${WEBSOCKET}\r\n`)
+    expect(answer).toMatch(/^HTTP\/1\.1 504 Gateway Timeout\r\n/)
+    expect(elapsed).toBeGreaterThanOrEqual(READ_TIMEOUT - 5)
+    expect(elapsed).toBeLessThan(READ_TIMEOUT + 450)
+    expect(silentSockets.size).toBe(before + 1)
+    await closed
   })
 })
