@@ -8,6 +8,7 @@ import { GatewayError } from '../errors.ts'
 import { downstreamHeaders } from './headers.ts'
 import { timedConnector } from './connector.ts'
 import { ReadDeadlines, type ReadWatch } from './read-deadlines.ts'
+import { tunnelOnceSwitched } from './tunnel.ts'
 import { hasRequestBody, type BufferedBody } from './request-body.ts'
 
 /** Where and how to send one request upstream. */
@@ -318,55 +319,6 @@ class Exchange implements Dispatcher.DispatchHandler, ReadWatch {
   }
 }
 
-/** Most bytes of an upstream's answer to an upgrade request read while looking for the end of its head. */
-const MAX_ANSWER_HEAD = 64 * 1024
-const SWITCHED = /^HTTP\/1\.[01] 101 /
-const CONNECTION_FIELD = /^(?:connection|keep-alive)[ \t]*:/i
-
-/**
- * Pipes bytes both ways once the upstream has switched protocols (101), as nginx does: until then
- * nothing the client sent after its request head reaches the upstream. Any other answer is
- * relayed with `Connection: close` instead of its own Connection fields, and nothing more from the
- * client is sent on: else a request sent after a refused upgrade would reach the upstream
- * without being routed. `onAnswer` is called once the answer's head is whole, `onNoAnswer` when the
- * upstream closes before its head ends or sends more than {@link MAX_ANSWER_HEAD} bytes of head.
- */
-function tunnelOnceSwitched(upstream: Socket, client: Duplex, head: Buffer, onAnswer: () => void, onNoAnswer: (detail: string) => void): void {
-  let received: Buffer = Buffer.alloc(0)
-  // Ahead of the listener that closes both sides, so the client gets its 502 first.
-  const onEnd = (): void => onNoAnswer('the upstream closed before answering the upgrade')
-  upstream.prependOnceListener('end', onEnd)
-  const onData = (chunk: Buffer): void => {
-    received = received.length === 0 ? chunk : Buffer.concat([received, chunk])
-    const end = received.indexOf('\r\n\r\n')
-    if (end < 0 && received.length <= MAX_ANSWER_HEAD) return
-    // Paused before the listener goes, so that no byte is emitted to nobody; pipe() resumes.
-    upstream.pause()
-    upstream.off('data', onData)
-    upstream.off('end', onEnd)
-    if (end < 0) {
-      onNoAnswer('answer head too large')
-      return void upstream.destroy()
-    }
-    onAnswer()
-    const answerHead = received.subarray(0, end).toString('latin1')
-    if (SWITCHED.test(answerHead)) {
-      client.write(received)
-      if (head.length > 0) upstream.write(head)
-      upstream.pipe(client)
-      client.pipe(upstream)
-      return
-    }
-    const lines = answerHead.split('\r\n').filter((line, index) => index === 0 || !CONNECTION_FIELD.test(line))
-    client.write(`${lines.join('\r\n')}\r\nConnection: close\r\n\r\n`, 'latin1')
-    client.write(received.subarray(end + 4))
-    upstream.pipe(client)
-    // Read and drop: the client's close then ends both sides.
-    client.resume()
-  }
-  upstream.on('data', onData)
-}
-
 /**
  * The only code that talks to upstreams: keep-alive pools per service address (undici), request
  * bodies streamed or sent from a buffer, responses streamed, failed attempts retried per the
@@ -449,7 +401,7 @@ export class Upstreams {
         answered = true
         clearTimeout(deadline)
       }
-      tunnelOnceSwitched(socket, client, head, onAnswer, (detail) => onError(new GatewayError('upstream-unavailable', detail)))
+      tunnelOnceSwitched(socket, client, head, { readMs: service.read_timeout, writeMs: service.write_timeout }, onAnswer, (detail) => onError(new GatewayError('upstream-unavailable', detail)))
     })
     socket.once('timeout', () => {
       socket.destroy()

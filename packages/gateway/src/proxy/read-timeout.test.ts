@@ -2,6 +2,7 @@
 // range (not undici's half-second ticks), for the response head and between body chunks, not
 // charged to the upstream while the client holds the body back, for a TLS handshake that never
 // completes, and for a WebSocket handshake the upstream never answers.
+import type { IncomingMessage } from 'node:http'
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { adminCall, startInProcess, startUpstream, type InProcessGateway, type TestServer } from '../testing/harness.ts'
@@ -25,6 +26,12 @@ beforeAll(async () => {
     }
     response.writeHead(200, { 'content-length': String(BIG) })
     response.end(Buffer.alloc(BIG, 120))
+  })
+  // Switches protocols, then sends nothing on `/ws-quiet`, and 8 MB at once on `/ws-big`; reads what it gets.
+  upstream.server.on('upgrade', (request: IncomingMessage, socket: Socket) => {
+    socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n')
+    if (request.url === '/ws-big') socket.write(Buffer.alloc(BIG, 120))
+    socket.resume()
   })
   await adminCall(gw.admin, 'POST', '/services', { name: 'stalling', url: `http://127.0.0.1:${upstream.port}`, read_timeout: READ_TIMEOUT, retries: 0 })
   await adminCall(gw.admin, 'POST', '/services/stalling/routes', { expression: 'http.path ^= "/"', strip_path: false })
@@ -116,5 +123,57 @@ describe('WebSocket handshake', () => {
     expect(elapsed).toBeLessThan(READ_TIMEOUT + 450)
     expect(silentSockets.size).toBe(before + 1)
     await closed
+  })
+})
+
+/** A WebSocket tunnel through the gateway to `path`, once the 101 is in. */
+function openTunnel(path: string): Promise<{ socket: Socket; closed: Promise<number>; received: () => number }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(new URL(gw.proxy).port), '127.0.0.1')
+    let bytes = 0
+    let switched = false
+    const closed = new Promise<number>((resolveClosed) => socket.once('close', () => resolveClosed(performance.now())))
+    socket.on('data', (chunk: Buffer) => {
+      bytes += chunk.length
+      if (switched) return
+      switched = true
+      expect(chunk.toString('latin1')).toMatch(/^HTTP\/1\.1 101 /)
+      resolve({ socket, closed, received: () => bytes })
+    })
+    socket.on('error', reject)
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\n${WEBSOCKET}\r\n`)
+  })
+}
+
+describe('WebSocket tunnel', () => {
+  // Each stayed open for good: nothing timed an established tunnel.
+  it('closes a tunnel nothing crossed for read_timeout', async () => {
+    const { closed } = await openTunnel('/ws-quiet')
+    const opened = performance.now()
+    const elapsed = (await closed) - opened
+    expect(elapsed).toBeGreaterThanOrEqual(READ_TIMEOUT - 5)
+    expect(elapsed).toBeLessThan(READ_TIMEOUT + 450)
+  })
+
+  it('keeps it open while the client sends (nginx re-arms the wait on either side), and closes it read_timeout after', async () => {
+    const { socket, closed } = await openTunnel('/ws-quiet')
+    let open = true
+    void closed.then(() => (open = false))
+    for (let i = 0; i < 8; i++) {
+      socket.write('ping')
+      await new Promise((resolve) => setTimeout(resolve, READ_TIMEOUT / 2))
+    }
+    expect(open).toBe(true)
+    const stopped = performance.now()
+    expect((await closed) - stopped).toBeLessThan(READ_TIMEOUT + 450)
+  })
+
+  it('does not close it while the client is slow to take what the upstream sent', async () => {
+    const { socket, closed, received } = await openTunnel('/ws-big')
+    socket.pause()
+    await new Promise((resolve) => setTimeout(resolve, 3 * READ_TIMEOUT))
+    socket.resume()
+    await closed
+    expect(received()).toBeGreaterThan(BIG)
   })
 })
