@@ -1,9 +1,10 @@
 /**
  * The part of Kong that answers a failure, which decides how the body's format is chosen
  * (proxy/error-response.ts): `kong` is the runloop calling kong.response.error
- * (kong/pdk/response.lua), `nginx` is nginx's error_page running kong/error_handlers.lua.
+ * (kong/pdk/response.lua), `nginx` is nginx's error_page running kong/error_handlers.lua, `exit`
+ * the runloop calling kong.response.exit with a `{ message }` table (always JSON).
  */
-export type ErrorSource = 'kong' | 'nginx'
+export type ErrorSource = 'kong' | 'nginx' | 'exit'
 
 /**
  * Gateway error codes and their HTTP statuses, messages and sources. The status always comes from
@@ -13,6 +14,9 @@ export const GATEWAY_ERRORS = {
   'no-route': { status: 404, message: 'no Route matched with those values', source: 'kong' },
   'no-service': { status: 503, message: 'no Service found with those values', source: 'kong' },
   'https-required': { status: 426, message: 'Please use HTTPS protocol', source: 'kong' },
+  // The service's host does not resolve: the balancer fails before proxying
+  // (kong/runloop/balancer `execute`), and the access phase exits with its status and message.
+  'name-resolution-failed': { status: 503, message: 'name resolution failed', source: 'exit' },
   // nginx refuses a malformed request itself; a failed or timed-out proxy_pass is nginx's too.
   'bad-request': { status: 400, message: 'Bad request', source: 'nginx' },
   // nginx refuses TRACE once it has read the request head (ngx_http_process_request_header).

@@ -2,10 +2,11 @@ import type { ErrorSource } from '../errors.ts'
 
 // The body format of the proxy's own error responses, chosen as Kong 3.x chooses it: by the
 // request's Accept header through get_response_type and get_mime_type (kong/tools/http.lua), in
-// one of two ways depending on which part of Kong answers (see ErrorSource):
+// one of three ways depending on which part of Kong answers (see ErrorSource):
 //   - kong.response.error (kong/pdk/response.lua): every Accept header, JSON when there is none;
 //   - the nginx error page (kong/error_handlers.lua): the first Accept header, else the first
-//     Content-Type header, else the error_default_type setting (Kong's default, text/plain).
+//     Content-Type header, else the error_default_type setting (Kong's default, text/plain);
+//   - kong.response.exit with a `{ message }` table: JSON whatever the request asks for.
 
 /** The Content-Type of each body format. */
 export const ERROR_TYPES = {
@@ -184,13 +185,19 @@ export function errorResponse(source: ErrorSource, status: number, message: stri
     }
     return rendered(responseType(request.accept.length === 0 ? undefined : request.accept.join(',')), message, requestId)
   }
+  if (source === 'exit') return exitResponse(status, message, request)
   // kong/error_handlers.lua: `find(accept, "application/grpc") == 1` is tested on the raw value
-  // first, and hands kong.response.exit a table, which it sends as gRPC or encodes with cjson
-  // (no request id; cjson writes `/` as `\/`).
+  // first, and hands kong.response.exit a table.
   const accept = request.accept[0] ?? request.contentType ?? defaultType
-  if (accept.startsWith('application/grpc')) {
-    if (request.grpc) return { contentType: undefined, body: '', headers: ['grpc-status', String(grpcStatus(status)), 'grpc-message', message] }
-    return { contentType: JSON_TYPE, body: JSON.stringify({ message }).replaceAll('/', '\\/'), headers: [] }
-  }
+  if (accept.startsWith('application/grpc')) return exitResponse(status, message, request)
   return rendered(responseType(accept), message, requestId)
+}
+
+/**
+ * kong.response.exit with a `{ message }` table: sent as gRPC to a gRPC request, else encoded with
+ * cjson (no request id; cjson writes `/` as `\/`).
+ */
+function exitResponse(status: number, message: string, request: ErrorRequest): ErrorResponse {
+  if (request.grpc) return { contentType: undefined, body: '', headers: ['grpc-status', String(grpcStatus(status)), 'grpc-message', message] }
+  return { contentType: JSON_TYPE, body: JSON.stringify({ message }).replaceAll('/', '\\/'), headers: [] }
 }

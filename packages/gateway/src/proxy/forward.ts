@@ -48,7 +48,9 @@ export interface UpstreamOptions {
   readonly keepalivePoolSize: number
 }
 
-const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'])
+const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'])
+/** getaddrinfo's failures as Node names them: the service's host did not resolve. */
+const RESOLUTION_ERRORS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NODATA', 'EAI_NONAME'])
 const WRITE_TIMEOUT = 'SWITCHYARD_WRITE_TIMEOUT'
 const BODY_TOO_LARGE = 'SWITCHYARD_BODY_TOO_LARGE'
 const CLIENT_BODY_TIMEOUT = 'SWITCHYARD_CLIENT_BODY_TIMEOUT'
@@ -64,9 +66,13 @@ function errorCode(error: unknown): string {
   return typeof code === 'string' ? code : typeof cause === 'string' ? cause : ''
 }
 
-/** Maps an upstream failure to Kong's status: timeouts are 504, every other failure 502. */
+/**
+ * Maps an upstream failure to Kong's status: a host that does not resolve is 503 (Kong's balancer
+ * fails before proxying), timeouts are 504, every other failure 502.
+ */
 export function upstreamError(error: unknown): GatewayError {
   const code = errorCode(error)
+  if (RESOLUTION_ERRORS.has(code)) return new GatewayError('name-resolution-failed', code)
   if (code === BODY_TOO_LARGE) return new GatewayError('payload-too-large', (error as Error).message)
   if (code === CLIENT_BODY_TIMEOUT) return new GatewayError('request-timeout', (error as Error).message)
   if (TIMEOUT_ERRORS.has(code)) return new GatewayError('upstream-timeout', code)
@@ -77,6 +83,7 @@ export function upstreamError(error: unknown): GatewayError {
  * Whether a failed attempt may be sent again (Kong's `retries`, nginx's proxy_next_upstream
  * `error timeout`): a failed connect always, a reset or read timeout only for idempotent methods,
  * and never once any of a streamed request body was read (`bodyRead`; a buffered body is sent again).
+ * A host that does not resolve is never retried: Kong answers before proxying.
  */
 export function retryable(error: unknown, method: string, bodyRead: boolean): boolean {
   if (bodyRead) return false

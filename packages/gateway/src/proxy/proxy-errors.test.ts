@@ -86,6 +86,9 @@ beforeAll(async () => {
   await call('/services/slow/routes', { expression: 'http.path == "/slow"' })
   await call('/services/slow/routes', { expression: 'http.path == "/secure"', protocols: ['https'] })
   await call('/routes', { expression: 'http.path == "/serviceless"' })
+  // RFC 6761: no `.invalid` name resolves.
+  await call('/services', { name: 'unresolvable', url: 'http://no-such-host.invalid:8080', retries: 5 })
+  await call('/services/unresolvable/routes', { expression: 'http.path == "/unresolvable"' })
 })
 
 afterAll(async () => {
@@ -144,6 +147,27 @@ describe('error formats without Accept', () => {
       expect(answer.field('content-type')).toBe(PLAIN_TYPE)
       expect(answer.body).toBe(`Bad request\nrequest_id: ${answer.field('x-switchyard-request-id') ?? ''}\n`)
     }
+  })
+})
+
+describe('a service host that does not resolve', () => {
+  // It was a 502 (nginx's error page) after every retry; Kong's balancer fails before proxying and
+  // the runloop exits 503 with a `{ message }` table, JSON whatever Accept says.
+  it.each(['', 'text/html', 'application/xml'])("answers 503 with Kong's JSON `name resolution failed` (Accept: %s)", async (accept) => {
+    const reply = await send('/unresolvable', accept === '' ? {} : { accept })
+    expect(reply.status).toBe(503)
+    expect(reply.headers['content-type']).toBe(JSON_TYPE)
+    expect(reply.body).toBe('{"message":"name resolution failed"}')
+    expect(reply.id).toMatch(REQUEST_ID)
+    expect(reply.headers['x-switchyard-response-latency']).toMatch(/^\d+$/)
+    expect(reply.headers['x-switchyard-upstream-latency']).toBeUndefined()
+  })
+
+  it('answers a WebSocket upgrade to it the same way', async () => {
+    const answer = parse(await raw(`GET /unresolvable HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`))
+    expect(answer.status).toBe(503)
+    expect(answer.field('content-type')).toBe(JSON_TYPE)
+    expect(answer.body).toBe('{"message":"name resolution failed"}')
   })
 })
 

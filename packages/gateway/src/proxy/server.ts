@@ -373,7 +373,9 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
         // The body may be half read (the upstream failed mid-upload): like nginx, answer and close
         // the connection rather than wait for the rest.
         if (!request.complete) closeLingering(request, response)
-        finish(sendError(response, error.code, requestId, [UPSTREAM_LATENCY_HEADER, milliseconds(outcome.upstreamLatency), PROXY_LATENCY_HEADER, proxyLatency], errorRequest(request.rawHeaders, request.httpVersionMajor), options.errorDefaultType), resolution, undefined, error.detail)
+        // Kong answers a host that does not resolve itself, before proxying: its latency header.
+        const latency = error.code === 'name-resolution-failed' ? responseLatency(started) : [UPSTREAM_LATENCY_HEADER, milliseconds(outcome.upstreamLatency), PROXY_LATENCY_HEADER, proxyLatency]
+        finish(sendError(response, error.code, requestId, latency, errorRequest(request.rawHeaders, request.httpVersionMajor), options.errorDefaultType), resolution, undefined, error.detail)
       }
     }
     const forward = (body: BufferedBody | undefined): void => {
