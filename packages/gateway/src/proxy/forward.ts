@@ -137,6 +137,14 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer))
 }
 
+/** RFC 9112 §4 reason-phrase, in ASCII: undici decodes the phrase as UTF-8, so other bytes cannot be sent back as they came. */
+const REASON_PHRASE = /^[\t\x20-\x7e]*$/
+
+/** The upstream's reason phrase when it can be sent on as it is, else undefined: Node's phrase for the status. */
+function reasonPhrase(statusText: string | undefined): string | undefined {
+  return statusText !== undefined && REASON_PHRASE.test(statusText) ? statusText : undefined
+}
+
 function isHttps(service: Service): boolean {
   return service.protocol === 'https' || service.protocol === 'grpcs'
 }
@@ -259,7 +267,7 @@ class Exchange implements Dispatcher.DispatchHandler, ReadWatch {
     if (!this.#hasBody) this.#awaitHead()
   }
 
-  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText?: string): boolean {
     // 1xx answers (103 Early Hints) are informational: Node's server would need a separate API.
     if (statusCode < 200) return true
     this.#status = statusCode
@@ -270,7 +278,8 @@ class Exchange implements Dispatcher.DispatchHandler, ReadWatch {
     const { request, response } = this
     // Node sends a Trailer field only ahead of a chunked body, and throws otherwise.
     const trailers = this.upstream.trailers && statusCode !== 204 && statusCode !== 304 && request.method !== 'HEAD' && response.useChunkedEncodingByDefault
-    response.writeHead(statusCode, downstreamHeaders(rawHeaders, this.extraHeaders, trailers, this.#upstreamLatency))
+    // nginx passes the upstream's status line on, reason phrase included.
+    response.writeHead(statusCode, reasonPhrase(statusText), downstreamHeaders(rawHeaders, this.extraHeaders, trailers, this.#upstreamLatency))
     return true
   }
 

@@ -1,6 +1,6 @@
-// How an upstream's response head reaches the client: answers without a body (204, 304, HEAD)
-// whatever their Content-Length says. The upstream is a raw TCP server, so that it can send heads
-// no HTTP library writes.
+// How an upstream's response head reaches the client: its status line as sent, and answers without
+// a body (204, 304, HEAD) whatever their Content-Length says. The upstream is a raw TCP server, so
+// that it can send heads no HTTP library writes.
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { adminCall, startInProcess, type InProcessGateway } from '../testing/harness.ts'
@@ -17,6 +17,7 @@ const ANSWERS: Record<string, string> = {
   '/custom': 'HTTP/1.1 299 Custom Reason\r\nContent-Length: 2\r\n\r\nok',
   '/known': 'HTTP/1.1 404 Gone Fishing\r\nContent-Length: 2\r\n\r\nok',
   '/empty': 'HTTP/1.1 200 \r\nContent-Length: 2\r\n\r\nok',
+  '/latin1': 'HTTP/1.1 200 Caf\xe9\r\nContent-Length: 2\r\n\r\nok',
 }
 const OK = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'
 
@@ -117,5 +118,23 @@ describe('answers without a body', () => {
     expect(second?.head).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
     expect(second?.body).toBe('ok')
     expect(gw.gateway.proxy.metrics.requests[`raw\traw\t${statusLine.slice(9, 10)}xx`]).toBe(before + 1)
+  })
+})
+
+describe('the status line', () => {
+  // Node's own phrase replaced the upstream's: `299 unknown`, `404 Not Found`, `200 OK`.
+  it.each([
+    ['a code Node does not know', '/custom', 'HTTP/1.1 299 Custom Reason'],
+    ['a known code with its own phrase', '/known', 'HTTP/1.1 404 Gone Fishing'],
+    ['an empty reason phrase', '/empty', 'HTTP/1.1 200 '],
+  ])("passes the upstream's reason phrase on for %s, as nginx does", async (_name, path, statusLine) => {
+    const [answer] = await converse([get(path)])
+    expect(answer?.head.split('\r\n')[0]).toBe(statusLine)
+    expect(answer?.body).toBe('ok')
+  })
+
+  it("sends Node's phrase for the status when the upstream's has bytes beyond ASCII (undici hands them over decoded)", async () => {
+    const [answer] = await converse([get('/latin1')])
+    expect(answer?.head.split('\r\n')[0]).toBe('HTTP/1.1 200 OK')
   })
 })
