@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs'
+import { createServer, type IncomingMessage } from 'node:http'
+import { connect, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import type { Duplex } from 'node:stream'
 import { afterAll, expect, it } from 'vitest'
 import { adminCall, startInProcess, startUpstream, tempDir, type InProcessGateway } from '../testing/harness.ts'
 
@@ -62,4 +65,43 @@ it("writes a quiet gateway's lines out within about a second, without waiting fo
     }
     expect(text).toContain('"path":"/quiet"')
   })
+})
+
+it('logs a WebSocket request once its tunnel closes, with the upstream status, or the answer the gateway gave', async () => {
+  const file = join(dir.path, 'websocket.log')
+  const upstream = createServer()
+  upstream.on('upgrade', (_request: IncomingMessage, socket: Duplex) => {
+    socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n')
+    socket.on('data', (chunk: Buffer) => socket.write(chunk))
+    socket.on('end', () => socket.end())
+  })
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve))
+  const gw = await startInProcess({ proxy_access_log: file })
+  const handshake = (path: string): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const socket = connect(Number(new URL(gw.proxy).port), '127.0.0.1', () =>
+        socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`),
+      )
+      let received = ''
+      socket.on('data', (chunk: Buffer) => {
+        received += chunk.toString('latin1')
+        if (received.includes('\r\n\r\n')) socket.end()
+      })
+      socket.on('close', () => resolve(received))
+      socket.on('error', reject)
+    })
+  try {
+    await adminCall(gw.admin, 'POST', '/services', { name: 'ws-svc', url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` })
+    await adminCall(gw.admin, 'POST', '/services/ws-svc/routes', { name: 'ws-route', expression: 'http.path == "/ws"' })
+    await adminCall(gw.admin, 'POST', '/services', { name: 'ws-down', url: 'http://127.0.0.1:1', retries: 0 })
+    await adminCall(gw.admin, 'POST', '/services/ws-down/routes', { expression: 'http.path == "/ws-down"' })
+    expect(await handshake('/ws')).toMatch(/^HTTP\/1\.1 101 /)
+    expect(await handshake('/ws-down')).toMatch(/^HTTP\/1\.1 502 /)
+  } finally {
+    await gw.close()
+    await new Promise((resolve) => upstream.close(resolve))
+  }
+  const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+  expect(lines.find((l) => l['path'] === '/ws')).toMatchObject({ method: 'GET', status: 101, route_name: 'ws-route', service_name: 'ws-svc', upstream_latency_ms: expect.any(Number) })
+  expect(lines.find((l) => l['path'] === '/ws-down')).toMatchObject({ status: 502, error: 'ECONNREFUSED', upstream_latency_ms: null })
 })

@@ -404,11 +404,43 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
     // and every other upgrade are served by the request handler, exactly as without Upgrade.
     const decision = isWebSocket(request.headers.upgrade) ? decide(options.resolve, target) : undefined
     if (decision?.kind !== 'forward') return reinject(server, request, socket, head)
+    const started = performance.now()
     const requestId = randomUUID()
     socket.on('error', () => socket.destroy())
     const { resolution } = decision
+    // Logged once the connection closes, as nginx logs an upgraded request when its tunnel ends:
+    // with the upstream's status (101 for a tunnel), or the gateway's own answer and why; 499
+    // when the client left before either.
+    let status = 499
+    let upstreamLatency: number | undefined
+    let error: string | undefined
+    socket.once('close', () =>
+      options.observe({
+        requestId,
+        method: request.method ?? '',
+        path: request.url ?? '',
+        status,
+        routeId: resolution.route.id,
+        routeName: resolution.route.name,
+        serviceId: resolution.service.id,
+        serviceName: resolution.service.name,
+        upstreamLatency,
+        totalLatency: performance.now() - started,
+        clientIp: target.realClient?.ip ?? peer,
+        error,
+      }),
+    )
     const headers = proxiedHeaders(target, resolution, peer, requestId, true, asksForTrailers(request.headers.te))
-    options.upstreams.upgrade(socket, head, { service: resolution.service, method: request.method ?? 'GET', path: resolution.path, headers, trailers: false }, (error) => rawError(socket, error.code, requestId, errorRequest(request.rawHeaders, request.httpVersionMajor), options.errorDefaultType))
+    const upstream = { service: resolution.service, method: request.method ?? 'GET', path: resolution.path, headers, trailers: false }
+    const onError = (failure: GatewayError): void => {
+      status = GATEWAY_ERRORS[failure.code].status
+      error = failure.detail
+      rawError(socket, failure.code, requestId, errorRequest(request.rawHeaders, request.httpVersionMajor), options.errorDefaultType)
+    }
+    options.upstreams.upgrade(socket, head, upstream, onError, (answered) => {
+      status = answered
+      upstreamLatency = performance.now() - started
+    })
   }
 
   // A request pipelined behind others is answered after them, whether it is tunnelled or reinjected.

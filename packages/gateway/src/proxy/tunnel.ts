@@ -16,6 +16,7 @@ export interface TunnelTimeouts {
 /** Most bytes of an upstream's answer to an upgrade request read while looking for the end of its head. */
 const MAX_ANSWER_HEAD = 64 * 1024
 const SWITCHED = /^HTTP\/1\.[01] 101 /
+const STATUS = /^HTTP\/1\.[01] (\d{3})/
 const CONNECTION_FIELD = /^(?:connection|keep-alive)[ \t]*:/i
 
 /**
@@ -23,11 +24,11 @@ const CONNECTION_FIELD = /^(?:connection|keep-alive)[ \t]*:/i
  * nothing the client sent after its request head reaches the upstream. Any other answer is
  * relayed with `Connection: close` instead of its own Connection fields, and nothing more from the
  * client is sent on: else a request sent after a refused upgrade would reach the upstream
- * without being routed. `onAnswer` is called once the answer's head is whole, `onNoAnswer` when the
+ * without being routed. `onAnswer` is called with the answer's status once its head is whole, `onNoAnswer` when the
  * upstream closes before its head ends or sends more than {@link MAX_ANSWER_HEAD} bytes of head.
  * The tunnel closes on `timeouts` as {@link relay} says.
  */
-export function tunnelOnceSwitched(upstream: Socket, client: Duplex, head: Buffer, timeouts: TunnelTimeouts, onAnswer: () => void, onNoAnswer: (detail: string) => void): void {
+export function tunnelOnceSwitched(upstream: Socket, client: Duplex, head: Buffer, timeouts: TunnelTimeouts, onAnswer: (status: number) => void, onNoAnswer: (detail: string) => void): void {
   let received: Buffer = Buffer.alloc(0)
   // Ahead of the listener that closes both sides, so the client gets its 502 first.
   const onEnd = (): void => onNoAnswer('the upstream closed before answering the upgrade')
@@ -44,8 +45,8 @@ export function tunnelOnceSwitched(upstream: Socket, client: Duplex, head: Buffe
       onNoAnswer('answer head too large')
       return void upstream.destroy()
     }
-    onAnswer()
     const answerHead = received.subarray(0, end).toString('latin1')
+    onAnswer(Number(STATUS.exec(answerHead)?.[1] ?? 0))
     if (SWITCHED.test(answerHead)) {
       client.write(received)
       if (head.length > 0) upstream.write(head)
