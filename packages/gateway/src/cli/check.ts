@@ -1,5 +1,5 @@
-import { renderDiagnostics, validate } from '@switchyard/core'
-import { httpSchema, rewriteNetPortMapped, streamSchema, usesNetPort, writtenDiagnostic } from '@switchyard/http'
+import { renderDiagnostics } from '@switchyard/core'
+import { usesNetPort, validateExpressionRoute } from '@switchyard/http'
 
 /** Output streams, passed in so the command is testable without a process. */
 export interface CliOutput {
@@ -39,12 +39,10 @@ export function check(args: readonly string[], io: CliOutput): number {
     return 2
   }
   const source = rest[0] as string
-  // As the gateway reads a route: the deprecated `net.port` is `net.dst.port` (Kong rewrites it);
-  // diagnostics point into the text as written.
-  const rewrite = rewriteNetPortMapped(source)
-  const result = validate(rewrite.text, schemaName === 'http' ? httpSchema : streamSchema)
-  const diagnostics = result.diagnostics.map((d) => writtenDiagnostic(rewrite, d))
-  if (diagnostics.length > 0) io.err(renderDiagnostics(source, diagnostics) + '\n')
+  // The Admin API's route validation, so that `check` accepts exactly the expressions a route may
+  // hold (segment names included); a route of the first protocol's subsystem stands for the schema.
+  const result = validateExpressionRoute({ expression: source, protocols: [schemaName === 'http' ? 'http' : 'tcp'] })
+  if (result.diagnostics.length > 0) io.err(renderDiagnostics(source, result.diagnostics) + '\n')
   if (usesNetPort(source)) io.err('note: net.port is the deprecated name of net.dst.port, which Kong reads in its place\n')
   if (!result.ok) return 1
   io.out(`ok: valid ${schemaName} expression; fields: ${result.fields.join(', ') || '(none)'}\n`)

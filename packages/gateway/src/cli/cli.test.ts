@@ -51,6 +51,22 @@ describe('switchyard check', () => {
     expect(bad.stderr).toMatch(/\n {2}\| {10}\^~/)
   })
 
+  it.each([['http.path.segments.x == "a"'], ['http.path.segments.01 == "a"'], ['http.path.segments.2_1 == "a"']])(
+    'refuses %s as the Admin API does, with a caret under the field',
+    (source) => {
+      const io = capture()
+      expect(check([source], io)).toBe(1)
+      expect(io.stderr).toContain('error[illformed-segments-field]')
+      expect(io.stderr).toContain('illformed http.path.segments.* field')
+      expect(io.stderr).toMatch(/\n {2}\| \^~+/)
+      expect(io.stdout).toBe('')
+    },
+  )
+
+  it('accepts well-formed segment fields', () => {
+    expect(check(['http.path.segments.len == 2 && http.path.segments.0_1 == "a/b"'], capture())).toBe(0)
+  })
+
   it('accepts a valid expression and knows the stream schema', () => {
     const io = capture()
     expect(check(['http.path ^= "/a"'], io)).toBe(0)
