@@ -83,14 +83,17 @@ describe('switchyard convert', () => {
     [['a.yaml', '--priority', 'intended'], 2, /--priority must be/],
     [['missing.yaml'], 2, /cannot read missing.yaml/],
     [['bad.yaml'], 1, /conversion failed/],
+    [['bad-expression.yaml'], 1, /conversion failed: 2 route\(s\)[^]*unknown-field[^]*\n {4}1 \| http\.nope == "x"\n {6}\| \^~{8}\n[^]*paths\.1/],
     [['old.yaml'], 1, /unsupported _format_version/],
   ])('%j → exit %i', async (argv, status, message) => {
     const io = memoryIo({
       'a.yaml': '_format_version: "3.0"\n',
       'bad.yaml': '_format_version: "3.0"\nroutes:\n  - paths: [foo]\n',
+      'bad-expression.yaml': '_format_version: "3.0"\nroutes:\n  - expression: http.nope == "x"\n  - paths: [foo]\n',
       'old.yaml': '_format_version: "1.1"\n',
     })
     expect(await runConvert(argv, io)).toBe(status)
     expect(io.err).toMatch(message)
+    if (status > 0) expect([io.out, io.written]).toEqual(['', {}])
   })
 })

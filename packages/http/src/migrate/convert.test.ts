@@ -114,6 +114,24 @@ describe('convertConfig', () => {
     expect(convertConfig({ _format_version: '2.1' }).errors[0]?.message).toMatch(/unsupported _format_version/)
   })
 
+  it.each([
+    ['http.nope == "x"', 0, 'unknown-field', { start: 0, end: 9 }],
+    ['http.path.segments.01 == "a"', 0, 'illformed-segments-field', { start: 0, end: 21 }],
+    ['http.path == 1', 0, 'operator-type-mismatch', { start: 10, end: 12 }],
+  ])('refuses the invalid expression route %s, listed with the invalid traditional ones', (expression, priority, code, span) => {
+    const conversion = convertConfig({ _format_version: '3.0', routes: [{ id: ID('8101'), expression, priority }, { id: ID('8102'), paths: ['foo'] }] })
+    expect(conversion.config).toBeUndefined()
+    expect(conversion.errors.map((e) => e.id)).toEqual([ID('8101'), ID('8102')])
+    expect(conversion.errors[0]?.message).toMatch(/^Router Expression failed validation: /)
+    expect(conversion.errors[0]?.expression).toMatchObject({ source: expression, diagnostics: [{ code, span }] })
+    expect(formatSummary(conversion)).toMatch(/conversion failed: 2 route\(s\) are invalid\n.*8101.*\n {4}error\[/)
+  })
+
+  it('says an expression route priority out of range without a caret', () => {
+    const conversion = convertConfig({ _format_version: '3.0', routes: [{ id: ID('8101'), expression: 'http.path == "/"', priority: 2 ** 50 }] })
+    expect(conversion.errors).toMatchObject([{ message: 'priority: value should be between 0 and 70368744177663', expression: { diagnostics: [] } }])
+  })
+
   it('flags what changes when the original runs in traditional_compatible (https on http-only routes)', () => {
     const config: JsonObject = { _format_version: '3.0', routes: [{ id: ID('8101'), protocols: ['http'], paths: ['/'] }] }
     const conversion = convertConfig(config, { flavor: 'traditional_compatible' })

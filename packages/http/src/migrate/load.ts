@@ -3,8 +3,8 @@
  * through `traditionalMatchers`, expression routes through the expression-route rules, each entry
  * remembering its route, service and subsystem.
  */
-import type { Expr } from '@switchyard/core'
-import { expressionRouteMatcher } from '../expression-route.ts'
+import type { Diagnostic, Expr } from '@switchyard/core'
+import { expressionRouteMatcher, kongExpressionError, validateExpressionRoute, type ExpressionRouteInput, type ExpressionRouteValidation } from '../expression-route.ts'
 import { subsystemForProtocols, type Subsystem } from '../schemas.ts'
 import type { SchemaViolation } from '../traditional/errors.ts'
 import { traditionalMatchers } from '../traditional/matchers.ts'
@@ -32,6 +32,8 @@ export interface LoadError {
   readonly id: string
   readonly message: string
   readonly violation?: SchemaViolation
+  /** For an invalid expression route: its expression and every problem found in it, spans into that text. */
+  readonly expression?: { readonly source: string; readonly diagnostics: readonly Diagnostic[] }
 }
 
 /** Every entry of a configuration, and the routes that could not be loaded. */
@@ -70,9 +72,13 @@ export function loadConfig(config: JsonObject, options: LoadOptions): LoadedConf
       const route = withEntityDefaults(raw as TraditionalRoute)
       const protocols = route.protocols ?? ['http', 'https']
       const priority = typeof raw['priority'] === 'number' ? raw['priority'] : 0
-      const matcher = expressionRouteMatcher({ expression: String(raw['expression']), priority, protocols })
-      if (!matcher.ok) {
-        errors.push({ location: source.location, id: source.id, message: matcher.diagnostics.map((d) => d.message).join('; ') })
+      const input = { expression: String(raw['expression']), priority, protocols }
+      // Validated as the Admin API validates a route (schema and segment names too), not only
+      // parsed: Kong refuses such a configuration, so a conversion must not pass it on.
+      const validation = validateExpressionRoute(input)
+      const matcher = expressionRouteMatcher(input)
+      if (!validation.ok || !matcher.ok) {
+        errors.push(expressionRouteError(source, input, validation))
         continue
       }
       entries.push({
@@ -103,4 +109,16 @@ export function loadConfig(config: JsonObject, options: LoadOptions): LoadedConf
       })
   }
   return { entries, errors, routes }
+}
+
+/** The load error of an invalid expression route: Kong's entity error, with every diagnostic. */
+function expressionRouteError(source: ConfigRoute, input: ExpressionRouteInput, validation: ExpressionRouteValidation): LoadError {
+  // The priority has no place in the expression text, so it is said in the message instead of with a caret.
+  const priority = validation.diagnostics.find((d) => d.code === 'invalid-priority')
+  const diagnostics = validation.diagnostics.filter((d) => d !== priority)
+  const messages: string[] = []
+  if (priority !== undefined) messages.push(`priority: ${priority.message}`)
+  const entity = kongExpressionError(input, { ...validation, diagnostics })
+  if (entity !== undefined) messages.push(entity)
+  return { location: source.location, id: source.id, message: messages.join('; '), expression: { source: input.expression, diagnostics } }
 }

@@ -2,16 +2,17 @@
  * The text the conversion tool prints: what was converted, what Kong would order differently
  * under the documented layout, regex rewrites, warnings, and the check's differences.
  */
+import { renderDiagnostics } from '@switchyard/core'
 import type { CheckReport, Outcome } from './check.ts'
 import type { Conversion } from './convert.ts'
+import type { LoadError } from './load.ts'
 
 // Long lists are cut in the summary; the full list is in `Conversion.orderDiffers`.
 const MAX_LISTED = 12
 
 /** The conversion summary, one fact per line. */
 export function formatSummary(conversion: Conversion): string {
-  if (conversion.errors.length > 0)
-    return [`conversion failed: ${conversion.errors.length} route(s) are invalid`, ...conversion.errors.map((e) => `  ${e.location || 'config'} (${e.id || '-'}): ${e.message}`)].join('\n') + '\n'
+  if (conversion.errors.length > 0) return [`conversion failed: ${conversion.errors.length} route(s) are invalid`, ...conversion.errors.map(describeError)].join('\n') + '\n'
   const shown = conversion.orderDiffers.slice(0, MAX_LISTED)
   const more = conversion.orderDiffers.length - shown.length
   const lines = [
@@ -26,6 +27,15 @@ export function formatSummary(conversion: Conversion): string {
   if (conversion.assignedIds > 0) lines.push(`routes without id given a derived id: ${conversion.assignedIds}`)
   for (const warning of conversion.warnings) lines.push(`warning: ${warning}`)
   return lines.join('\n') + '\n'
+}
+
+/** One invalid route: where, which, Kong's error, then an expression's diagnostics with their carets. */
+function describeError(error: LoadError): string {
+  const line = `  ${error.location || 'config'} (${error.id || '-'}): ${error.message}`
+  const expression = error.expression
+  if (expression === undefined || expression.diagnostics.length === 0) return line
+  const rendered = renderDiagnostics(expression.source, expression.diagnostics, `${error.location}.expression`)
+  return `${line}\n${rendered.replace(/^(?=.)/gm, '    ')}`
 }
 
 function describe(outcome: Outcome): string {
