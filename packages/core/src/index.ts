@@ -6,7 +6,7 @@ export type { DiagnosticKind, DiagnosticCode } from './diagnostics/catalog.ts'
 export { catalog } from './diagnostics/catalog.ts'
 export type { Diagnostic, Severity, Result } from './diagnostics/diagnostic.ts'
 export { hasErrors } from './diagnostics/diagnostic.ts'
-export { renderDiagnostic, renderDiagnostics } from './diagnostics/render.ts'
+export { renderDiagnostic, renderDiagnostics, renderExcerpt } from './diagnostics/render.ts'
 
 export type { ValueType, IpAddr, IpCidr, FieldValue } from './values/types.ts'
 export { INT_MIN, INT_MAX, isValueType } from './values/types.ts'

@@ -20,7 +20,8 @@ import { Upstreams } from './proxy/forward.ts'
 import { createRealIp } from './proxy/real-ip.ts'
 import { CLIENT_BODY_TIMEOUT_MS } from './proxy/request-body.ts'
 import { createProxyServer, type ProxyOptions, type TlsMaterial } from './proxy/server.ts'
-import { configHash, loadDeclarative, parseConfigText, type ConfigProblem } from './store/declarative.ts'
+import { configHash, loadDeclarative, type ConfigProblem } from './store/declarative.ts'
+import { parseConfigText } from './store/config-text.ts'
 import { describeProblems } from './store/declarative-report.ts'
 import { MemoryStore } from './store/memory-store.ts'
 import { SqliteStore } from './store/sqlite-store.ts'
@@ -60,7 +61,7 @@ export async function openStore(config: Config, log?: Logger): Promise<Store> {
   const store = new MemoryStore()
   if (config.declarativeConfig !== undefined) {
     const text = readSettingFile('declarative_config', config.declarativeConfig)
-    const parsed = parseConfigText(text)
+    const parsed = parseConfigText(text, config.declarativeConfig)
     if (!parsed.ok) throw new DeclarativeConfigError(parsed.problems, config.declarativeConfig, text)
     const loaded = loadDeclarative(parsed.value, { flavor: config.routerFlavor, checkRoute: createRouteChecker(config.routerFlavor) })
     if (!loaded.ok) throw new DeclarativeConfigError(loaded.problems, config.declarativeConfig, text)

@@ -1,5 +1,5 @@
 import type { Diagnostic } from './diagnostic.ts'
-import { lineColumn } from './span.ts'
+import { lineColumn, type Span } from './span.ts'
 
 /**
  * Renders a diagnostic for a person: `severity[code]: message`, the position as `line:column`,
@@ -7,25 +7,31 @@ import { lineColumn } from './span.ts'
  */
 export function renderDiagnostic(source: string, d: Diagnostic, name = 'expression'): string {
   const start = lineColumn(source, d.span.start)
-  const lines = source.split('\n')
-  const text = lines[start.line - 1] ?? ''
-  const lineStart = source.split('\n').slice(0, start.line - 1).reduce((n, l) => n + l.length + 1, 0)
-  const lineEnd = lineStart + text.length
-  const end = Math.min(Math.max(d.span.end, d.span.start + 1), Math.max(lineEnd, d.span.start + 1))
-  const width = Math.max(1, displayWidth(source.slice(d.span.start, end)))
-  const gutter = String(start.line).length
-  const pad = ' '.repeat(gutter)
-  // Columns on screen, not characters: a CJK character or an emoji takes two in a terminal.
-  const caret = ' '.repeat(displayWidth(source.slice(lineStart, d.span.start))) + '^' + '~'.repeat(width - 1)
-  const out = [
-    `${d.severity}[${d.code}]: ${d.message}`,
-    `${pad}--> ${name}:${start.line}:${start.column}`,
-    `${pad} |`,
-    `${start.line} | ${text.replace(/\t/g, ' ')}`,
-    `${pad} | ${caret}`,
-  ]
+  const excerpt = renderExcerpt(source, d.span)
+  const pad = ' '.repeat(String(start.line).length)
+  const out = [`${d.severity}[${d.code}]: ${d.message}`, `${pad}--> ${name}:${start.line}:${start.column}`, excerpt]
   if (d.hint !== undefined) out.push(`${pad} = hint: ${d.hint}`)
   return out.join('\n')
+}
+
+/**
+ * The source line holding `span.start`, with its line number in the gutter and a caret under the
+ * span (`^` for a point, `^~~~` for a range, cut at the end of the line): the part of a diagnostic
+ * that shows where, for problems that are not diagnostics of their own (a configuration file's syntax).
+ */
+export function renderExcerpt(source: string, span: Span): string {
+  const start = lineColumn(source, span.start)
+  const lines = source.split('\n')
+  const text = lines[start.line - 1] ?? ''
+  const lineStart = lines.slice(0, start.line - 1).reduce((n, l) => n + l.length + 1, 0)
+  const lineEnd = lineStart + text.length
+  const end = Math.min(Math.max(span.end, span.start + 1), Math.max(lineEnd, span.start + 1))
+  const width = Math.max(1, displayWidth(source.slice(span.start, end)))
+  const pad = ' '.repeat(String(start.line).length)
+  // Columns on screen, not characters: a CJK character or an emoji takes two in a terminal.
+  const caret = ' '.repeat(displayWidth(source.slice(lineStart, span.start))) + '^' + '~'.repeat(width - 1)
+  // A CRLF file's line keeps its CR out of the terminal.
+  return [`${pad} |`, `${start.line} | ${text.replace(/\r$/, '').replace(/\t/g, ' ')}`, `${pad} | ${caret}`].join('\n')
 }
 
 /** Renders every diagnostic, separated by blank lines. */

@@ -141,7 +141,52 @@ describe('switchyard config validate', () => {
     writeFileSync(broken, '_format_version: "3.0"\nservices: [\n')
     const io2 = capture()
     expect(validateConfigFile([broken], io2)).toBe(1)
-    expect(io2.stderr).toMatch(new RegExp(`^${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:1: \\S`))
+    expect(io2.stderr).toMatch(new RegExp(`^${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:12: \\S`))
+  })
+
+  // Kong's loader reads a file whose name ends in `json` with lua-cjson, which refuses what YAML lets pass.
+  it.each([
+    ['a trailing comma', '{\n  "_format_version": "3.0",\n  "services": [{"name": "s", "host": "h"},]\n}\n', 3, 42, /a trailing comma/],
+    ['a missing comma', '{\n  "_format_version": "3.0"\n  "services": []\n}\n', 3, 3, /expected ',' or '}' after a property value, found "services"/],
+    ['a truncated file', '{\n  "_format_version": "3.0",\n  "services": [\n    {"name": "s", "host": "h"}\n', 4, 31, /the '\[' on line 3 is not closed/],
+  ])('refuses a .json file with %s as JSON, with its line, column and a caret', (_name, text, line, column, message) => {
+    const file = join(dir.path, 'strict.json')
+    writeFileSync(file, text)
+    const io = capture()
+    expect(validateConfigFile([file], io)).toBe(1)
+    const [head, gutter, source, caret, count] = io.stderr.split('\n')
+    expect(head).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${line}:${column}: invalid JSON: `))
+    expect(head).toMatch(message)
+    expect(gutter).toBe('  |')
+    expect(source).toBe(`${line} | ${text.split('\n')[line - 1]}`)
+    expect(caret).toBe(`  | ${' '.repeat(column - 1)}^`)
+    expect(count).toBe('1 problem(s) found')
+    expect(io.stdout).toBe('')
+  })
+
+  it('reads the same trailing comma in a .yml file as YAML, as Kong does', () => {
+    const file = join(dir.path, 'flow.yml')
+    writeFileSync(file, '{"_format_version": "3.0", "services": [{"name": "s", "host": "h"},]}\n')
+    expect(validateConfigFile([file], capture())).toBe(0)
+  })
+})
+
+describe('a .json declarative file is strict JSON for every command', () => {
+  const file = join(dir.path, 'trailing.json')
+  writeFileSync(file, '{"_format_version": "3.0", "services": [{"name": "s", "url": "http://u", "routes": [{"paths": ["/"]}]},]}')
+
+  it('match --config', () => {
+    const io = capture()
+    expect(match(['--config', file, '--request', JSON.stringify({ path: '/' })], io)).toBe(2)
+    expect(io.stderr).toMatch(/trailing\.json:1:\d+: invalid JSON: a trailing comma/)
+    expect(io.stdout).toBe('')
+  })
+
+  it('convert', async () => {
+    const io = capture()
+    expect(await runCli(['convert', file], io)).toBe(1)
+    expect(io.stderr).toMatch(/trailing\.json:1:\d+: invalid JSON: a trailing comma[^]*\n {2}\| +\^\n1 problem\(s\) found\n$/)
+    expect(io.stdout).toBe('')
   })
 })
 

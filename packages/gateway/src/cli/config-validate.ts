@@ -1,7 +1,8 @@
 import type { RouterFlavor } from '../config.ts'
 import { createRouteChecker } from '../engine.ts'
-import { loadDeclarative, parseConfigText } from '../store/declarative.ts'
-import { describeProblems } from '../store/declarative-report.ts'
+import { loadDeclarative } from '../store/declarative.ts'
+import { parseConfigText } from '../store/config-text.ts'
+import { describeProblems, problemCount } from '../store/declarative-report.ts'
 import type { CliOutput } from './check.ts'
 import { readInputFile } from '../input-file.ts'
 
@@ -18,11 +19,10 @@ export function validateConfigFile(args: readonly string[], io: CliOutput, flavo
   if (file === undefined || args.length !== 1) return io.err(USAGE), 2
   const input = readInputFile(file)
   if (!input.ok) return io.err(`switchyard config validate: ${input.message}\n`), 2
-  const parsed = parseConfigText(input.text)
+  const parsed = parseConfigText(input.text, file)
   const loaded = parsed.ok ? loadDeclarative(parsed.value, { flavor, checkRoute: createRouteChecker(flavor) }) : parsed
   if (!loaded.ok) {
-    io.err(describeProblems(file, input.text, loaded.problems))
-    io.err(`${loaded.problems.length} problem(s) found\n`)
+    io.err(describeProblems(file, input.text, loaded.problems) + problemCount(loaded.problems.length))
     return 1
   }
   io.out(`ok: ${loaded.snapshot.services.length} services, ${loaded.snapshot.routes.length} routes\n`)

@@ -6,8 +6,10 @@
  */
 import { checkConversion, convertConfig, formatCheck, formatSummary, type Flavor, type Json, type PriorityLayout } from '@switchyard/http'
 import { writeFileSync } from 'node:fs'
-import { parse, stringify } from 'yaml'
+import { stringify } from 'yaml'
 import { readInputFile } from '../input-file.ts'
+import { parseConfigText } from '../store/config-text.ts'
+import { describeProblems, problemCount } from '../store/declarative-report.ts'
 
 /** Reads FILE from disk with the CLI's checks (a regular text file of bounded size); throws the reason. */
 function readChecked(path: string): string {
@@ -94,11 +96,7 @@ function parseArguments(argv: readonly string[]): Arguments | string {
   return { file, check, priority, flavor, output }
 }
 
-function isJson(text: string, path: string): boolean {
-  return path.endsWith('.json') || text.trimStart().startsWith('{')
-}
-
-/** Runs the command; returns the exit status (0 ok, 1 differences or invalid routes, 2 usage or I/O errors). */
+/** Runs the command; returns the exit status (0 ok, 1 differences, an invalid file or invalid routes, 2 usage or I/O errors). */
 export async function runConvert(argv: readonly string[], given?: ConvertIo | ConsoleIo): Promise<number> {
   const io = resolveIo(given)
   const args = parseArguments(argv)
@@ -111,26 +109,28 @@ export async function runConvert(argv: readonly string[], given?: ConvertIo | Co
     return 2
   }
   let text: string
-  let input: Json
   try {
     text = io.readFile(args.file)
-    input = (isJson(text, args.file) ? JSON.parse(text) : parse(text)) as Json
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     io.stderr(`switchyard convert: ${message.startsWith('cannot read ') ? message : `cannot read ${args.file}: ${message}`}\n`)
     return 2
   }
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    io.stderr(`switchyard convert: ${args.file} is not a declarative configuration: expected a mapping with _format_version at the top\n`)
-    return 2
+  // Read as every command reads a declarative file, so that a file `config validate` refuses for its
+  // syntax is refused here in the same words, with the same status.
+  const parsed = parseConfigText(text, args.file)
+  if (!parsed.ok) {
+    io.stderr(describeProblems(args.file, text, parsed.problems) + problemCount(parsed.problems.length))
+    return 1
   }
+  const input = parsed.value as Json
   const conversion = convertConfig(input, { flavor: args.flavor, priority: args.priority })
   const report = args.output === undefined ? io.stderr.bind(io) : io.stdout.bind(io)
   if (conversion.config === undefined) {
     io.stderr(formatSummary(conversion))
     return 1
   }
-  const written = isJson(text, args.file) ? `${JSON.stringify(conversion.config, null, 2)}\n` : stringify(conversion.config)
+  const written = parsed.format === 'json' ? `${JSON.stringify(conversion.config, null, 2)}\n` : stringify(conversion.config)
   try {
     if (args.output === undefined) io.stdout(written)
     else io.writeFile(args.output, written)

@@ -3,7 +3,9 @@ import { createFieldExtractor, httpSchema, upstreamRequest, type RequestLike } f
 import type { RouterFlavor } from '../config.ts'
 import { createRouteChecker, createRouteCompiler } from '../engine.ts'
 import type { Route } from '../entities/route.ts'
-import { loadDeclarative, parseConfigText } from '../store/declarative.ts'
+import { loadDeclarative } from '../store/declarative.ts'
+import { parseConfigText } from '../store/config-text.ts'
+import { describeProblems, problemCount } from '../store/declarative-report.ts'
 import type { CliOutput } from './check.ts'
 import { readInputFile } from '../input-file.ts'
 
@@ -93,10 +95,10 @@ export function match(args: readonly string[], io: CliOutput, flavor: RouterFlav
   if (typeof request === 'string') return io.err(`switchyard match: bad --request: ${request}\n`), 2
   const input = readInputFile(file)
   if (!input.ok) return io.err(`switchyard match: ${input.message}\n`), 2
-  const parsed = parseConfigText(input.text)
+  const parsed = parseConfigText(input.text, file)
   const loaded = parsed.ok ? loadDeclarative(parsed.value, { flavor, checkRoute: createRouteChecker(flavor) }) : parsed
   if (!loaded.ok) {
-    io.err(loaded.problems.map((p) => `${file}: ${p.location}: ${p.message}`).join('\n') + '\n')
+    io.err(describeProblems(file, input.text, loaded.problems) + problemCount(loaded.problems.length))
     return 2
   }
   const { services, routes } = loaded.snapshot

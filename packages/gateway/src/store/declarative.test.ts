@@ -4,10 +4,13 @@ import { join } from 'node:path'
 import { uuidV5 } from '@switchyard/http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse as parseYaml } from 'yaml'
+import { loadConfig } from '../config.ts'
 import { createRouteChecker } from '../engine.ts'
+import { openStore } from '../gateway.ts'
 import { adminCall, startInProcess, type InProcessGateway } from '../testing/harness.ts'
 import { declarativeErrorBody, luaPretty } from './declarative-errors.ts'
-import { generatedId, loadDeclarative, migratePath, parseConfigText, positionIn } from './declarative.ts'
+import { parseConfigText, positionIn } from './config-text.ts'
+import { generatedId, loadDeclarative, migratePath } from './declarative.ts'
 
 const OPTIONS = { flavor: 'expressions' as const, checkRoute: createRouteChecker('expressions') }
 const load = (text: string) => {
@@ -205,9 +208,32 @@ describe('declarative config: timestamps (kong/db/schema/init.lua process_auto_f
 })
 
 describe('declarative config: places in the text', () => {
-  it('gives the line and column of a YAML or JSON syntax error', () => {
+  it('gives the line, column and span of a YAML or JSON syntax error, where the content ends when the text ends too early', () => {
     const parsed = parseConfigText('_format_version: "3.0"\nservices: [\n')
-    expect(parsed.ok ? undefined : parsed.problems[0]).toMatchObject({ line: 3, column: 1, location: 'line 3, column 1' })
+    expect(parsed.ok ? undefined : parsed.problems[0]).toMatchObject({ line: 2, column: 12, location: 'line 2, column 12', span: { start: 34, end: 35 } })
+  })
+
+  // Kong's loader reads a file whose name ends in `json` with lua-cjson alone, and any other text
+  // (a POST /config body has no name) as JSON first, else as YAML.
+  it.each([
+    ['{"_format_version": "3.0", "services": [],}', { line: 1, column: 42 }, /trailing comma/],
+    ['{\n  "_format_version": "3.0"\n  "services": []\n}\n', { line: 3, column: 3 }, /expected ',' or '}' after a property value/],
+    ['{\n  "_format_version": "3.0",\n  "services": [\n', { line: 3, column: 16 }, /the '\[' on line 3 is not closed/],
+  ])('reads a .json file as strict JSON: %j', (text, at, message) => {
+    const strict = parseConfigText(text, 'kong.json')
+    expect(strict.ok).toBe(false)
+    expect(strict.ok ? undefined : strict.problems).toMatchObject([{ ...at, message: expect.stringMatching(message) }])
+    expect(strict.ok ? undefined : strict.errors['error']).toMatch(/^failed parsing declarative configuration: line \d+, column \d+: invalid JSON: /)
+  })
+
+  it('reads the same text under another name, or without one, as JSON first, else YAML', () => {
+    const trailing = '{"_format_version": "3.0", "services": [],}'
+    expect(parseConfigText(trailing, 'kong.yml')).toMatchObject({ ok: true, format: 'yaml' })
+    expect(parseConfigText(trailing)).toMatchObject({ ok: true, format: 'yaml' })
+    expect(parseConfigText('{"_format_version": "3.0"}', 'kong.yml')).toMatchObject({ ok: true, format: 'json' })
+    expect(parseConfigText('{"_format_version": "3.0"}', 'kong.json')).toMatchObject({ ok: true, format: 'json' })
+    expect(parseConfigText('_format_version: "3.0"\n', 'kong.json')).toMatchObject({ ok: false, problems: [{ message: expect.stringMatching(/read as JSON, as Kong reads it/) }] })
+    expect(parseConfigText('[]', 'kong.json')).toMatchObject({ ok: false, problems: [{ message: 'expected an object' }] })
   })
 
   it("finds a problem's path in YAML and JSON text: the key, else the nearest item", () => {
@@ -466,6 +492,12 @@ describe('POST /config and GET /config (kong/api/routes/config.lua)', () => {
     expect((await call('GET', '/services/x')).status).toBe(404)
   })
 
+  it('reads a posted text as Kong does: JSON first, else YAML, so a trailing comma is YAML', async () => {
+    const text = '{"_format_version": "3.0", "services": [{"name": "trailing", "host": "h"},],}'
+    expect((await post('/config', text)).status).toBe(201)
+    expect((await post('/config', JSON.stringify({ config: text }), 'application/json')).status).toBe(201)
+  })
+
   it('keeps route ids when the same file is loaded again', async () => {
     const unnamed = '_format_version: "3.0"\nservices:\n- host: h\n  routes:\n  - paths: [/x]\n'
     // Ids only: timestamps are set at each load, and a second may pass between the two.
@@ -479,6 +511,19 @@ describe('POST /config and GET /config (kong/api/routes/config.lua)', () => {
 })
 
 describe('the declarative file loaded at start', () => {
+  it('is strict JSON when its name ends in .json, and the error shows the line with a caret', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-declarative-'))
+    const file = join(dir, 'kong.json')
+    writeFileSync(file, '{\n  "_format_version": "3.0",\n  "services": [],\n}\n')
+    try {
+      const loaded = loadConfig({ env: {}, flags: { prefix: dir, database: 'off', declarative_config: file } })
+      if (!loaded.ok) throw new Error(loaded.errors.join('; '))
+      await expect(openStore(loaded.config)).rejects.toThrow(/kong\.json is invalid \(1 problem;[^\n]*\n\S*kong\.json:3:17: invalid JSON: a trailing comma[^\n]*\n {2}\|\n3 \| {3}"services": \[\],\n {2}\| {17}\^$/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('is the running config for ?check_hash=1 (hashed as a posted text is)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'switchyard-declarative-'))
     const text = '_format_version: "3.0"\nservices:\n- name: a\n  host: h\n  routes:\n  - name: r\n    paths: [/]\n'

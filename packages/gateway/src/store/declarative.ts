@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
 import { isEmptyTable, normalizePath, uuidV5 } from '@switchyard/http'
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type ScalarTag, type Tags } from 'yaml'
 import type { RouterFlavor } from '../config.ts'
 import { prepareRoute, prepareService, type ExpressionDiagnostic, type RouteChecker, type Violation } from '../entities/prepare.ts'
 import type { Route } from '../entities/route.ts'
@@ -16,6 +15,8 @@ export interface ConfigProblem {
   /** Where a YAML or JSON syntax error is in the text (1-based). */
   readonly line?: number
   readonly column?: number
+  /** The syntax error's place in the text (UTF-16 offsets), for a caret under it. */
+  readonly span?: { readonly start: number; readonly end: number }
   readonly message: string
   readonly diagnostics?: readonly ExpressionDiagnostic[]
   /** The expression the diagnostics point into. */
@@ -124,108 +125,6 @@ function location(path: readonly Segment[]): string {
  */
 export function configHash(text: string): string {
   return createHash('md5').update(text).digest('hex')
-}
-
-const BOOL_TAG = 'tag:yaml.org,2002:bool'
-const TIMESTAMP_TAG = 'tag:yaml.org,2002:timestamp'
-
-/** lyaml's booleans (lyaml/implicit.lua `to_bool`): YAML 1.1's without the one-letter `y` and `n`. */
-function lyamlBool(value: boolean, test: RegExp): ScalarTag {
-  return { tag: BOOL_TAG, default: true, identify: (v) => v === value, test, resolve: () => value }
-}
-
-/**
- * How Kong's lyaml reads YAML: YAML 1.1 scalars (`yes`, `no`, `on`, `off` in three spellings are
- * booleans, `010` is octal 8) but no timestamps (a date stays text), and of a key given twice the
- * last value (libyaml does not check).
- */
-const YAML_OPTIONS = {
-  version: '1.1',
-  uniqueKeys: false,
-  prettyErrors: false,
-  customTags: (tags: Tags): Tags => [
-    ...tags.filter((tag) => typeof tag !== 'object' || (tag.tag !== BOOL_TAG && tag.tag !== TIMESTAMP_TAG)),
-    lyamlBool(true, /^(?:[Tt]rue|TRUE|[Yy]es|YES|[Oo]n|ON)$/),
-    lyamlBool(false, /^(?:[Ff]alse|FALSE|[Nn]o|NO|[Oo]ff|OFF)$/),
-  ],
-} as const
-
-/**
- * Parses JSON or YAML text as Kong's `unserialize` does: as JSON first (lua-cjson, where the last of
- * duplicate keys wins, as in `JSON.parse`), else as YAML ({@link YAML_OPTIONS}). A syntax error
- * comes back as Kong's `{ error: 'failed parsing …' }`, with the YAML parser's position.
- */
-export function parseConfigText(text: string): { ok: true; value: unknown } | { ok: false; problems: ConfigProblem[]; errors: FieldErrors } {
-  const json = parseJsonObject(text)
-  if (json !== undefined) return { ok: true, value: json }
-  const lines = new LineCounter()
-  const document = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines })
-  if (document.errors.length > 0) {
-    const problems = document.errors.map((e): ConfigProblem => {
-      const message = e.message.split('\n')[0] ?? e.message
-      const at = lines.linePos(e.pos[0])
-      return { location: `line ${at.line}, column ${at.col}`, line: at.line, column: at.col, message }
-    })
-    return { ok: false, problems, errors: { error: `failed parsing declarative configuration: ${problems.map((p) => `${p.location}: ${p.message}`).join('; ')}` } }
-  }
-  let value: unknown
-  try {
-    value = document.toJS()
-  } catch (error) {
-    // Building the value can still fail: the yaml package refuses aliases that expand past its
-    // limit (a "billion laughs" document) only here.
-    const message = error instanceof Error ? error.message : String(error)
-    return { ok: false, problems: [{ location: 'document', message }], errors: { error: `failed parsing declarative configuration: ${message}` } }
-  }
-  if (!isObject(value)) return { ok: false, problems: [{ location: 'document', message: 'expected an object' }], errors: { error: 'failed parsing declarative configuration: expected an object' } }
-  return { ok: true, value }
-}
-
-/** The object a JSON text holds, or undefined when the text is not JSON or holds no object. */
-function parseJsonObject(text: string): Record<string, unknown> | undefined {
-  const start = text.trimStart()[0]
-  if (start !== '{') return undefined
-  try {
-    const value: unknown = JSON.parse(text)
-    return isObject(value) ? value : undefined
-  } catch {
-    return undefined
-  }
-}
-
-/**
- * A finder of places in a config's text: the line and column (1-based) of a problem's `path` (the
- * key of the last step found, or the item), for messages people can jump to. Undefined for text
- * that does not parse.
- */
-export function positionIn(text: string): (path: readonly Segment[]) => { line: number; column: number } | undefined {
-  const lines = new LineCounter()
-  // JSON text is YAML as well: one parser finds places in both.
-  const document = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines })
-  return (path) => {
-    if (document.errors.length > 0) return undefined
-    let node: unknown = document.contents
-    let offset = rangeStart(node)
-    for (const segment of path) {
-      if (isMap(node)) {
-        const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === segment)
-        if (pair === undefined) break
-        offset = rangeStart(pair.key) ?? offset
-        node = pair.value
-      } else if (isSeq(node) && typeof segment === 'number' && segment < node.items.length) {
-        node = node.items[segment]
-        offset = rangeStart(node) ?? offset
-      } else break
-    }
-    if (offset === undefined) return undefined
-    const at = lines.linePos(offset)
-    return { line: at.line, column: at.col }
-  }
-}
-
-function rangeStart(node: unknown): number | undefined {
-  const range = typeof node === 'object' && node !== null && 'range' in node ? (node as { range?: readonly number[] | null }).range : undefined
-  return range?.[0]
 }
 
 /**
