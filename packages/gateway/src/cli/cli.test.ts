@@ -144,6 +144,54 @@ describe('switchyard config validate', () => {
     expect(io2.stderr).toMatch(new RegExp(`^${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:12: \\S`))
   })
 
+  it("points an expression's problems at their line and column in the file, and lists problems in file order", () => {
+    const file = join(dir.path, 'expressions.yml')
+    const text = [
+      '_format_version: "3.0"',
+      'services:',
+      '  - name: s',
+      '    url: http://u',
+      '    hots: h',
+      '    routes:',
+      '      - name: quoted',
+      '        expression: "http.path == \\"/a\\" && http.nope == \\"x\\""',
+      '      - name: block',
+      '        expression: |',
+      '          http.path == "/a"',
+      '            && http.path.segments.x == "y"',
+      '  - name: t',
+      '    port: -1',
+      '',
+    ].join('\n')
+    writeFileSync(file, text)
+    const io = capture()
+    expect(validateConfigFile([file], io)).toBe(1)
+    const heads = io.stderr.split('\n').filter((line) => line.startsWith(file))
+    expect(heads.map((line) => line.slice(file.length).replace(/: .*/, ''))).toEqual([':5:5', ':8:45', ':12:16', ':13:5', ':14:5'])
+    expect(io.stderr).toContain(` --> ${file}:8:45\n  |\n8 |         expression: "http.path == \\"/a\\" && http.nope == \\"x\\""\n  | ${' '.repeat(44)}^~~~~~~~~\n`)
+    expect(io.stderr).toContain(`  --> ${file}:12:16\n   |\n12 |             && http.path.segments.x == "y"\n   | ${' '.repeat(15)}^~~~~~~~~~~~~~~~~~~~\n`)
+  })
+
+  it('counts one service and one route in the singular', () => {
+    const file = join(dir.path, 'single.yml')
+    writeFileSync(file, '_format_version: "3.0"\nservices:\n  - name: s\n    url: http://u\n    routes:\n      - paths: ["/"]\n')
+    const io = capture()
+    expect(validateConfigFile([file], io)).toBe(0)
+    expect(io.stdout).toBe('ok: 1 service, 1 route\n')
+  })
+
+  it('shows a YAML syntax error with its line and a caret, and convert reports it the same way with exit status 1', async () => {
+    const file = join(dir.path, 'unclosed.yml')
+    writeFileSync(file, '_format_version: "3.0"\nservices: [\n')
+    const validated = capture()
+    expect(validateConfigFile([file], validated)).toBe(1)
+    expect(validated.stderr).toMatch(/unclosed\.yml:2:12: [^\n]+\n {2}\|\n2 \| services: \[\n {2}\| {12}\^\n1 problem\(s\) found\n$/)
+    const converted = capture()
+    expect(await runCli(['convert', file], converted)).toBe(1)
+    expect(converted.stderr).toBe(validated.stderr)
+    expect(converted.stdout).toBe('')
+  })
+
   // Kong's loader reads a file whose name ends in `json` with lua-cjson, which refuses what YAML lets pass.
   it.each([
     ['a trailing comma', '{\n  "_format_version": "3.0",\n  "services": [{"name": "s", "host": "h"},]\n}\n', 3, 42, /a trailing comma/],

@@ -25,6 +25,7 @@ export function validateConfigFile(args: readonly string[], io: CliOutput, flavo
     io.err(describeProblems(file, input.text, loaded.problems) + problemCount(loaded.problems.length))
     return 1
   }
-  io.out(`ok: ${loaded.snapshot.services.length} services, ${loaded.snapshot.routes.length} routes\n`)
+  const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`
+  io.out(`ok: ${count(loaded.snapshot.services.length, 'service')}, ${count(loaded.snapshot.routes.length, 'route')}\n`)
   return 0
 }

@@ -7,6 +7,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type ScalarTag, typ
 import type { FieldErrors } from '../entities/schema.ts'
 import type { ConfigProblem, Segment } from './declarative.ts'
 import { jsonSyntaxError } from './json-syntax.ts'
+import { scalarOffsets } from './scalar-offsets.ts'
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -125,34 +126,75 @@ function notAnObject(): ConfigText {
   return { ok: false, problems: [{ location: 'document', message: 'expected an object' }], errors: { error: 'failed parsing declarative configuration: expected an object' } }
 }
 
-/**
- * A finder of places in a config's text: the line and column (1-based) of a problem's `path` (the
- * key of the last step found, or the item), for messages people can jump to. Undefined for text
- * that does not parse.
- */
-export function positionIn(text: string): (path: readonly Segment[]) => { line: number; column: number } | undefined {
+/** Where a string value of a config is in its text. */
+export interface StringPlace {
+  /** Offset in the text of the value's first character as written (after a quote; at a block's indicator). */
+  readonly start: number
+  /**
+   * The offset in the text of each offset in the value, when quoting, escapes and folding allow an
+   * exact answer (see `scalarOffsets`); undefined otherwise.
+   */
+  readonly offsetOf?: (offset: number) => number
+}
+
+/** Places in a config's text, found from the paths of its problems. */
+export interface ConfigPlaces {
+  /**
+   * The line and column (1-based) of `path`: the key of the last step found, or the item. Undefined
+   * for text that does not parse.
+   */
+  position(path: readonly Segment[]): { line: number; column: number } | undefined
+  /** Where the string value at `path` is; undefined when there is none. */
+  string(path: readonly Segment[]): StringPlace | undefined
+}
+
+/** Finds places in a config's text, for messages people can jump to. */
+export function placesIn(text: string): ConfigPlaces {
   const lines = new LineCounter()
   // JSON text is YAML as well: one parser finds places in both.
   const document = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines })
-  return (path) => {
-    if (document.errors.length > 0) return undefined
+  const walk = (path: readonly Segment[]): { node: unknown; offset: number | undefined; found: boolean } => {
     let node: unknown = document.contents
     let offset = rangeStart(node)
     for (const segment of path) {
       if (isMap(node)) {
         const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === segment)
-        if (pair === undefined) break
+        if (pair === undefined) return { node, offset, found: false }
         offset = rangeStart(pair.key) ?? offset
         node = pair.value
       } else if (isSeq(node) && typeof segment === 'number' && segment < node.items.length) {
         node = node.items[segment]
         offset = rangeStart(node) ?? offset
-      } else break
+      } else return { node, offset, found: false }
     }
-    if (offset === undefined) return undefined
-    const at = lines.linePos(offset)
-    return { line: at.line, column: at.col }
+    return { node, offset, found: true }
   }
+  return {
+    position(path) {
+      if (document.errors.length > 0) return undefined
+      const { offset } = walk(path)
+      if (offset === undefined) return undefined
+      const at = lines.linePos(offset)
+      return { line: at.line, column: at.col }
+    },
+    string(path) {
+      if (document.errors.length > 0) return undefined
+      const { node, found } = walk(path)
+      if (!found || !isScalar(node) || typeof node.value !== 'string' || node.range === undefined || node.range === null) return undefined
+      const [from, to] = node.range
+      const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE'
+      const offsets = node.type === undefined ? undefined : scalarOffsets(text.slice(from, to), node.value, node.type)
+      const start = from + (quoted ? 1 : 0)
+      if (offsets === undefined) return { start }
+      return { start, offsetOf: (offset) => from + (offsets[Math.max(0, Math.min(offset, offsets.length - 1))] as number) }
+    },
+  }
+}
+
+/** The line and column (1-based) of a problem's `path` ({@link ConfigPlaces.position}). */
+export function positionIn(text: string): (path: readonly Segment[]) => { line: number; column: number } | undefined {
+  const places = placesIn(text)
+  return (path) => places.position(path)
 }
 
 function rangeStart(node: unknown): number | undefined {

@@ -21,6 +21,8 @@ export interface ConfigProblem {
   readonly diagnostics?: readonly ExpressionDiagnostic[]
   /** The expression the diagnostics point into. */
   readonly source?: string
+  /** Where `source` is in the config (`services[0].routes[1].expression`). */
+  readonly sourcePath?: readonly Segment[]
 }
 
 /**
@@ -66,11 +68,9 @@ class Problems {
    * not `path`, `shownAt` the location people read when that is not `path`; `list` collects
    * messages as Kong's reference errors are (`{ "r": ["invalid reference …"] }`).
    */
-  add(path: readonly Segment[], message: string, options: { tree?: readonly Segment[]; shownAt?: readonly Segment[]; list?: boolean; diagnostics?: readonly ExpressionDiagnostic[]; source?: string } = {}): void {
-    const { diagnostics, source } = options
+  add(path: readonly Segment[], message: string, options: { tree?: readonly Segment[]; shownAt?: readonly Segment[]; list?: boolean; expression?: Pick<ConfigProblem, 'diagnostics' | 'source' | 'sourcePath'> } = {}): void {
     const shown = options.shownAt ?? path
-    const where = location(shown)
-    this.list.push(diagnostics !== undefined && source !== undefined ? { location: where, path: shown, message, diagnostics, source } : { location: where, path: shown, message })
+    this.list.push({ location: location(shown), path: shown, message, ...options.expression })
     const tree = (options.tree ?? path).map((s) => (typeof s === 'number' ? String(s + 1) : s))
     const last = tree.pop() ?? 'error'
     let node = this.errors
@@ -88,7 +88,7 @@ class Problems {
     }
   }
 
-  /** Adds a refused entity's field and entity errors under its path. */
+  /** Adds a refused entity's field and entity errors under its path; `source` is the expression its diagnostics point into. */
   addViolation(path: readonly Segment[], violation: Violation, source?: Json): void {
     const walk = (prefix: readonly Segment[], fields: FieldErrors): void => {
       for (const [name, error] of Object.entries(fields)) {
@@ -97,8 +97,8 @@ class Problems {
       }
     }
     walk(path, violation.fields)
-    const withDiagnostics = violation.diagnostics.length > 0 && typeof source === 'string'
-    for (const message of violation.entityErrors) this.add([...path, '@entity'], message, { shownAt: path, ...(withDiagnostics ? { diagnostics: violation.diagnostics, source } : {}) })
+    const expression = violation.diagnostics.length > 0 && typeof source === 'string' ? { diagnostics: violation.diagnostics, source, sourcePath: [...path, 'expression'] } : undefined
+    for (const message of violation.entityErrors) this.add([...path, '@entity'], message, { shownAt: path, ...(expression === undefined ? {} : { expression }) })
   }
 }
 
