@@ -108,6 +108,8 @@ export const SETTINGS: readonly SettingSpec[] = [
 export interface ConfigSources {
   /** Contents of a kong.conf-style file (`name = value`, `#` comments). */
   readonly file?: string
+  /** That file's name, for its errors (`kong.conf:3: unknown setting "x"`). */
+  readonly fileName?: string
   readonly env?: Readonly<Record<string, string | undefined>>
   /** Setting name → value, from command-line flags. */
   readonly flags?: Readonly<Record<string, string>>
@@ -117,7 +119,8 @@ export interface ConfigSources {
 export type ConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly errors: readonly string[] }
 
 /** Parses a kong.conf-style file into name → value; unknown names are reported. */
-export function parseConfFile(text: string, errors: string[]): Record<string, string> {
+export function parseConfFile(text: string, errors: string[], fileName?: string): Record<string, string> {
+  const at = (index: number): string => (fileName === undefined ? `config file line ${index + 1}` : `${fileName}:${index + 1}`)
   const known = new Set(SETTINGS.map((s) => s.name))
   const out: Record<string, string> = {}
   text.split('\n').forEach((raw, index) => {
@@ -125,9 +128,9 @@ export function parseConfFile(text: string, errors: string[]): Record<string, st
     const line = raw.replace(/(?<!\\)#.*$/, '').replace(/\\#/g, '#').trim()
     if (line === '') return
     const eq = line.indexOf('=')
-    if (eq < 0) return void errors.push(`config file line ${index + 1}: expected "name = value"`)
+    if (eq < 0) return void errors.push(`${at(index)}: expected "name = value"`)
     const name = line.slice(0, eq).trim().toLowerCase()
-    if (!known.has(name)) return void errors.push(`config file line ${index + 1}: unknown setting "${name}"`)
+    if (!known.has(name)) return void errors.push(`${at(index)}: unknown setting "${name}"`)
     out[name] = line.slice(eq + 1).trim()
   })
   return out
@@ -141,8 +144,13 @@ export function parseListen(name: string, text: string, errors: string[]): Liste
     const [address = '', ...flags] = part.trim().split(/\s+/)
     const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(address)
     const port = m === null ? NaN : Number(m[3])
-    if (m === null || !(port >= 0 && port <= 65535)) {
+    if (m === null) {
       errors.push(`${name}: invalid address "${address}" (expected host:port)`)
+      continue
+    }
+    if (!(port >= 0 && port <= 65535)) {
+      // 0 stays allowed: the system picks a free port (tests and one-off runs use it).
+      errors.push(`${name}: invalid port ${m[3]} in "${address}" (a port is 1-65535, or 0 for any free one)`)
       continue
     }
     // Kong's nginx flags (http2, reuseport, backlog=…) are accepted and ignored; only `ssl` matters here.
@@ -181,7 +189,7 @@ export function isLoopback(host: string): boolean {
 export function loadConfig(sources: ConfigSources): ConfigResult {
   const errors: string[] = []
   const values: Record<string, string> = Object.fromEntries(SETTINGS.map((s) => [s.name, s.default]))
-  if (sources.file !== undefined) Object.assign(values, parseConfFile(sources.file, errors))
+  if (sources.file !== undefined) Object.assign(values, parseConfFile(sources.file, errors, sources.fileName))
   for (const s of SETTINGS) {
     const fromEnv = sources.env?.[`SWITCHYARD_${s.name.toUpperCase()}`]
     if (fromEnv !== undefined && fromEnv !== '') values[s.name] = fromEnv
@@ -245,6 +253,7 @@ export function helpText(): string {
     '       switchyard config validate FILE       (also `config parse FILE`, Kong\'s name)',
     '       switchyard migrations bootstrap|up|status   (database = postgres)',
     '       switchyard convert ...                 traditional routes → expressions',
+    '       switchyard version [--all]             (also --version, -V)',
     '',
     'Settings (flag, environment variable, default). Precedence: flag > environment > config file > default.',
     '  -c, --conf FILE   kong.conf-style file of `name = value` lines',

@@ -8,6 +8,7 @@ import { check, type CliOutput } from './check.ts'
 import { validateConfigFile } from './config-validate.ts'
 import { runCli } from './index.ts'
 import { MAX_INPUT_BYTES } from '../input-file.ts'
+import { VERSION } from '../admin/server.ts'
 import { match } from './match.ts'
 
 function capture(): CliOutput & { stdout: string; stderr: string } {
@@ -338,5 +339,23 @@ describe('every command fails with one clear line and a non-zero exit code', () 
     const run = spawnSync(process.execPath, [bin, 'match', '--config', missing, '--request', request], { encoding: 'utf8' })
     expect(run.status).toBe(2)
     expect(run.stderr).toBe(`switchyard match: cannot read ${missing}: no such file\n`)
+  })
+})
+
+describe('switchyard version', () => {
+  it.each([[['--version']], [['-V']], [['version']]])('switchyard %j prints the version alone, as `kong version` does', async (args) => {
+    const io = capture()
+    expect(await runCli(args, io)).toBe(0)
+    expect(io.stdout).toBe(`${VERSION}\n`)
+    expect(io.stderr).toBe('')
+  })
+
+  it('switchyard version --all adds the runtime, and refuses other options', async () => {
+    const io = capture()
+    expect(await runCli(['version', '--all'], io)).toBe(0)
+    expect(io.stdout).toBe(`Switchyard: ${VERSION}\nNode.js: ${process.versions.node}\n`)
+    const bad = capture()
+    expect(await runCli(['version', '--bogus'], bad)).toBe(2)
+    expect(bad.stderr).toMatch(/^switchyard version: unknown option --bogus\n/)
   })
 })

@@ -5,6 +5,7 @@ import { validateConfigFile } from './config-validate.ts'
 import { match } from './match.ts'
 import { start } from './start.ts'
 import { runMigrations } from '../store/postgres/migrations-cli.ts'
+import { VERSION } from '../admin/server.ts'
 
 /** The console, as the CLI writes to it. */
 export const CONSOLE: CliOutput = {
@@ -19,7 +20,7 @@ function flavorFromEnvironment(): RouterFlavor {
 
 /**
  * The `switchyard` command line: `start` (the default), `check`, `match`, `config validate` (or `parse`),
- * `convert`, `--help`. Returns the exit code; -1 means "keep running" (a cluster worker).
+ * `convert`, `version`, `--help`. Returns the exit code; -1 means "keep running" (a cluster worker).
  */
 export async function runCli(args: readonly string[], io: CliOutput = CONSOLE): Promise<number> {
   try {
@@ -30,6 +31,17 @@ export async function runCli(args: readonly string[], io: CliOutput = CONSOLE): 
     io.err(`switchyard: ${error instanceof Error ? error.message : String(error)}${detail}\n`)
     return 1
   }
+}
+
+/**
+ * `switchyard version [--all]` (also `--version`, `-V`): the version alone, as `kong version` prints
+ * Kong's; `--all` (`-a`) adds the runtime it runs on.
+ */
+function version(args: readonly string[], io: CliOutput): number {
+  const all = args.length === 1 && (args[0] === '--all' || args[0] === '-a')
+  if (args.length > 0 && !all) return io.err(`switchyard version: unknown option ${args[0] ?? ''}\nusage: switchyard version [--all]\n`), 2
+  io.out(all ? `Switchyard: ${VERSION}\nNode.js: ${process.versions.node}\n` : `${VERSION}\n`)
+  return 0
 }
 
 async function dispatch(args: readonly string[], io: CliOutput): Promise<number> {
@@ -51,6 +63,10 @@ async function dispatch(args: readonly string[], io: CliOutput): Promise<number>
       return runMigrations(rest, io)
     case 'convert':
       return runConvert(rest, io)
+    case 'version':
+    case '--version':
+    case '-V':
+      return version(rest, io)
     case '--help':
     case '-h':
     case 'help':

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs'
 import pino from 'pino'
 import { helpText, loadConfig, SETTINGS, type Config } from '../config.ts'
 import { isWorker, runPrimary, runWorker } from '../cluster.ts'
 import { DeclarativeConfigError, startGateway } from '../gateway.ts'
+import { readInputFile } from '../input-file.ts'
 
 /** Parses `--name value` / `--name=value` flags into setting name → value; `-c FILE` reads a conf file. */
 export function parseStartFlags(args: readonly string[]): { settings: Record<string, string>; conf: string | undefined; errors: string[]; help: boolean } {
@@ -18,14 +18,19 @@ export function parseStartFlags(args: readonly string[]): { settings: Record<str
       continue
     }
     const [flag = '', inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined]
+    const isConf = flag === '-c' || flag === '--conf'
+    // An unknown option takes no value: what follows it is read on its own.
+    if (!isConf && !byFlag.has(flag)) {
+      errors.push(flag.startsWith('-') ? `unknown option ${flag} (switchyard --help lists them)` : `unexpected argument "${arg}"`)
+      continue
+    }
     const value = inline ?? args[++i]
     if (value === undefined) {
       errors.push(`${flag}: missing value`)
       continue
     }
-    if (flag === '-c' || flag === '--conf') conf = value
-    else if (byFlag.has(flag)) settings[byFlag.get(flag) as string] = value
-    else errors.push(`unknown flag ${flag}`)
+    if (isConf) conf = value
+    else settings[byFlag.get(flag) as string] = value
   }
   return { settings, conf, errors, help }
 }
@@ -36,9 +41,15 @@ export function configFromArgs(args: readonly string[], env: Readonly<Record<str
   if (parsed.help) return { ok: false, errors: [], help: true }
   if (parsed.errors.length > 0) return { ok: false, errors: parsed.errors, help: false }
   const confPath = parsed.conf ?? env['SWITCHYARD_CONF']
-  const file = confPath === undefined ? undefined : readFileSync(confPath, 'utf8')
-  const result = loadConfig({ ...(file === undefined ? {} : { file }), env, flags: parsed.settings })
+  const file = confPath === undefined ? undefined : readInputFile(confPath)
+  if (file !== undefined && !file.ok) return { ok: false, errors: [`${parsed.conf === undefined ? 'SWITCHYARD_CONF' : '-c'}: ${file.message}`], help: false }
+  const result = loadConfig({ ...(file === undefined || confPath === undefined ? {} : { file: file.text, fileName: confPath }), env, flags: parsed.settings })
   return result.ok ? result : { ok: false, errors: result.errors, help: false }
+}
+
+/** The message of a start refused for its settings: one line for one problem, a list for more. */
+export function invalidConfiguration(errors: readonly string[]): string {
+  return errors.length === 1 ? `switchyard: invalid configuration: ${errors[0]}\n` : `switchyard: invalid configuration:\n${errors.map((e) => `  ${e}`).join('\n')}\n`
 }
 
 /**
@@ -58,7 +69,7 @@ export async function start(args: readonly string[]): Promise<number> {
       process.stdout.write(helpText() + '\n')
       return 0
     }
-    process.stderr.write(`switchyard: invalid configuration:\n${loaded.errors.map((e) => `  ${e}`).join('\n')}\n`)
+    process.stderr.write(invalidConfiguration(loaded.errors))
     return 1
   }
   const config = loaded.config
