@@ -1,7 +1,7 @@
 import { httpSchema, streamSchema } from '@switchyard/http'
-import { CompletionContext, nextSnippetField, type Completion, type CompletionResult } from '@codemirror/autocomplete'
+import { CompletionContext, type Completion, type CompletionResult } from '@codemirror/autocomplete'
 import { EditorState, type Transaction } from '@codemirror/state'
-import type { EditorView } from '@codemirror/view'
+import { keymap, type EditorView } from '@codemirror/view'
 import { describe, expect, it } from 'vitest'
 import { completionSituation, expressionCompletions } from './complete.ts'
 import { routeExpression } from './route-expression.ts'
@@ -54,18 +54,31 @@ describe('field completion', () => {
     expect(labels('http.path.segments.¦')).toEqual(expect.arrayContaining(['http.path.segments.0', 'http.path.segments.0_1']))
   })
 
-  it('inserts a wildcard family as a snippet whose placeholder is the free part', () => {
+  it('inserts a wildcard family with its free part as a placeholder', () => {
     const family = complete('¦')?.options.find((o) => o.label === 'http.headers.<name>')
     expect(typeof family?.apply).toBe('function')
   })
 
-  // A snippet's apply and the snippet commands use only `state` and `dispatch` of the view.
-  function accept(label: string): { state: EditorState } {
-    const doc = { state: EditorState.create({ extensions: [routeExpression({ schema: httpSchema })] }) }
-    const view = { get state() { return doc.state }, dispatch: (tr: Transaction) => { doc.state = tr.state } }
-    const option = complete('¦')?.options.find((o) => o.label === label) as Completion
-    ;(option.apply as (view: EditorView, completion: Completion, from: number, to: number) => void)(view as unknown as EditorView, option, 0, 0)
+  // A completion's apply and the Tab commands use only `state` and `dispatch` of the view.
+  interface StubView { state: EditorState; dispatch: (tr: Transaction) => void }
+
+  function accept(label: string, doc = ''): StubView {
+    let state = EditorState.create({ doc, selection: { anchor: doc.length }, extensions: [routeExpression({ schema: httpSchema })] })
+    const view: StubView = { get state() { return state }, dispatch: (tr) => { state = tr.state } }
+    const option = complete(`${doc}¦`)?.options.find((o) => o.label === label) as Completion
+    ;(option.apply as (view: EditorView, completion: Completion, from: number, to: number) => void)(view as unknown as EditorView, option, 0, doc.length)
     return view
+  }
+
+  function type(view: StubView, text: string): void {
+    // One key at a time, each replacing the selection, as typing does.
+    for (const character of text) view.dispatch(view.state.update(view.state.replaceSelection(character), { userEvent: 'input.type' }))
+  }
+
+  /** Tab as the editor's keymaps handle it: the first binding, by precedence, that takes the key. */
+  function pressTab(view: StubView): boolean {
+    for (const binding of view.state.facet(keymap).flat()) if (binding.key === 'Tab' && binding.run?.(view as unknown as EditorView) === true) return true
+    return false
   }
 
   it.each([
@@ -77,8 +90,38 @@ describe('field completion', () => {
     const { from, to } = view.state.selection.main
     expect(view.state.doc.toString()).toBe(text)
     expect(view.state.sliceDoc(from, to)).toBe(placeholder)
-    expect(nextSnippetField(view as never)).toBe(true)
+    expect(pressTab(view)).toBe(true)
+    expect(view.state.selection.main.empty).toBe(true)
     expect(view.state.selection.main.head).toBe(text.length)
+  })
+
+  it.each([
+    ['http.hea', 'http.headers.<name>', 'user_agent', 'http.headers.user_agent'],
+    ['http.que', 'http.queries.<name>', 'page', 'http.queries.page'],
+    ['http.path.se', 'http.path.segments.<n>', '10', 'http.path.segments.10'],
+    ['', 'lower()', 'http.path', 'lower(http.path)'],
+  ])('after %s, %s with a name of several characters typed over its placeholder, Tab leaves the caret after the whole name', (typed, label, name, text) => {
+    const view = accept(label, typed)
+    type(view, name)
+    expect(view.state.doc.toString()).toBe(text)
+    expect(pressTab(view)).toBe(true)
+    expect(view.state.selection.main.empty).toBe(true)
+    expect(view.state.selection.main.head).toBe(text.length)
+    type(view, ' ==')
+    expect(view.state.doc.toString()).toBe(`${text} ==`)
+  })
+
+  it('a family completed inside lower() takes two Tabs: past the name, then past the `)`', () => {
+    const view = accept('lower()')
+    type(view, 'http.hea')
+    const family = expressionCompletions(new CompletionContext(view.state, view.state.selection.main.head, false), httpSchema)?.options.find((o) => o.label === 'http.headers.<name>') as Completion
+    ;(family.apply as (view: EditorView, completion: Completion, from: number, to: number) => void)(view as unknown as EditorView, family, 6, 14)
+    type(view, 'accept')
+    expect(view.state.doc.toString()).toBe('lower(http.headers.accept)')
+    expect(pressTab(view)).toBe(true)
+    expect(view.state.selection.main.head).toBe('lower(http.headers.accept'.length)
+    expect(pressTab(view)).toBe(true)
+    expect(view.state.selection.main.head).toBe('lower(http.headers.accept)'.length)
   })
 
   it('offers only the schema of the route: no http fields for stream routes', () => {

@@ -1,6 +1,7 @@
 import { operators, type Schema, type Token, type ValueType } from '@switchyard/core'
 import { snippetCompletion, type Completion, type CompletionContext, type CompletionResult, type CompletionSource } from '@codemirror/autocomplete'
 import type { EditorState } from '@codemirror/state'
+import { familyCompletion } from './family-completion.ts'
 import { FAMILY_EXAMPLES, FIELD_MEANINGS, familyPlaceholder, knownValues } from './fields.ts'
 import { parseOf } from './parsed.ts'
 
@@ -75,7 +76,7 @@ export function completionSituation(state: EditorState, position: number): Compl
   }
 }
 
-/** Field names of the schema, wildcard families as snippets with a placeholder, plus `lower()` and `any()`. */
+/** Field names of the schema, wildcard families with a placeholder, plus `lower()` and `any()` as snippets. */
 function fieldOptions(schema: Schema, typed: string): Completion[] {
   const options: Completion[] = []
   for (const [name, type] of schema.entries()) {
@@ -87,7 +88,7 @@ function fieldOptions(schema: Schema, typed: string): Completion[] {
     }
     const prefix = name.slice(0, -1)
     const placeholder = familyPlaceholder(name)
-    options.push(snippetCompletion(`${prefix}\${${placeholder}}\${}`, { label: `${prefix}<${placeholder}>`, type: 'property', detail: type, ...described }))
+    options.push(familyCompletion(prefix, placeholder, { label: `${prefix}<${placeholder}>`, type: 'property', detail: type, ...described }))
     // Once the family's prefix is typed, offer concrete members too (they must still type-check).
     if (typed.startsWith(prefix)) {
       for (const example of FAMILY_EXAMPLES[name] ?? []) {
@@ -98,7 +99,7 @@ function fieldOptions(schema: Schema, typed: string): Completion[] {
     }
   }
   // Each snippet ends with an empty `${}` stop: with a single placeholder CodeMirror keeps no snippet
-  // active, so Tab would leave the editor instead of moving past the `)` (or the family's name).
+  // active, so Tab would leave the editor instead of moving past the `)`.
   options.push(
     snippetCompletion('lower(${field})${}', { label: 'lower()', type: 'function', detail: 'String fields', info: 'Lower-cases each value before comparing; the literal is not lowered.' }),
     snippetCompletion('any(${field})${}', { label: 'any()', type: 'function', detail: 'any field', info: 'At least one value must pass, instead of every value.' }),

@@ -4,6 +4,7 @@ import { LanguageSupport, StreamLanguage, defaultHighlightStyle, syntaxHighlight
 import { linter } from '@codemirror/lint'
 import { EditorView, keymap } from '@codemirror/view'
 import { expressionCompletionSource } from './complete.ts'
+import { familyNameSupport } from './family-completion.ts'
 import { tokenHighlighter } from './highlight.ts'
 import { expressionHover } from './hover.ts'
 import { applyQuickFix, expressionDiagnostics, type ExpressionValidator } from './lint.ts'
@@ -69,6 +70,7 @@ export function routeExpression(options: RouteExpressionOptions): LanguageSuppor
     syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
     routeExpressionLanguage.data.of({ autocomplete: expressionCompletionSource(schema) }),
     autocompletion(),
+    familyNameSupport,
     linter((view) => expressionDiagnostics(view.state, validator), { delay: options.lintDelay ?? 150 }),
     expressionHover(schema),
     keymap.of([{ key: 'Mod-.', run: applyQuickFix(validator) }]),

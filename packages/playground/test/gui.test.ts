@@ -220,6 +220,30 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
     await page.close()
   })
 
+  it('leaves the caret after a whole wildcard member name on Tab, not after its first character', async () => {
+    await open()
+    const list = page.locator('.cm-tooltip-autocomplete')
+    for (const [typed, label, name] of [
+      ['http.hea', 'http.headers.<name>', 'user_agent'],
+      ['http.que', 'http.queries.<name>', 'page'],
+      ['http.path.se', 'http.path.segments.<n>', '10'],
+    ] as const) {
+      await replaceExpression(typed)
+      await poll(() => list.locator('li[aria-selected="true"] .cm-completionLabel').textContent()).toBe(label)
+      // CodeMirror ignores Enter on a list opened less than its interaction delay (75 ms) ago.
+      await page.waitForTimeout(150)
+      await page.keyboard.press('Enter')
+      const member = label.replace(/<\w+>$/, name)
+      await page.keyboard.type(name, { delay: 5 })
+      await page.keyboard.press('Escape')
+      await poll(() => firstEditor().textContent()).toBe(member)
+      await page.keyboard.press('Tab')
+      await page.keyboard.type(' ==', { delay: 5 })
+      await poll(() => firstEditor().textContent()).toBe(`${member} ==`)
+    }
+    await page.close()
+  })
+
   it('completes a quoted value without doubling the closing quote typed for it', async () => {
     await open()
     await replaceExpression('http.method == "PO')
