@@ -414,6 +414,37 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
     await page.close()
   })
 
+  it('reports a share link holding wrongly typed route fields, naming the field, and keeps working', async () => {
+    const route = { id: 'r1', name: 'shared', expression: 'http.path ^= "/"', protocols: ['http'] }
+    for (const [field, value, problem] of [
+      ['protocols', 'http', 'route 1 ("shared"): protocols is "http", not a list of text'],
+      ['expression', 5, 'route 1 ("shared"): expression is 5, not text'],
+      ['paths', '/a', 'route 1 ("shared"): paths is "/a", not a list of text'],
+      ['methods', 'GET', 'route 1 ("shared"): methods is "GET", not a list of text'],
+      ['headers', ['x'], 'route 1 ("shared"): headers is ["x"], not an object of header names to lists of text'],
+      ['name', 7, 'route 1: name is 7, not text'],
+      ['sources', 'x', 'route 1 ("shared"): sources is "x", not a list of {"ip", "port"} objects'],
+    ] as const) {
+      const data = JSON.stringify({ v: 1, routes: [{ ...route, [field]: value }], request: {} })
+      const link = `${server.url}#playground/${Buffer.from(data).toString('base64url')}`
+      const pageErrors = errors.length
+      await open(link)
+      expect(await page.locator('.routes-panel [role=status]').first().textContent()).toBe(`This share link cannot be read: ${problem}. The routes and request below are not from it.`)
+      // The example routes stand in, and the playground still routes requests.
+      expect(await page.locator('.route-card legend').allTextContents()).toEqual(['users-api', 'catch-all'])
+      await poll(() => page.locator('[data-testid=verdict]').textContent()).toContain('Matched')
+      // The link stays in the address bar (the state shown instead is not published over it), and
+      // reloading it says the same again.
+      await page.waitForTimeout(600)
+      expect(page.url()).toBe(link)
+      await page.reload()
+      await page.locator('[data-testid=verdict]').waitFor()
+      expect(await page.locator('.routes-panel [role=status]').first().textContent()).toContain(problem)
+      expect(errors.slice(pageErrors)).toEqual([])
+      await page.close()
+    }
+  })
+
   it('confirms that the share link was copied', async () => {
     await open()
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url.slice(0, -1) })

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import { evaluate, serviceUrlProblem, upstreamUrl } from './engine.ts'
 import { DEFAULT_REQUEST, parseHeaderLines, requestProblems, toRequestLike } from './request.ts'
 import type { PlaygroundRoute } from './route.ts'
-import { decodeState, encodeState, SHARE_PREFIX } from './share.ts'
 
 const routes: PlaygroundRoute[] = [
   { id: 'r-api', name: 'api', expression: 'http.path ^= "/api" && http.method == "GET"', priority: 10, protocols: ['http', 'https'], strip_path: true, service: { url: 'http://api.internal:8080/v2' } },
@@ -175,33 +174,5 @@ describe('request problems', () => {
 
   it('numbers the header lines it ignores', () => {
     expect(requestProblems({ ...DEFAULT_REQUEST, headers: 'bad\nX-A: 1\n: empty name' }).headers).toMatch(/Lines 1, 3 /)
-  })
-})
-
-describe('share', () => {
-  it('round-trips routes and request through the URL hash, any text included', () => {
-    const state = { routes: [{ ...routes[0]!, name: 'ünïcødé ✓ "quoted"' }], request: { ...DEFAULT_REQUEST, headers: 'X-Emoji: 🚀' } }
-    const hash = encodeState(state)
-    expect(hash.startsWith(SHARE_PREFIX)).toBe(true)
-    expect(hash).toMatch(/^#playground\/[A-Za-z0-9_-]+$/)
-    expect(decodeState(hash)).toEqual({ ...state, flavor: 'expressions' })
-  })
-
-  it('round-trips the router flavor, and reads a missing or unknown one as expressions', () => {
-    const state = { routes: [routes[2]!], request: DEFAULT_REQUEST, flavor: 'traditional_compatible' as const }
-    expect(decodeState(encodeState(state))).toEqual(state)
-    const odd = SHARE_PREFIX + btoa(JSON.stringify({ routes: [], request: {}, flavor: 'atc' })).replace(/=+$/, '')
-    expect(decodeState(odd)?.flavor).toBe('expressions')
-  })
-
-  it('ignores hashes that hold no state', () => {
-    expect(decodeState('#routes')).toBeUndefined()
-    expect(decodeState(`${SHARE_PREFIX}not-base64!`)).toBeUndefined()
-    expect(decodeState(`${SHARE_PREFIX}${btoa('{"routes":1}')}`)).toBeUndefined()
-  })
-
-  it('fills request fields missing from an older link with defaults', () => {
-    const hash = SHARE_PREFIX + btoa(JSON.stringify({ routes: [], request: { url: '/x' } })).replace(/=+$/, '')
-    expect(decodeState(hash)?.request).toEqual({ ...DEFAULT_REQUEST, url: '/x' })
   })
 })

@@ -1,6 +1,6 @@
 import type { Flavor } from '@switchyard/http'
 import { DEFAULT_REQUEST, type RequestDraft } from './request.ts'
-import type { PlaygroundRoute } from './route.ts'
+import { isRecord, previewJson, readRoute, type PlaygroundRoute } from './route.ts'
 
 /** Everything a share link reproduces: the routes, the request and the router flavor. */
 export interface PlaygroundState {
@@ -38,29 +38,46 @@ export function encodeState(state: PlaygroundState): string {
   return SHARE_PREFIX + toBase64Url(JSON.stringify({ v: 1, routes: state.routes, request: state.request, ...flavor }))
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
+/** What a share link holds: its state, or why it cannot be read, in words for the person who opened it. */
+export type SharedState = { readonly ok: true; readonly state: PlaygroundState } | { readonly ok: false; readonly problem: string }
+
+const unreadable = (problem: string): SharedState => ({ ok: false, problem })
 
 /**
- * The state in a URL hash, or undefined when the hash holds none or cannot be read. Request fields
- * missing from an older link take their defaults; routes are taken as they are (the engine reports
- * whatever is wrong with them, as for typed-in routes).
+ * The state in a URL hash, undefined when the hash holds no share link. A link that cannot be read
+ * (cut short, or holding values of the wrong type) says why, naming the route and field: the views
+ * are never handed a value they cannot draw. Request fields missing from an older link take their
+ * defaults; route values of the right type are taken as they are (the engine reports whatever else
+ * is wrong with them, as for typed-in routes).
  */
-export function decodeState(hash: string): PlaygroundState | undefined {
+export function decodeState(hash: string): SharedState | undefined {
   if (!hash.startsWith(SHARE_PREFIX)) return undefined
   let data: unknown
   try {
     data = JSON.parse(fromBase64Url(hash.slice(SHARE_PREFIX.length)))
   } catch {
-    return undefined
+    return unreadable('it may have been cut short when copied')
   }
-  if (!isRecord(data) || !Array.isArray(data['routes']) || !isRecord(data['request'])) return undefined
+  if (!isRecord(data)) return unreadable(`the link holds ${previewJson(data)}, not an object with routes and a request`)
+  const { routes: routeValues, request: requestValue } = data
+  if (!Array.isArray(routeValues)) return unreadable(`routes is ${previewJson(routeValues)}, not a list of routes`)
+  if (!isRecord(requestValue)) return unreadable(`the request is ${previewJson(requestValue)}, not an object`)
   const request: Record<string, string> = { ...DEFAULT_REQUEST }
   for (const key of Object.keys(DEFAULT_REQUEST)) {
-    const value = data['request'][key]
-    if (typeof value === 'string') request[key] = value
+    const value = Object.hasOwn(requestValue, key) ? requestValue[key] : undefined
+    if (value === undefined) continue
+    if (typeof value !== 'string') return unreadable(`the request’s ${key} is ${previewJson(value)}, not text`)
+    request[key] = value
   }
-  const routes = data['routes'].filter((r): r is PlaygroundRoute => isRecord(r) && typeof r['id'] === 'string')
-  return { routes, request: request as unknown as RequestDraft, flavor: asFlavor(data['flavor']) }
+  const routes: PlaygroundRoute[] = []
+  for (const [index, value] of routeValues.entries()) {
+    const read = readRoute(value)
+    if (read.ok) {
+      routes.push(read.route)
+      continue
+    }
+    const name = isRecord(value) && typeof value['name'] === 'string' ? ` ("${value['name']}")` : ''
+    return unreadable(`route ${index + 1}${name}${read.field === undefined ? '' : `: ${read.field}`} ${read.problem}`)
+  }
+  return { ok: true, state: { routes, request: request as unknown as RequestDraft, flavor: asFlavor(data['flavor']) } }
 }

@@ -1,6 +1,6 @@
 import { AdminClient, serviceUrl, type AdminRoute, type AdminService } from '../admin/client.ts'
-import type { PlaygroundRoute } from '../model/route.ts'
-import { asFlavor, decodeState, SHARE_PREFIX } from '../model/share.ts'
+import { ROUTING_FIELDS, type PlaygroundRoute } from '../model/route.ts'
+import { asFlavor, decodeState, encodeState, SHARE_PREFIX } from '../model/share.ts'
 import { h, replaceChildren, uniqueId } from './dom.ts'
 import { EXAMPLE_STATE, PlaygroundView } from './playground-view.ts'
 import { RoutesView } from './routes-view.ts'
@@ -12,17 +12,11 @@ const ADMIN_URL_KEY = 'switchyard.adminUrl'
 /** How long the address bar waits for the playground's state to settle (see `#publish`). */
 const PUBLISH_DELAY_MS = 400
 
-// The route fields routing and upstream computation read; timestamps, tags and the like stay out of
-// the playground (and so out of share links).
-const ROUTING_FIELDS = [
-  'id', 'name', 'expression', 'priority', 'protocols', 'methods', 'hosts', 'paths', 'headers', 'snis', 'sources',
-  'destinations', 'regex_priority', 'strip_path', 'preserve_host', 'path_handling', 'https_redirect_status_code',
-] as const
-
 /** An Admin API route with its service's URL, as the playground holds routes: routing fields only, nulls dropped. */
 export function toPlaygroundRoute(route: AdminRoute, services: readonly AdminService[]): PlaygroundRoute {
   const service = services.find((s) => s.id === route.service?.id)
   const record = route as unknown as Readonly<Record<string, unknown>>
+  // Timestamps, tags and the like stay out of the playground (and so out of share links).
   const kept = Object.fromEntries(ROUTING_FIELDS.map((key) => [key, record[key]]).filter(([, value]) => value !== undefined && value !== null))
   return { ...(kept as unknown as PlaygroundRoute), service: service === undefined ? null : { url: serviceUrl(service) } }
 }
@@ -40,7 +34,10 @@ function initialAdminUrl(): string {
 
 type ViewName = 'routes' | 'playground'
 
-const UNREADABLE_LINK = 'This share link cannot be read (it may have been cut short when copied): the routes and request below are not from it.'
+/** What the playground says instead of opening a share link it cannot read. */
+function unreadableLink(problem: string): string {
+  return `This share link cannot be read: ${problem}. The routes and request below are not from it.`
+}
 
 /** The whole GUI: header with navigation and Admin API setting, and the two views. */
 export class App {
@@ -68,8 +65,7 @@ export class App {
       this.#adminStatus.textContent = connected ? 'Connected.' : 'Not connected: see Routes.'
     })
     const shared = decodeState(location.hash)
-    const unreadable = shared === undefined && location.hash.startsWith(SHARE_PREFIX)
-    this.#playground = new PlaygroundView(shared ?? EXAMPLE_STATE, {
+    this.#playground = new PlaygroundView(shared?.ok === true ? shared.state : EXAMPLE_STATE, {
       loadFromGateway: async () => {
         const [info, services, routes] = await Promise.all([client().info(), client().services(), client().routes()])
         return { routes: routes.map((r) => toPlaygroundRoute(r, services)), flavor: asFlavor(info.routerFlavor) }
@@ -79,7 +75,7 @@ export class App {
         this.#publish(hash, options?.newEntry === true)
       },
     })
-    if (unreadable) this.#playground.say(UNREADABLE_LINK)
+    if (shared?.ok === false) this.#reportUnreadable(shared.problem)
     this.#tabs = {
       playground: h('a', { href: '#playground', onclick: (e) => this.#navigate(e, 'playground') }, 'Playground'),
       routes: h('a', { href: '#routes', onclick: (e) => this.#navigate(e, 'routes') }, 'Routes'),
@@ -138,6 +134,17 @@ export class App {
 
   #publishTimer: ReturnType<typeof setTimeout> | undefined
   #pendingPublish: (() => void) | undefined
+  /**
+   * An unreadable share link in the address bar and the hash of the state shown in its place. The
+   * link stays there, so that reloading reports it again and it can be looked into, until that
+   * state is changed.
+   */
+  #unreadable: { readonly link: string; readonly standIn: string } | undefined
+
+  #reportUnreadable(problem: string): void {
+    this.#unreadable = { link: location.hash, standIn: encodeState(this.#playground.state) }
+    this.#playground.say(unreadableLink(problem))
+  }
 
   /**
    * Puts the state's hash in the address bar: at once in a new history entry (Back then gives the
@@ -153,6 +160,7 @@ export class App {
     const write = (): void => {
       this.#pendingPublish = undefined
       if (this.#view !== 'playground' || location.hash === hash) return
+      if (location.hash === this.#unreadable?.link && hash === this.#unreadable.standIn) return
       if (newEntry) history.pushState(null, '', hash)
       else history.replaceState(null, '', hash)
     }
@@ -169,10 +177,10 @@ export class App {
   #fromHash(): void {
     const hash = location.hash
     if (hash.startsWith(SHARE_PREFIX)) {
-      const state = decodeState(hash)
+      const shared = decodeState(hash)
       // Our own replaceState does not fire hashchange; a pasted link does, so load it.
-      if (state === undefined) this.#playground.say(UNREADABLE_LINK)
-      else if (JSON.stringify(state) !== JSON.stringify(this.#playground.state)) this.#playground.setState(state)
+      if (shared?.ok === false) this.#reportUnreadable(shared.problem)
+      else if (shared !== undefined && JSON.stringify(shared.state) !== JSON.stringify(this.#playground.state)) this.#playground.setState(shared.state)
       this.#show('playground')
     } else this.#show(hash === '#routes' ? 'routes' : 'playground')
   }
