@@ -1,5 +1,5 @@
 // End-to-end tests of the built GUI in real headless Chromium, without a gateway.
-import { validate } from '@switchyard/core'
+import { lineColumn, validate } from '@switchyard/core'
 import { httpSchema } from '@switchyard/http'
 import { pathToFileURL } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
@@ -269,6 +269,21 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
     expect(await page.evaluate(() => document.activeElement?.classList.contains('cm-content'))).toBe(true)
     await replaceExpression('http.path == "/"')
     await poll(() => entry.count()).toBe(0)
+    await page.close()
+  })
+
+  it('counts the columns of listed diagnostics in code points, as the engine and the Admin API do', async () => {
+    await open()
+    const source = 'http.path == "😀😀" && http.pth == "x"'
+    await replaceExpression(source)
+    await page.keyboard.press('Escape')
+    await poll(() => firstEditor().textContent()).toBe(source)
+    const unknown = validate(source, httpSchema).diagnostics.find((d) => d.code === 'unknown-field')
+    // Each emoji is two UTF-16 units but one character: `http.pth` starts at offset 23, column 22.
+    expect(unknown?.span.start).toBe(23)
+    expect(lineColumn(source, unknown!.span.start).column).toBe(22)
+    const entry = page.locator('.route-card').first().locator('.diagnostics li[data-code=unknown-field]')
+    await poll(() => entry.textContent()).toMatch(/^Error, column 22: /)
     await page.close()
   })
 

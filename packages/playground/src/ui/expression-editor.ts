@@ -1,4 +1,4 @@
-import type { Diagnostic, Schema } from '@switchyard/core'
+import { lineColumn, type Diagnostic, type Schema } from '@switchyard/core'
 import { routeExpression, toLintDiagnostic, type ExpressionValidator } from '@switchyard/editor'
 import { closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete'
 import { Compartment, EditorState, StateEffect, StateField } from '@codemirror/state'
@@ -87,8 +87,9 @@ function renderDiagnostics(list: HTMLElement, view: EditorView, listed: readonly
   replaceChildren(
     list,
     ...listed.map((d) => {
-      const line = view.state.doc.lineAt(d.from)
-      const where = view.state.doc.lines > 1 ? `Line ${line.number}, column ${d.from - line.from + 1}` : `Column ${d.from - line.from + 1}`
+      // Columns count code points, as core's diagnostics and the Admin API's do: not UTF-16 units.
+      const { line, column } = lineColumn(view.state.doc.toString(), d.from)
+      const where = view.state.doc.lines > 1 ? `Line ${line}, column ${column}` : `Column ${column}`
       const [message, ...hint] = d.message.split('\n')
       return h(
         'li',
