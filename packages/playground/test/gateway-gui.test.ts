@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { adminCall, httpGet, startInProcess, startUpstream, type InProcessGateway, type TestServer } from '../../gateway/src/testing/harness.ts'
-import { buildPlayground, HAS_CHROMIUM, launchChromium } from './browser.ts'
+import { buildPlayground, HAS_CHROMIUM, launchChromium, pestCaretOffset } from './browser.ts'
 import { serveStatic, type StaticServer } from './static-server.ts'
 
 // The browser and gateway share two cores with other test files: allow slow UI updates.
@@ -78,13 +78,18 @@ describe.skipIf(!HAS_CHROMIUM)('GUI with a real gateway', () => {
     expect(echo).toMatchObject({ name: 'echo', url: '/hello?x=1' })
   })
 
-  it('shows the Admin API’s refusal of a bad expression in the form, with the diagnostic in the editor', async () => {
+  /** Opens a new route form, types `expression` into its editor and saves it. */
+  async function saveNewExpressionRoute(expression: string): Promise<void> {
     await page.getByRole('button', { name: 'New route' }).click()
     const editor = page.locator('.route-form .cm-content')
     await editor.click()
-    await editor.pressSequentially('http.path == 1', { delay: 5 })
+    await editor.pressSequentially(expression, { delay: 5 })
     await page.keyboard.press('Escape')
     await page.getByRole('button', { name: 'Save route' }).click()
+  }
+
+  it('shows the Admin API’s refusal of a bad expression in the form, with the diagnostic in the editor', async () => {
+    await saveNewExpressionRoute('http.path == 1')
     await poll(() => page.locator('.route-form [role=alert]').textContent()).toMatch(/schema violation|expression/i)
     // Marked as coming from the API (not only from the editor's own lint), at core's span.
     await poll(() => page.locator('.route-form .cm-route-from-api.cm-route-diagnostic-operator-type-mismatch').count()).toBeGreaterThan(0)
@@ -93,6 +98,14 @@ describe.skipIf(!HAS_CHROMIUM)('GUI with a real gateway', () => {
     await page.getByLabel('Protocols').fill('http, https')
     await page.waitForTimeout(600)
     expect(await page.locator('.route-form .cm-route-from-api.cm-route-diagnostic-operator-type-mismatch').count()).toBeGreaterThan(0)
+    await page.getByRole('button', { name: 'Cancel' }).click()
+  })
+
+  it('shows the Admin API’s syntax error in a monospace block, its caret under the character it points at', async () => {
+    await saveNewExpressionRoute('http.path = "/"')
+    const message = page.locator('.route-form [role=alert] pre.kong-message')
+    await poll(() => message.textContent()).toContain('--> 1:11')
+    expect(await pestCaretOffset(message)).toBeLessThan(1)
     await page.getByRole('button', { name: 'Cancel' }).click()
   })
 

@@ -4,7 +4,7 @@ import { httpSchema } from '@switchyard/http'
 import { pathToFileURL } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildPlayground, HAS_CHROMIUM, launchChromium } from './browser.ts'
+import { buildPlayground, HAS_CHROMIUM, launchChromium, pestCaretOffset } from './browser.ts'
 import { serveStatic, type StaticServer } from './static-server.ts'
 
 // The browser and gateway share two cores with other test files: allow slow UI updates.
@@ -284,6 +284,17 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
     expect(lineColumn(source, unknown!.span.start).column).toBe(22)
     const entry = page.locator('.route-card').first().locator('.diagnostics li[data-code=unknown-field]')
     await poll(() => entry.textContent()).toMatch(/^Error, column 22: /)
+    await page.close()
+  })
+
+  it('shows Kong’s syntax error in a monospace block, its caret under the character it points at', async () => {
+    await open()
+    await replaceExpression('http.path = "/"')
+    await page.keyboard.press('Escape')
+    const message = page.locator('.problems pre.kong-message')
+    await poll(() => message.textContent()).toContain('--> 1:11')
+    expect(await message.evaluate((e) => getComputedStyle(e).whiteSpace)).toBe('pre')
+    expect(await pestCaretOffset(message)).toBeLessThan(1)
     await page.close()
   })
 

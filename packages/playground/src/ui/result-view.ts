@@ -2,6 +2,7 @@ import type { EvaluatedEntry, Evaluation, PredicateOutcome } from '../model/engi
 import { upstreamUrl } from '../model/engine.ts'
 import { isExpressionRoute, routeLabel, type PlaygroundRoute } from '../model/route.ts'
 import { h, type Child } from './dom.ts'
+import { kongMessage } from './kong-message.ts'
 
 function table(caption: string, record: Readonly<Record<string, string>>, empty: string): HTMLElement {
   const rows = Object.entries(record)
@@ -156,8 +157,7 @@ export function resultView(evaluation: Evaluation, filter?: TraceFilter): HTMLEl
           { class: 'problems' },
           h('h3', {}, `Routes not loaded (${evaluation.problems.length})`),
           h('p', { class: 'muted' }, 'Kong refuses these routes, so they take no part below.'),
-          // Kong's expression errors draw a caret under the source over several lines: keep them.
-          h('ul', {}, ...evaluation.problems.map((p) => h('li', {}, h('strong', {}, routeLabel(p.route)), ': ', h('span', { class: 'kong-message' }, p.message)))),
+          h('ul', {}, ...evaluation.problems.map((p) => h('li', {}, h('strong', {}, routeLabel(p.route)), ': ', kongMessage(p.message, 'span')))),
         )
   if (!evaluation.ok) {
     return h('section', { class: 'result', 'aria-labelledby': 'result-title' }, h('h2', { id: 'result-title' }, 'Result'), h('p', { class: 'verdict no', role: 'status' }, `The router cannot read ${evaluation.field}: ${evaluation.error}. Kong answers 404.`), problems)

@@ -4,6 +4,7 @@ import { AdminError, adminErrorText } from '../admin/client.ts'
 import { bodyOf, draftOf, list, priorityProblem, regexPriorityProblem } from '../model/route-draft.ts'
 import { checkbox, h, replaceChildren, select, setFieldProblem, textArea, textField, type Child } from './dom.ts'
 import { createExpressionEditor, type ExpressionEditor } from './expression-editor.ts'
+import { kongMessage } from './kong-message.ts'
 import { hexPriority } from './result-view.ts'
 
 /** Labels of the address fields, which stream (tcp, tls, udp) routes match on. */
@@ -225,8 +226,7 @@ export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): H
       }
       replaceChildren(
         errors,
-        // Kong's expression errors draw a caret under the source over several lines: keep them.
-        h('p', { class: 'kong-message' }, adminErrorText(error)),
+        kongMessage(adminErrorText(error), 'p'),
         unplaced.length === 0 ? null : h('ul', {}, ...unplaced.map(([name, text]) => h('li', {}, h('code', {}, name), `: ${text}`))),
       )
       if (error.body.diagnostics !== undefined && editor !== undefined) editor.showDiagnostics(error.body.diagnostics)
