@@ -123,6 +123,21 @@ describe.skipIf(!HAS_CHROMIUM)('GUI with a real gateway', () => {
     expect(JSON.parse(answer.body)).toMatchObject({ name: 'echo', url: '/x' })
   })
 
+  it('refuses header lines without a name in the traditional fields, on the field, and sends nothing', async () => {
+    await page.getByRole('button', { name: 'New route' }).click()
+    await page.getByLabel('Name', { exact: true }).fill('headers-route')
+    await page.getByLabel('Match by').selectOption('traditional')
+    await page.getByLabel('Paths (a leading ~ makes a regex)').fill('/h')
+    const headers = page.getByLabel('Headers ("name: value, value" per line)')
+    await headers.fill('x-tenant: acme\nx-api-key')
+    await poll(() => headers.getAttribute('aria-invalid')).toBe('true')
+    await page.getByRole('button', { name: 'Save route' }).click()
+    await poll(() => page.locator('.route-form [role=alert]').textContent()).toMatch(/^Line 2 has no "Name:" and is refused/)
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('headers')
+    expect((await adminCall(gateway.admin, 'GET', '/routes/headers-route')).status).toBe(404)
+    await page.getByRole('button', { name: 'Cancel' }).click()
+  })
+
   it('creates a tcp route by destination port with the traditional fields', async () => {
     await page.getByRole('button', { name: 'New route' }).click()
     await page.getByLabel('Name', { exact: true }).fill('db-route')

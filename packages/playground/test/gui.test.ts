@@ -162,6 +162,13 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
     ])
     await card.getByLabel('Methods').fill('get')
     await poll(() => card.locator('.error').textContent()).toContain('methods')
+    // A header line without a name is marked, as in the request's headers box, not silently dropped.
+    const headers = card.getByLabel('Headers ("name: value, value" per line)')
+    await headers.fill('x-tenant: acme\nx-api-key')
+    await poll(() => headers.getAttribute('aria-invalid')).toBe('true')
+    expect(await card.locator(`[id="${await headers.getAttribute('aria-describedby')}"]`).textContent()).toBe('Line 2 has no "Name:" and is ignored.')
+    await headers.fill('x-tenant: acme\nx-api-key: k')
+    await poll(() => headers.getAttribute('aria-invalid')).toBeNull()
     await page.close()
   })
 

@@ -41,17 +41,33 @@ export function requestSubsystem(draft: RequestDraft): 'http' | 'stream' {
   return STREAM_SCHEMES.has(draft.scheme) ? 'stream' : 'http'
 }
 
-/** Parses `Name: value` lines; blank and colon-less lines are skipped, repeated names keep every value. */
+/** The name and the text after the colon of a `Name: value` line; undefined for a line with no name. */
+export function headerLine(line: string): { readonly name: string; readonly value: string } | undefined {
+  const colon = line.indexOf(':')
+  const name = line.slice(0, Math.max(colon, 0)).trim()
+  return name === '' ? undefined : { name, value: line.slice(colon + 1) }
+}
+
+/** Parses `Name: value` lines; blank and nameless lines are skipped, repeated names keep every value. */
 export function parseHeaderLines(text: string): Record<string, string[]> {
   const headers: Record<string, string[]> = {}
   for (const line of text.split('\n')) {
-    const colon = line.indexOf(':')
-    if (colon <= 0) continue
-    const name = line.slice(0, colon).trim()
-    if (name === '') continue
-    ;(headers[name] ??= []).push(line.slice(colon + 1).trim())
+    const header = headerLine(line)
+    if (header !== undefined) (headers[header.name] ??= []).push(header.value.trim())
   }
   return headers
+}
+
+/**
+ * Which non-blank lines of a headers box have no `Name:` (no colon, or nothing before it), which
+ * header parsing skips, and what becomes of them: `Lines 1, 3 have no "Name:" and are ignored.`
+ * with `fate` "ignored". Undefined when every line has a name.
+ */
+export function unnamedHeaderLinesProblem(text: string, fate: string): string | undefined {
+  const lines = text.split('\n').flatMap((line, i) => (line.trim() !== '' && headerLine(line) === undefined ? [i + 1] : []))
+  if (lines.length === 0) return undefined
+  const one = lines.length === 1
+  return `Line${one ? '' : 's'} ${lines.join(', ')} ha${one ? 's' : 've'} no "Name:" and ${one ? 'is' : 'are'} ${fate}.`
 }
 
 function port(text: string): number | undefined {
@@ -106,8 +122,8 @@ export function requestProblems(draft: RequestDraft): Partial<Record<CheckedRequ
   const url = draft.url.trim()
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) problems.url = 'Type only the path and query (e.g. /api?x=1): the host goes in Host and the scheme in Scheme.'
   else if (url !== '' && !url.startsWith('/')) problems.url = 'A request path starts with "/".'
-  const unread = draft.headers.split('\n').map((line, i) => [line, i + 1] as const).filter(([line]) => line.trim() !== '' && line.indexOf(':') <= 0)
-  if (unread.length > 0) problems.headers = `Line${unread.length === 1 ? '' : 's'} ${unread.map(([, n]) => n).join(', ')} ha${unread.length === 1 ? 's' : 've'} no "Name:" and ${unread.length === 1 ? 'is' : 'are'} ignored.`
+  const headers = unnamedHeaderLinesProblem(draft.headers, 'ignored')
+  if (headers !== undefined) problems.headers = headers
   // Only a TLS handshake carries an SNI; on streams Kong even tells tls from tcp by the SNI alone.
   const sni = draft.sni.trim() !== ''
   if (sni && (draft.scheme === 'http' || draft.scheme === 'tcp' || draft.scheme === 'udp')) problems.sni = `A ${draft.scheme} connection has no TLS handshake, so no SNI: choose ${draft.scheme === 'http' ? 'https' : 'tls'} or clear it.`

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { AdminRoute } from '../admin/client.ts'
-import { bodyOf, draftOf, priorityProblem, regexPriorityProblem } from './route-draft.ts'
+import { bodyOf, draftOf, priorityProblem, regexPriorityProblem, routeHeadersProblem } from './route-draft.ts'
 
 const expressionRoute = { id: 'r1', name: 'api', protocols: ['http', 'https'], expression: 'http.path ^= "/api"', priority: 50, regex_priority: 0, strip_path: true, preserve_host: false, service: null } as unknown as AdminRoute
 const streamRoute = { id: 'r2', name: 'db', protocols: ['tcp'], expression: null, priority: 0, sources: [{ ip: '10.0.0.0/8' }], regex_priority: 3, strip_path: true, preserve_host: false, service: null } as unknown as AdminRoute
@@ -34,6 +34,22 @@ describe('route form body', () => {
 
   it('reads an empty priority as Kong’s default 0 and trims the name', () => {
     expect(bodyOf({ ...draftOf(expressionRoute, 'expressions'), priority: ' ', name: ' api ' }, 'expressions')).toMatchObject({ priority: 0, name: 'api' })
+  })
+})
+
+describe('headers box', () => {
+  it('sends each named line as a header with its comma-separated values', () => {
+    const draft = { ...draftOf(undefined, 'expressions'), mode: 'traditional' as const, headers: 'x-a: 1, 2\n\nX-B:3' }
+    expect(bodyOf(draft, 'expressions')).toMatchObject({ headers: { 'x-a': ['1', '2'], 'X-B': ['3'] } })
+  })
+
+  it.each([
+    ['x-a: 1\nx-api-key', /^Line 2 has no "Name:" and is refused/],
+    ['bad\nx-a: 1\n : empty name', /^Lines 1, 3 have no "Name:" and are refused/],
+    ['x-a: 1\n\n  \nx-b:', undefined],
+  ])('names the lines without a name, which the form refuses to send: %j', (text, problem) => {
+    if (problem === undefined) expect(routeHeadersProblem(text)).toBeUndefined()
+    else expect(routeHeadersProblem(text)).toMatch(problem)
   })
 })
 

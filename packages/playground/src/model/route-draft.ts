@@ -1,6 +1,7 @@
 import { MAX_EXPRESSION_PRIORITY } from '@switchyard/http'
 import type { AdminRoute } from '../admin/client.ts'
 import { formatAddresses, parseAddresses } from './addresses.ts'
+import { headerLine, unnamedHeaderLinesProblem } from './request.ts'
 
 /** What the route form edits: the Admin API's route fields, as typed. */
 export interface RouteDraft {
@@ -28,14 +29,22 @@ export function list(text: string): string[] {
   return text.split(',').map((s) => s.trim()).filter((s) => s !== '')
 }
 
-function headerRecord(text: string): Record<string, string[]> {
+/**
+ * A route's headers box (`name: value, value` per line) as Kong's `headers`; null when it names
+ * none. Lines without a name are skipped: `unnamedHeaderLinesProblem` says which.
+ */
+export function routeHeaders(text: string): Record<string, string[]> | null {
   const headers: Record<string, string[]> = {}
   for (const line of text.split('\n')) {
-    const colon = line.indexOf(':')
-    if (colon <= 0) continue
-    headers[line.slice(0, colon).trim()] = list(line.slice(colon + 1))
+    const header = headerLine(line)
+    if (header !== undefined) headers[header.name] = list(header.value)
   }
-  return headers
+  return Object.keys(headers).length === 0 ? null : headers
+}
+
+/** What the route form says of header lines without a name, which it refuses to send. */
+export function routeHeadersProblem(text: string): string | undefined {
+  return unnamedHeaderLinesProblem(text, 'refused: write each header as "name: value, value"')
 }
 
 /** The form's starting point: an existing route's fields, or a new route's defaults. */
@@ -110,7 +119,6 @@ export function bodyOf(draft: RouteDraft, flavor: string): Record<string, unknow
   if (draft.mode === 'expression') {
     return { ...common, expression: draft.expression, priority: whole(draft.priority), regex_priority: 0, methods: null, hosts: null, paths: null, headers: null, snis: null, sources: null, destinations: null }
   }
-  const headers = headerRecord(draft.headers)
   const orNull = (values: string[]) => (values.length === 0 ? null : values)
   return {
     ...common,
@@ -118,7 +126,7 @@ export function bodyOf(draft: RouteDraft, flavor: string): Record<string, unknow
     methods: orNull(list(draft.methods)),
     hosts: orNull(list(draft.hosts)),
     paths: orNull(list(draft.paths)),
-    headers: Object.keys(headers).length === 0 ? null : headers,
+    headers: routeHeaders(draft.headers),
     snis: orNull(list(draft.snis)),
     sources: parseAddresses(draft.sources),
     destinations: parseAddresses(draft.destinations),

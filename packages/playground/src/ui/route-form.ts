@@ -1,7 +1,7 @@
 import { expressionRoutePriority, schemaForProtocols, traditionalMatchers, validateExpressionRoute } from '@switchyard/http'
 import type { AdminRoute, AdminService } from '../admin/client.ts'
 import { AdminError, adminErrorText } from '../admin/client.ts'
-import { bodyOf, draftOf, list, priorityProblem, regexPriorityProblem } from '../model/route-draft.ts'
+import { bodyOf, draftOf, list, priorityProblem, regexPriorityProblem, routeHeadersProblem } from '../model/route-draft.ts'
 import { checkbox, h, replaceChildren, select, setFieldProblem, textArea, textField, type Child } from './dom.ts'
 import { createExpressionEditor, type ExpressionEditor } from './expression-editor.ts'
 import { kongMessage } from './kong-message.ts'
@@ -49,6 +49,7 @@ export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): H
   let editor: ExpressionEditor | undefined
   let priorityField: HTMLElement | undefined
   let regexPriorityField: HTMLElement | undefined
+  let headersField: HTMLElement | undefined
   const form = h('form', { class: 'route-form', 'aria-labelledby': 'route-form-title' })
 
   // A bad priority is the priority field's problem: it is shown there, not as a mark at the start
@@ -102,6 +103,7 @@ export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): H
     editor = undefined
     priorityField = undefined
     regexPriorityField = undefined
+    headersField = undefined
     const fields: Child[] = []
     if (draft.mode === 'expression') {
       const holder = h('div', { class: 'editor' })
@@ -125,14 +127,18 @@ export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): H
         refreshLive()
       }
       regexPriorityField = textField('Regex priority', draft.regexPriority, bind('regexPriority'), { inputmode: 'numeric', name: 'regex-priority' })
+      // Lines without a name are marked as they are typed, and nothing is sent while there are any.
+      const headers: HTMLElement = textArea('Headers ("name: value, value" per line)', draft.headers, (v) => {
+        draft.headers = v
+        setFieldProblem(headers, routeHeadersProblem(v))
+        refreshLive()
+      }, { name: 'headers' })
+      headersField = headers
       fields.push(
         textField('Methods (comma-separated)', draft.methods, bind('methods'), { name: 'methods' }),
         textField('Hosts', draft.hosts, bind('hosts'), { name: 'hosts' }),
         textField('Paths (a leading ~ makes a regex)', draft.paths, bind('paths'), { name: 'paths' }),
-        textArea('Headers ("name: value, value" per line)', draft.headers, (v) => {
-          draft.headers = v
-          refreshLive()
-        }, { name: 'headers' }),
+        headers,
         textField('SNIs', draft.snis, bind('snis'), { name: 'snis' }),
         h(
           'div',
@@ -196,12 +202,16 @@ export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): H
   })
   form.addEventListener('submit', (event) => {
     event.preventDefault()
-    // Number("abc") would reach the API as null and come back as "required field missing".
-    const invalid = draft.mode === 'expression' ? priorityField : regexPriorityField
-    const problem = draft.mode === 'expression' ? priorityProblem(draft.priority) : regexPriorityProblem(draft.regexPriority)
+    // Number("abc") would reach the API as null and come back as "required field missing"; a header
+    // line without a name would be left out of the route without a word.
+    const checks: [HTMLElement | undefined, string | undefined][] =
+      draft.mode === 'expression'
+        ? [[priorityField, priorityProblem(draft.priority)]]
+        : [[regexPriorityField, regexPriorityProblem(draft.regexPriority)], [headersField, routeHeadersProblem(draft.headers)]]
+    const [invalid, problem] = checks.find(([, found]) => found !== undefined) ?? []
     if (problem !== undefined) {
       replaceChildren(errors, h('p', {}, problem))
-      invalid?.querySelector('input')?.focus()
+      invalid?.querySelector<HTMLElement>('input, textarea')?.focus()
       return
     }
     clearAnswer()

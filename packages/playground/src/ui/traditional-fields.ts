@@ -1,6 +1,7 @@
 import { traditionalMatchers } from '@switchyard/http'
 import { formatAddresses, parseAddresses } from '../model/addresses.ts'
-import { regexPriorityProblem, typedNumber } from '../model/route-draft.ts'
+import { unnamedHeaderLinesProblem } from '../model/request.ts'
+import { regexPriorityProblem, routeHeaders, typedNumber } from '../model/route-draft.ts'
 import type { PlaygroundRoute } from '../model/route.ts'
 import { h, replaceChildren, setFieldProblem, textArea, textField } from './dom.ts'
 import { hexPriority } from './result-view.ts'
@@ -15,15 +16,6 @@ function list(text: string): string[] | null {
 
 function headersText(headers: PlaygroundRoute['headers']): string {
   return Object.entries(headers ?? {}).map(([name, values]) => `${name}: ${values.join(', ')}`).join('\n')
-}
-
-function headersOf(text: string): Record<string, string[]> | null {
-  const headers: Record<string, string[]> = {}
-  for (const line of text.split('\n')) {
-    const colon = line.indexOf(':')
-    if (colon > 0) headers[line.slice(0, colon).trim()] = list(line.slice(colon + 1)) ?? []
-  }
-  return Object.keys(headers).length === 0 ? null : headers
 }
 
 /**
@@ -60,12 +52,22 @@ export function traditionalFields(route: PlaygroundRoute, onChange: (patch: Part
     { inputmode: 'numeric', class: 'narrow', name: 'regex-priority' },
   )
   setFieldProblem(regexPriority, regexPriorityProblem(String(route.regex_priority ?? 0)))
+  // Lines without a name are marked, as in the request's headers box: the route is read without them.
+  const headers: HTMLElement = textArea(
+    'Headers ("name: value, value" per line)',
+    headersText(route.headers),
+    (text) => {
+      setFieldProblem(headers, unnamedHeaderLinesProblem(text, 'ignored'))
+      change({ headers: routeHeaders(text) })
+    },
+    { rows: 2, name: 'route-headers' },
+  )
   const listField = (label: string, key: ListKey) =>
     textField(label, (route[key] ?? []).join(', '), (text) => change({ [key]: list(text) }), { name: key })
   return [
     h('div', { class: 'row' }, listField('Methods', 'methods'), listField('Hosts', 'hosts')),
     h('div', { class: 'row' }, listField('Paths (a leading ~ makes a regex)', 'paths'), listField('SNIs', 'snis')),
-    textArea('Headers ("name: value, value" per line)', headersText(route.headers), (text) => change({ headers: headersOf(text) }), { rows: 2, name: 'route-headers' }),
+    headers,
     h(
       'div',
       { class: 'row' },
