@@ -516,6 +516,25 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
     await page.close()
   })
 
+  it('says an Admin API URL without a scheme lacks one, instead of calling it and showing "Not found"', async () => {
+    await open()
+    const base = page.getByLabel('Admin API')
+    await base.fill('127.0.0.1:19301')
+    await page.getByRole('button', { name: 'Connect' }).click()
+    await poll(() => page.locator('.admin-status').textContent()).toBe('"127.0.0.1:19301" has no scheme: write http://127.0.0.1:19301 (or https://), or a path on this site such as /api.')
+    expect(await base.getAttribute('aria-invalid')).toBe('true')
+    await base.fill('/api')
+    await page.getByRole('button', { name: 'Connect' }).click()
+    await poll(() => page.locator('.admin-status').textContent()).toBe('Not connected: see Routes.')
+    expect(await base.getAttribute('aria-invalid')).toBeNull()
+    await page.close()
+    // Given in the page URL, it is said in the Routes view.
+    await open(`${server.url}?admin=127.0.0.1:19301`)
+    await page.getByRole('link', { name: 'Routes' }).click()
+    await poll(() => page.locator('.routes-view [role=status]').textContent()).toContain('has no scheme: write http://127.0.0.1:19301')
+    await page.close()
+  })
+
   it('works opened from disk (file://), without any server', async () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
     page.on('pageerror', (error) => errors.push(error.message))

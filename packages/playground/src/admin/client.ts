@@ -69,6 +69,21 @@ function unreachableCauses(base: string): string {
   return 'the gateway may be down or the URL wrong.'
 }
 
+/**
+ * What is wrong with an Admin API base URL, in words that say what to type; undefined for a path on
+ * the GUI's own site (`/api`) or an http(s) URL. Without a scheme, `127.0.0.1:8001` would be read as
+ * a path below the page and answer "Not found", and `localhost:8001` as a URL of scheme `localhost:`.
+ */
+export function adminUrlProblem(base: string): string | undefined {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(base)?.[1]
+  if (scheme !== undefined) return /^https?$/i.test(scheme) ? undefined : `The Admin API is called over http or https, not ${scheme}: e.g. http://127.0.0.1:8001.`
+  // A host (name, IPv4 or [IPv6]) with a port or a dot, perhaps a path after it: an address missing its scheme.
+  if (/^(\[[0-9a-f:.]+\]|[a-z0-9-]+(\.[a-z0-9-]+)*)(:\d*)?(\/.*)?$/i.test(base) && /^[^/]*[.:\]]/.test(base)) {
+    return `"${base}" has no scheme: write http://${base} (or https://), or a path on this site such as /api.`
+  }
+  return undefined
+}
+
 /** A small Kong Admin API client over `fetch`; `base` is e.g. `/api` or `http://127.0.0.1:8001`. */
 export class AdminClient {
   readonly #base: string
@@ -84,6 +99,8 @@ export class AdminClient {
     const headers: Record<string, string> = { accept: 'application/json' }
     if (body !== undefined) headers['content-type'] = 'application/json'
     if (this.#token !== '') headers['authorization'] = `Bearer ${this.#token}`
+    const problem = adminUrlProblem(this.#base)
+    if (problem !== undefined) throw new AdminUnreachable(problem)
     let response: Response
     try {
       response = await fetch(this.#base + path, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })

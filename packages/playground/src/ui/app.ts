@@ -1,4 +1,4 @@
-import { AdminClient, serviceUrl, type AdminRoute, type AdminService } from '../admin/client.ts'
+import { AdminClient, adminUrlProblem, serviceUrl, type AdminRoute, type AdminService } from '../admin/client.ts'
 import { ROUTING_FIELDS, type PlaygroundRoute } from '../model/route.ts'
 import { asFlavor, decodeState, encodeState, SHARE_PREFIX } from '../model/share.ts'
 import { h, replaceChildren, uniqueId } from './dom.ts'
@@ -51,7 +51,7 @@ export class App {
   readonly #tabs: Record<ViewName, HTMLAnchorElement>
   readonly #share = h('input', { type: 'text', readonly: true, id: uniqueId('share'), 'aria-label': 'Share link', class: 'share-link' })
   readonly #copied = h('span', { role: 'status', class: 'muted' })
-  readonly #adminStatus = h('span', { role: 'status', class: 'muted admin-status' })
+  readonly #adminStatus = h('span', { role: 'status', class: 'muted admin-status', id: uniqueId('admin-status') })
   // Unset until `start`, so the first evaluation does not overwrite the hash the page was opened with.
   #view: ViewName | undefined = undefined
   readonly #footer: HTMLElement
@@ -98,8 +98,20 @@ export class App {
     )
     adminForm.addEventListener('submit', (event) => {
       event.preventDefault()
-      this.#adminUrl = adminInput.value.trim() === '' ? DEFAULT_ADMIN_URL : adminInput.value.trim()
-      adminInput.value = this.#adminUrl
+      const typed = adminInput.value.trim() === '' ? DEFAULT_ADMIN_URL : adminInput.value.trim()
+      adminInput.value = typed
+      // An address without its scheme is said at once, on the field, instead of a "Not found" from
+      // whatever answers it as a path; the URL in use stays as it was.
+      const problem = adminUrlProblem(typed)
+      if (problem !== undefined) {
+        adminInput.setAttribute('aria-invalid', 'true')
+        adminInput.setAttribute('aria-describedby', this.#adminStatus.id)
+        this.#adminStatus.textContent = problem
+        return
+      }
+      adminInput.removeAttribute('aria-invalid')
+      adminInput.removeAttribute('aria-describedby')
+      this.#adminUrl = typed
       this.#adminToken = tokenInput.value
       try {
         localStorage.setItem(ADMIN_URL_KEY, this.#adminUrl)
