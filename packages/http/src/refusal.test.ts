@@ -50,6 +50,7 @@ describe('requestRefusal: what nginx answers before routing', () => {
   it('answers TRACE 405 once the request is readable', () => {
     expect(requestRefusal(head({ method: 'TRACE' }))).toEqual({ status: 405, reason: 'TRACE is not allowed' })
     expect(requestRefusal(head({ method: 'TRACE', target: '/%zz' }))?.status).toBe(400)
+    expect(requestRefusal(head({ method: 'TRACE', hosts: [], http11: false }))?.status).toBe(405)
   })
 
   it('agrees with the fast check the proxy runs on every request', () => {

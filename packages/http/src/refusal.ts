@@ -35,8 +35,8 @@ export function requestRefusal(request: RequestHead): RequestRefusal | undefined
   const hosts = request.hosts
   if (hosts.length > 1) return { status: 400, reason: 'the request has more than one Host header' }
   const host = hosts[0]
-  if (host === undefined) return request.http11 ? { status: 400, reason: 'an HTTP/1.1 request must have a Host header' } : undefined
-  if (!isValidHost(host)) return { status: 400, reason: `the Host header '${host}' is not a valid host (empty, or with a space, a control character, '/' or '..')` }
+  if (host === undefined && request.http11) return { status: 400, reason: 'an HTTP/1.1 request must have a Host header' }
+  if (host !== undefined && !isValidHost(host)) return { status: 400, reason: `the Host header '${host}' is not a valid host (empty, or with a space, a control character, '/' or '..')` }
   if (request.method === 'TRACE') return { status: 405, reason: 'TRACE is not allowed' }
   return undefined
 }

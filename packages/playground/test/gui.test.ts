@@ -121,6 +121,15 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
     await page.close()
   })
 
+  it('says the gateway answers a request it cannot read before routing, not a route', async () => {
+    await open()
+    await page.getByLabel('URL (path and query)').fill('/api/users/%zz')
+    await page.getByRole('button', { name: 'Evaluate' }).click()
+    await poll(() => page.locator('[data-testid=verdict]').textContent()).toContain('The gateway answers 400 Bad Request before routing')
+    expect(await page.locator('[data-testid=upstream-url]').count()).toBe(0)
+    await page.close()
+  })
+
   it('evaluates a request in the browser and shows the explain trace with the deciding predicate', async () => {
     await open()
     await page.getByLabel('Method', { exact: true }).selectOption('POST')

@@ -113,6 +113,20 @@ describe('switchyard match', () => {
     expect(match(['--config', file, '--request', JSON.stringify({ method: 'GET', path: '/users/1' })], plain)).toBe(0)
     expect(plain.stdout).not.toContain('not tried')
   })
+
+  // The gateway answers these itself before routing (requestRefusal); naming a route would mislead.
+  it.each([
+    [{ path: '/users/%zz' }, /400 before routing: the path has a '%'/],
+    [{ path: 'users' }, /400 before routing: the target 'users' does not start with '\/'/],
+    [{ path: '/users', host: 'ex ample' }, /400 before routing: the Host header 'ex ample'/],
+    [{ path: '/users', headers: { Host: ['a', 'b'] } }, /400 before routing: the request has more than one Host/],
+    [{ path: '/users', method: 'TRACE' }, /405 before routing/],
+  ])('says the gateway refuses %j before routing, exit 1', (request, said) => {
+    const io = capture()
+    expect(match(['--config', file, '--request', JSON.stringify(request)], io)).toBe(1)
+    expect(io.stdout).toMatch(said)
+    expect(io.stdout).not.toContain('route:')
+  })
 })
 
 describe('switchyard config validate', () => {

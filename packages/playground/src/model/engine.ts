@@ -2,15 +2,17 @@ import { Router, formatIpAddr, normalizeId, formatIpCidr, type FieldValue, type 
 import {
   createFieldExtractor,
   httpSchema,
+  requestRefusal,
   streamSchema,
   subsystemForProtocols,
   traditionalMatchers,
   upstreamRequest,
   type Flavor,
+  type RequestRefusal,
   type UpstreamResult,
 } from '@switchyard/http'
 import type { RequestDraft } from './request.ts'
-import { requestSubsystem, toRequestLike, toUpstreamInput } from './request.ts'
+import { requestHead, requestSubsystem, toRequestLike, toUpstreamInput } from './request.ts'
 import type { PlaygroundRoute } from './route.ts'
 
 /** A route the router could not load, and why (Kong skips such a route and keeps the rest). */
@@ -90,7 +92,9 @@ export type Evaluation =
       readonly problems: readonly RouteProblem[]
     }
   /** A field value the router cannot accept (e.g. a path that is not UTF-8): Kong answers 404. */
-  | { readonly ok: false; readonly field: string; readonly error: string; readonly problems: readonly RouteProblem[] }
+  | { readonly ok: false; readonly refusal?: undefined; readonly field: string; readonly error: string; readonly problems: readonly RouteProblem[] }
+  /** A request nginx answers itself before Kong routes it (a target or Host it cannot read, TRACE), as the gateway does. */
+  | { readonly ok: false; readonly refusal: RequestRefusal; readonly problems: readonly RouteProblem[] }
 
 /** Renders a field value as people write it (IPs in text form, Ints as decimals). */
 export function formatValue(value: FieldValue): string {
@@ -161,6 +165,9 @@ export function evaluate(routes: readonly PlaygroundRoute[], draft: RequestDraft
   const problems: RouteProblem[] = []
   const subsystem = requestSubsystem(draft)
   const { router, owners } = loadRouter(routes, subsystem, problems, flavor)
+  // The gateway refuses such a request before its router runs: the playground must not say "Matched".
+  const refusal = subsystem === 'http' ? requestRefusal(requestHead(draft)) : undefined
+  if (refusal !== undefined) return { ok: false, refusal, problems }
   const extracted = createFieldExtractor(router.fields, { subsystem })(toRequestLike(draft))
   if (!extracted.ok) return { ok: false, field: extracted.field, error: extracted.error, problems }
   // Every route, also those after the winner: "why did my route not match?" has an answer then too.

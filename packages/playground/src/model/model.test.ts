@@ -121,6 +121,26 @@ describe('evaluate', () => {
     const result = evaluate(routes, { ...DEFAULT_REQUEST, url: '/api/%FF' })
     expect(result).toMatchObject({ ok: false, field: 'http.path' })
   })
+
+  // The gateway (and nginx before Kong) answers these itself; the playground must not say "Matched".
+  it.each([
+    [{ url: '/api/users/%zz' }, 400, /does not start an escape/],
+    [{ url: '/api/../../etc' }, 400, /climb above/],
+    [{ host: 'ex ample' }, 400, /not a valid host/],
+    [{ host: '' }, 400, /must have a Host/],
+    [{ host: '', headers: 'Host: a.example\nHost: b.example' }, 400, /more than one Host/],
+    [{ method: 'TRACE' }, 405, /TRACE/],
+  ])('says the gateway answers %j itself, before routing', (change, status, reason) => {
+    const result = evaluate(routes, { ...DEFAULT_REQUEST, url: '/api/users', ...change })
+    expect(result.ok).toBe(false)
+    if (result.ok || result.refusal === undefined) throw new Error('expected a refusal')
+    expect(result.refusal.status).toBe(status)
+    expect(result.refusal.reason).toMatch(reason)
+  })
+
+  it('routes a request whose Host is given in the headers box alone', () => {
+    expect(evaluate(routes, { ...DEFAULT_REQUEST, url: '/api/users', host: '', headers: 'Host: a.example' })).toMatchObject({ ok: true, match: { route: { name: 'api' } } })
+  })
 })
 
 describe('request', () => {

@@ -160,7 +160,12 @@ export function resultView(evaluation: Evaluation, filter?: TraceFilter): HTMLEl
           h('ul', {}, ...evaluation.problems.map((p) => h('li', {}, h('strong', {}, routeLabel(p.route)), ': ', kongMessage(p.message, 'span')))),
         )
   if (!evaluation.ok) {
-    return h('section', { class: 'result', 'aria-labelledby': 'result-title' }, h('h2', { id: 'result-title' }, 'Result'), h('p', { class: 'verdict no', role: 'status' }, `The router cannot read ${evaluation.field}: ${evaluation.error}. Kong answers 404.`), problems)
+    const { refusal } = evaluation
+    const verdict =
+      refusal === undefined
+        ? `The router cannot read ${evaluation.field}: ${evaluation.error}. Kong answers 404.`
+        : `The gateway answers ${refusal.status} ${refusal.status === 400 ? 'Bad Request' : 'Not Allowed'} before routing, as nginx does in front of Kong: ${refusal.reason}.`
+    return h('section', { class: 'result', 'aria-labelledby': 'result-title' }, h('h2', { id: 'result-title' }, 'Result'), h('p', { class: 'verdict no', role: 'status', 'data-testid': 'verdict' }, verdict), problems)
   }
   const match = evaluation.match
   const tried = evaluation.entries.filter((entry) => !entry.afterWinner)
