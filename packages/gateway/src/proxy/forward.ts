@@ -386,9 +386,10 @@ export class Upstreams {
    * the rewritten request head and, once the service switched protocols, pipes bytes both ways
    * until either side closes. Until its answer the handshake is an ordinary proxied request, as
    * nginx sees it: a 504 when sending the request head takes write_timeout, or the answer's head
-   * read_timeout. `onAnswered` gets the status of the service's answer once its head is whole.
+   * read_timeout. `onAnswered` gets the status of the service's answer once its head is whole, and gives the
+   * headers to add to that answer.
    */
-  upgrade(client: Duplex, head: Buffer, upstream: UpstreamRequest, onError: (error: GatewayError) => void, onAnswered: (status: number) => void): void {
+  upgrade(client: Duplex, head: Buffer, upstream: UpstreamRequest, onError: (error: GatewayError) => void, onAnswered: (status: number) => readonly string[]): void {
     const service = upstream.service
     const options = { host: service.host, port: service.port }
     const socket: Socket = isHttps(service) ? tlsConnect({ ...options, servername: serverName(upstream.headers), rejectUnauthorized: service.tls_verify === true }) : netConnect(options)
@@ -413,10 +414,10 @@ export class Upstreams {
         // nginx arms proxy_read_timeout once the request is sent.
         if (!answered && (error === undefined || error === null)) deadline = expire('read_timeout', service.read_timeout, 'the upstream did not answer the upgrade')
       })
-      const onAnswer = (status: number): void => {
+      const onAnswer = (status: number): readonly string[] => {
         answered = true
         clearTimeout(deadline)
-        onAnswered(status)
+        return onAnswered(status)
       }
       tunnelOnceSwitched(socket, client, head, { readMs: service.read_timeout, writeMs: service.write_timeout }, onAnswer, (detail) => onError(new GatewayError('upstream-unavailable', detail)))
     })

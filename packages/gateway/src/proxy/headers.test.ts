@@ -1,9 +1,22 @@
 import { describe, expect, it } from 'vitest'
 import { bodyWithWriteTimeout, retryable, upstreamError } from './forward.ts'
-import { asksForTrailers, downstreamHeaders, upstreamHeaders } from './headers.ts'
+import { asksForTrailers, downstreamHeaders, upstreamHeaders, withGatewayHeaders } from './headers.ts'
 
 const raw = (...pairs: string[]): Buffer[] => pairs.map((p) => Buffer.from(p, 'latin1'))
 const LATENCY = ['x-switchyard-upstream-latency', '3']
+
+describe('withGatewayHeaders (a raw answer head)', () => {
+  const extra = ['via', '1.1 gw', 'server', 'gw/1', 'x-id', '7']
+
+  it('appends to the Via it finds, keeps the upstream Server, and adds the rest after the fields', () => {
+    const head = 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nVIA: 1.0 edge \r\nServer: up'
+    expect(withGatewayHeaders(head, extra)).toBe('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nVIA: 1.0 edge, 1.1 gw\r\nServer: up\r\nx-id: 7')
+  })
+
+  it('adds Via and Server when the upstream sent none', () => {
+    expect(withGatewayHeaders('HTTP/1.1 403 Forbidden', extra)).toBe('HTTP/1.1 403 Forbidden\r\nvia: 1.1 gw\r\nserver: gw/1\r\nx-id: 7')
+  })
+})
 
 describe('downstreamHeaders', () => {
   it('keeps repeated fields apart and in order, and drops hop-by-hop fields', () => {

@@ -146,6 +146,25 @@ export function upstreamHeaders(incoming: IncomingHttpHeaders, rawHeaders: reado
  * Via; a `server` in `extra` is used only when the upstream sent none. `Trailer` is kept only when
  * `trailers` is set and the body is not framed by Content-Length (Node refuses it then).
  */
+/**
+ * An upstream answer's head as raw text (a WebSocket handshake's, which Node's response writer never
+ * sees) with the gateway's headers added by the rules of {@link downstreamHeaders}: a `via` in `extra`
+ * appended to the upstream's Via, a `server` only when the upstream sent none, the others after
+ * the upstream's fields.
+ */
+export function withGatewayHeaders(head: string, extra: readonly string[]): string {
+  const lines = head.split('\r\n')
+  const viaAt = lines.findIndex((line, index) => index > 0 && /^via[ \t]*:/i.test(line))
+  const hasServer = lines.some((line, index) => index > 0 && /^server[ \t]*:/i.test(line))
+  for (let i = 0; i < extra.length; i += 2) {
+    const name = extra[i] as string
+    const value = extra[i + 1] as string
+    if (name === 'via' && viaAt >= 0) lines[viaAt] = `${(lines[viaAt] as string).trimEnd()}, ${value}`
+    else if (name !== 'server' || !hasServer) lines.push(`${name}: ${value}`)
+  }
+  return lines.join('\r\n')
+}
+
 export function downstreamHeaders(raw: readonly Buffer[], extra: readonly string[], trailers: boolean, upstreamLatency: number): string[] {
   const names: string[] = []
   let named: Set<string> | undefined

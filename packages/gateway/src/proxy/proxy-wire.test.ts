@@ -178,6 +178,9 @@ describe('upgrades', () => {
     const { answers } = await exchange(`GET /refusing HTTP/1.1\r\nHost: x\r\n${WEBSOCKET}\r\n${smuggled}`, 2, { then: smuggled, waitMs: 400 })
     expect(answers.map((a) => a.status)).toEqual([200])
     expect(answers[0]?.head).toMatch(/^Connection: close$/im)
+    // The gateway's headers, as on any answer.
+    expect(answers[0]?.head).toMatch(/^via: 1\.1 switchyard\//im)
+    expect(answers[0]?.head).toMatch(/^x-switchyard-request-id: [0-9a-f-]{36}$/im)
     expect(afterRefusal).toBe('')
   })
 

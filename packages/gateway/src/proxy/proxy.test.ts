@@ -275,6 +275,12 @@ describe('routing and upstream requests', () => {
       socket.write(`GET /ws HTTP/1.1\r\nHost: x\r\n${WEBSOCKET.replace('websocket', 'WebSocket')}\r\n`)
     })
     expect(answer).toMatch(/^HTTP\/1\.1 101/)
+    // The gateway's headers on the handshake's answer, as Kong's header_filter adds them.
+    const head = answer.slice(0, answer.indexOf('\r\n\r\n'))
+    expect(head).toMatch(/\r\nvia: 1\.1 switchyard\/[^\r]+\r\n/i)
+    expect(head).toMatch(/\r\nx-switchyard-request-id: [0-9a-f-]{36}(\r\n|$)/i)
+    expect(head).toMatch(/\r\nx-switchyard-upstream-latency: \d+/i)
+    expect(head).toMatch(/\r\nupgrade: websocket/i)
     // Kong's upstream Connection and Upgrade values.
     expect(answer).toContain('hello /ws keep-alive, Upgrade websocket')
     expect(answer).toContain('ping')

@@ -437,9 +437,13 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
       error = failure.detail
       rawError(socket, failure.code, requestId, errorRequest(request.rawHeaders, request.httpVersionMajor), options.errorDefaultType)
     }
+    const sent = performance.now()
+    const proxyLatency = milliseconds(sent - started)
     options.upstreams.upgrade(socket, head, upstream, onError, (answered) => {
       status = answered
-      upstreamLatency = performance.now() - started
+      upstreamLatency = performance.now() - sent
+      // Kong's header_filter runs on a handshake's answer as on any other.
+      return ['via', VIA, 'server', SERVER_TOKEN, REQUEST_ID_HEADER, requestId, PROXY_LATENCY_HEADER, proxyLatency, UPSTREAM_LATENCY_HEADER, milliseconds(upstreamLatency)]
     })
   }
 

@@ -4,6 +4,7 @@
  */
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
+import { withGatewayHeaders } from './headers.ts'
 
 /** The service's timeouts as an established tunnel applies them, in milliseconds. */
 export interface TunnelTimeouts {
@@ -24,11 +25,12 @@ const CONNECTION_FIELD = /^(?:connection|keep-alive)[ \t]*:/i
  * nothing the client sent after its request head reaches the upstream. Any other answer is
  * relayed with `Connection: close` instead of its own Connection fields, and nothing more from the
  * client is sent on: else a request sent after a refused upgrade would reach the upstream
- * without being routed. `onAnswer` is called with the answer's status once its head is whole, `onNoAnswer` when the
+ * without being routed. `onAnswer` is called with the answer's status once its head is whole, and
+ * gives the gateway's headers to add to it (Via, Server, request id, latencies, as on any answer); `onNoAnswer` when the
  * upstream closes before its head ends or sends more than {@link MAX_ANSWER_HEAD} bytes of head.
  * The tunnel closes on `timeouts` as {@link relay} says.
  */
-export function tunnelOnceSwitched(upstream: Socket, client: Duplex, head: Buffer, timeouts: TunnelTimeouts, onAnswer: (status: number) => void, onNoAnswer: (detail: string) => void): void {
+export function tunnelOnceSwitched(upstream: Socket, client: Duplex, head: Buffer, timeouts: TunnelTimeouts, onAnswer: (status: number) => readonly string[], onNoAnswer: (detail: string) => void): void {
   let received: Buffer = Buffer.alloc(0)
   // Ahead of the listener that closes both sides, so the client gets its 502 first.
   const onEnd = (): void => onNoAnswer('the upstream closed before answering the upgrade')
@@ -46,14 +48,15 @@ export function tunnelOnceSwitched(upstream: Socket, client: Duplex, head: Buffe
       return void upstream.destroy()
     }
     const answerHead = received.subarray(0, end).toString('latin1')
-    onAnswer(Number(STATUS.exec(answerHead)?.[1] ?? 0))
+    const extra = onAnswer(Number(STATUS.exec(answerHead)?.[1] ?? 0))
     if (SWITCHED.test(answerHead)) {
-      client.write(received)
+      client.write(`${withGatewayHeaders(answerHead, extra)}\r\n\r\n`, 'latin1')
+      client.write(received.subarray(end + 4))
       if (head.length > 0) upstream.write(head)
       return relay(upstream, client, timeouts)
     }
     const lines = answerHead.split('\r\n').filter((line, index) => index === 0 || !CONNECTION_FIELD.test(line))
-    client.write(`${lines.join('\r\n')}\r\nConnection: close\r\n\r\n`, 'latin1')
+    client.write(`${withGatewayHeaders(lines.join('\r\n'), extra)}\r\nConnection: close\r\n\r\n`, 'latin1')
     client.write(received.subarray(end + 4))
     upstream.pipe(client)
     // Read and drop: the client's close then ends both sides.
