@@ -97,6 +97,16 @@ describe('switchyard match', () => {
     expect(io.stdout).not.toContain('not tried')
   })
 
+  it.each([
+    [{ path: '/users', src_ip: '999.1.1.1' }, /"src_ip" must be an IPv4 or IPv6 address, not "999.1.1.1"/],
+    [{ path: '/users', scheme: 'gopher' }, /"scheme" must be one of http, https, grpc, grpcs/],
+    [{ path: '/users', dst_port: 70000 }, /"dst_port" must be an integer from 0 to 65535/],
+  ])('refuses a request value no request can carry: %j', (request, said) => {
+    const io = capture()
+    expect(match(['--config', file, '--request', JSON.stringify(request)], io)).toBe(2)
+    expect(io.stderr).toMatch(said)
+  })
+
   it('refuses a request with a key it does not know, naming the keys it knows', () => {
     const io = capture()
     expect(match(['--config', file, '--request', JSON.stringify({ path: '/users', hostt: 'a' })], io)).toBe(2)

@@ -1,4 +1,4 @@
-import { FieldContext, formatIpAddr, Router, type FieldValue, type PredicateTrace } from '@switchyard/core'
+import { FieldContext, formatIpAddr, parseIpAddr, Router, type FieldValue, type PredicateTrace } from '@switchyard/core'
 import { createFieldExtractor, httpSchema, requestRefusal, upstreamRequest, type RequestHead, type RequestLike } from '@switchyard/http'
 import type { RouterFlavor } from '../config.ts'
 import { createRouteChecker, createRouteCompiler } from '../engine.ts'
@@ -12,6 +12,8 @@ import { readInputFile } from '../input-file.ts'
 const STRING_FIELDS = ['method', 'path', 'host', 'scheme', 'src_ip', 'dst_ip', 'sni'] as const
 const PORT_FIELDS = ['src_port', 'dst_port'] as const
 const REQUEST_KEYS: ReadonlySet<string> = new Set([...STRING_FIELDS, ...PORT_FIELDS, 'headers'])
+/** The schemes of the HTTP requests `match` routes (gRPC travels over them). */
+const HTTP_SCHEMES: ReadonlySet<string> = new Set(['http', 'https', 'grpc', 'grpcs'])
 
 const USAGE = `usage: switchyard match --config FILE --request JSON [--explain]
   JSON keys: path (required), ${[...STRING_FIELDS.slice(0, 1), ...STRING_FIELDS.slice(2)].join(', ')}, ${PORT_FIELDS.join(', ')} (integers), headers (name → string or array)
@@ -32,7 +34,17 @@ function parseRequest(text: string): RequestLike | string {
   if (unknown.length > 0) return `unknown key${unknown.length === 1 ? '' : 's'} ${unknown.map((k) => `"${k}"`).join(', ')}: the keys are ${[...REQUEST_KEYS].join(', ')}`
   if (typeof request['path'] !== 'string') return '"path" is required and must be a string'
   for (const name of STRING_FIELDS) if (request[name] !== undefined && typeof request[name] !== 'string') return `"${name}" must be a string`
-  for (const name of PORT_FIELDS) if (request[name] !== undefined && !Number.isInteger(request[name])) return `"${name}" must be an integer`
+  for (const name of PORT_FIELDS) {
+    const port = request[name]
+    if (port !== undefined && !(Number.isInteger(port) && (port as number) >= 0 && (port as number) <= 65535)) return `"${name}" must be an integer from 0 to 65535`
+  }
+  // A value no request can carry would be routed as if it were one (an address the extractor drops).
+  for (const name of ['src_ip', 'dst_ip'] as const) {
+    const address = request[name]
+    if (typeof address === 'string' && parseIpAddr(address) === undefined) return `"${name}" must be an IPv4 or IPv6 address, not "${address}"`
+  }
+  const scheme = request['scheme']
+  if (typeof scheme === 'string' && !HTTP_SCHEMES.has(scheme)) return `"scheme" must be one of ${[...HTTP_SCHEMES].join(', ')} (match routes HTTP requests), not "${scheme}"`
   const headers = request['headers']
   if (headers !== undefined) {
     if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return '"headers" must be an object of name → string or array of strings'
