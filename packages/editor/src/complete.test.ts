@@ -133,8 +133,9 @@ describe('field completion', () => {
 
 describe('operator completion', () => {
   it.each([
-    ['http.path ¦', ['==', '!=', '~', '^=', '=^', 'contains', 'in', 'not in'], ['>', '<=']],
-    ['net.dst.port ¦', ['==', '!=', '>', '>=', '<', '<='], ['~', '^=', 'contains']],
+    // `in` on a String or Int field takes a set, which Kong's language does not have.
+    ['http.path ¦', ['==', '!=', '~', '^=', '=^', 'contains'], ['>', '<=', 'in', 'not in']],
+    ['net.dst.port ¦', ['==', '!=', '>', '>=', '<', '<='], ['~', '^=', 'contains', 'in']],
     ['net.src.ip ¦', ['==', '!=', 'in', 'not in'], ['~', '>', '^=']],
     ['http.headers.x_foo ¦', ['==', '~'], ['>']],
     ['lower(http.host) ¦', ['==', '^='], ['>']],
@@ -181,6 +182,16 @@ describe('value completion', () => {
   it('offers net.protocol values of the schema: http/https for HTTP, tcp/tls/udp for streams', () => {
     expect(labels('net.protocol == ¦')).toEqual(['"http"', '"https"'])
     expect(labels('net.protocol == ¦', false, streamSchema)).toEqual(['"tcp"', '"tls"', '"udp"'])
+  })
+
+  it('offers no quoted value after in or not in, which take a range or a set, never one text', () => {
+    expect(complete('http.method in ¦')).toBeNull()
+    expect(complete('http.method not in ¦')).toBeNull()
+  })
+
+  it('offers lower-case values inside lower(), where an upper-case literal never matches', () => {
+    expect(labels('lower(http.method) == ¦')).toEqual(expect.arrayContaining(['"get"', '"post"']))
+    expect(labels('lower(http.method) == ¦')).not.toContain('"GET"')
   })
 
   it('offers nothing for fields without known values', () => {

@@ -1,4 +1,4 @@
-import { operators, type Schema, type Token, type ValueType } from '@switchyard/core'
+import { appliesInKong, operators, type Schema, type Token, type ValueType } from '@switchyard/core'
 import { snippetCompletion, type Completion, type CompletionContext, type CompletionResult, type CompletionSource } from '@codemirror/autocomplete'
 import type { EditorState } from '@codemirror/state'
 import { familyCompletion } from './family-completion.ts'
@@ -9,7 +9,8 @@ import { parseOf } from './parsed.ts'
 export type CompletionSituation =
   | { readonly kind: 'field'; readonly from: number }
   | { readonly kind: 'operator'; readonly from: number; readonly field: string }
-  | { readonly kind: 'value'; readonly from: number; readonly field: string }
+  /** `operator` as written; `lowered` when the field is inside `lower(…)`, whose values are lower case. */
+  | { readonly kind: 'value'; readonly from: number; readonly field: string; readonly operator: string; readonly lowered: boolean }
   | { readonly kind: 'logical'; readonly from: number }
 
 // What the user may be in the middle of typing: a name, an operator's symbols, or a quoted value.
@@ -26,6 +27,11 @@ function textOf(state: EditorState, token: Token): string {
  * `lower(…)`/`any(…)` when the token is the transformation's closing parenthesis.
  */
 function lhsFieldEndingAt(state: EditorState, tokens: readonly Token[], index: number): string | undefined {
+  return lhsEndingAt(state, tokens, index)?.field
+}
+
+/** The field of a left-hand side ending at `tokens[index]`, and the transformations around it. */
+function lhsEndingAt(state: EditorState, tokens: readonly Token[], index: number): { readonly field: string; readonly transforms: readonly string[] } | undefined {
   let i = index
   let closing = 0
   while (i >= 0 && tokens[i]?.kind === 'paren' && textOf(state, tokens[i]!) === ')') {
@@ -35,12 +41,14 @@ function lhsFieldEndingAt(state: EditorState, tokens: readonly Token[], index: n
   const field = tokens[i]
   if (field?.kind !== 'field') return undefined
   // Each `)` must close a transformation's `(`; otherwise it closes a group and this is no lhs.
+  const transforms: string[] = []
   for (let k = 0; k < closing; k++) {
     const open = tokens[i - 1 - 2 * k]
     const transform = tokens[i - 2 - 2 * k]
     if (open === undefined || textOf(state, open) !== '(' || transform?.kind !== 'transform') return undefined
+    transforms.push(textOf(state, transform))
   }
-  return textOf(state, field)
+  return { field: textOf(state, field), transforms }
 }
 
 /** Classifies the cursor position from core's tokens: what kind of thing may be typed here, from where. */
@@ -63,8 +71,8 @@ export function completionSituation(state: EditorState, position: number): Compl
     case 'field':
       return { kind: 'operator', from, field: text }
     case 'operator': {
-      const field = lhsFieldEndingAt(state, tokens, index - 1)
-      return field === undefined ? undefined : { kind: 'value', from, field }
+      const lhs = lhsEndingAt(state, tokens, index - 1)
+      return lhs === undefined ? undefined : { kind: 'value', from, field: lhs.field, operator: text, lowered: lhs.transforms.includes('lower') }
     }
     case 'paren': {
       if (text === '(') return { kind: 'field', from }
@@ -107,10 +115,10 @@ function fieldOptions(schema: Schema, typed: string): Completion[] {
   return options
 }
 
-/** The operators core's table accepts for a field of this type (every operator when the field is unknown). */
+/** The operators Kong's language has for a field of this type (every operator when the field is unknown). */
 export function operatorsForType(type: ValueType | undefined): { readonly symbol: string; readonly description: string }[] {
   return Object.values(operators)
-    .filter((spec) => type === undefined || spec.operands.some(([left]) => left === type))
+    .filter((spec) => type === undefined || appliesInKong(spec, type))
     .map((spec) => ({ symbol: spec.symbol, description: spec.description }))
 }
 
@@ -123,8 +131,15 @@ function operatorOptions(schema: Schema, field: string): Completion[] {
   }))
 }
 
-function valueOptions(schema: Schema, field: string): Completion[] {
-  return knownValues(field, schema).map((value) => ({ label: `"${value}"`, type: 'constant' }))
+/**
+ * Known values of the field, quoted, where a quoted value fits the operator: not after `in` or
+ * `not in`, which take an address range or a set, never one text; lower-cased inside `lower(…)`,
+ * where an upper-case literal could never match.
+ */
+function valueOptions(schema: Schema, situation: Extract<CompletionSituation, { kind: 'value' }>): Completion[] {
+  if (situation.operator === 'in' || situation.operator === 'not in') return []
+  const values = knownValues(situation.field, schema).map((value) => (situation.lowered ? value.toLowerCase() : value))
+  return [...new Set(values)].map((value) => ({ label: `"${value}"`, type: 'constant' }))
 }
 
 const LOGICAL_OPTIONS: readonly Completion[] = [
@@ -148,7 +163,7 @@ export function expressionCompletions(context: CompletionContext, schema: Schema
       options = operatorOptions(schema, situation.field)
       break
     case 'value':
-      options = valueOptions(schema, situation.field)
+      options = valueOptions(schema, situation)
       break
     case 'logical':
       options = LOGICAL_OPTIONS

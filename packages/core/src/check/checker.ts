@@ -1,6 +1,6 @@
 import { diagnostic, NO_DIAGNOSTICS, type Diagnostic, type Result } from '../diagnostics/diagnostic.ts'
 import type { Expr, Literal, Predicate } from '../syntax/ast.ts'
-import { operators, type LiteralType } from '../syntax/operators.ts'
+import { appliesInKong, inKong, operators, type LiteralType } from '../syntax/operators.ts'
 import { Schema } from '../schema/schema.ts'
 import { internList } from '../syntax/intern.ts'
 import { keepShape } from '../keep-shape.ts'
@@ -110,14 +110,18 @@ function checkPredicate(predicate: Predicate, schema: Schema, out: Diagnostic[])
   return fieldType
 }
 
+/** The operand pairs of an operator in Kong's language (sets are an extension: see `appliesInKong`). */
 function acceptedBy(op: keyof typeof operators): string {
-  return operators[op].operands.map(([l, r]) => `${l} ${operators[op].symbol} ${r}`).join(', ')
+  return operators[op].operands
+    .filter(([, r]) => inKong(r))
+    .map(([l, r]) => `${l} ${operators[op].symbol} ${r}`)
+    .join(', ')
 }
 
-/** Lists the operators a field type accepts, for hints and completion. */
+/** Lists the operators Kong's language has for a field type, for hints and completion. */
 export function operatorsFor(type: ValueType): string {
   const symbols = Object.values(operators)
-    .filter((spec) => spec.operands.some(([l]) => l === type))
+    .filter((spec) => appliesInKong(spec, type))
     .map((spec) => spec.symbol)
   return `${type} fields take ${symbols.join(' ')}`
 }

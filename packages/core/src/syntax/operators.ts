@@ -16,6 +16,20 @@ export interface OperatorSpec {
 }
 
 /**
+ * True when Kong's language has the operator for a field of this type: an operand pair whose literal
+ * is not a set (sets exist only with the `lists` extension, so `in` on a String or Int field does
+ * not). What hints and completion offer.
+ */
+export function appliesInKong(spec: OperatorSpec, type: ValueType): boolean {
+  return spec.operands.some(([left, right]) => left === type && inKong(right))
+}
+
+/** True for a literal type Kong's language has (every one but the sets of the `lists` extension). */
+export function inKong(literal: LiteralType | 'Regex'): boolean {
+  return literal !== 'StringSet' && literal !== 'IntSet'
+}
+
+/**
  * The one operator table: the parser's spellings, the checker's type rules, the editor's completions.
  * Order is the order the grammar tries them (a longer spelling before its prefix).
  */
