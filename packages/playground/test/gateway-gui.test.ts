@@ -123,6 +123,19 @@ describe.skipIf(!HAS_CHROMIUM)('GUI with a real gateway', () => {
     expect(JSON.parse(answer.body)).toMatchObject({ name: 'echo', url: '/x' })
   })
 
+  it('says how precedence changes when traditional fields become an expression route', async () => {
+    await page.getByRole('button', { name: 'New route' }).click()
+    await page.getByLabel('Match by').selectOption('traditional')
+    await page.getByLabel('Paths (a leading ~ makes a regex)').fill('/plain, ~/re/\\d+$')
+    await page.getByLabel('Regex priority').fill('5')
+    await poll(() => page.locator('[data-testid=converted-expression]').count()).toBe(2)
+    await page.getByLabel('Match by').selectOption('expression')
+    const notice = page.locator('[data-testid=precedence-notice]')
+    await poll(() => notice.textContent()).toContain('tried before every traditional route')
+    expect(await notice.textContent()).toContain('The 2 router entries')
+    await page.getByRole('button', { name: 'Cancel' }).click()
+  })
+
   it('refuses header lines without a name in the traditional fields, on the field, and sends nothing', async () => {
     await page.getByRole('button', { name: 'New route' }).click()
     await page.getByLabel('Name', { exact: true }).fill('headers-route')

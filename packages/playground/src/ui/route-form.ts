@@ -40,6 +40,20 @@ export interface RouteFormHost {
  * traditional fields, whose converted expression and priority update as you type. API errors show
  * under the form, and expression diagnostics inline at their spans.
  */
+/**
+ * What changes when a traditional route's fields become one expression route: Kong's router puts
+ * every expression route before every traditional one, and orders them by `priority` alone, so
+ * the route moves ahead of the traditional routes, and the order its own entries had (regex
+ * priority, longer paths first) is one entry's now.
+ */
+export function precedenceNotice(entries: number): string {
+  const order =
+    entries > 1
+      ? ` The ${entries} router entries its fields made (ordered by regex priority and path length) are one expression now: to keep their order, make each its own route with its own priority.`
+      : ''
+  return `Filled from the traditional fields. As an expression route it is tried before every traditional route, and among expression routes by its priority alone.${order}`
+}
+
 export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): HTMLElement {
   const draft = draftOf(route, host.flavor)
   const flavor = host.flavor === 'expressions' ? 'expressions' : 'traditional_compatible'
@@ -57,6 +71,9 @@ export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): H
   const validator = (source: string) =>
     validateExpressionRoute({ expression: source, priority: 0, protocols: list(draft.protocols) }).diagnostics.filter((d) => d.code !== 'invalid-priority')
 
+  /** How many router entries the traditional fields made, when the expression was filled from them. */
+  let filledFrom: number | undefined
+
   /** The router entries Kong makes of the form's traditional fields (whichever mode is shown). */
   const convertFields = () => traditionalMatchers({ id: route?.id ?? 'new', ...bodyOf({ ...draft, mode: 'traditional' }, flavor) }, { flavor })
 
@@ -69,6 +86,7 @@ export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): H
         problem === undefined
           ? h('p', {}, 'Router priority: ', routerPriorityCode(expressionRoutePriority(Number(draft.priority.trim() || '0'))))
           : null,
+        filledFrom === undefined ? null : h('p', { class: 'notice', 'data-testid': 'precedence-notice' }, precedenceNotice(filledFrom)),
       )
       return
     }
@@ -169,7 +187,12 @@ export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): H
       select('Match by', draft.mode, modes, (v) => {
         draft.mode = v === 'traditional' ? 'traditional' : 'expression'
         // A traditional route turned into an expression one starts from what its fields convert to.
-        if (draft.mode === 'expression' && draft.expression.trim() === '') draft.expression = convertedExpression() ?? ''
+        filledFrom = undefined
+        if (draft.mode === 'expression' && draft.expression.trim() === '') {
+          const converted = convertFields()
+          draft.expression = convertedExpression() ?? ''
+          if (draft.expression !== '' && converted.ok) filledFrom = converted.matchers.length
+        }
         renderBody()
       }, { name: 'mode' }),
     ),
