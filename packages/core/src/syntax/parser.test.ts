@@ -218,6 +218,13 @@ describe('the mixed && / || warning', () => {
     const result = parse('a == "1" && b == "2" || c == "3"')
     expect(result.ok).toBe(true)
     expect(result.diagnostics).toMatchObject([{ code: 'mixed-and-or', severity: 'warning', span: { start: 12, end: 32 } }])
+    expect(result.diagnostics[0]?.hint).toBe('add parentheses to make the grouping explicit: (b == "2" || c == "3")')
+  })
+
+  it('quotes a long group by its ends in the hint, so that a long chain of them stays short', () => {
+    const group = Array.from({ length: 40 }, (_, i) => `b == "${i}"`).join(' || ')
+    const result = parse(`a == "1" && ${group}`)
+    expect(result.diagnostics[0]?.hint).toBe('add parentheses to make the grouping explicit: (b == "0" || b == "1" || b == "2" || … || b == "37" || b == "38" || b == "39")')
   })
   it.each(['a == "1" && (b == "2" || c == "3")', 'a == "1" || b == "2"', 'a == "1" && b == "2"', '(a == "1" || b == "2") && c == "3"'])(
     'does not warn on %s',

@@ -13,6 +13,22 @@ import { intern, internSlice, ownString } from './intern.ts'
 import { keepShape } from '../keep-shape.ts'
 import { RegexCache } from '../values/regex/index.ts'
 
+/** The longest `||` group a mixed-operators hint quotes whole. */
+const MIXED_HINT_TEXT = 80
+
+/**
+ * A long `||` group by its ends, cut between its terms where it can be (`a || b || … || y || z`),
+ * else between characters.
+ */
+function elided(group: string): string {
+  const half = MIXED_HINT_TEXT / 2
+  const head = group.slice(0, half)
+  const tail = group.slice(-half)
+  const headCut = head.lastIndexOf(' || ')
+  const tailCut = tail.indexOf(' || ')
+  return `${headCut > 0 ? head.slice(0, headCut) : head} || … || ${tailCut >= 0 ? tail.slice(tailCut + 4) : tail}`
+}
+
 // Field names repeat in every route; short literals (methods, tenants) often do. See intern.ts.
 const SHARED_NAME_LENGTH = 64
 const SHARED_LITERAL_LENGTH = 12
@@ -183,7 +199,10 @@ class Parser {
   }
 
   #warnMixed(or: Expr): void {
-    const text = this.#source.slice(or.span.start, or.span.end)
+    // A long group is shown by its ends: each warning of a long mixed chain repeating its whole
+    // group made the editor's list of them megabytes long, slow to redraw on every key.
+    const whole = this.#source.slice(or.span.start, or.span.end)
+    const text = whole.length <= MIXED_HINT_TEXT ? whole : elided(whole)
     this.#diagnostics.push(
       warning(
         'mixed-and-or',
