@@ -121,6 +121,14 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
     await page.close()
   })
 
+  it('says a stream connection no route matches is closed, not answered with a 404', async () => {
+    await open()
+    await page.getByLabel('Scheme', { exact: true }).selectOption('udp')
+    await page.getByRole('button', { name: 'Evaluate' }).click()
+    await poll(() => page.locator('[data-testid=verdict]').textContent()).toBe('No route matched: Kong closes the connection.')
+    await page.close()
+  })
+
   it('says the gateway answers a request it cannot read before routing, not a route', async () => {
     await open()
     await page.getByLabel('URL (path and query)').fill('/api/users/%zz')

@@ -173,7 +173,12 @@ export function resultView(evaluation: Evaluation, filter?: TraceFilter): HTMLEl
   const winner = tried.find((entry) => entry.matched)
   const verdict =
     match === undefined
-      ? h('p', { class: 'verdict no', role: 'status', 'data-testid': 'verdict' }, 'No route matched: Kong answers 404 "no Route matched with those values".')
+      ? h(
+          'p',
+          { class: 'verdict no', role: 'status', 'data-testid': 'verdict' },
+          // A stream connection has no HTTP to answer in: Kong's stream proxy closes it.
+          evaluation.subsystem === 'stream' ? 'No route matched: Kong closes the connection.' : 'No route matched: Kong answers 404 "no Route matched with those values".',
+        )
       : h('p', { class: 'verdict ok', role: 'status', 'data-testid': 'verdict' }, 'Matched route ', h('strong', {}, routeLabel(match.route)), ' ', routerPriority(match.priority, match.route), '.')
   return h(
     'section',
