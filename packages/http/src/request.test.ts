@@ -99,6 +99,24 @@ describe('extractFields: headers', () => {
   ])('%j → %s %j', (headers, field, values) => {
     expect(fields({ path: '/', headers }, [field])[field]).toEqual(values)
   })
+
+  // `host` is the Host line's value: the header table holds it like any other line (§7.4, §7.6).
+  it.each<[RequestLike, readonly FieldValue[] | undefined]>([
+    [{ path: '/', host: 'Example.com:8000' }, ['Example.com:8000']],
+    [{ path: '/', host: 'a.test', headers: { 'X-Foo': 'x' } }, ['a.test']],
+    [{ path: '/', host: 'a.test', headers: { HOST: 'b.test' } }, ['b.test']],
+    [{ path: '/' }, undefined],
+  ])('%j → http.headers.host %j', (request, values) => {
+    expect(fields(request, ['http.headers.host'])['http.headers.host']).toEqual(values)
+  })
+
+  it('counts the Host line given as `host` among the lines read', () => {
+    const headers: Record<string, string> = {}
+    for (let i = 1; i < 100; i++) headers[`x-h${i}`] = '1'
+    headers['x-last'] = 'v'
+    expect(fields({ path: '/', headers }, ['http.headers.x_last'])['http.headers.x_last']).toEqual(['v'])
+    expect(fields({ path: '/', host: 'a.test', headers }, ['http.headers.x_last'])['http.headers.x_last']).toBeUndefined()
+  })
 })
 
 describe('extractFields: host and ports (K29)', () => {

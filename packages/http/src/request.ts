@@ -110,6 +110,17 @@ export function hostOfRequest(request: Pick<RequestLike, 'host' | 'headers'>): s
   return request.host ?? hostHeader(request.headers)
 }
 
+/**
+ * The request's header lines. `host` is the value of its Host header line (`RequestLike.host`), so
+ * when `headers` has no Host line of its own, `host` is that line, first, where clients put it:
+ * `http.headers.host` reads it as Kong's header table would (spec §7.4, §7.6), and it counts
+ * towards the lines read.
+ */
+function headerLines(request: Pick<RequestLike, 'host' | 'headers'>): HeaderRecord | undefined {
+  if (request.host === undefined || hostHeader(request.headers) !== undefined) return request.headers
+  return { host: request.host, ...request.headers }
+}
+
 /** The first `Host` header value, any name case. */
 function hostHeader(headers: HeaderRecord | undefined): string | undefined {
   if (headers === undefined) return undefined
@@ -204,8 +215,9 @@ function extract(plan: Plan, request: RequestLike, context: FieldContext): Extra
     }
   }
 
-  if (plan.headers !== undefined && request.headers !== undefined) {
-    for (const [name, values] of plan.headers.collect(request.headers)) {
+  const headers = plan.headers === undefined ? undefined : headerLines(request)
+  if (plan.headers !== undefined && headers !== undefined) {
+    for (const [name, values] of plan.headers.collect(headers)) {
       const field = HEADERS_PREFIX + name
       for (const value of values) {
         text = checkText(value)
