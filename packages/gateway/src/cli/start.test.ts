@@ -34,6 +34,11 @@ describe('switchyard start: what it refuses, each in one line naming the option,
     expect(errorsOf(['--proxy-listen', '127.0.0.1'])).toEqual(['proxy_listen: invalid address "127.0.0.1" (expected host:port)'])
   })
 
+  it('refuses to start with nothing to listen on', () => {
+    expect(errorsOf(['--proxy-listen', 'off', '--admin-listen', 'off'])).toEqual(['proxy_listen and admin_listen are both off, so nothing would listen: set one of them'])
+    expect(errorsOf(['--proxy-listen', 'off'])).toEqual([])
+  })
+
   it('writes one problem on one line and several as a list', () => {
     expect(invalidConfiguration(['a'])).toBe('switchyard: invalid configuration: a\n')
     expect(invalidConfiguration(['a', 'b'])).toBe('switchyard: invalid configuration:\n  a\n  b\n')

@@ -44,7 +44,13 @@ export function configFromArgs(args: readonly string[], env: Readonly<Record<str
   const file = confPath === undefined ? undefined : readInputFile(confPath)
   if (file !== undefined && !file.ok) return { ok: false, errors: [`${parsed.conf === undefined ? 'SWITCHYARD_CONF' : '-c'}: ${file.message}`], help: false }
   const result = loadConfig({ ...(file === undefined || confPath === undefined ? {} : { file: file.text, fileName: confPath }), env, flags: parsed.settings })
-  return result.ok ? result : { ok: false, errors: result.errors, help: false }
+  if (!result.ok) return { ok: false, errors: result.errors, help: false }
+  // A gateway with neither a proxy nor an Admin API would run with nothing to answer (the GUI needs
+  // the Admin API): refused like any other setting it cannot use.
+  if (result.config.proxyListen.length === 0 && result.config.adminListen.length === 0) {
+    return { ok: false, errors: ['proxy_listen and admin_listen are both off, so nothing would listen: set one of them'], help: false }
+  }
+  return result
 }
 
 /** The message of a start refused for its settings: one line for one problem, a list for more. */
