@@ -133,6 +133,11 @@ describe.skipIf(!HAS_CHROMIUM)('GUI with a real gateway', () => {
     const notice = page.locator('[data-testid=precedence-notice]')
     await poll(() => notice.textContent()).toContain('tried before every traditional route')
     expect(await notice.textContent()).toContain('The 2 router entries')
+    // Without a service the route is valid, and what it matches gets 503: said beside the choice.
+    const serviceNote = page.locator('[data-testid=service-note]')
+    expect(await serviceNote.textContent()).toBe('No service: Kong answers 503 to the requests this route matches.')
+    await page.getByLabel('Service', { exact: true }).selectOption({ label: 'echo' })
+    await poll(() => serviceNote.textContent()).toBe('')
     await page.getByRole('button', { name: 'Cancel' }).click()
   })
 

@@ -171,6 +171,16 @@ export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): H
     refreshLive()
   }
 
+  // A route without a service is valid, and Kong answers 503 to what it matches: said beside the choice.
+  const serviceNote = h('p', { class: 'muted', 'data-testid': 'service-note' })
+  const noteService = (): void => replaceChildren(serviceNote, draft.service === '' ? 'No service: Kong answers 503 to the requests this route matches.' : null)
+  const serviceField = select('Service', draft.service, [['', '(none)'], ...host.services.map((s): [string, string] => [s.id, s.name ?? s.id])], (v) => {
+    draft.service = v
+    noteService()
+  }, { name: 'service' })
+  serviceField.append(serviceNote)
+  noteService()
+
   const modes: [string, string][] = host.flavor === 'expressions' ? [['expression', 'Expression'], ['traditional', 'Traditional fields']] : [['traditional', 'Traditional fields']]
   form.append(
     h('h3', { id: 'route-form-title' }, route === undefined ? 'New route' : `Edit route ${route.name ?? route.id}`),
@@ -178,7 +188,7 @@ export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): H
       'div',
       { class: 'row' },
       textField('Name', draft.name, (v) => (draft.name = v), { name: 'name' }),
-      select('Service', draft.service, [['', '(none)'], ...host.services.map((s): [string, string] => [s.id, s.name ?? s.id])], (v) => (draft.service = v), { name: 'service' }),
+      serviceField,
       textField('Protocols', draft.protocols, (v) => {
         draft.protocols = v
         editor?.configure(schemaForProtocols(list(v)), validator)
