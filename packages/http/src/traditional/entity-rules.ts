@@ -3,6 +3,7 @@
  * share, with Kong's texts (kong/db/schema/typedefs.lua, entities/routes.lua, schema/init.lua).
  */
 import { PROTOCOLS, type Flavor } from './route.ts'
+import { utf8Length } from './uuid.ts'
 
 /** routes_subschemas.lua has one subschema per protocol. */
 const SUBSCHEMA_PROTOCOLS: ReadonlySet<unknown> = new Set(PROTOCOLS)
@@ -28,16 +29,6 @@ export function utf8Error(value: string): string | undefined {
   const bad = LONE_SURROGATE.exec(value)
   if (bad === null) return undefined
   return `invalid utf-8 character sequence detected at position ${utf8Length(value.slice(0, bad.index)) + 1}`
-}
-
-/** Bytes of well-formed text in UTF-8. */
-function utf8Length(text: string): number {
-  let bytes = 0
-  for (const char of text) {
-    const point = char.codePointAt(0) as number
-    bytes += point < 0x80 ? 1 : point < 0x800 ? 2 : point < 0x10000 ? 3 : 4
-  }
-  return bytes
 }
 
 /**
