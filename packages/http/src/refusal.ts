@@ -41,13 +41,8 @@ export function requestRefusal(request: RequestHead): RequestRefusal | undefined
   return undefined
 }
 
-/**
- * True when nginx's URI parser answers 400 to a target (see `targetProblem`); runs on every request,
- * so a target with neither an escape nor `..` is passed after two scans.
- */
+/** True when nginx's URI parser answers 400 to a target (see `targetProblem`); the proxy runs it on every request. */
 export function hasBadTarget(target: string): boolean {
-  if (target.charCodeAt(0) !== SLASH) return true
-  if (!target.includes('%') && !target.includes('..')) return false
   return targetProblem(target) !== undefined
 }
 
@@ -58,6 +53,7 @@ export function hasBadTarget(target: string): boolean {
  */
 function targetProblem(target: string): string | undefined {
   if (target.charCodeAt(0) !== SLASH) return `the target '${target}' does not start with '/'`
+  // Most targets have neither an escape nor `..`, and need nothing more: two scans.
   const escaped = target.includes('%')
   if (!escaped && !target.includes('..')) return undefined
   const path = stripQuery(target)
