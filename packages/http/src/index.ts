@@ -10,7 +10,7 @@ export { contextFromFields } from './fields-record.ts'
 
 export { normalizePath, stripQuery } from './path.ts'
 export type { RequestHead, RequestRefusal } from './refusal.ts'
-export { hasBadTarget, isValidHost, isValidLineHost, requestRefusal } from './refusal.ts'
+export { hasBadTarget, isValidHost, isValidLineHost, requestHeadOf, requestRefusal } from './refusal.ts'
 export type { Utf8Result } from './bytes.ts'
 export type { SegmentSelector } from './segments.ts'
 export { parseSegmentSelector, splitSegments } from './segments.ts'

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { hasBadTarget, isValidHost, requestRefusal, type RequestHead } from './refusal.ts'
+import { hasBadTarget, isValidHost, requestHeadOf, requestRefusal, type RequestHead } from './refusal.ts'
 
 const head = (fields: Partial<RequestHead>): RequestHead => ({ method: 'GET', target: '/', hosts: ['a.example'], http11: true, ...fields })
 
@@ -51,6 +51,11 @@ describe('requestRefusal: what nginx answers before routing', () => {
     expect(requestRefusal(head({ method: 'TRACE' }))).toEqual({ status: 405, reason: 'TRACE is not allowed' })
     expect(requestRefusal(head({ method: 'TRACE', target: '/%zz' }))?.status).toBe(400)
     expect(requestRefusal(head({ method: 'TRACE', hosts: [], http11: false }))?.status).toBe(405)
+  })
+
+  it('reads the head of a request given as fields: host, else every Host header line', () => {
+    expect(requestHeadOf({ path: '/a', host: 'h', headers: { Host: ['x', 'y'] } }, true)).toEqual({ method: 'GET', target: '/a', hosts: ['h'], http11: true })
+    expect(requestHeadOf({ method: 'POST', path: '/a', headers: { HOST: ['x', 'y'], accept: '*/*' } }, false)).toEqual({ method: 'POST', target: '/a', hosts: ['x', 'y'], http11: false })
   })
 
   it('agrees with the fast check the proxy runs on every request', () => {

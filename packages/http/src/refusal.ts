@@ -5,6 +5,7 @@
  * must not disagree on what a request gets.
  */
 import { stripQuery } from './path.ts'
+import type { RequestLike } from './request.ts'
 
 const SLASH = 47
 
@@ -25,6 +26,17 @@ export interface RequestHead {
   readonly http11: boolean
   /** The host of an absolute-form target, when the request line has one. */
   readonly lineHost?: string | undefined
+}
+
+/**
+ * The head of a request given as fields (`RequestLike`: the playground's, `switchyard match`'s):
+ * its Host lines are `host` or, without it, the Host headers. `http11` says whether it must carry a Host.
+ */
+export function requestHeadOf(request: RequestLike, http11: boolean): RequestHead {
+  const lines = Object.entries(request.headers ?? {})
+    .filter(([name]) => name.toLowerCase() === 'host')
+    .flatMap(([, value]) => (typeof value === 'string' ? [value] : value))
+  return { method: request.method ?? 'GET', target: request.path, hosts: request.host === undefined ? lines : [request.host], http11 }
 }
 
 /** nginx's answer to a request before routing, or undefined when the router gets it. */

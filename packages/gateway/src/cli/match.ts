@@ -1,5 +1,5 @@
 import { FieldContext, formatIpAddr, parseIpAddr, Router, type FieldValue, type PredicateTrace } from '@switchyard/core'
-import { createFieldExtractor, httpSchema, requestRefusal, upstreamRequest, type RequestHead, type RequestLike } from '@switchyard/http'
+import { createFieldExtractor, hostOfRequest, httpSchema, requestHeadOf, requestRefusal, upstreamRequest, type RequestLike } from '@switchyard/http'
 import type { RouterFlavor } from '../config.ts'
 import { createRouteChecker, createRouteCompiler } from '../engine.ts'
 import type { Route } from '../entities/route.ts'
@@ -54,18 +54,6 @@ function parseRequest(text: string): RequestLike | string {
     }
   }
   return request as unknown as RequestLike
-}
-
-/**
- * The head of a `--request` as nginx reads it: its Host lines are `host` or, without it, the Host
- * headers. A request given with neither is not refused for it (most calls name only a path), so it
- * is read as HTTP/1.0, which needs no Host.
- */
-function requestHeadOf(request: RequestLike): RequestHead {
-  const headers = request.headers ?? {}
-  const lines = Object.entries(headers).filter(([name]) => name.toLowerCase() === 'host').flatMap(([, value]) => (typeof value === 'string' ? [value] : value))
-  const hosts = request.host === undefined ? lines : [request.host]
-  return { method: request.method ?? 'GET', target: request.path, hosts, http11: hosts.length > 0 }
 }
 
 function show(value: FieldValue): string {
@@ -135,7 +123,9 @@ export function match(args: readonly string[], io: CliOutput, flavor: RouterFlav
     for (const entry of compiled.entries) if (router.add(entry).ok) owner.set(entry.id, route)
   }
   // The gateway answers these itself before routing; saying which route matched would mislead.
-  const refusal = requestRefusal(requestHeadOf(request))
+  // A request given with no host and no Host header is not refused for it (most calls name only a
+  // path): it is read as HTTP/1.0, which needs no Host.
+  const refusal = requestRefusal(requestHeadOf(request, hostOfRequest(request) !== undefined))
   if (refusal !== undefined) return io.out(`no match: the gateway answers ${refusal.status} before routing: ${refusal.reason}\n`), 1
   const context = new FieldContext()
   const extracted = createFieldExtractor(router.fields)(request, context)

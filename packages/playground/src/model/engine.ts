@@ -2,6 +2,7 @@ import { Router, formatIpAddr, normalizeId, formatIpCidr, type FieldValue, type 
 import {
   createFieldExtractor,
   httpSchema,
+  requestHeadOf,
   requestRefusal,
   streamSchema,
   subsystemForProtocols,
@@ -12,7 +13,7 @@ import {
   type UpstreamResult,
 } from '@switchyard/http'
 import type { RequestDraft } from './request.ts'
-import { requestHead, requestSubsystem, toRequestLike, toUpstreamInput } from './request.ts'
+import { requestSubsystem, toRequestLike, toUpstreamInput } from './request.ts'
 import type { PlaygroundRoute } from './route.ts'
 
 /** A route the router could not load, and why (Kong skips such a route and keeps the rest). */
@@ -165,10 +166,11 @@ export function evaluate(routes: readonly PlaygroundRoute[], draft: RequestDraft
   const problems: RouteProblem[] = []
   const subsystem = requestSubsystem(draft)
   const { router, owners } = loadRouter(routes, subsystem, problems, flavor)
+  const request = toRequestLike(draft)
   // The gateway refuses such a request before its router runs: the playground must not say "Matched".
-  const refusal = subsystem === 'http' ? requestRefusal(requestHead(draft)) : undefined
+  const refusal = subsystem === 'http' ? requestRefusal(requestHeadOf(request, true)) : undefined
   if (refusal !== undefined) return { ok: false, refusal, problems }
-  const extracted = createFieldExtractor(router.fields, { subsystem })(toRequestLike(draft))
+  const extracted = createFieldExtractor(router.fields, { subsystem })(request)
   if (!extracted.ok) return { ok: false, field: extracted.field, error: extracted.error, problems }
   // Every route, also those after the winner: "why did my route not match?" has an answer then too.
   const explanation = router.explain(extracted.context, { all: true })

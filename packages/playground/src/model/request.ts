@@ -1,5 +1,5 @@
 import { parseIpAddr } from '@switchyard/core'
-import type { RequestHead, RequestLike, UpstreamRequestInput } from '@switchyard/http'
+import type { RequestLike, UpstreamRequestInput } from '@switchyard/http'
 
 /** The request builder's fields, as typed (all text, so a half-typed port is kept as is). */
 export interface RequestDraft {
@@ -95,17 +95,6 @@ export function toRequestLike(draft: RequestDraft): RequestLike {
     ['sni', text(draft.sni)],
   ]
   return Object.fromEntries(entries.filter(([, value]) => value !== undefined)) as unknown as RequestLike
-}
-
-/**
- * The request's head as nginx reads it before routing (see `requestRefusal`): the Host field wins
- * over Host lines in the headers box, as in `toRequestLike`; an empty Host field and no such line
- * is a request without Host.
- */
-export function requestHead(draft: RequestDraft): RequestHead {
-  const host = text(draft.host)
-  const lines = Object.entries(parseHeaderLines(draft.headers)).filter(([name]) => name.toLowerCase() === 'host').flatMap(([, values]) => values)
-  return { method: text(draft.method) ?? 'GET', target: draft.url === '' ? '/' : draft.url, hosts: host === undefined ? lines : [host], http11: true }
 }
 
 /** The request as the upstream computation reads it: target, Host, scheme and content type. */
