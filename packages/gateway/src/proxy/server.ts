@@ -41,6 +41,38 @@ export interface RequestRecord {
   readonly error?: string | undefined
 }
 
+/** The access log's and the metrics' record of a request that has ended. */
+function requestRecord(
+  request: IncomingMessage,
+  requestId: string,
+  started: number,
+  clientIp: string,
+  status: number,
+  resolution: Resolution | undefined,
+  upstreamLatency: number | undefined,
+  error: string | undefined,
+): RequestRecord {
+  return {
+    requestId,
+    method: request.method ?? '',
+    path: request.url ?? '',
+    status,
+    routeId: resolution?.route.id,
+    routeName: resolution?.route.name,
+    serviceId: resolution?.service?.id,
+    serviceName: resolution?.service?.name,
+    upstreamLatency,
+    totalLatency: performance.now() - started,
+    clientIp,
+    error,
+  }
+}
+
+/** The headers the gateway adds to an upstream's answer (before the upstream latency, known later). */
+function gatewayHeaders(requestId: string, proxyLatency: string): string[] {
+  return ['via', VIA, 'server', SERVER_TOKEN, REQUEST_ID_HEADER, requestId, PROXY_LATENCY_HEADER, proxyLatency]
+}
+
 /** What a proxy listener needs. */
 export interface ProxyOptions {
   readonly resolve: Resolver
@@ -312,20 +344,7 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
     const refusedHead = decision.kind === 'error' && (decision.code === 'bad-request' || decision.code === 'method-not-allowed')
     const clientIp = refusedHead ? peer : (target.realClient?.ip ?? peer)
     const finish = (status: number, resolution: Resolution | undefined, upstreamLatency: number | undefined, error?: string): void => {
-      options.observe({
-        requestId,
-        method: request.method ?? '',
-        path: request.url ?? '',
-        status,
-        routeId: resolution?.route.id,
-        routeName: resolution?.route.name,
-        serviceId: resolution?.service?.id,
-        serviceName: resolution?.service?.name,
-        upstreamLatency,
-        totalLatency: performance.now() - started,
-        clientIp,
-        error,
-      })
+      options.observe(requestRecord(request, requestId, started, clientIp, status, resolution, upstreamLatency, error))
     }
     const limits = options.requestBody ?? DEFAULT_BODY_LIMITS
     const routed = decision.kind === 'error' ? decision.resolution : decision.kind === 'respond' ? { route: decision.route, service: null, path: '', host: '', prefix: undefined } : decision.resolution
@@ -365,7 +384,7 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
     const trailers = asksForTrailers(request.headers.te)
     const headers = proxiedHeaders(target, resolution, peer, requestId, false, trailers)
     const proxyLatency = milliseconds(performance.now() - started)
-    const extra = ['via', VIA, 'server', SERVER_TOKEN, REQUEST_ID_HEADER, requestId, PROXY_LATENCY_HEADER, proxyLatency]
+    const extra = gatewayHeaders(requestId, proxyLatency)
     const onForwarded: ForwardCallback = (error, outcome) => {
       if (error === undefined) finish(outcome.status, resolution, outcome.upstreamLatency)
       else if (error.code === 'request-timeout' || error.code === 'payload-too-large') refuse(error)
@@ -414,22 +433,8 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
     let status = 499
     let upstreamLatency: number | undefined
     let error: string | undefined
-    socket.once('close', () =>
-      options.observe({
-        requestId,
-        method: request.method ?? '',
-        path: request.url ?? '',
-        status,
-        routeId: resolution.route.id,
-        routeName: resolution.route.name,
-        serviceId: resolution.service.id,
-        serviceName: resolution.service.name,
-        upstreamLatency,
-        totalLatency: performance.now() - started,
-        clientIp: target.realClient?.ip ?? peer,
-        error,
-      }),
-    )
+    const clientIp = target.realClient?.ip ?? peer
+    socket.once('close', () => options.observe(requestRecord(request, requestId, started, clientIp, status, resolution, upstreamLatency, error)))
     const headers = proxiedHeaders(target, resolution, peer, requestId, true, asksForTrailers(request.headers.te))
     const upstream = { service: resolution.service, method: request.method ?? 'GET', path: resolution.path, headers, trailers: false }
     const onError = (failure: GatewayError): void => {
@@ -443,7 +448,7 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
       status = answered
       upstreamLatency = performance.now() - sent
       // Kong's header_filter runs on a handshake's answer as on any other.
-      return ['via', VIA, 'server', SERVER_TOKEN, REQUEST_ID_HEADER, requestId, PROXY_LATENCY_HEADER, proxyLatency, UPSTREAM_LATENCY_HEADER, milliseconds(upstreamLatency)]
+      return [...gatewayHeaders(requestId, proxyLatency), UPSTREAM_LATENCY_HEADER, milliseconds(upstreamLatency)]
     })
   }
 
