@@ -117,8 +117,11 @@ export function hostOfRequest(request: Pick<RequestLike, 'host' | 'headers'>): s
  * towards the lines read.
  */
 function headerLines(request: Pick<RequestLike, 'host' | 'headers'>): HeaderRecord | undefined {
-  if (request.host === undefined || hostHeader(request.headers) !== undefined) return request.headers
-  return { host: request.host, ...request.headers }
+  const headers = request.headers
+  // The gateway's requests (Node's header record, names lower-cased) have their Host line under
+  // `host`: one read, on every request of a router that reads headers, before any scan of the names.
+  if (headers?.['host'] !== undefined || request.host === undefined || hostHeader(headers) !== undefined) return headers
+  return { host: request.host, ...headers }
 }
 
 /** The first `Host` header value, any name case. */
