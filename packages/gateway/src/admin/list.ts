@@ -17,7 +17,7 @@ const ANY_TAG = new RegExp(`^(?:${TAG_CHARACTER}+(?:/|$))+$`, 'u')
 export type ListScope = 'collection' | 'nested'
 
 /** Kong's `size`: a number (Lua tonumber, so blanks are not), an integer from 1 to 1000. */
-function pageSize(text: string | null): { ok: true; size: number } | { ok: false; response: AdminResponse } {
+export function pageSize(text: string | null): { ok: true; size: number } | { ok: false; response: AdminResponse } {
   if (text === null) return { ok: true, size: DEFAULT_PAGE_SIZE }
   const size = text.trim() === '' ? Number.NaN : Number(text)
   if (Number.isNaN(size)) return { ok: false, response: invalidSize('size must be a number') }
@@ -25,8 +25,8 @@ function pageSize(text: string | null): { ok: true; size: number } | { ok: false
   return { ok: true, size }
 }
 
-/** Checks an offset is one a store produced: base64 (either alphabet) of a JSON key. */
-function offsetProblem(offset: string): string | undefined {
+/** Checks an offset is one a store produced: base64 (either alphabet) of a JSON key; Kong's reason when not. */
+export function offsetProblem(offset: string): string | undefined {
   if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(offset) || offset.length % 4 === 1) return 'bad base64 encoding'
   return decodeOffset(offset) === undefined ? 'bad json encoding' : undefined
 }

@@ -15,6 +15,7 @@ import { percentDecodeLossless } from './lossless-text.ts'
 import { EntityEndpoints, type EntityContext, type WriteBody } from './entities.ts'
 import { METHOD_NOT_ALLOWED, NOT_FOUND, type AdminResponse } from './problem.ts'
 import { schemasEndpoint } from './schemas.ts'
+import { listTags } from './tags.ts'
 import { isSameOrigin, unauthenticatedAdminRefusal } from '../origin.ts'
 import type { ConnectionCounts } from '../proxy/connections.ts'
 
@@ -82,6 +83,8 @@ function endpointMethods(parts: readonly string[]): readonly string[] | undefine
     case 'routes':
       if (parts.length <= 2) return parts.length === 1 ? COLLECTION_METHODS : ENTITY_METHODS
       return parts.length === 3 && third === 'service' ? ENTITY_METHODS : undefined
+    case 'tags':
+      return parts.length <= 2 ? READ_METHODS : undefined
     default:
       return undefined
   }
@@ -391,6 +394,9 @@ export class AdminApi {
         if (third === 'service' && parts.length === 3) return invalidUniqueName(second) ?? this.#routeServiceItem(method, second, body)
         if (third !== undefined) return NOT_FOUND
         return this.#routeItem(method, second, body)
+      case 'tags':
+        if (parts.length > 2) return NOT_FOUND
+        return method === 'GET' ? listTags(this.options.store, query, second) : METHOD_NOT_ALLOWED
       default:
         return NOT_FOUND
     }

@@ -69,19 +69,27 @@ export interface Store {
   close(): void
 }
 
-/** Encodes the last id of a page as Kong-style opaque offset text. */
-export function encodeOffset(id: string): string {
-  return Buffer.from(JSON.stringify([id])).toString('base64url')
+/**
+ * Encodes where a page stopped as Kong-style opaque offset text: the last id, then anything else the
+ * list needs to resume (`/tags` adds the position of the last tag).
+ */
+export function encodeOffset(id: string, ...rest: readonly number[]): string {
+  return Buffer.from(JSON.stringify([id, ...rest])).toString('base64url')
 }
 
-/** Decodes an offset; undefined when it is not one this store produced. */
-export function decodeOffset(offset: string): string | undefined {
+/** Decodes an offset into what `encodeOffset` was given; undefined when it is not one this store produced. */
+export function decodeOffsetParts(offset: string): readonly [string, ...unknown[]] | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(offset, 'base64url').toString('utf8'))
-    return Array.isArray(value) && typeof value[0] === 'string' ? value[0] : undefined
+    return Array.isArray(value) && typeof value[0] === 'string' ? (value as [string, ...unknown[]]) : undefined
   } catch {
     return undefined
   }
+}
+
+/** Decodes an offset's last id; undefined when it is not one this store produced. */
+export function decodeOffset(offset: string): string | undefined {
+  return decodeOffsetParts(offset)?.[0]
 }
 
 /** True when an entity's tags pass a tag filter. */
