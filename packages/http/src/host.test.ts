@@ -27,8 +27,15 @@ describe('splitHost', () => {
     ['example.com:-1', 'example.com', -1],
     ['example.com:1e400', 'example.com', undefined],
     ['example.com:0x', 'example.com:0x', undefined],
-    ['example.com:nan', 'example.com:nan', undefined],
-    ['example.com:inf', 'example.com:inf', undefined],
+    // LuaJIT's tonumber also reads hex fractions with binary exponents, 0b binary, and inf / nan
+    // (Kong's transform.lua run under LuaJIT): such a suffix is split off too; inf and nan give no port.
+    ['example.com:0x1p4', 'example.com', 16],
+    ['example.com:+0x50', 'example.com', 80],
+    ['example.com:0b1010000', 'example.com', 80],
+    ['example.com:nan', 'example.com', undefined],
+    ['example.com:NaN', 'example.com', undefined],
+    ['example.com:inf', 'example.com', undefined],
+    ['example.com:-Infinity', 'example.com', undefined],
   ])('%j → host %j, port %j', (value, host, port) => {
     expect(splitHost(value)).toEqual({ host, port })
   })
