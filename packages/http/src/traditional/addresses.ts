@@ -4,45 +4,76 @@
  */
 import { parseIpAddr, parseIpCidr } from '@switchyard/core'
 import { setOwn } from '../set-own.ts'
+import { luaNumberText, luaToNumber } from './lua-number.ts'
 import type { AddressMatch } from './route.ts'
 
 /** Which side of the connection a field describes. */
 export type AddressSide = 'src' | 'dst'
 
 /**
- * The address text Kong writes: a plain address verbatim; a CIDR's length as the number ipmatcher's
- * `split_ip` reads (`::/08` is `::/8`), and an IPv4 CIDR with its host bits cleared. IPv4 `/0`
- * keeps its address because LuaJIT's 32-bit shift by 32 is a shift by 0 (so only `0.0.0.0/0` is
- * then valid for the engine).
+ * An `ip` value split as ipmatcher's `split_ip` splits it: the text before the first `/`, and the
+ * rest read with Lua's `tonumber` (`undefined` without a `/` or when the rest is no number, so
+ * `10.0.0.1/` and `1.2.3.4/32/1` have no length and are compared with `==`).
  */
-export function addressLiteral(ip: string): string {
+export function splitIp(ip: string): { readonly address: string; readonly length: number | undefined } {
   const slash = ip.indexOf('/')
-  if (slash < 0) return ip
-  const address = ip.slice(0, slash)
-  const prefix = Number(ip.slice(slash + 1))
-  const octets = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address)
-  if (!Number.isInteger(prefix)) return ip
-  if (octets === null) return `${address}/${prefix}`
-  const value = ((Number(octets[1]) << 24) | (Number(octets[2]) << 16) | (Number(octets[3]) << 8) | Number(octets[4])) >>> 0
-  // JS shifts, like LuaJIT's BitOp, take the count modulo 32: mask(/0) is all ones.
-  const mask = (0xffffffff << (32 - prefix)) >>> 0
-  const network = (value & mask) >>> 0
-  return `${network >>> 24}.${(network >>> 16) & 255}.${(network >>> 8) & 255}.${network & 255}/${prefix}`
+  if (slash < 0) return { address: ip, length: undefined }
+  return { address: ip.slice(0, slash), length: luaToNumber(ip.slice(slash + 1)) }
 }
 
-/** The alternative for one element: `ip == A`, `ip in C`, `port == P`, or `(ip … && port == P)`. */
+/**
+ * The CIDR text Kong writes (`parse_ip_addr`): the length as Lua writes the number (`::/08` is
+ * `::/8`), and for an IPv4 address (as `inet_pton` reads one: four decimal octets, no leading zero)
+ * the address with its host bits cleared by LuaJIT's 32-bit shifts, whose count is taken modulo 32,
+ * so IPv4 `/0` keeps its address (only `0.0.0.0/0` is then valid for the engine). Any other address
+ * (IPv6, `010.1.2.3`, `300.1.2.3`) is copied as written.
+ */
+export function cidrLiteral(address: string, length: number): string {
+  const value = inetPton4(address)
+  if (value === undefined) return `${address}/${luaNumberText(length)}`
+  const shift = luaBit(32 - length)
+  const network = (value >>> shift) << shift
+  return `${(network >>> 24) & 255}.${(network >>> 16) & 255}.${(network >>> 8) & 255}.${network & 255}/${luaNumberText(length)}`
+}
+
+/** The address text Kong writes for an `ip` value: the address alone without a length, else `cidrLiteral`. */
+export function addressLiteral(ip: string): string {
+  const { address, length } = splitIp(ip)
+  return length === undefined ? address : cidrLiteral(address, length)
+}
+
+/**
+ * The alternative for one element: `ip == A` (no CIDR length), `ip in C`, `port == P`, or
+ * `(ip … && port == P)`; numbers are written as Lua writes them.
+ */
 export function addressPredicate(side: AddressSide, element: AddressMatch): string {
   const ip = element.ip ?? undefined
   const port = element.port ?? undefined
-  const ipPart =
-    ip === undefined
-      ? undefined
-      : ip.includes('/')
-        ? `net.${side}.ip in ${addressLiteral(ip)}`
-        : `net.${side}.ip == ${ip}`
-  const portPart = port === undefined ? undefined : `net.${side}.port == ${port}`
+  let ipPart: string | undefined
+  if (ip !== undefined) {
+    const { address, length } = splitIp(ip)
+    ipPart = length === undefined ? `net.${side}.ip == ${address}` : `net.${side}.ip in ${cidrLiteral(address, length)}`
+  }
+  const portPart = port === undefined ? undefined : `net.${side}.port == ${luaNumberText(port)}`
   if (ipPart !== undefined && portPart !== undefined) return `(${ipPart} && ${portPart})`
   return ipPart ?? portPart ?? ''
+}
+
+/** glibc's `inet_pton(AF_INET, …)` as ipmatcher's `parse_ipv4` uses it: the address as an unsigned 32-bit number. */
+function inetPton4(text: string): number | undefined {
+  const octets = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/.exec(text)
+  if (octets === null) return undefined
+  const parts = octets.slice(1).map(Number)
+  if (parts.some((part) => part > 255)) return undefined
+  return ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0
+}
+
+/** LuaJIT's number → 32-bit integer conversion for bit operations: rounded half to even, then wrapped. */
+function luaBit(value: number): number {
+  if (!Number.isFinite(value)) return 0
+  let rounded = Math.round(value)
+  if (Math.abs(value % 1) === 0.5 && rounded % 2 !== 0) rounded -= 1
+  return rounded | 0
 }
 
 /** The OR-group for a sources or destinations list, in route order; elements without ip and port are skipped. */

@@ -56,7 +56,26 @@ describe('sources and destinations (§2.4)', () => {
     // The length as a number, as ipmatcher's split_ip gives it to Kong's transform.
     ['::/08', '::/8'],
     ['10.0.0.0/08', '10.0.0.0/8'],
+    // Kong's parse_ip_addr, checked against Kong's transform.lua under LuaJIT: the length is read
+    // with tonumber (no number → no length, compared with ==), an address inet_pton refuses is kept
+    // as written, and the length is written as Lua writes the number.
+    ['10.1.2.3/', '10.1.2.3'],
+    ['1.2.3.4/32/1', '1.2.3.4'],
+    ['10.1.2.3/0x8', '10.0.0.0/8'],
+    ['10.1.2.3/ 8', '10.0.0.0/8'],
+    ['010.1.2.3/8', '010.1.2.3/8'],
+    ['300.1.2.3/8', '300.1.2.3/8'],
+    ['1.2.3/8', '1.2.3/8'],
+    ['1.2.3.4/8.5', '1.0.0.0/8.5'],
+    ['10.1.2.3/1e1', '10.0.0.0/10'],
+    ['2001:db8::1/0x40', '2001:db8::1/64'],
   ])('%s → %s', (ip, literal) => expect(addressLiteral(ip)).toBe(literal))
+
+  it.each([
+    [{ ip: '10.0.0.1/' }, 'net.src.ip == 10.0.0.1'],
+    [{ ip: '10.1.2.3/8', port: 80 }, '(net.src.ip in 10.0.0.0/8 && net.src.port == 80)'],
+    [{ port: 1e15 }, 'net.src.port == 1e+15'],
+  ])('%j → %s', (element, predicate) => expect(addressesExpression('src', [element])).toBe(`(${predicate})`))
 })
 
 describe('hosts (§2.6)', () => {
@@ -67,6 +86,13 @@ describe('hosts (§2.6)', () => {
     ['*.route.net:123', '(http.host =^ r#".route.net"# && net.dst.port == 123)'],
     ['[::1]:80', 'http.host == r#"[::1]:80"#'],
     ['Example.com', 'http.host == r#"Example.com"#'],
+    // The port as Lua's tonumber reads it and Lua writes it (Kong's transform.lua under LuaJIT).
+    ['a.test:0x1p4', '(http.host == r#"a.test"# && net.dst.port == 16)'],
+    ['a.test:0b1010000', '(http.host == r#"a.test"# && net.dst.port == 80)'],
+    ['a.test:1e15', '(http.host == r#"a.test"# && net.dst.port == 1e+15)'],
+    ['a.test:1.000000000000001', '(http.host == r#"a.test"# && net.dst.port == 1)'],
+    ['a.test:inf', '(http.host == r#"a.test"# && net.dst.port == inf)'],
+    ['a.test:nan', '(http.host == r#"a.test"# && net.dst.port == nan)'],
   ])('%s → %s', (host, predicate) => expect(hostPredicate(host)).toBe(predicate))
 
   it.each([

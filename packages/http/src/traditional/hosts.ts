@@ -3,7 +3,7 @@
  * (traditional-routes.md §1.2, §2.6).
  */
 import { rawLiteral, orGroup } from './literals.ts'
-import { luaToNumber } from './lua-number.ts'
+import { luaNumberText, luaToNumber } from './lua-number.ts'
 
 /** A route host split as Kong's `split_host_port` splits it. */
 export interface HostAndPort {
@@ -23,14 +23,17 @@ export function splitHostPort(text: string): HostAndPort {
   return { host: text.slice(0, colon), port }
 }
 
-/** The predicate for one host: `*.x` → `=^ ".x"`, `x.*` → `^= "x."`, else `==`, and `&& net.dst.port == P` with a port. */
+/**
+ * The predicate for one host: `*.x` → `=^ ".x"`, `x.*` → `^= "x."`, else `==`, and `&& net.dst.port == P`
+ * with a port, written as Lua writes the number (`:1e15` → `1e+15`, which the engine then refuses).
+ */
 export function hostPredicate(text: string): string {
   const { host, port } = splitHostPort(text)
   let predicate: string
   if (host.startsWith('*')) predicate = `http.host =^ ${rawLiteral(host.slice(1))}`
   else if (host.endsWith('*')) predicate = `http.host ^= ${rawLiteral(host.slice(0, -1))}`
   else predicate = `http.host == ${rawLiteral(host)}`
-  return port === undefined ? predicate : `(${predicate} && net.dst.port == ${port})`
+  return port === undefined ? predicate : `(${predicate} && net.dst.port == ${luaNumberText(port)})`
 }
 
 /** The OR-group for a route's hosts, in route order. */
