@@ -38,7 +38,7 @@ const CONFIG_ENV = 'SWITCHYARD_WORKER_CONFIG'
  * start and then every committed change over IPC (applied incrementally there, typically within a
  * millisecond), and aggregates their metrics for `/metrics`.
  */
-export async function runPrimary(config: Config, log: Logger): Promise<{ close(): Promise<void>; adminPorts: number[]; guiPorts: number[]; proxyPorts: readonly number[] }> {
+export async function runPrimary(config: Config, log: Logger): Promise<{ close(): Promise<void>; adminPorts: number[]; guiPorts: number[]; statusPorts: number[]; proxyPorts: readonly number[] }> {
   // Settings the workers read themselves are checked here first, so a mistake is one clear error.
   checkProxySettings(config)
   const store = await openStore(config, log)
@@ -53,6 +53,8 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
   let proxyPorts: readonly number[] = []
   /** Workers that have started their listeners; one that exits before is a failed start. */
   const started = new Set<Worker>()
+  /** Workers serving now: listening, with their router built from the snapshot (`/status/ready`). */
+  const serving = new Set<Worker>()
   let allListening: () => void = () => {}
   let failedStart: (error: Error) => void = () => {}
   const ready = new Promise<void>((resolve, reject) => {
@@ -84,6 +86,7 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
         log.debug({ worker: worker.id, ports: message.ports }, 'worker listening')
         proxyPorts = message.ports
         started.add(worker)
+        serving.add(worker)
         if (started.size === config.workers) allListening()
       }
       if (message.type === 'metrics') {
@@ -100,6 +103,7 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
     })
     worker.on('exit', (code) => {
       workers.delete(worker)
+      serving.delete(worker)
       forked.delete(worker)
       // A worker that cannot start (a port in use, say) would fail the same way again: the start fails.
       if (!running && !started.has(worker)) {
@@ -145,6 +149,7 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
         return { ...connections, totalRequests: metrics.total }
       },
       workerPids: () => [...workers].flatMap((worker) => (worker.process.pid === undefined ? [] : [worker.process.pid])),
+      routers: () => ({ ready: serving.size, total: config.workers }),
     })
   } catch (error) {
     unsubscribe()
@@ -165,6 +170,7 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
     proxyPorts,
     adminPorts: admin.addresses.map((a) => a.port),
     guiPorts: admin.guiAddresses.map((a) => a.port),
+    statusPorts: admin.statusAddresses.map((a) => a.port),
     async close() {
       stopping = true
       unsubscribe()

@@ -20,6 +20,8 @@ export interface Config {
   readonly adminListen: readonly ListenAddress[]
   /** Where the GUI (route editor and playground) is served, Kong Manager's convention; empty when `off`. */
   readonly adminGuiListen: readonly ListenAddress[]
+  /** Kong's Status API: `/status`, `/status/ready` and `/metrics`, read-only and without the admin token. */
+  readonly statusListen: readonly ListenAddress[]
   /** `sqlite` keeps entities in `<prefix>/switchyard.db`; `off` is DB-less (declarative config). */
   readonly database: 'sqlite' | 'off' | 'postgres'
   /** PostgreSQL connection (`database = postgres`): Kong's `pg_*` settings or `pg_url`. */
@@ -76,6 +78,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'proxy_listen', flag: '--proxy-listen', default: '0.0.0.0:8000', help: 'Proxy addresses, comma-separated; add `ssl` for HTTPS (e.g. "0.0.0.0:8000, 0.0.0.0:8443 ssl"), or `off`.' },
   { name: 'admin_listen', flag: '--admin-listen', default: '127.0.0.1:8001', help: 'Admin API addresses, comma-separated, or `off`. A non-loopback address requires admin_token.' },
   { name: 'admin_gui_listen', flag: '--admin-gui-listen', default: '127.0.0.1:8002', help: 'GUI addresses (route editor and playground, with the Admin API under /api), comma-separated, or `off`.' },
+  { name: 'status_listen', flag: '--status-listen', default: 'off', help: 'Status API addresses (GET /status, /status/ready for readiness probes, /metrics; no token), comma-separated, or `off`.' },
   { name: 'database', flag: '--database', default: 'sqlite', help: '`sqlite` (embedded, in the prefix folder), `postgres` (shared by many nodes) or `off` (DB-less: declarative_config, POST /config).' },
   { name: 'pg_host', flag: '--pg-host', default: '127.0.0.1', help: 'PostgreSQL host (database = postgres).' },
   { name: 'pg_port', flag: '--pg-port', default: '5432', help: 'PostgreSQL port.' },
@@ -204,6 +207,7 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
     proxyListen: parseListen('proxy_listen', get('proxy_listen'), errors),
     adminListen: parseListen('admin_listen', get('admin_listen'), errors),
     adminGuiListen: parseListen('admin_gui_listen', get('admin_gui_listen'), errors),
+    statusListen: parseListen('status_listen', get('status_listen'), errors),
     database: oneOf('database', get('database'), ['sqlite', 'off', 'postgres'] as const, errors),
     postgres: parsePgSettings(get, errors),
     prefix,
@@ -228,6 +232,10 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
   if (prefix === '') errors.push('prefix: must not be empty')
   if (config.proxyListen.some((l) => l.ssl) && (config.sslCert === undefined || config.sslCertKey === undefined)) {
     errors.push('proxy_listen: an `ssl` listener needs ssl_cert and ssl_cert_key')
+  }
+  // Only the proxy serves HTTPS: a listener asked for `ssl` elsewhere would otherwise speak plain HTTP.
+  for (const [name, addresses] of [['admin_listen', config.adminListen], ['admin_gui_listen', config.adminGuiListen], ['status_listen', config.statusListen]] as const) {
+    if (addresses.some((l) => l.ssl)) errors.push(`${name}: \`ssl\` is not supported here (only proxy_listen serves HTTPS); remove it, or put a TLS terminator in front of this listener`)
   }
   // An Admin API reachable from other machines can reroute all traffic; never expose it unauthenticated.
   if (config.adminToken === undefined && config.adminListen.some((l) => !isLoopback(l.host))) {

@@ -204,8 +204,11 @@ describe('workers', () => {
     const d = dir()
     const file = join(d, 'kong.yml')
     writeFileSync(file, config(upstream.port, '/start'))
-    const gw = await spawnGateway(['--prefix', d, '--database', 'off', '--declarative-config', file, '--workers', '2'])
+    const gw = await spawnGateway(['--prefix', d, '--database', 'off', '--declarative-config', file, '--workers', '2', '--status-listen', '127.0.0.1:0'])
     try {
+      // The Status API's readiness counts the workers serving with their router built: all of them once started.
+      const started = JSON.parse(gw.output().split('\n').find((l) => l.includes('"switchyard started"')) as string) as { status: number[] }
+      expect(await adminCall(`http://127.0.0.1:${started.status[0] ?? 0}`, 'GET', '/status/ready')).toEqual({ status: 200, body: { message: 'ready' } })
       expect(await freshStatuses(`${gw.proxy}/start`, 16)).toEqual(new Array(16).fill(200))
       expect((await adminCall(gw.admin, 'GET', '/status')).body.router).toMatchObject({ size: 1 })
       expect((await fetch(`${gw.admin}/config`, { method: 'POST', body: config(upstream.port, '/next'), headers: { 'content-type': 'application/x-yaml' } })).status).toBe(201)

@@ -8,7 +8,7 @@ import { cidrContains, parseIpAddr, type IpCidr } from '@switchyard/core'
 import { PLAYGROUND_DIST } from '@switchyard/playground'
 import type { Logger } from 'pino'
 import { AdminApi, type ServerCounts } from './admin/server.ts'
-import { inPrefix, trustedNetworks, type Config } from './config.ts'
+import { inPrefix, trustedNetworks, type Config, type ListenAddress } from './config.ts'
 import { createResolver, createRouteChecker, createRoutingTable, type GatewayRoutingTable } from './engine.ts'
 import { createGuiHandler } from './gui/server.ts'
 import { readSettingFile } from './input-file.ts'
@@ -179,11 +179,17 @@ export interface AdminFigures {
   readonly server: () => Promise<ServerCounts>
   /** The pids of the proxy worker processes this process forked. */
   readonly workerPids?: () => readonly number[]
+  /** Proxy worker processes serving with their router built, of how many should. */
+  readonly routers?: () => { readonly ready: number; readonly total: number }
 }
 
 /** Starts the Admin API listeners. */
-export async function startAdmin(config: Config, store: Store, figures: AdminFigures): Promise<{ servers: Server[]; addresses: AddressInfo[]; guiAddresses: AddressInfo[] }> {
-  const admin = new AdminApi({
+export async function startAdmin(
+  config: Config,
+  store: Store,
+  figures: AdminFigures,
+): Promise<{ servers: Server[]; addresses: AddressInfo[]; guiAddresses: AddressInfo[]; statusAddresses: AddressInfo[] }> {
+  const options = {
     config,
     store,
     flavor: config.routerFlavor,
@@ -194,17 +200,24 @@ export async function startAdmin(config: Config, store: Store, figures: AdminFig
       metrics: async () => renderMetrics(await figures.metrics(), { size: figures.routerSize(), updatedAt: figures.routerUpdatedAt() }) + databaseMetrics(store),
       server: figures.server,
       ...(figures.workerPids === undefined ? {} : { workerPids: figures.workerPids }),
+      ...(figures.routers === undefined ? {} : { routers: figures.routers }),
     },
-  })
-  const servers: Server[] = []
-  const addresses: AddressInfo[] = []
-  for (const address of config.adminListen) {
-    const server = createServer({ requireHostHeader: false }, admin.handle)
-    server.on('clientError', admin.handleClientError)
-    server.on('connect', admin.handleConnect)
-    servers.push(server)
-    addresses.push(await listen(server, address, 'admin_listen'))
   }
+  const servers: Server[] = []
+  /** Starts one listener per address, each answering with the API's handler. */
+  const serve = async (api: AdminApi, addresses: readonly ListenAddress[], setting: string): Promise<AddressInfo[]> => {
+    const bound: AddressInfo[] = []
+    for (const address of addresses) {
+      const server = createServer({ requireHostHeader: false }, api.handle)
+      server.on('clientError', api.handleClientError)
+      server.on('connect', api.handleConnect)
+      servers.push(server)
+      bound.push(await listen(server, address, setting))
+    }
+    return bound
+  }
+  const addresses = await serve(new AdminApi(options), config.adminListen, 'admin_listen')
+  const statusAddresses = await serve(new AdminApi({ ...options, surface: 'status' }), config.statusListen, 'status_listen')
   const guiAddresses: AddressInfo[] = []
   const first = addresses[0]
   if (first !== undefined) {
@@ -215,7 +228,7 @@ export async function startAdmin(config: Config, store: Store, figures: AdminFig
       guiAddresses.push(await listen(server, address, 'admin_gui_listen'))
     }
   }
-  return { servers, addresses, guiAddresses }
+  return { servers, addresses, guiAddresses, statusAddresses }
 }
 
 /** The GUI listener's handler: the built playground, with the Admin API under `/api`. */
@@ -241,6 +254,8 @@ export interface RunningGateway {
   readonly adminAddresses: readonly AddressInfo[]
   /** Where the GUI listens (empty when `admin_gui_listen` is off). */
   readonly guiAddresses: readonly AddressInfo[]
+  /** Where the Status API listens (empty when `status_listen` is off, the default). */
+  readonly statusAddresses: readonly AddressInfo[]
   close(): Promise<void>
 }
 
@@ -259,6 +274,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     proxy,
     adminAddresses: admin.addresses,
     guiAddresses: admin.guiAddresses,
+    statusAddresses: admin.statusAddresses,
     async close() {
       await Promise.all([proxy.close(), ...admin.servers.map((s) => closeGracefully(s, 1000))])
       store.close()

@@ -38,6 +38,11 @@ export interface AdminStatus {
   readonly server: () => Promise<ServerCounts>
   /** The pids of the proxy worker processes, when this process forked them (`GET /`'s `pids.workers`). */
   readonly workerPids?: () => readonly number[]
+  /**
+   * How many proxy processes have their router built and serve, of how many should (`/status/ready`);
+   * absent when this process proxies itself, whose router is built before anything listens.
+   */
+  readonly routers?: () => { readonly ready: number; readonly total: number }
 }
 
 /** What `/status` reports under `server`: nginx's stub_status counts and the proxied requests. */
@@ -49,6 +54,11 @@ export interface ServerCounts extends ConnectionCounts {
 export interface AdminOptions extends EntityContext {
   readonly config: Config
   readonly status: AdminStatus
+  /**
+   * `status` serves Kong's Status API instead (`status_listen`): `/status`, `/status/ready` and
+   * `/metrics` only, read-only, with no token (it changes nothing and shows no entity).
+   */
+  readonly surface?: 'admin' | 'status'
 }
 
 const NODE_ID = randomUUID()
@@ -320,6 +330,7 @@ export class AdminApi {
     const url = requestUrl(target)
     if (url === undefined) return { status: 400, body: { message: `malformed request target '${target.slice(0, 200)}': send a path such as /services, or an absolute URL with a valid host` } }
     const parts = pathSegments(url.pathname)
+    if (this.options.surface === 'status') return parts.ok ? this.#statusApi(request.method ?? 'GET', parts.segments, url.searchParams) : malformedPath(parts.segment)
     // OPTIONS before the token: it reveals no entity, and a preflight cannot carry the token.
     if (request.method === 'OPTIONS') return parts.ok ? this.#options(request, parts.segments, cors) : malformedPath(parts.segment)
     const token = this.options.config.adminToken
@@ -467,6 +478,32 @@ export class AdminApi {
     }
   }
 
+  /** Kong's Status API: `/status` and `/metrics` as on the Admin API, and `/status/ready`; 404 for any other path. */
+  #statusApi(method: string, parts: readonly string[], query: URLSearchParams): AdminResponse | Promise<AdminResponse> {
+    const path = parts.join('/')
+    if (path !== 'status' && path !== 'status/ready' && path !== 'metrics') return NOT_FOUND
+    if (method !== 'GET' && method !== 'HEAD') return METHOD_NOT_ALLOWED
+    if (path === 'status') return this.#statusBody(query)
+    if (path === 'metrics') return this.options.status.metrics().then((text) => ({ status: 200, body: text }))
+    const problem = this.#notReady()
+    return problem === undefined ? { status: 200, body: { message: 'ready' } } : { status: 503, body: { message: problem } }
+  }
+
+  /**
+   * Why this node should not get traffic yet, in the words of Kong 3.10's `/status/ready`
+   * (kong/status/ready.lua), or undefined when it is ready: the database answers, every proxy
+   * process has built its router and, in DB-less mode, a configuration with entities is loaded.
+   */
+  #notReady(): string | undefined {
+    const { store, config } = this.options
+    if (databaseStatus(store)['reachable'] !== true) return 'failed to connect to database'
+    const routers = this.options.status.routers?.() ?? { ready: 1, total: 1 }
+    if (config.database !== 'off') return routers.ready === 0 ? 'router builds not yet complete' : undefined
+    if (routers.ready < routers.total) return `router builds not yet complete, router ready on ${routers.ready} of ${routers.total} workers`
+    if (this.#configurationHash() === EMPTY_CONFIG_HASH) return 'empty configuration hash'
+    return undefined
+  }
+
   /** Kong's `GET /status` (kong/api/routes/health.lua): database, server counters and memory, plus the router. */
   async #statusBody(query: URLSearchParams): Promise<AdminResponse> {
     const memory = memoryFormat(query)
@@ -498,7 +535,10 @@ export class AdminApi {
   /** The hash `POST /config?check_hash=1` compares with (the loaded file's or the last posted config's), or Kong's empty-config hash. */
   #configurationHash(): string {
     const store = this.options.store
-    return (store instanceof MemoryStore ? store.configHash : undefined) ?? EMPTY_CONFIG_HASH
+    if (!(store instanceof MemoryStore) || store.configHash === undefined) return EMPTY_CONFIG_HASH
+    // Kong gives a configuration without entities the empty hash too (declarative load_into_cache).
+    const empty = store.listServices({ size: 1 }).data.length === 0 && store.listRoutes({ size: 1 }).data.length === 0
+    return empty ? EMPTY_CONFIG_HASH : store.configHash
   }
 
   #memory(format: (bytes: number) => MemoryFigure): Record<string, unknown> {
