@@ -21,6 +21,16 @@ function reasonOf(error: unknown): string {
   return (code !== undefined ? REASONS[code] : undefined) ?? (error instanceof Error ? error.message : String(error))
 }
 
+/** The bytes read as UTF-8 text, or why they are not (NUL bytes, invalid UTF-8); the message names the input. */
+function decodeText(name: string, content: Uint8Array): InputFile {
+  if (content.includes(0)) return { ok: false, message: `cannot read ${name}: a binary file, not YAML or JSON text` }
+  try {
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(content) }
+  } catch {
+    return { ok: false, message: `cannot read ${name}: not UTF-8 text` }
+  }
+}
+
 /**
  * Reads a configuration file (the declarative config, TLS material, the inputs of `match`,
  * `config validate` and `convert`): a regular file (not a folder, FIFO or device, which would
@@ -47,13 +57,7 @@ export function readInputFile(path: string): InputFile {
       if (read === 0) break
       filled += read
     }
-    const content = bytes.subarray(0, filled)
-    if (content.includes(0)) return { ok: false, message: `cannot read ${path}: a binary file, not YAML or JSON text` }
-    try {
-      return { ok: true, text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(content) }
-    } catch {
-      return { ok: false, message: `cannot read ${path}: not UTF-8 text` }
-    }
+    return decodeText(path, bytes.subarray(0, filled))
   } catch (error) {
     return { ok: false, message: `cannot read ${path}: ${reasonOf(error)}` }
   } finally {
@@ -66,4 +70,60 @@ export function readSettingFile(setting: string, path: string): string {
   const file = readInputFile(path)
   if (!file.ok) throw new Error(`${setting}: ${file.message}`)
   return file.text
+}
+
+/** The file name that means standard input on the command line, as in `kubectl apply -f -`. */
+export const STDIN_PATH = '-'
+
+/** How standard input is named in messages and diagnostics (`<stdin>:3:7: …`). */
+export const STDIN_NAME = '<stdin>'
+
+/** Blocks the thread for a few milliseconds (standard input opened non-blocking has nothing yet). */
+function pause(milliseconds: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, milliseconds)
+}
+
+/**
+ * Reads standard input (or another descriptor) to its end, with the checks of
+ * {@link readInputFile}: at most {@link MAX_INPUT_BYTES}, text in UTF-8. Synchronous, as the
+ * commands that read it are; waits for a terminal's Ctrl-D like any filter.
+ */
+export function readStandardInput(descriptor = 0): InputFile {
+  const chunks: Buffer[] = []
+  let total = 0
+  const chunk = Buffer.alloc(64 * 1024)
+  for (;;) {
+    let read: number
+    try {
+      read = readSync(descriptor, chunk, 0, chunk.length, null)
+    } catch (error) {
+      const code = (error as { code?: string }).code
+      // A pipe left non-blocking by whoever started us: nothing to read yet, not the end.
+      if (code === 'EAGAIN') {
+        pause(5)
+        continue
+      }
+      // End of input on a closed terminal or socket.
+      if (code === 'EOF') break
+      return { ok: false, message: `cannot read ${STDIN_NAME}: ${reasonOf(error)}` }
+    }
+    if (read === 0) break
+    total += read
+    if (total > MAX_INPUT_BYTES) return { ok: false, message: `cannot read ${STDIN_NAME}: more than the ${MAX_INPUT_BYTES} bytes allowed` }
+    chunks.push(Buffer.from(chunk.subarray(0, read)))
+  }
+  return decodeText(STDIN_NAME, Buffer.concat(chunks))
+}
+
+/** A command's input: its text and the name its messages use (the path, or `<stdin>`). */
+export type CommandInput = { readonly ok: true; readonly text: string; readonly name: string } | { readonly ok: false; readonly message: string }
+
+/**
+ * Reads the configuration a command names (`config validate`, `match --config`, `convert`): `-`
+ * is standard input, named `<stdin>` in messages; anything else is a file read by
+ * {@link readInputFile}. A `<stdin>` text is read as a file not named `*.json` is: JSON, else YAML.
+ */
+export function readCommandInput(path: string, readStdin: () => InputFile = readStandardInput): CommandInput {
+  const input = path === STDIN_PATH ? readStdin() : readInputFile(path)
+  return input.ok ? { ok: true, text: input.text, name: path === STDIN_PATH ? STDIN_NAME : path } : input
 }

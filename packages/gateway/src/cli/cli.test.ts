@@ -366,6 +366,53 @@ describe('every command fails with one clear line and a non-zero exit code', () 
   })
 })
 
+// `-` names standard input, as `kubectl apply -f -` does; what comes back is what the same text in a
+// file gets, with `<stdin>` where the file's name would be.
+describe('FILE - reads the configuration from standard input', () => {
+  const bin = fileURLToPath(new URL('../../bin/switchyard.mjs', import.meta.url))
+  const run = (args: readonly string[], input: string | Buffer) => spawnSync(process.execPath, [bin, ...args], { input, encoding: 'utf8' })
+  const INVALID = '_format_version: "3.0"\nservices:\n  - name: s\n    url: http://u\n    routes:\n      - expression: http.path == "/a" && http.nope == "x"\n'
+
+  it('config validate - gives the problems, carets and exit status a file gets, naming <stdin>', () => {
+    const file = join(dir.path, 'piped.yml')
+    writeFileSync(file, INVALID)
+    const fromFile = capture()
+    expect(validateConfigFile([file], fromFile)).toBe(1)
+    const piped = run(['config', 'validate', '-'], INVALID)
+    expect(piped.status).toBe(1)
+    expect(piped.stderr).toBe(fromFile.stderr.replaceAll(file, '<stdin>'))
+    expect(piped.stderr).toContain('<stdin>:6:42: services[0].routes[0]')
+    expect(piped.stderr).toMatch(/\n6 \|       - expression: http\.path == "\/a" && http\.nope == "x"\n {2}\| {42}\^~{8}\n/)
+    expect(piped.stdout).toBe('')
+    const valid = run(['config', 'parse', '-'], CONFIG)
+    expect([valid.status, valid.stdout, valid.stderr]).toEqual([0, 'ok: 1 service, 2 routes\n', ''])
+  })
+
+  it('config validate - refuses input that is not UTF-8 text with exit status 2, as for a file', () => {
+    const piped = run(['config', 'validate', '-'], Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1]))
+    expect([piped.status, piped.stderr]).toEqual([2, 'switchyard config validate: cannot read <stdin>: a binary file, not YAML or JSON text\n'])
+  })
+
+  it('match --config - routes the request through the configuration read from standard input', () => {
+    const piped = run(['match', '--config', '-', '--request', JSON.stringify({ method: 'GET', path: '/users/7' })], CONFIG)
+    expect(piped.status).toBe(0)
+    expect(piped.stdout).toContain('route: users')
+    const broken = run(['match', '--config=-', '--request', JSON.stringify({ path: '/' })], '_format_version: "3.0"\nservices: [\n')
+    expect(broken.status).toBe(2)
+    expect(broken.stderr).toMatch(/^<stdin>:2:12: /)
+  })
+
+  it('convert - reads standard input and writes the result to standard output, also with -o -', () => {
+    const piped = run(['convert', '-', '-o', '-'], CONFIG)
+    expect(piped.status).toBe(0)
+    expect(piped.stdout).toContain('expression: http.path ^= "/users" && http.method == "GET"')
+    expect(piped.stdout).toContain('expression: (http.path ^= r#"/"#)')
+    const broken = run(['convert', '-'], '_format_version: "3.0"\nservices: [\n')
+    expect(broken.status).toBe(1)
+    expect(broken.stderr).toMatch(/^<stdin>:2:12: [^]*1 problem\(s\) found\n$/)
+  })
+})
+
 describe('switchyard version', () => {
   it.each([[['--version']], [['-V']], [['version']]])('switchyard %j prints the version alone, as `kong version` does', async (args) => {
     const io = capture()

@@ -1,19 +1,19 @@
 /**
  * `switchyard convert FILE [--check] [--priority documented] [--flavor F] [-o OUT]`: turns every
- * traditional route of a Kong declarative configuration (YAML or JSON, `_format_version: "3.0"`)
- * into an expression route, prints a summary, and with `--check` proves that the original and the
+ * traditional route of a Kong declarative configuration (YAML or JSON, `_format_version: "3.0"`;
+ * FILE `-` is standard input, named `<stdin>` in its problems) into an expression route, prints a summary, and with `--check` proves that the original and the
  * converted configuration route sample requests identically.
  */
 import { checkConversion, convertConfig, formatCheck, formatSummary, type Flavor, type Json, type PriorityLayout } from '@switchyard/http'
 import { writeFileSync } from 'node:fs'
 import { stringify } from 'yaml'
-import { readInputFile } from '../input-file.ts'
+import { readCommandInput, STDIN_NAME, STDIN_PATH } from '../input-file.ts'
 import { parseConfigText } from '../store/config-text.ts'
 import { describeProblems, problemCount } from '../store/declarative-report.ts'
 
-/** Reads FILE from disk with the CLI's checks (a regular text file of bounded size); throws the reason. */
+/** Reads FILE (`-`: standard input) with the CLI's checks (text of bounded size, a regular file); throws the reason. */
 function readChecked(path: string): string {
-  const input = readInputFile(path)
+  const input = readCommandInput(path)
   if (!input.ok) throw new Error(input.message)
   return input.text
 }
@@ -44,12 +44,13 @@ function resolveIo(io: ConvertIo | ConsoleIo | undefined): ConvertIo {
 const USAGE = `usage: switchyard convert FILE [--check] [--priority effective|documented] [--flavor expressions|traditional_compatible] [-o OUT]
 
   Converts every traditional route of a Kong declarative configuration into an expression route.
+  FILE           the configuration; - reads it from standard input
   --check        route sample requests through both configurations and list every difference
                  (exit status 1 when there is one, except with --priority documented, whose
                  differences are the report)
   --priority     effective (default): keep Kong 3.10's actual order; documented: the documented layout
   --flavor       the router flavor the original runs under (default expressions)
-  -o OUT         write the converted configuration to OUT (default: standard output)
+  -o OUT         write the converted configuration to OUT (default, or -: standard output)
 `
 
 interface Arguments {
@@ -87,8 +88,9 @@ function parseArguments(argv: readonly string[]): Arguments | string {
     } else if (name === '-o' || name === '--output') {
       output = value()
       if (output === undefined) return '-o needs a file name'
+      if (output === STDIN_PATH) output = undefined
     } else if (name === '-h' || name === '--help') return ''
-    else if (arg.startsWith('-')) return `unknown option ${arg}`
+    else if (arg.startsWith('-') && arg !== STDIN_PATH) return `unknown option ${arg}`
     else if (file === undefined) file = arg
     else return `unexpected argument ${arg}`
   }
@@ -118,9 +120,10 @@ export async function runConvert(argv: readonly string[], given?: ConvertIo | Co
   }
   // Read as every command reads a declarative file, so that a file `config validate` refuses for its
   // syntax is refused here in the same words, with the same status.
-  const parsed = parseConfigText(text, args.file)
+  const name = args.file === STDIN_PATH ? STDIN_NAME : args.file
+  const parsed = parseConfigText(text, name)
   if (!parsed.ok) {
-    io.stderr(describeProblems(args.file, text, parsed.problems) + problemCount(parsed.problems.length))
+    io.stderr(describeProblems(name, text, parsed.problems) + problemCount(parsed.problems.length))
     return 1
   }
   const input = parsed.value as Json

@@ -58,7 +58,7 @@ async function dispatch(args: readonly string[], io: CliOutput): Promise<number>
     case 'config':
       // `parse` is Kong's name for the same check (`kong config parse FILE`).
       if (rest[0] === 'validate' || rest[0] === 'parse') return validateConfigFile(rest.slice(1), io, flavorFromEnvironment())
-      return io.err('usage: switchyard config validate FILE   (or `config parse FILE`, as in Kong)\n'), 2
+      return io.err('usage: switchyard config validate FILE   (or `config parse FILE`, as in Kong; FILE - reads standard input)\n'), 2
     case 'migrations':
       return runMigrations(rest, io)
     case 'convert':

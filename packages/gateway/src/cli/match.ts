@@ -7,7 +7,7 @@ import { loadDeclarative } from '../store/declarative.ts'
 import { parseConfigText } from '../store/config-text.ts'
 import { describeProblems, problemCount } from '../store/declarative-report.ts'
 import type { CliOutput } from './check.ts'
-import { readInputFile } from '../input-file.ts'
+import { readCommandInput } from '../input-file.ts'
 
 const STRING_FIELDS = ['method', 'path', 'host', 'scheme', 'src_ip', 'dst_ip', 'sni'] as const
 const PORT_FIELDS = ['src_port', 'dst_port'] as const
@@ -16,6 +16,7 @@ const REQUEST_KEYS: ReadonlySet<string> = new Set([...STRING_FIELDS, ...PORT_FIE
 const HTTP_SCHEMES: ReadonlySet<string> = new Set(['http', 'https', 'grpc', 'grpcs'])
 
 const USAGE = `usage: switchyard match --config FILE --request JSON [--explain]
+  FILE - reads the configuration from standard input
   JSON keys: path (required), ${[...STRING_FIELDS.slice(0, 1), ...STRING_FIELDS.slice(2)].join(', ')}, ${PORT_FIELDS.join(', ')} (integers), headers (name → string or array)
 `
 
@@ -78,7 +79,8 @@ function reasonOf(decidedBy: PredicateTrace | undefined): string {
 }
 
 /**
- * `switchyard match --config FILE --request JSON [--explain]`: loads a declarative config, routes
+ * `switchyard match --config FILE --request JSON [--explain]`: loads a declarative config (FILE `-`:
+ * standard input, named `<stdin>` in its problems), routes
  * one request (JSON with `method`, `path`, `host`, `headers`, `scheme`, `src_ip`, `sni`, …) and
  * prints the route, recorded matches, captures and upstream URL; `--explain` adds why each
  * higher-priority route did not match, and what each route after the winner would have done (it
@@ -105,12 +107,12 @@ export function match(args: readonly string[], io: CliOutput, flavor: RouterFlav
   if (file === undefined || requestText === undefined) return io.err(`switchyard match: ${file === undefined ? '--config' : '--request'} is required\n${USAGE}`), 2
   const request = parseRequest(requestText)
   if (typeof request === 'string') return io.err(`switchyard match: bad --request: ${request}\n`), 2
-  const input = readInputFile(file)
+  const input = readCommandInput(file)
   if (!input.ok) return io.err(`switchyard match: ${input.message}\n`), 2
-  const parsed = parseConfigText(input.text, file)
+  const parsed = parseConfigText(input.text, input.name)
   const loaded = parsed.ok ? loadDeclarative(parsed.value, { flavor, checkRoute: createRouteChecker(flavor) }) : parsed
   if (!loaded.ok) {
-    io.err(describeProblems(file, input.text, loaded.problems) + problemCount(loaded.problems.length))
+    io.err(describeProblems(input.name, input.text, loaded.problems) + problemCount(loaded.problems.length))
     return 2
   }
   const { services, routes } = loaded.snapshot
