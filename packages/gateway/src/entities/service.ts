@@ -64,17 +64,24 @@ export const SERVICE_SCHEMA: EntitySchema = {
 }
 
 /**
+ * What Kong's `url` shorthand reads for a JSON `null`: its validation lets a null through (the
+ * shorthand is not required), and the shorthand then parses `tostring(sugar_url)`, LuaJIT's text for
+ * cjson's null. So the URL has the scheme `userdata` and the path ` NULL`, and no host.
+ */
+const LUA_NULL_TEXT = 'userdata: NULL'
+
+/**
  * Expands Kong's `url` shorthand into protocol, host, port and path, read the way LuaSocket's
  * `url.parse` reads it (services.lua's shorthand), which never refuses a string: what is missing or
  * misplaced is left to the fields' own checks (`invalid url` has no scheme and no authority, so it
  * gives `host: required field missing` and `path: should start with: /`, as in Kong). A null `url`
- * sets nothing.
+ * is read as Kong reads it (see {@link LUA_NULL_TEXT}): refused for its protocol, host and path.
  */
 export function expandServiceUrl(input: JsonObject): { value: JsonObject } | { fields: FieldErrors } {
-  const url = input['url']
-  if (url === undefined) return { value: input }
+  const given = input['url']
+  if (given === undefined) return { value: input }
   const { url: _ignored, ...rest } = input
-  if (url === null) return { value: rest }
+  const url = given === null ? LUA_NULL_TEXT : given
   if (typeof url !== 'string') return { fields: { url: 'expected a string' } }
   if (url === '') return { fields: { url: 'length must be at least 1' } }
   const parsed = parseLuaSocketUrl(url)
