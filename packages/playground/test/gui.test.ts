@@ -152,8 +152,9 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
     await page.getByLabel('Method', { exact: true }).selectOption('GET')
     await page.getByRole('button', { name: 'Evaluate' }).click()
     await poll(() => page.locator('[data-testid=verdict]').textContent()).toContain('users-api')
-    // An expression route's own priority shows in decimal beside the router's layout.
-    expect(await page.locator('[data-testid=verdict]').textContent()).toMatch(/users-api priority 100, router 0x[0-9a-f]{16}\./)
+    // An expression route's own priority shows in decimal beside the router's, in the hexadecimal and
+    // the words of `switchyard match` (its test checks the same text).
+    expect(await page.locator('[data-testid=verdict]').textContent()).toMatch(/users-api priority 100, router priority 0xFF00000000000064\./)
     // strip_path removes the matched prefix; the service path is prepended.
     expect(await page.locator('[data-testid=upstream-url]').textContent()).toBe('http://users.internal:8080/v1/7?x=1')
     // The route after the winner, which the router does not try, says what it would have done.
@@ -177,6 +178,8 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
       '(http.method == r#"GET"#) && (http.path ^= r#"/legacy"#) && (net.protocol == r#"http"# || net.protocol == r#"https"#)',
       '(http.method == r#"GET"#) && (http.path ~ r#"^/v0/\\d+$"#) && (net.protocol == r#"http"# || net.protocol == r#"https"#)',
     ])
+    // Each entry's router priority in hexadecimal, as `switchyard match` prints it (Kong's effective value).
+    expect(await card.locator('.expr-box .muted').allTextContents()).toEqual(['   priority 0x0000000040000007', '   priority 0x0008000040000000'])
     await card.getByLabel('Methods').fill('get')
     await poll(() => card.locator('.error').textContent()).toContain('methods')
     // A header line without a name is marked, as in the request's headers box, not silently dropped.

@@ -85,6 +85,9 @@ describe('switchyard match', () => {
     const io = capture()
     expect(match(['--config', file, '--request', JSON.stringify({ method: 'GET', path: '/users/7?x=1', host: 'a' })], io)).toBe(0)
     expect(io.stdout).toContain('route: users')
+    // Router priorities in the hexadecimal of the GUI and traditional-routes.md; an expression
+    // route's own priority in decimal, as written.
+    expect(io.stdout).toMatch(/^route: users \(id [0-9a-f-]{36}, priority 10, router priority 0xFF0000000000000A\)$/m)
     expect(io.stdout).toContain('http.path = "/users"')
     expect(io.stdout).toContain('upstream: http://127.0.0.1:9000/v1/7?x=1')
   })
@@ -117,7 +120,7 @@ describe('switchyard match', () => {
     const io = capture()
     expect(match(['--config', file, '--request', JSON.stringify({ method: 'GET', path: '/users/1' }), '--explain'], io)).toBe(0)
     expect(io.stdout).toContain('route: users')
-    expect(io.stdout).toMatch(/after it, not tried \(users comes first\):\n· catch-all \(.*\): would match too\n$/)
+    expect(io.stdout).toMatch(/after it, not tried \(users comes first\):\n· catch-all \(router priority 0x0000000020000001\): would match too\n$/)
     // Without --explain, nothing about them.
     const plain = capture()
     expect(match(['--config', file, '--request', JSON.stringify({ method: 'GET', path: '/users/1' })], plain)).toBe(0)

@@ -1,5 +1,5 @@
 import { FieldContext, formatIpAddr, parseIpAddr, Router, type FieldValue, type PredicateTrace } from '@switchyard/core'
-import { createFieldExtractor, hostOfRequest, httpSchema, requestHeadOf, requestRefusal, upstreamRequest, type RequestLike } from '@switchyard/http'
+import { createFieldExtractor, formatRouterPriority, hostOfRequest, httpSchema, requestHeadOf, requestRefusal, upstreamRequest, type RequestLike } from '@switchyard/http'
 import type { RouterFlavor } from '../config.ts'
 import { createRouteChecker, createRouteCompiler } from '../engine.ts'
 import type { Route } from '../entities/route.ts'
@@ -67,9 +67,13 @@ function routeLabel(route: Route | undefined, id: string): string {
   return route?.name ?? route?.id ?? id
 }
 
-/** The router priority, plus the route's own `priority` for expression routes (the router adds 0xFF << 56). */
+/**
+ * The router priority in hexadecimal, as the GUI and traditional-routes.md write it, plus the route's
+ * own `priority` (decimal, as written) for expression routes (the router adds 0xFF << 56).
+ */
 function priorityLabel(route: Route | undefined, priority: bigint): string {
-  return typeof route?.expression === 'string' ? `priority ${route.priority ?? 0}, router priority ${priority}` : `router priority ${priority}`
+  const router = `router priority ${formatRouterPriority(priority)}`
+  return typeof route?.expression === 'string' ? `priority ${route.priority ?? 0}, ${router}` : router
 }
 
 function reasonOf(decidedBy: PredicateTrace | undefined): string {

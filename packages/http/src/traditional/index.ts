@@ -31,6 +31,7 @@ export type { PriorityParts } from './priority.ts'
 export {
   documentedPriority,
   effectivePriority,
+  formatRouterPriority,
   priorityParts,
   routePriority,
   streamPriority,

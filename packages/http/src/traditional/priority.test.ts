@@ -1,6 +1,6 @@
 // Priority rules (traditional-routes.md §3), one behaviour per row.
 import { describe, expect, it } from 'vitest'
-import { documentedPriority, effectivePriority, priorityParts, routePriority, streamPriority } from './priority.ts'
+import { documentedPriority, effectivePriority, formatRouterPriority, priorityParts, routePriority, streamPriority } from './priority.ts'
 import type { TraditionalRoute } from './route.ts'
 
 const effective = (route: TraditionalRoute): bigint => routePriority(route, 'effective')
@@ -88,4 +88,20 @@ describe('expression routes (§3.4)', () => {
     expect(effective({ expression: 'x', priority: 0 })).toBe(0xff00000000000000n)
     expect(effective({ expression: 'x', priority: 2 ** 46 - 1 })).toBe(0xff00000000000000n | (2n ** 46n - 1n))
   })
+})
+
+// The worked examples of traditional-routes.md §7 write priorities this way (here their effective
+// column); `match` and the GUI too.
+describe('formatRouterPriority', () => {
+  it.each([
+    [{ paths: ['/foo'] }, '0x0000000020000004'],
+    [{ headers: { version: ['v1'] }, paths: ['/my-route/hello'] }, '0x000000004010000F'],
+    [{ paths: ['~/users/\\d+'], regex_priority: 5 }, '0x0008000020280000'],
+    [{ expression: 'x', priority: 100 }, '0xFF00000000000064'],
+    [{ protocols: ['tls'], snis: ['www.example.org'], sources: [{ ip: '127.0.0.1' }] }, '0x2000000000000080'],
+  ] as [TraditionalRoute, string][])('%j → %s', (route, written) => {
+    expect(formatRouterPriority(routePriority(route))).toBe(written)
+  })
+
+  it('pads to 16 digits', () => expect(formatRouterPriority(0n)).toBe('0x0000000000000000'))
 })

@@ -102,6 +102,16 @@ export function streamPriority(route: TraditionalRoute): bigint {
   return (weighted ? 1n << 61n : 0n) | BigInt((addressBits(sources) << 4) | addressBits(destinations))
 }
 
+/**
+ * A router priority as Switchyard writes it for people (the `match` command, the GUI): `0x` and 16
+ * upper-case hexadecimal digits, the form of the worked examples in traditional-routes.md, because
+ * Kong builds it from bit fields (field count in the top 3 bits, then plain hosts, header count,
+ * regex, …; `0xFF…` for expression routes, then their own priority) that decimal hides.
+ */
+export function formatRouterPriority(priority: bigint): string {
+  return `0x${priority.toString(16).toUpperCase().padStart(16, '0')}`
+}
+
 /** An expression route's router priority: `0xFF << 56 | priority`. */
 export function expressionPriority(priority: number | bigint): bigint {
   return EXPRESSION_ONLY_BITS | BigInt(priority)

@@ -1,3 +1,4 @@
+import { formatRouterPriority } from '@switchyard/http'
 import type { EvaluatedEntry, Evaluation, PredicateOutcome } from '../model/engine.ts'
 import { upstreamUrl } from '../model/engine.ts'
 import { isExpressionRoute, routeLabel, type PlaygroundRoute } from '../model/route.ts'
@@ -42,19 +43,15 @@ function values(p: PredicateOutcome): string {
 }
 
 /**
- * A router priority in hexadecimal, where Kong's bit layout is readable (`0xff…` = expression route,
- * then the route's own priority), with the decimal value on hover.
+ * A router priority in hexadecimal, where Kong's bit layout is readable (`0xFF…` = expression route,
+ * then the route's own priority), with the decimal value on hover: the words `switchyard match` prints.
  */
 function routerPriority(priority: bigint, route: PlaygroundRoute): HTMLElement {
   // An expression route's own priority, in decimal as it was written, before the router's layout.
-  const own = isExpressionRoute(route) ? `priority ${String(route.priority ?? 0)}, router ` : 'router priority '
-  return h('span', { class: 'muted', title: `router priority ${priority.toString()}` }, `${own}${hexPriority(priority)}`)
+  const own = isExpressionRoute(route) ? `priority ${String(route.priority ?? 0)}, router priority ` : 'router priority '
+  return h('span', { class: 'muted', title: `router priority ${priority.toString()}` }, `${own}${formatRouterPriority(priority)}`)
 }
 
-/** A 64-bit router priority as the GUI writes it everywhere: 16 hexadecimal digits after `0x`. */
-export function hexPriority(priority: bigint): string {
-  return `0x${priority.toString(16).padStart(16, '0')}`
-}
 
 function traceItem(entry: EvaluatedEntry, winner: EvaluatedEntry | undefined): HTMLElement {
   const decided = entry.decidedBy

@@ -1,11 +1,10 @@
-import { expressionRoutePriority, schemaForProtocols, traditionalMatchers, validateExpressionRoute } from '@switchyard/http'
+import { expressionRoutePriority, formatRouterPriority, schemaForProtocols, traditionalMatchers, validateExpressionRoute } from '@switchyard/http'
 import type { AdminRoute, AdminService } from '../admin/client.ts'
 import { AdminError, adminErrorText } from '../admin/client.ts'
 import { bodyOf, draftOf, list, priorityProblem, regexPriorityProblem, routeHeadersProblem } from '../model/route-draft.ts'
 import { checkbox, h, replaceChildren, select, setFieldProblem, textArea, textField, type Child } from './dom.ts'
 import { createExpressionEditor, type ExpressionEditor } from './expression-editor.ts'
 import { kongMessage } from './kong-message.ts'
-import { hexPriority } from './result-view.ts'
 
 /** Labels of the address fields, which stream (tcp, tls, udp) routes match on. */
 export const SOURCES_LABEL = 'Sources (IP, CIDR, :port)'
@@ -21,9 +20,9 @@ function messagesOf(value: unknown): string[] {
   return [JSON.stringify(value)]
 }
 
-/** A router priority in the hexadecimal the Playground shows too, the decimal value on hover. */
+/** A router priority in the hexadecimal the Playground and `switchyard match` show too, the decimal value on hover. */
 function routerPriorityCode(priority: bigint): HTMLElement {
-  return h('code', { 'data-testid': 'live-priority', title: priority.toString() }, hexPriority(priority))
+  return h('code', { 'data-testid': 'live-priority', title: priority.toString() }, formatRouterPriority(priority))
 }
 
 /** What the form does with a saved body. */

@@ -1,10 +1,9 @@
-import { traditionalMatchers } from '@switchyard/http'
+import { formatRouterPriority, traditionalMatchers } from '@switchyard/http'
 import { formatAddresses, parseAddresses } from '../model/addresses.ts'
 import { unnamedHeaderLinesProblem } from '../model/request.ts'
 import { regexPriorityProblem, routeHeaders, typedNumber } from '../model/route-draft.ts'
 import type { PlaygroundRoute } from '../model/route.ts'
 import { h, replaceChildren, setFieldProblem, textArea, textField } from './dom.ts'
-import { hexPriority } from './result-view.ts'
 import { DESTINATIONS_LABEL, SOURCES_LABEL } from './route-form.ts'
 
 type ListKey = 'methods' | 'hosts' | 'paths' | 'snis'
@@ -28,7 +27,7 @@ export function conversionPreview(route: PlaygroundRoute): HTMLElement {
   return h(
     'pre',
     { class: 'expr-box', 'aria-label': 'Converted expression' },
-    ...converted.matchers.flatMap((m, i) => [i > 0 ? '\n' : '', h('code', { 'data-testid': 'converted-expression' }, m.expression), h('span', { class: 'muted' }, `   priority ${hexPriority(m.priority)}`)]),
+    ...converted.matchers.flatMap((m, i) => [i > 0 ? '\n' : '', h('code', { 'data-testid': 'converted-expression' }, m.expression), h('span', { class: 'muted' }, `   priority ${formatRouterPriority(m.priority)}`)]),
   )
 }
 
