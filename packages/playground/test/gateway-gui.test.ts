@@ -156,6 +156,34 @@ describe.skipIf(!HAS_CHROMIUM)('GUI with a real gateway', () => {
     await page.getByRole('button', { name: 'Cancel' }).click()
   })
 
+  // A refused traditional route's error used to be on the page three times: in the live conversion
+  // preview, in Kong's message under the form, and on the Paths field. It is on the field only.
+  it('shows a refused traditional route’s error once, on the field it names, before and after saving', async () => {
+    await page.goto(`${gui.url}#routes`)
+    await page.getByRole('button', { name: 'New route' }).click()
+    await page.getByLabel('Name', { exact: true }).fill('no-slash')
+    await page.getByLabel('Match by').selectOption('traditional')
+    const paths = page.getByLabel('Paths (a leading ~ makes a regex)')
+    await paths.fill('foo')
+    const message = 'should start with: / (fixed path) or ~/ (regex path)'
+    const shown = () => page.locator('.route-form').evaluate((form, text) => (form as HTMLElement).innerText.split(text).length - 1, message)
+    await poll(() => paths.getAttribute('aria-invalid')).toBe('true')
+    expect(await page.locator(`[id="${await paths.getAttribute('aria-describedby')}"]`).textContent()).toBe(message)
+    expect(await shown()).toBe(1)
+    await page.getByRole('button', { name: 'Save route' }).click()
+    const errors = page.locator('.route-form .form-errors')
+    await poll(() => errors.textContent()).toContain('paths')
+    expect(await shown()).toBe(1)
+    expect(await page.locator(`[id="${await paths.getAttribute('aria-describedby')}"]`).textContent()).toBe(message)
+    expect((await adminCall(gateway.admin, 'GET', '/routes/no-slash')).status).toBe(404)
+    // Fixed, the field is clear and the route converts.
+    await paths.fill('/foo')
+    await poll(() => paths.getAttribute('aria-invalid')).toBeNull()
+    expect(await shown()).toBe(0)
+    await poll(() => page.locator('[data-testid=converted-expression]').count()).toBe(1)
+    await page.getByRole('button', { name: 'Cancel' }).click()
+  })
+
   it('creates a tcp route by destination port with the traditional fields', async () => {
     await page.getByRole('button', { name: 'New route' }).click()
     await page.getByLabel('Name', { exact: true }).fill('db-route')

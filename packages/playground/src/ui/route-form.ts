@@ -73,10 +73,33 @@ export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): H
   /** How many router entries the traditional fields made, when the expression was filled from them. */
   let filledFrom: number | undefined
 
+  /**
+   * Puts each of Kong's field errors on the form field it names, remembering the field in `marked`;
+   * returns those the form has no field for. `describe` words one error (by default its messages).
+   */
+  const placeFieldErrors = (fields: Readonly<Record<string, unknown>>, marked: HTMLElement[], describe = (_name: string, value: unknown) => messagesOf(value).join(' ')): [string, string][] => {
+    const unplaced: [string, string][] = []
+    for (const [name, value] of Object.entries(fields)) {
+      if (name === '@entity') continue
+      const text = describe(name, value)
+      const field = form.querySelector(`[name="${CSS.escape(FORM_NAMES[name] ?? name)}"]`)?.closest<HTMLElement>('.field')
+      if (field === null || field === undefined) unplaced.push([name, text])
+      else {
+        setFieldProblem(field, text)
+        marked.push(field)
+      }
+    }
+    return unplaced
+  }
+
+  /** Fields marked by the live check of the traditional fields, which runs Kong's route checks in the page. */
+  const liveMarked: HTMLElement[] = []
+
   /** The router entries Kong makes of the form's traditional fields (whichever mode is shown). */
   const convertFields = () => traditionalMatchers({ id: route?.id ?? 'new', ...bodyOf({ ...draft, mode: 'traditional' }, flavor) }, { flavor })
 
   const refreshLive = () => {
+    for (const field of liveMarked.splice(0)) setFieldProblem(field, undefined)
     if (draft.mode === 'expression') {
       const problem = priorityProblem(draft.priority)
       if (priorityField !== undefined) setFieldProblem(priorityField, problem)
@@ -97,7 +120,13 @@ export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): H
     }
     const converted = convertFields()
     if (!converted.ok) {
-      replaceChildren(live, h('p', { class: 'error' }, converted.violation.message))
+      // Each problem once, where the user looks: on the field it names; the rest (the route as a
+      // whole, fields the form lacks) here. Kong's answer to a save says the same and goes to the
+      // same places, so nothing is repeated in its message under the form.
+      const fields = converted.violation.fields as Readonly<Record<string, unknown>>
+      const unplaced = placeFieldErrors(fields, liveMarked)
+      const general = [...messagesOf(fields['@entity'] ?? []), ...unplaced.map(([name, text]) => `${name}: ${text}`)]
+      replaceChildren(live, ...general.map((text) => h('p', { class: 'error' }, text)))
       return
     }
     replaceChildren(
@@ -224,7 +253,10 @@ export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): H
   const apiMarked: HTMLElement[] = []
   const clearAnswer = (): void => {
     replaceChildren(errors)
-    for (const field of apiMarked.splice(0)) setFieldProblem(field, undefined)
+    const marked = apiMarked.splice(0)
+    for (const field of marked) setFieldProblem(field, undefined)
+    // A field the live check marks too keeps its live problem.
+    if (marked.length > 0) refreshLive()
   }
   form.addEventListener('input', clearAnswer)
   form.addEventListener('change', clearAnswer)
@@ -252,25 +284,25 @@ export function routeForm(route: AdminRoute | undefined, host: RouteFormHost): H
         replaceChildren(errors, h('p', {}, adminErrorText(error)))
         return
       }
-      // Each field Kong names is marked on the form where the form has it; the others are listed.
-      // A unique violation names the field with the value already taken, not with a message.
+      // Each of Kong's errors is shown once. One on a field the form has is marked there; Kong's
+      // message, which repeats every error, is then left out, and what is said under the form is
+      // which fields are marked, the route's own errors and the fields the form lacks. A unique
+      // violation names the field with the value already taken, not with a message.
       const unique = error.status === 409
-      const unplaced: [string, string][] = []
-      for (const [name, value] of Object.entries(error.body.fields ?? {})) {
-        if (name === '@entity') continue
-        const text = unique ? `Another route already has this ${name}: ${messagesOf(value).join(', ')}.` : messagesOf(value).join(' ')
-        const field = form.querySelector(`[name="${CSS.escape(FORM_NAMES[name] ?? name)}"]`)?.closest<HTMLElement>('.field')
-        if (field === null || field === undefined) unplaced.push([name, text])
-        else {
-          setFieldProblem(field, text)
-          apiMarked.push(field)
-        }
+      const fields = error.body.fields ?? {}
+      const unplaced = placeFieldErrors(fields, apiMarked, unique ? (name, value) => `Another route already has this ${name}: ${messagesOf(value).join(', ')}.` : undefined)
+      if (apiMarked.length === 0) {
+        // Nothing on a field: Kong's message says it all (a syntax error's caret block included).
+        replaceChildren(errors, kongMessage(adminErrorText(error), 'p'))
+      } else {
+        const names = Object.keys(fields).filter((name) => name !== '@entity' && !unplaced.some(([other]) => other === name))
+        replaceChildren(
+          errors,
+          h('p', {}, `The Admin API refused the route: see the marked field${names.length === 1 ? '' : 's'} (${names.join(', ')}).`),
+          ...messagesOf(fields['@entity'] ?? []).map((text) => h('p', {}, text)),
+          unplaced.length === 0 ? null : h('ul', {}, ...unplaced.map(([name, text]) => h('li', {}, h('code', {}, name), ': ', kongMessage(text, 'span')))),
+        )
       }
-      replaceChildren(
-        errors,
-        kongMessage(adminErrorText(error), 'p'),
-        unplaced.length === 0 ? null : h('ul', {}, ...unplaced.map(([name, text]) => h('li', {}, h('code', {}, name), `: ${text}`))),
-      )
       if (error.body.diagnostics !== undefined && editor !== undefined) editor.showDiagnostics(error.body.diagnostics)
     })
   })
