@@ -8,12 +8,18 @@ export const MAX_QUERY_ARGS = 100
 export const QUERIES_PREFIX = 'http.queries.'
 
 /**
- * The query string of a raw request target: the text after its first `?` (nginx `$args`), or
- * undefined when there is none.
+ * The query string of a raw request target as nginx reads it (`$args`, which
+ * `ngx.req.get_uri_args` parses and Kong sends upstream): the text after the first `?` that comes
+ * before any `#`, up to the next `#`; undefined when there is no such `?`. A `#` is not special to
+ * Kong's router (the path is cut at `?` only), but nginx's URI parser ends the path and the
+ * arguments there: `/a?x=1#y` gives `x=1`, `/a#b?x=1` none, `/a?#y` `''`.
  */
 export function queryOf(target: string): string | undefined {
   const mark = target.indexOf('?')
-  return mark < 0 ? undefined : target.slice(mark + 1)
+  if (mark < 0) return undefined
+  const hash = target.indexOf('#')
+  if (hash < 0) return target.slice(mark + 1)
+  return hash < mark ? undefined : target.slice(mark + 1, hash)
 }
 
 /** A precomputed reader for a fixed set of query argument names (the part after `http.queries.`). */

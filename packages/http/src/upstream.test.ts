@@ -39,6 +39,12 @@ describe('upstreamRequest', () => {
     [{}, '/request?', undefined, '/request?'],
     [{}, '/get?hello', undefined, '/get?hello'],
     [{ strip_path: true }, '/foo/bar?a=%20b&c', '/foo', '/bar?a=%20b&c'],
+    // the query is nginx's $args: it ends at a raw '#', a '?' after a '#' starts none, and an
+    // empty one is sent only when the raw target ends with '?' (Kong differential run)
+    [{}, '/a?x=1#frag', undefined, '/a?x=1'],
+    [{}, '/a?#frag', undefined, '/a'],
+    [{}, '/a#b?x=1', undefined, '/a#b'],
+    [{}, '/a#b?', undefined, '/a#b?'],
     // reserved escapes stay encoded and upper-cased; non-ASCII is percent-encoded as UTF-8
     [{}, '/a%2fb/%C3%A9', undefined, '/a%2Fb/%C3%A9'],
     // stripping counts bytes

@@ -6,6 +6,7 @@
  */
 import { textToBytes } from './bytes.ts'
 import { normalizePathBytes, stripQuery } from './path.ts'
+import { queryOf } from './query.ts'
 
 /** The service fields routing reads (Admin API names), or the `url` shorthand. */
 export interface ServiceLike {
@@ -236,8 +237,10 @@ export function upstreamRequest(
   const uri = normalizePathBytes(stripQuery(request.target))
   const base = textToBytes(target?.path ?? '/')
   const joined = upstreamPathV0(base, uri, strip, prefix === undefined ? undefined : textToBytes(prefix))
-  const query = request.target.indexOf('?', 1)
-  const path = escapeBytes(joined) + (query < 0 ? '' : request.target.slice(query))
+  // nginx's `$args`; Kong appends it when it is not empty, or `?` alone when the raw target ends with one.
+  const args = queryOf(request.target)
+  const query = (args !== undefined && args !== '') || request.target.endsWith('?') ? `?${args ?? ''}` : ''
+  const path = escapeBytes(joined) + query
   const preserved = route.preserve_host === true ? request.host : undefined
   return {
     kind: 'proxy',
