@@ -4,7 +4,6 @@
  * `switchyard match` say so instead of showing the route the router would have picked: the three
  * must not disagree on what a request gets.
  */
-import { stripQuery } from './path.ts'
 import type { RequestLike } from './request.ts'
 
 const SLASH = 47
@@ -61,14 +60,16 @@ export function hasBadTarget(target: string): boolean {
 /**
  * Why nginx's URI parser answers 400 to a target, or undefined: neither origin-form nor
  * absolute-form (`*`), a `%` not followed by two hex digits in the path, a `%00` there (a decoded
- * NUL), or `..` segments (`%2e` and `%2f` decoded) that climb above the root.
+ * NUL), or `..` segments (`%2e` and `%2f` decoded) that climb above the root. The path ends at the
+ * first `?` or `#` (ngx_http_parse_complex_uri), so `/..#x` is refused and `/a#%zz` is not.
  */
 function targetProblem(target: string): string | undefined {
   if (target.charCodeAt(0) !== SLASH) return `the target '${target}' does not start with '/'`
   // Most targets have neither an escape nor `..`, and need nothing more: two scans.
   const escaped = target.includes('%')
   if (!escaped && !target.includes('..')) return undefined
-  const path = stripQuery(target)
+  // nginx's URI parser ends the path at the first raw `?` or `#`: what follows is never decoded.
+  const path = pathBeforeArgs(target)
   // Every `%` must start an escape, so `%00` can only be one.
   const bad = escaped ? /%(?![0-9A-Fa-f]{2})/.exec(path) : null
   if (bad !== null) return `the path has a '%' at character ${bad.index + 1} that does not start an escape (two hex digits); write a literal '%' as %25`
@@ -76,6 +77,15 @@ function targetProblem(target: string): string | undefined {
   // nginx decodes escapes before it walks the segments, `%2F` into a separator too.
   if (climbsAboveRoot(escaped ? path.replace(/%2e/gi, '.').replace(/%2f/gi, '/') : path)) return "the path's '..' segments climb above '/'"
   return undefined
+}
+
+/** The part of a target nginx parses as its path: up to the first `?` or `#` (`/..#x` is `/..`). */
+function pathBeforeArgs(target: string): string {
+  for (let i = 0; i < target.length; i++) {
+    const c = target.charCodeAt(i)
+    if (c === 0x3f || c === 0x23) return target.slice(0, i)
+  }
+  return target
 }
 
 /** True when a path's `..` segments go above its root (`/../x`, `/a/../../x`), which nginx refuses. */
