@@ -10,15 +10,24 @@ export interface Context {
 }
 
 /**
+ * Field values by name. Its instances are ordinary objects, which the engine keeps compact (a shape
+ * shared by every request that sets the same fields in the same order, values inline), where a
+ * prototype-less `Object.create(null)` starts as a hash table of its own. Their prototype has no
+ * properties and no prototype, so no field name (`constructor`, `__proto__`) finds anything inherited.
+ */
+const FieldValues = function FieldValues() {} as unknown as new () => Record<string, FieldValue[] | undefined>
+FieldValues.prototype = Object.create(null) as object
+
+/**
  * A mutable context; reuse one per worker and `clear()` it between requests.
  *
- * Values live in a prototype-less object keyed by field name rather than a Map: the router reads
- * a field several times per request, and a keyed property load by a name the engine shares (field
- * names in code and in compiled routes are) is cheaper than a hash-table lookup. An absent field is
- * `undefined`, never deleted, so the object keeps its fast layout.
+ * Values live in an object keyed by field name rather than a Map: the router reads a field several
+ * times per request, and a keyed property load by a name the engine shares (field names in code and
+ * in compiled routes are) is cheaper than a hash-table lookup. An absent field is `undefined`, never
+ * deleted, so the object keeps its fast layout.
  */
 export class FieldContext implements Context {
-  #values: Record<string, FieldValue[] | undefined> = Object.create(null) as Record<string, FieldValue[] | undefined>
+  #values = new FieldValues()
 
   /** Appends one value to a field. */
   add(field: string, value: FieldValue): this {
@@ -45,6 +54,6 @@ export class FieldContext implements Context {
 
   /** Removes every value. */
   clear(): void {
-    this.#values = Object.create(null) as Record<string, FieldValue[] | undefined>
+    this.#values = new FieldValues()
   }
 }
