@@ -470,6 +470,7 @@ export class AdminApi {
           declarative_config: c.declarativeConfig ?? null,
           proxy_listen: listen(c.proxyListen),
           admin_listen: listen(c.adminListen),
+          status_listen: listen(c.statusListen),
           nginx_worker_processes: c.workers,
           admin_token_required: c.adminToken !== undefined,
           store: this.options.store.kind,

@@ -55,8 +55,11 @@ describe('Status API, with a database', () => {
     expect(head.status).toBe(200)
   })
 
-  it('leaves the Admin API behind its token', async () => {
+  it('leaves the Admin API behind its token, whose GET / names the Status API listener', async () => {
     expect((await adminCall(gw.admin, 'GET', '/status')).status).toBe(401)
+    const root = await fetch(`${gw.admin}/`, { headers: { authorization: `Bearer ${TOKEN}` } })
+    const configuration = ((await root.json()) as { configuration: Record<string, unknown> }).configuration
+    expect(configuration['status_listen']).toEqual([`127.0.0.1:0`])
   })
 })
 
