@@ -63,7 +63,8 @@ interface PlacedRow extends TagRow {
 /** Up to `limit` rows after the cursor, in Kong's order. */
 function tagRows(store: Store, tag: string | undefined, cursor: TagCursor | undefined, limit: number): PlacedRow[] {
   const rows: PlacedRow[] = []
-  const filter: Pick<ListOptions, 'tags'> = tag === undefined ? {} : { tags: { mode: 'any', tags: [tag] } }
+  // The stores skip the untagged entities themselves (most of a large configuration, often).
+  const filter: Pick<ListOptions, 'tags' | 'tagged'> = tag === undefined ? { tagged: true } : { tags: { mode: 'any', tags: [tag] } }
   const add = (entityName: TagRow['entity_name'], entity: Tagged, after: number): void => {
     const tags = entity.tags ?? []
     for (let i = after; i < tags.length && rows.length < limit; i++) {

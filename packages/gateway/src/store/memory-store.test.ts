@@ -16,13 +16,13 @@ const route = (id: string, name: string | null, tags: readonly string[] | null):
 type Step =
   | { readonly op: 'put'; readonly id: number; readonly name: number; readonly tags: number }
   | { readonly op: 'delete'; readonly id: number }
-  | { readonly op: 'list'; readonly size: number; readonly tags: number }
+  | { readonly op: 'list'; readonly size: number; readonly tags: number; readonly tagged: boolean }
   | { readonly op: 'reset'; readonly count: number }
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ op: fc.constant('put' as const), id: fc.nat(ids.length - 1), name: fc.nat(names.length - 1), tags: fc.nat(tagSets.length - 1) }),
   fc.record({ op: fc.constant('delete' as const), id: fc.nat(ids.length - 1) }),
-  fc.record({ op: fc.constant('list' as const), size: fc.integer({ min: 1, max: 5 }), tags: fc.nat(3) }),
+  fc.record({ op: fc.constant('list' as const), size: fc.integer({ min: 1, max: 5 }), tags: fc.nat(3), tagged: fc.boolean() }),
   fc.record({ op: fc.constant('reset' as const), count: fc.nat(ids.length) }),
 )
 
@@ -62,8 +62,8 @@ describe('MemoryStore', () => {
             for (const r of routes) model.set(r.id, r)
           } else {
             const tags = filters[s.tags]
-            const expected = [...model.values()].filter((r) => hasTags(r.tags, tags)).map((r) => r.id).sort()
-            expect(walk(store, { size: s.size, tags })).toEqual(expected)
+            const expected = [...model.values()].filter((r) => hasTags(r.tags, tags) && (!s.tagged || (r.tags ?? []).length > 0)).map((r) => r.id).sort()
+            expect(walk(store, { size: s.size, tags, tagged: s.tagged })).toEqual(expected)
           }
           for (const r of model.values()) {
             expect(store.getRoute(r.id)).toBe(r)

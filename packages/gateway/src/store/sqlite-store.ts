@@ -73,6 +73,7 @@ export class SqliteStore implements Store {
     const after = options.offset === undefined ? undefined : decodeOffset(options.offset)
     if (after !== undefined) where.push('id > ?'), params.push(after)
     if (options.serviceId !== undefined) where.push('service_id = ?'), params.push(options.serviceId)
+    if (options.tagged === true) where.push('json_array_length(tags) > 0')
     if (options.tags !== undefined && options.tags.tags.length > 0) {
       if (options.tags.mode === 'all') {
         // One subquery however many tags: an EXISTS per tag nests one expression per tag, and

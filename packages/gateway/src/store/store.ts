@@ -29,6 +29,8 @@ export interface ListOptions {
   readonly size: number
   readonly offset?: string | undefined
   readonly tags?: TagFilter | undefined
+  /** Only entities with at least one tag (Kong's `/tags`). */
+  readonly tagged?: boolean | undefined
   /** Only routes of this service. */
   readonly serviceId?: string | undefined
 }
