@@ -52,9 +52,11 @@ export function decodePathPercent(text: string): string {
 
 /**
  * Decodes one query-string key or value like OpenResty's `ngx.req.get_uri_args`
- * (`ngx_http_lua_unescape_uri` with `NGX_UNESCAPE_URI_COMPONENT`) into a byte string: `%HH` becomes
- * its byte, `+` a space; an invalid escape is kept literally (`%zz` → `%zz`, a trailing `%` or `%4`
- * stays). Characters above U+007F become their UTF-8 bytes.
+ * (lua-nginx-module ≥ 0.10.20 `ngx_http_lua_unescape_uri` with `NGX_UNESCAPE_URI_COMPONENT`, the
+ * version in Kong 3.10's OpenResty) into a byte string: `%HH` becomes its byte and `+` a space; a
+ * `%` not followed by two hex digits stays a `%` and what follows it is decoded as usual
+ * (`%zz` → `%zz`, `%+` → `% `, `%%41` → `%A`, `%4%41` → `%4A`). Characters above U+007F become
+ * their UTF-8 bytes.
  */
 export function decodeQueryComponent(text: string, start = 0, end = text.length): string {
   let plain = true
@@ -78,33 +80,15 @@ export function decodeQueryComponent(text: string, start = 0, end = text.length)
       out.push(text[i] as string)
       i++
     } else {
-      // nginx consumes an ASCII character that breaks the escape and writes it unchanged (a `+`
-      // there stays a `+`, a `%` starts nothing); a non-ASCII one is left to the loop, which
-      // writes the same bytes.
-      const next = i + 1 < end ? text.charCodeAt(i + 1) : -1
-      const high = next >= 0 ? hexValue(next) : -1
-      if (high < 0) {
+      const high = i + 2 < end ? hexValue(text.charCodeAt(i + 1)) : -1
+      const low = high >= 0 ? hexValue(text.charCodeAt(i + 2)) : -1
+      if (low < 0) {
         out.push('%')
         i++
-        if (next >= 0 && next < 0x80) {
-          out.push(text[i] as string)
-          i++
-        }
-        continue
+      } else {
+        out.push(String.fromCharCode(high * 16 + low))
+        i += 3
       }
-      const after = i + 2 < end ? text.charCodeAt(i + 2) : -1
-      const low = after >= 0 ? hexValue(after) : -1
-      if (low < 0) {
-        out.push(text.slice(i, i + 2))
-        i += 2
-        if (after >= 0 && after < 0x80) {
-          out.push(text[i] as string)
-          i++
-        }
-        continue
-      }
-      out.push(String.fromCharCode(high * 16 + low))
-      i += 3
     }
   }
   return out.join('')

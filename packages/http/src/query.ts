@@ -1,7 +1,10 @@
 import { decodeQueryComponent } from './percent.ts'
 import { textToBytes } from './bytes.ts'
 
-/** The most query arguments Kong reads (`lua_max_uri_args`, default 100); later ones are ignored. */
+/**
+ * The most query arguments Kong reads (`lua_max_uri_args`, default 100); later ones are ignored.
+ * Only arguments with a non-empty key count (`&&` and `=v` pieces do not).
+ */
 export const MAX_QUERY_ARGS = 100
 
 /** The field-name prefix of query fields. */
@@ -35,8 +38,10 @@ export interface QueryLookup {
  * Builds a reader that parses a query string like OpenResty `ngx.req.get_uri_args`: split on `&`,
  * key and value percent-decoded with `+` → space, names matched case-sensitively after decoding,
  * repeated keys in order, `k=` and a bare `k` both give `""` (spec §7.5 Decision for a bare key
- * that is also repeated), empty keys ignored, only the first `MAX_QUERY_ARGS` pieces read (empty
- * pieces count, as in lua-nginx-module). Only values of requested names are decoded.
+ * that is also repeated), empty keys ignored, only the first `MAX_QUERY_ARGS` arguments with a
+ * non-empty key read (lua-nginx-module's `ngx_http_lua_ffi_req_get_uri_args`, which
+ * `ngx.req.get_uri_args` calls: empty pieces do not count towards the limit). Only values of
+ * requested names are decoded.
  */
 export function createQueryLookup(names: Iterable<string>): QueryLookup {
   // decoded key bytes → requested name; names are compared as UTF-8 bytes, like nginx does
@@ -46,12 +51,13 @@ export function createQueryLookup(names: Iterable<string>): QueryLookup {
     collect(query) {
       const found = new Map<string, string[]>()
       let start = 0
-      for (let pieces = 0; pieces < MAX_QUERY_ARGS && start <= query.length; pieces++) {
+      for (let read = 0; read < MAX_QUERY_ARGS && start <= query.length; ) {
         let end = query.indexOf('&', start)
         if (end < 0) end = query.length
         const equals = query.indexOf('=', start)
         const keyEnd = equals >= 0 && equals < end ? equals : end
         if (keyEnd > start) {
+          read++
           const name = wanted.get(decodeQueryComponent(query, start, keyEnd))
           if (name !== undefined) {
             const value = keyEnd < end ? decodeQueryComponent(query, keyEnd + 1, end) : ''
