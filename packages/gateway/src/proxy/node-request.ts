@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
-import { requestHost } from '@switchyard/http'
+import { MAX_HEADERS, requestHost } from '@switchyard/http'
 import type { RealClient } from './real-ip.ts'
 
 /** An address without the IPv4-mapped IPv6 prefix (`::ffff:10.0.0.1` is 10.0.0.1). */
@@ -16,6 +16,24 @@ export function isTls(socket: Socket): socket is TLSSocket {
 }
 
 const SLASH = 47
+
+/**
+ * The first `count` lines of Node's `rawHeaders` (name, value, …) grouped by lower-cased name, in
+ * order. A Host line beyond them is not one of the lines: `host` is then an empty list, so that
+ * packages/http does not add the request's Host as a line of its own (`http.host` still reads it).
+ */
+export function firstHeaderLines(rawHeaders: readonly string[], count: number): NodeJS.Dict<string[]> {
+  const headers: NodeJS.Dict<string[]> = {}
+  const end = Math.min(rawHeaders.length, 2 * count)
+  for (let i = 0; i + 1 < end; i += 2) {
+    const name = (rawHeaders[i] as string).toLowerCase()
+    const list = headers[name]
+    if (list === undefined) headers[name] = [rawHeaders[i + 1] as string]
+    else list.push(rawHeaders[i + 1] as string)
+  }
+  headers['host'] ??= []
+  return headers
+}
 
 /**
  * A request as packages/http and the resolver read it (a `ProxyRequest`). Besides the target, every
@@ -117,9 +135,15 @@ export class NodeRequest {
     return this.request.httpVersionMajor
   }
 
-  // One value per header line, in order (language.md §7.4): headersDistinct keeps repeated lines apart.
+  /**
+   * One value per header line, in order (language.md §7.4): headersDistinct keeps repeated lines
+   * apart. Kong reads only the first `MAX_HEADERS` lines in arrival order (`lua_max_req_headers`),
+   * so a longer head is cut there first: after headersDistinct's grouping by name, packages/http's
+   * own limit would keep later lines of a name that came early and drop earlier lines of other names.
+   */
   get headers(): NodeJS.Dict<string[]> {
-    return this.request.headersDistinct
+    const raw = this.request.rawHeaders
+    return raw.length <= 2 * MAX_HEADERS ? this.request.headersDistinct : firstHeaderLines(raw, MAX_HEADERS)
   }
 
   get src_ip(): string {
