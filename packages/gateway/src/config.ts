@@ -61,6 +61,8 @@ export interface Config {
   readonly clientMaxBodySize: number
   /** Kong's `nginx_http_client_body_buffer_size` in bytes: how much of a buffered request body stays in memory before it goes to a temporary file. */
   readonly clientBodyBufferSize: number
+  /** nginx's `underscores_in_headers` (Kong's `nginx_http_underscores_in_headers`): whether header lines with `_` in their names are taken. */
+  readonly underscoresInHeaders: boolean
   /** Kong's `nginx_admin_client_max_body_size` in bytes: the largest Admin API request body (413 beyond); 0 for no limit. */
   readonly adminClientMaxBodySize: number
 }
@@ -103,6 +105,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'real_ip_recursive', flag: '--real-ip-recursive', default: 'off', help: '`off`: take the last address of real_ip_header; `on`: the last one, from the right, that is not in trusted_ips.' },
   { name: 'nginx_http_client_max_body_size', flag: '--nginx-http-client-max-body-size', default: '0', help: 'Largest request body the proxy takes, as nginx sizes are written (`10m`, `512k`, `1g`, bytes); larger ones get 413. `0`: no limit.' },
   { name: 'nginx_admin_client_max_body_size', flag: '--nginx-admin-client-max-body-size', default: '10m', help: 'Largest Admin API request body (a `/config` declarative file included), as nginx sizes are written; larger ones get 413. `0`: no limit.' },
+  { name: 'nginx_http_underscores_in_headers', flag: '--nginx-http-underscores-in-headers', default: 'off', help: '`on` takes request header lines whose names hold `_` (routed on and sent upstream); `off`, as nginx, ignores them.' },
   { name: 'nginx_http_client_body_buffer_size', flag: '--nginx-http-client-body-buffer-size', default: '8k', help: 'How much of a request body a route with request_buffering keeps in memory; the rest goes to a temporary file in <prefix>/client_body_temp.' },
   { name: 'error_default_type', flag: '--error-default-type', default: 'text/plain', help: 'Format of the proxy\'s error pages (400, 502, 504) for requests with neither Accept nor Content-Type: text/plain, application/json, application/xml or text/html.' },
 ]
@@ -227,6 +230,7 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
     errorDefaultType: oneOf('error_default_type', get('error_default_type'), ERROR_DEFAULT_TYPES, errors),
     clientMaxBodySize: nginxSize('nginx_http_client_max_body_size', get('nginx_http_client_max_body_size'), errors),
     clientBodyBufferSize: nginxSize('nginx_http_client_body_buffer_size', get('nginx_http_client_body_buffer_size'), errors),
+    underscoresInHeaders: oneOf('nginx_http_underscores_in_headers', get('nginx_http_underscores_in_headers'), ['on', 'off'] as const, errors) === 'on',
     adminClientMaxBodySize: nginxSize('nginx_admin_client_max_body_size', get('nginx_admin_client_max_body_size'), errors),
   }
   if (prefix === '') errors.push('prefix: must not be empty')

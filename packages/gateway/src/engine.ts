@@ -1,5 +1,5 @@
 import { FieldContext, lineColumn, Router, type Diagnostic, type Expr, type Match } from '@switchyard/core'
-import { createFieldExtractor, expressionRouteMatcher, httpSchema, isStreamRoute, kongExpressionError, traditionalMatchers, upstreamRequest, validateExpressionRoute, type FieldExtractor } from '@switchyard/http'
+import { createFieldExtractor, expressionRouteMatcher, httpSchema, isStreamRoute, kongExpressionError, traditionalMatchers, upstreamRequest, validateExpressionRoute, type FieldExtractor, type HeaderNames } from '@switchyard/http'
 import type { RouterFlavor } from './config.ts'
 import type { ExpressionDiagnostic, MatchingCheck, RouteChecker } from './entities/prepare.ts'
 import type { Route } from './entities/route.ts'
@@ -82,14 +82,14 @@ export function createRoutingTable(options: EngineOptions): GatewayRoutingTable 
  * the table changes), matches, then lets packages/http compute the upstream path and Host, or Kong's
  * own answer after the match (426 or a redirect for https-only routes, 415/426 for gRPC routes).
  */
-export function createResolver(table: GatewayRoutingTable): Resolver {
+export function createResolver(table: GatewayRoutingTable, headerNames: HeaderNames = 'all'): Resolver {
   let version = -1
-  let extractor: FieldExtractor = createFieldExtractor([])
+  let extractor: FieldExtractor = createFieldExtractor([], { headerNames })
   // Reused across requests: matching is synchronous, so no two requests share it at once.
   const context = new FieldContext()
   return (request) => {
     if (table.version !== version) {
-      extractor = createFieldExtractor(table.fields)
+      extractor = createFieldExtractor(table.fields, { headerNames })
       version = table.version
     }
     context.clear()

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { cidrContains, parseIpAddr, type IpCidr } from '@switchyard/core'
 import { PLAYGROUND_DIST } from '@switchyard/playground'
+import type { HeaderNames } from '@switchyard/http'
 import type { Logger } from 'pino'
 import { AdminApi, type ServerCounts } from './admin/server.ts'
 import { inPrefix, trustedNetworks, type Config, type ListenAddress } from './config.ts'
@@ -134,7 +135,9 @@ export async function startProxy(config: Config, store: Store, log: Logger): Pro
   const unsubscribe = store.subscribe((change) => table.apply(change))
   const upstreams = new Upstreams({ keepaliveIdleTimeoutMs: config.upstreamKeepaliveIdleTimeout * 1000, keepalivePoolSize: config.upstreamKeepalivePoolSize })
   const metrics = emptyMetrics()
-  const resolve = createResolver(table)
+  // nginx's header-name rules, which Kong's router sees through: lines it ignores are not routed on or sent.
+  const headerNames: HeaderNames = config.underscoresInHeaders ? 'nginx-underscores' : 'nginx'
+  const resolve = createResolver(table, headerNames)
   const options = {
     resolve,
     upstreams,
@@ -144,6 +147,7 @@ export async function startProxy(config: Config, store: Store, log: Logger): Pro
     },
     ...trust(config),
     errorDefaultType: config.errorDefaultType,
+    headerNames,
     requestBody: { maxSize: config.clientMaxBodySize, bufferSize: config.clientBodyBufferSize, tempDir: inPrefix(config, 'client_body_temp'), timeoutMs: CLIENT_BODY_TIMEOUT_MS },
   }
   const tracker = new ConnectionTracker()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createHeaderLookup, MAX_HEADERS, type HeaderRecord } from './headers.ts'
+import { createHeaderLookup, isNginxHeaderName, MAX_HEADERS, type HeaderRecord } from './headers.ts'
 
 function collect(headers: HeaderRecord, names: string[]): Record<string, string[]> {
   return Object.fromEntries(createHeaderLookup(names).collect(headers))
@@ -31,5 +31,36 @@ describe('header lookup', () => {
     headers['x-a'] = ['1', '2', '3']
     headers['x-b'] = '4'
     expect(collect(headers, ['x_a', 'x_b'])).toEqual({ x_a: ['1'] })
+  })
+})
+
+describe('header lines nginx takes', () => {
+  it.each([
+    ['X-Foo', true, true],
+    ['x-foo-2', true, true],
+    ['X_Foo', false, true],
+    ['X.Foo', false, false],
+    ['X@Foo', false, false],
+    ['X Foo', false, false],
+    ['Ünicode', false, false],
+    ['', false, false],
+  ] as const)('%s: taken %s, with underscores %s', (name, plain, underscores) => {
+    expect(isNginxHeaderName(name, false)).toBe(plain)
+    expect(isNginxHeaderName(name, true)).toBe(underscores)
+  })
+
+  it('reads every line by default, and only what nginx takes when told', () => {
+    const headers = { X_Foo: 'under', 'X.Foo': 'dot', 'X-Foo': 'dash' }
+    expect(createHeaderLookup(['x_foo']).collect(headers)).toEqual(new Map([['x_foo', ['under']]]))
+    expect(createHeaderLookup(['x_foo'], 'nginx').collect(headers)).toEqual(new Map([['x_foo', ['dash']]]))
+    expect(createHeaderLookup(['x_foo'], 'nginx-underscores').collect(headers)).toEqual(new Map([['x_foo', ['under']]]))
+  })
+
+  it('does not count the lines it skips among the first ' + String(MAX_HEADERS), () => {
+    const headers: Record<string, string> = {}
+    for (let i = 0; i < MAX_HEADERS; i++) headers[`x_pad${i}`] = 'p'
+    headers['x-foo'] = 'late'
+    expect(createHeaderLookup(['x_foo'], 'nginx').collect(headers).get('x_foo')).toEqual(['late'])
+    expect(createHeaderLookup(['x_foo'], 'nginx-underscores').collect(headers).get('x_foo')).toBeUndefined()
   })
 })

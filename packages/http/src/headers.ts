@@ -16,6 +16,30 @@ export interface HeaderLookup {
   collect(headers: HeaderRecord): Map<string, string[]>
 }
 
+/**
+ * Which header lines a reader takes, by name: `all`, as Kong's router takes the header table it is
+ * given; or those nginx takes with `ignore_invalid_headers` on (its default), `nginx` with
+ * `underscores_in_headers` off (its default) and `nginx-underscores` with it on.
+ */
+export type HeaderNames = 'all' | 'nginx' | 'nginx-underscores'
+
+/**
+ * Whether nginx takes a header line of this name (its `ignore_invalid_headers`, on by default):
+ * letters, digits and `-`, and `_` only with `underscores_in_headers` on. nginx ignores any other
+ * line whole: Kong's router never sees it, and it is not sent upstream.
+ */
+export function isNginxHeaderName(name: string, underscores: boolean): boolean {
+  if (name.length === 0) return false
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i)
+    // 0-9, A-Z, a-z, '-'
+    if ((c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 45) continue
+    if (c === 95 && underscores) continue
+    return false
+  }
+  return true
+}
+
 function push(into: Map<string, string[]>, names: readonly string[], value: string): void {
   for (const name of names) {
     const list = into.get(name)
@@ -27,11 +51,14 @@ function push(into: Map<string, string[]>, names: readonly string[], value: stri
 /**
  * Builds the lookup Kong's header table performs (OpenResty `ngx.req.get_headers`): a header line
  * whose lower-cased name equals NAME exactly wins (possible only for names with `_`, when nginx
- * passes them); otherwise lines whose lower-cased name equals NAME lower-cased with `_` → `-`.
- * So `Foo-Bar`, `foo-bar` and `fOo-BAr` are all `http.headers.foo_bar`. Only the first
- * `MAX_HEADERS` lines count. Values are never split on commas.
+ * passes them); otherwise lines whose lower-cased name equals NAME lower-cased with `_` → `-`. So
+ * `Foo-Bar`, `foo-bar` and `fOo-BAr` are all `http.headers.foo_bar`. Lines whose names `taken`
+ * refuses are skipped and not counted; only the first `MAX_HEADERS` of the others count. Values are
+ * never split on commas.
  */
-export function createHeaderLookup(names: Iterable<string>): HeaderLookup {
+export function createHeaderLookup(names: Iterable<string>, taken: HeaderNames = 'all'): HeaderLookup {
+  const checked = taken !== 'all'
+  const underscores = taken === 'nginx-underscores'
   // lower-cased header name → requested names it serves exactly / through the `_` → `-` mapping
   const exact = new Map<string, string[]>()
   const mapped = new Map<string, string[]>()
@@ -52,7 +79,7 @@ export function createHeaderLookup(names: Iterable<string>): HeaderLookup {
       for (const rawName in headers) {
         if (lines >= MAX_HEADERS) break
         const value = headers[rawName]
-        if (value === undefined) continue
+        if (value === undefined || (checked && !isNginxHeaderName(rawName, underscores))) continue
         const name = rawName.toLowerCase()
         const exactNames = exact.get(name)
         const mappedNames = mapped.get(name)

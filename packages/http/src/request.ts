@@ -1,6 +1,6 @@
 import { FieldContext, parseIpAddr } from '@switchyard/core'
 import { bytesToText, checkText, type Utf8Result } from './bytes.ts'
-import { createHeaderLookup, HEADERS_PREFIX, type HeaderLookup, type HeaderRecord } from './headers.ts'
+import { createHeaderLookup, HEADERS_PREFIX, type HeaderLookup, type HeaderNames, type HeaderRecord } from './headers.ts'
 import { splitHost } from './host.ts'
 import { normalizePathBytes, stripQuery } from './path.ts'
 import { createQueryLookup, QUERIES_PREFIX, queryOf, type QueryLookup } from './query.ts'
@@ -45,6 +45,12 @@ export type ExtractionResult =
 export interface ExtractorOptions {
   /** `http` (default) or `stream`: decides `net.protocol` and which fields exist. */
   readonly subsystem?: Subsystem
+  /**
+   * Which header lines count (see `HeaderNames`): `all` by default, as Kong's router reads the
+   * header table it is given; a gateway in front of which nothing else filters passes `nginx` (or
+   * `nginx-underscores`), so that the lines nginx would ignore are ignored here too.
+   */
+  readonly headerNames?: HeaderNames
 }
 
 /** Fills a context with the values of a fixed set of fields for one request. */
@@ -72,7 +78,7 @@ interface Plan {
   readonly dstPortFields: readonly string[]
 }
 
-function makePlan(fields: Iterable<string>, subsystem: Subsystem): Plan {
+function makePlan(fields: Iterable<string>, subsystem: Subsystem, takenHeaders: HeaderNames): Plan {
   const stream = subsystem === 'stream'
   const names = new Set(fields)
   const segments: SegmentField[] = []
@@ -94,7 +100,7 @@ function makePlan(fields: Iterable<string>, subsystem: Subsystem): Plan {
     host: !stream && names.has('http.host'),
     path: !stream && names.has('http.path'),
     segments,
-    headers: headerNames.length > 0 ? createHeaderLookup(headerNames) : undefined,
+    headers: headerNames.length > 0 ? createHeaderLookup(headerNames, takenHeaders) : undefined,
     queries: queryNames.length > 0 ? createQueryLookup(queryNames) : undefined,
     protocol: names.has('net.protocol'),
     sni: names.has('tls.sni'),
@@ -150,7 +156,7 @@ function hostHeader(headers: HeaderRecord | undefined): string | undefined {
  * Fields outside the subsystem's schema are ignored. Absent request data leaves the field absent.
  */
 export function createFieldExtractor(fields: Iterable<string>, options: ExtractorOptions = {}): FieldExtractor {
-  const plan = makePlan(fields, options.subsystem ?? 'http')
+  const plan = makePlan(fields, options.subsystem ?? 'http', options.headerNames ?? 'all')
   return (request, into) => extract(plan, request, into ?? new FieldContext())
 }
 

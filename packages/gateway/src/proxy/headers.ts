@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import { isNginxHeaderName, type HeaderNames } from '@switchyard/http'
 
 /**
  * Request fields never forwarded upstream: the hop-by-hop fields of RFC 9110 §7.6.1 (they describe
@@ -66,14 +67,19 @@ export function asksForTrailers(value: string | string[] | undefined): boolean {
   return false
 }
 
-/** The end-to-end headers of a request as a flat name/value list, from Node's raw header list. */
-export function endToEnd(rawHeaders: readonly string[], connection: string | string[] | undefined, skip?: ReadonlySet<string>): string[] {
+/**
+ * The end-to-end headers of a request as a flat name/value list, from Node's raw header list; with
+ * `taken`, only lines whose names nginx takes (the others it ignores, and never sends upstream).
+ */
+export function endToEnd(rawHeaders: readonly string[], connection: string | string[] | undefined, skip?: ReadonlySet<string>, taken: HeaderNames = 'all'): string[] {
   const named = connectionOptions(connection)
   const out: string[] = []
+  const checked = taken !== 'all'
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] as string
     const lower = name.toLowerCase()
     if (REQUEST_HOP_BY_HOP.has(lower) || named.has(lower) || skip?.has(lower) === true) continue
+    if (checked && !isNginxHeaderName(name, taken === 'nginx-underscores')) continue
     out.push(name, rawHeaders[i + 1] as string)
   }
   return out
@@ -118,8 +124,8 @@ const SET_BY_PROXY_OR_VIA = new Set(['via', 'expect', 'host', 'x-real-ip', 'x-fo
  * client asked for trailers, and Kong's `Connection: keep-alive, Upgrade` and `Upgrade: websocket`
  * for a WebSocket.
  */
-export function upstreamHeaders(incoming: IncomingHttpHeaders, rawHeaders: readonly string[], host: string, info: ForwardedInfo): string[] {
-  const headers = endToEnd(rawHeaders, incoming.connection, SET_BY_PROXY_OR_VIA)
+export function upstreamHeaders(incoming: IncomingHttpHeaders, rawHeaders: readonly string[], host: string, info: ForwardedInfo, taken: HeaderNames = 'all'): string[] {
+  const headers = endToEnd(rawHeaders, incoming.connection, SET_BY_PROXY_OR_VIA, taken)
   const chain = incoming['x-forwarded-for']
   const via = incoming.via
   headers.push(

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
-import { MAX_HEADERS, requestHost } from '@switchyard/http'
+import { isNginxHeaderName, MAX_HEADERS, requestHost, type HeaderNames } from '@switchyard/http'
 import type { RealClient } from './real-ip.ts'
 
 /** An address without the IPv4-mapped IPv6 prefix (`::ffff:10.0.0.1` is 10.0.0.1). */
@@ -22,10 +22,14 @@ const SLASH = 47
  * order. A Host line beyond them is not one of the lines: `host` is then an empty list, so that
  * packages/http does not add the request's Host as a line of its own (`http.host` still reads it).
  */
-export function firstHeaderLines(rawHeaders: readonly string[], count: number): NodeJS.Dict<string[]> {
+export function firstHeaderLines(rawHeaders: readonly string[], count: number, taken: HeaderNames = 'all'): NodeJS.Dict<string[]> {
   const headers: NodeJS.Dict<string[]> = {}
-  const end = Math.min(rawHeaders.length, 2 * count)
-  for (let i = 0; i + 1 < end; i += 2) {
+  const checked = taken !== 'all'
+  let lines = 0
+  for (let i = 0; i + 1 < rawHeaders.length && lines < count; i += 2) {
+    // A line nginx ignores is not one of the lines Kong counts.
+    if (checked && !isNginxHeaderName(rawHeaders[i] as string, taken === 'nginx-underscores')) continue
+    lines++
     const name = (rawHeaders[i] as string).toLowerCase()
     const list = headers[name]
     if (list === undefined) headers[name] = [rawHeaders[i + 1] as string]
@@ -59,6 +63,8 @@ export class NodeRequest {
     readonly scheme: string,
     readonly trusted = false,
     readonly realClient: RealClient | undefined = undefined,
+    /** Which header lines count: those nginx takes in front of a gateway (see `HeaderNames`). */
+    readonly headerNames: HeaderNames = 'all',
   ) {
     const url = request.url ?? '/'
     // Hot path: an origin-form target (`/…`) is taken as it is; only an absolute-form one is split.
@@ -143,7 +149,8 @@ export class NodeRequest {
    */
   get headers(): NodeJS.Dict<string[]> {
     const raw = this.request.rawHeaders
-    return raw.length <= 2 * MAX_HEADERS ? this.request.headersDistinct : firstHeaderLines(raw, MAX_HEADERS)
+    // Up to MAX_HEADERS lines in all, the limit cannot cut; the extractor skips what nginx ignores.
+    return raw.length <= 2 * MAX_HEADERS ? this.request.headersDistinct : firstHeaderLines(raw, MAX_HEADERS, this.headerNames)
   }
 
   get src_ip(): string {

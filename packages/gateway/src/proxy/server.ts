@@ -16,7 +16,7 @@ import { CLIENT_BODY_TIMEOUT_MS, declaredTooLarge, hasRequestBody, readRequestBo
 import type { ProxyRequest, Resolution, Resolver } from './resolve.ts'
 import type { Route } from '../entities/route.ts'
 import type { Service } from '../entities/service.ts'
-import { hasBadTarget, isValidHost, isValidLineHost } from '@switchyard/http'
+import { hasBadTarget, isValidHost, isValidLineHost, type HeaderNames } from '@switchyard/http'
 
 /** Header carrying the id of each proxied request, to the client and to the upstream. */
 export const REQUEST_ID_HEADER = 'x-switchyard-request-id'
@@ -87,6 +87,8 @@ export interface ProxyOptions {
   readonly errorDefaultType?: ErrorDefaultType
   /** How request bodies are read (Kong's client_max_body_size and client_body_buffer_size); Kong's defaults when absent. */
   readonly requestBody?: BodyLimits
+  /** Which request header lines are taken, routed on and sent upstream; all when absent (the gateway passes nginx's). */
+  readonly headerNames?: HeaderNames
 }
 
 /**
@@ -146,7 +148,7 @@ function clientAddress(socket: Socket): string {
 /** The request as routes see it; a trusted peer's `real_ip_header` names the client, as nginx's realip module does. */
 function proxyRequest(options: ProxyOptions, request: IncomingMessage, scheme: string, peer: string): NodeRequest {
   const trusted = options.trusted?.(peer) === true
-  return new NodeRequest(request, scheme, trusted, trusted ? options.realIp?.(peer, request.rawHeaders) : undefined)
+  return new NodeRequest(request, scheme, trusted, trusted ? options.realIp?.(peer, request.rawHeaders) : undefined, options.headerNames)
 }
 
 /**
@@ -235,7 +237,7 @@ function proxiedHeaders(request: NodeRequest, resolution: Resolution, peer: stri
     via: VIA,
     websocket,
     trailers,
-  })
+  }, request.headerNames)
   headers.push(REQUEST_ID_HEADER, requestId)
   return headers
 }
