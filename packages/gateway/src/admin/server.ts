@@ -69,6 +69,32 @@ export const EMPTY_CONFIG_HASH = '00000000000000000000000000000000'
 /** Kong's answer to `/config` when a database is in use (kong/api/routes/config.lua), naming this gateway. */
 const DB_LESS_ONLY: AdminResponse = { status: 400, body: { message: 'this endpoint is only available when switchyard is configured to not use a database' } }
 
+/**
+ * Kong's `GET /endpoints`: every path the Admin API serves, parameters written `{name}` with Kong's
+ * names, sorted as Kong sorts them (by segment: `/` compares below every other character).
+ */
+export const ENDPOINTS: readonly string[] = [
+  '/',
+  '/config',
+  '/endpoints',
+  '/metrics',
+  '/routes',
+  '/routes/{routes}',
+  '/routes/{routes}/service',
+  '/schemas/{db_entity_name}/validate',
+  '/schemas/{name}',
+  '/services',
+  '/services/{services}',
+  '/services/{services}/routes',
+  '/services/{services}/routes/{routes}',
+  '/status',
+  '/tags',
+  '/tags/{tags}',
+].sort((a, b) => {
+  const [x, y] = [a.replaceAll('/', '\0'), b.replaceAll('/', '\0')]
+  return x < y ? -1 : x > y ? 1 : 0
+})
+
 const COLLECTION_METHODS = ['GET', 'POST'] as const
 const ENTITY_METHODS = ['DELETE', 'GET', 'PATCH', 'PUT'] as const
 const READ_METHODS = ['GET'] as const
@@ -95,6 +121,8 @@ function endpointMethods(parts: readonly string[]): readonly string[] | undefine
       return parts.length === 3 && third === 'service' ? ENTITY_METHODS : undefined
     case 'tags':
       return parts.length <= 2 ? READ_METHODS : undefined
+    case 'endpoints':
+      return parts.length === 1 ? READ_METHODS : undefined
     default:
       return undefined
   }
@@ -405,6 +433,8 @@ export class AdminApi {
         if (third === 'service' && parts.length === 3) return invalidUniqueName(second) ?? this.#routeServiceItem(method, second, body)
         if (third !== undefined) return NOT_FOUND
         return this.#routeItem(method, second, body)
+      case 'endpoints':
+        return parts.length !== 1 ? NOT_FOUND : method === 'GET' ? { status: 200, body: { data: ENDPOINTS } } : METHOD_NOT_ALLOWED
       case 'tags':
         if (parts.length > 2) return NOT_FOUND
         return method === 'GET' ? listTags(this.options.store, query, second) : METHOD_NOT_ALLOWED
