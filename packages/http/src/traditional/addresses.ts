@@ -127,7 +127,8 @@ function isIpOrCidr(text: string): boolean {
   const address = text.slice(0, slash)
   const prefixText = text.slice(slash + 1)
   const ip = parseIpAddr(address)
-  if (ip === undefined || !/^\d{1,3}$/.test(prefixText)) return false
+  // kong.tools.ip looks the length up among the texts of 0..32 / 0..128: no leading zero (`/08`).
+  if (ip === undefined || !/^(?:0|[1-9]\d{0,2})$/.test(prefixText)) return false
   const prefix = Number(prefixText)
   // Kong's schema accepts host bits in a CIDR (it masks IPv4 itself); only the prefix range is checked.
   if (prefix > (ip.family === 4 ? 32 : 128)) return false

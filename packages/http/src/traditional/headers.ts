@@ -44,7 +44,10 @@ export function headersExpression(headers: Readonly<Record<string, readonly stri
 export function checkHeaderName(name: string): string | undefined {
   if (name.length === 0) return 'length must be at least 1'
   if (asciiLower(name) === 'host') return "cannot contain 'host' header, which must be specified in the 'hosts' attribute"
-  // kong.tools.utils validate_header_name.
-  if (!/^[a-zA-Z0-9\-_]+$/.test(name)) return `bad header name '${name}', allowed characters are A-Z, a-z, 0-9, '_', and '-'`
+  // kong.tools.utils validate_header_name: ngx.re `^[a-zA-Z0-9-_]+$`, whose `$` (PCRE, no
+  // DOLLAR_ENDONLY) also matches before a final newline: `x-a\n` passes, and the engine reads the
+  // newline in `http.headers.x_a\n` as the space after the field name. The `host` check above is a
+  // Lua pattern, whose `$` does not, so `host\n` passes too.
+  if (!/^[a-zA-Z0-9\-_]+\n?$/.test(name)) return `bad header name '${name}', allowed characters are A-Z, a-z, 0-9, '_', and '-'`
   return undefined
 }

@@ -43,11 +43,19 @@ describe('pcreRefusal', () => {
     ['/[[.a.]]', 'POSIX collating elements are not supported', 2],
     ['/[=a=]', 'POSIX collating elements are not supported', 1],
     ['/[:alpha:]', 'POSIX named classes are supported only within a class', 1],
+    // Without UTF mode a code point is one byte (PCRE2 10.42, offsets after the `}`).
+    ['/\\x{100}', 'character code point value in \\x{} or \\o{} is too large', 8],
+    ['/a\\x{0100}b', 'character code point value in \\x{} or \\o{} is too large', 10],
+    ['/[\\x{100}]', 'character code point value in \\x{} or \\o{} is too large', 9],
+    ['/[a-\\x{100}]', 'character code point value in \\x{} or \\o{} is too large', 11],
+    ['/[\\x{100}-\\x{200}]', 'character code point value in \\x{} or \\o{} is too large', 9],
+    ['/\\o{400}', 'character code point value in \\x{} or \\o{} is too large', 8],
+    ['/\\x{D800}', 'character code point value in \\x{} or \\o{} is too large', 9],
   ])('refuses %s as PCRE does: %s', (pattern, message, offset) => {
     expect(pcreRefusal(pattern)).toEqual({ message, offset })
   })
 
-  it.each(['/\\d+/(?P<id>\\w+)', '/(?<id>x)', '/(?i)abc', '/(?i-s:a.)', '/(?x) a b', '/(?U)a+', '/(?:x)', '/(?=a)', '/(?!a)', '/\\\\u', '/[a-z]{2,}$', '/(?-i)a', '/a\\(?u', '/[(?u)]', '/[]a(?u)]', '/[^]a(?R)]', '/[[:alpha:](?u)]x', '/(?R)x', '/(?J)a', '/(?n)a', '/[[:a]', '/[a:b:]', '/[[:^alpha:]]', '/a*?', '/a+?b', '/a??', '/a*+', '/a{2}?', '/a{2,3}+', '/a{65535}', '/[a-]', '/[-a]', '/[\\d-]', '/[a\\-z]', '/[\\x41-\\x{5A}]', '/[ü-é]', '/(?<id_2>x)', `/(?<${'n'.repeat(32)}>x)`, '/(?<=a)b', '/(?<!a)b', '/a{,2}', '/x{y}', '/\\x{41}{2}', '/(a|b)+', '/[a[b]+'])(
+  it.each(['/\\d+/(?P<id>\\w+)', '/(?<id>x)', '/(?i)abc', '/(?i-s:a.)', '/(?x) a b', '/(?U)a+', '/(?:x)', '/(?=a)', '/(?!a)', '/\\\\u', '/[a-z]{2,}$', '/(?-i)a', '/a\\(?u', '/[(?u)]', '/[]a(?u)]', '/[^]a(?R)]', '/[[:alpha:](?u)]x', '/(?R)x', '/(?J)a', '/(?n)a', '/[[:a]', '/[a:b:]', '/[[:^alpha:]]', '/a*?', '/a+?b', '/a??', '/a*+', '/a{2}?', '/a{2,3}+', '/a{65535}', '/[a-]', '/[-a]', '/[\\d-]', '/[a\\-z]', '/[\\x41-\\x{5A}]', '/[ü-é]', '/(?<id_2>x)', `/(?<${'n'.repeat(32)}>x)`, '/(?<=a)b', '/(?<!a)b', '/a{,2}', '/x{y}', '/\\x{41}{2}', '/(a|b)+', '/[a[b]+', '/\\x{ff}', '/\\x{000000ff}', '/[\\x{0}-\\x{ff}]', '/\\\\x{100}'])(
     'accepts %s, which PCRE compiles',
     (pattern) => {
       expect(pcreRefusal(pattern)).toBeUndefined()

@@ -6,7 +6,8 @@
  * the `u` and `R` group flags, a quantifier on a quantifier (`a**`, `a{2}{3}`; PCRE's `?` and `+`
  * after one are its lazy and possessive forms), a repeat count above 65535, a class range whose
  * ends are out of order or a class (`[a--b]`, which Rust reads as a difference; `[[:alpha:]-z]`),
- * and group names that are not PCRE names (`(?<a.b>x)`, more than 32 characters).
+ * and group names that are not PCRE names (`(?<a.b>x)`, more than 32 characters), and `\x{...}` /
+ * `\o{...}` code points above 255 (Kong compiles without UTF mode).
  */
 import { regexErrorKind, type RegexError } from '@switchyard/core'
 
@@ -43,6 +44,8 @@ export function pcreRefusal(pattern: string): PcreRefusal | undefined {
     if (c === '\\') {
       const next = pattern[i + 1]
       if (next !== undefined && UNSUPPORTED_ESCAPES.has(next)) return refusal(NO_CODE_POINT_ESCAPES, i + 2)
+      const tooLarge = codePointTooLarge(pattern, i)
+      if (tooLarge !== undefined) return tooLarge
       i = afterEscape(pattern, i)
       after = 'item'
       continue
@@ -85,6 +88,18 @@ export function pcreRefusal(pattern: string): PcreRefusal | undefined {
     i++
   }
   return undefined
+}
+
+/**
+ * `\x{...}` or `\o{...}` above 255 at `at`: Kong compiles without UTF mode (no `u` option), where a
+ * code point is one byte, so PCRE2 refuses a larger one (pointing after the `}`); Rust reads it as
+ * that character.
+ */
+function codePointTooLarge(pattern: string, at: number): PcreRefusal | undefined {
+  const braced = /^\\(?:x\{([0-9A-Fa-f]+)\}|o\{([0-7]+)\})/.exec(pattern.slice(at))
+  if (braced === null) return undefined
+  const value = braced[1] !== undefined ? parseInt(braced[1], 16) : parseInt(braced[2] as string, 8)
+  return value > 0xff ? refusal('character code point value in \\x{} or \\o{} is too large', at + braced[0].length) : undefined
 }
 
 function refusal(message: string, offset: number): PcreRefusal {
@@ -157,12 +172,16 @@ function scanClass(pattern: string, open: number): number | PcreRefusal {
     first = false
     const unsupportedEscape = pattern[i] === '\\' && UNSUPPORTED_ESCAPES.has(pattern[i + 1] ?? '')
     if (unsupportedEscape) return refusal(NO_CODE_POINT_ESCAPES, i + 2)
+    const tooLarge = pattern[i] === '\\' ? codePointTooLarge(pattern, i) : undefined
+    if (tooLarge !== undefined) return tooLarge
     const posix = POSIX_SYNTAX.exec(pattern.slice(i))
     if (posix !== null && posix[1] !== ':') return refusal('POSIX collating elements are not supported', i)
     if (posix !== null && !POSIX_CLASSES.has(posix[2] as string)) return refusal('unknown POSIX class name', i + posix[0].indexOf(posix[2] as string, 2))
     const low = member(pattern, i)
     i = low.end
     if (pattern[i] !== '-' || i + 1 >= pattern.length || pattern[i + 1] === ']') continue
+    const highTooLarge = codePointTooLarge(pattern, i + 1)
+    if (highTooLarge !== undefined) return highTooLarge
     const high = member(pattern, i + 1)
     // PCRE points at the `-` after a set, and past a set that ends the range.
     if (low.char === undefined || high.char === undefined) return refusal('invalid range in character class', low.char === undefined ? i : high.end)

@@ -22,6 +22,8 @@ describe('accepted routes', () => {
     ['regex paths valid for the engine', http({ paths: ['~/\\/*/user$', '~/users/(?<id>\\d+)'] })],
     ['custom method', http({ methods: ['CUSTOM'] })],
     ['headers', http({ headers: { 'x-version': ['v1', '~*^b'] } })],
+    // validate_header_name's PCRE `$` also matches before a final newline; `host` is a Lua pattern.
+    ['header names ending in one newline', http({ headers: { 'x-a\n': ['v'], 'Host\n': ['h'] } })],
     ['snis with wildcards on https', { snis: ['*.example.com', 'example.*', 'a.test.'] }],
     ['stream sources', { protocols: ['tcp'], sources: [{ ip: '10.0.0.0/8' }, { port: 1 }, { ip: '::1', port: 2 }, { ip: '0.0.0.0/0' }] }],
     ['tls_passthrough by sni', { protocols: ['tls_passthrough'], snis: ['a.test'] }],
@@ -98,6 +100,12 @@ describe('rejected routes, by field', () => {
     [{ protocols: ['tcp'], sources: [{}] }, "sources.1: at least one of these fields must be non-empty: 'ip', 'port'"],
     [{ protocols: ['tcp'], sources: [{ ip: '0.0.0.0/33' }] }, "sources.1.ip: invalid ip or cidr range: '0.0.0.0/33'"],
     [{ protocols: ['tcp'], sources: [{ ip: '1/0' }] }, "sources.1.ip: invalid ip or cidr range: '1/0'"],
+    // kong.tools.ip looks the length up among the texts of 0..32 / 0..128.
+    [{ protocols: ['tcp'], sources: [{ ip: '10.0.0.0/08' }] }, "sources.1.ip: invalid ip or cidr range: '10.0.0.0/08'"],
+    [{ protocols: ['tcp'], destinations: [{ ip: '::/00' }] }, "destinations.1.ip: invalid ip or cidr range: '::/00'"],
+    [http({ headers: { 'x-a\n\n': ['v'] } }), "headers: bad header name 'x-a\n\n', allowed characters are A-Z, a-z, 0-9, '_', and '-'"],
+    [http({ headers: { 'x-a\r\n': ['v'] } }), "headers: bad header name 'x-a\r\n', allowed characters are A-Z, a-z, 0-9, '_', and '-'"],
+    [http({ paths: ['~/\\x{100}'] }), 'paths.1: invalid regex: \'/\\x{100}\' (PCRE returned: pcre2_compile() failed: character code point value in \\x{} or \\o{} is too large in "/\\x{100}")'],
     [{ protocols: ['tcp'], destinations: [{ port: 65536 }] }, 'destinations.1.port: value should be between 0 and 65535'],
     [{ protocols: ['tcp'], sources: [{ ip: '1.2.3.4', zone: 'a' }] }, 'sources.1.zone: unknown field'],
     [http({ paths: ['/'], https_redirect_status_code: 200 }), 'https_redirect_status_code: value must be one of: 426, 301, 302, 307, 308'],
