@@ -100,7 +100,9 @@ export function addressBits(elements: readonly AddressMatch[]): number {
  * or every failing sub-field's error (`fields`, unknown keys included), or `undefined`.
  */
 export function checkAddress(element: unknown): { readonly message: string } | { readonly fields: Readonly<Record<string, string>> } | undefined {
-  if (typeof element !== 'object' || element === null || Array.isArray(element)) return { message: 'expected a record' }
+  // Kong makes a set's elements required: a null element is missing, not of the wrong type.
+  if (element === null) return { message: 'required field missing' }
+  if (typeof element !== 'object' || Array.isArray(element)) return { message: 'expected a record' }
   const record = element as Record<string, unknown>
   const ip = record['ip']
   const port = record['port']

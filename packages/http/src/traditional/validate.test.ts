@@ -100,6 +100,11 @@ describe('rejected routes, by field', () => {
     [{ protocols: ['tcp'], sources: [{}] }, "sources.1: at least one of these fields must be non-empty: 'ip', 'port'"],
     [{ protocols: ['tcp'], sources: [{ ip: '0.0.0.0/33' }] }, "sources.1.ip: invalid ip or cidr range: '0.0.0.0/33'"],
     [{ protocols: ['tcp'], sources: [{ ip: '1/0' }] }, "sources.1.ip: invalid ip or cidr range: '1/0'"],
+    // A null element of a list is a missing required value.
+    [http({ hosts: ['a.com', null] }), 'hosts.2: required field missing'],
+    [http({ methods: [null] }), 'methods.1: required field missing'],
+    [http({ headers: { a: ['v', null] } }), 'headers.2: required field missing'],
+    [{ protocols: ['tcp'], sources: [null] }, 'sources.1: required field missing'],
     // kong.tools.ip looks the length up among the texts of 0..32 / 0..128.
     [{ protocols: ['tcp'], sources: [{ ip: '10.0.0.0/08' }] }, "sources.1.ip: invalid ip or cidr range: '10.0.0.0/08'"],
     [{ protocols: ['tcp'], destinations: [{ ip: '::/00' }] }, "destinations.1.ip: invalid ip or cidr range: '::/00'"],

@@ -163,7 +163,9 @@ function checkStringArray(
   const out: string[] = []
   value.forEach((element: unknown, index) => {
     const at = `${field}.${index + 1}`
-    if (typeof element !== 'string') errors.push({ field: at, message: 'expected a string' })
+    // Kong makes a list's elements required: a null element is missing, not of the wrong type.
+    if (element === null) errors.push({ field: at, message: 'required field missing' })
+    else if (typeof element !== 'string') errors.push({ field: at, message: 'expected a string' })
     else if (element.length === 0) errors.push({ field: at, message: 'length must be at least 1' })
     else {
       const message = check(element)
@@ -217,7 +219,8 @@ function checkHeaders(value: unknown, errors: FieldError[]): TraditionalRoute['h
     }
     const before = errors.length
     values.forEach((item: unknown, index) => {
-      if (typeof item !== 'string') errors.push({ field: `headers.${index + 1}`, message: 'expected a string' })
+      if (item === null) errors.push({ field: `headers.${index + 1}`, message: 'required field missing' })
+      else if (typeof item !== 'string') errors.push({ field: `headers.${index + 1}`, message: 'expected a string' })
       else if (item.length === 0) errors.push({ field: `headers.${index + 1}`, message: 'length must be at least 1' })
     })
     if (errors.length > before) return undefined
