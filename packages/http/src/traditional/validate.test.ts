@@ -171,7 +171,7 @@ describe('protocol rules (§1.4) and entity checks (§1.5)', () => {
     [{ protocols: ['ftp'], paths: ['/'] }, 'protocols: unknown type: ftp'],
     [{ protocols: [], paths: ['/'] }, 'protocols: unknown type: nil'],
     [{ protocols: {}, paths: ['/'] }, 'protocols: unknown type: nil'],
-    [{ protocols: ['ftp'], paths: ['/'] }, 'protocols.1: expected one of: http, https, grpc, grpcs, tcp, tls, udp, tls_passthrough', 'expressions'],
+    [{ protocols: ['ftp'], paths: ['/'] }, 'protocols.1: expected one of: grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp', 'expressions'],
     [{ protocols: [], paths: ['/'] }, 'protocols: length must be at least 1', 'expressions'],
 
     [
@@ -210,7 +210,7 @@ describe('protocol rules (§1.4) and entity checks (§1.5)', () => {
     expect(normalizeRoute(http({ paths: ['/foo'], sources: [] }), { flavor: 'expressions' }).ok).toBe(true)
     // Kong's get_subschema: the first protocol that has one (routes_subschemas.lua says so too).
     expect(normalizeRoute({ protocols: ['ftp', 'grpc'], methods: ['GET'], paths: ['/a'] }, { flavor: 'traditional_compatible' })).toMatchObject({
-      violation: { fields: { methods: "cannot set 'methods' when 'protocols' is 'grpc' or 'grpcs'", protocols: ['expected one of: http, https, grpc, grpcs, tcp, tls, udp, tls_passthrough'] } },
+      violation: { fields: { methods: "cannot set 'methods' when 'protocols' is 'grpc' or 'grpcs'", protocols: ['expected one of: grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp'] } },
     })
     expect(normalizeRoute({ protocols: ['ftp'], paths: [] }, { flavor: 'traditional_compatible' })).toMatchObject({ violation: { fields: { protocols: 'unknown type: ftp' } } })
   })

@@ -36,6 +36,8 @@ export type NormalizeResult =
 
 const MATCHING_FIELDS = ['methods', 'hosts', 'paths', 'headers', 'snis', 'sources', 'destinations'] as const
 const REDIRECT_CODES = [426, 301, 302, 307, 308]
+/** constants.PROTOCOLS as Kong lists it in `one_of` errors: sorted. */
+const PROTOCOL_NAMES = [...PROTOCOLS].sort().join(', ')
 
 /**
  * Checks an Admin-API-shaped route and returns it typed, with sets de-duplicated (first-seen order)
@@ -64,7 +66,7 @@ export function normalizeRoute(input: unknown, options: NormalizeOptions): Norma
 
   checkName(raw['name'], errors)
   route['protocols'] = checkStringSet('protocols', raw['protocols'], errors, (value) =>
-    (PROTOCOLS as readonly string[]).includes(value) ? undefined : `expected one of: ${PROTOCOLS.join(', ')}`,
+    (PROTOCOLS as readonly string[]).includes(value) ? undefined : `expected one of: ${PROTOCOL_NAMES}`,
   )
   if (Array.isArray(route['protocols']) && (route['protocols'] as unknown[]).length === 0)
     errors.push({ field: 'protocols', message: 'length must be at least 1' })
