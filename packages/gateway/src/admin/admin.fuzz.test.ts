@@ -124,7 +124,8 @@ function segment(text: string): string {
 }
 const key = fc.oneof(fc.constantFrom(...KEYS), weirdString.map(segment))
 const path = fc.oneof(
-  fc.constantFrom('/services', '/routes', '/config', '/schemas/services', '/schemas/routes', '/schemas/services/validate', '/schemas/routes/validate', '/schemas/nope', '/schemas/__proto__', '/schemas/toString/validate', '/status', '/', '/nope'),
+  fc.constantFrom('/services', '/routes', '/config', '/schemas/services', '/schemas/routes', '/schemas/services/validate', '/schemas/routes/validate', '/schemas/nope', '/schemas/__proto__', '/schemas/toString/validate', '/status', '/', '/nope', '/tags', '/endpoints', '/status/ready'),
+  key.map((k) => `/tags/${k}`),
   key.map((k) => `/services/${k}`),
   key.map((k) => `/routes/${k}`),
   key.map((k) => `/services/${k}/routes`),
