@@ -170,7 +170,9 @@ export function evaluate(routes: readonly PlaygroundRoute[], draft: RequestDraft
   // The gateway refuses such a request before its router runs: the playground must not say "Matched".
   const refusal = subsystem === 'http' ? requestRefusal(requestHeadOf(request, true)) : undefined
   if (refusal !== undefined) return { ok: false, refusal, problems }
-  const extracted = createFieldExtractor(router.fields, { subsystem })(request)
+  // Header lines as a gateway behind nginx's defaults takes them (Kong's, and Switchyard's gateway's
+  // unless nginx_http_underscores_in_headers is on): requestProblems says which lines that drops.
+  const extracted = createFieldExtractor(router.fields, { subsystem, headerNames: 'nginx' })(request)
   if (!extracted.ok) return { ok: false, field: extracted.field, error: extracted.error, problems }
   // Every route, also those after the winner: "why did my route not match?" has an answer then too.
   const explanation = router.explain(extracted.context, { all: true })

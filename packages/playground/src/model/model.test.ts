@@ -192,6 +192,16 @@ describe('request problems', () => {
     expect(requestProblems({ ...DEFAULT_REQUEST, url: 'https://example.com/api' }).url).toMatch(/Host/)
   })
 
+  it('routes on header lines as a gateway behind nginx takes them, and says which lines it ignores', () => {
+    const tenant: PlaygroundRoute[] = [{ id: 'r-t', name: 'tenant', expression: 'http.headers.x_tenant == "a"', priority: 1, protocols: ['http'], service: null }]
+    const dashed = evaluate(tenant, { ...DEFAULT_REQUEST, headers: 'X-Tenant: a' })
+    expect(dashed.ok && dashed.match?.route.name).toBe('tenant')
+    const underscored = evaluate(tenant, { ...DEFAULT_REQUEST, headers: 'X_Tenant: a' })
+    expect(underscored.ok && underscored.match).toBeUndefined()
+    expect(requestProblems({ ...DEFAULT_REQUEST, headers: 'X-Ok: 1\nX_Tenant: a\nX.Dot: b' }).headers).toMatch(/^Lines 2 \(X_Tenant\), 3 \(X\.Dot\) are ignored: nginx/)
+    expect(requestProblems({ ...DEFAULT_REQUEST, headers: 'X-Ok: 1' }).headers).toBeUndefined()
+  })
+
   it('numbers the header lines it ignores', () => {
     expect(requestProblems({ ...DEFAULT_REQUEST, headers: 'bad\nX-A: 1\n: empty name' }).headers).toMatch(/Lines 1, 3 /)
   })

@@ -1,5 +1,5 @@
 import { parseIpAddr } from '@switchyard/core'
-import type { RequestLike, UpstreamRequestInput } from '@switchyard/http'
+import { isNginxHeaderName, type RequestLike, type UpstreamRequestInput } from '@switchyard/http'
 
 /** The request builder's fields, as typed (all text, so a half-typed port is kept as is). */
 export interface RequestDraft {
@@ -70,6 +70,20 @@ export function unnamedHeaderLinesProblem(text: string, fate: string): string | 
   return `Line${one ? '' : 's'} ${lines.join(', ')} ha${one ? 's' : 've'} no "Name:" and ${one ? 'is' : 'are'} ${fate}.`
 }
 
+/**
+ * The header lines a gateway drops for their names, as nginx does by default (letters, digits and
+ * `-` only), numbered; routes never see them.
+ */
+export function ignoredHeaderNamesProblem(text: string): string | undefined {
+  const lines = text.split('\n').flatMap((line, i) => {
+    const name = headerLine(line)?.name
+    return name !== undefined && !isNginxHeaderName(name, false) ? [`${i + 1} (${name})`] : []
+  })
+  if (lines.length === 0) return undefined
+  const one = lines.length === 1
+  return `Line${one ? '' : 's'} ${lines.join(', ')} ${one ? 'is' : 'are'} ignored: nginx, and so Kong and a Switchyard gateway, ignores header names with anything but letters, digits and "-" (a gateway with nginx_http_underscores_in_headers = on also takes "_").`
+}
+
 function port(text: string): number | undefined {
   return /^\d+$/.test(text.trim()) ? Number(text.trim()) : undefined
 }
@@ -122,8 +136,8 @@ export function requestProblems(draft: RequestDraft): Partial<Record<CheckedRequ
   const url = draft.url.trim()
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) problems.url = 'Type only the path and query (e.g. /api?x=1): the host goes in Host and the scheme in Scheme.'
   else if (url !== '' && !url.startsWith('/')) problems.url = 'A request path starts with "/".'
-  const headers = unnamedHeaderLinesProblem(draft.headers, 'ignored')
-  if (headers !== undefined) problems.headers = headers
+  const headers = [unnamedHeaderLinesProblem(draft.headers, 'ignored'), ignoredHeaderNamesProblem(draft.headers)].filter((p) => p !== undefined)
+  if (headers.length > 0) problems.headers = headers.join(' ')
   // Only a TLS handshake carries an SNI; on streams Kong even tells tls from tcp by the SNI alone.
   const sni = draft.sni.trim() !== ''
   if (sni && (draft.scheme === 'http' || draft.scheme === 'tcp' || draft.scheme === 'udp')) problems.sni = `A ${draft.scheme} connection has no TLS handshake, so no SNI: choose ${draft.scheme === 'http' ? 'https' : 'tls'} or clear it.`
