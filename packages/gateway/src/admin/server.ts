@@ -13,7 +13,7 @@ import { checkName, UUID_PATTERN } from '../entities/schema.ts'
 import { argumentCount, MAX_ARGUMENTS, parseBody, TOO_MANY_ARGUMENTS } from './body.ts'
 import { percentDecodeLossless } from './lossless-text.ts'
 import { EntityEndpoints, type EntityContext, type WriteBody } from './entities.ts'
-import { METHOD_NOT_ALLOWED, NOT_FOUND, type AdminResponse } from './problem.ts'
+import { fieldViolation, METHOD_NOT_ALLOWED, NOT_FOUND, type AdminResponse } from './problem.ts'
 import { schemasEndpoint } from './schemas.ts'
 import { listTags } from './tags.ts'
 import { isSameOrigin, unauthenticatedAdminRefusal } from '../origin.ts'
@@ -120,7 +120,9 @@ function endpointMethods(parts: readonly string[]): readonly string[] | undefine
       if (parts.length <= 2) return parts.length === 1 ? COLLECTION_METHODS : ENTITY_METHODS
       return parts.length === 3 && third === 'service' ? ENTITY_METHODS : undefined
     case 'tags':
-      return parts.length <= 2 ? READ_METHODS : undefined
+      // Kong generates the write methods for its tags entity too; its DAO refuses them (see #route).
+      if (parts.length > 2) return undefined
+      return parts.length === 1 ? COLLECTION_METHODS : ENTITY_METHODS
     case 'endpoints':
       return parts.length === 1 ? READ_METHODS : undefined
     default:
@@ -435,9 +437,13 @@ export class AdminApi {
         return this.#routeItem(method, second, body)
       case 'endpoints':
         return parts.length !== 1 ? NOT_FOUND : method === 'GET' ? { status: 200, body: { data: ENDPOINTS } } : METHOD_NOT_ALLOWED
-      case 'tags':
+      case 'tags': {
         if (parts.length > 2) return NOT_FOUND
-        return method === 'GET' ? listTags(this.options.store, query, second) : METHOD_NOT_ALLOWED
+        if (method === 'GET') return listTags(this.options.store, query, second)
+        const writes = second === undefined ? ['POST'] : ['PUT', 'PATCH', 'DELETE']
+        // Kong's tags DAO answers every write with this schema violation (kong/db/dao/tags.lua).
+        return writes.includes(method) ? fieldViolation('tags', 'does not support insert/upsert/update/delete operations') : METHOD_NOT_ALLOWED
+      }
       default:
         return NOT_FOUND
     }

@@ -112,9 +112,19 @@ describe.each([
     expect((await call('GET', '/tags/prod?offset=bm90IGpzb24')).body).toMatchObject({ code: 7, message: "'bm90IGpzb24' is not a valid offset: bad json encoding" })
   })
 
-  it('is read-only, and has no deeper paths', async () => {
-    expect((await call('POST', '/tags', { tag: 'x' })).status).toBe(405)
-    expect((await call('DELETE', '/tags/prod')).status).toBe(405)
+  it("refuses writes with Kong's schema violation, changing nothing, and has no deeper paths", async () => {
+    const refused = {
+      status: 400,
+      body: {
+        code: 2,
+        name: 'schema violation',
+        message: 'schema violation (tags: does not support insert/upsert/update/delete operations)',
+        fields: { tags: 'does not support insert/upsert/update/delete operations' },
+      },
+    }
+    expect(await call('POST', '/tags', { tag: 'x' })).toEqual(refused)
+    for (const method of ['PUT', 'PATCH', 'DELETE']) expect(await call(method, '/tags/prod', { tag: 'x' }), method).toEqual(refused)
+    expect(await call('GET', '/tags')).toEqual({ status: 200, body: { data: ALL_ROWS, next: null } })
     expect((await call('GET', '/tags/prod/more')).status).toBe(404)
   })
 
