@@ -40,6 +40,11 @@ export function isNginxHeaderName(name: string, underscores: boolean): boolean {
   return true
 }
 
+/** Whether a reader that takes the lines `taken` says takes a line of this name. */
+export function takesHeaderName(name: string, taken: HeaderNames): boolean {
+  return taken === 'all' || isNginxHeaderName(name, taken === 'nginx-underscores')
+}
+
 function push(into: Map<string, string[]>, names: readonly string[], value: string): void {
   for (const name of names) {
     const list = into.get(name)
@@ -57,8 +62,6 @@ function push(into: Map<string, string[]>, names: readonly string[], value: stri
  * never split on commas.
  */
 export function createHeaderLookup(names: Iterable<string>, taken: HeaderNames = 'all'): HeaderLookup {
-  const checked = taken !== 'all'
-  const underscores = taken === 'nginx-underscores'
   // lower-cased header name → requested names it serves exactly / through the `_` → `-` mapping
   const exact = new Map<string, string[]>()
   const mapped = new Map<string, string[]>()
@@ -79,7 +82,7 @@ export function createHeaderLookup(names: Iterable<string>, taken: HeaderNames =
       for (const rawName in headers) {
         if (lines >= MAX_HEADERS) break
         const value = headers[rawName]
-        if (value === undefined || (checked && !isNginxHeaderName(rawName, underscores))) continue
+        if (value === undefined || !takesHeaderName(rawName, taken)) continue
         const name = rawName.toLowerCase()
         const exactNames = exact.get(name)
         const mappedNames = mapped.get(name)

@@ -16,7 +16,7 @@ export type { SegmentSelector } from './segments.ts'
 export { parseSegmentSelector, splitSegments } from './segments.ts'
 export { splitHost } from './host.ts'
 export type { HostParts } from './host.ts'
-export { isNginxHeaderName, MAX_HEADERS, type HeaderNames } from './headers.ts'
+export { isNginxHeaderName, MAX_HEADERS, takesHeaderName, type HeaderNames } from './headers.ts'
 export { MAX_QUERY_ARGS } from './query.ts'
 
 export * from './traditional/index.ts'

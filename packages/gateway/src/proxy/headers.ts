@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import { isNginxHeaderName, type HeaderNames } from '@switchyard/http'
+import { takesHeaderName, type HeaderNames } from '@switchyard/http'
 
 /**
  * Request fields never forwarded upstream: the hop-by-hop fields of RFC 9110 §7.6.1 (they describe
@@ -74,12 +74,11 @@ export function asksForTrailers(value: string | string[] | undefined): boolean {
 export function endToEnd(rawHeaders: readonly string[], connection: string | string[] | undefined, skip?: ReadonlySet<string>, taken: HeaderNames = 'all'): string[] {
   const named = connectionOptions(connection)
   const out: string[] = []
-  const checked = taken !== 'all'
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] as string
     const lower = name.toLowerCase()
     if (REQUEST_HOP_BY_HOP.has(lower) || named.has(lower) || skip?.has(lower) === true) continue
-    if (checked && !isNginxHeaderName(name, taken === 'nginx-underscores')) continue
+    if (!takesHeaderName(name, taken)) continue
     out.push(name, rawHeaders[i + 1] as string)
   }
   return out

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
-import { isNginxHeaderName, MAX_HEADERS, requestHost, type HeaderNames } from '@switchyard/http'
+import { MAX_HEADERS, requestHost, takesHeaderName, type HeaderNames } from '@switchyard/http'
 import type { RealClient } from './real-ip.ts'
 
 /** An address without the IPv4-mapped IPv6 prefix (`::ffff:10.0.0.1` is 10.0.0.1). */
@@ -24,11 +24,10 @@ const SLASH = 47
  */
 export function firstHeaderLines(rawHeaders: readonly string[], count: number, taken: HeaderNames = 'all'): NodeJS.Dict<string[]> {
   const headers: NodeJS.Dict<string[]> = {}
-  const checked = taken !== 'all'
   let lines = 0
   for (let i = 0; i + 1 < rawHeaders.length && lines < count; i += 2) {
     // A line nginx ignores is not one of the lines Kong counts.
-    if (checked && !isNginxHeaderName(rawHeaders[i] as string, taken === 'nginx-underscores')) continue
+    if (!takesHeaderName(rawHeaders[i] as string, taken)) continue
     lines++
     const name = (rawHeaders[i] as string).toLowerCase()
     const list = headers[name]

@@ -1,5 +1,5 @@
 import { parseIpAddr } from '@switchyard/core'
-import { isNginxHeaderName, type RequestLike, type UpstreamRequestInput } from '@switchyard/http'
+import { takesHeaderName, type RequestLike, type UpstreamRequestInput } from '@switchyard/http'
 
 /** The request builder's fields, as typed (all text, so a half-typed port is kept as is). */
 export interface RequestDraft {
@@ -77,7 +77,7 @@ export function unnamedHeaderLinesProblem(text: string, fate: string): string | 
 export function ignoredHeaderNamesProblem(text: string): string | undefined {
   const lines = text.split('\n').flatMap((line, i) => {
     const name = headerLine(line)?.name
-    return name !== undefined && !isNginxHeaderName(name, false) ? [`${i + 1} (${name})`] : []
+    return name !== undefined && !takesHeaderName(name, 'nginx') ? [`${i + 1} (${name})`] : []
   })
   if (lines.length === 0) return undefined
   const one = lines.length === 1
