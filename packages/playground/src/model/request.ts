@@ -59,15 +59,23 @@ export function parseHeaderLines(text: string): Record<string, string[]> {
 }
 
 /**
+ * A sentence about some lines of a headers box, `Line 3 …` or `Lines 1, 3 …`, whose rest `say`
+ * words for one line or several; undefined when there are none.
+ */
+function aboutLines(lines: readonly (number | string)[], say: (one: boolean) => string): string | undefined {
+  if (lines.length === 0) return undefined
+  const one = lines.length === 1
+  return `Line${one ? '' : 's'} ${lines.join(', ')} ${say(one)}`
+}
+
+/**
  * Which non-blank lines of a headers box have no `Name:` (no colon, or nothing before it), which
  * header parsing skips, and what becomes of them: `Lines 1, 3 have no "Name:" and are ignored.`
  * with `fate` "ignored". Undefined when every line has a name.
  */
 export function unnamedHeaderLinesProblem(text: string, fate: string): string | undefined {
   const lines = text.split('\n').flatMap((line, i) => (line.trim() !== '' && headerLine(line) === undefined ? [i + 1] : []))
-  if (lines.length === 0) return undefined
-  const one = lines.length === 1
-  return `Line${one ? '' : 's'} ${lines.join(', ')} ha${one ? 's' : 've'} no "Name:" and ${one ? 'is' : 'are'} ${fate}.`
+  return aboutLines(lines, (one) => `ha${one ? 's' : 've'} no "Name:" and ${one ? 'is' : 'are'} ${fate}.`)
 }
 
 /**
@@ -79,9 +87,11 @@ export function ignoredHeaderNamesProblem(text: string): string | undefined {
     const name = headerLine(line)?.name
     return name !== undefined && !takesHeaderName(name, 'nginx') ? [`${i + 1} (${name})`] : []
   })
-  if (lines.length === 0) return undefined
-  const one = lines.length === 1
-  return `Line${one ? '' : 's'} ${lines.join(', ')} ${one ? 'is' : 'are'} ignored: nginx, and so Kong and a Switchyard gateway, ignores header names with anything but letters, digits and "-" (a gateway with nginx_http_underscores_in_headers = on also takes "_").`
+  return aboutLines(
+    lines,
+    (one) =>
+      `${one ? 'is' : 'are'} ignored: nginx, and so Kong and a Switchyard gateway, ignores header names with anything but letters, digits and "-" (a gateway with nginx_http_underscores_in_headers = on also takes "_").`,
+  )
 }
 
 function port(text: string): number | undefined {
