@@ -53,8 +53,6 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
   let proxyPorts: readonly number[] = []
   /** Workers that have started their listeners; one that exits before is a failed start. */
   const started = new Set<Worker>()
-  /** Workers serving now: listening, with their router built from the snapshot (`/status/ready`). */
-  const serving = new Set<Worker>()
   let allListening: () => void = () => {}
   let failedStart: (error: Error) => void = () => {}
   const ready = new Promise<void>((resolve, reject) => {
@@ -86,7 +84,6 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
         log.debug({ worker: worker.id, ports: message.ports }, 'worker listening')
         proxyPorts = message.ports
         started.add(worker)
-        serving.add(worker)
         if (started.size === config.workers) allListening()
       }
       if (message.type === 'metrics') {
@@ -103,7 +100,6 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
     })
     worker.on('exit', (code) => {
       workers.delete(worker)
-      serving.delete(worker)
       forked.delete(worker)
       // A worker that cannot start (a port in use, say) would fail the same way again: the start fails.
       if (!running && !started.has(worker)) {
@@ -149,7 +145,8 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
         return { ...connections, totalRequests: metrics.total }
       },
       workerPids: () => [...workers].flatMap((worker) => (worker.process.pid === undefined ? [] : [worker.process.pid])),
-      routers: () => ({ ready: serving.size, total: config.workers }),
+      // Serving: started (listening, the snapshot's router built) and not exited since.
+      routers: () => ({ ready: [...started].filter((worker) => forked.has(worker)).length, total: config.workers }),
     })
   } catch (error) {
     unsubscribe()
