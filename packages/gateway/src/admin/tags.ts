@@ -75,11 +75,14 @@ function tagRows(store: Store, tag: string | undefined, cursor: TagCursor | unde
     }
   }
   // The rest of the tags of the entity where `/tags` stopped, then every entity after it.
+  // (The stores find by id or name: only an entity whose id is the cursor's is the one.)
   if (cursor?.ordinality !== undefined) {
     const service = store.getService(cursor.id)
-    const route = service?.id === cursor.id ? undefined : store.getRoute(cursor.id)
     if (service?.id === cursor.id) add('services', service, cursor.ordinality)
-    else if (route?.id === cursor.id) add('routes', route, cursor.ordinality)
+    else {
+      const route = store.getRoute(cursor.id)
+      if (route?.id === cursor.id) add('routes', route, cursor.ordinality)
+    }
   }
   const services = entitiesAfter((options) => store.listServices({ ...options, ...filter }), cursor?.id)
   const routes = entitiesAfter((options) => store.listRoutes({ ...options, ...filter }), cursor?.id)
