@@ -82,7 +82,7 @@ class EntityTable<T extends Entity> {
     let more = false
     for (let i = after === undefined ? 0 : firstFrom(ordered, after, true); i < ordered.length; i++) {
       const entity = ordered[i] as T
-      if (!hasTags(entity.tags, options.tags) || (options.tagged === true && !(entity.tags !== null && entity.tags.length > 0)) || !extra(entity)) continue
+      if (!hasTags(entity.tags, options.tags) || (options.tagged === true && (entity.tags?.length ?? 0) === 0) || !extra(entity)) continue
       if (data.length === options.size) {
         more = true
         break
