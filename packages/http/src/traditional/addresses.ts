@@ -29,10 +29,11 @@ export function splitIp(ip: string): { readonly address: string; readonly length
  * (IPv6, `010.1.2.3`, `300.1.2.3`) is copied as written.
  */
 export function cidrLiteral(address: string, length: number): string {
-  const value = inetPton4(address)
-  if (value === undefined) return `${address}/${luaNumberText(length)}`
+  // Core's IPv4 reading is inet_pton's: four decimal octets up to 255, no leading zero.
+  const ip = parseIpAddr(address)
+  if (ip?.family !== 4) return `${address}/${luaNumberText(length)}`
   const shift = luaBit(32 - length)
-  const network = (value >>> shift) << shift
+  const network = (ip.value >>> shift) << shift
   return `${(network >>> 24) & 255}.${(network >>> 16) & 255}.${(network >>> 8) & 255}.${network & 255}/${luaNumberText(length)}`
 }
 
@@ -57,15 +58,6 @@ export function addressPredicate(side: AddressSide, element: AddressMatch): stri
   const portPart = port === undefined ? undefined : `net.${side}.port == ${luaNumberText(port)}`
   if (ipPart !== undefined && portPart !== undefined) return `(${ipPart} && ${portPart})`
   return ipPart ?? portPart ?? ''
-}
-
-/** glibc's `inet_pton(AF_INET, …)` as ipmatcher's `parse_ipv4` uses it: the address as an unsigned 32-bit number. */
-function inetPton4(text: string): number | undefined {
-  const octets = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/.exec(text)
-  if (octets === null) return undefined
-  const parts = octets.slice(1).map(Number)
-  if (parts.some((part) => part > 255)) return undefined
-  return ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0
 }
 
 /** LuaJIT's number → 32-bit integer conversion for bit operations: rounded half to even, then wrapped. */
