@@ -78,6 +78,11 @@ export const STDIN_PATH = '-'
 /** How standard input is named in messages and diagnostics (`<stdin>:3:7: …`). */
 export const STDIN_NAME = '<stdin>'
 
+/** How messages name a command's input: its path, or `<stdin>` for `-`. */
+export function inputName(path: string): string {
+  return path === STDIN_PATH ? STDIN_NAME : path
+}
+
 /** Blocks the thread for a few milliseconds (standard input opened non-blocking has nothing yet). */
 function pause(milliseconds: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, milliseconds)
@@ -125,5 +130,5 @@ export type CommandInput = { readonly ok: true; readonly text: string; readonly 
  */
 export function readCommandInput(path: string, readStdin: () => InputFile = readStandardInput): CommandInput {
   const input = path === STDIN_PATH ? readStdin() : readInputFile(path)
-  return input.ok ? { ok: true, text: input.text, name: path === STDIN_PATH ? STDIN_NAME : path } : input
+  return input.ok ? { ok: true, text: input.text, name: inputName(path) } : input
 }

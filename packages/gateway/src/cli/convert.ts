@@ -7,7 +7,7 @@
 import { checkConversion, convertConfig, formatCheck, formatSummary, type Flavor, type Json, type PriorityLayout } from '@switchyard/http'
 import { writeFileSync } from 'node:fs'
 import { stringify } from 'yaml'
-import { readCommandInput, STDIN_NAME, STDIN_PATH } from '../input-file.ts'
+import { inputName, readCommandInput, STDIN_PATH } from '../input-file.ts'
 import { parseConfigText } from '../store/config-text.ts'
 import { describeProblems, problemCount } from '../store/declarative-report.ts'
 
@@ -120,7 +120,7 @@ export async function runConvert(argv: readonly string[], given?: ConvertIo | Co
   }
   // Read as every command reads a declarative file, so that a file `config validate` refuses for its
   // syntax is refused here in the same words, with the same status.
-  const name = args.file === STDIN_PATH ? STDIN_NAME : args.file
+  const name = inputName(args.file)
   const parsed = parseConfigText(text, name)
   if (!parsed.ok) {
     io.stderr(describeProblems(name, text, parsed.problems) + problemCount(parsed.problems.length))
