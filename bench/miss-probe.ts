@@ -7,6 +7,12 @@
 //   npx esbuild bench/miss-probe.ts --bundle --platform=node --format=esm --outfile=/tmp/miss-probe.mjs
 //   valgrind --tool=cachegrind --cache-sim=yes --LL=1048576,16,64 node --expose-gc /tmp/miss-probe.mjs DIR gateway-mix 100k hi 100
 //   (the same with 600 rounds; (totals at 600 - totals at 100) / (500 * requests of the kind))
+//
+// Garbage collections that fall into one run's rounds and not the other's move the difference by
+// thousands of instructions a match; with `--single-threaded --no-memory-reducer
+// --max-semi-space-size=64` after `node`, none falls there and two runs of one bundle agree on
+// instructions within 1%. Cache misses still move with where the heap lands (L1 data misses by up to
+// ten a match, last-level misses by one or two): compare changes over two or more pairs.
 import { Router, type Context } from '@switchyard/core'
 import { contextFromFields, type JsonFieldValue } from '@switchyard/http'
 import { readWorkload, schemaOf, type RouteLine } from './workload-schema.ts'

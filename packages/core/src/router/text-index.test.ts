@@ -71,7 +71,7 @@ describe('text index', () => {
   })
 
   it('gives slots replaced in place back to queries, flat and grown', () => {
-    for (const keys of [3, 40]) {
+    for (const keys of [3, 60]) {
       const index = new TextIndex<string>(atom('prefix', ''))
       for (let i = 0; i < keys; i++) index.slot(atom('prefix', `/k${i}`), () => `k${i}`)
       index.slot(atom('exact', '/k1/x'), () => 'exact')
@@ -79,5 +79,20 @@ describe('text index', () => {
       index.replace(atom('exact', '/k1/x'), 'exact 2')
       expect(queried(index, '/k1/x')).toEqual(['exact 2', 'other'])
     }
+  })
+
+  // Heads hold a key's length in a number with its signature: keys of a million code units and more
+  // go to the hash map and tree, where the head would lose precision.
+  it('finds keys too long for a flat head, with short keys beside them', () => {
+    const long = '/'.padEnd(2 ** 20 + 3, 'a')
+    const index = new TextIndex<string>(atom('prefix', ''))
+    index.slot(atom('prefix', '/a'), () => 'short prefix')
+    index.slot(atom('exact', long), () => 'long exact')
+    index.slot(atom('prefix', long.slice(0, -1)), () => 'long prefix')
+    expect(index.size).toBe(3)
+    expect(queried(index, long)).toEqual(['long exact', 'long prefix', 'short prefix'])
+    expect(queried(index, `${long.slice(0, -1)}b`)).toEqual(['long prefix', 'short prefix'])
+    expect(queried(index, long.slice(0, -2))).toEqual(['short prefix'])
+    expect(index.slotFor(atom('exact', long))).toBe('long exact')
   })
 })
