@@ -9,10 +9,10 @@
 //   (the same with 600 rounds; (totals at 600 - totals at 100) / (500 * requests of the kind))
 //
 // Garbage collections that fall into one run's rounds and not the other's move the difference by
-// thousands of instructions a match; with `--single-threaded --no-memory-reducer
-// --max-semi-space-size=64` after `node`, none falls there and two runs of one bundle agree on
-// instructions within 1%. Cache misses still move with where the heap lands (L1 data misses by up to
-// ten a match, last-level misses by one or two): compare changes over two or more pairs.
+// thousands of instructions a match; `--single-threaded --no-memory-reducer --max-semi-space-size=64`
+// after `node` keeps most out (two runs of one bundle at 1k routes agreed on instructions within
+// 0.1%). Counts still move with where the heap lands (at 100k routes, by up to 12% in instructions
+// and 5 last-level misses a match between runs of the same code): judge a change over several runs.
 import { Router, type Context } from '@switchyard/core'
 import { contextFromFields, type JsonFieldValue } from '@switchyard/http'
 import { readWorkload, schemaOf, type RouteLine } from './workload-schema.ts'
