@@ -20,9 +20,10 @@ const FLAT_KEY_MAX = 2 ** 20
  * with a few keys. Small, they sit in flat arrays sorted by length, each with a signature of two of
  * its code units; a query reads the heads (length, kind and signature in one number) in order and
  * compares a key only when its head fits the value. A lookup then reads this object, its two arrays
- * and the keys that nearly match, where a hash map and a radix tree per host and field read two to three objects each, and a
- * node and a key string per level, all cold in the caches at 100k routes. Beyond FLAT_MAX keys (a
- * single host with many paths) the keys move to a hash map and a packed radix tree for good.
+ * and the keys that nearly match, where a hash map and a radix tree per host and field read two to
+ * three objects each, and a node and a key string per level, all cold in the caches at 100k routes.
+ * Beyond FLAT_MAX keys (a single host with many paths) the keys move to a hash map and a packed radix
+ * tree for good.
  * Measured against a map and a tree per field (routers built route by route, processes alternating,
  * medians of five pairs): gateway-mix 100k -8 to -11%, regex-heavy 100k -14 to -16%, both +2 to +6%
  * at 1k routes; gateway-mix 100k heap 679 -> 594 bytes per route.
@@ -36,7 +37,7 @@ export class TextIndex<T> implements DimensionIndex<T> {
    * The flat entries' heads, in order of length (then exact before prefix): see `headOf`. A query
    * reads these numbers, eight bytes each, and an entry's key and slot only when its head fits the
    * value: a host's 20 keys are three cache lines to scan, where heads, keys and slots interleaved
-   * were ten (gateway-mix 100k: 2.4 to 3.5 fewer reads beyond L2 a match, bench/RESULTS.md).
+   * were ten (gateway-mix 100k: about 4 fewer reads beyond L2 a match, bench/RESULTS.md).
    */
   #heads: number[] = []
   /** Each flat entry's key and slot, at twice its index in `#heads`. */
