@@ -33,8 +33,9 @@ export class LinearRouter implements RouterApi {
 
   add(route: RouteInput): Result<void> {
     // A held (priority, id) is refused before the expression is read, as atc-router 1.7.1 does.
-    this.#assertNew(routeKey(route))
-    const prepared = prepareRoute(route, this.#schema, this.#parsing)
+    const key = routeKey(route)
+    this.#assertNew(key)
+    const prepared = prepareRoute(route, this.#schema, this.#parsing, key)
     if (!prepared.ok) return prepared
     this.#insert(prepared.value)
     return { ok: true, value: undefined, diagnostics: prepared.diagnostics }
@@ -49,8 +50,9 @@ export class LinearRouter implements RouterApi {
     const prepared: PreparedRoute[] = []
     const keys = new Set<string>()
     for (const route of routes) {
-      this.#assertNew(routeKey(route))
-      const result = prepareRoute(route, this.#schema, this.#parsing)
+      const key = routeKey(route)
+      this.#assertNew(key)
+      const result = prepareRoute(route, this.#schema, this.#parsing, key)
       if (!result.ok) return result
       assertListedOnce(keys, result.value)
       prepared.push(result.value)

@@ -121,9 +121,12 @@ export function routeKey(input: Pick<RouteInput, 'id' | 'priority'>): { readonly
   return { id: normalizeId(input.id), priority: normalizePriority(input.priority) }
 }
 
-/** Parses, checks and compiles a route; bad input comes back as diagnostics. */
-export function prepareRoute(input: RouteInput, schema: Schema, parsing: RouterParsing): Result<PreparedRoute> {
-  const { id, priority } = routeKey(input)
+/**
+ * Parses, checks and compiles a route; bad input comes back as diagnostics. `key`: the route's
+ * `routeKey`, when the caller has it already (it checked the key first).
+ */
+export function prepareRoute(input: RouteInput, schema: Schema, parsing: RouterParsing, key = routeKey(input)): Result<PreparedRoute> {
+  const { id, priority } = key
   let expr: Expr
   let source: string | undefined
   if (typeof input.expression === 'string') {

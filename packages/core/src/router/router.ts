@@ -96,8 +96,9 @@ export class Router implements RouterApi {
   add(route: RouteInput): Result<void> {
     // A (priority, id) the router holds already is refused before the expression is read, as
     // atc-router 1.7.1 does: adding a duplicate with a bad expression reports the duplicate.
-    const sameId = this.#assertNew(routeKey(route))
-    const prepared = prepareRoute(route, this.#schema, this.#parsing)
+    const key = routeKey(route)
+    const sameId = this.#assertNew(key)
+    const prepared = prepareRoute(route, this.#schema, this.#parsing, key)
     if (!prepared.ok) return prepared
     this.#insert(this.#entry(prepared.value), false, sameId)
     return { ok: true, value: undefined, diagnostics: prepared.diagnostics }
@@ -116,8 +117,9 @@ export class Router implements RouterApi {
     const empty = this.#byId.size === 0
     for (const route of routes) {
       // As in `add`: a (priority, id) the router holds is refused before the expression is read.
-      if (!empty) this.#assertNew(routeKey(route))
-      const prepared = prepareRoute(route, this.#schema, this.#parsing)
+      const key = routeKey(route)
+      if (!empty) this.#assertNew(key)
+      const prepared = prepareRoute(route, this.#schema, this.#parsing, key)
       if (!prepared.ok) {
         failures.push({ id: route.id, diagnostics: prepared.diagnostics })
         continue
