@@ -440,9 +440,10 @@ export class AdminApi {
       case 'tags': {
         if (parts.length > 2) return NOT_FOUND
         if (method === 'GET') return listTags(this.options.store, query, second)
-        const writes = second === undefined ? ['POST'] : ['PUT', 'PATCH', 'DELETE']
-        // Kong's tags DAO answers every write with this schema violation (kong/db/dao/tags.lua).
-        return writes.includes(method) ? fieldViolation('tags', 'does not support insert/upsert/update/delete operations') : METHOD_NOT_ALLOWED
+        // The other methods `endpointMethods` lists are the writes; Kong's tags DAO answers every one
+        // with this schema violation (kong/db/dao/tags.lua).
+        const allowed: readonly string[] = endpointMethods(parts) ?? []
+        return allowed.includes(method) ? fieldViolation('tags', 'does not support insert/upsert/update/delete operations') : METHOD_NOT_ALLOWED
       }
       default:
         return NOT_FOUND
