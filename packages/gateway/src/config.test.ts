@@ -79,6 +79,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ file: 'real_ip_header =' })).toMatchObject({ ok: false, errors: ['real_ip_header: expected a header name such as X-Forwarded-For or X-Real-IP, got ""'] })
   })
 
+  it('reads port_maps as Kong does (HOST_PORT:LISTENER_PORT, comma-separated) and names every bad entry', () => {
+    expect(loadConfig({})).toMatchObject({ ok: true, config: { portMaps: [] } })
+    expect(loadConfig({ file: 'port_maps = 80:8000, 443 : 8443' })).toMatchObject({ ok: true, config: { portMaps: [{ hostPort: 80, listenerPort: 8000 }, { hostPort: 443, listenerPort: 8443 }] } })
+    const refused = loadConfig({ env: { SWITCHYARD_PORT_MAPS: 'src:dst,80,0:8000,80:65536,0x50:8000,81:9000,82:9000' } })
+    expect(refused.ok).toBe(false)
+    if (refused.ok) return
+    const invalid = (item: string): string => `port_maps: invalid port mapping '${item}': expected HOST_PORT:LISTENER_PORT with ports 1-65535 (e.g. 80:8000)`
+    expect(refused.errors).toEqual([invalid('src:dst'), invalid('80'), invalid('0:8000'), invalid('80:65536'), invalid('0x50:8000'), "port_maps: listener port 9000 is mapped twice ('81:9000' and '82:9000'); keep one"])
+  })
+
   it('reports every problem at once', () => {
     const result = loadConfig({ env: { SWITCHYARD_DATABASE: 'mysql', SWITCHYARD_WORKERS: 'zero', SWITCHYARD_ADMIN_LISTEN: '0.0.0.0:8001' } })
     expect(result.ok).toBe(false)

@@ -65,6 +65,18 @@ export interface Config {
   readonly underscoresInHeaders: boolean
   /** Kong's `nginx_admin_client_max_body_size` in bytes: the largest Admin API request body (413 beyond); 0 for no limit. */
   readonly adminClientMaxBodySize: number
+  /**
+   * Kong's `port_maps`: the port clients reach for each proxy listener port that a container or NAT
+   * forwards to it. Routes see it as `net.dst.port` (when the Host header names no port) and
+   * upstreams as `X-Forwarded-Port`. A list rather than a Map: the config travels to workers as JSON.
+   */
+  readonly portMaps: readonly PortMap[]
+}
+
+/** One `port_maps` entry, `HOST_PORT:LISTENER_PORT`: clients reach `hostPort`, which arrives at `listenerPort`. */
+export interface PortMap {
+  readonly hostPort: number
+  readonly listenerPort: number
 }
 
 /** One documented setting: its Kong-style name, flag, default and meaning (shown by `--help`). */
@@ -107,6 +119,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'nginx_admin_client_max_body_size', flag: '--nginx-admin-client-max-body-size', default: '10m', help: 'Largest Admin API request body (a `/config` declarative file included), as nginx sizes are written; larger ones get 413. `0`: no limit.' },
   { name: 'nginx_http_underscores_in_headers', flag: '--nginx-http-underscores-in-headers', default: 'off', help: '`on` takes request header lines whose names hold `_` (routed on and sent upstream); `off`, as nginx, ignores them.' },
   { name: 'nginx_http_client_body_buffer_size', flag: '--nginx-http-client-body-buffer-size', default: '8k', help: 'How much of a request body a route with request_buffering keeps in memory; the rest goes to a temporary file in <prefix>/client_body_temp.' },
+  { name: 'port_maps', flag: '--port-maps', default: '', help: 'Ports forwarded to the proxy listeners by a container or NAT, comma-separated `HOST_PORT:LISTENER_PORT` (e.g. "80:8000, 443:8443"): routes see the host port as net.dst.port, upstreams as X-Forwarded-Port.' },
   { name: 'error_default_type', flag: '--error-default-type', default: 'text/plain', help: 'Format of the proxy\'s error pages (400, 502, 504) for requests with neither Accept nor Content-Type: text/plain, application/json, application/xml or text/html.' },
 ]
 
@@ -232,6 +245,7 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
     clientBodyBufferSize: nginxSize('nginx_http_client_body_buffer_size', get('nginx_http_client_body_buffer_size'), errors),
     underscoresInHeaders: oneOf('nginx_http_underscores_in_headers', get('nginx_http_underscores_in_headers'), ['on', 'off'] as const, errors) === 'on',
     adminClientMaxBodySize: nginxSize('nginx_admin_client_max_body_size', get('nginx_admin_client_max_body_size'), errors),
+    portMaps: parsePortMaps(get('port_maps'), errors),
   }
   if (prefix === '') errors.push('prefix: must not be empty')
   if (config.proxyListen.some((l) => l.ssl) && (config.sslCert === undefined || config.sslCertKey === undefined)) {
@@ -289,6 +303,35 @@ function parseTrustedIps(text: string, errors: string[]): string[] {
     if (typeof network === 'string') errors.push(`trusted_ips: '${item}' ${network}`)
   }
   return items
+}
+
+const PORT = /^[0-9]{1,5}$/
+
+/**
+ * `port_maps`: comma-separated `HOST_PORT:LISTENER_PORT` pairs of ports 1-65535, as Kong reads them
+ * (kong/conf_loader). A listener port mapped twice is refused, where Kong keeps the last silently:
+ * which port clients reach would otherwise depend on the order of the list.
+ */
+function parsePortMaps(text: string, errors: string[]): PortMap[] {
+  const maps: PortMap[] = []
+  for (const item of text.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+    const colon = item.indexOf(':')
+    const hostText = colon < 0 ? '' : item.slice(0, colon).trim()
+    const listenerText = colon < 0 ? '' : item.slice(colon + 1).trim()
+    const hostPort = PORT.test(hostText) ? Number(hostText) : 0
+    const listenerPort = PORT.test(listenerText) ? Number(listenerText) : 0
+    if (hostPort < 1 || hostPort > 65535 || listenerPort < 1 || listenerPort > 65535) {
+      errors.push(`port_maps: invalid port mapping '${item}': expected HOST_PORT:LISTENER_PORT with ports 1-65535 (e.g. 80:8000)`)
+      continue
+    }
+    const earlier = maps.find((map) => map.listenerPort === listenerPort)
+    if (earlier !== undefined) {
+      errors.push(`port_maps: listener port ${listenerPort} is mapped twice ('${earlier.hostPort}:${listenerPort}' and '${item}'); keep one`)
+      continue
+    }
+    maps.push({ hostPort, listenerPort })
+  }
+  return maps
 }
 
 /** An HTTP field name (RFC 9110 §5.1: a token). */

@@ -148,6 +148,7 @@ export async function startProxy(config: Config, store: Store, log: Logger): Pro
     ...trust(config),
     errorDefaultType: config.errorDefaultType,
     headerNames,
+    hostPorts: new Map(config.portMaps.map((map) => [map.listenerPort, map.hostPort])),
     requestBody: { maxSize: config.clientMaxBodySize, bufferSize: config.clientBodyBufferSize, tempDir: inPrefix(config, 'client_body_temp'), timeoutMs: CLIENT_BODY_TIMEOUT_MS },
   }
   const tracker = new ConnectionTracker()

@@ -64,6 +64,8 @@ export class NodeRequest {
     readonly realClient: RealClient | undefined = undefined,
     /** Which header lines count: those nginx takes in front of a gateway (see `HeaderNames`). */
     readonly headerNames: HeaderNames = 'all',
+    /** The port clients reached when `port_maps` maps the listener's port (Kong's `ctx.host_port`). */
+    readonly hostPort: number | undefined = undefined,
   ) {
     const url = request.url ?? '/'
     // Hot path: an origin-form target (`/…`) is taken as it is; only an absolute-form one is split.
@@ -107,9 +109,9 @@ export class NodeRequest {
     return this.#trustedHeader('x-forwarded-proto') ?? this.scheme
   }
 
-  /** The port forwarded upstream: a trusted client's X-Forwarded-Port, else the listener's. */
+  /** The port forwarded upstream: a trusted client's X-Forwarded-Port, else the listener's (after `port_maps`). */
   get forwardedPort(): string {
-    return this.#trustedHeader('x-forwarded-port') ?? String(this.request.socket.localPort ?? 0)
+    return this.#trustedHeader('x-forwarded-port') ?? String(this.dst_port ?? 0)
   }
 
   /** A trusted client's X-Forwarded-Path, which is passed on instead of the request's own. */
@@ -164,8 +166,9 @@ export class NodeRequest {
     return unmapped(this.request.socket.localAddress)
   }
 
+  /** The listener's port, or the port clients reach it by when `port_maps` maps it. */
   get dst_port(): number | undefined {
-    return this.request.socket.localPort
+    return this.hostPort ?? this.request.socket.localPort
   }
 
   get sni(): string | undefined {

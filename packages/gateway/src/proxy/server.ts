@@ -89,6 +89,8 @@ export interface ProxyOptions {
   readonly requestBody?: BodyLimits
   /** Which request header lines are taken, routed on and sent upstream; all when absent (the gateway passes nginx's). */
   readonly headerNames?: HeaderNames
+  /** Kong's `port_maps`, by listener port: the port clients reach it by; absent, ports are the listeners'. */
+  readonly hostPorts?: ReadonlyMap<number, number>
 }
 
 /**
@@ -148,7 +150,9 @@ function clientAddress(socket: Socket): string {
 /** The request as routes see it; a trusted peer's `real_ip_header` names the client, as nginx's realip module does. */
 function proxyRequest(options: ProxyOptions, request: IncomingMessage, scheme: string, peer: string): NodeRequest {
   const trusted = options.trusted?.(peer) === true
-  return new NodeRequest(request, scheme, trusted, trusted ? options.realIp?.(peer, request.rawHeaders) : undefined, options.headerNames)
+  const localPort = request.socket.localPort
+  const hostPort = localPort === undefined ? undefined : options.hostPorts?.get(localPort)
+  return new NodeRequest(request, scheme, trusted, trusted ? options.realIp?.(peer, request.rawHeaders) : undefined, options.headerNames, hostPort)
 }
 
 /**
