@@ -56,7 +56,11 @@ export interface CompiledRegex {
   readonly literalPrefixes: readonly string[] | undefined
   /** True when the regex matches anywhere in `input` (unanchored search). Allocates nothing. */
   test(input: string): boolean
-  /** Groups 0..n of the leftmost-first match; undefined for groups that did not participate. */
+  /**
+   * Groups 0..n of the leftmost-first match; undefined for groups that did not participate. The
+   * array may be the RegExp's own result, carrying its `index` and `input` beside the groups (one
+   * allocation fewer per match): read it by index.
+   */
   exec(input: string): (string | undefined)[] | null
 }
 
@@ -136,7 +140,11 @@ class JsRegex implements CompiledRegex {
     readonly prefixSet: readonly string[] | undefined,
     private readonly re: RegExp,
     private readonly jsGroups: readonly number[],
-  ) {}
+  ) {
+    this.#sameGroups = jsGroups.length + 1 === groupCount && jsGroups.every((group, j) => group === j + 1)
+  }
+  /** JS group j + 1 is our group j + 1 for every group: an exec result needs no renumbering. */
+  readonly #sameGroups: boolean
   get literalPrefixes(): readonly string[] | undefined {
     return prefixesOf(this)
   }
@@ -146,6 +154,8 @@ class JsRegex implements CompiledRegex {
   exec(input: string): (string | undefined)[] | null {
     const m = this.re.exec(input)
     if (m === null) return null
+    // JS numbered the groups as we do (no group vanished inside `x{0}`): its own array is the answer.
+    if (this.#sameGroups) return m
     const out: (string | undefined)[] = new Array<string | undefined>(this.groupCount).fill(undefined)
     out[0] = m[0]
     for (let j = 0; j < this.jsGroups.length; j++) out[this.jsGroups[j] as number] = m[j + 1]

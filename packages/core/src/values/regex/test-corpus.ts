@@ -1,6 +1,7 @@
 /**
  * A deterministic corpus of distinct, typical route regexes with sample inputs, for the compile
- * equivalence test and the compile-time benchmark (not used by the router). Distinct texts matter:
+ * equivalence test and the compile-time benchmark, and what the tests share to compare results
+ * (not used by the router). Distinct texts matter:
  * `RegexCache` and V8's own RegExp cache share identical ones, which would hide compile cost.
  */
 
@@ -103,4 +104,9 @@ export function fingerprint(text: string): string {
   let h = 0x811c9dc5
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
   return (h >>> 0).toString(16).padStart(8, '0')
+}
+
+/** The groups of an `exec` result as a plain array (a RegExp's own result also carries `index` and `input`), for comparisons. */
+export function groupsOf(groups: readonly (string | undefined)[] | null): (string | undefined)[] | null {
+  return groups === null ? null : [...groups]
 }
