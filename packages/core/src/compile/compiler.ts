@@ -1,5 +1,6 @@
 import type { CheckedExpression } from '../check/checker.ts'
 import type { Expr } from '../syntax/ast.ts'
+import { partKey } from './matcher-cache.ts'
 import { asStringComparison, compileComparisons, compilePredicate, type CompileOptions, type Matcher, type RouteMatcher, runMatcher, type StringComparison } from './predicate.ts'
 
 /**
@@ -30,15 +31,27 @@ export interface CompiledRoute {
 
 /** Compiles any tree (the caller guarantees it passed the checker), telling whether its recordings are constant. */
 export function compileRoute(expr: Expr, options: CompileOptions): CompiledRoute {
+  return compileChain(expr) ?? compilePart(expr, options)
+}
+
+/** The common case (host, path, method comparisons, or an `&&` chain of them): a small object per route, not worth sharing. */
+function compileChain(expr: Expr): CompiledRoute | undefined {
+  if (expr.kind !== 'Predicate' && expr.kind !== 'And') return undefined
+  const comparisons = comparisonsOf(flatten(expr, 'And'))
+  return comparisons === undefined ? undefined : { matcher: compileComparisons(comparisons), recordsConstant: true }
+}
+
+/**
+ * Compiles a tree that is not a chain of common comparisons, from its parts. A route's whole
+ * expression is compiled for it alone (its key would be the longest, and routes seldom repeat one);
+ * the parts below it are shared through `options.matchers`.
+ */
+function compilePart(expr: Expr, options: CompileOptions): CompiledRoute {
   switch (expr.kind) {
     case 'Predicate':
-    case 'And': {
-      const chain = flatten(expr, 'And')
-      const comparisons = comparisonsOf(chain)
-      if (comparisons !== undefined) return { matcher: compileComparisons(comparisons), recordsConstant: true }
-      const matcher = expr.kind === 'Predicate' ? compilePredicate(expr, options) : every(chain.map((e) => compileTerm(e, options)))
-      return { matcher, recordsConstant: false }
-    }
+      return { matcher: compilePredicate(expr, options), recordsConstant: false }
+    case 'And':
+      return { matcher: every(flatten(expr, 'And').map((e) => compileTerm(e, options))), recordsConstant: false }
     case 'Not':
       return { matcher: not(compileTerm(expr.operand, options)), recordsConstant: false }
     case 'Or':
@@ -46,9 +59,19 @@ export function compileRoute(expr: Expr, options: CompileOptions): CompiledRoute
   }
 }
 
-/** A part of an expression, in the form the combinators below take (comparisons stay objects). */
+/** A part of an expression, in the form the combinators below take (comparisons stay objects), shared where it can be. */
 function compileTerm(expr: Expr, options: CompileOptions): RouteMatcher {
-  return compileRoute(expr, options).matcher
+  const chain = compileChain(expr)
+  if (chain !== undefined) return chain.matcher
+  const cache = options.matchers
+  const key = cache === undefined ? undefined : partKey(expr)
+  if (key !== undefined) {
+    const shared = cache?.get(key)
+    if (shared !== undefined) return shared
+  }
+  const { matcher } = compilePart(expr, options)
+  if (key !== undefined) cache?.offer(key, matcher)
+  return matcher
 }
 
 /** The chain's predicates as common comparisons, when every one of them is one. */

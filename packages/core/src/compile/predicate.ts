@@ -3,6 +3,7 @@ import type { MatchRecord } from '../context/match.ts'
 import type { Literal, Predicate } from '../syntax/ast.ts'
 import { cidrContains, cidrEquals, ipEquals } from '../values/ip.ts'
 import type { CompiledRegex, RegexCache } from '../values/regex/index.ts'
+import type { MatcherCache } from './matcher-cache.ts'
 import type { FieldValue, IpAddr, IpCidr } from '../values/types.ts'
 
 /** A compiled expression or predicate: true when the request matches; may record into `record`. */
@@ -15,6 +16,8 @@ type ValueTest = (value: FieldValue, record: MatchRecord) => boolean
 export interface CompileOptions {
   /** Compiled regexes shared between routes with the same pattern. */
   readonly regexes: RegexCache
+  /** Compiled parts shared between the routes that test the same thing (see `MatcherCache`); none shared when absent. */
+  readonly matchers?: MatcherCache
 }
 
 /**

@@ -11,7 +11,8 @@ import { SortedRoutes } from './sorted-routes.ts'
 
 /**
  * The reference router: routes in one array in evaluation order (descending priority, then descending
- * id), tried one by one like atc-router. It defines "correct" for the indexed router.
+ * id), tried one by one like atc-router. It defines "correct" for the indexed router, and compiles
+ * every route on its own, without the parts the indexed router shares (see `MatcherCache`).
  */
 export class LinearRouter implements RouterApi {
   readonly #schema: Schema

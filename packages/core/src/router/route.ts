@@ -1,5 +1,6 @@
 import { check } from '../check/checker.ts'
 import { compileRoute } from '../compile/compiler.ts'
+import type { MatcherCache } from '../compile/matcher-cache.ts'
 import type { RouteMatcher } from '../compile/predicate.ts'
 import { diagnostic, NO_DIAGNOSTICS, type Result } from '../diagnostics/diagnostic.ts'
 import type { Schema } from '../schema/schema.ts'
@@ -110,10 +111,15 @@ export interface RouterOptions {
   readonly lists?: boolean
 }
 
-/** How a router reads route texts: its shared regex cache, and whether lists are accepted (`ParseOptions.lists`). */
+/**
+ * How a router reads route texts: its shared regex cache, whether lists are accepted
+ * (`ParseOptions.lists`), and the compiled parts its routes share.
+ */
 export interface RouterParsing {
   readonly regexes: RegexCache
   readonly lists: boolean
+  /** Absent, every route compiles every part for itself (the linear reference router does, so that tests compare the two). */
+  readonly matchers?: MatcherCache
 }
 
 /** A route's (priority, id) key, normalised: what makes it unique in a router. */
@@ -145,7 +151,7 @@ export function prepareRoute(input: RouteInput, schema: Schema, parsing: RouterP
   }
   const checked = check(expr, schema)
   if (!checked.ok) return checked
-  const { matcher, recordsConstant } = compileRoute(expr, { regexes: parsing.regexes })
+  const { matcher, recordsConstant } = compileRoute(expr, parsing)
   return { ok: true, value: { id, priority, expr, source, fields: checked.value.fields, matcher, recordsConstant }, diagnostics: NO_DIAGNOSTICS }
 }
 

@@ -8,6 +8,7 @@ import { MAX_EXPRESSION_LENGTH, MAX_NESTING_DEPTH, MAX_PREDICATES } from '../syn
 import { parse } from '../syntax/parser.ts'
 import { print } from '../syntax/print.ts'
 import { RegexCache } from '../values/regex/index.ts'
+import { MatcherCache } from '../compile/matcher-cache.ts'
 import { keepShape } from '../keep-shape.ts'
 import { FieldCounter } from './field-counter.ts'
 import { planIndex, type Placement } from './index-plan.ts'
@@ -90,7 +91,7 @@ export class Router implements RouterApi {
   constructor(schema: Schema, options: RouterOptions = {}) {
     this.#schema = schema
     this.#regexes = options.regexes ?? new RegexCache()
-    this.#parsing = { regexes: this.#regexes, lists: options.lists === true }
+    this.#parsing = { regexes: this.#regexes, lists: options.lists === true, matchers: new MatcherCache() }
   }
 
   add(route: RouteInput): Result<void> {
