@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildPlayground, HAS_CHROMIUM, launchChromium, pestCaretOffset } from './browser.ts'
 import { serveStatic, type StaticServer } from './static-server.ts'
+import { WRAP_UP_TO } from '../src/ui/expression-editor.ts'
 
 // The browser and gateway share two cores with other test files: allow slow UI updates.
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000 })
@@ -280,6 +281,22 @@ describe.skipIf(!HAS_CHROMIUM)('GUI in Chromium', () => {
     await page.keyboard.press('Enter')
     await poll(() => firstEditor().textContent()).toBe('http.method == "POST"')
     await page.close()
+  })
+
+  it('wraps an expression whose lines are short, and scrolls one whose line is too long to wrap while typing', async () => {
+    await open()
+    const wraps = () => firstEditor().evaluate((e) => e.classList.contains('cm-lineWrapping'))
+    expect(await wraps()).toBe(true)
+    const long = Array.from({ length: 120 }, (_, i) => `http.path == "/p/${i}/abcdefghijklmnopqrstuvwxyz"`).join(' || ')
+    expect(long.length).toBeGreaterThan(WRAP_UP_TO)
+    await firstEditor().click()
+    await page.keyboard.press('Control+A')
+    await page.keyboard.insertText(long)
+    await poll(wraps).toBe(false)
+    // The same text over several lines wraps again: each line is laid out apart.
+    await page.keyboard.press('Control+A')
+    await page.keyboard.insertText(long.replaceAll(' || ', '\n|| '))
+    await poll(wraps).toBe(true)
   })
 
   it('lists each diagnostic in words under the editor, and selecting one puts the cursor on it', async () => {
