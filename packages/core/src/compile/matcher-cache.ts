@@ -1,4 +1,5 @@
-import type { Expr, FieldRef, Literal } from '../syntax/ast.ts'
+import type { Expr, Literal } from '../syntax/ast.ts'
+import { printField } from '../syntax/print.ts'
 import { formatIpAddr, formatIpCidr } from '../values/ip.ts'
 import type { RouteMatcher } from './predicate.ts'
 
@@ -69,7 +70,7 @@ export function partKey(expr: Expr, budget = KEY_MAX): string | undefined {
     case 'Predicate': {
       const literal = literalKey(expr.value, budget)
       if (literal === undefined) return undefined
-      const key = `${fieldKey(expr.field)} ${expr.op} ${literal}`
+      const key = `${printField(expr.field)} ${expr.op} ${literal}`
       return key.length > budget ? undefined : key
     }
     case 'Not': {
@@ -84,12 +85,6 @@ export function partKey(expr: Expr, budget = KEY_MAX): string | undefined {
       return right === undefined ? undefined : `(${left}${joint}${right})`
     }
   }
-}
-
-function fieldKey(field: FieldRef): string {
-  let text = field.name
-  for (let i = field.transforms.length - 1; i >= 0; i--) text = `${field.transforms[i]}(${text})`
-  return text
 }
 
 function literalKey(literal: Literal, budget: number): string | undefined {
