@@ -18,7 +18,7 @@ type ToWorker =
 /** Messages from a worker to the primary. */
 type FromWorker =
   | { readonly type: 'ready' }
-  | { readonly type: 'listening'; readonly ports: readonly number[] }
+  | { readonly type: 'listening'; readonly ports: readonly number[]; readonly streamPorts: readonly number[] }
   /** Sent after each applied change, so /status and /metrics show live router figures. */
   | { readonly type: 'router'; readonly size: number; readonly updatedAt: number }
   | { readonly type: 'metrics'; readonly id: number; readonly data: MetricsData; readonly routerSize: number; readonly updatedAt: number; readonly connections: ConnectionCounts }
@@ -38,7 +38,7 @@ const CONFIG_ENV = 'SWITCHYARD_WORKER_CONFIG'
  * start and then every committed change over IPC (applied incrementally there, typically within a
  * millisecond), and aggregates their metrics for `/metrics`.
  */
-export async function runPrimary(config: Config, log: Logger): Promise<{ close(): Promise<void>; adminPorts: number[]; guiPorts: number[]; statusPorts: number[]; proxyPorts: readonly number[] }> {
+export async function runPrimary(config: Config, log: Logger): Promise<{ close(): Promise<void>; adminPorts: number[]; guiPorts: number[]; statusPorts: number[]; proxyPorts: readonly number[]; streamPorts: readonly number[] }> {
   // Settings the workers read themselves are checked here first, so a mistake is one clear error.
   checkProxySettings(config)
   const store = await openStore(config, log)
@@ -51,6 +51,7 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
   const pending = new Map<number, { left: number; figures: WorkerFigures; resolve: (figures: WorkerFigures) => void }>()
   let figures = { routerSize: 0, updatedAt: Date.now() }
   let proxyPorts: readonly number[] = []
+  let streamPorts: readonly number[] = []
   /** Workers that have started their listeners; one that exits before is a failed start. */
   const started = new Set<Worker>()
   let allListening: () => void = () => {}
@@ -83,6 +84,7 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
       if (message.type === 'listening') {
         log.debug({ worker: worker.id, ports: message.ports }, 'worker listening')
         proxyPorts = message.ports
+        streamPorts = message.streamPorts
         started.add(worker)
         if (started.size === config.workers) allListening()
       }
@@ -165,6 +167,7 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ close()
   running = true
   return {
     proxyPorts,
+    streamPorts,
     adminPorts: admin.addresses.map((a) => a.port),
     guiPorts: admin.guiAddresses.map((a) => a.port),
     statusPorts: admin.statusAddresses.map((a) => a.port),
@@ -231,5 +234,5 @@ export async function runWorker(log: Logger): Promise<void> {
   await loaded
   proxy = await startProxy(config, store, log)
   reportRouter()
-  process.send?.({ type: 'listening', ports: proxy.addresses.map((a) => a.port) } satisfies FromWorker)
+  process.send?.({ type: 'listening', ports: proxy.addresses.map((a) => a.port), streamPorts: proxy.streamAddresses.map((a) => a.port) } satisfies FromWorker)
 }

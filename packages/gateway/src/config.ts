@@ -17,6 +17,8 @@ export type RouterFlavor = 'expressions' | 'traditional_compatible'
 /** The validated settings of one gateway process. Every field has a Kong-named setting. */
 export interface Config {
   readonly proxyListen: readonly ListenAddress[]
+  /** Kong's `stream_listen`: TCP listeners (`ssl`: TLS ended here) routed by stream routes; empty when `off`. */
+  readonly streamListen: readonly ListenAddress[]
   readonly adminListen: readonly ListenAddress[]
   /** Where the GUI (route editor and playground) is served, Kong Manager's convention; empty when `off`. */
   readonly adminGuiListen: readonly ListenAddress[]
@@ -90,6 +92,7 @@ export interface SettingSpec {
 /** Every setting, in `--help` order. Environment variable = `SWITCHYARD_` + name upper-cased. */
 export const SETTINGS: readonly SettingSpec[] = [
   { name: 'proxy_listen', flag: '--proxy-listen', default: '0.0.0.0:8000', help: 'Proxy addresses, comma-separated; add `ssl` for HTTPS (e.g. "0.0.0.0:8000, 0.0.0.0:8443 ssl"), or `off`.' },
+  { name: 'stream_listen', flag: '--stream-listen', default: 'off', help: 'TCP proxy addresses for stream routes (protocols tcp and tls), comma-separated; add `ssl` to end TLS here (ssl_cert, ssl_cert_key), e.g. "0.0.0.0:5555, 0.0.0.0:5556 ssl"; or `off`.' },
   { name: 'admin_listen', flag: '--admin-listen', default: '127.0.0.1:8001', help: 'Admin API addresses, comma-separated, or `off`. A non-loopback address requires admin_token.' },
   { name: 'admin_gui_listen', flag: '--admin-gui-listen', default: '127.0.0.1:8002', help: 'GUI addresses (route editor and playground, with the Admin API under /api), comma-separated, or `off`.' },
   { name: 'status_listen', flag: '--status-listen', default: 'off', help: 'Status API addresses (GET /status, /status/ready for readiness probes, /metrics; no token), comma-separated, or `off`.' },
@@ -178,6 +181,20 @@ export function parseListen(name: string, text: string, errors: string[]): Liste
   return out
 }
 
+/**
+ * `stream_listen`: as `proxy_listen`. Kong's `udp` and `proxy_protocol` flags are refused (no UDP
+ * listener, no PROXY protocol) rather than ignored: the listener would not do what they ask.
+ */
+function parseStreamListen(text: string, errors: string[]): ListenAddress[] {
+  for (const part of text.trim() === 'off' ? [] : text.split(',')) {
+    const flags = part.trim().split(/\s+/).slice(1)
+    for (const flag of ['udp', 'proxy_protocol']) {
+      if (flags.includes(flag)) errors.push(`stream_listen: \`${flag}\` is not supported in "${part.trim()}" (stream listeners take TCP, with \`ssl\` for TLS); remove it`)
+    }
+  }
+  return parseListen('stream_listen', text, errors)
+}
+
 function integer(name: string, text: string, min: number, errors: string[]): number {
   const value = Number(text)
   if (!Number.isInteger(value) || value < min) errors.push(`${name}: expected an integer ≥ ${min}, got "${text}"`)
@@ -221,6 +238,7 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
   const workersText = get('workers')
   const config: Config = {
     proxyListen: parseListen('proxy_listen', get('proxy_listen'), errors),
+    streamListen: parseStreamListen(get('stream_listen'), errors),
     adminListen: parseListen('admin_listen', get('admin_listen'), errors),
     adminGuiListen: parseListen('admin_gui_listen', get('admin_gui_listen'), errors),
     statusListen: parseListen('status_listen', get('status_listen'), errors),
@@ -250,6 +268,9 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
   if (prefix === '') errors.push('prefix: must not be empty')
   if (config.proxyListen.some((l) => l.ssl) && (config.sslCert === undefined || config.sslCertKey === undefined)) {
     errors.push('proxy_listen: an `ssl` listener needs ssl_cert and ssl_cert_key')
+  }
+  if (config.streamListen.some((l) => l.ssl) && (config.sslCert === undefined || config.sslCertKey === undefined)) {
+    errors.push('stream_listen: an `ssl` listener needs ssl_cert and ssl_cert_key')
   }
   // Only the proxy serves HTTPS: a listener asked for `ssl` elsewhere would otherwise speak plain HTTP.
   for (const [name, addresses] of [['admin_listen', config.adminListen], ['admin_gui_listen', config.adminGuiListen], ['status_listen', config.statusListen]] as const) {

@@ -1,5 +1,5 @@
 import { FieldContext, lineColumn, Router, type Diagnostic, type Expr, type Match } from '@switchyard/core'
-import { createFieldExtractor, expressionRouteMatcher, httpSchema, isStreamRoute, kongExpressionError, traditionalMatchers, upstreamRequest, validateExpressionRoute, type FieldExtractor, type HeaderNames } from '@switchyard/http'
+import { createFieldExtractor, expressionRouteMatcher, httpSchema, isStreamRoute, streamSchema, kongExpressionError, traditionalMatchers, upstreamRequest, validateExpressionRoute, type FieldExtractor, type HeaderNames } from '@switchyard/http'
 import type { RouterFlavor } from './config.ts'
 import type { ExpressionDiagnostic, MatchingCheck, RouteChecker } from './entities/prepare.ts'
 import type { Route } from './entities/route.ts'
@@ -22,11 +22,14 @@ export function withPosition(source: string, d: Diagnostic): ExpressionDiagnosti
   return { code: d.code, kind: d.kind, severity: d.severity, message: d.message, span: { start: d.span.start, end: d.span.end }, line, column, ...(d.hint === undefined ? {} : { hint: d.hint }) }
 }
 
-/** Turns stored routes into router entries: expression routes via §8.2–8.4, traditional ones via their conversion. */
-export function createRouteCompiler(flavor: RouterFlavor): RouteCompiler<string | Expr> {
+/**
+ * Turns stored routes into router entries: expression routes via §8.2–8.4, traditional ones via their
+ * conversion. `subsystem`: the HTTP router takes the routes whose first protocol is http, https,
+ * grpc or grpcs, the stream (L4) router the others, as Kong's two routers do.
+ */
+export function createRouteCompiler(flavor: RouterFlavor, subsystem: 'http' | 'stream' = 'http'): RouteCompiler<string | Expr> {
   return (route) => {
-    // Stream routes belong to the L4 router, which this gateway does not run; they are stored only.
-    if (isStreamRoute(route)) return { ok: true, entries: [] }
+    if (isStreamRoute(route) !== (subsystem === 'stream')) return { ok: true, entries: [] }
     if (isExpressionRoute(route, flavor)) {
       const matcher = expressionRouteMatcher({ expression: route.expression, priority: route.priority ?? 0, protocols: route.protocols })
       if (!matcher.ok) return { ok: false, message: matcher.diagnostics.map((d) => d.message).join('; ') }
@@ -68,11 +71,11 @@ export interface EngineOptions {
   readonly onRouteError?: (route: Route, message: string) => void
 }
 
-/** Creates the live routing table over core's router and the HTTP schema. */
-export function createRoutingTable(options: EngineOptions): GatewayRoutingTable {
+/** Creates the live routing table over core's router and the HTTP schema (`stream`: the stream schema, for stream routes). */
+export function createRoutingTable(options: EngineOptions, subsystem: 'http' | 'stream' = 'http'): GatewayRoutingTable {
   return new RoutingTable<string | Expr, FieldContext, Match>({
-    createRouter: () => new Router(httpSchema),
-    compile: createRouteCompiler(options.flavor),
+    createRouter: () => new Router(subsystem === 'http' ? httpSchema : streamSchema),
+    compile: createRouteCompiler(options.flavor, subsystem),
     ...(options.onRouteError === undefined ? {} : { onRouteError: options.onRouteError }),
   })
 }

@@ -21,6 +21,7 @@ import { Upstreams } from './proxy/forward.ts'
 import { createRealIp } from './proxy/real-ip.ts'
 import { CLIENT_BODY_TIMEOUT_MS } from './proxy/request-body.ts'
 import { createProxyServer, type ProxyOptions, type TlsMaterial } from './proxy/server.ts'
+import { closeStreamServer, createStreamServer, type StreamServer } from './stream/server.ts'
 import { configHash, loadDeclarative, type ConfigProblem } from './store/declarative.ts'
 import { parseConfigText } from './store/config-text.ts'
 import { describeProblems } from './store/declarative-report.ts'
@@ -28,6 +29,7 @@ import { MemoryStore } from './store/memory-store.ts'
 import { SqliteStore } from './store/sqlite-store.ts'
 import { databaseMetrics, openPostgresStore } from './store/postgres/wiring.ts'
 import type { Store } from './store/store.ts'
+import type { Route } from './entities/route.ts'
 
 /** How long in-flight requests get to finish on shutdown, in milliseconds. */
 export const SHUTDOWN_GRACE_MS = 30_000
@@ -77,6 +79,8 @@ export interface ProxyNode {
   readonly table: GatewayRoutingTable
   readonly servers: readonly Server[]
   readonly addresses: readonly AddressInfo[]
+  /** The stream (L4) listeners' bound addresses (`stream_listen`), in its order. */
+  readonly streamAddresses: readonly AddressInfo[]
   readonly metrics: MetricsData
   /** This process's proxy connections, in nginx's stub_status terms. */
   readonly connections: () => ConnectionCounts
@@ -130,9 +134,17 @@ export async function startProxy(config: Config, store: Store, log: Logger): Pro
   // Settings that can fail are read before anything is started.
   const tls = readTlsMaterial(config)
   const accessLog: AccessLog = createAccessLog(accessLogTarget(config))
-  const table = createRoutingTable({ flavor: config.routerFlavor, onRouteError: (route, message) => log.error({ route: route.id, message }, 'route not loaded') })
-  table.load(store.snapshot())
-  const unsubscribe = store.subscribe((change) => table.apply(change))
+  const onRouteError = (route: Route, message: string): void => log.error({ route: route.id, message }, 'route not loaded')
+  const table = createRoutingTable({ flavor: config.routerFlavor, onRouteError })
+  // Kong's second router: stream routes (first protocol tcp, tls, udp or tls_passthrough) for the stream listeners.
+  const streamTable = createRoutingTable({ flavor: config.routerFlavor, onRouteError }, 'stream')
+  const snapshot = store.snapshot()
+  table.load(snapshot)
+  streamTable.load(snapshot)
+  const unsubscribe = store.subscribe((change) => {
+    table.apply(change)
+    streamTable.apply(change)
+  })
   const upstreams = new Upstreams({ keepaliveIdleTimeoutMs: config.upstreamKeepaliveIdleTimeout * 1000, keepalivePoolSize: config.upstreamKeepalivePoolSize })
   const metrics = emptyMetrics()
   // nginx's header-name rules, which Kong's router sees through: lines it ignores are not routed on or sent.
@@ -160,14 +172,22 @@ export async function startProxy(config: Config, store: Store, log: Logger): Pro
     servers.push(server)
     addresses.push(await listen(server, address, 'proxy_listen'))
   }
+  const streams: StreamServer[] = []
+  const streamAddresses: AddressInfo[] = []
+  for (const address of config.streamListen) {
+    const stream = createStreamServer({ table: streamTable, hostPorts: options.hostPorts, observe: (record) => accessLog.writeStream(record) }, address.ssl ? tls : undefined)
+    streams.push(stream)
+    streamAddresses.push(await listen(stream.server, address, 'stream_listen'))
+  }
   return {
     table,
     servers,
     addresses,
+    streamAddresses,
     metrics,
     connections: () => tracker.counts(),
     async close() {
-      await Promise.all(servers.map((s) => closeGracefully(s, SHUTDOWN_GRACE_MS)))
+      await Promise.all([...servers.map((s) => closeGracefully(s, SHUTDOWN_GRACE_MS)), ...streams.map((s) => closeStreamServer(s, SHUTDOWN_GRACE_MS))])
       unsubscribe()
       await upstreams.close()
       accessLog.flush()

@@ -1,12 +1,12 @@
 import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Server as NetServer } from 'node:net'
 import type { ListenAddress } from './config.ts'
 
 /**
  * Starts a server on an address; resolves with the bound address (port 0 → the real port). A
  * failure names the setting the address came from (`setting`, e.g. `proxy_listen`) and what to do.
  */
-export function listen(server: Server, address: ListenAddress, setting: string): Promise<AddressInfo> {
+export function listen(server: NetServer, address: ListenAddress, setting: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => reject(listenError(error, address, setting))
     server.once('error', onError)

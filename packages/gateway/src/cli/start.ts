@@ -89,11 +89,11 @@ export async function start(args: readonly string[]): Promise<number> {
     if (config.workers > 1) {
       const primary = await runPrimary(config, log)
       running = primary
-      log.info({ proxy: primary.proxyPorts, admin: primary.adminPorts, gui: primary.guiPorts, status: primary.statusPorts, workers: config.workers, database: config.database }, 'switchyard started')
+      log.info({ proxy: primary.proxyPorts, stream: primary.streamPorts, admin: primary.adminPorts, gui: primary.guiPorts, status: primary.statusPorts, workers: config.workers, database: config.database }, 'switchyard started')
     } else {
       const gateway = await startGateway(config, log)
       running = gateway
-      log.info({ proxy: gateway.proxy.addresses.map((a) => a.port), admin: gateway.adminAddresses.map((a) => a.port), gui: gateway.guiAddresses.map((a) => a.port), status: gateway.statusAddresses.map((a) => a.port), workers: 1, database: config.database }, 'switchyard started')
+      log.info({ proxy: gateway.proxy.addresses.map((a) => a.port), stream: gateway.proxy.streamAddresses.map((a) => a.port), admin: gateway.adminAddresses.map((a) => a.port), gui: gateway.guiAddresses.map((a) => a.port), status: gateway.statusAddresses.map((a) => a.port), workers: 1, database: config.database }, 'switchyard started')
     }
   } catch (error) {
     process.stderr.write(`switchyard: ${error instanceof DeclarativeConfigError || error instanceof Error ? error.message : String(error)}\n`)

@@ -2,10 +2,13 @@ import { mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 import pino, { type Logger } from 'pino'
 import type { RequestRecord } from '../proxy/server.ts'
+import type { StreamRecord } from '../stream/server.ts'
 
 /** Writes one access-log line. */
 export interface AccessLog {
   write(record: RequestRecord): void
+  /** One line per stream (L4) session, when it ends. */
+  writeStream(record: StreamRecord): void
   /** Writes out what is buffered; called when the gateway stops, after the last request. */
   flush(): void
 }
@@ -20,6 +23,21 @@ export function openAccessLogFile(target: string): number {
   }
 }
 
+/** The route, service and client of a request or a stream session, as both kinds of line name them. */
+function matched(record: RequestRecord | StreamRecord): Record<string, string | null> {
+  return {
+    route: record.routeId ?? null,
+    route_name: record.routeName ?? null,
+    service: record.serviceId ?? null,
+    service_name: record.serviceName ?? null,
+    client_ip: record.clientIp,
+  }
+}
+
+function milliseconds(value: number): number {
+  return Math.round(value * 1000) / 1000
+}
+
 /** The longest a logged line waits to be written when traffic is light. */
 const FLUSH_EVERY_MS = 1000
 
@@ -29,7 +47,7 @@ const FLUSH_EVERY_MS = 1000
  * blocks the proxy's event loop on disk.
  */
 export function createAccessLog(target: string): AccessLog {
-  if (target === 'off') return { write: () => {}, flush: () => {} }
+  if (target === 'off') return { write: () => {}, writeStream: () => {}, flush: () => {} }
   // The file is opened here, synchronously: an unwritable path is a clear start-up error, and the
   // writer gets a descriptor that is open from the first moment (one still being opened cannot be
   // flushed when the process stops early).
@@ -56,14 +74,22 @@ export function createAccessLog(target: string): AccessLog {
         method: record.method,
         path: record.path,
         status: record.status,
-        route: record.routeId ?? null,
-        route_name: record.routeName ?? null,
-        service: record.serviceId ?? null,
-        service_name: record.serviceName ?? null,
-        client_ip: record.clientIp,
-        latency_ms: Math.round(record.totalLatency * 1000) / 1000,
-        upstream_latency_ms: record.upstreamLatency === undefined ? null : Math.round(record.upstreamLatency * 1000) / 1000,
+        ...matched(record),
+        latency_ms: milliseconds(record.totalLatency),
+        upstream_latency_ms: record.upstreamLatency === undefined ? null : milliseconds(record.upstreamLatency),
         // Why the gateway answered 502 or 504 itself (the upstream refused, timed out, …).
+        ...(record.error === undefined ? {} : { error: record.error }),
+      })
+    },
+    writeStream(record) {
+      unwritten = true
+      logger.info({
+        stream: record.protocol,
+        status: record.status,
+        ...matched(record),
+        bytes_received: record.received,
+        bytes_sent: record.sent,
+        session_ms: milliseconds(record.sessionMs),
         ...(record.error === undefined ? {} : { error: record.error }),
       })
     },

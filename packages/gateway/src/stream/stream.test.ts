@@ -1,0 +1,129 @@
+// Kong's stream (L4) listeners: TCP connections routed by stream routes (first protocol tcp or tls),
+// their bytes passed both ways to the route's service; TLS ended here for `ssl` listeners, the
+// client's SNI routed on as `tls.sni`.
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { connect as connectTcp, createServer, type Server, type Socket } from 'node:net'
+import { join } from 'node:path'
+import { connect as connectTls } from 'node:tls'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { adminCall, startInProcess, tempDir, type InProcessGateway } from '../testing/harness.ts'
+
+let gw: InProcessGateway
+let echo: Server
+let echoPort: number
+let closedPort: number
+let certs: { path: string; cleanup: () => void }
+let ports: { routed: number; unrouted: number; down: number; tls: number; idle: number }
+
+function listenOn(server: Server): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)))
+}
+
+/** Sends `text`, then reads until the other side closes; resolves with what came back. */
+function exchange(socket: Socket, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let got = ''
+    socket.setEncoding('utf8')
+    socket.on('data', (chunk: string) => {
+      got += chunk
+      // The echo answers as it reads: once all of it is back, close our side.
+      if (got.length >= text.length) socket.end()
+    })
+    socket.on('error', reject)
+    socket.on('close', () => resolve(got))
+    socket.write(text)
+  })
+}
+
+function tcp(port: number): Socket {
+  return connectTcp({ host: '127.0.0.1', port })
+}
+
+/** The access log's stream lines (the log is written out within a second). */
+async function streamLines(): Promise<Record<string, unknown>[]> {
+  await new Promise((resolve) => setTimeout(resolve, 1200))
+  return readFileSync(join(gw.prefix, 'logs', 'access.log'), 'utf8')
+    .split('\n')
+    .filter((line) => line.includes('"stream"'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+}
+
+beforeAll(async () => {
+  echo = createServer((socket) => socket.pipe(socket))
+  echoPort = await listenOn(echo)
+  const closed = createServer()
+  closedPort = await listenOn(closed)
+  await new Promise((resolve) => closed.close(resolve))
+  certs = tempDir()
+  // A self-signed certificate made at test time: nothing secret is committed.
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=a.test', '-addext', 'subjectAltName=DNS:a.test,DNS:b.test', '-keyout', join(certs.path, 'key.pem'), '-out', join(certs.path, 'cert.pem')], { stdio: 'ignore' })
+  gw = await startInProcess({
+    stream_listen: '127.0.0.1:0, 127.0.0.1:0, 127.0.0.1:0, 127.0.0.1:0 ssl, 127.0.0.1:0',
+    ssl_cert: join(certs.path, 'cert.pem'),
+    ssl_cert_key: join(certs.path, 'key.pem'),
+    proxy_access_log: 'logs/access.log',
+  })
+  const [routed, unrouted, down, tls, idle] = gw.gateway.proxy.streamAddresses.map((a) => a.port) as [number, number, number, number, number]
+  ports = { routed, unrouted, down, tls, idle }
+  expect((await adminCall(gw.admin, 'POST', '/services', { name: 'echo', protocol: 'tcp', host: '127.0.0.1', port: echoPort })).status).toBe(201)
+  expect((await adminCall(gw.admin, 'POST', '/services', { name: 'gone', protocol: 'tcp', host: '127.0.0.1', port: closedPort })).status).toBe(201)
+  expect((await adminCall(gw.admin, 'POST', '/services/echo/routes', { name: 'by-port', protocols: ['tcp'], expression: `net.dst.port == ${routed} && net.src.ip in 127.0.0.0/8` })).status).toBe(201)
+  // (A traditional `tls` route with `snis` would also take TCP connections: Kong converts it to
+  // `net.protocol != "tls" || tls.sni == …`.)
+  expect((await adminCall(gw.admin, 'POST', '/services/echo/routes', { name: 'by-sni', protocols: ['tls'], expression: 'tls.sni == "a.test"' })).status).toBe(201)
+  expect((await adminCall(gw.admin, 'POST', '/services', { name: 'quiet', protocol: 'tcp', host: '127.0.0.1', port: echoPort, read_timeout: 300 })).status).toBe(201)
+  expect((await adminCall(gw.admin, 'POST', '/services/quiet/routes', { name: 'idle', protocols: ['tcp'], expression: `net.dst.port == ${idle}` })).status).toBe(201)
+  // A traditional stream route, converted as Kong converts it.
+  expect((await adminCall(gw.admin, 'POST', '/services/gone/routes', { name: 'to-nowhere', protocols: ['tcp'], destinations: [{ port: down }] })).status).toBe(201)
+})
+
+afterAll(async () => {
+  await gw?.close()
+  echo?.close()
+  certs?.cleanup()
+})
+
+describe('stream listeners', () => {
+  it("passes a routed connection's bytes both ways to the route's service", async () => {
+    const text = 'ping\n'.repeat(20_000)
+    expect(await exchange(tcp(ports.routed), text)).toBe(text)
+    const line = (await streamLines()).find((l) => l['route_name'] === 'by-port')
+    expect(line).toMatchObject({ stream: 'tcp', status: 200, service_name: 'echo', client_ip: '127.0.0.1', bytes_received: text.length, bytes_sent: text.length })
+  })
+
+  it('closes a connection no stream route takes, with nothing sent', async () => {
+    expect(await exchange(tcp(ports.unrouted), 'hello')).toBe('')
+    expect((await streamLines()).some((l) => l['status'] === 500 && l['route'] === null)).toBe(true)
+  })
+
+  it('closes the connection when the service cannot be reached, and logs why', async () => {
+    expect(await exchange(tcp(ports.down), 'hello')).toBe('')
+    const line = (await streamLines()).find((l) => l['route_name'] === 'to-nowhere')
+    expect(line).toMatchObject({ status: 502, service_name: 'gone', error: 'ECONNREFUSED' })
+  })
+
+  it("ends a session after the service's read_timeout without a byte either way (nginx's proxy_timeout)", async () => {
+    const socket = tcp(ports.idle)
+    const started = Date.now()
+    socket.write('one')
+    const got = await new Promise<string>((resolve) => {
+      let text = ''
+      socket.setEncoding('utf8')
+      socket.on('data', (chunk: string) => (text += chunk))
+      socket.on('close', () => resolve(text))
+    })
+    expect(got).toBe('one')
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250)
+    expect((await streamLines()).find((l) => l['route_name'] === 'idle')).toMatchObject({ status: 200, error: 'idle timeout' })
+  })
+
+  it('ends TLS on an ssl listener and routes on the SNI the client sent', async () => {
+    const socket = connectTls({ host: '127.0.0.1', port: ports.tls, servername: 'a.test', rejectUnauthorized: false })
+    expect(await exchange(socket, 'over tls')).toBe('over tls')
+    const other = connectTls({ host: '127.0.0.1', port: ports.tls, servername: 'b.test', rejectUnauthorized: false })
+    expect(await exchange(other, 'over tls')).toBe('')
+    const lines = await streamLines()
+    expect(lines.find((l) => l['route_name'] === 'by-sni')).toMatchObject({ stream: 'tls', status: 200 })
+  })
+})
