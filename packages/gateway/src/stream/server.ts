@@ -6,6 +6,7 @@ import { createFieldExtractor, type FieldExtractor } from '@switchyard/http'
 import type { Service } from '../entities/service.ts'
 import type { GatewayRoutingTable } from '../engine.ts'
 import { unmapped } from '../proxy/node-request.ts'
+import type { TlsMaterial } from '../proxy/server.ts'
 
 /** What a stream listener needs. */
 export interface StreamOptions {
@@ -37,7 +38,7 @@ export interface StreamRecord {
   readonly error?: string
 }
 
-/** A stream listener and the sessions it holds open (cut when the gateway stops). */
+/** A stream listener and the connections it holds open (cut when the gateway stops). */
 export interface StreamServer {
   readonly server: Server
   readonly sessions: Set<Socket>
@@ -58,30 +59,25 @@ export function closeStreamServer({ server, sessions }: StreamServer, graceMs: n
   })
 }
 
-/** Certificate and key of an `ssl` stream listener, which ends TLS here (the client's SNI feeds `tls.sni`). */
-export interface StreamTls {
-  readonly cert: string | Buffer
-  readonly key: string | Buffer
-}
-
 /**
  * Creates a stream listener: each accepted connection (after the handshake, for `ssl`) is routed once
  * by the stream routes, then its bytes are passed both ways to the route's service (`tcp`, or `tls`
  * for a service that speaks TLS) until either side closes or the service's `read_timeout` passes
  * without a byte either way (nginx's `proxy_timeout`). A connection no route takes is closed.
  */
-export function createStreamServer(options: StreamOptions, tls?: StreamTls): StreamServer {
+export function createStreamServer(options: StreamOptions, tls?: TlsMaterial): StreamServer {
   const sessions = new Set<Socket>()
   const route = createStreamRouting(options)
-  const accept = (socket: Socket, sni: string | undefined): void => {
-    sessions.add(socket)
-    socket.once('close', () => sessions.delete(socket))
-    proxySession(socket, tls === undefined ? 'tcp' : 'tls', sni, route, options)
-  }
+  const accept = (socket: Socket, sni: string | undefined): void => proxySession(socket, tls === undefined ? 'tcp' : 'tls', sni, route, options)
   const server =
     tls === undefined
       ? createTcpServer((socket) => accept(socket, undefined))
       : createTlsServer({ cert: tls.cert, key: tls.key }, (socket: TLSSocket) => accept(socket, typeof socket.servername === 'string' ? socket.servername : undefined))
+  // Every accepted connection, a TLS handshake still under way included, so that stopping can cut it.
+  server.on('connection', (socket: Socket) => {
+    sessions.add(socket)
+    socket.once('close', () => sessions.delete(socket))
+  })
   // A client that fails the TLS handshake is dropped; the listener keeps serving.
   server.on('tlsClientError', (_error, socket: Socket) => socket.destroy())
   return { server, sessions }
