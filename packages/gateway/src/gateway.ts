@@ -15,13 +15,13 @@ import { createGuiHandler } from './gui/server.ts'
 import { readSettingFile } from './input-file.ts'
 import { closeGracefully, listen } from './listen.ts'
 import { createAccessLog, openAccessLogFile, type AccessLog } from './observability/access-log.ts'
-import { emptyMetrics, recordRequest, renderMetrics, type MetricsData } from './observability/metrics.ts'
+import { emptyMetrics, recordRequest, recordStream, renderMetrics, type MetricsData } from './observability/metrics.ts'
 import { ConnectionTracker, type ConnectionCounts } from './proxy/connections.ts'
 import { Upstreams } from './proxy/forward.ts'
 import { createRealIp } from './proxy/real-ip.ts'
 import { CLIENT_BODY_TIMEOUT_MS } from './proxy/request-body.ts'
 import { createProxyServer, type ProxyOptions, type TlsMaterial } from './proxy/server.ts'
-import { closeStreamServer, createStreamServer, type StreamServer } from './stream/server.ts'
+import { closeStreamServer, createStreamServer, type StreamRecord, type StreamServer } from './stream/server.ts'
 import { configHash, loadDeclarative, type ConfigProblem } from './store/declarative.ts'
 import { parseConfigText } from './store/config-text.ts'
 import { describeProblems } from './store/declarative-report.ts'
@@ -174,8 +174,12 @@ export async function startProxy(config: Config, store: Store, log: Logger): Pro
   }
   const streams: StreamServer[] = []
   const streamAddresses: AddressInfo[] = []
+  const observeStream = (record: StreamRecord): void => {
+    recordStream(metrics, record)
+    accessLog.writeStream(record)
+  }
   for (const address of config.streamListen) {
-    const stream = createStreamServer({ table: streamTable, hostPorts: options.hostPorts, observe: (record) => accessLog.writeStream(record) }, address.ssl ? tls : undefined)
+    const stream = createStreamServer({ table: streamTable, hostPorts: options.hostPorts, observe: observeStream }, address.ssl ? tls : undefined)
     streams.push(stream)
     streamAddresses.push(await listen(stream.server, address, 'stream_listen'))
   }

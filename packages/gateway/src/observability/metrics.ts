@@ -1,4 +1,5 @@
 import type { RequestRecord } from '../proxy/server.ts'
+import type { StreamRecord } from '../stream/server.ts'
 
 /** Latency histogram bucket bounds in milliseconds (Prometheus `le` labels). */
 export const LATENCY_BUCKETS_MS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000]
@@ -20,11 +21,15 @@ export interface MetricsData {
   /** `route\tservice` → upstream latency histogram. */
   readonly upstreamLatency: Record<string, HistogramData>
   total: number
+  /** Stream sessions: `route\tservice\tstatus` → sessions. */
+  readonly streams: Record<string, number>
+  /** Stream bytes: `route\tservice\tdirection` (`received` from clients, `sent` to them) → bytes. */
+  readonly streamBytes: Record<string, number>
 }
 
 /** An empty metrics record. */
 export function emptyMetrics(): MetricsData {
-  return { requests: {}, latency: {}, upstreamLatency: {}, total: 0 }
+  return { requests: {}, latency: {}, upstreamLatency: {}, total: 0, streams: {}, streamBytes: {} }
 }
 
 function observe(map: Record<string, HistogramData>, key: string, value: number): void {
@@ -49,9 +54,23 @@ export function recordRequest(data: MetricsData, record: RequestRecord): void {
   data.total++
 }
 
+/** Counts one finished stream session. */
+export function recordStream(data: MetricsData, record: StreamRecord): void {
+  const key = `${record.routeName ?? record.routeId ?? ''}\t${record.serviceName ?? record.serviceId ?? ''}`
+  add(data.streams, `${key}\t${record.status}`, 1)
+  add(data.streamBytes, `${key}\treceived`, record.received)
+  add(data.streamBytes, `${key}\tsent`, record.sent)
+}
+
+function add(counts: Record<string, number>, key: string, value: number): void {
+  counts[key] = (counts[key] ?? 0) + value
+}
+
 /** Adds `from` into `into` (cluster primary collecting worker data). */
 export function mergeMetrics(into: MetricsData, from: MetricsData): void {
-  for (const [k, v] of Object.entries(from.requests)) into.requests[k] = (into.requests[k] ?? 0) + v
+  for (const [k, v] of Object.entries(from.requests)) add(into.requests, k, v)
+  for (const [k, v] of Object.entries(from.streams)) add(into.streams, k, v)
+  for (const [k, v] of Object.entries(from.streamBytes)) add(into.streamBytes, k, v)
   for (const kind of ['latency', 'upstreamLatency'] as const) {
     for (const [k, h] of Object.entries(from[kind])) {
       const target = (into[kind][k] ??= { counts: new Array<number>(h.counts.length).fill(0), sum: 0, count: 0 })
@@ -103,6 +122,16 @@ export function renderMetrics(data: MetricsData, router: RouterFigures): string 
   lines.push(...histogramLines('switchyard_request_latency_ms', data.latency))
   lines.push('# HELP switchyard_upstream_latency_ms Upstream latency (request sent to response headers) in milliseconds.', '# TYPE switchyard_upstream_latency_ms histogram')
   lines.push(...histogramLines('switchyard_upstream_latency_ms', data.upstreamLatency))
+  lines.push('# HELP switchyard_stream_sessions_total Stream (L4) sessions by route, service and status (500 no route, 502 service not reached).', '# TYPE switchyard_stream_sessions_total counter')
+  for (const [key, count] of Object.entries(data.streams)) {
+    const [route = '', service = '', status = ''] = key.split('\t')
+    lines.push(`switchyard_stream_sessions_total{route="${label(route)}",service="${label(service)}",status="${status}"} ${count}`)
+  }
+  lines.push('# HELP switchyard_stream_bytes_total Stream (L4) bytes by route, service and direction (received from clients, sent to them).', '# TYPE switchyard_stream_bytes_total counter')
+  for (const [key, bytes] of Object.entries(data.streamBytes)) {
+    const [route = '', service = '', direction = ''] = key.split('\t')
+    lines.push(`switchyard_stream_bytes_total{route="${label(route)}",service="${label(service)}",direction="${direction}"} ${bytes}`)
+  }
   lines.push('# HELP switchyard_router_routes Router entries (matchers) loaded.', '# TYPE switchyard_router_routes gauge', `switchyard_router_routes ${router.size}`)
   lines.push('# HELP switchyard_router_last_update_seconds Time of the last router update, seconds since the epoch.', '# TYPE switchyard_router_last_update_seconds gauge', `switchyard_router_last_update_seconds ${(router.updatedAt / 1000).toFixed(3)}`)
   return lines.join('\n') + '\n'

@@ -90,6 +90,9 @@ describe('stream listeners', () => {
     expect(await exchange(tcp(ports.routed), text)).toBe(text)
     const line = (await streamLines()).find((l) => l['route_name'] === 'by-port')
     expect(line).toMatchObject({ stream: 'tcp', status: 200, service_name: 'echo', client_ip: '127.0.0.1', bytes_received: text.length, bytes_sent: text.length })
+    const metrics = await (await fetch(`${gw.admin}/metrics`)).text()
+    expect(metrics).toContain('switchyard_stream_sessions_total{route="by-port",service="echo",status="200"} 1')
+    expect(metrics).toContain(`switchyard_stream_bytes_total{route="by-port",service="echo",direction="received"} ${text.length}`)
   })
 
   it('closes a connection no stream route takes, with nothing sent', async () => {
