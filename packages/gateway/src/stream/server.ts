@@ -171,7 +171,8 @@ function proxySession(client: Socket, protocol: 'tcp' | 'tls', sni: string | und
     clearTimeout(connectTimer)
     client.destroySoon()
   })
-  client.once('close', () => upstream.destroySoon())
+  // A client gone before the upstream was reached ends the attempt; after, what it sent is delivered first.
+  client.once('close', () => (upstream.connecting ? upstream.destroy() : upstream.destroySoon()))
   whenClosed([client, upstream], () => options.observe(record(status, { ...withService, ...(error === undefined ? {} : { error }) })))
 }
 
