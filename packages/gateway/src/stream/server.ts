@@ -1,12 +1,14 @@
 import { connect as connectTcp, createServer as createTcpServer, isIP, type Server, type Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
-import { connect as connectTls, createServer as createTlsServer, type TLSSocket } from 'node:tls'
+import { Duplex } from 'node:stream'
+import { connect as connectTls, createSecureContext, TLSSocket, type SecureContext } from 'node:tls'
 import { FieldContext } from '@switchyard/core'
 import { createFieldExtractor, type FieldExtractor } from '@switchyard/http'
 import type { Service } from '../entities/service.ts'
 import type { GatewayRoutingTable } from '../engine.ts'
 import { unmapped } from '../proxy/node-request.ts'
 import type { TlsMaterial } from '../proxy/server.ts'
+import { preread } from './client-hello.ts'
 
 /** What a stream listener needs. */
 export interface StreamOptions {
@@ -24,7 +26,8 @@ export interface StreamOptions {
  * could not be reached (nginx's stream status codes).
  */
 export interface StreamRecord {
-  readonly protocol: 'tcp' | 'tls'
+  /** `tls`: TLS ended here; `tls_passthrough`: TLS bytes passed through untouched. */
+  readonly protocol: 'tcp' | 'tls' | 'tls_passthrough'
   readonly status: number
   readonly clientIp: string
   readonly routeId?: string
@@ -60,30 +63,96 @@ export function closeStreamServer({ server, sessions }: StreamServer, graceMs: n
 }
 
 /**
- * Creates a stream listener: each accepted connection (after the handshake, for `ssl`) is routed once
- * by the stream routes, then its bytes are passed both ways to the route's service (`tcp`, or `tls`
- * for a service that speaks TLS) until either side closes or the service's `read_timeout` passes
- * without a byte either way (nginx's `proxy_timeout`). A connection no route takes is closed.
+ * Creates a stream listener: each accepted connection is routed once by the stream routes, then its
+ * bytes are passed both ways to the route's service (`tcp`, or `tls` for a service that speaks TLS)
+ * until either side closes or the service's `read_timeout` passes without a byte either way (nginx's
+ * `proxy_timeout`). A connection no route takes is closed. On an `ssl` listener the client's
+ * ClientHello is read first, as Kong's preread does: its SNI is `tls.sni` for routing, and a route
+ * whose protocols hold `tls_passthrough` gets the TLS bytes untouched; any other route has TLS ended
+ * here first.
  */
 export function createStreamServer(options: StreamOptions, tls?: TlsMaterial): StreamServer {
   const sessions = new Set<Socket>()
   const route = createStreamRouting(options)
-  const accept = (socket: Socket, sni: string | undefined): void => proxySession(socket, tls === undefined ? 'tcp' : 'tls', sni, route, options)
-  const server =
-    tls === undefined
-      ? createTcpServer((socket) => accept(socket, undefined))
-      : createTlsServer({ cert: tls.cert, key: tls.key }, (socket: TLSSocket) => accept(socket, typeof socket.servername === 'string' ? socket.servername : undefined))
-  // Every accepted connection, a TLS handshake still under way included, so that stopping can cut it.
-  server.on('connection', (socket: Socket) => {
+  const secureContext = tls === undefined ? undefined : createSecureContext({ cert: tls.cert, key: tls.key })
+  const server = createTcpServer((socket) => {
     sessions.add(socket)
     socket.once('close', () => sessions.delete(socket))
+    socket.on('error', () => socket.destroy())
+    if (secureContext === undefined) return proxySession(socket, 'tcp', route(socket, undefined), options)
+    prereadHello(socket, (serverName) => {
+      const routed = route(socket, serverName)
+      if (routed.kind === 'routed' && routed.passthrough) return proxySession(socket, 'tls_passthrough', routed, options)
+      endTls(socket, secureContext, (secure) => proxySession(secure, 'tls', routed, options))
+    })
   })
-  // A client that fails the TLS handshake is dropped; the listener keeps serving.
-  server.on('tlsClientError', (_error, socket: Socket) => socket.destroy())
   return { server, sessions }
 }
 
-type Routed = { readonly kind: 'routed'; readonly routeId: string; readonly routeName: string | null; readonly service: Service | null } | { readonly kind: 'no-route' }
+/** How long a client may take to send its ClientHello (nginx's `preread_timeout`), or to finish the handshake. */
+const HANDSHAKE_TIMEOUT_MS = 30_000
+
+/**
+ * Reads the connection's first bytes until they hold a whole ClientHello (or show none), puts them
+ * back for whoever reads the socket next, and calls `then` with the server name they ask for.
+ */
+function prereadHello(socket: Socket, then: (serverName: string | undefined) => void): void {
+  let read = Buffer.alloc(0)
+  const timer = setTimeout(() => socket.destroy(), HANDSHAKE_TIMEOUT_MS)
+  const onData = (chunk: Buffer): void => {
+    read = Buffer.concat([read, chunk])
+    const hello = preread(read)
+    if (hello.kind === 'more') return
+    clearTimeout(timer)
+    socket.off('data', onData)
+    socket.pause()
+    socket.unshift(read)
+    then(hello.kind === 'hello' ? hello.serverName : undefined)
+  }
+  socket.on('data', onData)
+  socket.once('close', () => clearTimeout(timer))
+}
+
+/** A paused socket as a plain duplex stream, starting with what was put back into its buffer. */
+function duplexOf(socket: Socket): Duplex {
+  const duplex = new Duplex({
+    read: () => void socket.resume(),
+    write: (chunk: Buffer, _encoding, callback) => void socket.write(chunk, callback),
+    final: (callback) => void socket.end(callback),
+    destroy: (error, callback) => {
+      socket.destroy()
+      callback(error)
+    },
+  })
+  socket.on('data', (chunk: Buffer) => {
+    if (!duplex.push(chunk)) socket.pause()
+  })
+  socket.once('end', () => duplex.push(null))
+  socket.once('close', () => duplex.destroy())
+  return duplex
+}
+
+/** Ends TLS on a connection whose ClientHello was read already (put back), then calls `then` with the secure socket. */
+function endTls(socket: Socket, secureContext: SecureContext, then: (secure: TLSSocket) => void): void {
+  // Wrapped as a plain duplex: a TLSSocket over a net.Socket reads its handle directly and would miss
+  // the ClientHello put back into the socket's buffer.
+  const secure = new TLSSocket(duplexOf(socket), { isServer: true, secureContext })
+  const timer = setTimeout(() => secure.destroy(), HANDSHAKE_TIMEOUT_MS)
+  secure.once('secure', () => {
+    clearTimeout(timer)
+    then(secure)
+  })
+  // A client that fails the handshake is dropped; the listener keeps serving.
+  secure.on('error', () => secure.destroy())
+  secure.once('close', () => {
+    clearTimeout(timer)
+    socket.destroy()
+  })
+}
+
+type Routed =
+  | { readonly kind: 'routed'; readonly routeId: string; readonly routeName: string | null; readonly service: Service | null; readonly passthrough: boolean }
+  | { readonly kind: 'no-route' }
 
 /** The routing step: fields of the connection (only those stream routes read), then the match. */
 function createStreamRouting(options: StreamOptions): (socket: Socket, sni: string | undefined) => Routed {
@@ -111,16 +180,15 @@ function createStreamRouting(options: StreamOptions): (socket: Socket, sni: stri
     if (!extracted.ok) return { kind: 'no-route' }
     const routed = table.match(context)
     if (routed === undefined) return { kind: 'no-route' }
-    return { kind: 'routed', routeId: routed.route.id, routeName: routed.route.name, service: routed.service }
+    return { kind: 'routed', routeId: routed.route.id, routeName: routed.route.name, service: routed.service, passthrough: routed.route.protocols.includes('tls_passthrough') }
   }
 }
 
-function proxySession(client: Socket, protocol: 'tcp' | 'tls', sni: string | undefined, route: (socket: Socket, sni: string | undefined) => Routed, options: StreamOptions): void {
+function proxySession(client: Socket, protocol: StreamRecord['protocol'], routed: Routed, options: StreamOptions): void {
   const started = performance.now()
   const clientIp = unmapped(client.remoteAddress)
   const record = (status: number, extra: Partial<StreamRecord>): StreamRecord => ({ protocol, status, clientIp, received: client.bytesRead, sent: client.bytesWritten, sessionMs: performance.now() - started, ...extra })
   client.on('error', () => client.destroy())
-  const routed = route(client, sni)
   if (routed.kind === 'no-route') {
     whenClosed([client], () => options.observe(record(500, {})))
     client.destroy()

@@ -5,12 +5,13 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { connect as connectTcp, createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
-import { connect as connectTls } from 'node:tls'
+import { connect as connectTls, createServer as createTlsServer, type TLSSocket } from 'node:tls'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { adminCall, startInProcess, tempDir, type InProcessGateway } from '../testing/harness.ts'
 
 let gw: InProcessGateway
 let echo: Server
+let tlsEcho: Server
 let echoPort: number
 let closedPort: number
 let certs: { path: string; cleanup: () => void }
@@ -58,6 +59,11 @@ beforeAll(async () => {
   certs = tempDir()
   // A self-signed certificate made at test time: nothing secret is committed.
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=a.test', '-addext', 'subjectAltName=DNS:a.test,DNS:b.test', '-keyout', join(certs.path, 'key.pem'), '-out', join(certs.path, 'cert.pem')], { stdio: 'ignore' })
+  // An upstream that ends TLS itself, with a certificate of its own: a client passed through to it
+  // handshakes with it, not with the gateway.
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=upstream.test', '-keyout', join(certs.path, 'upstream-key.pem'), '-out', join(certs.path, 'upstream-cert.pem')], { stdio: 'ignore' })
+  tlsEcho = createTlsServer({ cert: readFileSync(join(certs.path, 'upstream-cert.pem')), key: readFileSync(join(certs.path, 'upstream-key.pem')) }, (socket) => socket.pipe(socket))
+  const tlsEchoPort = await listenOn(tlsEcho)
   gw = await startInProcess({
     stream_listen: '127.0.0.1:0, 127.0.0.1:0, 127.0.0.1:0, 127.0.0.1:0 ssl, 127.0.0.1:0',
     ssl_cert: join(certs.path, 'cert.pem'),
@@ -74,6 +80,8 @@ beforeAll(async () => {
   expect((await adminCall(gw.admin, 'POST', '/services/echo/routes', { name: 'by-sni', protocols: ['tls'], expression: 'tls.sni == "a.test"' })).status).toBe(201)
   expect((await adminCall(gw.admin, 'POST', '/services', { name: 'quiet', protocol: 'tcp', host: '127.0.0.1', port: echoPort, read_timeout: 300 })).status).toBe(201)
   expect((await adminCall(gw.admin, 'POST', '/services/quiet/routes', { name: 'idle', protocols: ['tcp'], expression: `net.dst.port == ${idle}` })).status).toBe(201)
+  expect((await adminCall(gw.admin, 'POST', '/services', { name: 'tls-echo', protocol: 'tcp', host: '127.0.0.1', port: tlsEchoPort })).status).toBe(201)
+  expect((await adminCall(gw.admin, 'POST', '/services/tls-echo/routes', { name: 'passthrough', protocols: ['tls_passthrough'], expression: 'tls.sni == "b.test"' })).status).toBe(201)
   // A traditional stream route, converted as Kong converts it.
   expect((await adminCall(gw.admin, 'POST', '/services/gone/routes', { name: 'to-nowhere', protocols: ['tcp'], destinations: [{ port: down }] })).status).toBe(201)
 })
@@ -81,6 +89,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw?.close()
   echo?.close()
+  tlsEcho?.close()
   certs?.cleanup()
 })
 
@@ -121,12 +130,20 @@ describe('stream listeners', () => {
     expect((await streamLines()).find((l) => l['route_name'] === 'idle')).toMatchObject({ status: 200, error: 'idle timeout' })
   })
 
-  it('ends TLS on an ssl listener and routes on the SNI the client sent', async () => {
+  it('ends TLS on an ssl listener and routes on the SNI of the ClientHello', async () => {
     const socket = connectTls({ host: '127.0.0.1', port: ports.tls, servername: 'a.test', rejectUnauthorized: false })
     expect(await exchange(socket, 'over tls')).toBe('over tls')
-    const other = connectTls({ host: '127.0.0.1', port: ports.tls, servername: 'b.test', rejectUnauthorized: false })
+    const other = connectTls({ host: '127.0.0.1', port: ports.tls, servername: 'c.test', rejectUnauthorized: false })
     expect(await exchange(other, 'over tls')).toBe('')
     const lines = await streamLines()
     expect(lines.find((l) => l['route_name'] === 'by-sni')).toMatchObject({ stream: 'tls', status: 200 })
+  })
+
+  it('passes TLS through untouched to a tls_passthrough route, whose upstream ends it', async () => {
+    const socket: TLSSocket = connectTls({ host: '127.0.0.1', port: ports.tls, servername: 'b.test', rejectUnauthorized: false })
+    const secured = new Promise<string | undefined>((resolve) => socket.once('secureConnect', () => resolve(String(socket.getPeerCertificate().subject?.CN))))
+    expect(await exchange(socket, 'passed through')).toBe('passed through')
+    expect(await secured).toBe('upstream.test')
+    expect((await streamLines()).find((l) => l['route_name'] === 'passthrough')).toMatchObject({ stream: 'tls_passthrough', status: 200, service_name: 'tls-echo' })
   })
 })
