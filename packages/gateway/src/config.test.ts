@@ -89,15 +89,16 @@ describe('loadConfig', () => {
     expect(refused.errors).toEqual([invalid('src:dst'), invalid('80'), invalid('0:8000'), invalid('80:65536'), invalid('0x50:8000'), "port_maps: listener port 9000 is mapped twice ('81:9000' and '82:9000'); keep one"])
   })
 
-  it('reads stream_listen as proxy_listen, and refuses udp, proxy_protocol and ssl without a certificate', () => {
+  it('reads stream_listen as proxy_listen with udp, and refuses proxy_protocol, udp with ssl, and ssl without a certificate', () => {
     expect(loadConfig({})).toMatchObject({ ok: true, config: { streamListen: [] } })
-    expect(loadConfig({ file: 'stream_listen = 0.0.0.0:5555, 127.0.0.1:5556 reuseport' })).toMatchObject({ ok: true, config: { streamListen: [{ host: '0.0.0.0', port: 5555, ssl: false }, { host: '127.0.0.1', port: 5556, ssl: false }] } })
-    const refused = loadConfig({ env: { SWITCHYARD_STREAM_LISTEN: '0.0.0.0:5555 udp, 0.0.0.0:5556 proxy_protocol, 0.0.0.0:5557 ssl' } })
+    const read = loadConfig({ file: 'stream_listen = 0.0.0.0:5555, 127.0.0.1:5556 reuseport, 127.0.0.1:5353 udp' })
+    expect(read).toMatchObject({ ok: true, config: { streamListen: [{ host: '0.0.0.0', port: 5555, ssl: false }, { host: '127.0.0.1', port: 5556, ssl: false }, { host: '127.0.0.1', port: 5353, ssl: false, udp: true }] } })
+    const refused = loadConfig({ env: { SWITCHYARD_STREAM_LISTEN: '0.0.0.0:5555 udp ssl, 0.0.0.0:5556 proxy_protocol, 0.0.0.0:5557 ssl' } })
     expect(refused.ok).toBe(false)
     if (refused.ok) return
     expect(refused.errors).toEqual([
-      'stream_listen: `udp` is not supported in "0.0.0.0:5555 udp" (stream listeners take TCP, with `ssl` for TLS); remove it',
-      'stream_listen: `proxy_protocol` is not supported in "0.0.0.0:5556 proxy_protocol" (stream listeners take TCP, with `ssl` for TLS); remove it',
+      'stream_listen: `udp` and `ssl` together in "0.0.0.0:5555 udp ssl" (TLS over UDP is not supported); choose one',
+      'stream_listen: `proxy_protocol` is not supported in "0.0.0.0:5556 proxy_protocol" (no PROXY protocol); remove it',
       'stream_listen: an `ssl` listener needs ssl_cert and ssl_cert_key',
     ])
   })

@@ -9,6 +9,8 @@ export interface ListenAddress {
   readonly host: string
   readonly port: number
   readonly ssl: boolean
+  /** A UDP listener (`stream_listen` only). */
+  readonly udp?: boolean
 }
 
 /** Which router flavor routes are compiled for (Kong's `router_flavor`). */
@@ -17,7 +19,7 @@ export type RouterFlavor = 'expressions' | 'traditional_compatible'
 /** The validated settings of one gateway process. Every field has a Kong-named setting. */
 export interface Config {
   readonly proxyListen: readonly ListenAddress[]
-  /** Kong's `stream_listen`: TCP listeners (`ssl`: TLS ended here) routed by stream routes; empty when `off`. */
+  /** Kong's `stream_listen`: TCP listeners (`ssl`: SNI read, TLS passed through or ended here) and UDP ones, routed by stream routes; empty when `off`. */
   readonly streamListen: readonly ListenAddress[]
   readonly adminListen: readonly ListenAddress[]
   /** Where the GUI (route editor and playground) is served, Kong Manager's convention; empty when `off`. */
@@ -92,7 +94,7 @@ export interface SettingSpec {
 /** Every setting, in `--help` order. Environment variable = `SWITCHYARD_` + name upper-cased. */
 export const SETTINGS: readonly SettingSpec[] = [
   { name: 'proxy_listen', flag: '--proxy-listen', default: '0.0.0.0:8000', help: 'Proxy addresses, comma-separated; add `ssl` for HTTPS (e.g. "0.0.0.0:8000, 0.0.0.0:8443 ssl"), or `off`.' },
-  { name: 'stream_listen', flag: '--stream-listen', default: 'off', help: 'TCP proxy addresses for stream routes (protocols tcp and tls), comma-separated; add `ssl` to end TLS here (ssl_cert, ssl_cert_key), e.g. "0.0.0.0:5555, 0.0.0.0:5556 ssl"; or `off`.' },
+  { name: 'stream_listen', flag: '--stream-listen', default: 'off', help: 'Stream (L4) proxy addresses for stream routes, comma-separated; `ssl` reads the SNI, then passes TLS through (tls_passthrough routes) or ends it here (ssl_cert, ssl_cert_key); `udp` for UDP; e.g. "0.0.0.0:5555, 0.0.0.0:5556 ssl, 0.0.0.0:5353 udp"; or `off`.' },
   { name: 'admin_listen', flag: '--admin-listen', default: '127.0.0.1:8001', help: 'Admin API addresses, comma-separated, or `off`. A non-loopback address requires admin_token.' },
   { name: 'admin_gui_listen', flag: '--admin-gui-listen', default: '127.0.0.1:8002', help: 'GUI addresses (route editor and playground, with the Admin API under /api), comma-separated, or `off`.' },
   { name: 'status_listen', flag: '--status-listen', default: 'off', help: 'Status API addresses (GET /status, /status/ready for readiness probes, /metrics; no token), comma-separated, or `off`.' },
@@ -182,17 +184,22 @@ export function parseListen(name: string, text: string, errors: string[]): Liste
 }
 
 /**
- * `stream_listen`: as `proxy_listen`. Kong's `udp` and `proxy_protocol` flags are refused (no UDP
- * listener, no PROXY protocol) rather than ignored: the listener would not do what they ask.
+ * `stream_listen`: as `proxy_listen`, plus Kong's `udp` flag for a UDP listener. `proxy_protocol` is
+ * refused (no PROXY protocol) rather than ignored, as is `udp` with `ssl` (no DTLS): the listener
+ * would not do what they ask.
  */
 function parseStreamListen(text: string, errors: string[]): ListenAddress[] {
-  for (const part of text.trim() === 'off' ? [] : text.split(',')) {
-    const flags = part.trim().split(/\s+/).slice(1)
-    for (const flag of ['udp', 'proxy_protocol']) {
-      if (flags.includes(flag)) errors.push(`stream_listen: \`${flag}\` is not supported in "${part.trim()}" (stream listeners take TCP, with \`ssl\` for TLS); remove it`)
-    }
-  }
-  return parseListen('stream_listen', text, errors)
+  const parts = text.trim() === 'off' ? [] : text.split(',')
+  const addresses = parseListen('stream_listen', text, errors)
+  if (addresses.length !== parts.length) return addresses
+  return addresses.map((address, i) => {
+    const part = (parts[i] as string).trim()
+    const flags = part.split(/\s+/).slice(1)
+    if (flags.includes('proxy_protocol')) errors.push(`stream_listen: \`proxy_protocol\` is not supported in "${part}" (no PROXY protocol); remove it`)
+    const udp = flags.includes('udp')
+    if (udp && address.ssl) errors.push(`stream_listen: \`udp\` and \`ssl\` together in "${part}" (TLS over UDP is not supported); choose one`)
+    return udp ? { ...address, udp } : address
+  })
 }
 
 function integer(name: string, text: string, min: number, errors: string[]): number {
@@ -269,7 +276,7 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
   if (config.proxyListen.some((l) => l.ssl) && (config.sslCert === undefined || config.sslCertKey === undefined)) {
     errors.push('proxy_listen: an `ssl` listener needs ssl_cert and ssl_cert_key')
   }
-  if (config.streamListen.some((l) => l.ssl) && (config.sslCert === undefined || config.sslCertKey === undefined)) {
+  if (config.streamListen.some((l) => l.ssl && l.udp !== true) && (config.sslCert === undefined || config.sslCertKey === undefined)) {
     errors.push('stream_listen: an `ssl` listener needs ssl_cert and ssl_cert_key')
   }
   // Only the proxy serves HTTPS: a listener asked for `ssl` elsewhere would otherwise speak plain HTTP.

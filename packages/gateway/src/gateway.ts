@@ -22,6 +22,7 @@ import { createRealIp } from './proxy/real-ip.ts'
 import { CLIENT_BODY_TIMEOUT_MS } from './proxy/request-body.ts'
 import { createProxyServer, type ProxyOptions, type TlsMaterial } from './proxy/server.ts'
 import { closeStreamServer, createStreamServer, type StreamRecord, type StreamServer } from './stream/server.ts'
+import { bindUdp, createUdpStreamServer, type UdpStreamServer } from './stream/udp.ts'
 import { configHash, loadDeclarative, type ConfigProblem } from './store/declarative.ts'
 import { parseConfigText } from './store/config-text.ts'
 import { describeProblems } from './store/declarative-report.ts'
@@ -178,8 +179,16 @@ export async function startProxy(config: Config, store: Store, log: Logger): Pro
     recordStream(metrics, record)
     accessLog.writeStream(record)
   }
+  const udpStreams: UdpStreamServer[] = []
   for (const address of config.streamListen) {
-    const stream = createStreamServer({ table: streamTable, hostPorts: options.hostPorts, observe: observeStream }, address.ssl ? tls : undefined)
+    const streamOptions = { table: streamTable, hostPorts: options.hostPorts, observe: observeStream }
+    if (address.udp === true) {
+      const udp = createUdpStreamServer(streamOptions, address.host.includes(':') ? 'udp6' : 'udp4')
+      udpStreams.push(udp)
+      streamAddresses.push(await bindUdp(udp, address.host, address.port))
+      continue
+    }
+    const stream = createStreamServer(streamOptions, address.ssl ? tls : undefined)
     streams.push(stream)
     streamAddresses.push(await listen(stream.server, address, 'stream_listen'))
   }
@@ -191,7 +200,7 @@ export async function startProxy(config: Config, store: Store, log: Logger): Pro
     metrics,
     connections: () => tracker.counts(),
     async close() {
-      await Promise.all([...servers.map((s) => closeGracefully(s, SHUTDOWN_GRACE_MS)), ...streams.map((s) => closeStreamServer(s, SHUTDOWN_GRACE_MS))])
+      await Promise.all([...servers.map((s) => closeGracefully(s, SHUTDOWN_GRACE_MS)), ...streams.map((s) => closeStreamServer(s, SHUTDOWN_GRACE_MS)), ...udpStreams.map((u) => u.close())])
       unsubscribe()
       await upstreams.close()
       accessLog.flush()

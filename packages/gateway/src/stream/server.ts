@@ -27,7 +27,7 @@ export interface StreamOptions {
  */
 export interface StreamRecord {
   /** `tls`: TLS ended here; `tls_passthrough`: TLS bytes passed through untouched. */
-  readonly protocol: 'tcp' | 'tls' | 'tls_passthrough'
+  readonly protocol: 'tcp' | 'tls' | 'tls_passthrough' | 'udp'
   readonly status: number
   readonly clientIp: string
   readonly routeId?: string
@@ -79,9 +79,9 @@ export function createStreamServer(options: StreamOptions, tls?: TlsMaterial): S
     sessions.add(socket)
     socket.once('close', () => sessions.delete(socket))
     socket.on('error', () => socket.destroy())
-    if (secureContext === undefined) return proxySession(socket, 'tcp', route(socket, undefined), options)
+    if (secureContext === undefined) return proxySession(socket, 'tcp', route(endpointsOf(socket), undefined), options)
     prereadHello(socket, (serverName) => {
-      const routed = route(socket, serverName)
+      const routed = route(endpointsOf(socket), serverName)
       if (routed.kind === 'routed' && routed.passthrough) return proxySession(socket, 'tls_passthrough', routed, options)
       endTls(socket, secureContext, (secure) => proxySession(secure, 'tls', routed, options))
     })
@@ -150,29 +150,44 @@ function endTls(socket: Socket, secureContext: SecureContext, then: (secure: TLS
   })
 }
 
-type Routed =
+/** What a stream route was found for. */
+export type Routed =
   | { readonly kind: 'routed'; readonly routeId: string; readonly routeName: string | null; readonly service: Service | null; readonly passthrough: boolean }
   | { readonly kind: 'no-route' }
 
+/** The two ends of a connection (or of a UDP client's datagrams), as the stream routes read them. */
+export interface Endpoints {
+  readonly srcIp: string
+  readonly srcPort: number | undefined
+  readonly dstIp: string
+  readonly dstPort: number | undefined
+  readonly udp: boolean
+}
+
+/** The ends of a TCP connection. */
+function endpointsOf(socket: Socket): Endpoints {
+  return { srcIp: unmapped(socket.remoteAddress), srcPort: socket.remotePort, dstIp: unmapped(socket.localAddress), dstPort: socket.localPort, udp: false }
+}
+
 /** The routing step: fields of the connection (only those stream routes read), then the match. */
-function createStreamRouting(options: StreamOptions): (socket: Socket, sni: string | undefined) => Routed {
+export function createStreamRouting(options: StreamOptions): (ends: Endpoints, sni: string | undefined) => Routed {
   const { table } = options
   let version = -1
   let extractor: FieldExtractor = createFieldExtractor([], { subsystem: 'stream' })
   // Reused: routing is synchronous, so no two connections share it at once.
   const context = new FieldContext()
-  return (socket, sni) => {
+  return (ends, sni) => {
     if (table.version !== version) {
       extractor = createFieldExtractor(table.fields, { subsystem: 'stream' })
       version = table.version
     }
-    const localPort = socket.localPort
     const request = {
       path: '',
-      src_ip: unmapped(socket.remoteAddress),
-      dst_ip: unmapped(socket.localAddress),
-      ...(socket.remotePort === undefined ? {} : { src_port: socket.remotePort }),
-      ...(localPort === undefined ? {} : { dst_port: options.hostPorts?.get(localPort) ?? localPort }),
+      src_ip: ends.srcIp,
+      dst_ip: ends.dstIp,
+      ...(ends.udp ? { scheme: 'udp' } : {}),
+      ...(ends.srcPort === undefined ? {} : { src_port: ends.srcPort }),
+      ...(ends.dstPort === undefined ? {} : { dst_port: options.hostPorts?.get(ends.dstPort) ?? ends.dstPort }),
       ...(sni === undefined ? {} : { sni }),
     }
     context.clear()

@@ -2,6 +2,7 @@
 // their bytes passed both ways to the route's service; TLS ended here for `ssl` listeners, the
 // client's SNI routed on as `tls.sni`.
 import { execFileSync } from 'node:child_process'
+import { createSocket, type Socket as UdpSocket } from 'node:dgram'
 import { readFileSync } from 'node:fs'
 import { connect as connectTcp, createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
@@ -12,10 +13,11 @@ import { adminCall, startInProcess, tempDir, type InProcessGateway } from '../te
 let gw: InProcessGateway
 let echo: Server
 let tlsEcho: Server
+let udpEcho: UdpSocket
 let echoPort: number
 let closedPort: number
 let certs: { path: string; cleanup: () => void }
-let ports: { routed: number; unrouted: number; down: number; tls: number; idle: number }
+let ports: { routed: number; unrouted: number; down: number; tls: number; idle: number; udp: number }
 
 function listenOn(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)))
@@ -65,13 +67,18 @@ beforeAll(async () => {
   tlsEcho = createTlsServer({ cert: readFileSync(join(certs.path, 'upstream-cert.pem')), key: readFileSync(join(certs.path, 'upstream-key.pem')) }, (socket) => socket.pipe(socket))
   const tlsEchoPort = await listenOn(tlsEcho)
   gw = await startInProcess({
-    stream_listen: '127.0.0.1:0, 127.0.0.1:0, 127.0.0.1:0, 127.0.0.1:0 ssl, 127.0.0.1:0',
+    stream_listen: '127.0.0.1:0, 127.0.0.1:0, 127.0.0.1:0, 127.0.0.1:0 ssl, 127.0.0.1:0, 127.0.0.1:0 udp',
     ssl_cert: join(certs.path, 'cert.pem'),
     ssl_cert_key: join(certs.path, 'key.pem'),
     proxy_access_log: 'logs/access.log',
   })
-  const [routed, unrouted, down, tls, idle] = gw.gateway.proxy.streamAddresses.map((a) => a.port) as [number, number, number, number, number]
-  ports = { routed, unrouted, down, tls, idle }
+  const [routed, unrouted, down, tls, idle, udp] = gw.gateway.proxy.streamAddresses.map((a) => a.port) as [number, number, number, number, number, number]
+  ports = { routed, unrouted, down, tls, idle, udp }
+  udpEcho = createSocket('udp4')
+  udpEcho.on('message', (datagram, from) => udpEcho.send(datagram, from.port, from.address))
+  const udpEchoPort = await new Promise<number>((resolve) => udpEcho.bind(0, '127.0.0.1', () => resolve(udpEcho.address().port)))
+  expect((await adminCall(gw.admin, 'POST', '/services', { name: 'udp-echo', protocol: 'udp', host: '127.0.0.1', port: udpEchoPort, read_timeout: 300 })).status).toBe(201)
+  expect((await adminCall(gw.admin, 'POST', '/services/udp-echo/routes', { name: 'datagrams', protocols: ['udp'], expression: `net.dst.port == ${udp}` })).status).toBe(201)
   expect((await adminCall(gw.admin, 'POST', '/services', { name: 'echo', protocol: 'tcp', host: '127.0.0.1', port: echoPort })).status).toBe(201)
   expect((await adminCall(gw.admin, 'POST', '/services', { name: 'gone', protocol: 'tcp', host: '127.0.0.1', port: closedPort })).status).toBe(201)
   expect((await adminCall(gw.admin, 'POST', '/services/echo/routes', { name: 'by-port', protocols: ['tcp'], expression: `net.dst.port == ${routed} && net.src.ip in 127.0.0.0/8` })).status).toBe(201)
@@ -90,6 +97,7 @@ afterAll(async () => {
   await gw?.close()
   echo?.close()
   tlsEcho?.close()
+  udpEcho?.close()
   certs?.cleanup()
 })
 
@@ -128,6 +136,26 @@ describe('stream listeners', () => {
     expect(got).toBe('one')
     expect(Date.now() - started).toBeGreaterThanOrEqual(250)
     expect((await streamLines()).find((l) => l['route_name'] === 'idle')).toMatchObject({ status: 200, error: 'idle timeout' })
+  })
+
+  it('relays a UDP client\'s datagrams both ways through one session, which ends after read_timeout without any', async () => {
+    const client = createSocket('udp4')
+    const answers: string[] = []
+    const answered = (count: number): Promise<void> =>
+      new Promise((resolve) => {
+        const check = (): void => void (answers.length >= count ? resolve() : setTimeout(check, 10))
+        check()
+      })
+    client.on('message', (datagram) => answers.push(String(datagram)))
+    client.send('ping', ports.udp, '127.0.0.1')
+    await answered(1)
+    client.send('pong!', ports.udp, '127.0.0.1')
+    await answered(2)
+    expect(answers).toEqual(['ping', 'pong!'])
+    client.close()
+    // The session ends 300 ms after its last datagram and is logged then.
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    expect((await streamLines()).find((l) => l['route_name'] === 'datagrams')).toMatchObject({ stream: 'udp', status: 200, service_name: 'udp-echo', bytes_received: 9, bytes_sent: 9 })
   })
 
   it('ends TLS on an ssl listener and routes on the SNI of the ClientHello', async () => {

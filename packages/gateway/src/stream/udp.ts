@@ -1,0 +1,149 @@
+import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram'
+import { isIPv6, type AddressInfo } from 'node:net'
+import { performance } from 'node:perf_hooks'
+import type { Service } from '../entities/service.ts'
+import { unmapped } from '../proxy/node-request.ts'
+import { createStreamRouting, type StreamOptions, type StreamRecord } from './server.ts'
+
+/** Binds a UDP listener; a failure names the setting and the address, as `listen` does for TCP. */
+export function bindUdp(server: UdpStreamServer, host: string, port: number): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      const where = `stream_listen ${host.includes(':') ? `[${host}]` : host}:${port} udp`
+      reject(new Error(`${where}: ${error.code === 'EADDRINUSE' ? 'the address is already in use (another process listens there; stop it or choose another port)' : error.message}`, { cause: error }))
+    }
+    server.socket.once('error', onError)
+    server.socket.bind(port, host, () => {
+      server.socket.off('error', onError)
+      resolve(server.socket.address())
+    })
+  })
+}
+
+/** A UDP stream listener and the sessions of the clients it is relaying for. */
+export interface UdpStreamServer {
+  readonly socket: UdpSocket
+  readonly sessions: Map<string, UdpSession>
+  /** Stops receiving and ends every session (each gets its log line). */
+  close(): Promise<void>
+}
+
+interface UdpSession {
+  readonly upstream: UdpSocket
+  readonly idle: NodeJS.Timeout
+  readonly started: number
+  readonly routeId: string
+  readonly routeName: string | null
+  readonly service: Service
+  received: number
+  sent: number
+  error: string | undefined
+  /** Datagrams that came before the upstream socket was connected; undefined once it is. */
+  pending: Buffer[] | undefined
+}
+
+/** Datagrams kept per session while its upstream socket connects (a name lookup); more are dropped, as UDP may. */
+const PENDING_MAX = 64
+
+/**
+ * Creates a UDP stream listener (`stream_listen` with `udp`), as nginx's stream proxy relays UDP: the
+ * first datagram of a client (address and port) is routed by the stream routes (`net.protocol` is
+ * `udp`), and starts a session with the route's `udp` service, from a socket of its own, through which
+ * the client's datagrams go upstream and the service's answers come back; a session ends once no
+ * datagram has crossed it, either way, for the service's `read_timeout` (nginx's `proxy_timeout`).
+ * A datagram no route takes is dropped (and logged, status 500).
+ */
+export function createUdpStreamServer(options: StreamOptions, family: 'udp4' | 'udp6'): UdpStreamServer {
+  const socket = createSocket({ type: family, reuseAddr: false })
+  const sessions = new Map<string, UdpSession>()
+  const route = createStreamRouting(options)
+
+  const end = (key: string, session: UdpSession): void => {
+    if (sessions.get(key) !== session) return
+    sessions.delete(key)
+    clearTimeout(session.idle)
+    try {
+      session.upstream.close()
+    } catch {
+      // Closed already.
+    }
+    const [clientIp = ''] = key.split('|')
+    options.observe({
+      protocol: 'udp',
+      status: session.error === undefined ? 200 : 502,
+      clientIp,
+      routeId: session.routeId,
+      routeName: session.routeName,
+      serviceId: session.service.id,
+      serviceName: session.service.name,
+      received: session.received,
+      sent: session.sent,
+      sessionMs: performance.now() - session.started,
+      ...(session.error === undefined ? {} : { error: session.error }),
+    })
+  }
+
+  const refuse = (client: RemoteInfo, status: number, extra: Partial<StreamRecord>, size: number): void =>
+    options.observe({ protocol: 'udp', status, clientIp: unmapped(client.address), received: size, sent: 0, sessionMs: 0, ...extra })
+
+  const open = (key: string, client: RemoteInfo, size: number): UdpSession | undefined => {
+    const local = socket.address()
+    const routed = route({ srcIp: unmapped(client.address), srcPort: client.port, dstIp: unmapped(local.address), dstPort: local.port, udp: true }, undefined)
+    if (routed.kind === 'no-route') return void refuse(client, 500, {}, size)
+    const named = { routeId: routed.routeId, routeName: routed.routeName }
+    const service = routed.service
+    if (service === null) return void refuse(client, 503, named, size)
+    if (service.protocol !== 'udp') return void refuse(client, 502, { ...named, serviceId: service.id, serviceName: service.name, error: `service protocol ${service.protocol} is not relayed by udp listeners` }, size)
+    const upstream = createSocket(isIPv6(service.host) ? 'udp6' : 'udp4')
+    const session: UdpSession = {
+      upstream,
+      idle: setTimeout(() => end(key, session), service.read_timeout),
+      started: performance.now(),
+      ...named,
+      service,
+      received: 0,
+      sent: 0,
+      error: undefined,
+      pending: [],
+    }
+    upstream.on('message', (answer: Buffer) => {
+      session.sent += answer.length
+      session.idle.refresh()
+      socket.send(answer, client.port, client.address)
+    })
+    // A service that is not listening answers with ICMP, which a connected socket reports.
+    upstream.on('error', (error: NodeJS.ErrnoException) => {
+      session.error ??= error.code ?? error.message
+      end(key, session)
+    })
+    upstream.connect(service.port, service.host, () => {
+      const pending = session.pending ?? []
+      session.pending = undefined
+      for (const datagram of pending) upstream.send(datagram)
+    })
+    sessions.set(key, session)
+    return session
+  }
+
+  socket.on('message', (datagram: Buffer, client: RemoteInfo) => {
+    const key = `${unmapped(client.address)}|${client.port}`
+    const session = sessions.get(key) ?? open(key, client, datagram.length)
+    if (session === undefined) return
+    session.received += datagram.length
+    session.idle.refresh()
+    if (session.pending === undefined) session.upstream.send(datagram)
+    else if (session.pending.length < PENDING_MAX) session.pending.push(datagram)
+  })
+  // A datagram that cannot be answered (the client went away) must not stop the listener.
+  socket.on('error', () => {})
+
+  return {
+    socket,
+    sessions,
+    close: () =>
+      new Promise((resolve) => {
+        for (const [key, session] of sessions) end(key, session)
+        socket.close(() => resolve())
+      }),
+  }
+}
