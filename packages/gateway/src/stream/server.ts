@@ -79,11 +79,12 @@ export function createStreamServer(options: StreamOptions, tls?: TlsMaterial): S
     sessions.add(socket)
     socket.once('close', () => sessions.delete(socket))
     socket.on('error', () => socket.destroy())
-    if (secureContext === undefined) return proxySession(socket, 'tcp', route(endpointsOf(socket), undefined), options)
+    const ends = endpointsOf(socket)
+    if (secureContext === undefined) return proxySession(socket, ends.srcIp, 'tcp', route(ends, undefined), options)
     prereadHello(socket, (serverName) => {
-      const routed = route(endpointsOf(socket), serverName)
-      if (routed.kind === 'routed' && routed.passthrough) return proxySession(socket, 'tls_passthrough', routed, options)
-      endTls(socket, secureContext, (secure) => proxySession(secure, 'tls', routed, options))
+      const routed = route(ends, serverName)
+      if (routed.kind === 'routed' && routed.passthrough) return proxySession(socket, ends.srcIp, 'tls_passthrough', routed, options)
+      endTls(socket, secureContext, (secure) => proxySession(secure, ends.srcIp, 'tls', routed, options))
     })
   })
   return { server, sessions }
@@ -199,9 +200,9 @@ export function createStreamRouting(options: StreamOptions): (ends: Endpoints, s
   }
 }
 
-function proxySession(client: Socket, protocol: StreamRecord['protocol'], routed: Routed, options: StreamOptions): void {
+/** Proxies one routed connection; `clientIp` is the raw connection's (a TLS socket ended here over a wrapped stream knows none). */
+function proxySession(client: Socket, clientIp: string, protocol: StreamRecord['protocol'], routed: Routed, options: StreamOptions): void {
   const started = performance.now()
-  const clientIp = unmapped(client.remoteAddress)
   const record = (status: number, extra: Partial<StreamRecord>): StreamRecord => ({ protocol, status, clientIp, received: client.bytesRead, sent: client.bytesWritten, sessionMs: performance.now() - started, ...extra })
   client.on('error', () => client.destroy())
   if (routed.kind === 'no-route') {

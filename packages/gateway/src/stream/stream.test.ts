@@ -164,7 +164,7 @@ describe('stream listeners', () => {
     const other = connectTls({ host: '127.0.0.1', port: ports.tls, servername: 'c.test', rejectUnauthorized: false })
     expect(await exchange(other, 'over tls')).toBe('')
     const lines = await streamLines()
-    expect(lines.find((l) => l['route_name'] === 'by-sni')).toMatchObject({ stream: 'tls', status: 200 })
+    expect(lines.find((l) => l['route_name'] === 'by-sni')).toMatchObject({ stream: 'tls', status: 200, client_ip: '127.0.0.1', bytes_received: 8, bytes_sent: 8 })
   })
 
   it('passes TLS through untouched to a tls_passthrough route, whose upstream ends it', async () => {
@@ -172,6 +172,6 @@ describe('stream listeners', () => {
     const secured = new Promise<string | undefined>((resolve) => socket.once('secureConnect', () => resolve(String(socket.getPeerCertificate().subject?.CN))))
     expect(await exchange(socket, 'passed through')).toBe('passed through')
     expect(await secured).toBe('upstream.test')
-    expect((await streamLines()).find((l) => l['route_name'] === 'passthrough')).toMatchObject({ stream: 'tls_passthrough', status: 200, service_name: 'tls-echo' })
+    expect((await streamLines()).find((l) => l['route_name'] === 'passthrough')).toMatchObject({ stream: 'tls_passthrough', status: 200, service_name: 'tls-echo', client_ip: '127.0.0.1' })
   })
 })
