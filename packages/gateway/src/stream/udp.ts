@@ -42,6 +42,12 @@ interface UdpSession {
   pending: Buffer[] | undefined
 }
 
+/**
+ * Sessions one listener relays at once: each holds a socket, and source addresses cost a sender
+ * nothing to vary. Past it, a new client's datagrams are dropped (logged 503) until sessions end.
+ */
+export const MAX_UDP_SESSIONS = 10_000
+
 /** Datagrams kept per session while its upstream socket connects (a name lookup); more are dropped, as UDP may. */
 const PENDING_MAX = 64
 
@@ -87,6 +93,7 @@ export function createUdpStreamServer(options: StreamOptions, family: 'udp4' | '
     options.observe({ protocol: 'udp', status, clientIp: unmapped(client.address), received: size, sent: 0, sessionMs: 0, ...extra })
 
   const open = (key: string, client: RemoteInfo, size: number): UdpSession | undefined => {
+    if (sessions.size >= MAX_UDP_SESSIONS) return void refuse(client, 503, { error: 'too many sessions' }, size)
     const local = socket.address()
     const routed = route({ srcIp: unmapped(client.address), srcPort: client.port, dstIp: unmapped(local.address), dstPort: local.port, udp: true }, undefined)
     if (routed.kind === 'no-route') return void refuse(client, 500, {}, size)
