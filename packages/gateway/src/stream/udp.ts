@@ -59,7 +59,7 @@ const PENDING_MAX = 64
  * datagram has crossed it, either way, for the service's `read_timeout` (nginx's `proxy_timeout`).
  * A datagram no route takes is dropped (and logged, status 500).
  */
-export function createUdpStreamServer(options: StreamOptions, family: 'udp4' | 'udp6'): UdpStreamServer {
+export function createUdpStreamServer(options: StreamOptions, family: 'udp4' | 'udp6', maxSessions = MAX_UDP_SESSIONS): UdpStreamServer {
   const socket = createSocket({ type: family, reuseAddr: false })
   const sessions = new Map<string, UdpSession>()
   const route = createStreamRouting(options)
@@ -93,7 +93,7 @@ export function createUdpStreamServer(options: StreamOptions, family: 'udp4' | '
     options.observe({ protocol: 'udp', status, clientIp: unmapped(client.address), received: size, sent: 0, sessionMs: 0, ...extra })
 
   const open = (key: string, client: RemoteInfo, size: number): UdpSession | undefined => {
-    if (sessions.size >= MAX_UDP_SESSIONS) return void refuse(client, 503, { error: 'too many sessions' }, size)
+    if (sessions.size >= maxSessions) return void refuse(client, 503, { error: 'too many sessions' }, size)
     const local = socket.address()
     const routed = route({ srcIp: unmapped(client.address), srcPort: client.port, dstIp: unmapped(local.address), dstPort: local.port, udp: true }, undefined)
     if (routed.kind === 'no-route') return void refuse(client, 500, {}, size)
@@ -144,13 +144,15 @@ export function createUdpStreamServer(options: StreamOptions, family: 'udp4' | '
   // A datagram that cannot be answered (the client went away) must not stop the listener.
   socket.on('error', () => {})
 
+  let closing: Promise<void> | undefined
   return {
     socket,
     sessions,
+    // Once: a second call waits for the first.
     close: () =>
-      new Promise((resolve) => {
+      (closing ??= new Promise((resolve) => {
         for (const [key, session] of sessions) end(key, session)
         socket.close(() => resolve())
-      }),
+      })),
   }
 }
