@@ -110,6 +110,39 @@ describe('switchyard match', () => {
     expect(io.stderr).toMatch(said)
   })
 
+  it('routes a stream connection (scheme tcp, tls or udp) by the stream routes, as the stream listeners do', () => {
+    const streams = join(dir.path, 'streams.yml')
+    writeFileSync(
+      streams,
+      `_format_version: "3.0"
+services:
+  - name: db
+    protocol: tcp
+    host: 10.0.0.5
+    port: 5432
+    routes:
+      - name: postgres
+        protocols: [tcp]
+        destinations: [{ port: 5432 }]
+      - name: by-sni
+        protocols: [tls]
+        expression: tls.sni == "db.example.com"
+`,
+    )
+    const io = capture()
+    expect(match(['--config', streams, '--request', JSON.stringify({ scheme: 'tcp', src_ip: '192.0.2.7', dst_port: 5432 })], io)).toBe(0)
+    expect(io.stdout).toMatch(/^route: postgres /m)
+    expect(io.stdout).toContain('upstream: tcp://10.0.0.5:5432')
+    const tls = capture()
+    expect(match(['--config', streams, '--request', JSON.stringify({ scheme: 'tls', sni: 'db.example.com', dst_port: 6000 })], tls)).toBe(0)
+    expect(tls.stdout).toMatch(/^route: by-sni /m)
+    // An HTTP request meets only the HTTP routes, of which this configuration has none.
+    expect(match(['--config', streams, '--request', JSON.stringify({ path: '/' })], capture())).toBe(1)
+    const wrong = capture()
+    expect(match(['--config', streams, '--request', JSON.stringify({ scheme: 'tcp', path: '/' })], wrong)).toBe(2)
+    expect(wrong.stderr).toContain('a stream connection (scheme tcp) has no "path"')
+  })
+
   it('refuses a request with a key it does not know, naming the keys it knows', () => {
     const io = capture()
     expect(match(['--config', file, '--request', JSON.stringify({ path: '/users', hostt: 'a' })], io)).toBe(2)

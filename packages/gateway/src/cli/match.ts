@@ -1,5 +1,5 @@
 import { FieldContext, formatIpAddr, parseIpAddr, Router, type FieldValue, type PredicateTrace } from '@switchyard/core'
-import { createFieldExtractor, formatRouterPriority, hostOfRequest, httpSchema, requestHeadOf, requestRefusal, upstreamRequest, type RequestLike } from '@switchyard/http'
+import { createFieldExtractor, formatRouterPriority, hostOfRequest, httpSchema, requestHeadOf, requestRefusal, streamSchema, upstreamRequest, type RequestLike } from '@switchyard/http'
 import type { RouterFlavor } from '../config.ts'
 import { createRouteChecker, createRouteCompiler } from '../engine.ts'
 import type { Route } from '../entities/route.ts'
@@ -14,10 +14,15 @@ const PORT_FIELDS = ['src_port', 'dst_port'] as const
 const REQUEST_KEYS: ReadonlySet<string> = new Set([...STRING_FIELDS, ...PORT_FIELDS, 'headers'])
 /** The schemes of the HTTP requests `match` routes (gRPC travels over them). */
 const HTTP_SCHEMES: ReadonlySet<string> = new Set(['http', 'https', 'grpc', 'grpcs'])
+/** The schemes of stream (L4) connections, routed by the stream routes as the stream listeners route them. */
+const STREAM_SCHEMES: ReadonlySet<string> = new Set(['tcp', 'tls', 'udp'])
+/** What a stream connection has: no method, path, host or headers. */
+const STREAM_KEYS: ReadonlySet<string> = new Set(['scheme', 'src_ip', 'src_port', 'dst_ip', 'dst_port', 'sni'])
 
 const USAGE = `usage: switchyard match --config FILE --request JSON [--explain]
   FILE - reads the configuration from standard input
   JSON keys: path (required), ${[...STRING_FIELDS.slice(0, 1), ...STRING_FIELDS.slice(2)].join(', ')}, ${PORT_FIELDS.join(', ')} (integers), headers (name → string or array)
+  A stream connection (scheme tcp, tls or udp) is routed by the stream routes: ${[...STREAM_KEYS].join(', ')}
 `
 
 /** The `--request` JSON as a RequestLike, or why it is not one (each field of the wrong type is named). */
@@ -33,7 +38,11 @@ function parseRequest(text: string): RequestLike | string {
   // A misspelt key would be a field the request silently lacks.
   const unknown = Object.keys(request).filter((key) => !REQUEST_KEYS.has(key))
   if (unknown.length > 0) return `unknown key${unknown.length === 1 ? '' : 's'} ${unknown.map((k) => `"${k}"`).join(', ')}: the keys are ${[...REQUEST_KEYS].join(', ')}`
-  if (typeof request['path'] !== 'string') return '"path" is required and must be a string'
+  const stream = typeof request['scheme'] === 'string' && STREAM_SCHEMES.has(request['scheme'])
+  if (stream) {
+    const foreign = Object.keys(request).filter((key) => !STREAM_KEYS.has(key))
+    if (foreign.length > 0) return `a stream connection (scheme ${String(request['scheme'])}) has no ${foreign.map((k) => `"${k}"`).join(', ')}: its keys are ${[...STREAM_KEYS].join(', ')}`
+  } else if (typeof request['path'] !== 'string') return '"path" is required and must be a string'
   for (const name of STRING_FIELDS) if (request[name] !== undefined && typeof request[name] !== 'string') return `"${name}" must be a string`
   for (const name of PORT_FIELDS) {
     const port = request[name]
@@ -45,7 +54,7 @@ function parseRequest(text: string): RequestLike | string {
     if (typeof address === 'string' && parseIpAddr(address) === undefined) return `"${name}" must be an IPv4 or IPv6 address, not "${address}"`
   }
   const scheme = request['scheme']
-  if (typeof scheme === 'string' && !HTTP_SCHEMES.has(scheme)) return `"scheme" must be one of ${[...HTTP_SCHEMES].join(', ')} (match routes HTTP requests), not "${scheme}"`
+  if (typeof scheme === 'string' && !HTTP_SCHEMES.has(scheme) && !stream) return `"scheme" must be one of ${[...HTTP_SCHEMES, ...STREAM_SCHEMES].join(', ')}, not "${scheme}"`
   const headers = request['headers']
   if (headers !== undefined) {
     if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return '"headers" must be an object of name → string or array of strings'
@@ -54,7 +63,7 @@ function parseRequest(text: string): RequestLike | string {
       if (!isText) return `header "${name}" must be a string or an array of strings`
     }
   }
-  return request as unknown as RequestLike
+  return (stream ? { path: '', ...request } : request) as unknown as RequestLike
 }
 
 function show(value: FieldValue): string {
@@ -120,9 +129,10 @@ export function match(args: readonly string[], io: CliOutput, flavor: RouterFlav
     return 2
   }
   const { services, routes } = loaded.snapshot
-  const router = new Router(httpSchema)
+  const stream = request.scheme !== undefined && STREAM_SCHEMES.has(request.scheme)
+  const router = new Router(stream ? streamSchema : httpSchema)
   const owner = new Map<string, Route>()
-  const compile = createRouteCompiler(flavor)
+  const compile = createRouteCompiler(flavor, stream ? 'stream' : 'http')
   for (const route of routes) {
     const compiled = compile(route)
     if (!compiled.ok) continue
@@ -131,10 +141,10 @@ export function match(args: readonly string[], io: CliOutput, flavor: RouterFlav
   // The gateway answers these itself before routing; saying which route matched would mislead.
   // A request given with no host and no Host header is not refused for it (most calls name only a
   // path): it is read as HTTP/1.0, which needs no Host.
-  const refusal = requestRefusal(requestHeadOf(request, hostOfRequest(request) !== undefined))
+  const refusal = stream ? undefined : requestRefusal(requestHeadOf(request, hostOfRequest(request) !== undefined))
   if (refusal !== undefined) return io.out(`no match: the gateway answers ${refusal.status} before routing: ${refusal.reason}\n`), 1
   const context = new FieldContext()
-  const extracted = createFieldExtractor(router.fields)(request, context)
+  const extracted = createFieldExtractor(router.fields, { subsystem: stream ? 'stream' : 'http' })(request, context)
   if (!extracted.ok) return io.err(`no match: field ${extracted.field} cannot be read (${extracted.error})\n`), 1
   // With --explain, also the routes after the winner, which the router never tries: to tell why a route lost.
   const explanation = router.explain(context, { all: explain })
@@ -152,7 +162,10 @@ export function match(args: readonly string[], io: CliOutput, flavor: RouterFlav
   io.out(`matches: ${matches.length === 0 ? '(none)' : matches.map(([k, v]) => `${k} = ${show(v)}`).join(', ')}\n`)
   const captures = Object.entries(found.captures)
   io.out(`captures: ${captures.length === 0 ? '(none)' : captures.map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ')}\n`)
-  if (route !== undefined) {
+  if (route !== undefined && stream) {
+    // The stream listeners pass the bytes to the service as they are: no path, no Host.
+    io.out(service === undefined ? 'upstream: none (route has no service: the connection is closed)\n' : `upstream: ${service.protocol}://${service.host}:${service.port}\n`)
+  } else if (route !== undefined) {
     const recorded = found.matches['http.path']
     const upstream = upstreamRequest(route, service, { target: request.path, host: request.host, scheme: request.scheme }, { path: typeof recorded === 'string' ? recorded : undefined, captures: found.captures })
     if (upstream.kind === 'proxy' && upstream.service !== undefined) {
