@@ -1,11 +1,11 @@
 import { FieldContext, lineColumn, Router, type Diagnostic, type Expr, type Match } from '@switchyard/core'
-import { createFieldExtractor, expressionRouteMatcher, httpSchema, isStreamRoute, streamSchema, kongExpressionError, traditionalMatchers, upstreamRequest, validateExpressionRoute, type FieldExtractor, type HeaderNames } from '@switchyard/http'
+import { createFieldExtractor, expressionRouteMatcher, httpSchema, isStreamRoute, streamSchema, kongExpressionError, traditionalMatchers, upstreamRequest, validateExpressionRoute, type ExtractionResult, type ExtractorOptions, type FieldExtractor, type HeaderNames, type RequestLike } from '@switchyard/http'
 import type { RouterFlavor } from './config.ts'
 import type { ExpressionDiagnostic, MatchingCheck, RouteChecker } from './entities/prepare.ts'
 import type { Route } from './entities/route.ts'
 import type { FieldErrors } from './entities/schema.ts'
 import type { Resolver } from './proxy/resolve.ts'
-import { RoutingTable, type RouteCompiler } from './routing-table.ts'
+import { RoutingTable, type RouteCompiler, type RoutedMatch } from './routing-table.ts'
 
 /** The live routing table type the gateway uses: core's router over the HTTP schema. */
 export type GatewayRoutingTable = RoutingTable<string | Expr, FieldContext, Match>
@@ -80,26 +80,46 @@ export function createRoutingTable(options: EngineOptions, subsystem: 'http' | '
   })
 }
 
+/** A request field the router cannot accept (a String that is not UTF-8, an unparsable IP, …). */
+export type UnreadableField = Extract<ExtractionResult, { ok: false }>
+
 /**
- * The proxy's routing step: extracts only the fields the routes read (the extractor is rebuilt when
- * the table changes), matches, then lets packages/http compute the upstream path and Host, or Kong's
- * own answer after the match (426 or a redirect for https-only routes, 415/426 for gRPC routes).
+ * Finds the route of a request (or connection): extracts only the fields the table's routes read
+ * (the extractor is rebuilt when the table changes) and matches them. Undefined when no route
+ * matches; the unreadable field when one cannot be read (Kong fails the whole routing attempt then).
  */
-export function createResolver(table: GatewayRoutingTable, headerNames: HeaderNames = 'all'): Resolver {
+export function createTableMatcher(table: GatewayRoutingTable, options: ExtractorOptions): (request: RequestLike) => RoutedMatch<Match> | UnreadableField | undefined {
   let version = -1
-  let extractor: FieldExtractor = createFieldExtractor([], { headerNames })
+  let extractor: FieldExtractor = createFieldExtractor([], options)
   // Reused across requests: matching is synchronous, so no two requests share it at once.
   const context = new FieldContext()
   return (request) => {
     if (table.version !== version) {
-      extractor = createFieldExtractor(table.fields, { headerNames })
+      extractor = createFieldExtractor(table.fields, options)
       version = table.version
     }
     context.clear()
     const extracted = extractor(request, context)
-    if (!extracted.ok) return { kind: 'bad-field', field: extracted.field, error: extracted.error }
-    const routed = table.match(context)
+    return extracted.ok ? table.match(context) : extracted
+  }
+}
+
+/** True for the unreadable field `createTableMatcher` reports, rather than a match. */
+export function isUnreadable(found: RoutedMatch<Match> | UnreadableField): found is UnreadableField {
+  return 'ok' in found
+}
+
+/**
+ * The proxy's routing step: the table's match (see `createTableMatcher`), then packages/http computes
+ * the upstream path and Host, or Kong's own answer after the match (426 or a redirect for https-only
+ * routes, 415/426 for gRPC routes).
+ */
+export function createResolver(table: GatewayRoutingTable, headerNames: HeaderNames = 'all'): Resolver {
+  const find = createTableMatcher(table, { headerNames })
+  return (request) => {
+    const routed = find(request)
     if (routed === undefined) return { kind: 'no-route' }
+    if (isUnreadable(routed)) return { kind: 'bad-field', field: routed.field, error: routed.error }
     const recorded = routed.match.matches['http.path']
     const result = upstreamRequest(
       routed.route,

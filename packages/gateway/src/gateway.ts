@@ -179,9 +179,9 @@ export async function startProxy(config: Config, store: Store, log: Logger): Pro
     recordStream(metrics, record)
     accessLog.writeStream(record)
   }
+  const streamOptions = { table: streamTable, hostPorts: options.hostPorts, observe: observeStream }
   const udpStreams: UdpStreamServer[] = []
   for (const address of config.streamListen) {
-    const streamOptions = { table: streamTable, hostPorts: options.hostPorts, observe: observeStream }
     if (address.udp === true) {
       const udp = createUdpStreamServer(streamOptions, address.host.includes(':') ? 'udp6' : 'udp4')
       udpStreams.push(udp)

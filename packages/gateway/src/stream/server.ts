@@ -2,10 +2,8 @@ import { connect as connectTcp, createServer as createTcpServer, isIP, type Serv
 import { performance } from 'node:perf_hooks'
 import { Duplex } from 'node:stream'
 import { connect as connectTls, createSecureContext, TLSSocket, type SecureContext } from 'node:tls'
-import { FieldContext } from '@switchyard/core'
-import { createFieldExtractor, type FieldExtractor } from '@switchyard/http'
 import type { Service } from '../entities/service.ts'
-import type { GatewayRoutingTable } from '../engine.ts'
+import { createTableMatcher, isUnreadable, type GatewayRoutingTable } from '../engine.ts'
 import { unmapped } from '../proxy/node-request.ts'
 import type { TlsMaterial } from '../proxy/server.ts'
 import { preread } from './client-hello.ts'
@@ -170,19 +168,11 @@ function endpointsOf(socket: Socket): Endpoints {
   return { srcIp: unmapped(socket.remoteAddress), srcPort: socket.remotePort, dstIp: unmapped(socket.localAddress), dstPort: socket.localPort, udp: false }
 }
 
-/** The routing step: fields of the connection (only those stream routes read), then the match. */
+/** The routing step: the connection's fields (only those stream routes read), then the match. */
 export function createStreamRouting(options: StreamOptions): (ends: Endpoints, sni: string | undefined) => Routed {
-  const { table } = options
-  let version = -1
-  let extractor: FieldExtractor = createFieldExtractor([], { subsystem: 'stream' })
-  // Reused: routing is synchronous, so no two connections share it at once.
-  const context = new FieldContext()
+  const find = createTableMatcher(options.table, { subsystem: 'stream' })
   return (ends, sni) => {
-    if (table.version !== version) {
-      extractor = createFieldExtractor(table.fields, { subsystem: 'stream' })
-      version = table.version
-    }
-    const request = {
+    const routed = find({
       path: '',
       src_ip: ends.srcIp,
       dst_ip: ends.dstIp,
@@ -190,14 +180,30 @@ export function createStreamRouting(options: StreamOptions): (ends: Endpoints, s
       ...(ends.srcPort === undefined ? {} : { src_port: ends.srcPort }),
       ...(ends.dstPort === undefined ? {} : { dst_port: options.hostPorts?.get(ends.dstPort) ?? ends.dstPort }),
       ...(sni === undefined ? {} : { sni }),
-    }
-    context.clear()
-    const extracted = extractor(request, context)
-    if (!extracted.ok) return { kind: 'no-route' }
-    const routed = table.match(context)
-    if (routed === undefined) return { kind: 'no-route' }
+    })
+    if (routed === undefined || isUnreadable(routed)) return { kind: 'no-route' }
     return { kind: 'routed', routeId: routed.route.id, routeName: routed.route.name, service: routed.service, passthrough: routed.route.protocols.includes('tls_passthrough') }
   }
+}
+
+/** Where a routed connection goes: its service, or the status and record fields of a refusal. */
+export type Destination =
+  | { readonly ok: true; readonly service: Service; readonly named: { readonly routeId: string; readonly routeName: string | null; readonly serviceId: string; readonly serviceName: string | null } }
+  | { readonly ok: false; readonly status: number; readonly fields: Partial<StreamRecord> }
+
+/**
+ * The service a routed connection is relayed to, or nginx's stream status for why it goes nowhere:
+ * 500 without a route, 503 without a service, 502 for a service of a protocol the listener does not
+ * relay (`protocols`: `tcp` and `tls` for TCP listeners, `udp` for UDP ones).
+ */
+export function destinationOf(routed: Routed, protocols: readonly Service['protocol'][]): Destination {
+  if (routed.kind === 'no-route') return { ok: false, status: 500, fields: {} }
+  const route = { routeId: routed.routeId, routeName: routed.routeName }
+  const service = routed.service
+  if (service === null) return { ok: false, status: 503, fields: route }
+  const named = { ...route, serviceId: service.id, serviceName: service.name }
+  if (!protocols.includes(service.protocol)) return { ok: false, status: 502, fields: { ...named, error: `service protocol ${service.protocol} is not relayed by ${protocols.join(' or ')} listeners` } }
+  return { ok: true, service, named }
 }
 
 /** Proxies one routed connection; `clientIp` is the raw connection's (a TLS socket ended here over a wrapped stream knows none). */
@@ -205,24 +211,13 @@ function proxySession(client: Socket, clientIp: string, protocol: StreamRecord['
   const started = performance.now()
   const record = (status: number, extra: Partial<StreamRecord>): StreamRecord => ({ protocol, status, clientIp, received: client.bytesRead, sent: client.bytesWritten, sessionMs: performance.now() - started, ...extra })
   client.on('error', () => client.destroy())
-  if (routed.kind === 'no-route') {
-    whenClosed([client], () => options.observe(record(500, {})))
+  const destination = destinationOf(routed, ['tcp', 'tls'])
+  if (!destination.ok) {
+    whenClosed([client], () => options.observe(record(destination.status, destination.fields)))
     client.destroy()
     return
   }
-  const named = { routeId: routed.routeId, routeName: routed.routeName }
-  const service = routed.service
-  if (service === null) {
-    whenClosed([client], () => options.observe(record(503, named)))
-    client.destroy()
-    return
-  }
-  const withService = { ...named, serviceId: service.id, serviceName: service.name }
-  if (service.protocol !== 'tcp' && service.protocol !== 'tls') {
-    whenClosed([client], () => options.observe(record(502, { ...withService, error: `service protocol ${service.protocol} is not proxied by stream listeners (tcp or tls)` })))
-    client.destroy()
-    return
-  }
+  const { service, named } = destination
   // Bytes the client sends before the upstream is reached wait in the client socket.
   client.pause()
   const tlsUpstream = service.protocol === 'tls'
@@ -257,7 +252,7 @@ function proxySession(client: Socket, clientIp: string, protocol: StreamRecord['
   })
   // A client gone before the upstream was reached ends the attempt; after, what it sent is delivered first.
   client.once('close', () => (upstream.connecting ? upstream.destroy() : upstream.destroySoon()))
-  whenClosed([client, upstream], () => options.observe(record(status, { ...withService, ...(error === undefined ? {} : { error }) })))
+  whenClosed([client, upstream], () => options.observe(record(status, { ...named, ...(error === undefined ? {} : { error }) })))
 }
 
 /** Calls `then` once, when every socket has closed. */

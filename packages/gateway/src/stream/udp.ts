@@ -1,9 +1,8 @@
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram'
 import { isIPv6, type AddressInfo } from 'node:net'
 import { performance } from 'node:perf_hooks'
-import type { Service } from '../entities/service.ts'
 import { unmapped } from '../proxy/node-request.ts'
-import { createStreamRouting, type StreamOptions, type StreamRecord } from './server.ts'
+import { createStreamRouting, destinationOf, type Destination, type StreamOptions, type StreamRecord } from './server.ts'
 
 /** Binds a UDP listener; a failure names the setting and the address, as `listen` does for TCP. */
 export function bindUdp(server: UdpStreamServer, host: string, port: number): Promise<AddressInfo> {
@@ -32,9 +31,9 @@ interface UdpSession {
   readonly upstream: UdpSocket
   readonly idle: NodeJS.Timeout
   readonly started: number
-  readonly routeId: string
-  readonly routeName: string | null
-  readonly service: Service
+  readonly clientIp: string
+  /** Route and service, as the session's log line names them. */
+  readonly named: Extract<Destination, { ok: true }>['named']
   received: number
   sent: number
   error: string | undefined
@@ -73,15 +72,11 @@ export function createUdpStreamServer(options: StreamOptions, family: 'udp4' | '
     } catch {
       // Closed already.
     }
-    const [clientIp = ''] = key.split('|')
     options.observe({
       protocol: 'udp',
       status: session.error === undefined ? 200 : 502,
-      clientIp,
-      routeId: session.routeId,
-      routeName: session.routeName,
-      serviceId: session.service.id,
-      serviceName: session.service.name,
+      clientIp: session.clientIp,
+      ...session.named,
       received: session.received,
       sent: session.sent,
       sessionMs: performance.now() - session.started,
@@ -89,25 +84,23 @@ export function createUdpStreamServer(options: StreamOptions, family: 'udp4' | '
     })
   }
 
-  const refuse = (client: RemoteInfo, status: number, extra: Partial<StreamRecord>, size: number): void =>
-    options.observe({ protocol: 'udp', status, clientIp: unmapped(client.address), received: size, sent: 0, sessionMs: 0, ...extra })
+  const refuse = (clientIp: string, status: number, extra: Partial<StreamRecord>, size: number): void =>
+    options.observe({ protocol: 'udp', status, clientIp, received: size, sent: 0, sessionMs: 0, ...extra })
 
-  const open = (key: string, client: RemoteInfo, size: number): UdpSession | undefined => {
-    if (sessions.size >= maxSessions) return void refuse(client, 503, { error: 'too many sessions' }, size)
+  const open = (key: string, client: RemoteInfo, clientIp: string, size: number): UdpSession | undefined => {
+    if (sessions.size >= maxSessions) return void refuse(clientIp, 503, { error: 'too many sessions' }, size)
     const local = socket.address()
-    const routed = route({ srcIp: unmapped(client.address), srcPort: client.port, dstIp: unmapped(local.address), dstPort: local.port, udp: true }, undefined)
-    if (routed.kind === 'no-route') return void refuse(client, 500, {}, size)
-    const named = { routeId: routed.routeId, routeName: routed.routeName }
-    const service = routed.service
-    if (service === null) return void refuse(client, 503, named, size)
-    if (service.protocol !== 'udp') return void refuse(client, 502, { ...named, serviceId: service.id, serviceName: service.name, error: `service protocol ${service.protocol} is not relayed by udp listeners` }, size)
+    const routed = route({ srcIp: clientIp, srcPort: client.port, dstIp: unmapped(local.address), dstPort: local.port, udp: true }, undefined)
+    const destination = destinationOf(routed, ['udp'])
+    if (!destination.ok) return void refuse(clientIp, destination.status, destination.fields, size)
+    const { service, named } = destination
     const upstream = createSocket(isIPv6(service.host) ? 'udp6' : 'udp4')
     const session: UdpSession = {
       upstream,
       idle: setTimeout(() => end(key, session), service.read_timeout),
       started: performance.now(),
-      ...named,
-      service,
+      clientIp,
+      named,
       received: 0,
       sent: 0,
       error: undefined,
@@ -133,8 +126,9 @@ export function createUdpStreamServer(options: StreamOptions, family: 'udp4' | '
   }
 
   socket.on('message', (datagram: Buffer, client: RemoteInfo) => {
-    const key = `${unmapped(client.address)}|${client.port}`
-    const session = sessions.get(key) ?? open(key, client, datagram.length)
+    const clientIp = unmapped(client.address)
+    const key = `${clientIp}|${client.port}`
+    const session = sessions.get(key) ?? open(key, client, clientIp, datagram.length)
     if (session === undefined) return
     session.received += datagram.length
     session.idle.refresh()
