@@ -162,8 +162,20 @@ export function parseConfFile(text: string, errors: string[], fileName?: string)
 
 /** Parses a listen setting such as `0.0.0.0:8000, [::1]:8443 ssl reuseport`; `off` gives none. */
 export function parseListen(name: string, text: string, errors: string[]): ListenAddress[] {
+  return listenEntries(name, text, errors).map((entry) => entry.address)
+}
+
+/** One entry of a listen setting: its address, its flags, and its text (for messages). */
+interface ListenEntry {
+  readonly address: ListenAddress
+  readonly flags: readonly string[]
+  readonly text: string
+}
+
+/** The valid entries of a listen setting, each with its flags; every invalid one is an error. */
+function listenEntries(name: string, text: string, errors: string[]): ListenEntry[] {
   if (text.trim() === 'off') return []
-  const out: ListenAddress[] = []
+  const out: ListenEntry[] = []
   for (const part of text.split(',')) {
     const [address = '', ...flags] = part.trim().split(/\s+/)
     const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(address)
@@ -178,7 +190,7 @@ export function parseListen(name: string, text: string, errors: string[]): Liste
       continue
     }
     // Kong's nginx flags (http2, reuseport, backlog=…) are accepted and ignored; only `ssl` matters here.
-    out.push({ host: m[1] ?? m[2] ?? '', port, ssl: flags.includes('ssl') })
+    out.push({ address: { host: m[1] ?? m[2] ?? '', port, ssl: flags.includes('ssl') }, flags, text: part.trim() })
   }
   return out
 }
@@ -189,12 +201,7 @@ export function parseListen(name: string, text: string, errors: string[]): Liste
  * would not do what they ask.
  */
 function parseStreamListen(text: string, errors: string[]): ListenAddress[] {
-  const parts = text.trim() === 'off' ? [] : text.split(',')
-  const addresses = parseListen('stream_listen', text, errors)
-  if (addresses.length !== parts.length) return addresses
-  return addresses.map((address, i) => {
-    const part = (parts[i] as string).trim()
-    const flags = part.split(/\s+/).slice(1)
+  return listenEntries('stream_listen', text, errors).map(({ address, flags, text: part }) => {
     if (flags.includes('proxy_protocol')) errors.push(`stream_listen: \`proxy_protocol\` is not supported in "${part}" (no PROXY protocol); remove it`)
     const udp = flags.includes('udp')
     if (udp && address.ssl) errors.push(`stream_listen: \`udp\` and \`ssl\` together in "${part}" (TLS over UDP is not supported); choose one`)
