@@ -42,13 +42,15 @@ function observe(map: Record<string, HistogramData>, key: string, value: number)
   histogram.count++
 }
 
+/** `route\tservice` of a request or a session: their names, else their ids, else empty. */
+function routeServiceKey(record: RequestRecord | StreamRecord): string {
+  return `${record.routeName ?? record.routeId ?? ''}\t${record.serviceName ?? record.serviceId ?? ''}`
+}
+
 /** Counts one finished request. */
 export function recordRequest(data: MetricsData, record: RequestRecord): void {
-  const route = record.routeName ?? record.routeId ?? ''
-  const service = record.serviceName ?? record.serviceId ?? ''
-  const key = `${route}\t${service}`
-  const statusClass = `${Math.floor(record.status / 100)}xx`
-  data.requests[`${key}\t${statusClass}`] = (data.requests[`${key}\t${statusClass}`] ?? 0) + 1
+  const key = routeServiceKey(record)
+  add(data.requests, `${key}\t${Math.floor(record.status / 100)}xx`, 1)
   observe(data.latency, key, record.totalLatency)
   if (record.upstreamLatency !== undefined) observe(data.upstreamLatency, key, record.upstreamLatency)
   data.total++
@@ -56,7 +58,7 @@ export function recordRequest(data: MetricsData, record: RequestRecord): void {
 
 /** Counts one finished stream session. */
 export function recordStream(data: MetricsData, record: StreamRecord): void {
-  const key = `${record.routeName ?? record.routeId ?? ''}\t${record.serviceName ?? record.serviceId ?? ''}`
+  const key = routeServiceKey(record)
   add(data.streams, `${key}\t${record.status}`, 1)
   add(data.streamBytes, `${key}\treceived`, record.received)
   add(data.streamBytes, `${key}\tsent`, record.sent)
@@ -101,6 +103,16 @@ function histogramLines(name: string, map: Record<string, HistogramData>): strin
   return lines
 }
 
+/** A counter keyed `route\tservice\tthird`, with its help line; `third` is the third label's name. */
+function counterLines(name: string, help: string, third: string, counts: Record<string, number>): string[] {
+  const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} counter`]
+  for (const [key, count] of Object.entries(counts)) {
+    const [route = '', service = '', value = ''] = key.split('\t')
+    lines.push(`${name}{route="${label(route)}",service="${label(service)}",${third}="${value}"} ${count}`)
+  }
+  return lines
+}
+
 /** Router figures exported next to the request metrics. */
 export interface RouterFigures {
   readonly size: number
@@ -110,28 +122,13 @@ export interface RouterFigures {
 
 /** Renders Prometheus text exposition format (version 0.0.4). */
 export function renderMetrics(data: MetricsData, router: RouterFigures): string {
-  const lines = [
-    '# HELP switchyard_http_requests_total Proxied requests by route, service and status class.',
-    '# TYPE switchyard_http_requests_total counter',
-  ]
-  for (const [key, count] of Object.entries(data.requests)) {
-    const [route = '', service = '', statusClass = ''] = key.split('\t')
-    lines.push(`switchyard_http_requests_total{route="${label(route)}",service="${label(service)}",status_class="${statusClass}"} ${count}`)
-  }
+  const lines = counterLines('switchyard_http_requests_total', 'Proxied requests by route, service and status class.', 'status_class', data.requests)
   lines.push('# HELP switchyard_request_latency_ms Total request latency in milliseconds.', '# TYPE switchyard_request_latency_ms histogram')
   lines.push(...histogramLines('switchyard_request_latency_ms', data.latency))
   lines.push('# HELP switchyard_upstream_latency_ms Upstream latency (request sent to response headers) in milliseconds.', '# TYPE switchyard_upstream_latency_ms histogram')
   lines.push(...histogramLines('switchyard_upstream_latency_ms', data.upstreamLatency))
-  lines.push('# HELP switchyard_stream_sessions_total Stream (L4) sessions by route, service and status (500 no route, 502 service not reached).', '# TYPE switchyard_stream_sessions_total counter')
-  for (const [key, count] of Object.entries(data.streams)) {
-    const [route = '', service = '', status = ''] = key.split('\t')
-    lines.push(`switchyard_stream_sessions_total{route="${label(route)}",service="${label(service)}",status="${status}"} ${count}`)
-  }
-  lines.push('# HELP switchyard_stream_bytes_total Stream (L4) bytes by route, service and direction (received from clients, sent to them).', '# TYPE switchyard_stream_bytes_total counter')
-  for (const [key, bytes] of Object.entries(data.streamBytes)) {
-    const [route = '', service = '', direction = ''] = key.split('\t')
-    lines.push(`switchyard_stream_bytes_total{route="${label(route)}",service="${label(service)}",direction="${direction}"} ${bytes}`)
-  }
+  lines.push(...counterLines('switchyard_stream_sessions_total', 'Stream (L4) sessions by route, service and status (500 no route, 502 service not reached).', 'status', data.streams))
+  lines.push(...counterLines('switchyard_stream_bytes_total', 'Stream (L4) bytes by route, service and direction (received from clients, sent to them).', 'direction', data.streamBytes))
   lines.push('# HELP switchyard_router_routes Router entries (matchers) loaded.', '# TYPE switchyard_router_routes gauge', `switchyard_router_routes ${router.size}`)
   lines.push('# HELP switchyard_router_last_update_seconds Time of the last router update, seconds since the epoch.', '# TYPE switchyard_router_last_update_seconds gauge', `switchyard_router_last_update_seconds ${(router.updatedAt / 1000).toFixed(3)}`)
   return lines.join('\n') + '\n'
