@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { Server } from 'node:http'
@@ -8,7 +7,7 @@ import { connect, type AddressInfo, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { connect as tlsConnect, type TLSSocket } from 'node:tls'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { adminCall, httpGet, startInProcess, startUpstream, tempDir, type Echo, type InProcessGateway, type TestServer } from '../testing/harness.ts'
+import { adminCall, httpGet, selfSignedCertificate, startInProcess, startUpstream, tempDir, type Echo, type InProcessGateway, type TestServer } from '../testing/harness.ts'
 
 let gw: InProcessGateway
 let alpha: TestServer
@@ -54,9 +53,8 @@ function raw(port: number, text: string, servername?: string): Promise<string> {
 beforeAll(async () => {
   process.on('warning', (warning: Error & { code?: string }) => warnings.push(warning.code ?? warning.name))
   certs = tempDir()
-  // A self-signed certificate made at test time: nothing secret is committed.
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=a.test', '-addext', 'subjectAltName=DNS:a.test,DNS:b.test', '-keyout', join(certs.path, 'key.pem'), '-out', join(certs.path, 'cert.pem')], { stdio: 'ignore' })
-  gw = await startInProcess({ proxy_listen: '127.0.0.1:0, 127.0.0.1:0 ssl', ssl_cert: join(certs.path, 'cert.pem'), ssl_cert_key: join(certs.path, 'key.pem') })
+  const certificate = selfSignedCertificate(certs.path, 'gateway', 'a.test', ['a.test', 'b.test'])
+  gw = await startInProcess({ proxy_listen: '127.0.0.1:0, 127.0.0.1:0 ssl', ssl_cert: certificate.cert, ssl_cert_key: certificate.key })
   alpha = await startUpstream('alpha')
   beta = await startUpstream('beta')
   slow = await startUpstream('slow', () => {})
@@ -95,7 +93,7 @@ beforeAll(async () => {
   })
   // Answers with the SNI it received on `/…/sni` and on upgrades.
   const sniOf = (socket: TLSSocket): string => `sni ${typeof socket.servername === 'string' ? socket.servername : 'none'}`
-  secureUpstream = createHttpsServer({ cert: readFileSync(join(certs.path, 'cert.pem')), key: readFileSync(join(certs.path, 'key.pem')) }, (request, response) =>
+  secureUpstream = createHttpsServer({ cert: readFileSync(certificate.cert), key: readFileSync(certificate.key) }, (request, response) =>
     response.end(request.url?.endsWith('/sni') === true ? sniOf(request.socket as TLSSocket) : `tls ${request.url ?? ''}`),
   )
   secureUpstream.on('upgrade', (_request, socket: TLSSocket) => socket.end(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n${sniOf(socket)}`))

@@ -1,14 +1,13 @@
 // Kong's stream (L4) listeners: TCP connections routed by stream routes (first protocol tcp or tls),
 // their bytes passed both ways to the route's service; TLS ended here for `ssl` listeners, the
 // client's SNI routed on as `tls.sni`.
-import { execFileSync } from 'node:child_process'
 import { createSocket, type Socket as UdpSocket } from 'node:dgram'
 import { readFileSync } from 'node:fs'
 import { connect as connectTcp, createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { connect as connectTls, createServer as createTlsServer, type TLSSocket } from 'node:tls'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { adminCall, startInProcess, tempDir, type InProcessGateway } from '../testing/harness.ts'
+import { adminCall, selfSignedCertificate, startInProcess, tempDir, type InProcessGateway } from '../testing/harness.ts'
 
 let gw: InProcessGateway
 let echo: Server
@@ -59,17 +58,16 @@ beforeAll(async () => {
   closedPort = await listenOn(closed)
   await new Promise((resolve) => closed.close(resolve))
   certs = tempDir()
-  // A self-signed certificate made at test time: nothing secret is committed.
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=a.test', '-addext', 'subjectAltName=DNS:a.test,DNS:b.test', '-keyout', join(certs.path, 'key.pem'), '-out', join(certs.path, 'cert.pem')], { stdio: 'ignore' })
+  const certificate = selfSignedCertificate(certs.path, 'gateway', 'a.test', ['a.test', 'b.test'])
   // An upstream that ends TLS itself, with a certificate of its own: a client passed through to it
   // handshakes with it, not with the gateway.
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=upstream.test', '-keyout', join(certs.path, 'upstream-key.pem'), '-out', join(certs.path, 'upstream-cert.pem')], { stdio: 'ignore' })
-  tlsEcho = createTlsServer({ cert: readFileSync(join(certs.path, 'upstream-cert.pem')), key: readFileSync(join(certs.path, 'upstream-key.pem')) }, (socket) => socket.pipe(socket))
+  const upstreamCertificate = selfSignedCertificate(certs.path, 'upstream', 'upstream.test')
+  tlsEcho = createTlsServer({ cert: readFileSync(upstreamCertificate.cert), key: readFileSync(upstreamCertificate.key) }, (socket) => socket.pipe(socket))
   const tlsEchoPort = await listenOn(tlsEcho)
   gw = await startInProcess({
     stream_listen: '127.0.0.1:0, 127.0.0.1:0, 127.0.0.1:0, 127.0.0.1:0 ssl, 127.0.0.1:0, 127.0.0.1:0 udp',
-    ssl_cert: join(certs.path, 'cert.pem'),
-    ssl_cert_key: join(certs.path, 'key.pem'),
+    ssl_cert: certificate.cert,
+    ssl_cert_key: certificate.key,
     proxy_access_log: 'logs/access.log',
   })
   const [routed, unrouted, down, tls, idle, udp] = gw.gateway.proxy.streamAddresses.map((a) => a.port) as [number, number, number, number, number, number]

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { connect, type AddressInfo, type Socket } from 'node:net'
@@ -70,6 +70,18 @@ export interface InProcessGateway {
   /** The gateway's data folder (the `prefix` setting). */
   readonly prefix: string
   close(): Promise<void>
+}
+
+/**
+ * A self-signed certificate and its key, made with openssl at test time (nothing secret is
+ * committed), written to `dir` as `NAME-cert.pem` and `NAME-key.pem`; their paths.
+ */
+export function selfSignedCertificate(dir: string, name: string, commonName: string, altNames: readonly string[] = []): { readonly cert: string; readonly key: string } {
+  const cert = join(dir, `${name}-cert.pem`)
+  const key = join(dir, `${name}-key.pem`)
+  const extensions = altNames.length === 0 ? [] : ['-addext', `subjectAltName=${altNames.map((n) => `DNS:${n}`).join(',')}`]
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${commonName}`, ...extensions, '-keyout', key, '-out', cert], { stdio: 'ignore' })
+  return { cert, key }
 }
 
 /** Starts a gateway in this process on ephemeral loopback ports; `settings` are setting name → value. */
