@@ -1,8 +1,8 @@
 import { FieldContext, lineColumn, Router, type Diagnostic, type Expr, type Match } from '@switchyard/core'
-import { createFieldExtractor, expressionRouteMatcher, httpSchema, isStreamRoute, streamSchema, kongExpressionError, traditionalMatchers, upstreamRequest, validateExpressionRoute, type ExtractionResult, type ExtractorOptions, type FieldExtractor, type HeaderNames, type RequestLike } from '@switchyard/http'
+import { createFieldExtractor, expressionRouteMatcher, SNIS_FIELD_ERROR, httpSchema, isStreamRoute, streamSchema, kongExpressionError, traditionalMatchers, upstreamRequest, validateExpressionRoute, type ExtractionResult, type ExtractorOptions, type FieldExtractor, type HeaderNames, type RequestLike } from '@switchyard/http'
 import type { RouterFlavor } from './config.ts'
 import type { ExpressionDiagnostic, MatchingCheck, RouteChecker } from './entities/prepare.ts'
-import type { Route } from './entities/route.ts'
+import { isNonEmpty, MATCHING_FIELDS, type Route } from './entities/route.ts'
 import type { FieldErrors } from './entities/schema.ts'
 import type { Resolver } from './proxy/resolve.ts'
 import { RoutingTable, type RouteCompiler, type RoutedMatch } from './routing-table.ts'
@@ -51,7 +51,7 @@ export function createRouteChecker(flavor: RouterFlavor): RouteChecker {
       // Kong's one message (atc-router's text) for `message` and `fields`; every problem, with
       // its position and a hint, in `diagnostics`.
       const error = kongExpressionError(input, validation)
-      return { errors: error === undefined ? [] : [error], diagnostics }
+      return { errors: error === undefined ? [] : [error], fields: matchingFieldErrors(route, flavor), diagnostics }
     }
     const converted = traditionalMatchers(route, { flavor })
     if (converted.ok) return { errors: [], diagnostics: [] }
@@ -63,6 +63,23 @@ export function createRouteChecker(flavor: RouterFlavor): RouteChecker {
     }
     return { errors, fields, diagnostics: [] }
   }
+}
+
+/**
+ * The field errors of the traditional matching fields an expression route also has (`paths` items
+ * that are not paths, say): Kong checks each field's values whatever else the route sets, and its
+ * entity checks then see those fields as failed. The `snis` rule on protocols is an entity check's.
+ */
+function matchingFieldErrors(route: Route, flavor: RouterFlavor): FieldErrors {
+  const fields: FieldErrors = {}
+  if (!MATCHING_FIELDS.some((field) => isNonEmpty(route[field]))) return fields
+  const converted = traditionalMatchers({ ...route, expression: null }, { flavor })
+  if (converted.ok) return fields
+  for (const e of converted.errors) {
+    const field = e.field.split('.')[0] as string
+    if ((MATCHING_FIELDS as readonly string[]).includes(field) && !(e.field === 'snis' && e.message === SNIS_FIELD_ERROR)) fields[e.field] = e.message
+  }
+  return fields
 }
 
 /** Options of the routing table wiring. */

@@ -113,6 +113,52 @@ describe('routes without a matching field', () => {
   })
 })
 
+// kong/db/schema/init.lua run_entity_check: an entity check runs beside the field errors unless one
+// of its own fields failed (`run_with_invalid_fields` checks, the subschema's `must set one of`, run
+// anyway and count a failed field as set); routes.lua's router check reads id, protocols, the
+// matching fields, expression, regex_priority and priority.
+describe('entity checks beside field errors', () => {
+  const EXPRESSION_WITH = "Router Expression failed validation: cannot set 'expression' with 'methods', 'hosts', 'paths', 'headers', 'snis', 'sources' or 'destinations' simultaneously"
+  const SNIS = "'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls' or 'tls_passthrough'"
+  const NO_MATCHER = (when: string, snis: string) => `must set one of 'methods', 'hosts', 'headers', 'paths', ${snis}'expression' when 'protocols' is '${when}'`
+  const refused = (entity: string[], fields: Record<string, unknown>) => ({ '@entity': entity, ...fields })
+
+  it.each([
+    [{ expression: 'http.path == "/a"', paths: ['/a'], preserve_host: 1 }, refused([EXPRESSION_WITH], { preserve_host: 'expected a boolean' })],
+    [{ strip_path: 'x' }, refused([NO_MATCHER('https', "'snis', ")], { strip_path: 'expected a boolean' })],
+    [
+      { protocols: ['http'], snis: ['a.example'], strip_path: 'x' },
+      refused([SNIS, NO_MATCHER('http', '')], { snis: 'length must be 0', strip_path: 'expected a boolean' }),
+    ],
+    // The router check reads a failed field: left out; the snis rule still applies.
+    [{ protocols: ['http'], snis: ['a.example'], paths: ['/a'], regex_priority: 'x' }, refused([SNIS], { snis: 'length must be 0', regex_priority: 'expected an integer' })],
+    [{ expression: 'http.path == "/a"', paths: ['/a'], priority: -1 }, { priority: 'value should be between 0 and 70368744177663' }],
+    // A failed path is a failed field: no router check, so no "cannot set 'expression'".
+    [{ expression: 'http.path == "/a"', paths: ['/a', 'b'] }, { paths: [null, 'should start with: / (fixed path) or ~/ (regex path)'] }],
+    // A failed field that is not empty counts as set for `must set one of`.
+    [{ methods: ['get'], strip_path: 'x' }, { methods: ['invalid value: get'], strip_path: 'expected a boolean' }],
+    [{ expression: 123, strip_path: 'x' }, { expression: 'expected a string', strip_path: 'expected a boolean' }],
+    // A failed protocols set fails every condition on it.
+    [{ protocols: ['https', 'tls'], strip_path: 'x' }, { protocols: "these sets are mutually exclusive: ('http', 'https'), ('tcp', 'tls', 'udp')", strip_path: 'expected a boolean' }],
+  ])('%j', async (body, fields) => {
+    const before = (await call('GET', '/routes')).body
+    const response = await call('POST', '/routes', body)
+    expect(response.status).toBe(400)
+    expect(response.body.fields).toEqual(fields)
+    expect((await call('GET', '/routes')).body).toEqual(before)
+  })
+
+  it("runs the engine's check of the expression beside a field error, with its diagnostics", async () => {
+    const response = await call('POST', '/routes', { expression: 'http.path = "/a"', strip_path: 'x' })
+    expect(response.status).toBe(400)
+    const message = String(response.body.message)
+    expect(message.startsWith('2 schema violations (Router Expression failed validation: ')).toBe(true)
+    expect(message.endsWith('; strip_path: expected a boolean)')).toBe(true)
+    expect(response.body.fields).toMatchObject({ strip_path: 'expected a boolean' })
+    expect(response.body.diagnostics).toMatchObject([{ code: 'expected-operator', line: 1, column: 11 }])
+  })
+})
+
 describe('https_redirect_status_code', () => {
   it("takes Kong's five codes only", async () => {
     expect((await call('POST', '/routes', { paths: ['/redirect-307'], https_redirect_status_code: 307 })).status).toBe(201)

@@ -1,4 +1,4 @@
-import { protocolFieldErrors, subschemaKeyError } from '@switchyard/http'
+import { protocolFieldErrors, SNIS_FIELD_ERROR, subschemaKeyError } from '@switchyard/http'
 import type { RouterFlavor } from '../config.ts'
 import { buildRoute, checkRouteShape, routeSchema, type Route } from './route.ts'
 import { coerceForm, POSITION, setOwn, type FieldErrors, type Json, type JsonObject } from './schema.ts'
@@ -84,36 +84,41 @@ export function prepareRoute(input: JsonObject, id: string | undefined, createdA
   const checkedBody: JsonObject = {}
   for (const [field, value] of Object.entries(body)) if (!Object.hasOwn(refused, field)) setOwn(checkedBody, field, value)
   const built = buildRoute(checkedBody, id, context.now, created, context.flavor)
-  if (!built.ok || Object.keys(refused).length > 0) {
-    // Kong lists every field's error at once: the engine's field checks (paths, hosts, sources, …)
-    // still run on the fields that passed the schema, and their errors join the schema's. Kong
-    // checks every item of a list, so a list whose items failed the schema is still checked, with
-    // those items (or a record's failing keys) left out, and the errors of both are merged.
-    const schemaFields = built.ok ? {} : built.fields
-    const others: Record<string, Json> = {}
-    const partial: Record<string, Json> = {}
-    for (const [field, value] of Object.entries(checkedBody)) {
-      const error = schemaFields[field]
-      if (error === undefined) setOwn(others, field, value)
-      else if (Array.isArray(value) && typeof error === 'object' && Object.keys(error).every((k) => POSITION.test(k))) setOwn(partial, field, withoutFailures(value, error))
-    }
-    const rest = buildRoute(others, id, context.now, created, context.flavor)
-    const checked = rest.ok ? ({ ...rest.route, ...partial } as Route) : undefined
-    const more = checked === undefined ? {} : nestFieldErrors(context.checkRoute(checked).fields ?? {})
-    // The protocol rules that are field errors in Kong (conflicting `protocols`, `snis` on protocols
-    // without TLS) are reported beside the schema's too; its entity checks wait for a valid entity.
-    const shape = checked === undefined ? {} : checkRouteShape(checked, context.flavor).fields
-    return { ok: false, violation: { fields: mergeFieldErrors(mergeFieldErrors(mergeFieldErrors(more, shape), schemaFields), refused), entityErrors: [], diagnostics: [] } }
+  const schemaFields = built.ok ? {} : built.fields
+  const checked = built.ok && Object.keys(refused).length === 0 ? built.route : validPart(checkedBody, schemaFields, id, created, context)
+  if (checked === undefined) return { ok: false, violation: { fields: mergeFieldErrors(schemaFields, refused), entityErrors: [], diagnostics: [] } }
+  // Kong lists every field's error at once, the engine's field checks (paths, hosts, sources, …)
+  // included, and runs every entity check whose own fields passed beside them: the protocol rules
+  // (conflicting `protocols`, `snis` without TLS), the router's checks, then the engine's check of
+  // the expression or paths when those passed, and the subschema's `must set one of`.
+  const engine = context.checkRoute(checked)
+  const failed = mergeFieldErrors(mergeFieldErrors(nestFieldErrors(engine.fields ?? {}), schemaFields), refused)
+  // The engine repeats the `snis` rule as a field error: not a failed field, but that check's.
+  const names = new Set(Object.keys(failed))
+  if (failed['snis'] === SNIS_FIELD_ERROR && engine.fields?.['snis'] === SNIS_FIELD_ERROR) names.delete('snis')
+  const shape = checkRouteShape(checked, context.flavor, { names, input: body })
+  const engineSpeaks = shape.errors.length === 0 && shape.routerChecked
+  const entityErrors = engineSpeaks ? engine.errors : shape.errors
+  const fields = mergeFieldErrors(failed, shape.fields)
+  if (entityErrors.length > 0 || Object.keys(fields).length > 0) return { ok: false, violation: { fields, entityErrors, diagnostics: engineSpeaks ? engine.diagnostics : [] } }
+  return { ok: true, route: checked }
+}
+
+/**
+ * The route made of the fields that passed the schema, for the checks that run beside its errors.
+ * Kong checks every item of a list, so a list whose items failed the schema is still checked, with
+ * those items (or a record's failing keys) left out.
+ */
+function validPart(body: JsonObject, schemaFields: FieldErrors, id: string | undefined, created: number, context: PrepareContext): Route | undefined {
+  const others: Record<string, Json> = {}
+  const partial: Record<string, Json> = {}
+  for (const [field, value] of Object.entries(body)) {
+    const error = schemaFields[field]
+    if (error === undefined) setOwn(others, field, value)
+    else if (Array.isArray(value) && typeof error === 'object' && Object.keys(error).every((k) => POSITION.test(k))) setOwn(partial, field, withoutFailures(value, error))
   }
-  const shape = checkRouteShape(built.route, context.flavor)
-  const matching = context.checkRoute(built.route)
-  const fields = mergeFieldErrors(nestFieldErrors(matching.fields ?? {}), shape.fields)
-  // A field error is reported with the entity's errors, not hidden by them.
-  if (shape.errors.length > 0 || Object.keys(shape.fields).length > 0) return { ok: false, violation: { fields, entityErrors: shape.errors, diagnostics: [] } }
-  if (matching.errors.length > 0 || Object.keys(fields).length > 0) {
-    return { ok: false, violation: { fields, entityErrors: matching.errors, diagnostics: matching.diagnostics } }
-  }
-  return { ok: true, route: built.route }
+  const rest = buildRoute(others, id, context.now, created, context.flavor)
+  return rest.ok ? ({ ...rest.route, ...partial } as Route) : undefined
 }
 
 /**

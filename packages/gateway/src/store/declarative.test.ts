@@ -134,7 +134,14 @@ routes:
 
   it('reports unknown and misspelt keys of entities at their place', () => {
     expect(errorsOf('_format_version: "3.0"\nservices:\n- name: a\n  hots: h\n  routes:\n  - pahts: [/]\n')).toEqual({
-      services: { '1': { host: 'required field missing', hots: 'unknown field', routes: { '1': { pahts: 'unknown field' } } } },
+      services: {
+        '1': {
+          host: 'required field missing',
+          hots: 'unknown field',
+          // Kong runs the entity checks beside the field errors: without its paths, the route matches nothing.
+          routes: { '1': { pahts: 'unknown field', '@entity': { '1': "must set one of 'methods', 'hosts', 'headers', 'paths', 'snis', 'expression' when 'protocols' is 'https'" } } },
+        },
+      },
     })
   })
 
