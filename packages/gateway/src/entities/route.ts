@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { exclusiveProtocolsError, snisRefused, SNIS_ENTITY_ERROR, SNIS_FIELD_ERROR, TLS_PASSTHROUGH_SNIS_ERROR } from '@switchyard/http'
+import { routeEntityChecks, type EntityCheckResult, type FailedFields } from '@switchyard/http'
 import type { RouterFlavor } from '../config.ts'
 import { applySchema, checkName, checkTag, type EntitySchema, type FieldErrors, type Json, type JsonObject } from './schema.ts'
 import { PROTOCOLS, SERVICE_SCHEMA } from './service.ts'
@@ -39,9 +39,6 @@ export interface Route {
   readonly priority?: number
 }
 
-/** The traditional matching fields, in the order Kong names them in its errors. */
-export const MATCHING_FIELDS = ['methods', 'hosts', 'paths', 'headers', 'snis', 'sources', 'destinations'] as const
-
 /** Largest route priority Kong accepts (language.md §8.1). */
 export const MAX_ROUTE_PRIORITY = 2 ** 46 - 1
 
@@ -78,94 +75,13 @@ export function routeSchema(flavor: RouterFlavor): EntitySchema {
   return { ...base, expression: { type: 'string' }, priority: { type: 'integer', default: 0, required: true, min: 0, max: MAX_ROUTE_PRIORITY } }
 }
 
-function quoteList(names: readonly string[]): string {
-  return names.map((n) => `'${n}'`).join(', ')
-}
-
-/** The entity errors and field errors of `checkRouteShape`. */
-export interface RouteShapeErrors {
-  /** `@entity` errors, in Kong's order. */
-  readonly errors: string[]
-  /** Field errors that come from entity checks (`protocols` sets, `snis` on a protocol without TLS). */
-  readonly fields: FieldErrors
-}
-
-/** Kong's emptiness test of the entity checks: null, or an empty list or map, is unset. */
-export function isNonEmpty(value: unknown): boolean {
-  if (value === null || value === undefined) return false
-  if (Array.isArray(value)) return value.length > 0
-  return typeof value !== 'object' || Object.keys(value).length > 0
-}
-
-/** The fields of Kong's router check (routes.lua's `validate_route`): it runs only when none has an error. */
-const ROUTER_CHECK_FIELDS = ['id', 'protocols', ...MATCHING_FIELDS, 'expression', 'regex_priority', 'priority'] as const
-
 /**
- * Fields that failed the schema, for the entity checks run beside their errors: each check runs
- * only when none of its own fields failed (Kong's `run_entity_check`), except the subschema's
- * `must set one of`, which also counts a failed field as set when its input is not empty.
+ * Kong's entity checks of a route (`routeEntityChecks`): entity errors, the field errors that come
+ * from entity checks (`protocols` sets, `snis` on a protocol without TLS), and whether the router's
+ * checks ran and passed. With `failed`, the checks that read a failed field are left out.
  */
-export interface FailedFields {
-  readonly names: ReadonlySet<string>
-  readonly input: JsonObject
-}
-
-const NONE_FAILED: FailedFields = { names: new Set(), input: {} }
-
-/**
- * Kong's entity checks that need no expression engine (language.md §8.5 steps 1–4 and the
- * protocol rules of traditional-routes.md §1.4), in Kong's order: the `protocols` sets (a field
- * error, after which no entity check applies, as each one's `if_match` inherits the field's
- * rules), routes.lua's `snis` conditional, the router's checks (skipped when `snis` failed), then
- * the protocol subschema's `must set one of`; with `failed`, those that read a failed field are
- * left out as Kong leaves them out. `routerChecked` tells whether the router's checks ran and
- * passed, after which the engine's check of the expression (or the paths' regexes) applies.
- */
-export function checkRouteShape(route: Route, flavor: RouterFlavor, failed: FailedFields = NONE_FAILED): RouteShapeErrors & { readonly routerChecked: boolean } {
-  const protocols = route.protocols
-  const valid = (...names: readonly string[]): boolean => names.every((name) => !failed.names.has(name))
-  // A failed `protocols` fails every check's condition on it (each `if_match` inherits the field's rules).
-  if (!valid('protocols')) return { errors: [], fields: {}, routerChecked: false }
-  const conflict = exclusiveProtocolsError(protocols)
-  if (conflict !== undefined) return { errors: [], fields: { protocols: conflict }, routerChecked: false }
-  const errors: string[] = []
-  const fields: FieldErrors = {}
-  const refused = valid('snis') && snisRefused(protocols, route.snis)
-  if (refused) {
-    errors.push(SNIS_ENTITY_ERROR)
-    fields['snis'] = SNIS_FIELD_ERROR
-  }
-  const givenAnyway = (field: string): boolean => failed.names.has(field) && isNonEmpty(failed.input[field])
-  const present = MATCHING_FIELDS.filter((f) => isNonEmpty(route[f]) || givenAnyway(f))
-  const hasExpression = flavor === 'expressions' && typeof route.expression === 'string'
-  const routerRuns = !refused && valid(...ROUTER_CHECK_FIELDS)
-  if (routerRuns) {
-    if (hasExpression && present.length > 0) errors.push("Router Expression failed validation: cannot set 'expression' with 'methods', 'hosts', 'paths', 'headers', 'snis', 'sources' or 'destinations' simultaneously")
-    else if (hasExpression && route.regex_priority !== 0) errors.push("Router Expression failed validation: cannot set 'regex_priority' with 'expression' simultaneously")
-    else if (flavor === 'expressions' && (route.priority ?? 0) !== 0 && present.length > 0) {
-      errors.push("Router Expression failed validation: cannot set 'priority' with 'methods', 'hosts', 'paths', 'headers', 'snis', 'sources' or 'destinations' simultaneously")
-    }
-  }
-  const routerChecked = routerRuns && errors.length === 0
-  if (hasExpression || (flavor === 'expressions' && givenAnyway('expression'))) return { errors, fields, routerChecked }
-  const first = protocols[0] ?? 'http'
-  if (first === 'tls_passthrough') {
-    // The one subschema message that does not list the fields (nor `expression`), in every flavor.
-    if (!present.includes('snis')) errors.push(TLS_PASSTHROUGH_SNIS_ERROR)
-    return { errors, fields, routerChecked }
-  }
-  // What Kong's protocol subschemas require, and how their messages name the protocols.
-  let required: string[]
-  let when: string
-  if (['tcp', 'tls', 'udp'].includes(first)) [required, when] = [['sources', 'destinations', 'snis'], "'tcp', 'tls' or 'udp'"]
-  else if (first === 'grpc' || first === 'grpcs') {
-    ;[required, when] = protocols.includes('grpcs') ? [['hosts', 'headers', 'paths', 'snis'], "'grpcs'"] : [['hosts', 'headers', 'paths'], "'grpc'"]
-  } else [required, when] = protocols.includes('https') ? [['methods', 'hosts', 'headers', 'paths', 'snis'], "'https'"] : [['methods', 'hosts', 'headers', 'paths'], "'http'"]
-  if (!required.some((f) => present.includes(f as (typeof MATCHING_FIELDS)[number]))) {
-    const names = flavor === 'expressions' ? [...required, 'expression'] : required
-    errors.push(`must set one of ${quoteList(names)} when 'protocols' is ${when}`)
-  }
-  return { errors, fields, routerChecked }
+export function checkRouteShape(route: Route, flavor: RouterFlavor, failed?: FailedFields): EntityCheckResult {
+  return routeEntityChecks(route as unknown as Readonly<Record<string, unknown>>, flavor, failed)
 }
 
 /**

@@ -138,3 +138,95 @@ export function subschemaKeyError(protocols: unknown, flavor: Flavor): string | 
   if (!Array.isArray(list) || list.some((p) => SUBSCHEMA_PROTOCOLS.has(p))) return undefined
   return `unknown type: ${list.length === 0 ? 'nil' : String(list[0])}`
 }
+
+/** The fields a route matches on, in the order Kong's messages list them. */
+export const MATCHING_FIELDS = ['methods', 'hosts', 'paths', 'headers', 'snis', 'sources', 'destinations'] as const
+
+/** The fields of Kong's router check (routes.lua's `validate_route`): it runs only when none has an error. */
+const ROUTER_CHECK_FIELDS = ['id', 'protocols', ...MATCHING_FIELDS, 'expression', 'regex_priority', 'priority'] as const
+
+/** Kong's emptiness test of the entity checks: null, or an empty list or map, is unset. */
+export function isNonEmpty(value: unknown): boolean {
+  if (value === null || value === undefined) return false
+  if (Array.isArray(value)) return value.length > 0
+  return typeof value !== 'object' || Object.keys(value).length > 0
+}
+
+/**
+ * Fields that failed their own checks, for the entity checks run beside their errors: each check
+ * runs only when none of its own fields failed (Kong's `run_entity_check`), except the subschema's
+ * `must set one of`, which runs anyway and counts a failed field as set when its input is not empty.
+ */
+export interface FailedFields {
+  readonly names: ReadonlySet<string>
+  readonly input: Readonly<Record<string, unknown>>
+}
+
+const NONE_FAILED: FailedFields = { names: new Set(), input: {} }
+
+/** What Kong's entity checks say of a route: entity errors and field errors, in Kong's order. */
+export interface EntityCheckResult {
+  readonly errors: readonly string[]
+  readonly fields: Readonly<Record<string, string>>
+  /** True when the router's checks ran and passed: the router's own check of the expression or paths applies next. */
+  readonly routerChecked: boolean
+}
+
+const MATCHER_REQUIRED = "'methods', 'hosts', 'paths', 'headers', 'snis', 'sources' or 'destinations'"
+
+/**
+ * Kong's entity checks of a route whose fields have their types (language.md §8.5 steps 1–4 and
+ * the protocol rules of traditional-routes.md §1.4), in Kong's order: the `protocols` sets (a field
+ * error, after which no entity check applies, as each one's `if_match` inherits the field's rules),
+ * routes.lua's `snis` conditional, the router's checks (skipped when `snis` failed), then the
+ * protocol subschema's `must set one of`. With `failed`, the checks that read a failed field are
+ * left out as Kong leaves them out.
+ */
+export function routeEntityChecks(route: Readonly<Record<string, unknown>>, flavor: Flavor, failed: FailedFields = NONE_FAILED): EntityCheckResult {
+  const valid = (...names: readonly string[]): boolean => names.every((name) => !failed.names.has(name))
+  const none = { errors: [], fields: {}, routerChecked: false }
+  // A failed `protocols` fails every check's condition on it.
+  if (!valid('protocols')) return none
+  const protocols = Array.isArray(route['protocols']) ? (route['protocols'] as string[]) : ['http', 'https']
+  const conflict = exclusiveProtocolsError(protocols)
+  if (conflict !== undefined) return { ...none, fields: { protocols: conflict } }
+  const errors: string[] = []
+  const fields: Record<string, string> = {}
+  const refused = valid('snis') && snisRefused(protocols, route['snis'] as readonly unknown[] | null | undefined)
+  if (refused) {
+    errors.push(SNIS_ENTITY_ERROR)
+    fields['snis'] = SNIS_FIELD_ERROR
+  }
+  const givenAnyway = (field: string): boolean => failed.names.has(field) && isNonEmpty(failed.input[field])
+  const present = MATCHING_FIELDS.filter((f) => isNonEmpty(route[f]) || givenAnyway(f))
+  const hasExpression = flavor === 'expressions' && typeof route['expression'] === 'string'
+  const routerRuns = !refused && valid(...ROUTER_CHECK_FIELDS)
+  if (routerRuns) {
+    const priority = route['priority'] ?? 0
+    if (hasExpression && present.length > 0) errors.push(`Router Expression failed validation: cannot set 'expression' with ${MATCHER_REQUIRED} simultaneously`)
+    else if (hasExpression && (route['regex_priority'] ?? 0) !== 0) errors.push("Router Expression failed validation: cannot set 'regex_priority' with 'expression' simultaneously")
+    else if (flavor === 'expressions' && priority !== 0 && priority !== 0n && present.length > 0) {
+      errors.push(`Router Expression failed validation: cannot set 'priority' with ${MATCHER_REQUIRED} simultaneously`)
+    }
+  }
+  const routerChecked = routerRuns && errors.length === 0
+  if (hasExpression || (flavor === 'expressions' && givenAnyway('expression'))) return { errors, fields, routerChecked }
+  const first = protocols[0] ?? 'http'
+  if (first === 'tls_passthrough') {
+    // The one subschema message that does not list the fields (nor `expression`), in every flavor.
+    if (!present.includes('snis')) errors.push(TLS_PASSTHROUGH_SNIS_ERROR)
+    return { errors, fields, routerChecked }
+  }
+  // What Kong's protocol subschemas require, and how their messages name the protocols.
+  let required: readonly string[]
+  let when: string
+  if (first === 'tcp' || first === 'tls' || first === 'udp') [required, when] = [['sources', 'destinations', 'snis'], "'tcp', 'tls' or 'udp'"]
+  else if (first === 'grpc' || first === 'grpcs') {
+    ;[required, when] = protocols.includes('grpcs') ? [['hosts', 'headers', 'paths', 'snis'], "'grpcs'"] : [['hosts', 'headers', 'paths'], "'grpc'"]
+  } else [required, when] = protocols.includes('https') ? [['methods', 'hosts', 'headers', 'paths', 'snis'], "'https'"] : [['methods', 'hosts', 'headers', 'paths'], "'http'"]
+  if (!required.some((f) => (present as readonly string[]).includes(f))) {
+    const names = flavor === 'expressions' ? [...required, 'expression'] : required
+    errors.push(`must set one of ${names.map((n) => `'${n}'`).join(', ')} when 'protocols' is ${when}`)
+  }
+  return { errors, fields, routerChecked }
+}

@@ -19,7 +19,11 @@ export {
   SNIS_ENTITY_ERROR,
   SNIS_FIELD_ERROR,
   TLS_PASSTHROUGH_SNIS_ERROR,
+  MATCHING_FIELDS,
+  isNonEmpty,
+  routeEntityChecks,
 } from './entity-rules.ts'
+export type { EntityCheckResult, FailedFields } from './entity-rules.ts'
 export { checkHeaderName } from './headers.ts'
 export { checkHostWithoutPort } from './hosts.ts'
 export { checkAddress } from './addresses.ts'

@@ -5,14 +5,14 @@
  */
 import { checkAddress } from './addresses.ts'
 import { checkEngine, checkRegexPath, checkPathNormalized } from './engine-check.ts'
-import { checkUtf8Name, exclusiveProtocolsError, isEmptyTable, protocolFieldErrors, snisRefused, subschemaKeyError, SNIS_ENTITY_ERROR, SNIS_FIELD_ERROR, TLS_PASSTHROUGH_SNIS_ERROR } from './entity-rules.ts'
+import { checkUtf8Name, exclusiveProtocolsError, isEmptyTable, protocolFieldErrors, routeEntityChecks, subschemaKeyError, SNIS_ENTITY_ERROR } from './entity-rules.ts'
 import { schemaViolation, type FieldError, type SchemaViolation } from './errors.ts'
 import { checkHeaderName } from './headers.ts'
 import { setOwn } from '../set-own.ts'
 import { checkHost } from './hosts.ts'
 import { checkPathShape } from './paths.ts'
 import { MAX_EXPRESSION_PRIORITY } from './priority.ts'
-import { PROTOCOLS, STREAM_PROTOCOLS, isRegexPath, type AddressMatch, type Flavor, type TraditionalRoute } from './route.ts'
+import { PROTOCOLS, isRegexPath, type AddressMatch, type Flavor, type TraditionalRoute } from './route.ts'
 import { checkSni } from './snis.ts'
 
 /**
@@ -34,7 +34,6 @@ export type NormalizeResult =
   | { readonly ok: true; readonly route: TraditionalRoute }
   | { readonly ok: false; readonly errors: readonly FieldError[]; readonly violation: SchemaViolation }
 
-const MATCHING_FIELDS = ['methods', 'hosts', 'paths', 'headers', 'snis', 'sources', 'destinations'] as const
 const REDIRECT_CODES = [426, 301, 302, 307, 308]
 /** constants.PROTOCOLS as Kong lists it in `one_of` errors: sorted. */
 const PROTOCOL_NAMES = [...PROTOCOLS].sort().join(', ')
@@ -273,67 +272,22 @@ function checkPathsDeeply(route: TraditionalRoute, errors: FieldError[]): void {
   })
 }
 
-function isSet(value: unknown): boolean {
-  if (value === undefined || value === null) return false
-  if (Array.isArray(value)) return value.length > 0
-  return typeof value === 'object' && Object.keys(value).length > 0
-}
 
-function quoteList(fields: readonly string[]): string {
-  return fields.map((field) => `'${field}'`).join(', ')
-}
 
 /**
- * The gRPC subschema's `strip_path` rule (§1.4) and the ATC entity checks (§1.5 items 2–4), in
- * Kong's order: routes.lua's entity checks (`snis` conditional, then the router's, skipped when a
- * field they read failed) and the subschema's `must set one of` check. The subschema's refused
- * fields and the `protocols` sets are field errors, checked with the other fields before this.
+ * The gRPC subschema's `strip_path` rule (§1.4) and the ATC entity checks (§1.5 items 2–4,
+ * `routeEntityChecks`). The subschema's refused fields and the `protocols` sets are field errors,
+ * checked with the other fields before this.
  */
 function checkEntity(route: TraditionalRoute, flavor: Flavor, errors: FieldError[]): void {
-  const protocols = route.protocols ?? ['http', 'https']
-  const raw = route as Readonly<Record<string, unknown>>
-  const has = (field: string): boolean => isSet(raw[field])
-  const before = errors.length
-  // The protocols are known by now, so the first names the subschema (the fields it refuses were
-  // checked with the others' types, see `protocolFieldErrors`).
-  const first = protocols[0]!
-  const grpc = first === 'grpc' || first === 'grpcs'
-  const stream = STREAM_PROTOCOLS.has(first)
-  if (grpc && route.strip_path === true) errors.push({ field: 'strip_path', message: "cannot set 'strip_path' when 'protocols' is 'grpc' or 'grpcs'" })
-
-  if (snisRefused(protocols, route.snis)) {
-    errors.push({ field: '@entity', message: SNIS_ENTITY_ERROR })
-    errors.push({ field: 'snis', message: SNIS_FIELD_ERROR })
+  const first = (route.protocols ?? ['http', 'https'])[0]
+  if ((first === 'grpc' || first === 'grpcs') && route.strip_path === true) errors.push({ field: 'strip_path', message: "cannot set 'strip_path' when 'protocols' is 'grpc' or 'grpcs'" })
+  const checked = routeEntityChecks(route as Readonly<Record<string, unknown>>, flavor)
+  // Each field error after the entity error of its check (the `snis` conditional's comes first).
+  const fieldErrors = Object.entries(checked.fields).map(([field, message]) => ({ field, message }))
+  for (const message of checked.errors) {
+    errors.push({ field: '@entity', message })
+    if (message === SNIS_ENTITY_ERROR) errors.push(...fieldErrors.splice(0))
   }
-  const hasExpression = flavor === 'expressions' && route.expression !== undefined && route.expression !== null
-  if (errors.length === before) {
-    const matching = MATCHING_FIELDS.filter((field) => has(field))
-    if (hasExpression && matching.length > 0)
-      errors.push({
-        field: '@entity',
-        message: "Router Expression failed validation: cannot set 'expression' with 'methods', 'hosts', 'paths', 'headers', 'snis', 'sources' or 'destinations' simultaneously",
-      })
-    else if (hasExpression && (route.regex_priority ?? 0) !== 0)
-      errors.push({ field: '@entity', message: "Router Expression failed validation: cannot set 'regex_priority' with 'expression' simultaneously" })
-    else if (flavor === 'expressions' && (route.priority ?? 0) !== 0 && matching.length > 0)
-      errors.push({
-        field: '@entity',
-        message: "Router Expression failed validation: cannot set 'priority' with 'methods', 'hosts', 'paths', 'headers', 'snis', 'sources' or 'destinations' simultaneously",
-      })
-  }
-
-  const atLeastOne = (fields: readonly string[], when: string): void => {
-    if (hasExpression || fields.some(has)) return
-    const listed = flavor === 'expressions' ? [...fields, 'expression'] : fields
-    errors.push({ field: '@entity', message: `must set one of ${quoteList(listed)} when 'protocols' is ${when}` })
-  }
-  if (grpc) {
-    if (protocols.includes('grpcs')) atLeastOne(['hosts', 'headers', 'paths', 'snis'], "'grpcs'")
-    else atLeastOne(['hosts', 'headers', 'paths'], "'grpc'")
-  } else if (first === 'tls_passthrough') {
-    // The one subschema message that does not list the fields (nor `expression`).
-    if (!hasExpression && !has('snis')) errors.push({ field: '@entity', message: TLS_PASSTHROUGH_SNIS_ERROR })
-  } else if (stream) atLeastOne(['sources', 'destinations', 'snis'], "'tcp', 'tls' or 'udp'")
-  else if (protocols.includes('https')) atLeastOne(['methods', 'hosts', 'headers', 'paths', 'snis'], "'https'")
-  else atLeastOne(['methods', 'hosts', 'headers', 'paths'], "'http'")
+  errors.push(...fieldErrors)
 }
