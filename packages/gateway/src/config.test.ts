@@ -67,14 +67,12 @@ describe('loadConfig', () => {
     }
   })
 
-  it('refuses proxy_protocol, a value that is no header name, and a real_ip_recursive other than on or off', () => {
-    const result = loadConfig({ env: { SWITCHYARD_REAL_IP_HEADER: 'proxy_protocol', SWITCHYARD_REAL_IP_RECURSIVE: 'yes' } })
+  it('takes proxy_protocol, and refuses a value that is no header name and a real_ip_recursive other than on or off', () => {
+    expect(loadConfig({ env: { SWITCHYARD_REAL_IP_HEADER: 'proxy_protocol' } })).toMatchObject({ ok: true, config: { realIpHeader: 'proxy_protocol' } })
+    const result = loadConfig({ env: { SWITCHYARD_REAL_IP_RECURSIVE: 'yes' } })
     expect(result.ok).toBe(false)
     if (result.ok) return
-    expect(result.errors).toEqual([
-      'real_ip_header: proxy_protocol is not supported (the proxy listeners do not accept the PROXY protocol); name a header such as X-Forwarded-For or X-Real-IP',
-      'real_ip_recursive: expected one of on, off, got "yes"',
-    ])
+    expect(result.errors).toEqual(['real_ip_recursive: expected one of on, off, got "yes"'])
     expect(loadConfig({ flags: { real_ip_header: 'X Client' } })).toMatchObject({ ok: false, errors: ['real_ip_header: expected a header name such as X-Forwarded-For or X-Real-IP, got "X Client"'] })
     expect(loadConfig({ file: 'real_ip_header =' })).toMatchObject({ ok: false, errors: ['real_ip_header: expected a header name such as X-Forwarded-For or X-Real-IP, got ""'] })
   })
@@ -89,16 +87,28 @@ describe('loadConfig', () => {
     expect(refused.errors).toEqual([invalid('src:dst'), invalid('80'), invalid('0:8000'), invalid('80:65536'), invalid('0x50:8000'), "port_maps: listener port 9000 is mapped twice ('81:9000' and '82:9000'); keep one"])
   })
 
-  it('reads stream_listen as proxy_listen with udp, and refuses proxy_protocol, udp with ssl, and ssl without a certificate', () => {
+  it('reads the proxy_protocol flag on proxy_listen and stream_listen, and refuses it elsewhere', () => {
+    const read = loadConfig({ file: 'proxy_listen = 0.0.0.0:8000 proxy_protocol, 0.0.0.0:8001\nstream_listen = 127.0.0.1:5555 reuseport proxy_protocol' })
+    expect(read).toMatchObject({ ok: true, config: { proxyListen: [{ port: 8000, proxyProtocol: true }, { port: 8001 }], streamListen: [{ port: 5555, proxyProtocol: true }] } })
+    if (read.ok) expect(read.config.proxyListen[1]?.proxyProtocol).toBeUndefined()
+    const refused = loadConfig({ env: { SWITCHYARD_ADMIN_LISTEN: '127.0.0.1:8001 proxy_protocol', SWITCHYARD_STREAM_LISTEN: '127.0.0.1:5353 udp proxy_protocol' } })
+    expect(refused.ok).toBe(false)
+    if (refused.ok) return
+    expect(refused.errors).toEqual([
+      'stream_listen: `udp` and `proxy_protocol` together in "127.0.0.1:5353 udp proxy_protocol" (the PROXY protocol is read on TCP listeners); remove one',
+      'admin_listen: `proxy_protocol` is not supported in "127.0.0.1:8001 proxy_protocol" (only proxy_listen and stream_listen read the PROXY protocol); remove it',
+    ])
+  })
+
+  it('reads stream_listen as proxy_listen with udp, and refuses udp with ssl, and ssl without a certificate', () => {
     expect(loadConfig({})).toMatchObject({ ok: true, config: { streamListen: [] } })
     const read = loadConfig({ file: 'stream_listen = 0.0.0.0:5555, 127.0.0.1:5556 reuseport, 127.0.0.1:5353 udp' })
     expect(read).toMatchObject({ ok: true, config: { streamListen: [{ host: '0.0.0.0', port: 5555, ssl: false }, { host: '127.0.0.1', port: 5556, ssl: false }, { host: '127.0.0.1', port: 5353, ssl: false, udp: true }] } })
-    const refused = loadConfig({ env: { SWITCHYARD_STREAM_LISTEN: '0.0.0.0:5555 udp ssl, 0.0.0.0:5556 proxy_protocol, 0.0.0.0:5557 ssl' } })
+    const refused = loadConfig({ env: { SWITCHYARD_STREAM_LISTEN: '0.0.0.0:5555 udp ssl, 0.0.0.0:5557 ssl' } })
     expect(refused.ok).toBe(false)
     if (refused.ok) return
     expect(refused.errors).toEqual([
       'stream_listen: `udp` and `ssl` together in "0.0.0.0:5555 udp ssl" (TLS over UDP is not supported); choose one',
-      'stream_listen: `proxy_protocol` is not supported in "0.0.0.0:5556 proxy_protocol" (no PROXY protocol); remove it',
       'stream_listen: an `ssl` listener needs ssl_cert and ssl_cert_key',
     ])
   })

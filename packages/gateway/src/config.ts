@@ -11,6 +11,8 @@ export interface ListenAddress {
   readonly ssl: boolean
   /** A UDP listener (`stream_listen` only). */
   readonly udp?: boolean
+  /** Every connection starts with a PROXY protocol header (`proxy_listen` and `stream_listen`). */
+  readonly proxyProtocol?: boolean
 }
 
 /** Which router flavor routes are compiled for (Kong's `router_flavor`). */
@@ -93,8 +95,8 @@ export interface SettingSpec {
 
 /** Every setting, in `--help` order. Environment variable = `SWITCHYARD_` + name upper-cased. */
 export const SETTINGS: readonly SettingSpec[] = [
-  { name: 'proxy_listen', flag: '--proxy-listen', default: '0.0.0.0:8000', help: 'Proxy addresses, comma-separated; add `ssl` for HTTPS (e.g. "0.0.0.0:8000, 0.0.0.0:8443 ssl"), or `off`.' },
-  { name: 'stream_listen', flag: '--stream-listen', default: 'off', help: 'Stream (L4) proxy addresses for stream routes, comma-separated; `ssl` reads the SNI, then passes TLS through (tls_passthrough routes) or ends it here (ssl_cert, ssl_cert_key); `udp` for UDP; e.g. "0.0.0.0:5555, 0.0.0.0:5556 ssl, 0.0.0.0:5353 udp"; or `off`.' },
+  { name: 'proxy_listen', flag: '--proxy-listen', default: '0.0.0.0:8000', help: 'Proxy addresses, comma-separated; add `ssl` for HTTPS (e.g. "0.0.0.0:8000, 0.0.0.0:8443 ssl"), `proxy_protocol` when a load balancer in front sends PROXY protocol headers, or `off`.' },
+  { name: 'stream_listen', flag: '--stream-listen', default: 'off', help: 'Stream (L4) proxy addresses for stream routes, comma-separated; `ssl` reads the SNI, then passes TLS through (tls_passthrough routes) or ends it here (ssl_cert, ssl_cert_key); `udp` for UDP; `proxy_protocol` as on proxy_listen; e.g. "0.0.0.0:5555, 0.0.0.0:5556 ssl, 0.0.0.0:5353 udp"; or `off`.' },
   { name: 'admin_listen', flag: '--admin-listen', default: '127.0.0.1:8001', help: 'Admin API addresses, comma-separated, or `off`. A non-loopback address requires admin_token.' },
   { name: 'admin_gui_listen', flag: '--admin-gui-listen', default: '127.0.0.1:8002', help: 'GUI addresses (route editor and playground, with the Admin API under /api), comma-separated, or `off`.' },
   { name: 'status_listen', flag: '--status-listen', default: 'off', help: 'Status API addresses (GET /status, /status/ready for readiness probes, /metrics; no token), comma-separated, or `off`.' },
@@ -118,7 +120,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'upstream_keepalive_pool_size', flag: '--upstream-keepalive-pool-size', default: '512', help: 'Connections kept per upstream.' },
   { name: 'upstream_keepalive_idle_timeout', flag: '--upstream-keepalive-idle-timeout', default: '60', help: 'Seconds an idle upstream connection is kept.' },
   { name: 'trusted_ips', flag: '--trusted-ips', default: '', help: 'Comma-separated IPs or CIDRs (`0.0.0.0/0,::/0` for all) whose X-Forwarded-* headers are trusted.' },
-  { name: 'real_ip_header', flag: '--real-ip-header', default: 'X-Real-IP', help: 'Header whose address becomes the client address (net.src.ip, X-Real-IP, access log) for clients in trusted_ips only: X-Real-IP, X-Forwarded-For or another name (`proxy_protocol` is not supported).' },
+  { name: 'real_ip_header', flag: '--real-ip-header', default: 'X-Real-IP', help: 'Header whose address becomes the client address (net.src.ip, X-Real-IP, access log) for clients in trusted_ips only: X-Real-IP, X-Forwarded-For or another name, or `proxy_protocol` for the client a PROXY protocol header names (listeners with the `proxy_protocol` flag).' },
   { name: 'real_ip_recursive', flag: '--real-ip-recursive', default: 'off', help: '`off`: take the last address of real_ip_header; `on`: the last one, from the right, that is not in trusted_ips.' },
   { name: 'nginx_http_client_max_body_size', flag: '--nginx-http-client-max-body-size', default: '0', help: 'Largest request body the proxy takes, as nginx sizes are written (`10m`, `512k`, `1g`, bytes); larger ones get 413. `0`: no limit.' },
   { name: 'nginx_admin_client_max_body_size', flag: '--nginx-admin-client-max-body-size', default: '10m', help: 'Largest Admin API request body (a `/config` declarative file included), as nginx sizes are written; larger ones get 413. `0`: no limit.' },
@@ -162,7 +164,19 @@ export function parseConfFile(text: string, errors: string[], fileName?: string)
 
 /** Parses a listen setting such as `0.0.0.0:8000, [::1]:8443 ssl reuseport`; `off` gives none. */
 export function parseListen(name: string, text: string, errors: string[]): ListenAddress[] {
-  return listenEntries(name, text, errors).map((entry) => entry.address)
+  return listenEntries(name, text, errors).map((entry) => {
+    if (entry.flags.includes('proxy_protocol')) errors.push(`${name}: \`proxy_protocol\` is not supported in "${entry.text}" (only proxy_listen and stream_listen read the PROXY protocol); remove it`)
+    return entry.address
+  })
+}
+
+/** `proxy_listen`: as any listen setting, plus Kong's `proxy_protocol` flag. */
+function parseProxyListen(text: string, errors: string[]): ListenAddress[] {
+  return listenEntries('proxy_listen', text, errors).map(withProxyProtocol)
+}
+
+function withProxyProtocol({ address, flags }: ListenEntry): ListenAddress {
+  return flags.includes('proxy_protocol') ? { ...address, proxyProtocol: true } : address
 }
 
 /** One entry of a listen setting: its address, its flags, and its text (for messages). */
@@ -196,16 +210,18 @@ function listenEntries(name: string, text: string, errors: string[]): ListenEntr
 }
 
 /**
- * `stream_listen`: as `proxy_listen`, plus Kong's `udp` flag for a UDP listener. `proxy_protocol` is
- * refused (no PROXY protocol) rather than ignored, as is `udp` with `ssl` (no DTLS): the listener
- * would not do what they ask.
+ * `stream_listen`: as `proxy_listen`, plus Kong's `udp` flag for a UDP listener. `udp` with `ssl` (no
+ * DTLS) or with `proxy_protocol` (no version 2 datagrams) is refused rather than ignored: the
+ * listener would not do what they ask.
  */
 function parseStreamListen(text: string, errors: string[]): ListenAddress[] {
-  return listenEntries('stream_listen', text, errors).map(({ address, flags, text: part }) => {
-    if (flags.includes('proxy_protocol')) errors.push(`stream_listen: \`proxy_protocol\` is not supported in "${part}" (no PROXY protocol); remove it`)
+  return listenEntries('stream_listen', text, errors).map((entry) => {
+    const { address, flags, text: part } = entry
     const udp = flags.includes('udp')
     if (udp && address.ssl) errors.push(`stream_listen: \`udp\` and \`ssl\` together in "${part}" (TLS over UDP is not supported); choose one`)
-    return udp ? { ...address, udp } : address
+    if (udp && flags.includes('proxy_protocol')) errors.push(`stream_listen: \`udp\` and \`proxy_protocol\` together in "${part}" (the PROXY protocol is read on TCP listeners); remove one`)
+    const read = withProxyProtocol(entry)
+    return udp ? { ...read, udp } : read
   })
 }
 
@@ -251,7 +267,7 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
   const prefix = get('prefix')
   const workersText = get('workers')
   const config: Config = {
-    proxyListen: parseListen('proxy_listen', get('proxy_listen'), errors),
+    proxyListen: parseProxyListen(get('proxy_listen'), errors),
     streamListen: parseStreamListen(get('stream_listen'), errors),
     adminListen: parseListen('admin_listen', get('admin_listen'), errors),
     adminGuiListen: parseListen('admin_gui_listen', get('admin_gui_listen'), errors),
@@ -373,12 +389,11 @@ function parsePortMaps(text: string, errors: string[]): PortMap[] {
 const FIELD_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
 /**
- * `real_ip_header`: a header name. nginx's `proxy_protocol` (the address from a PROXY protocol
- * preamble) is refused, since the listeners do not speak that protocol.
+ * `real_ip_header`: a header name, or nginx's `proxy_protocol`: the client a trusted peer's PROXY
+ * protocol header names (on listeners with the `proxy_protocol` flag).
  */
 function parseRealIpHeader(text: string, errors: string[]): string {
-  if (text === 'proxy_protocol') errors.push('real_ip_header: proxy_protocol is not supported (the proxy listeners do not accept the PROXY protocol); name a header such as X-Forwarded-For or X-Real-IP')
-  else if (!FIELD_NAME.test(text)) errors.push(`real_ip_header: expected a header name such as X-Forwarded-For or X-Real-IP, got "${text}"`)
+  if (text !== 'proxy_protocol' && !FIELD_NAME.test(text)) errors.push(`real_ip_header: expected a header name such as X-Forwarded-For or X-Real-IP, got "${text}"`)
   return text
 }
 

@@ -18,7 +18,7 @@ import { createAccessLog, openAccessLogFile, type AccessLog } from './observabil
 import { emptyMetrics, recordRequest, recordStream, renderMetrics, type MetricsData } from './observability/metrics.ts'
 import { ConnectionTracker, type ConnectionCounts } from './proxy/connections.ts'
 import { Upstreams } from './proxy/forward.ts'
-import { createRealIp } from './proxy/real-ip.ts'
+import { createRealIp, proxyProtocolRealIp } from './proxy/real-ip.ts'
 import { CLIENT_BODY_TIMEOUT_MS } from './proxy/request-body.ts'
 import { createProxyServer, type ProxyOptions, type TlsMaterial } from './proxy/server.ts'
 import { closeStreamServer, createStreamServer, type StreamRecord, type StreamServer } from './stream/server.ts'
@@ -127,7 +127,8 @@ function trustedClients(networks: readonly IpCidr[]): (clientIp: string) => bool
 function trust(config: Config): Pick<ProxyOptions, 'trusted' | 'realIp'> {
   if (config.trustedIps.length === 0) return {}
   const networks = trustedNetworks(config.trustedIps)
-  return { trusted: trustedClients(networks), realIp: createRealIp(networks, config.realIpHeader, config.realIpRecursive) }
+  const realIp = config.realIpHeader === 'proxy_protocol' ? proxyProtocolRealIp : createRealIp(networks, config.realIpHeader, config.realIpRecursive)
+  return { trusted: trustedClients(networks), realIp }
 }
 
 /** Starts the proxy listeners over a store whose changes feed the routing table. */
@@ -162,13 +163,14 @@ export async function startProxy(config: Config, store: Store, log: Logger): Pro
     errorDefaultType: config.errorDefaultType,
     headerNames,
     hostPorts: new Map(config.portMaps.map((map) => [map.listenerPort, map.hostPort])),
+    onBrokenHeader: (reason: string) => log.warn({ reason }, 'connection closed: no PROXY protocol header'),
     requestBody: { maxSize: config.clientMaxBodySize, bufferSize: config.clientBodyBufferSize, tempDir: inPrefix(config, 'client_body_temp'), timeoutMs: CLIENT_BODY_TIMEOUT_MS },
   }
   const tracker = new ConnectionTracker()
   const servers: Server[] = []
   const addresses: AddressInfo[] = []
   for (const address of config.proxyListen) {
-    const server = createProxyServer(options, address.ssl ? tls : undefined)
+    const server = createProxyServer(options, address.ssl ? tls : undefined, address.proxyProtocol === true)
     tracker.attach(server, address.ssl)
     servers.push(server)
     addresses.push(await listen(server, address, 'proxy_listen'))
@@ -179,7 +181,7 @@ export async function startProxy(config: Config, store: Store, log: Logger): Pro
     recordStream(metrics, record)
     accessLog.writeStream(record)
   }
-  const streamOptions = { table: streamTable, hostPorts: options.hostPorts, observe: observeStream }
+  const streamOptions = { table: streamTable, hostPorts: options.hostPorts, observe: observeStream, trusted: options.trusted, onBrokenHeader: options.onBrokenHeader }
   const udpStreams: UdpStreamServer[] = []
   for (const address of config.streamListen) {
     if (address.udp === true) {
@@ -188,7 +190,7 @@ export async function startProxy(config: Config, store: Store, log: Logger): Pro
       streamAddresses.push(await bindUdp(udp, address.host, address.port))
       continue
     }
-    const stream = createStreamServer(streamOptions, address.ssl ? tls : undefined)
+    const stream = createStreamServer(streamOptions, address.ssl ? tls : undefined, address.proxyProtocol === true)
     streams.push(stream)
     streamAddresses.push(await listen(stream.server, address, 'stream_listen'))
   }

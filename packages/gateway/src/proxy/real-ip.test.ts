@@ -14,7 +14,7 @@ const PEER = '10.0.0.1'
 
 /** The client address for a request from a trusted peer carrying `lines` of `name`. */
 function realIp(header: string, recursive: boolean, name: string, lines: readonly string[], peer = PEER): string | undefined {
-  const found = createRealIp(TRUSTED, header, recursive)(peer, lines.flatMap((value) => [name, value]))
+  const found = createRealIp(TRUSTED, header, recursive)(peer, lines.flatMap((value) => [name, value]), {})
   return found === undefined ? undefined : found.port === undefined ? found.ip : `${found.ip} port ${found.port}`
 }
 

@@ -1,4 +1,5 @@
 import { cidrContains, type IpAddr, type IpCidr } from '@switchyard/core'
+import { proxyHeaderOf } from './proxy-protocol.ts'
 
 /**
  * The client address nginx's realip module makes of a trusted peer's header: `$remote_addr` as text
@@ -13,10 +14,18 @@ export interface RealClient {
 }
 
 /**
- * Finds the client address in a trusted peer's request headers, or returns undefined when the
- * address stays the peer's. `peer` is the connecting address (unmapped), `rawHeaders` Node's list.
+ * Finds the client address in a trusted peer's request headers (or the PROXY protocol header its
+ * connection started with), or returns undefined when the address stays the peer's. `peer` is the
+ * connecting address (unmapped), `rawHeaders` Node's list, `socket` the request's connection.
  */
-export type RealIp = (peer: string, rawHeaders: readonly string[]) => RealClient | undefined
+export type RealIp = (peer: string, rawHeaders: readonly string[], socket: object) => RealClient | undefined
+
+/**
+ * nginx's `real_ip_header proxy_protocol`: the client and port a trusted peer's PROXY protocol
+ * header names (none for a listener without the `proxy_protocol` flag, or a header that names no
+ * client, such as a load balancer's own health check).
+ */
+export const proxyProtocolRealIp: RealIp = (_peer, _rawHeaders, socket) => proxyHeaderOf(socket)?.source
 
 /** An address as nginx parses one: IPv4 as a 32-bit number, IPv6 as its 16 bytes; `port` 0 when none. */
 interface Parsed {

@@ -11,6 +11,7 @@ import { errorRequest, errorResponse, UNREAD_REQUEST, type ErrorDefaultType, typ
 import type { ForwardCallback, UpstreamRequest, Upstreams } from './forward.ts'
 import { asksForTrailers, milliseconds, PROXY_LATENCY_HEADER, RESPONSE_LATENCY_HEADER, UPSTREAM_LATENCY_HEADER, upstreamHeaders } from './headers.ts'
 import { isTls, NodeRequest, unmapped } from './node-request.ts'
+import { requireProxyProtocol } from './proxy-protocol.ts'
 import type { RealIp } from './real-ip.ts'
 import { CLIENT_BODY_TIMEOUT_MS, declaredTooLarge, hasRequestBody, readRequestBody, type BodyLimits, type BufferedBody } from './request-body.ts'
 import type { ProxyRequest, Resolution, Resolver } from './resolve.ts'
@@ -91,6 +92,8 @@ export interface ProxyOptions {
   readonly headerNames?: HeaderNames
   /** Kong's `port_maps`, by listener port: the port clients reach it by; absent, ports are the listeners'. */
   readonly hostPorts?: ReadonlyMap<number, number>
+  /** Told why a connection to a `proxy_protocol` listener was closed before its PROXY protocol header was read (nginx's error log). */
+  readonly onBrokenHeader?: (reason: string) => void
 }
 
 /**
@@ -152,7 +155,7 @@ function proxyRequest(options: ProxyOptions, request: IncomingMessage, scheme: s
   const trusted = options.trusted?.(peer) === true
   const localPort = request.socket.localPort
   const hostPort = localPort === undefined ? undefined : options.hostPorts?.get(localPort)
-  return new NodeRequest(request, scheme, trusted, trusted ? options.realIp?.(peer, request.rawHeaders) : undefined, options.headerNames, hostPort)
+  return new NodeRequest(request, scheme, trusted, trusted ? options.realIp?.(peer, request.rawHeaders, request.socket) : undefined, options.headerNames, hostPort)
 }
 
 /**
@@ -500,8 +503,11 @@ export interface TlsMaterial {
   readonly key: string | Buffer
 }
 
-/** Creates (does not start) one proxy listener, HTTP or HTTPS. */
-export function createProxyServer(options: ProxyOptions, tls: TlsMaterial | undefined): Server {
+/**
+ * Creates (does not start) one proxy listener, HTTP or HTTPS; with `proxyProtocol`, every connection
+ * starts with a PROXY protocol header, read before anything else.
+ */
+export function createProxyServer(options: ProxyOptions, tls: TlsMaterial | undefined, proxyProtocol = false): Server {
   const scheme = tls === undefined ? 'http' : 'https'
   const handlers = createProxyHandlers(options, scheme)
   const serverOptions = { requireHostHeader: false, keepAliveTimeout: 60_000, headersTimeout: 60_000, requestTimeout: 0 }
@@ -515,5 +521,6 @@ export function createProxyServer(options: ProxyOptions, tls: TlsMaterial | unde
   // body, as nginx does, and not before a 413 or one of Kong's own answers.
   server.on('checkContinue', handlers.handleRequest)
   server.on('clientError', createClientErrorHandler(options.errorDefaultType))
+  if (proxyProtocol) requireProxyProtocol(server, (reason) => options.onBrokenHeader?.(reason))
   return server
 }

@@ -6,6 +6,7 @@ import type { Service } from '../entities/service.ts'
 import { createTableMatcher, isUnreadable, type GatewayRoutingTable } from '../engine.ts'
 import { unmapped } from '../proxy/node-request.ts'
 import type { TlsMaterial } from '../proxy/server.ts'
+import { readProxyHeader } from '../proxy/proxy-protocol.ts'
 import { preread } from './client-hello.ts'
 
 /** What a stream listener needs. */
@@ -16,6 +17,13 @@ export interface StreamOptions {
   readonly hostPorts?: ReadonlyMap<number, number>
   /** Called once per session, when both sides have closed. */
   readonly observe: (record: StreamRecord) => void
+  /**
+   * Whether a peer is in `trusted_ips`: on a `proxy_protocol` listener, a trusted peer's PROXY
+   * protocol header names the client (nginx's stream realip module); absent, no peer is trusted.
+   */
+  readonly trusted?: ((peer: string) => boolean) | undefined
+  /** Told why a connection to a `proxy_protocol` listener was closed before its PROXY protocol header was read. */
+  readonly onBrokenHeader?: (reason: string) => void
 }
 
 /**
@@ -69,21 +77,35 @@ export function closeStreamServer({ server, sessions }: StreamServer, graceMs: n
  * whose protocols hold `tls_passthrough` gets the TLS bytes untouched; any other route has TLS ended
  * here first.
  */
-export function createStreamServer(options: StreamOptions, tls?: TlsMaterial): StreamServer {
+export function createStreamServer(options: StreamOptions, tls?: TlsMaterial, proxyProtocol = false): StreamServer {
   const sessions = new Set<Socket>()
   const route = createStreamRouting(options)
   const secureContext = tls === undefined ? undefined : createSecureContext({ cert: tls.cert, key: tls.key })
-  const server = createTcpServer((socket) => {
-    sessions.add(socket)
-    socket.once('close', () => sessions.delete(socket))
-    socket.on('error', () => socket.destroy())
-    const ends = endpointsOf(socket)
+  const serve = (socket: Socket, ends: Endpoints): void => {
     if (secureContext === undefined) return proxySession(socket, ends.srcIp, 'tcp', route(ends, undefined), options)
     prereadHello(socket, (serverName) => {
       const routed = route(ends, serverName)
       if (routed.kind === 'routed' && routed.passthrough) return proxySession(socket, ends.srcIp, 'tls_passthrough', routed, options)
       endTls(socket, secureContext, (secure) => proxySession(secure, ends.srcIp, 'tls', routed, options))
     })
+  }
+  const server = createTcpServer((socket) => {
+    sessions.add(socket)
+    socket.once('close', () => sessions.delete(socket))
+    const ends = endpointsOf(socket)
+    if (!proxyProtocol) {
+      socket.on('error', () => socket.destroy())
+      return serve(socket, ends)
+    }
+    readProxyHeader(
+      socket,
+      (ready, header) => {
+        ready.on('error', () => ready.destroy())
+        const client = options.trusted?.(ends.srcIp) === true ? header.source : undefined
+        serve(ready, client === undefined ? ends : { ...ends, srcIp: client.ip, srcPort: client.port })
+      },
+      (reason) => options.onBrokenHeader?.(reason),
+    )
   })
   return { server, sessions }
 }
@@ -109,6 +131,8 @@ function prereadHello(socket: Socket, then: (serverName: string | undefined) => 
     then(hello.kind === 'hello' ? hello.serverName : undefined)
   }
   socket.on('data', onData)
+  // A socket whose PROXY protocol header was read first was left paused.
+  socket.resume()
   socket.once('close', () => clearTimeout(timer))
 }
 
