@@ -1,7 +1,8 @@
 // The PROXY protocol header parser (haproxy.org's proxy-protocol.txt, versions 1 and 2).
+import { connect, createServer, type Socket } from 'node:net'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { parseProxyHeader, type ProxyHeader } from './proxy-protocol.ts'
+import { parseProxyHeader, proxyHeaderOf, readProxyHeader, type ProxyHeader } from './proxy-protocol.ts'
 
 const SIGNATURE = [0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a]
 
@@ -105,5 +106,60 @@ describe('PROXY protocol headers built from random addresses', () => {
       }),
       { numRuns: 300 },
     )
+  })
+})
+
+/** What `readProxyHeader` made of a connection on which a client wrote `parts` (then closed, with `close`). */
+async function readFrom(parts: readonly string[], close: boolean, timeoutMs = 1000): Promise<{ header?: ProxyHeader; after?: string; refused?: string; closed: boolean }> {
+  return new Promise((resolve) => {
+    const server = createServer((socket: Socket) => {
+      readProxyHeader(
+        socket,
+        (ready, header) => {
+          expect(proxyHeaderOf(ready)).toBe(header)
+          let after = ''
+          ready.setEncoding('utf8')
+          ready.on('data', (chunk: string) => (after += chunk))
+          ready.on('end', () => {
+            server.close()
+            resolve({ header, after, closed: false })
+          })
+          ready.resume()
+        },
+        (refused) => {
+          server.close()
+          resolve({ refused, closed: socket.destroyed })
+        },
+        timeoutMs,
+      )
+      if (close && parts.length === 0) socket.once('close', () => setTimeout(() => (server.close(), resolve({ closed: true })), 50))
+    })
+    server.listen(0, '127.0.0.1', () => {
+      const client = connect((server.address() as { port: number }).port, '127.0.0.1', async () => {
+        for (const part of parts) {
+          client.write(part)
+          await new Promise((r) => setTimeout(r, 20))
+        }
+        if (close) client.end()
+      })
+      client.on('error', () => undefined)
+    })
+  })
+}
+
+describe('reading the header from a connection', () => {
+  it('hands over the connection with the bytes after the header, however the header arrives', async () => {
+    expect(await readFrom(['PROXY TCP4 192.0.2.7 10.0.0.1 1 2\r\nhello'], true)).toEqual({ header: { source: { ip: '192.0.2.7', port: 1 }, destination: { ip: '10.0.0.1', port: 2 } }, after: 'hello', closed: false })
+    expect(await readFrom(['PROX', 'Y UNKNOWN\r', '\nhel', 'lo'], true)).toEqual({ header: {}, after: 'hello', closed: false })
+  })
+
+  it('closes a connection with a broken header, or none in time, and says why', async () => {
+    expect(await readFrom(['GET / HTTP/1.1\r\n'], false)).toEqual({ refused: 'broken PROXY protocol header: not a PROXY protocol header', closed: true })
+    expect(await readFrom(['PROXY TCP4'], false, 100)).toEqual({ refused: 'no PROXY protocol header within 100 ms', closed: true })
+    expect(await readFrom(['PROXY TCP4'], true)).toEqual({ refused: 'the connection ended before its PROXY protocol header', closed: true })
+  })
+
+  it('says nothing of a connection closed before sending a byte (a health check)', async () => {
+    expect(await readFrom([], true)).toEqual({ closed: true })
   })
 })

@@ -135,7 +135,8 @@ export const PROXY_PROTOCOL_TIMEOUT_MS = 30_000
 /**
  * Reads the header a connection starts with, then hands the connection, its header read and the
  * bytes after it put back, to `accept`. A connection whose header is broken, or that sends none
- * within `timeoutMs`, is closed with nothing sent, as nginx closes it; `refuse` says why.
+ * within `timeoutMs`, is closed with nothing sent, as nginx closes it; `refuse` says why (not for a
+ * connection that closes before sending anything).
  */
 export function readProxyHeader(socket: Socket, accept: (socket: Socket, header: ProxyHeader) => void, refuse: (reason: string) => void, timeoutMs = PROXY_PROTOCOL_TIMEOUT_MS): void {
   let buffered: Buffer = Buffer.alloc(0)
@@ -149,7 +150,8 @@ export function readProxyHeader(socket: Socket, accept: (socket: Socket, header:
   const fail = (reason: string): void => {
     done()
     socket.destroy()
-    refuse(reason)
+    // A connection closed before sending a byte (a load balancer's TCP health check) is no broken header.
+    if (buffered.length > 0 || reason.startsWith('no PROXY')) refuse(reason)
   }
   const onData = (chunk: Buffer): void => {
     buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk])
