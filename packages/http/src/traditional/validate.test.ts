@@ -279,6 +279,23 @@ describe('whole error lists, as Kong reports them (spec/01-unit/01-db/01-schema/
     })
   })
 
+  it('runs the entity checks beside field errors, each unless one of its own fields failed', () => {
+    const NO_MATCHER = "@entity: must set one of 'methods', 'hosts', 'headers', 'paths', 'snis' when 'protocols' is 'https'"
+    expect(errorsOf({ strip_path: 'x' })).toEqual([NO_MATCHER, 'strip_path: expected a boolean'])
+    // A failed matching field that is not empty counts as set; a failed `paths` item leaves out the router's checks.
+    expect(errorsOf({ methods: ['get'], strip_path: 'x' })).toEqual(['methods.1: invalid value: get', 'strip_path: expected a boolean'])
+    expect(errorsOf({ paths: ['/a', 'b'], priority: 3 }, 'expressions')).toEqual(['paths.2: should start with: / (fixed path) or ~/ (regex path)'])
+    expect(errorsOf({ paths: ['/a'], priority: 3, preserve_host: 1 }, 'expressions')).toEqual([
+      "@entity: Router Expression failed validation: cannot set 'priority' with 'methods', 'hosts', 'paths', 'headers', 'snis', 'sources' or 'destinations' simultaneously",
+      'preserve_host: expected a boolean',
+    ])
+    // A failed `protocols` fails every condition on it.
+    expect(errorsOf({ protocols: ['http', 'tcp'], strip_path: 'x' })).toEqual([
+      "protocols: these sets are mutually exclusive: ('http', 'https'), ('tcp', 'tls', 'udp')",
+      'strip_path: expected a boolean',
+    ])
+  })
+
   it('reports an invalid escape only in a path made of RFC 3986 characters, from the rewritten text', () => {
     expect(errorsOf(http({ paths: ['/a%2%41'] }))).toEqual(["paths.1: invalid url-encoded value: '%2_'"])
     expect(errorsOf(http({ paths: ['/a b%zz'] }))).not.toContain("paths.1: invalid url-encoded value: '%zz'")

@@ -5,7 +5,7 @@
  */
 import { checkAddress } from './addresses.ts'
 import { checkEngine, checkRegexPath, checkPathNormalized } from './engine-check.ts'
-import { checkUtf8Name, exclusiveProtocolsError, isEmptyTable, protocolFieldErrors, routeEntityChecks, subschemaKeyError, SNIS_ENTITY_ERROR } from './entity-rules.ts'
+import { checkUtf8Name, exclusiveProtocolsError, isEmptyTable, protocolFieldErrors, routeEntityChecks, subschemaKeyError, SNIS_ENTITY_ERROR, type FailedFields } from './entity-rules.ts'
 import { schemaViolation, type FieldError, type SchemaViolation } from './errors.ts'
 import { checkHeaderName } from './headers.ts'
 import { setOwn } from '../set-own.ts'
@@ -91,11 +91,11 @@ export function normalizeRoute(input: unknown, options: NormalizeOptions): Norma
   if (redirect !== undefined && redirect !== null && !REDIRECT_CODES.includes(redirect as number))
     errors.push({ field: 'https_redirect_status_code', message: `value must be one of: ${REDIRECT_CODES.join(', ')}` })
   if (options.flavor === 'expressions') checkExpressionFields(raw, errors)
-  if (errors.length > 0) return fail(errors)
-
   const typed = route as TraditionalRoute
+  if (errors.length > 0) return fail(besideFieldErrors(typed, given, options.flavor, errors))
+
   checkPathsDeeply(typed, errors)
-  if (errors.length > 0) return fail(errors)
+  if (errors.length > 0) return fail(besideFieldErrors(typed, given, options.flavor, errors))
   checkEntity(typed, options.flavor, errors)
   if (errors.length > 0) return fail(errors)
   const engineError = checkEngine(typed)
@@ -275,14 +275,26 @@ function checkPathsDeeply(route: TraditionalRoute, errors: FieldError[]): void {
 
 
 /**
- * The gRPC subschema's `strip_path` rule (§1.4) and the ATC entity checks (§1.5 items 2–4,
- * `routeEntityChecks`). The subschema's refused fields and the `protocols` sets are field errors,
- * checked with the other fields before this.
+ * Field errors, then the entity checks that run beside them (Kong runs every check whose own fields
+ * passed, see `routeEntityChecks`).
  */
-function checkEntity(route: TraditionalRoute, flavor: Flavor, errors: FieldError[]): void {
+function besideFieldErrors(route: TraditionalRoute, input: Readonly<Record<string, unknown>>, flavor: Flavor, errors: FieldError[]): FieldError[] {
+  const names = new Set(errors.filter((e) => e.field !== '@entity').map((e) => e.field.split('.')[0] as string))
+  checkEntity(route, flavor, errors, { names, input })
+  // Kong's message names the entity's errors first.
+  return [...errors.filter((e) => e.field === '@entity'), ...errors.filter((e) => e.field !== '@entity')]
+}
+
+/**
+ * The gRPC subschema's `strip_path` rule (§1.4) and the ATC entity checks (§1.5 items 2–4,
+ * `routeEntityChecks`), those that read a `failed` field left out. The subschema's refused fields
+ * and the `protocols` sets are field errors, checked with the other fields before this.
+ */
+function checkEntity(route: TraditionalRoute, flavor: Flavor, errors: FieldError[], failed?: FailedFields): void {
   const first = (route.protocols ?? ['http', 'https'])[0]
-  if ((first === 'grpc' || first === 'grpcs') && route.strip_path === true) errors.push({ field: 'strip_path', message: "cannot set 'strip_path' when 'protocols' is 'grpc' or 'grpcs'" })
-  const checked = routeEntityChecks(route as Readonly<Record<string, unknown>>, flavor)
+  const stripPathFailed = failed?.names.has('strip_path') === true || failed?.names.has('protocols') === true
+  if ((first === 'grpc' || first === 'grpcs') && route.strip_path === true && !stripPathFailed) errors.push({ field: 'strip_path', message: "cannot set 'strip_path' when 'protocols' is 'grpc' or 'grpcs'" })
+  const checked = routeEntityChecks(route as Readonly<Record<string, unknown>>, flavor, failed)
   // Each field error after the entity error of its check (the `snis` conditional's comes first).
   const fieldErrors = Object.entries(checked.fields).map(([field, message]) => ({ field, message }))
   for (const message of checked.errors) {
