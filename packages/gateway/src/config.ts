@@ -3,6 +3,7 @@ import { ERROR_DEFAULT_TYPES, type ErrorDefaultType } from './proxy/error-respon
 import { isAbsolute, join } from 'node:path'
 import { parseIpAddr, parseIpCidr, type IpCidr } from '@switchyard/core'
 import { parsePgSettings, type PgSettings } from './store/postgres/settings.ts'
+import { DEFAULT_HEADERS_SETTING, parseHeadersSetting, type InjectedHeader } from './proxy/injected-headers.ts'
 
 /** One address a listener binds; `ssl` makes it an HTTPS listener. */
 export interface ListenAddress {
@@ -63,6 +64,10 @@ export interface Config {
   readonly realIpRecursive: boolean
   /** Kong's `error_default_type`: the format of the proxy's error pages for requests with neither Accept nor Content-Type. */
   readonly errorDefaultType: ErrorDefaultType
+  /** Kong's `headers`: which of the gateway's own headers clients receive (Server, Via, latencies, request id, upstream status). */
+  readonly headers: readonly InjectedHeader[]
+  /** Kong's `headers_upstream`: whether upstream requests carry the request id (`X-Switchyard-Request-Id`). */
+  readonly headersUpstream: boolean
   /** Kong's `nginx_http_client_max_body_size` in bytes: the largest request body the proxy takes (413 beyond); 0 for no limit. */
   readonly clientMaxBodySize: number
   /** Kong's `nginx_http_client_body_buffer_size` in bytes: how much of a buffered request body stays in memory before it goes to a temporary file. */
@@ -127,6 +132,8 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'nginx_http_underscores_in_headers', flag: '--nginx-http-underscores-in-headers', default: 'off', help: '`on` takes request header lines whose names hold `_` (routed on and sent upstream); `off`, as nginx, ignores them.' },
   { name: 'nginx_http_client_body_buffer_size', flag: '--nginx-http-client-body-buffer-size', default: '8k', help: 'How much of a request body a route with request_buffering keeps in memory; the rest goes to a temporary file in <prefix>/client_body_temp.' },
   { name: 'port_maps', flag: '--port-maps', default: '', help: 'Ports forwarded to the proxy listeners by a container or NAT, comma-separated `HOST_PORT:LISTENER_PORT` (e.g. "80:8000, 443:8443"): routes see the host port as net.dst.port, upstreams as X-Forwarded-Port.' },
+  { name: 'headers', flag: '--headers', default: DEFAULT_HEADERS_SETTING, help: 'The gateway\'s own headers clients receive, comma-separated (Kong\'s names): server_tokens (Server, Via), latency_tokens (the X-Switchyard-*-Latency headers), X-Kong-Request-Id, X-Kong-Upstream-Status, or single ones (Server, Via, X-Kong-Proxy-Latency, …); `off` for none.' },
+  { name: 'headers_upstream', flag: '--headers-upstream', default: 'X-Kong-Request-Id', help: 'X-Kong-Request-Id to send the request id upstream (as X-Switchyard-Request-Id), or `off`.' },
   { name: 'error_default_type', flag: '--error-default-type', default: 'text/plain', help: 'Format of the proxy\'s error pages (400, 502, 504) for requests with neither Accept nor Content-Type: text/plain, application/json, application/xml or text/html.' },
 ]
 
@@ -289,6 +296,8 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
     realIpHeader: parseRealIpHeader(get('real_ip_header'), errors),
     realIpRecursive: oneOf('real_ip_recursive', get('real_ip_recursive'), ['on', 'off'] as const, errors) === 'on',
     errorDefaultType: oneOf('error_default_type', get('error_default_type'), ERROR_DEFAULT_TYPES, errors),
+    headers: parseHeadersSetting('headers', get('headers'), errors),
+    headersUpstream: parseHeadersUpstream(get('headers_upstream'), errors),
     clientMaxBodySize: nginxSize('nginx_http_client_max_body_size', get('nginx_http_client_max_body_size'), errors),
     clientBodyBufferSize: nginxSize('nginx_http_client_body_buffer_size', get('nginx_http_client_body_buffer_size'), errors),
     underscoresInHeaders: oneOf('nginx_http_underscores_in_headers', get('nginx_http_underscores_in_headers'), ['on', 'off'] as const, errors) === 'on',
@@ -383,6 +392,14 @@ function parsePortMaps(text: string, errors: string[]): PortMap[] {
     maps.push({ hostPort, listenerPort })
   }
   return maps
+}
+
+/** `headers_upstream`: Kong's one header there, the request id, or `off`. */
+function parseHeadersUpstream(text: string, errors: string[]): boolean {
+  const value = text.trim().toLowerCase()
+  if (value === 'off') return false
+  if (value !== 'x-kong-request-id' && value !== 'x-switchyard-request-id') errors.push(`headers_upstream: expected X-Kong-Request-Id or off, got "${text}"`)
+  return true
 }
 
 /** An HTTP field name (RFC 9110 §5.1: a token). */

@@ -18,6 +18,7 @@ import { createAccessLog, openAccessLogFile, type AccessLog } from './observabil
 import { emptyMetrics, recordRequest, recordStream, renderMetrics, type MetricsData } from './observability/metrics.ts'
 import { ConnectionTracker, type ConnectionCounts } from './proxy/connections.ts'
 import { Upstreams } from './proxy/forward.ts'
+import { InjectedHeaders } from './proxy/injected-headers.ts'
 import { createRealIp, proxyProtocolRealIp } from './proxy/real-ip.ts'
 import { CLIENT_BODY_TIMEOUT_MS } from './proxy/request-body.ts'
 import { createProxyServer, type ProxyOptions, type TlsMaterial } from './proxy/server.ts'
@@ -164,6 +165,8 @@ export async function startProxy(config: Config, store: Store, log: Logger): Pro
     headerNames,
     hostPorts: new Map(config.portMaps.map((map) => [map.listenerPort, map.hostPort])),
     onBrokenHeader: (reason: string) => log.warn({ reason }, 'connection closed: no PROXY protocol header'),
+    injected: new InjectedHeaders(config.headers),
+    upstreamRequestId: config.headersUpstream,
     requestBody: { maxSize: config.clientMaxBodySize, bufferSize: config.clientBodyBufferSize, tempDir: inPrefix(config, 'client_body_temp'), timeoutMs: CLIENT_BODY_TIMEOUT_MS },
   }
   const tracker = new ConnectionTracker()

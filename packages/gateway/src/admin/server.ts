@@ -18,6 +18,7 @@ import { schemasEndpoint } from './schemas.ts'
 import { listTags } from './tags.ts'
 import { isSameOrigin, unauthenticatedAdminRefusal } from '../origin.ts'
 import type { ConnectionCounts } from '../proxy/connections.ts'
+import { INJECTED_HEADERS } from '../proxy/injected-headers.ts'
 
 /** The gateway's version, reported by `GET /` and in `Via`. */
 export const VERSION = '0.1.0'
@@ -26,7 +27,7 @@ export const VERSION = '0.1.0'
 export const SERVER_TOKEN = `switchyard/${VERSION}`
 
 /** How long the Admin API took over a request, in milliseconds (Kong: `X-Kong-Admin-Latency`). */
-const ADMIN_LATENCY_HEADER = 'x-switchyard-admin-latency'
+const ADMIN_LATENCY_HEADER = INJECTED_HEADERS.adminLatency
 
 /** Live numbers the Admin API reports (`/status`, `/metrics`). */
 export interface AdminStatus {
@@ -203,10 +204,10 @@ function requestUrl(target: string): URL | undefined {
   return (target.startsWith('/') ? URL.parse(`http://admin${target}`) : URL.parse(target, 'http://admin')) ?? undefined
 }
 
-/** Answers on a raw socket with a JSON `message`, and closes the connection. */
-function endWithJson(socket: Duplex, status: number, reason: string, message: string, headOnly: boolean): void {
+/** Answers on a raw socket with a JSON `message`, and closes the connection; `server` unless Kong's `headers` turned it off. */
+function endWithJson(socket: Duplex, status: number, reason: string, message: string, headOnly: boolean, server: boolean): void {
   const text = JSON.stringify({ message })
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nserver: ${SERVER_TOKEN}\r\nconnection: close\r\n\r\n${headOnly ? '' : text}`)
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\n${server ? `server: ${SERVER_TOKEN}\r\n` : ''}connection: close\r\n\r\n${headOnly ? '' : text}`)
 }
 
 /** The decoded segments of a request path; or the first segment whose percent-encoding is malformed (`%zz`). */
@@ -282,8 +283,14 @@ export class AdminApi {
     this.#respond(request, cors)
       .catch((error: unknown): AdminResponse => unavailableResponse(error) ?? { status: 500, body: { message: 'An unexpected error occurred', detail: String(error) } })
       .then((answer) => {
-        // Kong's admin_header_filter: the server's name and the time taken, on every answer.
-        const headers = { server: SERVER_TOKEN, [ADMIN_LATENCY_HEADER]: String(Math.round(performance.now() - started)), ...cors, ...answer.headers }
+        // Kong's admin_header_filter: the server's name and the time taken, on every answer (as `headers` allows).
+        const injected = this.options.config.headers
+        const headers = {
+          ...(injected.includes(INJECTED_HEADERS.server) ? { server: SERVER_TOKEN } : {}),
+          ...(injected.includes(INJECTED_HEADERS.adminLatency) ? { [ADMIN_LATENCY_HEADER]: String(Math.round(performance.now() - started)) } : {}),
+          ...cors,
+          ...answer.headers,
+        }
         if (typeof answer.body === 'string') {
           response.writeHead(answer.status, { ...headers, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(answer.body)
           return
@@ -342,7 +349,7 @@ export class AdminApi {
     const message = tooLarge ? 'request line and headers are too large: send fewer or shorter query arguments and headers (16 KiB at most)' : 'malformed HTTP request'
     // A response to HEAD has no body (RFC 9110 §9.3.2); the request was not parsed, so look at its first bytes.
     const head = error.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD '
-    endWithJson(socket, status, tooLarge ? 'Request Header Fields Too Large' : 'Bad Request', message, head)
+    endWithJson(socket, status, tooLarge ? 'Request Header Fields Too Large' : 'Bad Request', message, head, this.options.config.headers.includes(INJECTED_HEADERS.server))
   }
 
   /**
@@ -350,7 +357,7 @@ export class AdminApi {
    * other method the Admin API does not take (without a listener Node closes the connection unanswered).
    */
   readonly handleConnect = (_request: IncomingMessage, socket: Duplex): void => {
-    endWithJson(socket, 405, 'Method Not Allowed', 'Method not allowed', false)
+    endWithJson(socket, 405, 'Method Not Allowed', 'Method not allowed', false, this.options.config.headers.includes(INJECTED_HEADERS.server))
   }
 
   async #respond(request: IncomingMessage, cors: Readonly<Record<string, string>>): Promise<AdminResponse> {

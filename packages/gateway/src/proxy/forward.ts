@@ -6,6 +6,7 @@ import { Pool, type Dispatcher } from 'undici'
 import type { Service } from '../entities/service.ts'
 import { GatewayError } from '../errors.ts'
 import { downstreamHeaders } from './headers.ts'
+import { INJECTED_HEADERS } from './injected-headers.ts'
 import { timedConnector } from './connector.ts'
 import { ReadDeadlines, type ReadWatch } from './read-deadlines.ts'
 import { tunnelOnceSwitched } from './tunnel.ts'
@@ -30,6 +31,8 @@ export interface UpstreamRequest {
   readonly maxBodySize?: number
   /** `client_body_timeout` for a streamed body: the upload is cut with 408 when the client sends nothing for this long; 0 for none. */
   readonly clientTimeoutMs?: number
+  /** Which of the gateway's headers that depend on the answer go to the client (Kong's `headers`); both when absent. */
+  readonly answerHeaders?: { readonly upstreamLatency: boolean; readonly upstreamStatus: boolean }
 }
 
 /** What happened upstream, for the access log and metrics. */
@@ -279,7 +282,10 @@ class Exchange implements Dispatcher.DispatchHandler, ReadWatch {
     // Node sends a Trailer field only ahead of a chunked body, and throws otherwise.
     const trailers = this.upstream.trailers && statusCode !== 204 && statusCode !== 304 && request.method !== 'HEAD' && response.useChunkedEncodingByDefault
     // nginx passes the upstream's status line on, reason phrase included.
-    response.writeHead(statusCode, reasonPhrase(statusText), downstreamHeaders(rawHeaders, this.extraHeaders, trailers, this.#upstreamLatency))
+    const answerHeaders = this.upstream.answerHeaders
+    const extra = answerHeaders?.upstreamStatus === true ? [...this.extraHeaders, INJECTED_HEADERS.upstreamStatus, String(statusCode)] : this.extraHeaders
+    const latency = answerHeaders?.upstreamLatency === false ? undefined : this.#upstreamLatency
+    response.writeHead(statusCode, reasonPhrase(statusText), downstreamHeaders(rawHeaders, extra, trailers, latency))
     return true
   }
 

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { takesHeaderName, type HeaderNames } from '@switchyard/http'
+import { INJECTED_HEADERS } from './injected-headers.ts'
 
 /**
  * Request fields never forwarded upstream: the hop-by-hop fields of RFC 9110 §7.6.1 (they describe
@@ -18,11 +19,11 @@ const REQUEST_HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'keep-ali
 const RESPONSE_HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'transfer-encoding', 'upgrade'])
 
 /** Kong's `X-Kong-Upstream-Latency`: milliseconds from sending the request upstream to its response head (or failure). */
-export const UPSTREAM_LATENCY_HEADER = 'x-switchyard-upstream-latency'
+export const UPSTREAM_LATENCY_HEADER = INJECTED_HEADERS.upstreamLatency
 /** Kong's `X-Kong-Proxy-Latency`: milliseconds the gateway spent on a request before sending it upstream. */
-export const PROXY_LATENCY_HEADER = 'x-switchyard-proxy-latency'
+export const PROXY_LATENCY_HEADER = INJECTED_HEADERS.proxyLatency
 /** Kong's `X-Kong-Response-Latency`: milliseconds the gateway took to make an answer of its own. */
-export const RESPONSE_LATENCY_HEADER = 'x-switchyard-response-latency'
+export const RESPONSE_LATENCY_HEADER = INJECTED_HEADERS.responseLatency
 
 /** A duration in milliseconds as the latency headers carry it: a whole number. */
 export function milliseconds(duration: number): string {
@@ -145,13 +146,6 @@ export function upstreamHeaders(incoming: IncomingHttpHeaders, rawHeaders: reado
 }
 
 /**
- * The response headers sent to the client as a flat name/value list (what `writeHead` takes, with
- * repeated fields such as Set-Cookie kept apart): the upstream's end-to-end headers from undici's
- * raw list, then `extra`, then the upstream latency. A `via` in `extra` is appended to the upstream's
- * Via; a `server` in `extra` is used only when the upstream sent none. `Trailer` is kept only when
- * `trailers` is set and the body is not framed by Content-Length (Node refuses it then).
- */
-/**
  * An upstream answer's head as raw text (a WebSocket handshake's, which Node's response writer never
  * sees) with the gateway's headers added by the rules of {@link downstreamHeaders}: a `via` in `extra`
  * appended to the upstream's Via, a `server` only when the upstream sent none, the others after
@@ -170,7 +164,15 @@ export function withGatewayHeaders(head: string, extra: readonly string[]): stri
   return lines.join('\r\n')
 }
 
-export function downstreamHeaders(raw: readonly Buffer[], extra: readonly string[], trailers: boolean, upstreamLatency: number): string[] {
+/**
+ * The response headers sent to the client as a flat name/value list (what `writeHead` takes, with
+ * repeated fields such as Set-Cookie kept apart): the upstream's end-to-end headers from undici's
+ * raw list, then `extra`, then the upstream latency (none when
+ * `upstreamLatency` is undefined: Kong's `headers` turned it off). A `via` in `extra` is appended to the upstream's
+ * Via; a `server` in `extra` is used only when the upstream sent none. `Trailer` is kept only when
+ * `trailers` is set and the body is not framed by Content-Length (Node refuses it then).
+ */
+export function downstreamHeaders(raw: readonly Buffer[], extra: readonly string[], trailers: boolean, upstreamLatency: number | undefined): string[] {
   const names: string[] = []
   let named: Set<string> | undefined
   let keepTrailer = trailers
@@ -197,6 +199,6 @@ export function downstreamHeaders(raw: readonly Buffer[], extra: readonly string
     if (name === 'via' && viaAt >= 0) out[viaAt + 1] = `${out[viaAt + 1] as string}, ${value}`
     else if (name !== 'server' || !hasServer) out.push(name, value)
   }
-  out.push(UPSTREAM_LATENCY_HEADER, milliseconds(upstreamLatency))
+  if (upstreamLatency !== undefined) out.push(UPSTREAM_LATENCY_HEADER, milliseconds(upstreamLatency))
   return out
 }

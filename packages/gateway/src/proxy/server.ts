@@ -11,6 +11,7 @@ import { errorRequest, errorResponse, UNREAD_REQUEST, type ErrorDefaultType, typ
 import type { ForwardCallback, UpstreamRequest, Upstreams } from './forward.ts'
 import { asksForTrailers, milliseconds, PROXY_LATENCY_HEADER, RESPONSE_LATENCY_HEADER, UPSTREAM_LATENCY_HEADER, upstreamHeaders } from './headers.ts'
 import { isTls, NodeRequest, unmapped } from './node-request.ts'
+import { InjectedHeaders, INJECTED_HEADERS } from './injected-headers.ts'
 import { requireProxyProtocol } from './proxy-protocol.ts'
 import type { RealIp } from './real-ip.ts'
 import { CLIENT_BODY_TIMEOUT_MS, declaredTooLarge, hasRequestBody, readRequestBody, type BodyLimits, type BufferedBody } from './request-body.ts'
@@ -20,7 +21,7 @@ import type { Service } from '../entities/service.ts'
 import { hasBadTarget, isValidHost, isValidLineHost, type HeaderNames } from '@switchyard/http'
 
 /** Header carrying the id of each proxied request, to the client and to the upstream. */
-export const REQUEST_ID_HEADER = 'x-switchyard-request-id'
+export const REQUEST_ID_HEADER = INJECTED_HEADERS.requestId
 const VIA = `1.1 switchyard/${VERSION}`
 
 /** One finished proxied request, for the access log and metrics. */
@@ -69,9 +70,9 @@ function requestRecord(
   }
 }
 
-/** The headers the gateway adds to an upstream's answer (before the upstream latency, known later). */
-function gatewayHeaders(requestId: string, proxyLatency: string): string[] {
-  return ['via', VIA, 'server', SERVER_TOKEN, REQUEST_ID_HEADER, requestId, PROXY_LATENCY_HEADER, proxyLatency]
+/** The headers the gateway adds to an upstream's answer (before the upstream latency, known later), those `injected` turns on. */
+function gatewayHeaders(injected: InjectedHeaders, requestId: string, proxyLatency: string): string[] {
+  return injected.pick(['via', VIA, 'server', SERVER_TOKEN, REQUEST_ID_HEADER, requestId, PROXY_LATENCY_HEADER, proxyLatency])
 }
 
 /** What a proxy listener needs. */
@@ -94,6 +95,10 @@ export interface ProxyOptions {
   readonly hostPorts?: ReadonlyMap<number, number>
   /** Told why a connection to a `proxy_protocol` listener was closed before its PROXY protocol header was read (nginx's error log). */
   readonly onBrokenHeader?: (reason: string) => void
+  /** Kong's `headers`: which of its own headers the gateway adds to what clients receive; Kong's default when absent. */
+  readonly injected?: InjectedHeaders
+  /** Kong's `headers_upstream`: whether upstream requests carry the request id; true when absent. */
+  readonly upstreamRequestId?: boolean
 }
 
 /**
@@ -180,32 +185,32 @@ function badHostHeader(incoming: IncomingMessage): boolean {
  * request id and `extra` (a flat name/value list: latency headers, Location, Upgrade, …). A response
  * already under way is cut instead.
  */
-function answer(response: ServerResponse, status: number, body: string, contentType: string | undefined, requestId: string, extra: readonly string[]): number {
+function answer(response: ServerResponse, status: number, body: string, contentType: string | undefined, requestId: string, extra: readonly string[], injected: InjectedHeaders): number {
   if (response.headersSent) {
     response.destroy()
     return status
   }
   const type = contentType === undefined ? [] : ['content-type', contentType]
-  response.writeHead(status, [...type, 'content-length', String(Buffer.byteLength(body)), 'server', SERVER_TOKEN, REQUEST_ID_HEADER, requestId, ...extra])
+  response.writeHead(status, injected.pick([...type, 'content-length', String(Buffer.byteLength(body)), 'server', SERVER_TOKEN, REQUEST_ID_HEADER, requestId, ...extra]))
   response.end(body)
   return status
 }
 
 /** Answers with a gateway error, in the format Kong chooses for this request (`fields`). */
-function sendError(response: ServerResponse, code: GatewayErrorCode, requestId: string, latency: readonly string[], fields: ErrorRequest, defaultType: ErrorDefaultType | undefined): number {
+function sendError(response: ServerResponse, code: GatewayErrorCode, requestId: string, latency: readonly string[], fields: ErrorRequest, defaultType: ErrorDefaultType | undefined, injected: InjectedHeaders): number {
   const { status, message, source } = GATEWAY_ERRORS[code]
   const error = errorResponse(source, status, message, requestId, fields, defaultType)
-  return answer(response, status, error.body, error.contentType, requestId, [...error.headers, ...latency])
+  return answer(response, status, error.body, error.contentType, requestId, [...error.headers, ...latency], injected)
 }
 
-function sendRespond(response: ServerResponse, decision: Decision & { kind: 'respond' }, requestId: string, latency: readonly string[], fields: ErrorRequest): number {
+function sendRespond(response: ServerResponse, decision: Decision & { kind: 'respond' }, requestId: string, latency: readonly string[], fields: ErrorRequest, injected: InjectedHeaders): number {
   const extra = [...latency]
   for (const [name, value] of Object.entries(decision.headers)) extra.push(name, value)
   // A redirect has no body, and Kong's proxy location has no default type: no Content-Type.
-  if (decision.status >= 300 && decision.status < 400) return answer(response, decision.status, '', undefined, requestId, extra)
+  if (decision.status >= 300 && decision.status < 400) return answer(response, decision.status, '', undefined, requestId, extra, injected)
   // Kong's other answers after the match (426, 415) are kong.response.error calls.
   const error = errorResponse('kong', decision.status, decision.message, requestId, fields)
-  return answer(response, decision.status, error.body, error.contentType, requestId, [...error.headers, ...extra])
+  return answer(response, decision.status, error.body, error.contentType, requestId, [...error.headers, ...extra], injected)
 }
 
 /** Kong's latency header for an answer of its own, `started` being the request's `performance.now()`. */
@@ -214,13 +219,14 @@ function responseLatency(started: number): string[] {
 }
 
 /** An answer written straight to a connection the HTTP server no longer handles (upgrades, parse errors); it closes it. */
-function rawError(socket: Duplex, code: GatewayErrorCode, requestId: string, fields: ErrorRequest, defaultType: ErrorDefaultType | undefined): void {
+function rawError(socket: Duplex, code: GatewayErrorCode, requestId: string, fields: ErrorRequest, defaultType: ErrorDefaultType | undefined, injected: InjectedHeaders): void {
   const { status, message, source } = GATEWAY_ERRORS[code]
   const error = errorResponse(source, status, message, requestId, fields, defaultType)
   let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n`
   if (error.contentType !== undefined) head += `Content-Type: ${error.contentType}\r\n`
-  head += `Content-Length: ${Buffer.byteLength(error.body)}\r\nConnection: close\r\nServer: ${SERVER_TOKEN}\r\n${REQUEST_ID_HEADER}: ${requestId}\r\n`
-  for (let i = 0; i < error.headers.length; i += 2) head += `${error.headers[i] as string}: ${error.headers[i + 1] as string}\r\n`
+  head += `Content-Length: ${Buffer.byteLength(error.body)}\r\nConnection: close\r\n`
+  const fieldsAfter = injected.pick(['Server', SERVER_TOKEN, REQUEST_ID_HEADER, requestId, ...error.headers])
+  for (let i = 0; i < fieldsAfter.length; i += 2) head += `${fieldsAfter[i] as string}: ${fieldsAfter[i + 1] as string}\r\n`
   socket.end(`${head}\r\n${error.body}`)
 }
 
@@ -230,8 +236,8 @@ function pathOf(target: string): string {
   return query < 0 ? target : target.slice(0, query)
 }
 
-/** The upstream request headers of a routed request (Kong's X-Forwarded-*, Via, TE, Upgrade), request id last. */
-function proxiedHeaders(request: NodeRequest, resolution: Resolution, peer: string, requestId: string, websocket: boolean, trailers: boolean): string[] {
+/** The upstream request headers of a routed request (Kong's X-Forwarded-*, Via, TE, Upgrade), request id last unless `withRequestId` is off. */
+function proxiedHeaders(request: NodeRequest, resolution: Resolution, peer: string, requestId: string | undefined, websocket: boolean, trailers: boolean): string[] {
   const incoming = request.request
   const headers = upstreamHeaders(incoming.headers, incoming.rawHeaders, resolution.host, {
     clientIp: request.realClient?.ip ?? peer,
@@ -245,7 +251,7 @@ function proxiedHeaders(request: NodeRequest, resolution: Resolution, peer: stri
     websocket,
     trailers,
   }, request.headerNames)
-  headers.push(REQUEST_ID_HEADER, requestId)
+  if (requestId !== undefined) headers.push(REQUEST_ID_HEADER, requestId)
   return headers
 }
 
@@ -341,6 +347,8 @@ function afterResponses(socket: Duplex, then: () => void): void {
 
 /** Builds the request handler and upgrade handler shared by the HTTP and HTTPS listeners. */
 export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'https') {
+  const injected = options.injected ?? InjectedHeaders.DEFAULT
+  const answerHeaders = { upstreamLatency: injected.has(INJECTED_HEADERS.upstreamLatency), upstreamStatus: injected.has(INJECTED_HEADERS.upstreamStatus) }
   const handleRequest = (request: IncomingMessage, response: ServerResponse): void => {
     const started = performance.now()
     const requestId = randomUUID()
@@ -372,7 +380,7 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
         return finish(error.status, routed, undefined)
       }
       closeLingering(request, response)
-      finish(sendError(response, error.code, requestId, responseLatency(started), errorRequest(request.rawHeaders, request.httpVersionMajor), options.errorDefaultType), routed, undefined)
+      finish(sendError(response, error.code, requestId, responseLatency(started), errorRequest(request.rawHeaders, request.httpVersionMajor), options.errorDefaultType, injected), routed, undefined)
     }
     // nginx checks a declared body size before anything else of Kong runs, the router included.
     const declared = refusedHead ? undefined : declaredTooLarge(request, limits)
@@ -382,18 +390,18 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
       // nginx refuses a malformed request while reading the request line or Host, before the
       // fields that usually follow them, so its 400 is formatted as for a request without Accept.
       const fields = decision.code === 'bad-request' ? UNREAD_REQUEST : errorRequest(request.rawHeaders, request.httpVersionMajor)
-      return finish(sendError(response, decision.code, requestId, responseLatency(started), fields, options.errorDefaultType), decision.resolution, undefined)
+      return finish(sendError(response, decision.code, requestId, responseLatency(started), fields, options.errorDefaultType, injected), decision.resolution, undefined)
     }
     if (decision.kind === 'respond') {
       answerUnread()
-      return finish(sendRespond(response, decision, requestId, responseLatency(started), errorRequest(request.rawHeaders, request.httpVersionMajor)), routed, undefined)
+      return finish(sendRespond(response, decision, requestId, responseLatency(started), errorRequest(request.rawHeaders, request.httpVersionMajor), injected), routed, undefined)
     }
     const { resolution } = decision
     const service = resolution.service
     const trailers = asksForTrailers(request.headers.te)
-    const headers = proxiedHeaders(target, resolution, peer, requestId, false, trailers)
+    const headers = proxiedHeaders(target, resolution, peer, options.upstreamRequestId === false ? undefined : requestId, false, trailers)
     const proxyLatency = milliseconds(performance.now() - started)
-    const extra = gatewayHeaders(requestId, proxyLatency)
+    const extra = gatewayHeaders(injected, requestId, proxyLatency)
     const onForwarded: ForwardCallback = (error, outcome) => {
       if (error === undefined) finish(outcome.status, resolution, outcome.upstreamLatency)
       else if (error.code === 'request-timeout' || error.code === 'payload-too-large') refuse(error)
@@ -403,11 +411,11 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
         if (!request.complete) closeLingering(request, response)
         // Kong answers a host that does not resolve itself, before proxying: its latency header.
         const latency = error.code === 'name-resolution-failed' ? responseLatency(started) : [UPSTREAM_LATENCY_HEADER, milliseconds(outcome.upstreamLatency), PROXY_LATENCY_HEADER, proxyLatency]
-        finish(sendError(response, error.code, requestId, latency, errorRequest(request.rawHeaders, request.httpVersionMajor), options.errorDefaultType), resolution, undefined, error.detail)
+        finish(sendError(response, error.code, requestId, latency, errorRequest(request.rawHeaders, request.httpVersionMajor), options.errorDefaultType, injected), resolution, undefined, error.detail)
       }
     }
     const forward = (body: BufferedBody | undefined): void => {
-      const upstream: UpstreamRequest = { service, method: request.method ?? 'GET', path: resolution.path, headers, trailers, body, maxBodySize: limits.maxSize, clientTimeoutMs: limits.timeoutMs }
+      const upstream: UpstreamRequest = { service, method: request.method ?? 'GET', path: resolution.path, headers, trailers, body, maxBodySize: limits.maxSize, clientTimeoutMs: limits.timeoutMs, answerHeaders }
       options.upstreams.forward(request, response, upstream, extra, onForwarded)
     }
     if (!hasRequestBody(request)) return forward(undefined)
@@ -444,12 +452,12 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
     let error: string | undefined
     const clientIp = target.realClient?.ip ?? peer
     socket.once('close', () => options.observe(requestRecord(request, requestId, started, clientIp, status, resolution, upstreamLatency, error)))
-    const headers = proxiedHeaders(target, resolution, peer, requestId, true, asksForTrailers(request.headers.te))
+    const headers = proxiedHeaders(target, resolution, peer, options.upstreamRequestId === false ? undefined : requestId, true, asksForTrailers(request.headers.te))
     const upstream = { service: resolution.service, method: request.method ?? 'GET', path: resolution.path, headers, trailers: false }
     const onError = (failure: GatewayError): void => {
       status = GATEWAY_ERRORS[failure.code].status
       error = failure.detail
-      rawError(socket, failure.code, requestId, errorRequest(request.rawHeaders, request.httpVersionMajor), options.errorDefaultType)
+      rawError(socket, failure.code, requestId, errorRequest(request.rawHeaders, request.httpVersionMajor), options.errorDefaultType, injected)
     }
     const sent = performance.now()
     const proxyLatency = milliseconds(sent - started)
@@ -457,7 +465,8 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
       status = answered
       upstreamLatency = performance.now() - sent
       // Kong's header_filter runs on a handshake's answer as on any other.
-      return [...gatewayHeaders(requestId, proxyLatency), UPSTREAM_LATENCY_HEADER, milliseconds(upstreamLatency)]
+      const upstreamStatus = answerHeaders.upstreamStatus ? [INJECTED_HEADERS.upstreamStatus, String(answered)] : []
+      return [...gatewayHeaders(injected, requestId, proxyLatency), ...upstreamStatus, ...injected.pick([UPSTREAM_LATENCY_HEADER, milliseconds(upstreamLatency)])]
     })
   }
 
@@ -473,7 +482,7 @@ export function createProxyHandlers(options: ProxyOptions, scheme: 'http' | 'htt
  * connections are served as usual. Node reports the error again for each further chunk the
  * client sends: only the first counts.
  */
-function createClientErrorHandler(defaultType: ErrorDefaultType | undefined): (error: Error & { code?: string }, socket: Duplex) => void {
+function createClientErrorHandler(defaultType: ErrorDefaultType | undefined, injected: InjectedHeaders): (error: Error & { code?: string }, socket: Duplex) => void {
   const failed = new WeakSet<Duplex>()
   return (error, socket) => {
     if (error.code === 'ECONNRESET') return void socket.destroy()
@@ -483,7 +492,7 @@ function createClientErrorHandler(defaultType: ErrorDefaultType | undefined): (e
     afterResponses(socket, () => {
       // The broken request's own answer is under way already: it can only be cut.
       if (inFlight(socket)?.headersSent === true) return void socket.destroy()
-      rawError(socket, 'bad-request', randomUUID(), UNREAD_REQUEST, defaultType)
+      rawError(socket, 'bad-request', randomUUID(), UNREAD_REQUEST, defaultType, injected)
     })
   }
 }
@@ -493,8 +502,8 @@ function createClientErrorHandler(defaultType: ErrorDefaultType | undefined): (e
  * nginx refuses the method (an authority-form target `h:1` does not even parse). Node would
  * otherwise drop the connection without a word.
  */
-function connectHandler(defaultType: ErrorDefaultType | undefined): (request: IncomingMessage, socket: Duplex) => void {
-  return (_request, socket) => afterResponses(socket, () => rawError(socket, 'bad-request', randomUUID(), UNREAD_REQUEST, defaultType))
+function connectHandler(defaultType: ErrorDefaultType | undefined, injected: InjectedHeaders): (request: IncomingMessage, socket: Duplex) => void {
+  return (_request, socket) => afterResponses(socket, () => rawError(socket, 'bad-request', randomUUID(), UNREAD_REQUEST, defaultType, injected))
 }
 
 /** TLS material for HTTPS listeners. */
@@ -513,14 +522,14 @@ export function createProxyServer(options: ProxyOptions, tls: TlsMaterial | unde
   const serverOptions = { requireHostHeader: false, keepAliveTimeout: 60_000, headersTimeout: 60_000, requestTimeout: 0 }
   const server: Server = tls === undefined ? createHttpServer(serverOptions, handlers.handleRequest) : createHttpsServer({ ...serverOptions, cert: tls.cert, key: tls.key }, handlers.handleRequest)
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => handlers.handleUpgrade(server, request, socket, head))
-  server.on('connect', connectHandler(options.errorDefaultType))
+  server.on('connect', connectHandler(options.errorDefaultType, options.injected ?? InjectedHeaders.DEFAULT))
   // Node answers a bare 417 to an `Expect` other than 100-continue unless this event has a listener;
   // nginx ignores unknown expectations (and clears `Expect` upstream), so serve the request as usual.
   server.on('checkExpectation', handlers.handleRequest)
   // With a listener here Node sends no 100 Continue itself: the handler sends it once it reads the
   // body, as nginx does, and not before a 413 or one of Kong's own answers.
   server.on('checkContinue', handlers.handleRequest)
-  server.on('clientError', createClientErrorHandler(options.errorDefaultType))
+  server.on('clientError', createClientErrorHandler(options.errorDefaultType, options.injected ?? InjectedHeaders.DEFAULT))
   if (proxyProtocol) requireProxyProtocol(server, (reason) => options.onBrokenHeader?.(reason))
   return server
 }
