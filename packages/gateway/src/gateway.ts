@@ -1,7 +1,6 @@
 import { closeSync, existsSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createSecureContext } from 'node:tls'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { cidrContains, parseIpAddr, type IpCidr } from '@switchyard/core'
@@ -21,7 +20,8 @@ import { Upstreams } from './proxy/forward.ts'
 import { InjectedHeaders } from './proxy/injected-headers.ts'
 import { createRealIp, proxyProtocolRealIp } from './proxy/real-ip.ts'
 import { CLIENT_BODY_TIMEOUT_MS } from './proxy/request-body.ts'
-import { createProxyServer, type ProxyOptions, type TlsMaterial } from './proxy/server.ts'
+import { createProxyServer, type ProxyOptions } from './proxy/server.ts'
+import { readTlsMaterial, type TlsMaterial } from './tls-material.ts'
 import { closeStreamServer, createStreamServer, type StreamRecord, type StreamServer } from './stream/server.ts'
 import { bindUdp, createUdpStreamServer, type UdpStreamServer } from './stream/udp.ts'
 import { configHash, loadDeclarative, type ConfigProblem } from './store/declarative.ts'
@@ -99,21 +99,15 @@ function accessLogTarget(config: Config): string {
  * fails its start once, with one clear error, instead of every worker failing.
  */
 export function checkProxySettings(config: Config): void {
-  readTlsMaterial(config)
+  tlsMaterialOf(config)
   const target = accessLogTarget(config)
   if (target !== 'off' && target !== 'stdout') closeSync(openAccessLogFile(target))
 }
 
 /** The certificate and key of `ssl` listeners, read and checked (a clear error names the setting and file). */
-function readTlsMaterial(config: Config): TlsMaterial | undefined {
+function tlsMaterialOf(config: Config): TlsMaterial | undefined {
   if (config.sslCert === undefined || config.sslCertKey === undefined) return undefined
-  const material = { cert: readSettingFile('ssl_cert', config.sslCert), key: readSettingFile('ssl_cert_key', config.sslCertKey) }
-  try {
-    createSecureContext(material)
-  } catch (error) {
-    throw new Error(`ssl_cert, ssl_cert_key: ${config.sslCert} and ${config.sslCertKey} are not a PEM certificate and its private key (${(error as Error).message})`)
-  }
-  return material
+  return readTlsMaterial(config.sslCert, config.sslCertKey)
 }
 
 /** Kong's `trusted_ips` check on the connecting peer's address (not on X-Forwarded-For). */
@@ -135,7 +129,7 @@ function trust(config: Config): Pick<ProxyOptions, 'trusted' | 'realIp'> {
 /** Starts the proxy listeners over a store whose changes feed the routing table. */
 export async function startProxy(config: Config, store: Store, log: Logger): Promise<ProxyNode> {
   // Settings that can fail are read before anything is started.
-  const tls = readTlsMaterial(config)
+  const tls = tlsMaterialOf(config)
   const accessLog: AccessLog = createAccessLog(accessLogTarget(config))
   const onRouteError = (route: Route, message: string): void => log.error({ route: route.id, message }, 'route not loaded')
   const table = createRoutingTable({ flavor: config.routerFlavor, onRouteError })

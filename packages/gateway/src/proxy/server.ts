@@ -19,6 +19,7 @@ import type { ProxyRequest, Resolution, Resolver } from './resolve.ts'
 import type { Route } from '../entities/route.ts'
 import type { Service } from '../entities/service.ts'
 import { hasBadTarget, isValidHost, isValidLineHost, type HeaderNames } from '@switchyard/http'
+import type { TlsMaterial } from '../tls-material.ts'
 
 /** Header carrying the id of each proxied request, to the client and to the upstream. */
 export const REQUEST_ID_HEADER = INJECTED_HEADERS.requestId
@@ -504,12 +505,6 @@ function createClientErrorHandler(defaultType: ErrorDefaultType | undefined, inj
  */
 function connectHandler(defaultType: ErrorDefaultType | undefined, injected: InjectedHeaders): (request: IncomingMessage, socket: Duplex) => void {
   return (_request, socket) => afterResponses(socket, () => rawError(socket, 'bad-request', randomUUID(), UNREAD_REQUEST, defaultType, injected))
-}
-
-/** TLS material for HTTPS listeners. */
-export interface TlsMaterial {
-  readonly cert: string | Buffer
-  readonly key: string | Buffer
 }
 
 /**

@@ -5,7 +5,7 @@ import { connect as connectTls, createSecureContext, TLSSocket, type SecureConte
 import type { Service } from '../entities/service.ts'
 import { createTableMatcher, isUnreadable, type GatewayRoutingTable } from '../engine.ts'
 import { unmapped } from '../proxy/node-request.ts'
-import type { TlsMaterial } from '../proxy/server.ts'
+import type { TlsMaterial } from '../tls-material.ts'
 import { readProxyHeader } from '../proxy/proxy-protocol.ts'
 import { preread } from './client-hello.ts'
 
