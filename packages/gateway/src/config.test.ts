@@ -77,6 +77,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ file: 'real_ip_header =' })).toMatchObject({ ok: false, errors: ['real_ip_header: expected a header name such as X-Forwarded-For or X-Real-IP, got ""'] })
   })
 
+  it("takes nginx's log levels as Kong's log_level does", () => {
+    expect(loadConfig({ file: 'log_level = notice' })).toMatchObject({ ok: true, config: { logLevel: 'info' } })
+    expect(loadConfig({ file: 'log_level = crit' })).toMatchObject({ ok: true, config: { logLevel: 'fatal' } })
+    expect(loadConfig({ file: 'log_level = warn' })).toMatchObject({ ok: true, config: { logLevel: 'warn' } })
+    expect(loadConfig({ file: 'log_level = verbose' })).toMatchObject({ ok: false, errors: ['log_level: expected one of debug, info, notice, warn, error, crit, alert, emerg, silent, got "verbose"'] })
+  })
+
   it('reads port_maps as Kong does (HOST_PORT:LISTENER_PORT, comma-separated) and names every bad entry', () => {
     expect(loadConfig({})).toMatchObject({ ok: true, config: { portMaps: [] } })
     expect(loadConfig({ file: 'port_maps = 80:8000, 443 : 8443' })).toMatchObject({ ok: true, config: { portMaps: [{ hostPort: 80, listenerPort: 8000 }, { hostPort: 443, listenerPort: 8443 }] } })

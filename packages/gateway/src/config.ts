@@ -43,7 +43,7 @@ export interface Config {
   readonly adminToken: string | undefined
   readonly sslCert: string | undefined
   readonly sslCertKey: string | undefined
-  readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent'
   /** `off`, `stdout`, or a file path (relative paths are under `prefix`). */
   readonly proxyAccessLog: string
   /** Idle keep-alive connections kept per upstream (Kong's `upstream_keepalive_pool_size`). */
@@ -120,7 +120,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'admin_token', flag: '--admin-token', default: '', help: 'Token the Admin API requires (Authorization: Bearer, or Kong-Admin-Token header).' },
   { name: 'ssl_cert', flag: '--ssl-cert', default: '', help: 'Certificate of `ssl` listeners: a PEM file, PEM text or base64 PEM; comma-separated for several (RSA and ECDSA), paired with ssl_cert_key in order.' },
   { name: 'ssl_cert_key', flag: '--ssl-cert-key', default: '', help: 'Private key of each ssl_cert certificate, in the same order: a PEM file, PEM text or base64 PEM.' },
-  { name: 'log_level', flag: '--log-level', default: 'info', help: 'debug, info, warn, error or silent.' },
+  { name: 'log_level', flag: '--log-level', default: 'info', help: 'debug, info, warn, error or silent; also nginx\'s levels as Kong takes them (notice logs as info; crit, alert and emerg as fatal).' },
   { name: 'proxy_access_log', flag: '--proxy-access-log', default: 'logs/access.log', help: 'Access log: `off`, `stdout`, or a file (relative to prefix).' },
   { name: 'upstream_keepalive_pool_size', flag: '--upstream-keepalive-pool-size', default: '512', help: 'Connections kept per upstream.' },
   { name: 'upstream_keepalive_idle_timeout', flag: '--upstream-keepalive-idle-timeout', default: '60', help: 'Seconds an idle upstream connection is kept.' },
@@ -288,7 +288,7 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
     adminToken: optional('admin_token'),
     sslCert: optional('ssl_cert'),
     sslCertKey: optional('ssl_cert_key'),
-    logLevel: oneOf('log_level', get('log_level'), ['debug', 'info', 'warn', 'error', 'silent'] as const, errors),
+    logLevel: logLevelOf(oneOf('log_level', get('log_level'), LOG_LEVELS, errors)),
     proxyAccessLog: get('proxy_access_log'),
     upstreamKeepalivePoolSize: integer('upstream_keepalive_pool_size', get('upstream_keepalive_pool_size'), 1, errors),
     upstreamKeepaliveIdleTimeout: integer('upstream_keepalive_idle_timeout', get('upstream_keepalive_idle_timeout'), 0, errors),
@@ -392,6 +392,16 @@ function parsePortMaps(text: string, errors: string[]): PortMap[] {
     maps.push({ hostPort, listenerPort })
   }
   return maps
+}
+
+/** `log_level`'s values: the logger's, and nginx's as Kong takes them (its default is `notice`). */
+const LOG_LEVELS = ['debug', 'info', 'notice', 'warn', 'error', 'crit', 'alert', 'emerg', 'silent'] as const
+
+/** The logger's level for a `log_level`: nginx's `notice` is between info and warn, its last three above error. */
+function logLevelOf(level: (typeof LOG_LEVELS)[number]): Config['logLevel'] {
+  if (level === 'notice') return 'info'
+  if (level === 'crit' || level === 'alert' || level === 'emerg') return 'fatal'
+  return level
 }
 
 /** `headers_upstream`: Kong's one header there, the request id, or `off`. */
