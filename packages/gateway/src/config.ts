@@ -43,6 +43,13 @@ export interface Config {
   readonly adminToken: string | undefined
   readonly sslCert: string | undefined
   readonly sslCertKey: string | undefined
+  /** The certificates of `ssl` Admin API, GUI and Status API listeners (Kong's `admin_ssl_cert` and the like); `ssl_cert`'s when unset. */
+  readonly adminSslCert: string | undefined
+  readonly adminSslCertKey: string | undefined
+  readonly adminGuiSslCert: string | undefined
+  readonly adminGuiSslCertKey: string | undefined
+  readonly statusSslCert: string | undefined
+  readonly statusSslCertKey: string | undefined
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent'
   /** `off`, `stdout`, or a file path (relative paths are under `prefix`). */
   readonly proxyAccessLog: string
@@ -120,6 +127,12 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'admin_token', flag: '--admin-token', default: '', help: 'Token the Admin API requires (Authorization: Bearer, or Kong-Admin-Token header).' },
   { name: 'ssl_cert', flag: '--ssl-cert', default: '', help: 'Certificate of `ssl` listeners: a PEM file, PEM text or base64 PEM; comma-separated for several (RSA and ECDSA), paired with ssl_cert_key in order.' },
   { name: 'ssl_cert_key', flag: '--ssl-cert-key', default: '', help: 'Private key of each ssl_cert certificate, in the same order: a PEM file, PEM text or base64 PEM.' },
+  { name: 'admin_ssl_cert', flag: '--admin-ssl-cert', default: '', help: 'Certificate of `ssl` admin_listen entries (as ssl_cert); ssl_cert\'s when unset.' },
+  { name: 'admin_ssl_cert_key', flag: '--admin-ssl-cert-key', default: '', help: 'Private key of admin_ssl_cert (as ssl_cert_key).' },
+  { name: 'admin_gui_ssl_cert', flag: '--admin-gui-ssl-cert', default: '', help: 'Certificate of `ssl` admin_gui_listen entries (as ssl_cert); ssl_cert\'s when unset.' },
+  { name: 'admin_gui_ssl_cert_key', flag: '--admin-gui-ssl-cert-key', default: '', help: 'Private key of admin_gui_ssl_cert (as ssl_cert_key).' },
+  { name: 'status_ssl_cert', flag: '--status-ssl-cert', default: '', help: 'Certificate of `ssl` status_listen entries (as ssl_cert); ssl_cert\'s when unset.' },
+  { name: 'status_ssl_cert_key', flag: '--status-ssl-cert-key', default: '', help: 'Private key of status_ssl_cert (as ssl_cert_key).' },
   { name: 'log_level', flag: '--log-level', default: 'info', help: 'debug, info, warn, error or silent; also nginx\'s levels as Kong takes them (notice logs as info; crit, alert and emerg as fatal).' },
   { name: 'proxy_access_log', flag: '--proxy-access-log', default: 'logs/access.log', help: 'Access log: `off`, `stdout`, or a file (relative to prefix).' },
   { name: 'upstream_keepalive_pool_size', flag: '--upstream-keepalive-pool-size', default: '512', help: 'Connections kept per upstream.' },
@@ -288,6 +301,12 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
     adminToken: optional('admin_token'),
     sslCert: optional('ssl_cert'),
     sslCertKey: optional('ssl_cert_key'),
+    adminSslCert: optional('admin_ssl_cert'),
+    adminSslCertKey: optional('admin_ssl_cert_key'),
+    adminGuiSslCert: optional('admin_gui_ssl_cert'),
+    adminGuiSslCertKey: optional('admin_gui_ssl_cert_key'),
+    statusSslCert: optional('status_ssl_cert'),
+    statusSslCertKey: optional('status_ssl_cert_key'),
     logLevel: logLevelOf(oneOf('log_level', get('log_level'), LOG_LEVELS, errors)),
     proxyAccessLog: get('proxy_access_log'),
     upstreamKeepalivePoolSize: integer('upstream_keepalive_pool_size', get('upstream_keepalive_pool_size'), 1, errors),
@@ -311,9 +330,15 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
   if (config.streamListen.some((l) => l.ssl && l.udp !== true) && (config.sslCert === undefined || config.sslCertKey === undefined)) {
     errors.push('stream_listen: an `ssl` listener needs ssl_cert and ssl_cert_key')
   }
-  // Only the proxy serves HTTPS: a listener asked for `ssl` elsewhere would otherwise speak plain HTTP.
-  for (const [name, addresses] of [['admin_listen', config.adminListen], ['admin_gui_listen', config.adminGuiListen], ['status_listen', config.statusListen]] as const) {
-    if (addresses.some((l) => l.ssl)) errors.push(`${name}: \`ssl\` is not supported here (only proxy_listen serves HTTPS); remove it, or put a TLS terminator in front of this listener`)
+  for (const [name, prefix, addresses, cert, key] of [
+    ['admin_listen', 'admin_', config.adminListen, config.adminSslCert, config.adminSslCertKey],
+    ['admin_gui_listen', 'admin_gui_', config.adminGuiListen, config.adminGuiSslCert, config.adminGuiSslCertKey],
+    ['status_listen', 'status_', config.statusListen, config.statusSslCert, config.statusSslCertKey],
+  ] as const) {
+    if ((cert === undefined) !== (key === undefined)) errors.push(`${prefix}ssl_cert, ${prefix}ssl_cert_key: set both or neither`)
+    else if (addresses.some((l) => l.ssl) && cert === undefined && (config.sslCert === undefined || config.sslCertKey === undefined)) {
+      errors.push(`${name}: an \`ssl\` listener needs ${prefix}ssl_cert and ${prefix}ssl_cert_key (or ssl_cert and ssl_cert_key)`)
+    }
   }
   // An Admin API reachable from other machines can reroute all traffic; never expose it unauthenticated.
   if (config.adminToken === undefined && config.adminListen.some((l) => !isLoopback(l.host))) {

@@ -1,5 +1,6 @@
 import { closeSync, existsSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
+import { createServer, type RequestListener, type Server, type ServerOptions as HttpServerOptions } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -241,11 +242,12 @@ export async function startAdmin(
     },
   }
   const servers: Server[] = []
-  /** Starts one listener per address, each answering with the API's handler. */
-  const serve = async (api: AdminApi, addresses: readonly ListenAddress[], setting: string): Promise<AddressInfo[]> => {
+  const adminTls = listenerTls(config.adminListen, config.adminSslCert, config.adminSslCertKey, config)
+  /** Starts one listener per address, each answering with the API's handler (over TLS for `ssl` ones). */
+  const serve = async (api: AdminApi, addresses: readonly ListenAddress[], setting: string, tls: TlsMaterial | undefined): Promise<AddressInfo[]> => {
     const bound: AddressInfo[] = []
     for (const address of addresses) {
-      const server = createServer({ requireHostHeader: false }, api.handle)
+      const server = httpServer({ requireHostHeader: false }, address.ssl ? tls : undefined, api.handle)
       server.on('clientError', api.handleClientError)
       server.on('connect', api.handleConnect)
       servers.push(server)
@@ -253,14 +255,18 @@ export async function startAdmin(
     }
     return bound
   }
-  const addresses = await serve(new AdminApi(options), config.adminListen, 'admin_listen')
-  const statusAddresses = await serve(new AdminApi({ ...options, surface: 'status' }), config.statusListen, 'status_listen')
+  const addresses = await serve(new AdminApi(options), config.adminListen, 'admin_listen', adminTls)
+  const statusAddresses = await serve(new AdminApi({ ...options, surface: 'status' }), config.statusListen, 'status_listen', listenerTls(config.statusListen, config.statusSslCert, config.statusSslCertKey, config))
   const guiAddresses: AddressInfo[] = []
-  const first = addresses[0]
-  if (first !== undefined) {
-    const handler = guiHandler(`http://${first.family === 'IPv6' ? `[${first.address}]` : first.address}:${first.port}`, config.adminToken !== undefined)
+  // The GUI forwards /api to a plain Admin API listener when there is one, else over TLS to an `ssl` one.
+  const plainAt = config.adminListen.findIndex((address) => !address.ssl)
+  const target = addresses[plainAt >= 0 ? plainAt : 0]
+  if (target !== undefined) {
+    const scheme = plainAt >= 0 ? 'http' : 'https'
+    const handler = guiHandler(`${scheme}://${target.family === 'IPv6' ? `[${target.address}]` : target.address}:${target.port}`, config.adminToken !== undefined, plainAt >= 0 ? undefined : adminTls?.cert)
+    const guiTls = listenerTls(config.adminGuiListen, config.adminGuiSslCert, config.adminGuiSslCertKey, config)
     for (const address of config.adminGuiListen) {
-      const server = createServer(handler)
+      const server = httpServer({}, address.ssl ? guiTls : undefined, handler)
       servers.push(server)
       guiAddresses.push(await listen(server, address, 'admin_gui_listen'))
     }
@@ -268,11 +274,23 @@ export async function startAdmin(
   return { servers, addresses, guiAddresses, statusAddresses }
 }
 
+/** A listener's HTTP server, or HTTPS with `tls`. */
+function httpServer(options: HttpServerOptions, tls: TlsMaterial | undefined, handler: RequestListener): Server {
+  return tls === undefined ? createServer(options, handler) : createHttpsServer({ ...options, cert: tls.cert, key: tls.key }, handler)
+}
+
+/** The certificates of a listener setting's `ssl` entries: its own (`admin_ssl_cert`, …), else `ssl_cert`'s; none without `ssl` entries. */
+function listenerTls(addresses: readonly ListenAddress[], cert: string | undefined, key: string | undefined, config: Config): TlsMaterial | undefined {
+  if (!addresses.some((address) => address.ssl)) return undefined
+  if (cert !== undefined && key !== undefined) return readTlsMaterial(cert, key)
+  return tlsMaterialOf(config)
+}
+
 /** The GUI listener's handler: the built playground, with the Admin API under `/api`. */
-function guiHandler(adminUrl: string, adminTokenRequired: boolean): Parameters<typeof createServer>[1] & {} {
+function guiHandler(adminUrl: string, adminTokenRequired: boolean, adminCertificates: readonly string[] | undefined): RequestListener {
   const root = fileURLToPath(PLAYGROUND_DIST)
   const index = join(root, 'index.html')
-  const handler = createGuiHandler({ root, adminTokenRequired, adminUrl: adminUrl.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:') })
+  const handler = createGuiHandler({ root, adminTokenRequired, adminUrl: adminUrl.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:'), ...(adminCertificates === undefined ? {} : { adminCertificates }) })
   return (request, response) => {
     // The Admin API is forwarded either way; the pages need the playground to have been built.
     if (request.url?.startsWith('/api') !== true && !existsSync(index)) {

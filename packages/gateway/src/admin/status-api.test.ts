@@ -126,9 +126,16 @@ describe('status_listen setting', () => {
     expect(loaded.ok && loaded.config.statusListen).toEqual([])
   })
 
-  it.each(['admin_listen', 'admin_gui_listen', 'status_listen'])('refuses `ssl` on %s, which would otherwise serve plain HTTP', (setting) => {
+  it.each([
+    ['admin_listen', 'admin_'],
+    ['admin_gui_listen', 'admin_gui_'],
+    ['status_listen', 'status_'],
+  ])('refuses `ssl` on %s without a certificate of its own or ssl_cert, and a half pair', (setting, prefix) => {
     const loaded = loadConfig({ env: {}, flags: { [setting]: '127.0.0.1:8444 ssl' } })
     expect(loaded.ok).toBe(false)
-    if (!loaded.ok) expect(loaded.errors).toContain(`${setting}: \`ssl\` is not supported here (only proxy_listen serves HTTPS); remove it, or put a TLS terminator in front of this listener`)
+    if (!loaded.ok) expect(loaded.errors).toContain(`${setting}: an \`ssl\` listener needs ${prefix}ssl_cert and ${prefix}ssl_cert_key (or ssl_cert and ssl_cert_key)`)
+    expect(loadConfig({ env: {}, flags: { [setting]: '127.0.0.1:8444 ssl', ssl_cert: 'c.pem', ssl_cert_key: 'k.pem' } }).ok).toBe(true)
+    expect(loadConfig({ env: {}, flags: { [setting]: '127.0.0.1:8444 ssl', [`${prefix}ssl_cert`]: 'c.pem', [`${prefix}ssl_cert_key`]: 'k.pem' } }).ok).toBe(true)
+    expect(loadConfig({ env: {}, flags: { [`${prefix}ssl_cert`]: 'c.pem' } })).toMatchObject({ ok: false, errors: [`${prefix}ssl_cert, ${prefix}ssl_cert_key: set both or neither`] })
   })
 })

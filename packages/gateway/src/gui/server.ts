@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { realpath, stat } from 'node:fs/promises'
 import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http'
+import { request as httpsRequest } from 'node:https'
 import { extname, isAbsolute, join, relative, sep } from 'node:path'
 import { crossOriginRefusal } from '../origin.ts'
 
@@ -15,6 +16,11 @@ export interface GuiOptions {
    * loopback connection answers only Host names DNS rebinding cannot forge (see `origin.ts`).
    */
   readonly adminTokenRequired?: boolean
+  /**
+   * For an `https:` `adminUrl` (every Admin API listener is `ssl`): the Admin API's certificates,
+   * the only ones the forwarding trusts, whatever name they carry (it is the gateway's own listener).
+   */
+  readonly adminCertificates?: readonly string[]
 }
 
 // Content types of what `vite build` emits; anything else is served as bytes.
@@ -60,11 +66,21 @@ function answer(response: ServerResponse, status: number, message: string, extra
   response.end(response.req.method === 'HEAD' ? undefined : text)
 }
 
-function proxyToAdmin(request: IncomingMessage, response: ServerResponse, admin: URL, path: string): void {
+function proxyToAdmin(request: IncomingMessage, response: ServerResponse, admin: URL, path: string, certificates: readonly string[] | undefined): void {
   // The target's host and port come from `adminUrl` alone: `path` is only ever a path, so
   // `/api//elsewhere.example/x` cannot send the browser's admin token to another server.
-  const upstream = httpRequest(
-    { protocol: admin.protocol, hostname: admin.hostname.replace(/^\[(.*)\]$/, '$1'), port: admin.port, path, method: request.method, headers: { ...forwardable(request.headers), host: admin.host } },
+  const secure = admin.protocol === 'https:'
+  const send = secure ? httpsRequest : httpRequest
+  const upstream = send(
+    {
+      protocol: admin.protocol,
+      hostname: admin.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: admin.port,
+      path,
+      method: request.method,
+      headers: { ...forwardable(request.headers), host: admin.host },
+      ...(secure ? { ca: certificates === undefined ? undefined : [...certificates], checkServerIdentity: () => undefined } : {}),
+    },
     (reply) => {
       response.writeHead(reply.statusCode ?? 502, { 'x-content-type-options': 'nosniff', ...forwardable(reply.headers) })
       reply.pipe(response)
@@ -143,7 +159,7 @@ export function createGuiHandler(options: GuiOptions): (request: IncomingMessage
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
       const refusal = crossOriginRefusal(request, options.adminTokenRequired === true)
       if (refusal !== undefined) return answer(response, 403, refusal)
-      return proxyToAdmin(request, response, admin, `/${url.pathname.slice(4).replace(/^\/+/, '')}${url.search}`)
+      return proxyToAdmin(request, response, admin, `/${url.pathname.slice(4).replace(/^\/+/, '')}${url.search}`, options.adminCertificates)
     }
     serveFile(request, response, options.root, url.pathname).catch(() => response.destroy())
   }
