@@ -1,5 +1,5 @@
 import { FieldContext, lineColumn, Router, type Diagnostic, type Expr, type Match } from '@switchyard/core'
-import { createFieldExtractor, expressionRouteMatcher, isNonEmpty, MATCHING_FIELDS, SNIS_FIELD_ERROR, httpSchema, isStreamRoute, streamSchema, kongExpressionError, traditionalMatchers, upstreamRequest, validateExpressionRoute, type ExtractionResult, type ExtractorOptions, type FieldExtractor, type HeaderNames, type RequestLike } from '@switchyard/http'
+import { createFieldExtractor, expressionRouteMatcher, isNonEmpty, MATCHING_FIELDS, SNIS_FIELD_ERROR, httpSchema, isStreamRoute, streamSchema, kongExpressionError, traditionalMatchers, upstreamRequest, validateExpressionRoute, type ExtractionResult, type ExtractorOptions, type FieldError, type FieldExtractor, type HeaderNames, type RequestLike } from '@switchyard/http'
 import type { RouterFlavor } from './config.ts'
 import type { ExpressionDiagnostic, MatchingCheck, RouteChecker } from './entities/prepare.ts'
 import type { Route } from './entities/route.ts'
@@ -55,14 +55,23 @@ export function createRouteChecker(flavor: RouterFlavor): RouteChecker {
     }
     const converted = traditionalMatchers(route, { flavor })
     if (converted.ok) return { errors: [], diagnostics: [] }
-    const fields: FieldErrors = {}
-    const errors: string[] = []
-    for (const e of converted.errors) {
-      if (e.field === '@entity') errors.push(e.message)
-      else fields[e.field] = e.message
-    }
-    return { errors, fields, diagnostics: [] }
+    const errors = converted.errors.filter((e) => e.field === '@entity').map((e) => e.message)
+    return { errors, fields: fieldErrorsOf(converted.errors, () => true), diagnostics: [] }
   }
+}
+
+/**
+ * The field errors of the route validation's list that `keep` takes by top-level field. The `snis`
+ * rule on protocols is left out: it is an entity check's error, which the entity checks run beside
+ * these (`checkRouteShape`) report themselves, and a failed field would leave that check out.
+ */
+function fieldErrorsOf(errors: readonly FieldError[], keep: (field: string) => boolean): FieldErrors {
+  const fields: FieldErrors = {}
+  for (const e of errors) {
+    if (e.field === '@entity' || (e.field === 'snis' && e.message === SNIS_FIELD_ERROR)) continue
+    if (keep(e.field.split('.')[0] as string)) fields[e.field] = e.message
+  }
+  return fields
 }
 
 /**
@@ -71,15 +80,9 @@ export function createRouteChecker(flavor: RouterFlavor): RouteChecker {
  * entity checks then see those fields as failed. The `snis` rule on protocols is an entity check's.
  */
 function matchingFieldErrors(route: Route, flavor: RouterFlavor): FieldErrors {
-  const fields: FieldErrors = {}
-  if (!MATCHING_FIELDS.some((field) => isNonEmpty(route[field]))) return fields
+  if (!MATCHING_FIELDS.some((field) => isNonEmpty(route[field]))) return {}
   const converted = traditionalMatchers({ ...route, expression: null }, { flavor })
-  if (converted.ok) return fields
-  for (const e of converted.errors) {
-    const field = e.field.split('.')[0] as string
-    if ((MATCHING_FIELDS as readonly string[]).includes(field) && !(e.field === 'snis' && e.message === SNIS_FIELD_ERROR)) fields[e.field] = e.message
-  }
-  return fields
+  return converted.ok ? {} : fieldErrorsOf(converted.errors, (field) => (MATCHING_FIELDS as readonly string[]).includes(field))
 }
 
 /** Options of the routing table wiring. */

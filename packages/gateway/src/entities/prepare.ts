@@ -1,4 +1,4 @@
-import { protocolFieldErrors, SNIS_FIELD_ERROR, subschemaKeyError } from '@switchyard/http'
+import { protocolFieldErrors, subschemaKeyError } from '@switchyard/http'
 import type { RouterFlavor } from '../config.ts'
 import { buildRoute, checkRouteShape, routeSchema, type Route } from './route.ts'
 import { coerceForm, POSITION, setOwn, type FieldErrors, type Json, type JsonObject } from './schema.ts'
@@ -93,10 +93,7 @@ export function prepareRoute(input: JsonObject, id: string | undefined, createdA
   // the expression or paths when those passed, and the subschema's `must set one of`.
   const engine = context.checkRoute(checked)
   const failed = mergeFieldErrors(mergeFieldErrors(nestFieldErrors(engine.fields ?? {}), schemaFields), refused)
-  // The engine repeats the `snis` rule as a field error: not a failed field, but that check's.
-  const names = new Set(Object.keys(failed))
-  if (failed['snis'] === SNIS_FIELD_ERROR && engine.fields?.['snis'] === SNIS_FIELD_ERROR) names.delete('snis')
-  const shape = checkRouteShape(checked, context.flavor, { names, input: body })
+  const shape = checkRouteShape(checked, context.flavor, { names: new Set(Object.keys(failed)), input: body })
   const engineSpeaks = shape.errors.length === 0 && shape.routerChecked
   const entityErrors = engineSpeaks ? engine.errors : shape.errors
   const fields = mergeFieldErrors(failed, shape.fields)
