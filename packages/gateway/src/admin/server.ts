@@ -18,7 +18,7 @@ import { schemasEndpoint } from './schemas.ts'
 import { listTags } from './tags.ts'
 import { isSameOrigin, unauthenticatedAdminRefusal } from '../origin.ts'
 import type { ConnectionCounts } from '../proxy/connections.ts'
-import { INJECTED_HEADERS } from '../proxy/injected-headers.ts'
+import { InjectedHeaders, INJECTED_HEADERS } from '../proxy/injected-headers.ts'
 
 /** The gateway's version, reported by `GET /` and in `Via`. */
 export const VERSION = '0.1.0'
@@ -268,11 +268,14 @@ const UNAUTHORIZED: AdminResponse = {
 /** The Admin API: Kong-compatible services and routes, validation, status, metrics and DB-less `/config`. */
 export class AdminApi {
   readonly #entities: EntityEndpoints
+  /** Kong's `headers`: whether answers carry `Server` and the admin latency. */
+  readonly #injected: InjectedHeaders
   #requests = 0
 
   /** Creates the handler; it starts nothing. */
   constructor(readonly options: AdminOptions) {
     this.#entities = new EntityEndpoints({ ...options, readOnly: options.config.database === 'off' })
+    this.#injected = new InjectedHeaders(options.config.headers)
   }
 
   /** Handles one Admin API request end to end. */
@@ -284,10 +287,9 @@ export class AdminApi {
       .catch((error: unknown): AdminResponse => unavailableResponse(error) ?? { status: 500, body: { message: 'An unexpected error occurred', detail: String(error) } })
       .then((answer) => {
         // Kong's admin_header_filter: the server's name and the time taken, on every answer (as `headers` allows).
-        const injected = this.options.config.headers
         const headers = {
-          ...(injected.includes(INJECTED_HEADERS.server) ? { server: SERVER_TOKEN } : {}),
-          ...(injected.includes(INJECTED_HEADERS.adminLatency) ? { [ADMIN_LATENCY_HEADER]: String(Math.round(performance.now() - started)) } : {}),
+          ...(this.#injected.has(INJECTED_HEADERS.server) ? { server: SERVER_TOKEN } : {}),
+          ...(this.#injected.has(INJECTED_HEADERS.adminLatency) ? { [ADMIN_LATENCY_HEADER]: String(Math.round(performance.now() - started)) } : {}),
           ...cors,
           ...answer.headers,
         }
@@ -349,7 +351,7 @@ export class AdminApi {
     const message = tooLarge ? 'request line and headers are too large: send fewer or shorter query arguments and headers (16 KiB at most)' : 'malformed HTTP request'
     // A response to HEAD has no body (RFC 9110 §9.3.2); the request was not parsed, so look at its first bytes.
     const head = error.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD '
-    endWithJson(socket, status, tooLarge ? 'Request Header Fields Too Large' : 'Bad Request', message, head, this.options.config.headers.includes(INJECTED_HEADERS.server))
+    endWithJson(socket, status, tooLarge ? 'Request Header Fields Too Large' : 'Bad Request', message, head, this.#injected.has(INJECTED_HEADERS.server))
   }
 
   /**
@@ -357,7 +359,7 @@ export class AdminApi {
    * other method the Admin API does not take (without a listener Node closes the connection unanswered).
    */
   readonly handleConnect = (_request: IncomingMessage, socket: Duplex): void => {
-    endWithJson(socket, 405, 'Method Not Allowed', 'Method not allowed', false, this.options.config.headers.includes(INJECTED_HEADERS.server))
+    endWithJson(socket, 405, 'Method Not Allowed', 'Method not allowed', false, this.#injected.has(INJECTED_HEADERS.server))
   }
 
   async #respond(request: IncomingMessage, cors: Readonly<Record<string, string>>): Promise<AdminResponse> {
