@@ -162,4 +162,18 @@ describe('reading the header from a connection', () => {
   it('says nothing of a connection closed before sending a byte (a health check)', async () => {
     expect(await readFrom([], true)).toEqual({ closed: true })
   })
+
+  it('says nothing of a connection destroyed elsewhere while its header is read (the gateway stopping), and stops its timer', async () => {
+    const said: string[] = []
+    const server = createServer((socket: Socket) => {
+      readProxyHeader(socket, () => said.push('accepted'), (reason) => said.push(reason), 100)
+      socket.once('data', () => socket.destroy())
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const client = connect((server.address() as { port: number }).port, '127.0.0.1', () => client.write('PROXY TCP4'))
+    client.on('error', () => undefined)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    server.close()
+    expect(said).toEqual([])
+  })
 })

@@ -1,5 +1,6 @@
 import { isIPv4, isIPv6, SocketAddress, type Server, type Socket } from 'node:net'
 import { Server as TlsServer } from 'node:tls'
+import { readLeadingBytes, type LeadingFailure, type LeadingRead } from '../leading-bytes.ts'
 
 /**
  * The PROXY protocol (haproxy.org's proxy-protocol.txt, versions 1 and 2) as nginx reads it on a
@@ -139,36 +140,35 @@ export const PROXY_PROTOCOL_TIMEOUT_MS = 30_000
  * connection that closes before sending anything).
  */
 export function readProxyHeader(socket: Socket, accept: (socket: Socket, header: ProxyHeader) => void, refuse: (reason: string) => void, timeoutMs = PROXY_PROTOCOL_TIMEOUT_MS): void {
-  let buffered: Buffer = Buffer.alloc(0)
-  const timer = setTimeout(() => fail(`no PROXY protocol header within ${timeoutMs} ms`), timeoutMs)
-  const done = (): void => {
-    clearTimeout(timer)
-    socket.off('data', onData)
-    socket.off('error', onError)
-    socket.off('end', onEnd)
+  readLeadingBytes(
+    socket,
+    (bytes): LeadingRead<ProxyHeader> => {
+      const parsed = parseProxyHeader(bytes)
+      if (parsed.state === 'incomplete') return { kind: 'more' }
+      if (parsed.state === 'broken') return { kind: 'broken', reason: parsed.reason }
+      return { kind: 'done', consumed: parsed.length, value: parsed.header }
+    },
+    timeoutMs,
+    (header) => {
+      headers.set(socket, header)
+      accept(socket, header)
+    },
+    (failure) => refuse(refusalOf(failure, timeoutMs)),
+  )
+}
+
+/** What the log says of a connection closed before its header was read. */
+function refusalOf(failure: LeadingFailure, timeoutMs: number): string {
+  switch (failure.kind) {
+    case 'timeout':
+      return `no PROXY protocol header within ${timeoutMs} ms`
+    case 'ended':
+      return 'the connection ended before its PROXY protocol header'
+    case 'failed':
+      return 'the connection failed before its PROXY protocol header'
+    case 'broken':
+      return `broken PROXY protocol header: ${failure.reason}`
   }
-  const fail = (reason: string): void => {
-    done()
-    socket.destroy()
-    // A connection closed before sending a byte (a load balancer's TCP health check) is no broken header.
-    if (buffered.length > 0 || reason.startsWith('no PROXY')) refuse(reason)
-  }
-  const onData = (chunk: Buffer): void => {
-    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk])
-    const parsed = parseProxyHeader(buffered)
-    if (parsed.state === 'incomplete') return
-    if (parsed.state === 'broken') return fail(`broken PROXY protocol header: ${parsed.reason}`)
-    done()
-    socket.pause()
-    if (parsed.length < buffered.length) socket.unshift(buffered.subarray(parsed.length))
-    headers.set(socket, parsed.header)
-    accept(socket, parsed.header)
-  }
-  const onError = (): void => fail('the connection failed before its PROXY protocol header')
-  const onEnd = (): void => fail('the connection ended before its PROXY protocol header')
-  socket.on('data', onData)
-  socket.on('error', onError)
-  socket.on('end', onEnd)
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Service } from '../entities/service.ts'
 import { createTableMatcher, isUnreadable, type GatewayRoutingTable } from '../engine.ts'
 import { unmapped } from '../proxy/node-request.ts'
 import type { TlsMaterial } from '../tls-material.ts'
+import { readLeadingBytes, type LeadingRead } from '../leading-bytes.ts'
 import { readProxyHeader } from '../proxy/proxy-protocol.ts'
 import { preread } from './client-hello.ts'
 
@@ -118,22 +119,12 @@ const HANDSHAKE_TIMEOUT_MS = 30_000
  * back for whoever reads the socket next, and calls `then` with the server name they ask for.
  */
 function prereadHello(socket: Socket, then: (serverName: string | undefined) => void): void {
-  let read = Buffer.alloc(0)
-  const timer = setTimeout(() => socket.destroy(), HANDSHAKE_TIMEOUT_MS)
-  const onData = (chunk: Buffer): void => {
-    read = Buffer.concat([read, chunk])
-    const hello = preread(read)
-    if (hello.kind === 'more') return
-    clearTimeout(timer)
-    socket.off('data', onData)
-    socket.pause()
-    socket.unshift(read)
-    then(hello.kind === 'hello' ? hello.serverName : undefined)
+  const read = (bytes: Buffer): LeadingRead<string | undefined> => {
+    const hello = preread(bytes)
+    // Nothing is consumed: the hello is read again by TLS, here or upstream.
+    return hello.kind === 'more' ? hello : { kind: 'done', consumed: 0, value: hello.kind === 'hello' ? hello.serverName : undefined }
   }
-  socket.on('data', onData)
-  // A socket whose PROXY protocol header was read first was left paused.
-  socket.resume()
-  socket.once('close', () => clearTimeout(timer))
+  readLeadingBytes(socket, read, HANDSHAKE_TIMEOUT_MS, then, () => undefined)
 }
 
 /** A paused socket as a plain duplex stream, starting with what was put back into its buffer. */
