@@ -4,6 +4,7 @@ import { atomText, Dimensioned, type DimensionIndex } from './dimension.ts'
 import { sameDimension, type Atom, type Casing } from './index-plan.ts'
 import { PackedRadixIndex } from './packed-radix-index.ts'
 import { RadixIndex } from './radix-index.ts'
+import type { TextArena } from './text-arena.ts'
 import { TextIndex } from './text-index.ts'
 
 export type { DimensionIndex } from './dimension.ts'
@@ -12,15 +13,16 @@ export type { DimensionIndex } from './dimension.ts'
  * Creates the index for an atom's dimension. `large`: a top-level dimension, which may hold most of a
  * configuration's keys (exact keys in a hash map, prefixes and suffixes in a `PackedRadixIndex`);
  * otherwise a bucket's sub-dimension, one of thousands of small ones (exact and prefix keys of a
- * field together in a `TextIndex`, suffixes in a `RadixIndex`).
+ * field together in a `TextIndex`, suffixes in a `RadixIndex`). `arena`: where the small ones keep
+ * their tables (one arena per router; a table of their own when absent).
  */
-export function createDimensionIndex<T>(atom: Atom, large: boolean): DimensionIndex<T> {
+export function createDimensionIndex<T>(atom: Atom, large: boolean, arena?: TextArena): DimensionIndex<T> {
   switch (atom.kind) {
     case 'exact':
     case 'int':
-      return large ? new ExactIndex<T>(atom) : new TextIndex<T>(atom)
+      return large ? new ExactIndex<T>(atom) : new TextIndex<T>(atom, arena)
     case 'prefix':
-      return large ? new PackedRadixIndex<T>(atom, false) : new TextIndex<T>(atom)
+      return large ? new PackedRadixIndex<T>(atom, false) : new TextIndex<T>(atom, arena)
     case 'suffix':
       return large ? new PackedRadixIndex<T>(atom, true) : new RadixIndex<T>(atom, true)
     case 'ip':

@@ -58,6 +58,52 @@ describe('Router under churn', () => {
     same()
   })
 
+  it('routes exactly while a host gains and loses sub-dimensions of every kind', () => {
+    // One bucket (the host) whose sub-dimensions come and go: paths as they are and folded, a
+    // header, a port (Int keys), networks and a host suffix, each read through the bucket's plan.
+    const mixed = new Schema({ 'http.host': 'String', 'http.path': 'String', 'http.headers.x_tenant': 'String', 'net.dst.port': 'Int', 'net.src.ip': 'IpAddr' })
+    const second = [
+      (n: number) => `http.path == "/p${n % 9}"`,
+      (n: number) => `http.path ^= "/p${n % 9}"`,
+      (n: number) => `lower(http.path) ^= "/q${n % 5}"`,
+      (n: number) => `http.headers.x_tenant == "t${n % 4}"`,
+      (n: number) => `net.dst.port == ${8000 + (n % 3)}`,
+      (n: number) => `net.src.ip in 10.${n % 4}.0.0/16`,
+    ]
+    const routes = Array.from({ length: 120 }, (_, n) => ({ id: id(n), priority: n % 11, expression: `http.host == "h.example" && ${(second[n % second.length] as (n: number) => string)(n)}` }))
+    const router = new Router(mixed)
+    const linear = new LinearRouter(mixed)
+    const requests = Array.from({ length: 60 }, (_, n) => ({
+      'http.host': 'h.example',
+      'http.path': n % 2 === 0 ? `/p${n % 9}` : `/Q${n % 5}/x`,
+      'http.headers.x_tenant': `t${n % 5}`,
+      'net.dst.port': 8000 + (n % 4),
+      'net.src.ip': `10.${n % 5}.1.1`,
+    }))
+    const same = (): void => {
+      for (const request of requests) expect(router.match(contextOf(request))?.id).toBe(linear.match(contextOf(request))?.id)
+    }
+    // Routes come one kind at a time, then go in another order, so that the plan is rewritten as
+    // sub-dimensions appear, empty out and are removed between others.
+    for (let kind = 0; kind < second.length; kind++) {
+      for (const route of routes.filter((_, n) => n % second.length === kind)) {
+        expect(router.add(route).ok).toBe(true)
+        expect(linear.add(route).ok).toBe(true)
+      }
+      same()
+    }
+    for (const kind of [3, 0, 5, 1, 4, 2]) {
+      for (const route of routes.filter((_, n) => n % second.length === kind)) {
+        expect(router.remove(route.id)).toBe(true)
+        expect(linear.remove(route.id)).toBe(true)
+      }
+      // Emptied containers are pruned in batches; describing the router prunes them now.
+      router.describe()
+      same()
+    }
+    expect(router.describe().dimensions).toEqual([])
+  })
+
   it('routes exactly through a top-level prefix tree laid out as it grows and churns', () => {
     // Nested prefixes without a host: one packed tree, laid out again each time it doubles while
     // routes are added one by one, then changed in place by removals and new prefixes.

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { Atom } from './index-plan.ts'
+import { TextArena } from './text-arena.ts'
 import { TextIndex } from './text-index.ts'
 
 const atom = (kind: 'exact' | 'prefix', text: string): Atom => ({ kind, field: 'http.path', casing: 'as-is', text })
@@ -13,6 +14,18 @@ function queried(index: TextIndex<string>, value: string): string[] {
 }
 
 type Step = { op: 'add' | 'drop'; kind: 'exact' | 'prefix'; key: string }
+type Live = Map<string, { kind: 'exact' | 'prefix'; key: string }>
+
+/** Applies a step to a table and to its model (slot name → key). */
+function apply(index: TextIndex<string>, live: Live, s: Step, slot: string): void {
+  if (s.op === 'add') {
+    expect(index.slot(atom(s.kind, s.key), () => slot)).toBe(slot)
+    live.set(slot, s)
+  } else {
+    index.drop(atom(s.kind, s.key))
+    live.delete(slot)
+  }
+}
 
 describe('text index', () => {
   it('finds exactly the exact keys equal to a value and the prefixes it starts with, flat and grown', () => {
@@ -23,18 +36,10 @@ describe('text index', () => {
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 160 }), fc.array(key, { minLength: 1, maxLength: 20 }), (steps, values) => {
         const index = new TextIndex<string>(atom('exact', ''))
-        const live = new Map<string, { kind: 'exact' | 'prefix'; key: string }>()
+        const live: Live = new Map()
         for (const s of steps) {
           // An empty prefix holds for every value: the index plan never files one, the table refuses it.
-          if (s.kind === 'prefix' && s.key === '') continue
-          const slot = name(s.kind, s.key)
-          if (s.op === 'add') {
-            expect(index.slot(atom(s.kind, s.key), () => slot)).toBe(slot)
-            live.set(slot, s)
-          } else {
-            index.drop(atom(s.kind, s.key))
-            live.delete(slot)
-          }
+          if (s.kind !== 'prefix' || s.key !== '') apply(index, live, s, name(s.kind, s.key))
         }
         expect(index.size).toBe(live.size)
         for (const v of [...values, ...[...live.values()].map((e) => e.key), ...[...live.values()].map((e) => `${e.key}/`)]) {
@@ -47,6 +52,29 @@ describe('text index', () => {
         expect(kinds.sort()).toEqual([...live].map(([slot, e]) => `${slot} ${e.kind}`).sort())
       }),
       { numRuns: 400 },
+    )
+  })
+
+  it('keeps tables that share an arena apart while their blocks grow, move, empty and are reused', () => {
+    const key = fc.string({ unit: fc.constantFrom('a', 'b', '/'), minLength: 1, maxLength: 5 })
+    const step = fc.record({ table: fc.nat(3), op: fc.constantFrom('add', 'add', 'drop'), kind: fc.constantFrom<'exact' | 'prefix'>('exact', 'prefix'), key })
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 300 }), (steps) => {
+        const arena = new TextArena()
+        const tables = Array.from({ length: 4 }, () => new TextIndex<string>(atom('exact', ''), arena))
+        const live = tables.map((): Live => new Map())
+        for (const s of steps) apply(tables[s.table] as TextIndex<string>, live[s.table] as Live, s, `${s.table} ${name(s.kind, s.key)}`)
+        tables.forEach((index, t) => {
+          const model = live[t] as Live
+          expect(index.size).toBe(model.size)
+          for (const [slot, e] of model) {
+            expect(index.slotFor(atom(e.kind, e.key))).toBe(slot)
+            const expected = [...model].filter(([, o]) => (o.kind === 'exact' ? e.key === o.key : e.key.startsWith(o.key))).map(([s]) => s)
+            expect(queried(index, e.key)).toEqual(expected.sort())
+          }
+        })
+      }),
+      { numRuns: 300 },
     )
   })
 

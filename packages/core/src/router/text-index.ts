@@ -2,6 +2,7 @@ import type { FieldValue } from '../values/types.ts'
 import { atomText, type DimensionIndex } from './dimension.ts'
 import type { Atom, Casing } from './index-plan.ts'
 import { PackedRadixIndex } from './packed-radix-index.ts'
+import { offset, TextArena } from './text-arena.ts'
 
 /**
  * Keys a table holds flat, in one array scanned in order; above, a hash map and a radix tree. 48
@@ -13,14 +14,17 @@ const FLAT_MAX = 48
 const HEAD_SCALE = 2 ** 30
 /** Keys this long go to the hash map and tree: heads stay exact integers (expressions are shorter). */
 const FLAT_KEY_MAX = 2 ** 20
+/** The capacity of a table's first block in the arena. */
+const FIRST_BLOCK = 4
 
 /**
  * The exact and prefix keys of one field (exact Int keys by their decimal text), in a bucket's
  * sub-dimension: a host's paths, say, of which a configuration of 100k routes has thousands, each
- * with a few keys. Small, they sit in flat arrays sorted by length, each with a signature of two of
- * its code units; a query reads the heads (length, kind and signature in one number) in order and
- * compares a key only when its head fits the value. A lookup then reads this object, its two arrays
- * and the keys that nearly match, where a hash map and a radix tree per host and field read two to
+ * with a few keys. Small, they sit in a block of the router's `TextArena` sorted by length, each with
+ * a signature of two of its code units; a query reads the heads (length, kind and signature in one
+ * number) in order and compares a key only when its head fits the value. A lookup then reads the
+ * block and the keys that nearly match (a bucket finds the block through its plan, without reading
+ * this object: see `RouteIndex`), where a hash map and a radix tree per host and field read two to
  * three objects each, and a node and a key string per level, all cold in the caches at 100k routes.
  * Beyond FLAT_MAX keys (a single host with many paths) the keys move to a hash map and a packed radix
  * tree for good.
@@ -34,19 +38,23 @@ export class TextIndex<T> implements DimensionIndex<T> {
   /** What the exact keys are: String texts, or Int values' decimal text. */
   #exactKind: 'exact' | 'int' = 'exact'
   /**
-   * The flat entries' heads, in order of length (then exact before prefix): see `headOf`. A query
+   * Where the flat entries live: a block of the router's arena from `#start`, `#count` entries of
+   * `#capacity`. Heads are in order of length (then exact before prefix): see `headOf`. A query
    * reads these numbers, eight bytes each, and an entry's key and slot only when its head fits the
    * value: a host's 20 keys are three cache lines to scan, where heads, keys and slots interleaved
    * were ten (gateway-mix 100k: about 4 fewer reads beyond L2 a match, bench/RESULTS.md).
    */
-  #heads: number[] = []
-  /** Each flat entry's key and slot, at twice its index in `#heads`. */
-  #cells: (string | T)[] = []
+  readonly #arena: TextArena
+  #start = -1
+  #count = 0
+  #capacity = 0
   #large: { exact: Map<string, T>; prefix: PackedRadixIndex<T> } | undefined
 
-  constructor(atom: Atom) {
+  /** @param arena the arena of the router's tables; a table of its own when absent. */
+  constructor(atom: Atom, arena = new TextArena()) {
     this.field = atom.field
     this.casing = atom.casing
+    this.#arena = arena
   }
 
   holds(atom: Atom): boolean {
@@ -66,20 +74,23 @@ export class TextIndex<T> implements DimensionIndex<T> {
       return slot
     }
     const at = this.#find(key, prefix)
-    if (at >= 0) return this.#cells[2 * at + 1] as T
+    if (at >= 0) return this.#arena.slot(at) as T
     const slot = create()
-    const heads = this.#heads
-    if (heads.length >= FLAT_MAX || key.length >= FLAT_KEY_MAX) {
+    if (this.#count >= FLAT_MAX || key.length >= FLAT_KEY_MAX) {
       this.#grow()
       return this.slot(atom, () => slot)
     }
+    this.#reserve(this.#count + 1)
+    const arena = this.#arena
+    const start = this.#start
     const head = headOf(key, prefix)
     // After every entry of the same length and kind: heads of one length and kind are not sorted.
     const order = Math.floor(head / HEAD_SCALE)
-    let i = heads.length
-    while (i > 0 && Math.floor((heads[i - 1] as number) / HEAD_SCALE) > order) i--
-    heads.splice(i, 0, head)
-    this.#cells.splice(2 * i, 0, key, slot)
+    let i = start + this.#count
+    while (i > start && Math.floor(arena.head(i - 1) / HEAD_SCALE) > order) i--
+    arena.move(i, i + 1, start + this.#count - i)
+    arena.set(i, head, key, slot)
+    this.#count++
     return slot
   }
 
@@ -89,7 +100,7 @@ export class TextIndex<T> implements DimensionIndex<T> {
     const large = this.#large
     if (large !== undefined) return prefix ? large.prefix.slotFor(atom) : large.exact.get(key)
     const at = this.#find(key, prefix)
-    return at < 0 ? undefined : (this.#cells[2 * at + 1] as T)
+    return at < 0 ? undefined : (this.#arena.slot(at) as T)
   }
 
   replace(atom: Atom, slot: T): void {
@@ -102,7 +113,7 @@ export class TextIndex<T> implements DimensionIndex<T> {
       return
     }
     const at = this.#find(key, prefix)
-    if (at >= 0) this.#cells[2 * at + 1] = slot
+    if (at >= 0) this.#arena.setSlot(at, slot)
   }
 
   drop(atom: Atom): void {
@@ -116,8 +127,11 @@ export class TextIndex<T> implements DimensionIndex<T> {
     }
     const at = this.#find(key, prefix)
     if (at < 0) return
-    this.#heads.splice(at, 1)
-    this.#cells.splice(2 * at, 2)
+    const arena = this.#arena
+    const last = this.#start + this.#count - 1
+    arena.move(at + 1, at, last - at)
+    arena.set(last, 0, undefined, undefined)
+    if (--this.#count === 0) this.#releaseBlock()
   }
 
   eachSlot(visit: (slot: T, kind: Atom['kind']) => void): void {
@@ -127,11 +141,11 @@ export class TextIndex<T> implements DimensionIndex<T> {
       large.prefix.eachSlot((slot) => visit(slot, 'prefix'))
       return
     }
-    const heads = this.#heads
-    for (let i = 0; i < heads.length; i++) visit(this.#cells[2 * i + 1] as T, isPrefix(heads[i] as number) ? 'prefix' : this.#exactKind)
+    const arena = this.#arena
+    const stop = this.#start + this.#count
+    for (let i = this.#start; i < stop; i++) visit(arena.slot(i) as T, isPrefix(arena.head(i)) ? 'prefix' : this.#exactKind)
   }
 
-  // Hot path: one pass over the entries; a key is read only when its length and signature fit.
   query(value: FieldValue, visit: (slot: T) => void): void {
     const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'bigint' ? String(value) : undefined
     if (text === undefined) return
@@ -142,30 +156,19 @@ export class TextIndex<T> implements DimensionIndex<T> {
       large.prefix.query(text, visit)
       return
     }
-    const heads = this.#heads
-    const cells = this.#cells
-    const length = text.length
-    // Heads from here on are of keys longer than the value.
-    const end = (2 * length + 2) * HEAD_SCALE
-    // Heads below `groupEnd` are of one length and kind: an entry fits the value when its head is
-    // `expected` (-1 for exact keys of another length), computed once per group.
-    let groupEnd = 0
-    let expected = -1
-    let prefix = false
-    for (let i = 0; i < heads.length; i++) {
-      const head = heads[i] as number
-      if (head >= groupEnd) {
-        if (head >= end) return
-        const order = Math.floor(head / HEAD_SCALE)
-        groupEnd = (order + 1) * HEAD_SCALE
-        prefix = (order & 1) === 1
-        const keyLength = order >> 1
-        expected = prefix || keyLength === length ? order * HEAD_SCALE + signature(text, keyLength) : -1
-      }
-      if (head !== expected) continue
-      const key = cells[2 * i] as string
-      if (prefix ? text.startsWith(key) : text === key) visit(cells[2 * i + 1] as T)
-    }
+    scanFlat(this.#arena, this.#start, this.#count, text, visit)
+  }
+
+  /**
+   * Where the flat entries are in the arena, for a bucket that scans them without reading this
+   * object (see `RouteIndex`): -1 once the keys have moved to a hash map and tree.
+   */
+  get flatStart(): number {
+    return this.#large !== undefined ? -1 : Math.max(this.#start, 0)
+  }
+
+  get flatCount(): number {
+    return this.#large !== undefined ? 0 : this.#count
   }
 
   settle(): void {
@@ -174,31 +177,85 @@ export class TextIndex<T> implements DimensionIndex<T> {
 
   get size(): number {
     const large = this.#large
-    return large === undefined ? this.#heads.length : large.exact.size + large.prefix.size
+    return large === undefined ? this.#count : large.exact.size + large.prefix.size
   }
 
-  /** The index of a key's flat entry, or -1. */
+  /** The arena position of a key's flat entry, or -1. */
   #find(key: string, prefix: boolean): number {
-    const heads = this.#heads
+    const arena = this.#arena
     const head = headOf(key, prefix)
-    for (let i = 0; i < heads.length; i++) if (heads[i] === head && this.#cells[2 * i] === key) return i
+    const stop = this.#start + this.#count
+    for (let i = this.#start; i < stop; i++) if (arena.head(i) === head && arena.key(i) === key) return i
     return -1
+  }
+
+  /** Makes room for `count` flat entries, moving them to a block twice as large when needed. */
+  #reserve(count: number): void {
+    if (count <= this.#capacity) return
+    const capacity = Math.max(FIRST_BLOCK, 2 * this.#capacity)
+    const arena = this.#arena
+    const start = arena.allocate(capacity)
+    if (this.#count > 0) arena.move(this.#start, start, this.#count)
+    if (this.#capacity > 0) arena.release(this.#start, this.#capacity)
+    this.#start = start
+    this.#capacity = capacity
+  }
+
+  #releaseBlock(): void {
+    if (this.#capacity > 0) this.#arena.release(this.#start, this.#capacity)
+    this.#start = -1
+    this.#count = 0
+    this.#capacity = 0
   }
 
   /** Moves the flat entries to a hash map and a radix tree. */
   #grow(): void {
     const large = { exact: new Map<string, T>(), prefix: new PackedRadixIndex<T>({ kind: 'prefix', field: this.field, casing: this.casing, text: '' }, false) }
-    const heads = this.#heads
-    const cells = this.#cells
-    for (let i = 0; i < heads.length; i++) {
-      const key = cells[2 * i] as string
-      const slot = cells[2 * i + 1] as T
-      if (isPrefix(heads[i] as number)) large.prefix.slot({ kind: 'prefix', field: this.field, casing: this.casing, text: key }, () => slot)
+    const arena = this.#arena
+    const stop = this.#start + this.#count
+    for (let i = this.#start; i < stop; i++) {
+      const key = arena.key(i) as string
+      const slot = arena.slot(i) as T
+      if (isPrefix(arena.head(i))) large.prefix.slot({ kind: 'prefix', field: this.field, casing: this.casing, text: key }, () => slot)
       else large.exact.set(key, slot)
     }
     this.#large = large
-    this.#heads = []
-    this.#cells = []
+    this.#releaseBlock()
+  }
+}
+
+/**
+ * Visits the slot of every flat entry among `count` from `start` in the arena that holds for
+ * `text`: exact keys equal to it, prefixes it starts with.
+ */
+// Hot path: one pass over the entries; a key is read only when its length and signature fit.
+export function scanFlat<T>(arena: TextArena, start: number, count: number, text: string, visit: (slot: T) => void): void {
+  // A block lies in one chunk: the loop indexes that chunk's arrays.
+  const heads = arena.headsAt(start)
+  const cells = arena.cellsAt(start)
+  const first = offset(start)
+  const stop = first + count
+  const length = text.length
+  // Heads from here on are of keys longer than the value.
+  const end = (2 * length + 2) * HEAD_SCALE
+  // Heads below `groupEnd` are of one length and kind: an entry fits the value when its head is
+  // `expected` (-1 for exact keys of another length), computed once per group.
+  let groupEnd = 0
+  let expected = -1
+  let prefix = false
+  for (let i = first; i < stop; i++) {
+    const head = heads[i] as number
+    if (head >= groupEnd) {
+      if (head >= end) return
+      const order = Math.floor(head / HEAD_SCALE)
+      groupEnd = (order + 1) * HEAD_SCALE
+      prefix = (order & 1) === 1
+      const keyLength = order >> 1
+      expected = prefix || keyLength === length ? order * HEAD_SCALE + signature(text, keyLength) : -1
+    }
+    if (head !== expected) continue
+    const key = cells[2 * i] as string
+    if (prefix ? text.startsWith(key) : text === key) visit(cells[2 * i + 1] as T)
   }
 }
 
