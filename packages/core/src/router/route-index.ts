@@ -18,27 +18,47 @@ class Bucket<R extends IndexedRoute> extends SortedRoutes<R> {
   /** A handful of dimensions in a plain array: lighter than a Map and iterated without an iterator. */
   readonly subs: Dimension<RouteArray<R>>[] = []
   /**
-   * Where the bucket's lookup plan starts in the index's arena (-1 without sub-dimensions): the
-   * number of sub-dimensions, then per sub-dimension its position in `subs`, its field and casing
-   * (a descriptor of the index), and the arena block of its flat table (start and count; start -1
-   * for the other kinds of sub-dimension). A lookup reads the bucket, the plan and the tables in the
-   * arena, and none of the sub-dimensions' objects, which at 100k routes were a cold line and page
-   * each (gateway-mix 100k `hi` about 10% faster, bench/RESULTS.md).
+   * Where the bucket's lookup plan starts in the index's arena; the primary dimension holds this
+   * position as the bucket's slot. The plan's first entry holds the number of sub-dimensions as its
+   * head and the bucket as its key; the next, whether the bucket's own list ever held a route. Then
+   * per sub-dimension: its position in `subs`, its field and casing (a descriptor of the index), and
+   * the arena block of its flat table (start and count; start -1 for the other kinds of
+   * sub-dimension). A lookup reads the plan and the tables in the arena, and neither the bucket
+   * (unless it holds routes of its own) nor the sub-dimensions' objects, which at 100k routes were a
+   * cold line and page each (bench/RESULTS.md).
    */
-  plan = -1
-  planCapacity = 0
+  plan: number
+  planCapacity = PLAN_FIRST
+  /** Whether the bucket's own list ever held a route (then lookups read it). */
+  ownRoutes = false
+
+  constructor(
+    readonly dimension: Dimension<PrimarySlot<R>>,
+    readonly atom: Atom,
+    arena: TextArena,
+  ) {
+    super(true)
+    this.plan = arena.allocate(PLAN_FIRST)
+    arena.set(this.plan, 0, this, undefined)
+    arena.set(this.plan + 1, 0, undefined, undefined)
+  }
 }
 
+/** Numbers before a plan's entries: the number of sub-dimensions (with the bucket), and the own-routes flag. */
+const PLAN_HEADER = 2
 /** Numbers per sub-dimension in a bucket's plan: position in `subs`, descriptor, flat start, flat count. */
 const PLAN_ENTRY = 4
+/** A new bucket's plan capacity: room for one sub-dimension. */
+const PLAN_FIRST = 8
 
 /**
- * What a primary dimension holds under an atom: a bucket, or the route itself when it is the only
- * route filed under that atom alone (most routes of an exact-path or prefix-path configuration).
- * A lookup then goes from the dimension straight to the route: at 100k routes the bucket and its
- * array were two cache misses of a match's four or five (path-static 100k: a third of a match).
+ * What a primary dimension holds under an atom: a bucket's plan (its position in the arena, see
+ * `Bucket.plan`), or the route itself when it is the only route filed under that atom alone (most
+ * routes of an exact-path or prefix-path configuration). A lookup then goes from the dimension
+ * straight to the route: at 100k routes the bucket and its array were two cache misses of a match's
+ * four or five (path-static 100k: a third of a match).
  */
-type PrimarySlot<R extends IndexedRoute> = Bucket<R> | R
+type PrimarySlot<R extends IndexedRoute> = number | R
 
 /**
  * Where a route that sits alone in a primary slot is filed: the dimension and atom of the slot, and
@@ -84,8 +104,12 @@ function newListOfNewcomer<R extends IndexedRoute>(): RouteArray<R> {
   return [newcomer as R]
 }
 
-function newBucket<R extends IndexedRoute>(): Bucket<R> {
-  return new Bucket<R>(true)
+/** The dimension, atom and arena of the bucket `newBucketPlan` makes (module state, as `newcomer`). */
+let newBucketOf: { dimension: Dimension<PrimarySlot<IndexedRoute>>; atom: Atom; arena: TextArena } | undefined
+
+function newBucketPlan(): number {
+  const { dimension, atom, arena } = newBucketOf as { dimension: Dimension<PrimarySlot<IndexedRoute>>; atom: Atom; arena: TextArena }
+  return new Bucket(dimension, atom, arena).plan
 }
 
 function theNewcomer<R extends IndexedRoute>(): R {
@@ -144,7 +168,7 @@ export class RouteIndex<R extends IndexedRoute> {
   readonly #lists: IndexHit<R>[] = []
   #listCount = 0
   readonly #visitBucket = (slot: PrimarySlot<R>): void => {
-    if (slot instanceof Bucket) this.#collectBucket(slot)
+    if (typeof slot === 'number') this.#collectBucket(slot)
     else this.#lists[this.#listCount++] = slot
   }
   readonly #visitList = (list: RouteArray<R>): void => {
@@ -176,12 +200,14 @@ export class RouteIndex<R extends IndexedRoute> {
     const dimension = this.#dimension(this.#primary, first, true)
     if (deferSort) this.#filledDimensions.add(dimension)
     newcomer = route
-    const slot = dimension.slot(first, mayBeAlone && second === undefined ? theNewcomer<R> : newBucket<R>)
+    newBucketOf = { dimension: dimension as Dimension<PrimarySlot<IndexedRoute>>, atom: first, arena: this.#arena }
+    const slot = dimension.slot(first, mayBeAlone && second === undefined ? theNewcomer<R> : newBucketPlan)
     newcomer = undefined
+    newBucketOf = undefined
     if (slot === route) return new LoneSlot(dimension, first)
-    const bucket = slot instanceof Bucket ? slot : this.#bucketInPlaceOf(dimension, first, slot, deferSort)
+    const bucket = typeof slot === 'number' ? this.#bucketAt(slot) : this.#bucketInPlaceOf(dimension, first, slot, deferSort)
     if (second === undefined) {
-      this.#insertInto(bucket, route, deferSort)
+      this.#insertOwn(bucket, route, deferSort)
       return bucket
     }
     // A new list is made holding the route already, at its exact size.
@@ -200,9 +226,9 @@ export class RouteIndex<R extends IndexedRoute> {
   #bucketInPlaceOf(dimension: Dimension<PrimarySlot<R>>, atom: Atom, lone: R, deferSort: boolean): Bucket<R> {
     const filed = lone.filed
     if (!(filed instanceof LoneSlot)) throw new Error(`route ${lone.id} sits alone in a slot it was not filed in`)
-    const bucket = newBucket<R>()
-    this.#insertInto(bucket, lone, deferSort)
-    dimension.replace(atom, bucket)
+    const bucket = new Bucket<R>(dimension, atom, this.#arena)
+    this.#insertOwn(bucket, lone, deferSort)
+    dimension.replace(atom, bucket.plan)
     ;(filed as LoneSlot<R>).bucket = bucket
     return bucket
   }
@@ -295,12 +321,13 @@ export class RouteIndex<R extends IndexedRoute> {
     // Named by the kind of each slot's atom: a bucket's table of exact and prefix keys counts as two.
     const nameOf = (dimension: Dimension<unknown>, kind: Atom['kind']): string => dimensionOf({ kind, field: dimension.field, casing: dimension.casing })
     for (const dimension of this.#primary) {
-      dimension.eachSlot((bucket, kind) => {
+      dimension.eachSlot((slot, kind) => {
         const name = nameOf(dimension, kind)
-        if (!(bucket instanceof Bucket)) {
+        if (typeof slot !== 'number') {
           add(name, 1, 1)
           return
         }
+        const bucket = this.#bucketAt(slot)
         add(name, 1, bucket.size)
         for (const sub of bucket.subs) sub.eachSlot((list, subKind) => add(`${name} → ${nameOf(sub, subKind)}`, 1, list.length))
       })
@@ -315,22 +342,21 @@ export class RouteIndex<R extends IndexedRoute> {
     else if (list.size > 0) this.#lists[this.#listCount++] = list.items
   }
 
-  #collectBucket(bucket: Bucket<R>): void {
-    this.#collectList(bucket)
-    const plan = bucket.plan
-    if (plan < 0) return
-    const context = this.#context as Context
+  #collectBucket(plan: number): void {
     const arena = this.#arena
     const heads = arena.headsAt(plan)
     const first = offset(plan)
-    const end = first + 1 + PLAN_ENTRY * (heads[first] as number)
-    for (let at = first + 1; at < end; at += PLAN_ENTRY) {
+    if (heads[first + 1] !== 0) this.#collectList(this.#bucketAt(plan))
+    const end = first + PLAN_HEADER + PLAN_ENTRY * (heads[first] as number)
+    if (end === first + PLAN_HEADER) return
+    const context = this.#context as Context
+    for (let at = first + PLAN_HEADER; at < end; at += PLAN_ENTRY) {
       const descriptor = this.#descriptors[heads[at + 1] as number] as { field: string; casing: Casing }
       const values = context.values(descriptor.field)
       if (values === undefined) continue
       const start = heads[at + 2] as number
       if (start < 0) {
-        this.#querySub(bucket.subs[heads[at] as number] as Dimension<RouteArray<R>>, values)
+        this.#querySub(this.#bucketAt(plan).subs[heads[at] as number] as Dimension<RouteArray<R>>, values)
         continue
       }
       const count = heads[at + 3] as number
@@ -346,28 +372,42 @@ export class RouteIndex<R extends IndexedRoute> {
   #plan(bucket: Bucket<R>): void {
     const subs = bucket.subs
     const arena = this.#arena
-    const needed = subs.length === 0 ? 0 : 1 + PLAN_ENTRY * subs.length
-    if (needed > bucket.planCapacity || needed === 0) {
-      if (bucket.planCapacity > 0) arena.release(bucket.plan, bucket.planCapacity)
-      bucket.plan = -1
-      bucket.planCapacity = 0
-      if (needed === 0) return
-      let capacity = 8
+    const needed = PLAN_HEADER + PLAN_ENTRY * subs.length
+    if (needed > bucket.planCapacity) {
+      let capacity = bucket.planCapacity
       while (capacity < needed) capacity *= 2
-      bucket.plan = arena.allocate(capacity)
+      const moved = arena.allocate(capacity)
+      arena.release(bucket.plan, bucket.planCapacity)
+      bucket.plan = moved
       bucket.planCapacity = capacity
+      bucket.dimension.replace(bucket.atom, moved)
     }
+    arena.set(bucket.plan, subs.length, bucket, undefined)
     const heads = arena.headsAt(bucket.plan)
     const plan = offset(bucket.plan)
-    heads[plan] = subs.length
+    heads[plan + 1] = bucket.ownRoutes ? 1 : 0
     for (let i = 0; i < subs.length; i++) {
       const sub = subs[i] as Dimension<RouteArray<R>>
-      const at = plan + 1 + PLAN_ENTRY * i
+      const at = plan + PLAN_HEADER + PLAN_ENTRY * i
       const start = sub instanceof TextIndex ? sub.flatStart : -1
       heads[at] = i
       heads[at + 1] = this.#descriptorOf(sub.field, sub.casing)
       heads[at + 2] = start
       heads[at + 3] = start >= 0 ? (sub as TextIndex<RouteArray<R>>).flatCount : 0
+    }
+  }
+
+  /** The bucket whose plan starts at a position. */
+  #bucketAt(plan: number): Bucket<R> {
+    return this.#arena.key(plan) as Bucket<R>
+  }
+
+  /** Files a route in a bucket's own list, which lookups then read. */
+  #insertOwn(bucket: Bucket<R>, route: R, deferSort: boolean): void {
+    this.#insertInto(bucket, route, deferSort)
+    if (!bucket.ownRoutes) {
+      bucket.ownRoutes = true
+      this.#plan(bucket)
     }
   }
 
@@ -444,9 +484,10 @@ export class RouteIndex<R extends IndexedRoute> {
     const second = placement[1]
     const primary = findDimension(this.#primary, first)
     if (primary === undefined) return
-    const bucket = primary.slotFor(first)
+    const slot = primary.slotFor(first)
     // A lone route took the emptied bucket's place since, or the bucket went already.
-    if (!(bucket instanceof Bucket)) return
+    if (typeof slot !== 'number') return
+    const bucket = this.#bucketAt(slot)
     if (second !== undefined) {
       const sub = findDimension(bucket.subs, second)
       if (sub !== undefined && sub.slotFor(second)?.length === 0) {
@@ -457,6 +498,7 @@ export class RouteIndex<R extends IndexedRoute> {
     }
     if (bucket.size === 0 && bucket.subs.length === 0) {
       primary.drop(first)
+      this.#arena.release(bucket.plan, bucket.planCapacity)
       if (primary.size === 0) removeDimension(this.#primary, primary)
     }
   }

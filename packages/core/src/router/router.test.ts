@@ -69,8 +69,12 @@ describe('Router under churn', () => {
       (n: number) => `http.headers.x_tenant == "t${n % 4}"`,
       (n: number) => `net.dst.port == ${8000 + (n % 3)}`,
       (n: number) => `net.src.ip in 10.${n % 4}.0.0/16`,
+      // Nothing indexable beside the host: the bucket's own list.
+      (n: number) => `http.path != "/p${n % 9}"`,
     ]
-    const routes = Array.from({ length: 120 }, (_, n) => ({ id: id(n), priority: n % 11, expression: `http.host == "h.example" && ${(second[n % second.length] as (n: number) => string)(n)}` }))
+    // Every fifth route under a host suffix: a second bucket, in the suffix tree.
+    const host = (n: number): string => (n % 5 === 0 ? 'http.host =^ ".example"' : 'http.host == "h.example"')
+    const routes = Array.from({ length: 140 }, (_, n) => ({ id: id(n), priority: n % 11, expression: `${host(n)} && ${(second[n % second.length] as (n: number) => string)(n)}` }))
     const router = new Router(mixed)
     const linear = new LinearRouter(mixed)
     const requests = Array.from({ length: 60 }, (_, n) => ({
@@ -92,7 +96,7 @@ describe('Router under churn', () => {
       }
       same()
     }
-    for (const kind of [3, 0, 5, 1, 4, 2]) {
+    for (const kind of [3, 6, 0, 5, 1, 4, 2]) {
       for (const route of routes.filter((_, n) => n % second.length === kind)) {
         expect(router.remove(route.id)).toBe(true)
         expect(linear.remove(route.id)).toBe(true)
