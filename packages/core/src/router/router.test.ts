@@ -279,6 +279,34 @@ describe('Router index layout', () => {
 
   // A route alone under an atom sits in the dimension's slot itself; a second route under the same
   // atom (alone, or with a second atom) puts a bucket in its place, and removals undo either.
+  it('routes exactly when the routes under one second atom leave in either order', () => {
+    const route = (n: number, priority: number, method = 'GET') => ({ id: id(n), priority, expression: `http.path == "/x" && http.method == "${method}"` })
+    const ask = (router: Router, method = 'GET') => router.match(contextOf({ 'http.path': '/x', 'http.method': method }))?.id
+    const routesUnder = (router: Router) => router.describe().dimensions.find((d) => d.dimension === 'exact:http.path → exact:http.method')?.routes
+    for (const bulk of [false, true]) {
+      for (const leaving of [1, 2]) {
+        const router = new Router(schema)
+        // A route under another method keeps the bucket in place while the two under GET come and go.
+        const routes = [route(1, 1), route(2, 5), route(9, 1, 'POST')]
+        if (bulk) expect(router.addAll(routes).ok).toBe(true)
+        else for (const r of routes) expect(router.add(r).ok).toBe(true)
+        expect(ask(router)).toBe(id(2))
+        expect(routesUnder(router)).toBe(3)
+        // Either route of the list leaves first: the one filed first or the other.
+        expect(router.remove(id(leaving))).toBe(true)
+        expect(ask(router)).toBe(id(3 - leaving))
+        expect(ask(router, 'POST')).toBe(id(9))
+        expect(router.remove(id(3 - leaving))).toBe(true)
+        expect(ask(router)).toBeUndefined()
+        expect(router.add(route(3, 2)).ok).toBe(true)
+        expect(ask(router)).toBe(id(3))
+        expect(router.remove(id(3))).toBe(true)
+        expect(router.remove(id(9))).toBe(true)
+        expect(router.describe().dimensions).toEqual([])
+      }
+    }
+  })
+
   it('keeps a lone route in its slot and gives the slot a bucket when another route comes', () => {
     const exact = (n: number, priority: number, extra = '') => ({ id: id(n), priority, expression: `http.path == "/x"${extra}` })
     const ask = (router: Router, method = 'GET') => router.match(contextOf({ 'http.path': '/x', 'http.method': method }))?.id
