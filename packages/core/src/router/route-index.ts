@@ -4,7 +4,7 @@ import { createDimensionIndex, type DimensionIndex } from './dimension-index.ts'
 import { asciiFold, dimensionOf, type Atom, type Casing, type Placement } from './index-plan.ts'
 import { compareRoutes } from './route.ts'
 import { insertInOrder, removeInOrder, SortedRoutes, type IndexedRoute, type RouteArray } from './sorted-routes.ts'
-import { offset, TextArena } from './text-arena.ts'
+import { blockSize, offset, TextArena } from './text-arena.ts'
 import { scanFlat, TextIndex } from './text-index.ts'
 
 /** One dimension: the field it reads, how values are cased first, and its lookup structure in one object. */
@@ -31,6 +31,8 @@ class Bucket<R extends IndexedRoute> extends SortedRoutes<R> {
   planCapacity = PLAN_FIRST
   /** Whether the bucket's own list ever held a route (then lookups read it). */
   ownRoutes = false
+  /** The number of sub-dimensions the block was laid out for. */
+  laidOut = 0
 
   constructor(
     readonly dimension: Dimension<PrimarySlot<R>>,
@@ -48,8 +50,10 @@ class Bucket<R extends IndexedRoute> extends SortedRoutes<R> {
 const PLAN_HEADER = 2
 /** Numbers per sub-dimension in a bucket's plan: position in `subs`, descriptor, flat start, flat count. */
 const PLAN_ENTRY = 4
-/** A new bucket's plan capacity: room for one sub-dimension. */
+/** A new bucket's block: room for the plan of one sub-dimension. */
 const PLAN_FIRST = 8
+/** The room a table in a bucket's block gains when full: small steps, as every step lays the block out anew. */
+const TABLE_STEP = 4
 
 /**
  * What a primary dimension holds under an atom: a bucket's plan (its position in the arena, see
@@ -215,6 +219,8 @@ export class RouteIndex<R extends IndexedRoute> {
     newcomerPlaced = false
     const sub = this.#dimension(bucket.subs, second, false)
     if (deferSort) this.#filledDimensions.add(sub)
+    // A flat table without room for another key gets more in a new block first.
+    if (sub instanceof TextIndex && sub.flatStart >= 0 && sub.flatCount >= sub.flatCapacity) this.#plan(bucket, sub)
     const list = sub.slot(second, newListOfNewcomer<R>)
     newcomer = undefined
     this.#plan(bucket)
@@ -368,20 +374,16 @@ export class RouteIndex<R extends IndexedRoute> {
     }
   }
 
-  /** Writes a bucket's plan (see `Bucket.plan`) after a change of its sub-dimensions or their tables. */
-  #plan(bucket: Bucket<R>): void {
+  /**
+   * Writes a bucket's block: its plan, then the flat tables of its sub-dimensions side by side, so
+   * that a lookup finds the plan and the tables it scans in one place. The block is laid out anew
+   * (a new block, the tables copied into it) when the bucket's sub-dimensions changed or `growing`
+   * needs room for another key; otherwise only the plan's counts are rewritten.
+   */
+  #plan(bucket: Bucket<R>, growing?: TextIndex<RouteArray<R>>): void {
     const subs = bucket.subs
     const arena = this.#arena
-    const needed = PLAN_HEADER + PLAN_ENTRY * subs.length
-    if (needed > bucket.planCapacity) {
-      let capacity = bucket.planCapacity
-      while (capacity < needed) capacity *= 2
-      const moved = arena.allocate(capacity)
-      arena.release(bucket.plan, bucket.planCapacity)
-      bucket.plan = moved
-      bucket.planCapacity = capacity
-      bucket.dimension.replace(bucket.atom, moved)
-    }
+    if (subs.length !== bucket.laidOut || growing !== undefined) this.#layOut(bucket, growing)
     arena.set(bucket.plan, subs.length, bucket, undefined)
     const heads = arena.headsAt(bucket.plan)
     const plan = offset(bucket.plan)
@@ -395,6 +397,37 @@ export class RouteIndex<R extends IndexedRoute> {
       heads[at + 2] = start
       heads[at + 3] = start >= 0 ? (sub as TextIndex<RouteArray<R>>).flatCount : 0
     }
+  }
+
+  /** Moves a bucket's plan and tables to a new block, with room for one more key in `growing`. */
+  #layOut(bucket: Bucket<R>, growing: TextIndex<RouteArray<R>> | undefined): void {
+    const subs = bucket.subs
+    const arena = this.#arena
+    const tablesFrom = PLAN_HEADER + PLAN_ENTRY * subs.length
+    let needed = tablesFrom
+    const room = subs.map((sub) => {
+      if (!(sub instanceof TextIndex) || sub.flatStart < 0) return 0
+      const full = sub === growing && sub.flatCount >= sub.flatCapacity
+      const capacity = full ? sub.flatCapacity + TABLE_STEP : Math.max(sub.flatCapacity, sub.flatCount)
+      needed += capacity
+      return capacity
+    })
+    const capacity = blockSize(needed)
+    const block = arena.allocate(capacity)
+    let at = block + tablesFrom
+    for (let i = 0; i < subs.length; i++) {
+      const sub = subs[i]
+      const size = room[i] as number
+      if (!(sub instanceof TextIndex) || size === 0) continue
+      arena.move(sub.flatStart, at, sub.flatCount)
+      sub.placeAt(at, size)
+      at += size
+    }
+    arena.release(bucket.plan, bucket.planCapacity)
+    bucket.plan = block
+    bucket.planCapacity = capacity
+    bucket.laidOut = subs.length
+    bucket.dimension.replace(bucket.atom, block)
   }
 
   /** The bucket whose plan starts at a position. */

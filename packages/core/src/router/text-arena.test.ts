@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { offset, TextArena } from './text-arena.ts'
+import { blockSize, offset, TextArena } from './text-arena.ts'
 
 describe('text arena', () => {
   it('hands out blocks that neither overlap nor span two chunks, and keeps their contents as it grows', () => {
@@ -22,6 +22,13 @@ describe('text arena', () => {
       expect(arena.headsAt(start + capacity - 1)).toBe(arena.headsAt(start))
       expect([arena.head(start), arena.key(start), arena.slot(start), arena.head(start + capacity - 1)]).toEqual([n, `key ${n}`, n, -n])
     }
+  })
+
+  it('sizes blocks in steps of 4 entries up to 64, then in powers of two, and refuses other sizes', () => {
+    expect([1, 4, 5, 22, 64, 65, 129, 16_384].map(blockSize)).toEqual([4, 4, 8, 24, 64, 128, 256, 16_384])
+    const arena = new TextArena()
+    expect(() => arena.allocate(22)).toThrow('cannot hold 22 entries')
+    expect(() => arena.allocate(32_768)).toThrow('cannot hold 32768 entries')
   })
 
   it('reuses a released block of the same size and drops what it held', () => {

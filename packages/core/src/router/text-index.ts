@@ -48,6 +48,12 @@ export class TextIndex<T> implements DimensionIndex<T> {
   #start = -1
   #count = 0
   #capacity = 0
+  /**
+   * Whether the block is a segment of a block its bucket owns (see `RouteIndex`): the bucket then
+   * places it (`placeAt`) and gives it room before each insertion, and the table never allocates or
+   * releases arena blocks itself.
+   */
+  #placed = false
   #large: { exact: Map<string, T>; prefix: PackedRadixIndex<T> } | undefined
 
   /** @param arena the arena of the router's tables; a table of its own when absent. */
@@ -171,6 +177,23 @@ export class TextIndex<T> implements DimensionIndex<T> {
     return this.#large !== undefined ? 0 : this.#count
   }
 
+  /** Room for flat entries where the table is (0 once the keys moved to a hash map and tree). */
+  get flatCapacity(): number {
+    return this.#large !== undefined ? 0 : this.#capacity
+  }
+
+  /**
+   * Puts the table at `start` with room for `capacity` entries: its bucket copied the entries
+   * there (see `#placed`).
+   */
+  placeAt(start: number, capacity: number): void {
+    if (capacity < this.#count) throw new Error(`a table of ${this.#count} keys cannot be placed in ${capacity}`)
+    if (!this.#placed && this.#capacity > 0) this.#arena.release(this.#start, this.#capacity)
+    this.#placed = true
+    this.#start = start
+    this.#capacity = capacity
+  }
+
   settle(): void {
     this.#large?.prefix.settle()
   }
@@ -192,6 +215,7 @@ export class TextIndex<T> implements DimensionIndex<T> {
   /** Makes room for `count` flat entries, moving them to a block twice as large when needed. */
   #reserve(count: number): void {
     if (count <= this.#capacity) return
+    if (this.#placed) throw new Error(`a table placed by its bucket has room for ${this.#capacity} keys, not ${count}`)
     const capacity = Math.max(FIRST_BLOCK, 2 * this.#capacity)
     const arena = this.#arena
     const start = arena.allocate(capacity)
@@ -202,9 +226,11 @@ export class TextIndex<T> implements DimensionIndex<T> {
   }
 
   #releaseBlock(): void {
+    this.#count = 0
+    // A placed table keeps its segment until its bucket lays its block out again.
+    if (this.#placed) return
     if (this.#capacity > 0) this.#arena.release(this.#start, this.#capacity)
     this.#start = -1
-    this.#count = 0
     this.#capacity = 0
   }
 
