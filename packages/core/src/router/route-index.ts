@@ -54,6 +54,16 @@ const PLAN_ENTRY = 4
 const PLAN_FIRST = 8
 /** The room a table in a bucket's block gains when full: small steps, as every step lays the block out anew. */
 const TABLE_STEP = 4
+/**
+ * The most entries a bucket's block holds. A bucket with more (hundreds of sub-dimensions: header
+ * names, say) keeps the tables that do not fit in blocks of their own, and its plan lists at most
+ * PLAN_MOST sub-dimensions; lookups query the others through their objects.
+ */
+const BLOCK_MOST = 2048
+const PLAN_MOST = Math.floor((BLOCK_MOST - PLAN_HEADER) / PLAN_ENTRY)
+/** Flags in a plan's second number: the bucket has routes of its own; it has more sub-dimensions than its plan lists. */
+const OWN_ROUTES = 1
+const MORE_SUBS = 2
 
 /**
  * What a primary dimension holds under an atom: a bucket's plan (its position in the arena, see
@@ -219,8 +229,9 @@ export class RouteIndex<R extends IndexedRoute> {
     newcomerPlaced = false
     const sub = this.#dimension(bucket.subs, second, false)
     if (deferSort) this.#filledDimensions.add(sub)
-    // A flat table without room for another key gets more in a new block first.
-    if (sub instanceof TextIndex && sub.flatStart >= 0 && sub.flatCount >= sub.flatCapacity) this.#plan(bucket, sub)
+    // A flat table in the bucket's block without room for another key gets more in a new block first
+    // (a new table too; one in a block of its own grows there).
+    if (sub instanceof TextIndex && sub.flatStart >= 0 && sub.flatCount >= sub.flatCapacity && (sub.inBucket || sub.flatCapacity === 0)) this.#plan(bucket, sub)
     const list = sub.slot(second, newListOfNewcomer<R>)
     newcomer = undefined
     this.#plan(bucket)
@@ -352,10 +363,19 @@ export class RouteIndex<R extends IndexedRoute> {
     const arena = this.#arena
     const heads = arena.headsAt(plan)
     const first = offset(plan)
-    if (heads[first + 1] !== 0) this.#collectList(this.#bucketAt(plan))
+    const flags = heads[first + 1] as number
+    if ((flags & OWN_ROUTES) !== 0) this.#collectList(this.#bucketAt(plan))
     const end = first + PLAN_HEADER + PLAN_ENTRY * (heads[first] as number)
     if (end === first + PLAN_HEADER) return
     const context = this.#context as Context
+    if ((flags & MORE_SUBS) !== 0) {
+      const subs = this.#bucketAt(plan).subs
+      for (let i = PLAN_MOST; i < subs.length; i++) {
+        const sub = subs[i] as Dimension<RouteArray<R>>
+        const values = context.values(sub.field)
+        if (values !== undefined) this.#querySub(sub, values)
+      }
+    }
     for (let at = first + PLAN_HEADER; at < end; at += PLAN_ENTRY) {
       const descriptor = this.#descriptors[heads[at + 1] as number] as { field: string; casing: Casing }
       const values = context.values(descriptor.field)
@@ -384,11 +404,12 @@ export class RouteIndex<R extends IndexedRoute> {
     const subs = bucket.subs
     const arena = this.#arena
     if (subs.length !== bucket.laidOut || growing !== undefined) this.#layOut(bucket, growing)
-    arena.set(bucket.plan, subs.length, bucket, undefined)
+    const planned = Math.min(subs.length, PLAN_MOST)
+    arena.set(bucket.plan, planned, bucket, undefined)
     const heads = arena.headsAt(bucket.plan)
     const plan = offset(bucket.plan)
-    heads[plan + 1] = bucket.ownRoutes ? 1 : 0
-    for (let i = 0; i < subs.length; i++) {
+    heads[plan + 1] = (bucket.ownRoutes ? OWN_ROUTES : 0) | (planned < subs.length ? MORE_SUBS : 0)
+    for (let i = 0; i < planned; i++) {
       const sub = subs[i] as Dimension<RouteArray<R>>
       const at = plan + PLAN_HEADER + PLAN_ENTRY * i
       const start = sub instanceof TextIndex ? sub.flatStart : -1
@@ -403,12 +424,17 @@ export class RouteIndex<R extends IndexedRoute> {
   #layOut(bucket: Bucket<R>, growing: TextIndex<RouteArray<R>> | undefined): void {
     const subs = bucket.subs
     const arena = this.#arena
-    const tablesFrom = PLAN_HEADER + PLAN_ENTRY * subs.length
+    const tablesFrom = PLAN_HEADER + PLAN_ENTRY * Math.min(subs.length, PLAN_MOST)
     let needed = tablesFrom
     const room = subs.map((sub) => {
       if (!(sub instanceof TextIndex) || sub.flatStart < 0) return 0
       const full = sub === growing && sub.flatCount >= sub.flatCapacity
       const capacity = full ? sub.flatCapacity + TABLE_STEP : Math.max(sub.flatCapacity, sub.flatCount)
+      // A table that does not fit keeps (or takes) a block of its own.
+      if (needed + capacity > BLOCK_MOST) {
+        sub.leaveBucket()
+        return 0
+      }
       needed += capacity
       return capacity
     })

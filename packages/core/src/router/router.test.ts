@@ -58,6 +58,38 @@ describe('Router under churn', () => {
     same()
   })
 
+  it('routes exactly when one host has more sub-dimensions and keys than its block holds', () => {
+    // 600 header names under one host (more than a plan lists), and 40 of them with 40 values each
+    // (more keys than a block holds): tables move out to blocks of their own and back as they churn.
+    const wide = new Schema({ 'http.host': 'String', 'http.headers.*': 'String' })
+    const routes = [
+      ...Array.from({ length: 600 }, (_, n) => ({ id: id(n), priority: n % 13, expression: `http.host == "h.example" && http.headers.x_${n} == "v"` })),
+      ...Array.from({ length: 1600 }, (_, n) => ({ id: id(1000 + n), priority: n % 17, expression: `http.host == "h.example" && http.headers.y_${n % 40} == "v${Math.floor(n / 40)}"` })),
+    ]
+    const router = new Router(wide)
+    const linear = new LinearRouter(wide)
+    const requests = Array.from({ length: 120 }, (_, n) => ({ 'http.host': 'h.example', [`http.headers.x_${(n * 37) % 650}`]: 'v', [`http.headers.y_${n % 45}`]: `v${n % 41}` }))
+    const same = (): void => {
+      for (const request of requests) expect(router.match(contextOf(request))?.id).toBe(linear.match(contextOf(request))?.id)
+    }
+    for (const route of routes) {
+      expect(router.add(route).ok).toBe(true)
+      expect(linear.add(route).ok).toBe(true)
+    }
+    same()
+    for (const route of routes.filter((_, n) => n % 3 !== 0)) {
+      expect(router.remove(route.id)).toBe(true)
+      expect(linear.remove(route.id)).toBe(true)
+    }
+    router.describe()
+    same()
+    for (const route of routes.filter((_, n) => n % 3 === 1)) {
+      expect(router.add(route).ok).toBe(true)
+      expect(linear.add(route).ok).toBe(true)
+    }
+    same()
+  })
+
   it('routes exactly while a host gains and loses sub-dimensions of every kind', () => {
     // One bucket (the host) whose sub-dimensions come and go: paths as they are and folded, a
     // header, a port (Int keys), networks and a host suffix, each read through the bucket's plan.

@@ -182,6 +182,28 @@ export class TextIndex<T> implements DimensionIndex<T> {
     return this.#large !== undefined ? 0 : this.#capacity
   }
 
+  /** Whether the table is a segment of its bucket's block (see `#placed`). */
+  get inBucket(): boolean {
+    return this.#placed
+  }
+
+  /** Moves a table out of its bucket's block into a block of its own, where it grows by itself. */
+  leaveBucket(): void {
+    if (!this.#placed) return
+    this.#placed = false
+    const count = this.#count
+    this.#capacity = 0
+    const from = this.#start
+    this.#start = -1
+    if (count === 0) return
+    let capacity = FIRST_BLOCK
+    while (capacity < count) capacity *= 2
+    const start = this.#arena.allocate(capacity)
+    this.#arena.move(from, start, count)
+    this.#start = start
+    this.#capacity = capacity
+  }
+
   /**
    * Puts the table at `start` with room for `capacity` entries: its bucket copied the entries
    * there (see `#placed`).
