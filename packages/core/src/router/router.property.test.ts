@@ -178,6 +178,50 @@ describe('the indexed router agrees with the reference router', () => {
     )
   })
 
+  it('when few buckets hold many sub-dimensions and keys, through churn', () => {
+    // Three hosts (and a host suffix) holding routes under paths from a pool of 80 (a table outgrows
+    // its 48 flat keys), several header names, folded paths, methods and ports, and routes of the
+    // bucket's own: the buckets' blocks are laid out again and again as tables fill and empty.
+    const bigIds = Array.from({ length: 300 }, (_, i) => `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`)
+    const segment = fc.integer({ min: 0, max: 79 })
+    const second = fc.oneof(
+      segment.map((n) => `http.path == "/p/${n}"`),
+      segment.map((n) => `http.path ^= "/p/${n}"`),
+      segment.map((n) => `lower(http.path) ^= "/p/${n % 9}"`),
+      fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 3 })).map(([h, v]) => `http.headers.x_${h} == "v${v}"`),
+      fc.constantFrom('http.method == "GET"', 'net.dst.port == 80', 'net.src.ip in 10.0.0.0/8', 'http.path != "/p/1"'),
+    )
+    const host = fc.constantFrom('http.host == "a.com"', 'http.host == "b.com"', 'http.host == "x.a.com"', 'http.host =^ ".a.com"')
+    const bigRoute = fc.record({ id: fc.constantFrom(...bigIds), priority: fc.integer({ min: 0, max: 6 }), expression: fc.tuple(host, second).map(([h, e]) => `${h} && ${e}`) })
+    const bigOperation: fc.Arbitrary<Operation> = fc.oneof(
+      { weight: 3, arbitrary: bigRoute.map((r) => ({ kind: 'add' as const, route: r })) },
+      { weight: 1, arbitrary: bigRoute.map((r) => ({ kind: 'replace' as const, route: r })) },
+      { weight: 2, arbitrary: fc.constantFrom(...bigIds).map((id) => ({ kind: 'remove' as const, id })) },
+    )
+    const bigRequest = fc.record({
+      'http.host': fc.constantFrom('a.com', 'b.com', 'x.a.com', 'y.a.com'),
+      'http.path': fc.oneof(segment.map((n) => `/p/${n}`), segment.map((n) => `/P/${n}/x`), fc.constantFrom('/', '/p/')),
+      'http.method': fc.constantFrom('GET', 'POST'),
+      'http.headers.x_2': fc.constantFrom('v0', 'v1', 'v3'),
+      'net.src.ip': fc.constantFrom('10.1.1.1', '192.0.2.1'),
+      'net.dst.port': fc.constantFrom(80, 443),
+    })
+    fc.assert(
+      fc.property(fc.array(bigOperation, { minLength: 50, maxLength: 400 }), fc.array(bigRequest, { minLength: 1, maxLength: 30 }), (operations, requests) => {
+        const indexed = new Router(schema, withLists)
+        const linear = new LinearRouter(schema, withLists)
+        operations.forEach((op, i) => {
+          expect(apply(indexed, op)).toBe(apply(linear, op))
+          if (i % 100 === 99) for (const values of requests) same(indexed.match(contextOf(values)), linear.match(contextOf(values)))
+        })
+        // Emptied containers are pruned in batches; describing the router prunes them now.
+        indexed.describe()
+        for (const values of requests) same(indexed.match(contextOf(values)), linear.match(contextOf(values)))
+      }),
+      { numRuns: 100 },
+    )
+  })
+
   it('with a bulk load', () => {
     fc.assert(
       fc.property(fc.uniqueArray(route, { selector: (r) => `${r.priority}/${r.id}`, maxLength: 30 }), fc.array(request, { minLength: 1, maxLength: 6 }), (routes, requests) => {
