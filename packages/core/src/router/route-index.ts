@@ -5,7 +5,7 @@ import { asciiFold, dimensionOf, type Atom, type Casing, type Placement } from '
 import { compareRoutes } from './route.ts'
 import { insertInOrder, removeInOrder, SortedRoutes, type IndexedRoute, type RouteArray } from './sorted-routes.ts'
 import { blockSize, offset, TextArena } from './text-arena.ts'
-import { scanFlat, TextIndex } from './text-index.ts'
+import { keyTextOf, scanFlat, TextIndex } from './text-index.ts'
 
 /** One dimension: the field it reads, how values are cased first, and its lookup structure in one object. */
 type Dimension<T> = DimensionIndex<T>
@@ -387,8 +387,7 @@ export class RouteIndex<R extends IndexedRoute> {
       }
       const count = heads[at + 3] as number
       for (let i = 0; i < values.length; i++) {
-        const value = values[i] as FieldValue
-        const text = typeof value === 'string' ? this.#casedBy(descriptor.casing, value) : typeof value === 'number' || typeof value === 'bigint' ? String(value) : undefined
+        const text = keyTextOf(this.#casedAs(descriptor.casing, values[i] as FieldValue))
         if (text !== undefined) scanFlat(arena, start, count, text, this.#visitList)
       }
     }
@@ -495,12 +494,11 @@ export class RouteIndex<R extends IndexedRoute> {
 
   /** A request value as a dimension compares it: folded or lower-cased where the dimension is. */
   #casedFor(dimension: Dimension<unknown>, value: FieldValue): FieldValue {
-    const casing = dimension.casing
-    return casing === 'as-is' || typeof value !== 'string' ? value : this.#cased(value, casing)
+    return this.#casedAs(dimension.casing, value)
   }
 
-  #casedBy(casing: Casing, value: string): string {
-    return casing === 'as-is' ? value : this.#cased(value, casing)
+  #casedAs(casing: Casing, value: FieldValue): FieldValue {
+    return casing === 'as-is' || typeof value !== 'string' ? value : this.#cased(value, casing)
   }
 
   // A request's path is folded for several dimensions (the top level and each bucket met): the

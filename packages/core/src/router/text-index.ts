@@ -153,7 +153,7 @@ export class TextIndex<T> implements DimensionIndex<T> {
   }
 
   query(value: FieldValue, visit: (slot: T) => void): void {
-    const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'bigint' ? String(value) : undefined
+    const text = keyTextOf(value)
     if (text === undefined) return
     const large = this.#large
     if (large !== undefined) {
@@ -270,6 +270,11 @@ export class TextIndex<T> implements DimensionIndex<T> {
     this.#large = large
     this.#releaseBlock()
   }
+}
+
+/** A request value as a table's keys are written: a String as it is, an Int by its decimal text; other values have none. */
+export function keyTextOf(value: FieldValue): string | undefined {
+  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'bigint' ? String(value) : undefined
 }
 
 /**
