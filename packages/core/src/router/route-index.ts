@@ -118,12 +118,16 @@ function newListOfNewcomer<R extends IndexedRoute>(): RouteArray<R> {
   return [newcomer as R]
 }
 
-/** The dimension, atom and arena of the bucket `newBucketPlan` makes (module state, as `newcomer`). */
-let newBucketOf: { dimension: Dimension<PrimarySlot<IndexedRoute>>; atom: Atom; arena: TextArena } | undefined
+/**
+ * The dimension, atom and arena of the bucket `newBucketPlan` makes: module state, as `newcomer`,
+ * set on every insertion without allocating anything.
+ */
+let newBucketDimension: Dimension<PrimarySlot<IndexedRoute>> | undefined
+let newBucketAtom: Atom | undefined
+let newBucketArena: TextArena | undefined
 
 function newBucketPlan(): number {
-  const { dimension, atom, arena } = newBucketOf as { dimension: Dimension<PrimarySlot<IndexedRoute>>; atom: Atom; arena: TextArena }
-  return new Bucket(dimension, atom, arena).plan
+  return new Bucket(newBucketDimension as Dimension<PrimarySlot<IndexedRoute>>, newBucketAtom as Atom, newBucketArena as TextArena).plan
 }
 
 function theNewcomer<R extends IndexedRoute>(): R {
@@ -214,10 +218,14 @@ export class RouteIndex<R extends IndexedRoute> {
     const dimension = this.#dimension(this.#primary, first, true)
     if (deferSort) this.#filledDimensions.add(dimension)
     newcomer = route
-    newBucketOf = { dimension: dimension as Dimension<PrimarySlot<IndexedRoute>>, atom: first, arena: this.#arena }
+    newBucketDimension = dimension as Dimension<PrimarySlot<IndexedRoute>>
+    newBucketAtom = first
+    newBucketArena = this.#arena
     const slot = dimension.slot(first, mayBeAlone && second === undefined ? theNewcomer<R> : newBucketPlan)
     newcomer = undefined
-    newBucketOf = undefined
+    newBucketDimension = undefined
+    newBucketAtom = undefined
+    newBucketArena = undefined
     if (slot === route) return new LoneSlot(dimension, first)
     const bucket = typeof slot === 'number' ? this.#bucketAt(slot) : this.#bucketInPlaceOf(dimension, first, slot, deferSort)
     if (second === undefined) {
